@@ -1,0 +1,64 @@
+/**
+ * Calendar dates (`YYYY-MM-DD`, the owner's local date) and the few operations the SDK
+ * needs on them. Dates are handled as plain day numbers, never as instants, so nothing is
+ * off by one around midnight or a DST change.
+ */
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
+export function isLocalDate(value: string): boolean {
+  const match = DATE_PATTERN.exec(value);
+  if (!match) return false;
+  const [, y, m, d] = match;
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  return date.toISOString().slice(0, 10) === value;
+}
+
+/** Days since 1970-01-01 for a `YYYY-MM-DD` date. */
+export function toDayNumber(date: string): number {
+  return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
+}
+
+/** The `YYYY-MM-DD` date of a day number. */
+export function fromDayNumber(day: number): string {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** `date` moved by `days` (negative moves back). */
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** Whether `timeZone` is an IANA time zone this runtime knows. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar date of `instant` in `timeZone`: what "today" is for an owner.
+ *
+ * @example
+ * ```ts
+ * localDate(new Date('2026-01-01T03:00:00Z'), 'America/New_York'); // '2025-12-31'
+ * ```
+ */
+export function localDate(instant: Date, timeZone: string): string {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    // en-CA formats as YYYY-MM-DD; the parts are read explicitly to be safe across ICU versions.
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, formatter);
+  }
+  const parts = formatter.formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}

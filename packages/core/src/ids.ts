@@ -1,0 +1,13 @@
+import { ulid } from 'ulid';
+
+/** Prefixes of the ids the SDK generates, one per record kind. */
+export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf';
+
+/**
+ * A new time-ordered id with a kind prefix, e.g. `exp_01JD3M8X5Q7Z2V9R0W4K6T1B3C`.
+ * ULIDs sort by creation time, which keeps index inserts local and makes ids a stable
+ * tie-breaker for keyset pagination.
+ */
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}

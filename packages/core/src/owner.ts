@@ -1,0 +1,239 @@
+import type { Category, CategoryDeleteOptions, CategoryInput, CategoryPatch } from './schemas/category.js';
+import type { Expense, ExpenseInput, ExpenseListQuery, ExpensePage, ExpensePatch } from './schemas/expense.js';
+import type { ChangesQuery } from './schemas/changes.js';
+import type { OwnerSettings, OwnerSettingsPatch } from './schemas/owner.js';
+import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './services/categories.js';
+import { readChanges, type ChangesPage } from './services/changes.js';
+import type { ServiceContext } from './services/context.js';
+import { createExpense, createExpenses, deleteExpense, getExpense, listExpenses, updateExpense } from './services/expenses.js';
+import { getSettings, updateSettings } from './services/settings.js';
+
+/** An owner's settings. */
+export interface OwnerSettingsApi {
+  /**
+   * The settings, or the defaults (`UTC`, `USD`, weeks from Monday) when never saved.
+   *
+   * @example
+   * ```ts
+   * const { timezone, currency } = await owner.settings.get();
+   * ```
+   */
+  get(): Promise<OwnerSettings>;
+  /**
+   * Changes some settings; returns them all.
+   *
+   * @example
+   * ```ts
+   * await owner.settings.update({ timezone: 'Europe/Berlin', currency: 'EUR' });
+   * ```
+   * @throws `VALIDATION_FAILED` for an unknown time zone or currency
+   */
+  update(patch: OwnerSettingsPatch): Promise<OwnerSettings>;
+}
+
+/** An owner's categories. */
+export interface CategoriesApi {
+  /**
+   * Creates a category. Names are unique per owner, case-insensitively.
+   *
+   * @example
+   * ```ts
+   * const food = await owner.categories.create({ name: 'Food', color: '#22AA55' });
+   * const groceries = await owner.categories.create({ name: 'Groceries', parentId: food.id });
+   * ```
+   * @throws `VALIDATION_FAILED` for bad input or a parent that is not a top-level category of the owner;
+   *   `CONFLICT` when the name is taken
+   */
+  create(input: CategoryInput): Promise<Category>;
+  /**
+   * The category with this id.
+   *
+   * @example
+   * ```ts
+   * const category = await owner.categories.get('cat_01JD…');
+   * ```
+   * @throws `NOT_FOUND` when the owner has no such category
+   */
+  get(id: string): Promise<Category>;
+  /**
+   * All categories, by name.
+   *
+   * @example
+   * ```ts
+   * for (const category of await owner.categories.list()) console.log(category.name);
+   * ```
+   */
+  list(): Promise<Category[]>;
+  /**
+   * Changes the given fields; `null` clears an optional one.
+   *
+   * @example
+   * ```ts
+   * await owner.categories.update(food.id, { color: '#FF8800' });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` (name taken)
+   */
+  update(id: string, patch: CategoryPatch): Promise<Category>;
+  /**
+   * Replaces the category: fields the input leaves out are cleared.
+   *
+   * @example
+   * ```ts
+   * await owner.categories.replace(food.id, { name: 'Food & drink' });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`, `CONFLICT` (name taken)
+   */
+  replace(id: string, input: CategoryInput): Promise<Category>;
+  /**
+   * Deletes a category. Expenses are never deleted: when some use it, say where they go.
+   *
+   * @example
+   * ```ts
+   * await owner.categories.delete(snacks.id, { reassignTo: food.id });
+   * await owner.categories.delete(misc.id, { uncategorize: true });
+   * ```
+   * @throws `NOT_FOUND`; `CONFLICT` when expenses use it and neither option is given
+   *   (`details.expenseCount` says how many), or when it has subcategories
+   */
+  delete(id: string, options?: CategoryDeleteOptions): Promise<void>;
+}
+
+/** An owner's expenses. */
+export interface ExpensesApi {
+  /**
+   * Creates an expense. Give the amount as `amount` (decimal string or number, parsed
+   * exactly) or `amountMinor` (integer minor units). `currency` defaults to the owner's,
+   * `date` to today in the owner's time zone.
+   *
+   * @example
+   * ```ts
+   * const lunch = await owner.expenses.create({ amount: '12.50', description: 'Lunch', tags: ['work'] });
+   * lunch.amountMinor; // 1250
+   * ```
+   * @throws `VALIDATION_FAILED` naming the field (too many decimals, unknown currency, unknown category, ...)
+   */
+  create(input: ExpenseInput): Promise<Expense>;
+  /**
+   * Creates 1 to 1,000 expenses in one transaction: all are stored, or none.
+   *
+   * @example
+   * ```ts
+   * await owner.expenses.createMany([{ amount: '3.20' }, { amount: '18', date: '2026-11-01' }]);
+   * ```
+   * @throws `VALIDATION_FAILED` with issue paths starting at the item's index
+   */
+  createMany(inputs: readonly ExpenseInput[]): Promise<Expense[]>;
+  /**
+   * The expense with this id.
+   *
+   * @example
+   * ```ts
+   * const expense = await owner.expenses.get(lunch.id);
+   * ```
+   * @throws `NOT_FOUND` when the owner has no such expense
+   */
+  get(id: string): Promise<Expense>;
+  /**
+   * One page of expenses, newest first by default. Pass `nextCursor` back as `cursor`.
+   *
+   * @example
+   * ```ts
+   * let page = await owner.expenses.list({ from: '2026-11-01', tag: 'work', limit: 100 });
+   * while (page.nextCursor) page = await owner.expenses.list({ from: '2026-11-01', tag: 'work', limit: 100, cursor: page.nextCursor });
+   * ```
+   * @throws `VALIDATION_FAILED` for bad filters or a cursor made for another sort order
+   */
+  list(query?: ExpenseListQuery): Promise<ExpensePage>;
+  /**
+   * Changes the given fields; `null` clears an optional one. Changing `currency` needs the amount too.
+   *
+   * @example
+   * ```ts
+   * await owner.expenses.update(lunch.id, { amount: '13.00', notes: null });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`
+   */
+  update(id: string, patch: ExpensePatch): Promise<Expense>;
+  /**
+   * Replaces the expense: the amount is required; optional fields left out are cleared;
+   * `currency` and `date` left out are kept.
+   *
+   * @example
+   * ```ts
+   * await owner.expenses.replace(lunch.id, { amount: '13.00', description: 'Team lunch' });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`
+   */
+  replace(id: string, input: ExpenseInput): Promise<Expense>;
+  /**
+   * Deletes an expense.
+   *
+   * @example
+   * ```ts
+   * await owner.expenses.delete(lunch.id);
+   * ```
+   * @throws `NOT_FOUND` when the owner has no such expense
+   */
+  delete(id: string): Promise<void>;
+}
+
+/**
+ * Everything of one owner: every method is scoped to `ownerId` and cannot read or change
+ * another owner's data. Get one with `tracker.forOwner(id)`.
+ */
+export class OwnerHandle {
+  /** The owner's id. */
+  readonly ownerId: string;
+  /** The owner's settings. */
+  readonly settings: OwnerSettingsApi;
+  /** The owner's categories. */
+  readonly categories: CategoriesApi;
+  /** The owner's expenses. */
+  readonly expenses: ExpensesApi;
+  readonly #ctx: ServiceContext;
+
+  /** @internal */
+  constructor(ctx: ServiceContext, ownerId: string) {
+    this.#ctx = ctx;
+    this.ownerId = ownerId;
+    this.settings = {
+      get: () => getSettings(ctx, ownerId),
+      update: (patch) => updateSettings(ctx, ownerId, patch),
+    };
+    this.categories = {
+      create: (input) => createCategory(ctx, ownerId, input),
+      get: (id) => getCategory(ctx, ownerId, id),
+      list: () => listCategories(ctx, ownerId),
+      update: (id, patch) => updateCategory(ctx, ownerId, id, patch, false),
+      replace: (id, input) => updateCategory(ctx, ownerId, id, input, true),
+      delete: (id, options) => deleteCategory(ctx, ownerId, id, options),
+    };
+    this.expenses = {
+      create: (input) => createExpense(ctx, ownerId, input),
+      createMany: (inputs) => createExpenses(ctx, ownerId, inputs),
+      get: (id) => getExpense(ctx, ownerId, id),
+      list: (query) => listExpenses(ctx, ownerId, query),
+      update: (id, patch) => updateExpense(ctx, ownerId, id, patch, false),
+      replace: (id, input) => updateExpense(ctx, ownerId, id, input, true),
+      delete: (id) => deleteExpense(ctx, ownerId, id),
+    };
+  }
+
+  /**
+   * Reads the change feed: the owner's events with `seq > after`, oldest first. A client
+   * that was away passes the last seq it saw and catches up with nothing lost.
+   *
+   * @example
+   * ```ts
+   * let after = 0;
+   * for (;;) {
+   *   const { events } = await owner.changes({ after, limit: 200 });
+   *   if (events.length === 0) break;
+   *   after = events[events.length - 1]!.seq;
+   * }
+   * ```
+   */
+  changes(query?: ChangesQuery): Promise<ChangesPage> {
+    return readChanges(this.#ctx, this.ownerId, query);
+  }
+}

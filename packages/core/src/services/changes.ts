@@ -1,0 +1,21 @@
+import type { TrackerEvent } from '../events.js';
+import { changesQuerySchema, type ChangesQuery } from '../schemas/changes.js';
+import { assertOpen, parseInput, type ServiceContext } from './context.js';
+
+/** A page of the change feed. */
+export interface ChangesPage {
+  /** Events with `seq > after`, oldest first. */
+  events: TrackerEvent[];
+  /** The owner's newest seq: when it is above the last event's seq, there is more to read. */
+  lastSeq: number;
+}
+
+/** Reads the owner's change feed after a seq. */
+export async function readChanges(ctx: ServiceContext, ownerId: string, query: ChangesQuery = {}): Promise<ChangesPage> {
+  const q = parseInput(changesQuerySchema, query);
+  assertOpen(ctx);
+  // lastSeq first: events committed between the two reads are then at most extra, never missed.
+  const lastSeq = await ctx.store.events.lastSeq(ownerId);
+  const events = (await ctx.store.events.list(ownerId, q.after, q.limit)) as TrackerEvent[];
+  return { events, lastSeq: Math.max(lastSeq, events[events.length - 1]?.seq ?? 0) };
+}

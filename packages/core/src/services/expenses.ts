@@ -1,0 +1,234 @@
+import { localDate } from '../dates.js';
+import { notFound, validationError, type ValidationIssue } from '../errors.js';
+import { newId } from '../ids.js';
+import { parseAmount } from '../money.js';
+import {
+  expenseBatchSchema,
+  expenseInputSchema,
+  expenseListQuerySchema,
+  expensePatchSchema,
+  type Expense,
+  type ExpenseInput,
+  type ExpenseListQuery,
+  type ExpensePage,
+  type ExpensePatch,
+} from '../schemas/expense.js';
+import type { OwnerSettings } from '../schemas/owner.js';
+import type { ExpenseRecord, StoreSession } from '../store/store.js';
+import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
+import { decodeCursor, encodeCursor } from './expense-cursor.js';
+import { toExpense } from './presenters.js';
+import { getSettings } from './settings.js';
+
+type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
+type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
+
+/** Parses a decimal amount, re-pathing money errors onto `path`. */
+function amountIn(value: string | number, currency: string, path: (string | number)[]): number {
+  try {
+    return parseAmount(value, currency);
+  } catch (error) {
+    const issues = (error as { issues?: ValidationIssue[] }).issues;
+    if (!issues) throw error;
+    throw validationError(issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })));
+  }
+}
+
+/** Resolves `amount`/`amountMinor` to a positive amount in minor units of `currency`. */
+function resolveAmount(input: { amount?: string | number; amountMinor?: number }, currency: string, path: (string | number)[]): number {
+  const minor = input.amountMinor ?? amountIn(input.amount ?? 0, currency, [...path, 'amount']);
+  if (minor <= 0) {
+    const field = input.amountMinor !== undefined ? 'amountMinor' : 'amount';
+    throw validationError([{ path: [...path, field], code: 'too_small', message: 'An expense amount must be greater than 0' }]);
+  }
+  return minor;
+}
+
+/** Checks that every referenced category is the owner's; another owner's id is "unknown", never revealed. */
+async function assertCategories(tx: StoreSession, ownerId: string, refs: { categoryId: string | null; path: (string | number)[] }[]) {
+  const seen = new Map<string, boolean>();
+  const issues: ValidationIssue[] = [];
+  for (const { categoryId, path } of refs) {
+    if (categoryId === null) continue;
+    if (!seen.has(categoryId)) seen.set(categoryId, (await tx.categories.findById(ownerId, categoryId)) !== null);
+    if (!seen.get(categoryId)) {
+      issues.push({ path: [...path, 'categoryId'], code: 'unknown_category', message: `No category ${JSON.stringify(categoryId)}` });
+    }
+  }
+  if (issues.length > 0) throw validationError(issues);
+}
+
+/** Builds a new expense record from parsed input, with the owner's defaults. */
+function newRecord(ownerId: string, data: ParsedInput, settings: OwnerSettings, today: string, at: string, path: (string | number)[]): ExpenseRecord {
+  const currency = data.currency ?? settings.currency;
+  return {
+    id: newId('exp'),
+    ownerId,
+    amountMinor: resolveAmount(data, currency, path),
+    currency,
+    date: data.date ?? today,
+    categoryId: data.categoryId ?? null,
+    description: data.description ?? null,
+    merchant: data.merchant ?? null,
+    tags: data.tags ?? [],
+    notes: data.notes ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Today in the owner's time zone. */
+function today(ctx: ServiceContext, settings: OwnerSettings): string {
+  return localDate(ctx.clock.now(), settings.timezone);
+}
+
+/** Creates an expense. */
+export async function createExpense(ctx: ServiceContext, ownerId: string, input: ExpenseInput): Promise<Expense> {
+  const data = parseInput(expenseInputSchema, input);
+  const settings = await getSettings(ctx, ownerId);
+  return write(ctx, ownerId, async ({ tx, at, record }) => {
+    const row = newRecord(ownerId, data, settings, today(ctx, settings), at, []);
+    await assertCategories(tx, ownerId, [{ categoryId: row.categoryId, path: [] }]);
+    await tx.expenses.insert([row]);
+    const expense = toExpense(row);
+    record({ type: 'expense.created', data: { expense } });
+    return expense;
+  });
+}
+
+/** Creates 1 to 1,000 expenses in one transaction: all are stored, or none. */
+export async function createExpenses(ctx: ServiceContext, ownerId: string, inputs: readonly ExpenseInput[]): Promise<Expense[]> {
+  const items = parseInput(expenseBatchSchema, inputs);
+  const settings = await getSettings(ctx, ownerId);
+  return write(ctx, ownerId, async ({ tx, at, record }) => {
+    const day = today(ctx, settings);
+    const issues: ValidationIssue[] = [];
+    const rows: ExpenseRecord[] = [];
+    items.forEach((item, index) => {
+      try {
+        rows.push(newRecord(ownerId, item, settings, day, at, [index]));
+      } catch (error) {
+        const more = (error as { issues?: ValidationIssue[] }).issues;
+        if (!more) throw error;
+        issues.push(...more);
+      }
+    });
+    if (issues.length > 0) throw validationError(issues);
+    await assertCategories(tx, ownerId, rows.map((row, index) => ({ categoryId: row.categoryId, path: [index] })));
+    await tx.expenses.insert(rows);
+    const expenses = rows.map(toExpense);
+    for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
+    return expenses;
+  });
+}
+
+/** The owner's expense, or `NOT_FOUND`. */
+export async function getExpense(ctx: ServiceContext, ownerId: string, id: string): Promise<Expense> {
+  assertOpen(ctx);
+  const row = await ctx.store.expenses.findById(ownerId, id);
+  if (!row) throw notFound('Expense', id);
+  return toExpense(row);
+}
+
+/** Merges a patch into a stored expense. With `replace`, optional fields the input leaves out are cleared. */
+function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): ExpenseRecord {
+  const currency = data.currency ?? current.currency;
+  const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
+  if (currency !== current.currency && !hasAmount) {
+    throw validationError([
+      { path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' },
+    ]);
+  }
+  const pick = <K extends 'categoryId' | 'description' | 'merchant' | 'notes'>(key: K) =>
+    data[key] !== undefined ? (data[key] ?? null) : replace ? null : current[key];
+  return {
+    ...current,
+    amountMinor: hasAmount ? resolveAmount(data, currency, []) : current.amountMinor,
+    currency,
+    date: data.date ?? current.date,
+    categoryId: pick('categoryId'),
+    description: pick('description'),
+    merchant: pick('merchant'),
+    notes: pick('notes'),
+    tags: data.tags ?? (replace ? [] : current.tags),
+  };
+}
+
+function sameContent(a: ExpenseRecord, b: ExpenseRecord): boolean {
+  const { updatedAt: _a, ...left } = a;
+  const { updatedAt: _b, ...right } = b;
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+/**
+ * Changes an expense. A partial update changes only the given fields (`null` clears an
+ * optional one). With `replace`, the input is a whole expense: the amount is required, and
+ * optional fields it leaves out are cleared (`currency` and `date`, when left out, are kept).
+ * An update that changes nothing writes nothing and emits no event.
+ */
+export async function updateExpense(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  input: ExpensePatch | ExpenseInput,
+  replace: boolean,
+): Promise<Expense> {
+  const data = replace ? parseInput(expenseInputSchema, input) : parseInput(expensePatchSchema, input);
+  assertOpen(ctx);
+  return write(ctx, ownerId, async ({ tx, at, record }) => {
+    const current = await tx.expenses.findById(ownerId, id);
+    if (!current) throw notFound('Expense', id);
+    const next = merge(current, data, replace);
+    if (sameContent(current, next)) return toExpense(current);
+    if (next.categoryId !== current.categoryId) await assertCategories(tx, ownerId, [{ categoryId: next.categoryId, path: [] }]);
+    next.updatedAt = at;
+    await tx.expenses.update(next);
+    const expense = toExpense(next);
+    record({ type: 'expense.updated', data: { expense, previous: toExpense(current) } });
+    return expense;
+  });
+}
+
+/** Deletes an expense, or `NOT_FOUND`. */
+export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: string): Promise<void> {
+  assertOpen(ctx);
+  await write(ctx, ownerId, async ({ tx, record }) => {
+    const current = await tx.expenses.findById(ownerId, id);
+    if (!current || !(await tx.expenses.delete(ownerId, id))) throw notFound('Expense', id);
+    record({ type: 'expense.deleted', data: { expense: toExpense(current) } });
+  });
+}
+
+/** One page of the owner's expenses; see {@link ExpenseListQuery}. */
+export async function listExpenses(ctx: ServiceContext, ownerId: string, query: ExpenseListQuery = {}): Promise<ExpensePage> {
+  const q = parseInput(expenseListQuerySchema, query);
+  assertOpen(ctx);
+  let currency = q.currency;
+  if ((q.minAmount !== undefined || q.maxAmount !== undefined) && currency === undefined) {
+    currency = (await getSettings(ctx, ownerId)).currency;
+  }
+  const bound = (value: string | number | undefined, field: string) =>
+    value === undefined || currency === undefined ? undefined : amountIn(value, currency, [field]);
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order);
+  const rows = await ctx.store.expenses.list(ownerId, {
+    from: q.from,
+    to: q.to,
+    categoryIds: q.categoryId?.map((id) => (id === 'none' ? null : id)),
+    tags: q.tag,
+    text: q.q,
+    minAmountMinor: bound(q.minAmount, 'minAmount'),
+    maxAmountMinor: bound(q.maxAmount, 'maxAmount'),
+    currency,
+    sort: q.sort,
+    order: q.order,
+    limit: q.limit + 1,
+    after: after && { key: after.key, id: after.id },
+  });
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor({ sort: q.sort, order: q.order, key: q.sort === 'amount' ? last.amountMinor : last.date, id: last.id })
+      : null;
+  return { items: items.map(toExpense), nextCursor };
+}

@@ -1,0 +1,67 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.js';
+import { chunk, toInt } from './sql-values.js';
+import type { EventRecord, EventRepository } from './store.js';
+
+/**
+ * The outbox over Kysely. `append` bumps the owner's `last_seq` with an upsert, which takes
+ * the owner row's lock until commit: concurrent writers of one owner queue there, so each
+ * gets the next seqs only after the previous one committed. Seqs are therefore gapless (a
+ * rollback undoes the bump) and visible in seq order. The lock is taken last in a write, so
+ * it is held only for the commit.
+ */
+export function createEventRepository(db: Kysely<Database>): EventRepository {
+  return {
+    async append(ownerId, events, at) {
+      if (events.length === 0) return [];
+      const bumped = await db
+        .insertInto('et_owner')
+        .values({ id: ownerId, last_seq: events.length, created_at: at, updated_at: at })
+        .onConflict((oc) =>
+          oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq + ${events.length}` }),
+        )
+        .returning('last_seq')
+        .executeTakeFirstOrThrow();
+      const first = toInt(bumped.last_seq) - events.length + 1;
+      const records: EventRecord[] = events.map((event, i) => ({
+        seq: first + i,
+        ownerId,
+        type: event.type,
+        data: event.data,
+        at,
+      }));
+      for (const part of chunk(records, 500)) {
+        await db
+          .insertInto('et_event')
+          .values(
+            part.map((r) => ({ owner_id: ownerId, seq: r.seq, type: r.type, data: JSON.stringify(r.data), at: r.at })),
+          )
+          .execute();
+      }
+      return records;
+    },
+
+    async list(ownerId, after, limit) {
+      const rows = await db
+        .selectFrom('et_event')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('seq', '>', after)
+        .orderBy('seq', 'asc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        seq: toInt(row.seq),
+        ownerId: row.owner_id,
+        type: row.type,
+        data: JSON.parse(row.data) as unknown,
+        at: row.at,
+      }));
+    },
+
+    async lastSeq(ownerId) {
+      const row = await db.selectFrom('et_owner').select('last_seq').where('id', '=', ownerId).executeTakeFirst();
+      return toInt(row?.last_seq);
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import type { Kysely } from 'kysely';
+import type { OwnerSettings } from '../schemas/owner.js';
+import type { Database } from './database.js';
+import type { OwnerRepository } from './store.js';
+
+/** Owner settings over Kysely. */
+export function createOwnerRepository(db: Kysely<Database>): OwnerRepository {
+  return {
+    async getSettings(ownerId) {
+      const row = await db
+        .selectFrom('et_owner')
+        .select(['timezone', 'currency', 'week_starts_on'])
+        .where('id', '=', ownerId)
+        .executeTakeFirst();
+      if (!row) return null;
+      return { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 };
+    },
+
+    async saveSettings(ownerId, settings: OwnerSettings, at) {
+      const values = { timezone: settings.timezone, currency: settings.currency, week_starts_on: settings.weekStartsOn };
+      await db
+        .insertInto('et_owner')
+        .values({ id: ownerId, ...values, last_seq: 0, created_at: at, updated_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ ...values, updated_at: at }))
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { Migrator, sql, type Kysely } from 'kysely';
+import { TrackerError } from '../errors.js';
+import type { Database } from './database.js';
+import { toStoreError, withStoreErrors } from './driver-errors.js';
+import { createCategoryRepository } from './kysely-categories.js';
+import { createEventRepository } from './kysely-events.js';
+import { createExpenseRepository } from './kysely-expenses.js';
+import { createOwnerRepository } from './kysely-owners.js';
+import { coreMigrations } from './migrations/core-migrations.js';
+import type { Dialect, Store, StoreSession } from './store.js';
+
+/** Options of {@link KyselyStore}. */
+export interface KyselyStoreOptions {
+  /** The Kysely instance to run on. */
+  db: Kysely<Database>;
+  /** The engine behind `db`. */
+  dialect: Dialect;
+  /** Releases what the store opened itself; not called for a host application's connection. */
+  onClose?: () => Promise<void>;
+}
+
+function createSession(db: Kysely<Database>): StoreSession {
+  return {
+    owners: withStoreErrors(createOwnerRepository(db)),
+    categories: withStoreErrors(createCategoryRepository(db)),
+    expenses: withStoreErrors(createExpenseRepository(db)),
+    events: withStoreErrors(createEventRepository(db)),
+  };
+}
+
+/** The name of core's migration bookkeeping table; the lock table adds `_lock`. */
+export const MIGRATION_TABLE = 'et_migration';
+
+/**
+ * The bundled {@link Store}: one Kysely implementation for SQLite and PostgreSQL. The
+ * only dialect difference it needs is how a write transaction starts.
+ */
+export class KyselyStore implements Store {
+  readonly dialect: Dialect;
+  readonly owners: StoreSession['owners'];
+  readonly categories: StoreSession['categories'];
+  readonly expenses: StoreSession['expenses'];
+  readonly events: StoreSession['events'];
+  /** The Kysely instance, for raw SQL in tests and maintenance. */
+  readonly db: Kysely<Database>;
+  readonly #onClose: (() => Promise<void>) | undefined;
+  #closed = false;
+
+  /** @param options - the Kysely instance, its dialect, and what to do on close */
+  constructor(options: KyselyStoreOptions) {
+    this.db = options.db;
+    this.dialect = options.dialect;
+    this.#onClose = options.onClose;
+    const session = createSession(options.db);
+    this.owners = session.owners;
+    this.categories = session.categories;
+    this.expenses = session.expenses;
+    this.events = session.events;
+  }
+
+  /** {@inheritDoc Store.transaction} */
+  async transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    try {
+      if (this.dialect === 'sqlite') {
+        // BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads
+        // and then writes can fail with SQLITE_BUSY when another process holds the file.
+        return await this.db.connection().execute(async (connection) => {
+          await sql`begin immediate`.execute(connection);
+          try {
+            const result = await fn(createSession(connection));
+            await sql`commit`.execute(connection);
+            return result;
+          } catch (error) {
+            await sql`rollback`.execute(connection).catch(() => undefined);
+            throw error;
+          }
+        });
+      }
+      return await this.db.transaction().execute((trx) => fn(createSession(trx)));
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** {@inheritDoc Store.migrate} */
+  async migrate(): Promise<void> {
+    this.#assertOpen();
+    const migrator = new Migrator({
+      db: this.db,
+      provider: { getMigrations: async () => coreMigrations },
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw toStoreError(error);
+  }
+
+  /** {@inheritDoc Store.ping} */
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    try {
+      await sql`select 1`.execute(this.db);
+    } catch (error) {
+      const wrapped = toStoreError(error);
+      throw wrapped.code === 'STORE_FAILED'
+        ? new TrackerError('STORE_UNAVAILABLE', 'The database does not answer', { cause: error })
+        : wrapped;
+    }
+  }
+
+  /** {@inheritDoc Store.close} */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#onClose?.();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new TrackerError('TRACKER_CLOSED', 'The tracker was closed');
+  }
+}

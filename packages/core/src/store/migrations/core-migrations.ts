@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+/**
+ * Core's migrations, in order. Names sort lexically; never rename or edit one that has
+ * shipped, add a new one instead.
+ */
+export const coreMigrations: Record<string, Migration> = {
+  '0001-initial': initial,
+};

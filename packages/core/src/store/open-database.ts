@@ -1,0 +1,110 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { Pool } from 'pg';
+import { TrackerError } from '../errors.js';
+import type { Database } from './database.js';
+import { toStoreError } from './driver-errors.js';
+import { KyselyStore } from './kysely-store.js';
+import type { Dialect } from './store.js';
+
+/**
+ * What `Tracker.open` accepts as `database`:
+ * - `':memory:'`, a file path, or `sqlite:<path>` — SQLite, opened (and closed) by the tracker;
+ * - `postgres://…` / `postgresql://…` — PostgreSQL, with a pool the tracker opens and closes;
+ * - a better-sqlite3 `Database`, a `pg.Pool` or a `Kysely` instance the host app already
+ *   has — used as is, and left open by `tracker.close()`.
+ */
+export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>; // any: a host's Kysely<HostTables> must fit
+
+/** Options for opening the bundled store. */
+export interface OpenStoreOptions {
+  /** The database; see {@link DatabaseInput}. */
+  database: DatabaseInput;
+  /** The engine behind a host's `Kysely` instance, when it cannot be told from its adapter. */
+  dialect?: Dialect;
+  /** Most PostgreSQL connections of a pool the tracker opens. @default 10 */
+  poolSize?: number;
+  /** Receives errors of idle pool connections, which must not crash the process. */
+  onBackgroundError: (error: unknown) => void;
+}
+
+function isKysely(value: object): value is Kysely<unknown> {
+  return typeof (value as Kysely<unknown>).selectFrom === 'function' && typeof (value as Kysely<unknown>).getExecutor === 'function';
+}
+
+function isPgPool(value: object): value is Pool {
+  return typeof (value as Pool).connect === 'function' && typeof (value as Pool).totalCount === 'number';
+}
+
+function isSqliteDatabase(value: object): value is BetterSqlite3.Database {
+  return typeof (value as BetterSqlite3.Database).prepare === 'function' && typeof (value as BetterSqlite3.Database).pragma === 'function';
+}
+
+function kyselyDialect(db: Kysely<unknown>, explicit: Dialect | undefined): Dialect {
+  if (explicit) return explicit;
+  const adapter = db.getExecutor().adapter.constructor.name;
+  if (/postgres/i.test(adapter)) return 'postgres';
+  if (/sqlite/i.test(adapter)) return 'sqlite';
+  throw new TrackerError('VALIDATION_FAILED', `Cannot tell the dialect of this Kysely instance (${adapter}); pass dialect: 'sqlite' or 'postgres'`, {
+    issues: [{ path: ['dialect'], code: 'required', message: "Pass dialect: 'sqlite' or 'postgres'" }],
+  });
+}
+
+async function openSqliteFile(path: string): Promise<BetterSqlite3.Database> {
+  const { default: Sqlite } = await import('better-sqlite3');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Sqlite(path);
+  if (path !== ':memory:') db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+async function openPgPool(url: string, options: OpenStoreOptions): Promise<Pool> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  // An idle connection that dies emits 'error' on the pool; unhandled, that crashes the process.
+  pool.on('error', options.onBackgroundError);
+  return pool;
+}
+
+/** Opens the bundled Kysely store over the given database. */
+export async function openKyselyStore(options: OpenStoreOptions): Promise<KyselyStore> {
+  const { database } = options;
+  try {
+    if (typeof database === 'string') {
+      if (/^postgres(ql)?:\/\//i.test(database)) {
+        const pool = await openPgPool(database, options);
+        const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+        return new KyselyStore({ db, dialect: 'postgres', onClose: () => db.destroy() });
+      }
+      const path = database.replace(/^sqlite:(\/\/)?/i, '');
+      if (path === '') throw new TrackerError('VALIDATION_FAILED', 'The database path is empty');
+      const sqlite = await openSqliteFile(path);
+      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      return new KyselyStore({ db, dialect: 'sqlite', onClose: () => db.destroy() });
+    }
+    if (typeof database === 'object' && database !== null) {
+      // A host's connection: used as is, never closed by us.
+      if (isKysely(database)) {
+        return new KyselyStore({ db: database as Kysely<Database>, dialect: kyselyDialect(database, options.dialect) });
+      }
+      if (isPgPool(database)) {
+        return new KyselyStore({ db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }), dialect: 'postgres' });
+      }
+      if (isSqliteDatabase(database)) {
+        return new KyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' });
+      }
+    }
+  } catch (error) {
+    throw toStoreError(error);
+  }
+  throw new TrackerError(
+    'VALIDATION_FAILED',
+    'database must be a SQLite path, ":memory:", a postgres:// URL, or a better-sqlite3 Database, pg.Pool or Kysely instance',
+    { issues: [{ path: ['database'], code: 'invalid_type', message: 'Unsupported database' }] },
+  );
+}

@@ -1,0 +1,156 @@
+import type { OwnerSettings } from '../schemas/owner.js';
+
+/** The SQL engines the bundled store speaks. */
+export type Dialect = 'sqlite' | 'postgres';
+
+/** A category as stored. */
+export interface CategoryRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  color: string | null;
+  icon: string | null;
+  parentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An expense as stored. */
+export interface ExpenseRecord {
+  id: string;
+  ownerId: string;
+  amountMinor: number;
+  currency: string;
+  date: string;
+  categoryId: string | null;
+  description: string | null;
+  merchant: string | null;
+  tags: string[];
+  notes: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An event as stored in the outbox. */
+export interface EventRecord {
+  seq: number;
+  ownerId: string;
+  type: string;
+  data: unknown;
+  at: string;
+}
+
+/** Filters of an expense query; every given filter must match. */
+export interface ExpenseFilter {
+  /** First date, inclusive. */
+  from?: string;
+  /** Last date, inclusive. */
+  to?: string;
+  /** Any of these categories; `null` matches uncategorized expenses. */
+  categoryIds?: (string | null)[];
+  /** Any of these tags, compared case-insensitively. */
+  tags?: string[];
+  /** Text found in description, merchant or notes, case-insensitively; no wildcards. */
+  text?: string;
+  /** Smallest `amountMinor`, inclusive. */
+  minAmountMinor?: number;
+  /** Largest `amountMinor`, inclusive. */
+  maxAmountMinor?: number;
+  /** Only this currency. */
+  currency?: string;
+}
+
+/** Order and page of an expense query. */
+export interface ExpensePageRequest extends ExpenseFilter {
+  sort: 'date' | 'amount';
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Keyset position: rows strictly after this (sort key, id) in the given order. */
+  after?: { key: string | number; id: string };
+}
+
+/** Owner settings and the existence of an owner. */
+export interface OwnerRepository {
+  /** The owner's settings, or `null` when the owner has never saved any nor written anything. */
+  getSettings(ownerId: string): Promise<OwnerSettings | null>;
+  /** Stores the owner's settings, creating the owner row when needed. */
+  saveSettings(ownerId: string, settings: OwnerSettings, at: string): Promise<void>;
+}
+
+/** Categories. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. */
+export interface CategoryRepository {
+  /** Inserts a category. A name equal (case-insensitively) to another of the owner's is a `CONFLICT`. */
+  insert(record: CategoryRecord): Promise<void>;
+  /** The owner's category with this id, or `null`. */
+  findById(ownerId: string, id: string): Promise<CategoryRecord | null>;
+  /** All the owner's categories, by name. */
+  list(ownerId: string): Promise<CategoryRecord[]>;
+  /** Replaces the mutable fields of the owner's category; `false` when there is none. Name clashes are a `CONFLICT`. */
+  update(record: CategoryRecord): Promise<boolean>;
+  /** Deletes the owner's category; `false` when there is none. */
+  delete(ownerId: string, id: string): Promise<boolean>;
+  /** How many of the owner's categories have this one as parent. */
+  countChildren(ownerId: string, id: string): Promise<number>;
+}
+
+/** Expenses. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. */
+export interface ExpenseRepository {
+  /** Inserts expenses (all in the caller's transaction). */
+  insert(records: ExpenseRecord[]): Promise<void>;
+  /** The owner's expense with this id, or `null`. */
+  findById(ownerId: string, id: string): Promise<ExpenseRecord | null>;
+  /** Replaces the stored fields of the owner's expense; `false` when there is none. */
+  update(record: ExpenseRecord): Promise<boolean>;
+  /** Deletes the owner's expense; `false` when there is none. */
+  delete(ownerId: string, id: string): Promise<boolean>;
+  /** One page of the owner's expenses matching the filter, in the requested order. */
+  list(ownerId: string, request: ExpensePageRequest): Promise<ExpenseRecord[]>;
+  /** How many of the owner's expenses use this category. */
+  countByCategory(ownerId: string, categoryId: string): Promise<number>;
+  /** Moves the owner's expenses from one category to another (or to none); returns how many moved. */
+  reassignCategory(ownerId: string, fromId: string, toId: string | null, at: string): Promise<number>;
+}
+
+/** The outbox and change feed. */
+export interface EventRepository {
+  /**
+   * Appends events for one owner, giving them the next seqs. MUST be called inside a
+   * transaction, and MUST serialise concurrent appends for the same owner until commit, so
+   * that seqs are gapless and become visible in seq order.
+   */
+  append(ownerId: string, events: { type: string; data: unknown }[], at: string): Promise<EventRecord[]>;
+  /** The owner's events with `seq > after`, oldest first, at most `limit`. */
+  list(ownerId: string, after: number, limit: number): Promise<EventRecord[]>;
+  /** The owner's newest seq, 0 when there is none. */
+  lastSeq(ownerId: string): Promise<number>;
+}
+
+/** The repositories, bound to a connection or to a transaction. */
+export interface StoreSession {
+  readonly owners: OwnerRepository;
+  readonly categories: CategoryRepository;
+  readonly expenses: ExpenseRepository;
+  readonly events: EventRepository;
+}
+
+/**
+ * The storage adapter boundary. One Kysely-backed implementation serves SQLite and
+ * PostgreSQL; another engine can implement this interface and prove it with the
+ * conformance suite in `@expense-tracker/core/testing`.
+ *
+ * Stores only persist and query: validation, ids, the clock and events belong to the
+ * services. Failures MUST be `TrackerError`s: `CONFLICT` for unique violations,
+ * `STORE_UNAVAILABLE` when the database cannot be reached, `STORE_FAILED` otherwise.
+ */
+export interface Store extends StoreSession {
+  /** The engine behind the store. */
+  readonly dialect: Dialect;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T>;
+  /** Applies pending migrations. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers; throws `STORE_UNAVAILABLE` otherwise. */
+  ping(): Promise<void>;
+  /** Releases what the store opened itself (never a connection the host application passed in). */
+  close(): Promise<void>;
+}

@@ -1,0 +1,175 @@
+import mitt, { type Emitter } from 'mitt';
+import { systemClock, type Clock } from './clock.js';
+import type { TrackerEvent, TrackerEventType } from './events.js';
+import { OwnerHandle } from './owner.js';
+import { ownerIdSchema } from './schemas/common.js';
+import { parseInput, type ServiceContext } from './services/context.js';
+import { openKyselyStore, type DatabaseInput } from './store/open-database.js';
+import type { Dialect, Store } from './store/store.js';
+
+/** Options of {@link Tracker.open}. Give `database` or `store`. */
+export interface TrackerOptions {
+  /**
+   * `':memory:'`, a SQLite file path (or `sqlite:<path>`), a `postgres://` URL, or a
+   * better-sqlite3 `Database`, `pg.Pool` or `Kysely` instance your app already has
+   * (the tracker uses it and leaves it open on `close()`).
+   */
+  database?: DatabaseInput;
+  /** A custom {@link Store} instead of `database`, e.g. for another engine. */
+  store?: Store;
+  /** The engine behind a `Kysely` instance given as `database`, when its adapter does not tell. */
+  dialect?: Dialect;
+  /** Most connections of a PostgreSQL pool the tracker opens itself. @default 10 */
+  poolSize?: number;
+  /** Where "now" comes from. @default the system clock */
+  clock?: Clock;
+  /**
+   * Receives errors that cannot be thrown to a caller: a listener that threw, or an idle
+   * database connection that failed. @default writes to `console.error`
+   */
+  onError?: (error: unknown, context: { source: 'listener' | 'database'; event?: TrackerEvent }) => void;
+}
+
+/** A listener of one event type. */
+export type TrackerListener<T extends TrackerEventType> = (event: TrackerEvent<T>) => void;
+
+type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };
+
+/**
+ * The embeddable expense tracker: open it over SQLite or PostgreSQL, migrate, and work
+ * through owner-scoped handles. Two trackers in one process never share state.
+ *
+ * @example
+ * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ *
+ * const tracker = await Tracker.open({ database: './data/expenses.db' });
+ * await tracker.migrate();
+ * const alice = tracker.forOwner('alice');
+ * await alice.expenses.create({ amount: '12.50', description: 'Lunch' });
+ * await tracker.close();
+ * ```
+ */
+export class Tracker {
+  /** The store the tracker runs on. */
+  readonly store: Store;
+  readonly #emitter: Emitter<EmitterEvents> = mitt<EmitterEvents>();
+  readonly #ctx: ServiceContext;
+  readonly #onError: NonNullable<TrackerOptions['onError']>;
+  #closed = false;
+
+  private constructor(store: Store, clock: Clock, onError: NonNullable<TrackerOptions['onError']>) {
+    this.store = store;
+    this.#onError = onError;
+    this.#ctx = {
+      store,
+      clock,
+      emit: (events) => this.#emit(events),
+      isClosed: () => this.#closed,
+    };
+  }
+
+  /**
+   * Opens a tracker. Call {@link Tracker.migrate} once before first use of a new database.
+   *
+   * @example
+   * ```ts
+   * const tracker = await Tracker.open({ database: process.env.DATABASE_URL ?? ':memory:' });
+   * ```
+   * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be opened
+   */
+  static async open(options: TrackerOptions): Promise<Tracker> {
+    const onError: NonNullable<TrackerOptions['onError']> =
+      options.onError ?? ((error, context) => console.error(`[expense-tracker] ${context.source} error:`, error));
+    const store =
+      options.store ??
+      (await openKyselyStore({
+        database: options.database ?? ':memory:',
+        dialect: options.dialect,
+        poolSize: options.poolSize,
+        onBackgroundError: (error) => onError(error, { source: 'database' }),
+      }));
+    return new Tracker(store, options.clock ?? systemClock, onError);
+  }
+
+  /**
+   * Applies the bundled migrations that have not run yet. Core's tables are prefixed `et_`
+   * and its bookkeeping lives in `et_migration`, so it can share a host app's database.
+   * Safe to call on every start, and from several processes at once.
+   *
+   * @example
+   * ```ts
+   * await tracker.migrate();
+   * ```
+   */
+  async migrate(): Promise<void> {
+    await this.store.migrate();
+  }
+
+  /**
+   * The handle of one owner: every method on it is scoped to that owner.
+   *
+   * @param ownerId - an opaque id chosen by your app (1–200 characters), e.g. your user id
+   * @example
+   * ```ts
+   * const alice = tracker.forOwner('user_42');
+   * ```
+   * @throws `VALIDATION_FAILED` for an empty or too long id
+   */
+  forOwner(ownerId: string): OwnerHandle {
+    return new OwnerHandle(this.#ctx, parseInput(ownerIdSchema, ownerId, ['ownerId']));
+  }
+
+  /**
+   * Listens to committed events of one type, or of every type with `'*'`. Listeners run
+   * after commit; one that throws is reported to `onError` and never fails the write.
+   *
+   * @returns a function that removes the listener
+   * @example
+   * ```ts
+   * const off = tracker.on('expense.created', (event) => console.log(event.ownerId, event.data.expense.amount));
+   * const offAll = tracker.on('*', (event) => console.log(event.seq, event.type));
+   * off();
+   * ```
+   */
+  on<T extends TrackerEventType>(type: T, listener: TrackerListener<T>): () => void;
+  on(type: '*', listener: (event: TrackerEvent) => void): () => void;
+  on(type: TrackerEventType | '*', listener: (event: never) => void): () => void {
+    const call = listener as (event: TrackerEvent) => void;
+    const guard = (event: TrackerEvent) => {
+      try {
+        call(event);
+      } catch (error) {
+        this.#onError(error, { source: 'listener', event });
+      }
+    };
+    if (type === '*') {
+      const wildcard = (_type: TrackerEventType, event: TrackerEvent) => guard(event);
+      this.#emitter.on('*', wildcard);
+      return () => this.#emitter.off('*', wildcard);
+    }
+    const handler = guard as (event: EmitterEvents[TrackerEventType]) => void;
+    this.#emitter.on(type, handler);
+    return () => this.#emitter.off(type, handler);
+  }
+
+  /**
+   * Closes the tracker and the connections it opened (a connection your app passed in stays
+   * open). Later calls on it fail with `TRACKER_CLOSED`.
+   *
+   * @example
+   * ```ts
+   * await tracker.close();
+   * ```
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#emitter.all.clear();
+    await this.store.close();
+  }
+
+  #emit(events: readonly TrackerEvent[]): void {
+    for (const event of events) this.#emitter.emit(event.type, event as never);
+  }
+}
