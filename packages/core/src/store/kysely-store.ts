@@ -61,6 +61,17 @@ export class KyselyStore implements Store {
   /** {@inheritDoc Store.transaction} */
   async transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T> {
     this.#assertOpen();
+    // What `fn` throws is the caller's and passes through untouched (driver errors inside it
+    // were already wrapped by the repositories); only BEGIN/COMMIT failures are wrapped here.
+    let thrown: { error: unknown } | undefined;
+    const run = async (session: StoreSession) => {
+      try {
+        return await fn(session);
+      } catch (error) {
+        thrown = { error };
+        throw error;
+      }
+    };
     try {
       if (this.dialect === 'sqlite') {
         // BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads
@@ -68,7 +79,7 @@ export class KyselyStore implements Store {
         return await this.db.connection().execute(async (connection) => {
           await sql`begin immediate`.execute(connection);
           try {
-            const result = await fn(createSession(connection));
+            const result = await run(createSession(connection));
             await sql`commit`.execute(connection);
             return result;
           } catch (error) {
@@ -77,8 +88,9 @@ export class KyselyStore implements Store {
           }
         });
       }
-      return await this.db.transaction().execute((trx) => fn(createSession(trx)));
+      return await this.db.transaction().execute((trx) => run(createSession(trx)));
     } catch (error) {
+      if (thrown && thrown.error === error) throw error;
       throw toStoreError(error);
     }
   }

@@ -1,0 +1,24 @@
+/**
+ * `@expense-tracker/core/testing`: the store conformance suite (run it against your own
+ * `Store` implementation from a vitest file) and its helpers.
+ *
+ * @example
+ * ```ts
+ * // my-store.test.ts
+ * import { defineStoreConformance } from '@expense-tracker/core/testing';
+ * defineStoreConformance({ name: 'my-engine', openStore: () => MyStore.open(process.env.MY_URL!) });
+ * ```
+ *
+ * @packageDocumentation
+ */
+export { defineStoreConformance } from './store-conformance.js';
+export {
+  createTestClock,
+  expectTrackerError,
+  kyselyRawQuery,
+  uniqueOwnerId,
+  type ConformanceEnv,
+  type ConformanceHarness,
+  type RawQuery,
+  type TestClock,
+} from './harness.js';

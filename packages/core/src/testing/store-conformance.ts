@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe } from 'vitest';
+import { Tracker } from '../tracker.js';
+import { createTestClock, uniqueOwnerId, type ConformanceEnv, type ConformanceHarness } from './harness.js';
+import { categoryTests } from './suites/categories.js';
+import { concurrencyTests } from './suites/concurrency.js';
+import { eventTests } from './suites/events.js';
+import { expenseTests } from './suites/expenses.js';
+import { isolationTests } from './suites/isolation.js';
+import { listingTests } from './suites/listing.js';
+import { persistedShapeTests } from './suites/persisted-shape.js';
+import { repositoryTests } from './suites/repositories.js';
+import { settingsTests } from './suites/settings.js';
+
+/**
+ * Registers the store conformance suite for one store: every repository method, the SDK
+ * behaviour built on them (categories, expenses, listing and pagination, batch writes,
+ * events and the change feed), owner isolation through every method, what is persisted
+ * (when `rawQuery` is given), and concurrent writes of one owner. Call it at the top level
+ * of a vitest test file; it runs the same tests on every store.
+ *
+ * @example
+ * ```ts
+ * defineStoreConformance({
+ *   name: 'sqlite',
+ *   openStore: async () => (await Tracker.open({ database: ':memory:' })).store,
+ * });
+ * ```
+ */
+export function defineStoreConformance(harness: ConformanceHarness): void {
+  describe(`store conformance: ${harness.name}`, () => {
+    let env: ConformanceEnv | undefined;
+
+    beforeAll(async () => {
+      const store = await harness.openStore();
+      const clock = createTestClock();
+      const tracker = await Tracker.open({ store, clock });
+      await tracker.migrate();
+      env = {
+        tracker,
+        store,
+        clock,
+        raw: harness.rawQuery?.(store),
+        newOwner: () => tracker.forOwner(uniqueOwnerId()),
+      };
+    });
+
+    afterAll(async () => {
+      await env?.tracker.close();
+      await harness.cleanup?.();
+    });
+
+    const getEnv = (): ConformanceEnv => {
+      if (!env) throw new Error('The conformance environment is not ready');
+      env.clock.reset();
+      return env;
+    };
+
+    repositoryTests(getEnv);
+    settingsTests(getEnv);
+    categoryTests(getEnv);
+    expenseTests(getEnv);
+    listingTests(getEnv);
+    eventTests(getEnv);
+    isolationTests(getEnv);
+    concurrencyTests(getEnv);
+    if (harness.rawQuery) persistedShapeTests(getEnv);
+  });
+}

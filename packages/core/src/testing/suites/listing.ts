@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import type { OwnerHandle } from '../../owner.js';
+import type { Expense, ExpenseListQuery } from '../../schemas/expense.js';
+import { expectTrackerError, type ConformanceEnv } from '../harness.js';
+
+/** Every page of a listing, following cursors. */
+async function walk(owner: OwnerHandle, query: ExpenseListQuery): Promise<{ ids: string[]; pages: number }> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await owner.expenses.list({ ...query, cursor });
+    ids.push(...page.items.map((e) => e.id));
+    cursor = page.nextCursor ?? undefined;
+    pages += 1;
+    if (pages > 1000) throw new Error('pagination does not end');
+  } while (cursor);
+  return { ids, pages };
+}
+
+const ids = (items: Expense[]) => items.map((e) => e.id);
+
+/** Listing filters, order and keyset pagination. */
+export function listingTests(getEnv: () => ConformanceEnv): void {
+  describe('listing and pagination', () => {
+    async function fixture() {
+      const owner = getEnv().newOwner();
+      const food = await owner.categories.create({ name: 'Food' });
+      const travel = await owner.categories.create({ name: 'Travel' });
+      const [coffee, train, hotel, misc, yen] = await owner.expenses.createMany([
+        { amount: '3.50', date: '2026-01-05', categoryId: food.id, description: 'Coffee 100%', tags: ['Morning'] },
+        { amount: '45.00', date: '2026-01-10', categoryId: travel.id, merchant: 'Rail_Co', tags: ['work', 'trip'] },
+        { amount: '120.00', date: '2026-02-01', categoryId: travel.id, notes: 'Hotel in Zürich', tags: ['trip'] },
+        { amount: '7.25', date: '2026-02-14', description: 'Flowers' },
+        { amount: '900', currency: 'JPY', date: '2026-02-20', categoryId: food.id, description: 'Ramen' },
+      ]);
+      return { owner, food, travel, coffee: coffee!, train: train!, hotel: hotel!, misc: misc!, yen: yen! };
+    }
+
+    it('list() orders by date, newest first, then by id; and oldest first with order asc', async () => {
+      const f = await fixture();
+      expect(ids((await f.owner.expenses.list()).items)).toEqual([f.yen.id, f.misc.id, f.hotel.id, f.train.id, f.coffee.id]);
+      expect(ids((await f.owner.expenses.list({ order: 'asc' })).items)).toEqual([f.coffee.id, f.train.id, f.hotel.id, f.misc.id, f.yen.id]);
+    });
+
+    it('list() sorts by amount in minor units, with a currency filter for a meaningful order', async () => {
+      const f = await fixture();
+      const page = await f.owner.expenses.list({ sort: 'amount', currency: 'USD' });
+      expect(ids(page.items)).toEqual([f.hotel.id, f.train.id, f.misc.id, f.coffee.id]);
+      expect(ids((await f.owner.expenses.list({ sort: 'amount', order: 'asc', currency: 'USD' })).items)[0]).toBe(f.coffee.id);
+    });
+
+    it('list() filters by inclusive date range, categories (with none), tag, text, amount and currency', async () => {
+      const f = await fixture();
+      const list = async (query: ExpenseListQuery) => ids((await f.owner.expenses.list(query)).items).sort();
+      const sorted = (...items: Expense[]) => ids(items).sort();
+      expect(await list({ from: '2026-01-10', to: '2026-02-01' })).toEqual(sorted(f.train, f.hotel));
+      expect(await list({ categoryId: f.travel.id })).toEqual(sorted(f.train, f.hotel));
+      expect(await list({ categoryId: [f.food.id, 'none'] })).toEqual(sorted(f.coffee, f.misc, f.yen));
+      expect(await list({ categoryId: 'none' })).toEqual(sorted(f.misc));
+      expect(await list({ tag: 'TRIP' })).toEqual(sorted(f.train, f.hotel));
+      expect(await list({ tag: ['morning', 'work'] })).toEqual(sorted(f.coffee, f.train));
+      expect(await list({ q: 'zürich' })).toEqual(sorted(f.hotel));
+      expect(await list({ q: 'ZÜRICH' })).toEqual(sorted(f.hotel));
+      expect(await list({ q: 'rail_co' })).toEqual(sorted(f.train));
+      expect(await list({ q: '100%' })).toEqual(sorted(f.coffee));
+      expect(await list({ q: '%' })).toEqual(sorted(f.coffee));
+      expect(await list({ q: '_' })).toEqual(sorted(f.train));
+      expect(await list({ q: 'ramen' })).toEqual(sorted(f.yen));
+      expect(await list({ minAmount: '7.25', maxAmount: '45' })).toEqual(sorted(f.train, f.misc));
+      expect(await list({ minAmount: 500, currency: 'JPY' })).toEqual(sorted(f.yen));
+      expect(await list({ currency: 'JPY' })).toEqual(sorted(f.yen));
+      expect(await list({ categoryId: f.travel.id, tag: 'work', from: '2026-01-01' })).toEqual(sorted(f.train));
+    });
+
+    it('list() rejects bad filters naming the field', async () => {
+      const { owner } = await fixture();
+      await expectTrackerError(owner.expenses.list({ from: '2026-13-01' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.expenses.list({ from: '2026-02-01', to: '2026-01-01' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.expenses.list({ limit: 0 }), 'VALIDATION_FAILED', ['limit']);
+      await expectTrackerError(owner.expenses.list({ limit: 201 }), 'VALIDATION_FAILED', ['limit']);
+      await expectTrackerError(owner.expenses.list({ minAmount: '1.001' }), 'VALIDATION_FAILED', ['minAmount']);
+      await expectTrackerError(owner.expenses.list({ sort: 'merchant' as never }), 'VALIDATION_FAILED', ['sort']);
+      await expectTrackerError(owner.expenses.list({ cursor: 'not-a-cursor' }), 'VALIDATION_FAILED', ['cursor']);
+      await expectTrackerError(owner.expenses.list({ ownerId: 'x' } as never), 'VALIDATION_FAILED');
+    });
+
+    it('pages of every size walk the whole listing once, in order, for each sort and order', async () => {
+      const owner = getEnv().newOwner();
+      // Many expenses share a date and an amount, so the id tie-breaker matters.
+      await owner.expenses.createMany(
+        Array.from({ length: 23 }, (_, i) => ({ amountMinor: 100 + (i % 4), date: `2026-03-0${1 + (i % 3)}` })),
+      );
+      for (const sort of ['date', 'amount'] as const) {
+        for (const order of ['desc', 'asc'] as const) {
+          const all = ids((await owner.expenses.list({ sort, order, limit: 200 })).items);
+          expect(all).toHaveLength(23);
+          for (const limit of [1, 2, 5, 22, 23, 24]) {
+            const walked = await walk(owner, { sort, order, limit });
+            expect(walked.ids).toEqual(all);
+            expect(walked.pages).toBe(Math.max(1, Math.ceil(23 / limit)));
+          }
+        }
+      }
+    });
+
+    it('an empty listing is one page with no cursor, and the last page has nextCursor null', async () => {
+      const owner = getEnv().newOwner();
+      expect(await owner.expenses.list()).toEqual({ items: [], nextCursor: null });
+      await owner.expenses.createMany([{ amount: '1' }, { amount: '2' }]);
+      const first = await owner.expenses.list({ limit: 2 });
+      expect(first.items).toHaveLength(2);
+      expect(first.nextCursor).toBeNull();
+    });
+
+    it('pagination is stable under concurrent inserts: nothing skipped, nothing repeated', async () => {
+      const owner = getEnv().newOwner();
+      const before = await owner.expenses.createMany(
+        Array.from({ length: 10 }, (_, i) => ({ amountMinor: 10 + i, date: `2026-06-${String(10 + i).padStart(2, '0')}` })),
+      );
+      const seen: string[] = [];
+      let page = await owner.expenses.list({ limit: 3 });
+      seen.push(...ids(page.items));
+      // New rows land on both sides of the cursor: newer dates (already passed) and older ones (still ahead).
+      const newer = await owner.expenses.create({ amount: '1', date: '2026-06-30' });
+      const older = await owner.expenses.create({ amount: '1', date: '2026-06-01' });
+      while (page.nextCursor) {
+        page = await owner.expenses.list({ limit: 3, cursor: page.nextCursor });
+        seen.push(...ids(page.items));
+      }
+      expect(new Set(seen).size).toBe(seen.length);
+      for (const expense of before) expect(seen).toContain(expense.id);
+      expect(seen).toContain(older.id);
+      expect(seen).not.toContain(newer.id);
+    });
+
+    it('a cursor made for one sort order is refused for another', async () => {
+      const owner = getEnv().newOwner();
+      await owner.expenses.createMany([{ amount: '1' }, { amount: '2' }, { amount: '3' }]);
+      const { nextCursor } = await owner.expenses.list({ limit: 1 });
+      expect(nextCursor).toEqual(expect.any(String));
+      await expectTrackerError(owner.expenses.list({ limit: 1, sort: 'amount', cursor: nextCursor! }), 'VALIDATION_FAILED', ['cursor']);
+      await expectTrackerError(owner.expenses.list({ limit: 1, order: 'asc', cursor: nextCursor! }), 'VALIDATION_FAILED', ['cursor']);
+    });
+  });
+}
