@@ -68,6 +68,11 @@ async function openPgPool(url: string, options: OpenStoreOptions): Promise<Pool>
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // An idle connection that dies emits 'error' on the pool; unhandled, that crashes the process.
   pool.on('error', options.onBackgroundError);
+  // A connection that dies while checked out (mid-query or mid-transaction) emits 'error' on
+  // the client itself, where pg-pool listens only while it is idle; unhandled, that crashes the
+  // process too. The caller already gets the failure from its query (STORE_UNAVAILABLE), and the
+  // pool drops the dead connection when it is released, so there is nothing more to report.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
