@@ -40,5 +40,5 @@ export type {
   StoreSession,
 } from './store/store.js';
 export { KyselyStore, MIGRATION_TABLE, type KyselyStoreOptions } from './store/kysely-store.js';
-export type { Database } from './store/database.js';
+export type { CategoryTable, Database, EventTable, ExpenseTable, ExpenseTagTable, Int8, OwnerTable } from './store/database.js';
 export type { DatabaseInput } from './store/open-database.js';

@@ -16,7 +16,7 @@ export interface Database {
 /** PostgreSQL returns `bigint` and aggregates as strings, SQLite as numbers. */
 export type Int8 = ColumnType<number | string, number, number>;
 
-/** One row per owner that has written anything: settings and the change-feed counter. */
+/** `et_owner`: one row per owner that has written anything: settings and the change-feed counter. */
 export interface OwnerTable {
   id: string;
   timezone: ColumnType<string, string | undefined, string>;
@@ -28,6 +28,7 @@ export interface OwnerTable {
   updated_at: string;
 }
 
+/** `et_category`: an owner's categories. */
 export interface CategoryTable {
   id: string;
   owner_id: string;
@@ -41,6 +42,7 @@ export interface CategoryTable {
   updated_at: string;
 }
 
+/** `et_expense`: an owner's expenses. */
 export interface ExpenseTable {
   id: string;
   owner_id: string;
@@ -59,7 +61,7 @@ export interface ExpenseTable {
   updated_at: string;
 }
 
-/** One row per (expense, tag) so the `tag` filter can use an index. */
+/** `et_expense_tag`: one row per (expense, tag), so the `tag` filter can use an index. */
 export interface ExpenseTagTable {
   owner_id: string;
   expense_id: string;
@@ -67,7 +69,7 @@ export interface ExpenseTagTable {
   tag: string;
 }
 
-/** The outbox: every change's event, written in the change's transaction. */
+/** `et_event`, the outbox: every change's event, written in the change's transaction. */
 export interface EventTable {
   owner_id: string;
   seq: Int8;
