@@ -15,9 +15,23 @@ import {
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { isTrackerError, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
+import { coreMigrations } from '../src/store/migrations/core-migrations.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
-const CORE_TABLES = ['et_category', 'et_event', 'et_expense', 'et_expense_tag', 'et_migration', 'et_migration_lock', 'et_owner'];
+const CORE_TABLES = [
+  'et_alert_rule',
+  'et_budget',
+  'et_category',
+  'et_daily_total',
+  'et_event',
+  'et_expense',
+  'et_expense_tag',
+  'et_migration',
+  'et_migration_lock',
+  'et_notification',
+  'et_owner',
+];
+const MIGRATIONS = Object.keys(coreMigrations).sort();
 
 // Every test that needs PostgreSQL gets a database of its own, dropped when the file is done.
 const pgDatabases: TestDatabase[] = [];
@@ -210,7 +224,7 @@ describe('migrate() beside a host app', () => {
         .pluck()
         .all();
       expect(tables).toEqual([...CORE_TABLES, 'host_note'].sort());
-      expect(host.prepare('select name from et_migration').pluck().all()).toEqual(['0001-initial']);
+      expect(host.prepare('select name from et_migration order by name').pluck().all()).toEqual(MIGRATIONS);
       expect(host.prepare('select id, body from host_note').all()).toEqual([{ id: 1, body: 'keep me' }]);
       expect(host.prepare('select id from et_expense').pluck().all()).toEqual([created.id]);
     } finally {
@@ -234,7 +248,7 @@ describe('migrate() beside a host app', () => {
         "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([...CORE_TABLES, 'host_note'].sort());
-      expect((await host.query('select name from et_migration')).rows).toEqual([{ name: '0001-initial' }]);
+      expect((await host.query('select name from et_migration order by name')).rows).toEqual(MIGRATIONS.map((name) => ({ name })));
       expect((await host.query('select id, body from host_note')).rows).toEqual([{ id: 1, body: 'keep me' }]);
       expect((await host.query('select id from et_expense')).rows).toEqual([{ id: created.id }]);
     } finally {

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { TrackerError, validationError, type ValidationIssue } from '../errors.js';
 import type { PendingEvent, TrackerEvent } from '../events.js';
+import type { OwnerSettings } from '../schemas/owner.js';
 import type { Store, StoreSession } from '../store/store.js';
 
 /** What every service needs: the store, the clock, and the after-commit emitter. */
@@ -40,21 +41,25 @@ export interface WriteScope {
   readonly tx: StoreSession;
   /** The instant of the write, ISO 8601 UTC: `createdAt`/`updatedAt` and the events' `at`. */
   readonly at: string;
+  /** The owner's settings, read under the owner's write lock. */
+  readonly settings: OwnerSettings;
   /** Queues an event; it is appended to the outbox before commit and emitted after. */
   record(event: PendingEvent): void;
 }
 
 /**
- * Runs one write for an owner: `fn` in a transaction, then its events appended to the outbox
- * in the same transaction (taking the owner's seq lock last, so it is held only briefly),
- * then, after commit, the events emitted in-process.
+ * Runs one write for an owner: the owner's write lock first (so writes of one owner run one
+ * at a time, which keeps budget sums, alerts and seqs exact), then `fn`, then its events
+ * appended to the outbox, all in one transaction; after commit, the events are emitted
+ * in-process.
  */
 export async function write<T>(ctx: ServiceContext, ownerId: string, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
   assertOpen(ctx);
   const at = ctx.clock.now().toISOString();
   const { result, events } = await ctx.store.transaction(async (tx) => {
     const pending: PendingEvent[] = [];
-    const result = await fn({ tx, at, record: (event) => pending.push(event) });
+    const settings = await tx.owners.lock(ownerId, at);
+    const result = await fn({ tx, at, settings, record: (event) => pending.push(event) });
     const events = await tx.events.append(ownerId, pending, at);
     return { result, events };
   });

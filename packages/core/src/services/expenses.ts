@@ -85,8 +85,7 @@ function today(ctx: ServiceContext, settings: OwnerSettings): string {
 /** Creates an expense. */
 export async function createExpense(ctx: ServiceContext, ownerId: string, input: ExpenseInput): Promise<Expense> {
   const data = parseInput(expenseInputSchema, input);
-  const settings = await getSettings(ctx, ownerId);
-  return write(ctx, ownerId, async ({ tx, at, record }) => {
+  return write(ctx, ownerId, async ({ tx, at, settings, record }) => {
     const row = newRecord(ownerId, data, settings, today(ctx, settings), at, []);
     await assertCategories(tx, ownerId, [{ categoryId: row.categoryId, path: [] }]);
     await tx.expenses.insert([row]);
@@ -99,8 +98,7 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
 /** Creates 1 to 1,000 expenses in one transaction: all are stored, or none. */
 export async function createExpenses(ctx: ServiceContext, ownerId: string, inputs: readonly ExpenseInput[]): Promise<Expense[]> {
   const items = parseInput(expenseBatchSchema, inputs);
-  const settings = await getSettings(ctx, ownerId);
-  return write(ctx, ownerId, async ({ tx, at, record }) => {
+  return write(ctx, ownerId, async ({ tx, at, settings, record }) => {
     const day = today(ctx, settings);
     const issues: ValidationIssue[] = [];
     const rows: ExpenseRecord[] = [];

@@ -11,6 +11,10 @@ export interface Database {
   et_expense: ExpenseTable;
   et_expense_tag: ExpenseTagTable;
   et_event: EventTable;
+  et_daily_total: DailyTotalTable;
+  et_budget: BudgetTable;
+  et_alert_rule: AlertRuleTable;
+  et_notification: NotificationTable;
 }
 
 /** PostgreSQL returns `bigint` and aggregates as strings, SQLite as numbers. */
@@ -77,4 +81,69 @@ export interface EventTable {
   /** The event's `data`, as JSON text. */
   data: string;
   at: string;
+}
+
+/**
+ * `et_daily_total`: running totals per (owner, date, currency, category), kept in the same
+ * transaction as every expense write, so status, alerts and analytics cost what the period
+ * asked about costs, whatever the size of the history. `category_key` is `''` for
+ * uncategorized (a key column cannot be null on PostgreSQL).
+ */
+export interface DailyTotalTable {
+  owner_id: string;
+  date: string;
+  currency: string;
+  category_key: string;
+  amount_minor: Int8;
+  count: Int8;
+}
+
+/** `et_budget`: an owner's budgets. */
+export interface BudgetTable {
+  id: string;
+  owner_id: string;
+  name: string;
+  amount_minor: Int8;
+  currency: string;
+  /** JSON array of category ids; empty for all spending. */
+  category_ids: string;
+  /** JSON of the period definition. */
+  period: string;
+  rollover: string;
+  starts_on: string;
+  ends_on: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `et_alert_rule`: thresholds on budgets. */
+export interface AlertRuleTable {
+  id: string;
+  owner_id: string;
+  budget_id: string;
+  threshold_percent: number;
+  kind: string;
+  /** 1 or 0: SQLite has no boolean. */
+  active: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `et_notification`: one row per (rule, period) that fired; the unique key makes it fire once. */
+export interface NotificationTable {
+  id: string;
+  owner_id: string;
+  budget_id: string;
+  rule_id: string;
+  kind: string;
+  period_start: string;
+  period_end: string;
+  threshold_percent: number;
+  currency: string;
+  spent_minor: Int8;
+  available_minor: Int8;
+  projected_spend_minor: Int8;
+  message: string;
+  created_at: string;
+  read_at: string | null;
 }

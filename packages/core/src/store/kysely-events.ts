@@ -5,10 +5,9 @@ import type { EventRecord, EventRepository } from './store.js';
 
 /**
  * The outbox over Kysely. `append` bumps the owner's `last_seq` with an upsert, which takes
- * the owner row's lock until commit: concurrent writers of one owner queue there, so each
- * gets the next seqs only after the previous one committed. Seqs are therefore gapless (a
- * rollback undoes the bump) and visible in seq order. The lock is taken last in a write, so
- * it is held only for the commit.
+ * (or, after `owners.lock`, already holds) the owner row's lock until commit: concurrent
+ * writers of one owner queue there, so each gets the next seqs only after the previous one
+ * committed. Seqs are therefore gapless (a rollback undoes the bump) and visible in seq order.
  */
 export function createEventRepository(db: Kysely<Database>): EventRepository {
   return {

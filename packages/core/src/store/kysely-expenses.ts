@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Database, ExpenseTable } from './database.js';
+import { aggregateExpenses } from './kysely-totals.js';
 import { chunk, escapeLike, toInt, toSearchText } from './sql-values.js';
 import type { ExpenseFilter, ExpenseRecord, ExpenseRepository } from './store.js';
 
@@ -164,6 +165,10 @@ export function createExpenseRepository(db: Kysely<Database>): ExpenseRepository
         .where('category_id', '=', fromId)
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    },
+
+    aggregate(ownerId, query) {
+      return aggregateExpenses(db, ownerId, query);
     },
   };
 }

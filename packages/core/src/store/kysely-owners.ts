@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { Database } from './database.js';
 import type { OwnerRepository } from './store.js';
@@ -6,6 +6,18 @@ import type { OwnerRepository } from './store.js';
 /** Owner settings over Kysely. */
 export function createOwnerRepository(db: Kysely<Database>): OwnerRepository {
   return {
+    async lock(ownerId, at) {
+      // An upsert that changes nothing still locks the row until commit on PostgreSQL; on
+      // SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE).
+      const row = await db
+        .insertInto('et_owner')
+        .values({ id: ownerId, last_seq: 0, created_at: at, updated_at: at })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq` }))
+        .returning(['timezone', 'currency', 'week_starts_on'])
+        .executeTakeFirstOrThrow();
+      return { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 };
+    },
+
     async getSettings(ownerId) {
       const row = await db
         .selectFrom('et_owner')

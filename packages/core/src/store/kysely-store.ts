@@ -5,7 +5,10 @@ import { toStoreError, withStoreErrors } from './driver-errors.js';
 import { createCategoryRepository } from './kysely-categories.js';
 import { createEventRepository } from './kysely-events.js';
 import { createExpenseRepository } from './kysely-expenses.js';
+import { createAlertRuleRepository, createBudgetRepository } from './kysely-budgets.js';
+import { createNotificationRepository } from './kysely-notifications.js';
 import { createOwnerRepository } from './kysely-owners.js';
+import { createTotalsRepository } from './kysely-totals.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
 
@@ -25,6 +28,10 @@ function createSession(db: Kysely<Database>): StoreSession {
     categories: withStoreErrors(createCategoryRepository(db)),
     expenses: withStoreErrors(createExpenseRepository(db)),
     events: withStoreErrors(createEventRepository(db)),
+    totals: withStoreErrors(createTotalsRepository(db)),
+    budgets: withStoreErrors(createBudgetRepository(db)),
+    alertRules: withStoreErrors(createAlertRuleRepository(db)),
+    notifications: withStoreErrors(createNotificationRepository(db)),
   };
 }
 
@@ -41,6 +48,10 @@ export class KyselyStore implements Store {
   readonly categories: StoreSession['categories'];
   readonly expenses: StoreSession['expenses'];
   readonly events: StoreSession['events'];
+  readonly totals: StoreSession['totals'];
+  readonly budgets: StoreSession['budgets'];
+  readonly alertRules: StoreSession['alertRules'];
+  readonly notifications: StoreSession['notifications'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   readonly #onClose: (() => Promise<void>) | undefined;
@@ -56,6 +67,10 @@ export class KyselyStore implements Store {
     this.categories = session.categories;
     this.expenses = session.expenses;
     this.events = session.events;
+    this.totals = session.totals;
+    this.budgets = session.budgets;
+    this.alertRules = session.alertRules;
+    this.notifications = session.notifications;
   }
 
   /** {@inheritDoc Store.transaction} */

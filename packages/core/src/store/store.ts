@@ -1,3 +1,4 @@
+import type { PeriodDefinition } from '../domain/periods.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 
 /** The SQL engines the bundled store speaks. */
@@ -69,8 +70,158 @@ export interface ExpensePageRequest extends ExpenseFilter {
   after?: { key: string | number; id: string };
 }
 
+/** A budget as stored; a recurring period always has its anchor. */
+export interface BudgetRecord {
+  id: string;
+  ownerId: string;
+  name: string;
+  amountMinor: number;
+  currency: string;
+  /** Empty: all spending in the currency. */
+  categoryIds: string[];
+  period: PeriodDefinition;
+  rollover: 'none' | 'surplus' | 'full';
+  startsOn: string;
+  endsOn: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** An alert rule as stored. */
+export interface AlertRuleRecord {
+  id: string;
+  ownerId: string;
+  budgetId: string;
+  thresholdPercent: number;
+  kind: 'spent' | 'forecast';
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A notification as stored: one (rule, period) that fired. */
+export interface NotificationRecord {
+  id: string;
+  ownerId: string;
+  budgetId: string;
+  ruleId: string;
+  kind: 'spent' | 'forecast';
+  periodStart: string;
+  periodEnd: string;
+  thresholdPercent: number;
+  currency: string;
+  spentMinor: number;
+  availableMinor: number;
+  projectedSpendMinor: number;
+  message: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** A change to one daily total. */
+export interface TotalsDelta {
+  date: string;
+  currency: string;
+  categoryId: string | null;
+  amountMinor: number;
+  count: number;
+}
+
+/** How totals are grouped: by day, by month (`YYYY-MM`), by currency, by category. */
+export type TotalsGroup = 'date' | 'month' | 'currency' | 'category';
+
+/** A query over totals: an inclusive date range, optional filters, and the grouping. */
+export interface TotalsQuery {
+  from: string;
+  to: string;
+  currency?: string;
+  /** Any of these categories; `null` is uncategorized. */
+  categoryIds?: (string | null)[];
+  groupBy: TotalsGroup[];
+}
+
+/** One group of totals; only the grouped keys are set. Rows are ordered by the grouped keys. */
+export interface TotalsRow {
+  date?: string;
+  month?: string;
+  currency?: string;
+  categoryId?: string | null;
+  amountMinor: number;
+  count: number;
+}
+
+/** Daily totals per (owner, date, currency, category). */
+export interface TotalsRepository {
+  /** Adds the deltas to the owner's daily totals (in the caller's transaction). */
+  applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<void>;
+  /** Sums of the owner's totals, grouped as asked; groups whose count is 0 are left out. */
+  query(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
+  /** Moves the owner's totals of one category to another (or to uncategorized). */
+  moveCategory(ownerId: string, fromId: string, toId: string | null): Promise<void>;
+  /** Recomputes the owner's totals from the expenses; returns how many total rows there are. */
+  rebuild(ownerId: string): Promise<number>;
+}
+
+/** Budgets. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. */
+export interface BudgetRepository {
+  insert(record: BudgetRecord): Promise<void>;
+  /** The owner's budget, or `null`. */
+  findById(ownerId: string, id: string): Promise<BudgetRecord | null>;
+  /** The owner's budgets, oldest first. */
+  list(ownerId: string): Promise<BudgetRecord[]>;
+  /** Replaces the stored fields; `false` when there is none. */
+  update(record: BudgetRecord): Promise<boolean>;
+  /** Deletes the owner's budget and its rules; `false` when there is none. */
+  delete(ownerId: string, id: string): Promise<boolean>;
+}
+
+/** Alert rules. Every method is scoped to `ownerId`. */
+export interface AlertRuleRepository {
+  insert(records: readonly AlertRuleRecord[]): Promise<void>;
+  /** The owner's rule, or `null`. */
+  findById(ownerId: string, id: string): Promise<AlertRuleRecord | null>;
+  /** The owner's rules, of the given budgets when `budgetIds` is set, oldest first. */
+  list(ownerId: string, budgetIds?: readonly string[]): Promise<AlertRuleRecord[]>;
+  /** Replaces the stored fields; `false` when there is none. */
+  update(record: AlertRuleRecord): Promise<boolean>;
+  /** Deletes the owner's rule; `false` when there is none. */
+  delete(ownerId: string, id: string): Promise<boolean>;
+}
+
+/** Filters of a notification listing. */
+export interface NotificationQuery {
+  unread?: boolean;
+  budgetId?: string;
+  limit: number;
+  /** Only notifications with an id before this one (ids sort by creation). */
+  before?: string;
+}
+
+/** Notifications. Every method is scoped to `ownerId`. */
+export interface NotificationRepository {
+  /**
+   * Inserts the notification unless its (rule, period start) already has one; `true` when
+   * inserted. MUST be decided by a unique key, so that concurrent writers fire once.
+   */
+  insertOnce(record: NotificationRecord): Promise<boolean>;
+  /** Ids of the rules of a budget that fired in the period starting on `periodStart`. */
+  firedRuleIds(ownerId: string, budgetId: string, periodStart: string): Promise<string[]>;
+  /** The owner's notifications, newest first. */
+  list(ownerId: string, query: NotificationQuery): Promise<NotificationRecord[]>;
+  /** The owner's notification, or `null`. */
+  findById(ownerId: string, id: string): Promise<NotificationRecord | null>;
+  /** Sets `readAt` if unset; `false` when there is no such notification. */
+  markRead(ownerId: string, id: string, at: string): Promise<boolean>;
+}
+
 /** Owner settings and the existence of an owner. */
 export interface OwnerRepository {
+  /**
+   * Takes the owner's write lock until the transaction ends (creating the owner row when
+   * needed) and returns the settings. Writes of one owner are serialised by it, which makes
+   * budget sums, alerts and seqs exact under concurrency. MUST be called in a transaction.
+   */
+  lock(ownerId: string, at: string): Promise<OwnerSettings>;
   /** The owner's settings, or `null` when the owner has never saved any nor written anything. */
   getSettings(ownerId: string): Promise<OwnerSettings | null>;
   /** Stores the owner's settings, creating the owner row when needed. */
@@ -109,6 +260,11 @@ export interface ExpenseRepository {
   countByCategory(ownerId: string, categoryId: string): Promise<number>;
   /** Moves the owner's expenses from one category to another (or to none); returns how many moved. */
   reassignCategory(ownerId: string, fromId: string, toId: string | null, at: string): Promise<number>;
+  /**
+   * Sums straight over the expense table, grouped like totals (for what totals cannot
+   * answer, and to check them). Groups are ordered by the grouped keys.
+   */
+  aggregate(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
 }
 
 /** The outbox and change feed. */
@@ -131,6 +287,10 @@ export interface StoreSession {
   readonly categories: CategoryRepository;
   readonly expenses: ExpenseRepository;
   readonly events: EventRepository;
+  readonly totals: TotalsRepository;
+  readonly budgets: BudgetRepository;
+  readonly alertRules: AlertRuleRepository;
+  readonly notifications: NotificationRepository;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { budgets } from './0002-budgets.js';
 
 /**
  * Core's migrations, in order. Names sort lexically; never rename or edit one that has
@@ -7,4 +8,5 @@ import { initial } from './0001-initial.js';
  */
 export const coreMigrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-budgets': budgets,
 };

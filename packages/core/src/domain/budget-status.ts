@@ -1,0 +1,126 @@
+import { addDays, toDayNumber } from '../dates.js';
+import { daysIn, type DateRange } from './periods.js';
+
+/** Spending of one day. */
+export interface DailySpend {
+  date: string;
+  amountMinor: number;
+}
+
+/** What a budget status is computed from. */
+export interface StatusInput {
+  period: DateRange;
+  limitMinor: number;
+  rolloverMinor: number;
+  /** Spending per day inside the period (any order; days without spending may be absent). */
+  daily: readonly DailySpend[];
+  /** Today in the owner's time zone. */
+  today: string;
+}
+
+/** A budget's figures for one period (without the budget's id and currency). */
+export interface StatusFigures {
+  period: DateRange;
+  limitMinor: number;
+  rolloverMinor: number;
+  availableMinor: number;
+  spentMinor: number;
+  remainingMinor: number;
+  percentUsed: number | null;
+  daysElapsed: number;
+  daysTotal: number;
+  dailyAllowanceMinor: number;
+  projectedSpendMinor: number;
+  projectedExceedDate: string | null;
+  state: 'ok' | 'warning' | 'exceeded';
+}
+
+/** Share of spending (percent of available) from which a budget is in `warning`. */
+export const WARNING_PERCENT = 80;
+
+/** `a * b / c` rounded down, exactly (BigInt), for money figures. */
+export function mulDiv(a: number, b: number, c: number): number {
+  const q = (BigInt(a) * BigInt(b)) / BigInt(c);
+  const floored = BigInt(a) * BigInt(b) < 0n !== BigInt(c) < 0n && q * BigInt(c) !== BigInt(a) * BigInt(b) ? q - 1n : q;
+  return Number(floored);
+}
+
+/**
+ * Every figure of a budget status, from pure inputs. Money stays in integer minor units
+ * (BigInt for products); only `percentUsed`, a ratio for display, is a float with two
+ * decimals.
+ *
+ * - `daysElapsed` counts today: 0 before the period, `daysTotal` after it.
+ * - `dailyAllowanceMinor`: what remains, spread over the days left (today included), rounded down.
+ * - `projectedSpendMinor`: spending so far continued at the same daily pace to the end.
+ * - `projectedExceedDate`: the day spending passed what was available (when it has), or the
+ *   day it will at the current pace (when that falls within the period); otherwise `null`.
+ * - `percentUsed` is `null` when nothing is available (a `full` rollover can eat the limit).
+ */
+export function computeStatus(input: StatusInput): StatusFigures {
+  const { period, limitMinor, rolloverMinor, today } = input;
+  const daily = input.daily.filter((d) => d.date >= period.start && d.date <= period.end).sort((a, b) => (a.date < b.date ? -1 : 1));
+  const availableMinor = limitMinor + rolloverMinor;
+  const spentMinor = daily.reduce((sum, d) => sum + d.amountMinor, 0);
+  const remainingMinor = availableMinor - spentMinor;
+  const daysTotal = daysIn(period);
+  const daysElapsed =
+    today < period.start ? 0 : today > period.end ? daysTotal : toDayNumber(today) - toDayNumber(period.start) + 1;
+  const daysLeft = today > period.end ? 0 : today < period.start ? daysTotal : daysTotal - daysElapsed + 1;
+  const dailyAllowanceMinor = remainingMinor > 0 && daysLeft > 0 ? Math.floor(remainingMinor / daysLeft) : 0;
+  const projectedSpendMinor =
+    daysElapsed === 0 || daysElapsed >= daysTotal ? spentMinor : mulDiv(spentMinor, daysTotal, daysElapsed);
+  const percentUsed = availableMinor > 0 ? mulDiv(spentMinor, 10_000, availableMinor) / 100 : null;
+
+  let projectedExceedDate: string | null = null;
+  if (spentMinor > availableMinor) {
+    let running = 0;
+    for (const day of daily) {
+      running += day.amountMinor;
+      if (running > availableMinor) {
+        projectedExceedDate = day.date;
+        break;
+      }
+    }
+  } else if (projectedSpendMinor > availableMinor && daysElapsed > 0 && spentMinor > 0) {
+    // At the current pace, after n days spending is spent·n/daysElapsed; the first n above available:
+    const n = mulDiv(Math.max(availableMinor, 0), daysElapsed, spentMinor) + 1;
+    const date = addDays(period.start, n - 1);
+    projectedExceedDate = date <= period.end ? date : null;
+  }
+
+  const warning =
+    projectedSpendMinor > availableMinor ||
+    (availableMinor > 0 ? BigInt(spentMinor) * 100n >= BigInt(availableMinor) * BigInt(WARNING_PERCENT) : spentMinor > 0);
+  const state = spentMinor > availableMinor ? 'exceeded' : warning ? 'warning' : 'ok';
+  return {
+    period,
+    limitMinor,
+    rolloverMinor,
+    availableMinor,
+    spentMinor,
+    remainingMinor,
+    percentUsed,
+    daysElapsed,
+    daysTotal,
+    dailyAllowanceMinor,
+    projectedSpendMinor,
+    projectedExceedDate,
+    state,
+  };
+}
+
+/**
+ * The rollover carried into each of a run of consecutive periods, starting from 0: with
+ * `surplus` only what was left unspent carries; with `full` an overspend carries too, as a
+ * smaller limit. Returns one value per period in `spent` plus one for the period after.
+ */
+export function rolloverChain(mode: 'none' | 'surplus' | 'full', limitMinor: number, spent: readonly number[]): number[] {
+  const carries = [0];
+  for (const spentMinor of spent) {
+    const carry = carries[carries.length - 1]!;
+    const left = limitMinor + carry - spentMinor;
+    carries.push(mode === 'none' ? 0 : mode === 'surplus' ? Math.max(0, left) : left);
+  }
+  return carries;
+}

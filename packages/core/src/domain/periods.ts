@@ -1,0 +1,136 @@
+import { addDays, toDayNumber } from '../dates.js';
+
+/** A recurring budget period: every `every` `unit`s, starting from `anchor`. */
+export interface RecurringPeriod {
+  unit: 'day' | 'week' | 'month' | 'year';
+  every: number;
+  /** A date on which a period starts; periods repeat forwards and backwards from it. */
+  anchor: string;
+}
+
+/** A one-off budget period: `start` to `end`, both inclusive. */
+export interface OneOffPeriod {
+  start: string;
+  end: string;
+}
+
+/** A budget's period definition. */
+export type PeriodDefinition = RecurringPeriod | OneOffPeriod;
+
+/** One concrete period: inclusive dates. */
+export interface DateRange {
+  start: string;
+  end: string;
+}
+
+/** Whether a period definition is recurring. */
+export function isRecurring(period: PeriodDefinition): period is RecurringPeriod {
+  return 'unit' in period;
+}
+
+function parts(date: string): [number, number, number] {
+  return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0');
+}
+
+/**
+ * The date `months` months after the anchor, on the anchor's day of month clamped to the
+ * month's last day: an anchor on the 31st gives 30 April and 28 (or 29) February. Always
+ * computed from the anchor, never from the previous period, so a clamp never drifts.
+ */
+export function addMonthsClamped(anchor: string, months: number): string {
+  const [y, m, d] = parts(anchor);
+  const index = y * 12 + (m - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = (index % 12) + 1;
+  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, daysInMonth(year, month)))}`;
+}
+
+/** The start of the k-th recurring period (k = 0 starts on the anchor; negative k go back). */
+export function periodStart(period: RecurringPeriod, k: number): string {
+  switch (period.unit) {
+    case 'day':
+      return addDays(period.anchor, k * period.every);
+    case 'week':
+      return addDays(period.anchor, k * period.every * 7);
+    case 'month':
+      return addMonthsClamped(period.anchor, k * period.every);
+    case 'year':
+      return addMonthsClamped(period.anchor, k * period.every * 12);
+  }
+}
+
+/** The k-th recurring period. */
+export function periodAt(period: RecurringPeriod, k: number): DateRange {
+  return { start: periodStart(period, k), end: addDays(periodStart(period, k + 1), -1) };
+}
+
+/** The index k of the recurring period containing `date`. */
+export function periodIndexOf(period: RecurringPeriod, date: string): number {
+  let k: number;
+  if (period.unit === 'day' || period.unit === 'week') {
+    const length = period.every * (period.unit === 'week' ? 7 : 1);
+    k = Math.floor((toDayNumber(date) - toDayNumber(period.anchor)) / length);
+  } else {
+    const [ay, am] = parts(period.anchor);
+    const [dy, dm] = parts(date);
+    const months = (dy * 12 + dm) - (ay * 12 + am);
+    k = Math.floor(months / (period.every * (period.unit === 'year' ? 12 : 1)));
+  }
+  // The estimate is off by at most one around clamped month ends: settle it exactly.
+  while (periodStart(period, k) > date) k -= 1;
+  while (periodStart(period, k + 1) <= date) k += 1;
+  return k;
+}
+
+/**
+ * The period containing `date`: for a recurring definition there is always one; for a
+ * one-off, `null` when the date is outside it.
+ *
+ * @example
+ * ```ts
+ * periodContaining({ unit: 'month', every: 1, anchor: '2026-01-25' }, '2026-03-02');
+ * // { start: '2026-02-25', end: '2026-03-24' }
+ * ```
+ */
+export function periodContaining(period: PeriodDefinition, date: string): DateRange | null {
+  if (!isRecurring(period)) return date >= period.start && date <= period.end ? { start: period.start, end: period.end } : null;
+  return periodAt(period, periodIndexOf(period, date));
+}
+
+/** The period right before `range` (recurring), or `null` for a one-off. */
+export function previousPeriod(period: PeriodDefinition, range: DateRange): DateRange | null {
+  if (!isRecurring(period)) return null;
+  return periodAt(period, periodIndexOf(period, range.start) - 1);
+}
+
+/** Inclusive number of days in a range. */
+export function daysIn(range: DateRange): number {
+  return toDayNumber(range.end) - toDayNumber(range.start) + 1;
+}
+
+/**
+ * The default anchor of a recurring period created on `today`: today for days, the last
+ * `weekStartsOn` day for weeks, the 1st of the month for months, 1 January for years.
+ */
+export function defaultAnchor(unit: RecurringPeriod['unit'], today: string, weekStartsOn: 0 | 1): string {
+  switch (unit) {
+    case 'day':
+      return today;
+    case 'week': {
+      const weekday = new Date(`${today}T00:00:00Z`).getUTCDay(); // 0 = Sunday
+      return addDays(today, -((weekday - weekStartsOn + 7) % 7));
+    }
+    case 'month':
+      return `${today.slice(0, 7)}-01`;
+    case 'year':
+      return `${today.slice(0, 4)}-01-01`;
+  }
+}

@@ -1,0 +1,125 @@
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Database } from './database.js';
+import { chunk, toInt } from './sql-values.js';
+import type { TotalsDelta, TotalsQuery, TotalsRepository, TotalsRow } from './store.js';
+
+/** `''` stands for "uncategorized" in the totals key. */
+const NONE = '';
+const toKey = (categoryId: string | null) => categoryId ?? NONE;
+const fromKey = (key: string) => (key === NONE ? null : key);
+
+type Source = 'et_daily_total' | 'et_expense';
+
+/**
+ * One grouped sum over either the totals or the expense table: the same SQL shape, so the
+ * two answer identically (which the daily-totals property test relies on).
+ */
+async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+  const category: RawBuilder<string> =
+    source === 'et_daily_total' ? sql<string>`category_key` : sql<string>`coalesce(category_id, ${NONE})`;
+  const count = source === 'et_daily_total' ? sql<number | string>`sum(count)` : sql<number | string>`count(*)`;
+  const keys: Record<string, RawBuilder<string>> = {
+    date: sql<string>`date`,
+    month: sql<string>`substr(date, 1, 7)`,
+    currency: sql<string>`currency`,
+    category,
+  };
+  const groups = query.groupBy.map((group) => ({ alias: group === 'category' ? 'category_key' : group, expr: keys[group]! }));
+  const selections = [
+    ...groups.map((g) => sql`${g.expr} as ${sql.ref(g.alias)}`),
+    sql`sum(amount_minor) as amount_minor`,
+    sql`${count} as count`,
+  ];
+  const conditions = [sql`owner_id = ${ownerId}`, sql`date >= ${query.from}`, sql`date <= ${query.to}`];
+  if (query.currency !== undefined) conditions.push(sql`currency = ${query.currency}`);
+  if (query.categoryIds !== undefined) {
+    const categoryKeys = query.categoryIds.map(toKey);
+    conditions.push(categoryKeys.length === 0 ? sql`1 = 0` : sql`${category} in (${sql.join(categoryKeys)})`);
+  }
+  const groupBy = groups.length > 0 ? sql`group by ${sql.join(groups.map((g) => g.expr))}` : sql``;
+  const having = source === 'et_daily_total' ? sql`having sum(count) > 0` : sql``;
+  const orderBy = groups.length > 0 ? sql`order by ${sql.join(groups.map((g) => sql.ref(g.alias)))}` : sql``;
+  const result = await sql<Record<string, unknown>>`select ${sql.join(selections)} from ${sql.table(source)} where ${sql.join(conditions, sql` and `)} ${groupBy} ${having} ${orderBy}`.execute(db);
+  return result.rows
+    .filter((row) => toInt(row.count as number) > 0)
+    .map((row) => {
+      const out: TotalsRow = { amountMinor: toInt(row.amount_minor as number), count: toInt(row.count as number) };
+      if ('date' in row) out.date = row.date as string;
+      if ('month' in row) out.month = row.month as string;
+      if ('currency' in row) out.currency = row.currency as string;
+      if ('category_key' in row) out.categoryId = fromKey(row.category_key as string);
+      return out;
+    });
+}
+
+/** Sums straight over the expense table. */
+export function aggregateExpenses(db: Kysely<Database>, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+  return groupedSums(db, 'et_expense', ownerId, query);
+}
+
+/** Daily totals over Kysely. */
+export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
+  return {
+    async applyDeltas(ownerId, deltas) {
+      // One row per key, in key order: the same order in every transaction, so concurrent
+      // upserts of the same rows cannot deadlock.
+      const merged = new Map<string, TotalsDelta>();
+      for (const delta of deltas) {
+        const key = JSON.stringify([delta.date, delta.currency, toKey(delta.categoryId)]);
+        const current = merged.get(key);
+        merged.set(key, current ? { ...current, amountMinor: current.amountMinor + delta.amountMinor, count: current.count + delta.count } : delta);
+      }
+      const rows = [...merged.entries()]
+        .filter(([, d]) => d.amountMinor !== 0 || d.count !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, d]) => ({
+          owner_id: ownerId,
+          date: d.date,
+          currency: d.currency,
+          category_key: toKey(d.categoryId),
+          amount_minor: d.amountMinor,
+          count: d.count,
+        }));
+      for (const part of chunk(rows, 500)) {
+        await db
+          .insertInto('et_daily_total')
+          .values(part)
+          .onConflict((oc) =>
+            oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet({
+              amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
+              count: sql<number>`et_daily_total.count + excluded.count`,
+            }),
+          )
+          .execute();
+      }
+    },
+
+    query(ownerId, query) {
+      return groupedSums(db, 'et_daily_total', ownerId, query);
+    },
+
+    async moveCategory(ownerId, fromId, toId) {
+      await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count)
+        select owner_id, date, currency, ${toKey(toId)}, amount_minor, count from et_daily_total
+        where owner_id = ${ownerId} and category_key = ${fromId}
+        on conflict (owner_id, date, currency, category_key) do update set
+          amount_minor = et_daily_total.amount_minor + excluded.amount_minor,
+          count = et_daily_total.count + excluded.count`.execute(db);
+      await db.deleteFrom('et_daily_total').where('owner_id', '=', ownerId).where('category_key', '=', fromId).execute();
+    },
+
+    async rebuild(ownerId) {
+      await db.deleteFrom('et_daily_total').where('owner_id', '=', ownerId).execute();
+      await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count)
+        select owner_id, date, currency, coalesce(category_id, ${NONE}), sum(amount_minor), count(*)
+        from et_expense where owner_id = ${ownerId}
+        group by owner_id, date, currency, coalesce(category_id, ${NONE})`.execute(db);
+      const row = await db
+        .selectFrom('et_daily_total')
+        .select((eb) => eb.fn.countAll<number | string>().as('n'))
+        .where('owner_id', '=', ownerId)
+        .executeTakeFirstOrThrow();
+      return toInt(row.n);
+    },
+  };
+}
