@@ -1,3 +1,4 @@
+import type { Budget, Notification } from './schemas/budget.js';
 import type { Category } from './schemas/category.js';
 import type { Expense } from './schemas/expense.js';
 
@@ -16,6 +17,11 @@ export type TrackerEventMap = {
    * (`null`: uncategorized); `expenseCount` says how many moved.
    */
   'category.deleted': { category: Category; reassignedTo: string | null; expenseCount: number };
+  'budget.created': { budget: Budget };
+  'budget.updated': { budget: Budget; previous: Budget };
+  'budget.deleted': { budget: Budget };
+  /** An alert rule fired: its stored notification, and the budget's name for display. */
+  'alert.triggered': { notification: Notification; budget: { id: string; name: string } };
 };
 
 /** One of the event types. */
@@ -55,4 +61,8 @@ export const EVENT_TYPES = [
   'category.created',
   'category.updated',
   'category.deleted',
+  'budget.created',
+  'budget.updated',
+  'budget.deleted',
+  'alert.triggered',
 ] as const satisfies readonly TrackerEventType[];

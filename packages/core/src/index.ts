@@ -5,7 +5,15 @@
  * @packageDocumentation
  */
 export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
-export { OwnerHandle, type CategoriesApi, type ExpensesApi, type OwnerSettingsApi } from './owner.js';
+export {
+  OwnerHandle,
+  type AlertsApi,
+  type BudgetsApi,
+  type CategoriesApi,
+  type ExpensesApi,
+  type NotificationsApi,
+  type OwnerSettingsApi,
+} from './owner.js';
 export type { ChangesPage } from './services/changes.js';
 export {
   ERROR_CODES,
@@ -25,7 +33,35 @@ export * from './schemas/owner.js';
 export * from './schemas/category.js';
 export * from './schemas/expense.js';
 export * from './schemas/changes.js';
+export * from './schemas/budget.js';
+export {
+  addMonthsClamped,
+  daysIn,
+  defaultAnchor,
+  isRecurring,
+  periodAt,
+  periodContaining,
+  periodIndexOf,
+  previousPeriod,
+  type DateRange,
+  type OneOffPeriod,
+  type PeriodDefinition,
+  type RecurringPeriod,
+} from './domain/periods.js';
+export { computeStatus, rolloverChain, WARNING_PERCENT, type DailySpend, type StatusFigures, type StatusInput } from './domain/budget-status.js';
 export type {
+  AlertRuleRecord,
+  AlertRuleRepository,
+  BudgetRecord,
+  BudgetRepository,
+  NotificationQuery,
+  NotificationRecord,
+  NotificationRepository,
+  TotalsDelta,
+  TotalsGroup,
+  TotalsQuery,
+  TotalsRepository,
+  TotalsRow,
   CategoryRecord,
   CategoryRepository,
   Dialect,
@@ -40,5 +76,17 @@ export type {
   StoreSession,
 } from './store/store.js';
 export { KyselyStore, MIGRATION_TABLE, type KyselyStoreOptions } from './store/kysely-store.js';
-export type { CategoryTable, Database, EventTable, ExpenseTable, ExpenseTagTable, Int8, OwnerTable } from './store/database.js';
+export type {
+  AlertRuleTable,
+  BudgetTable,
+  CategoryTable,
+  DailyTotalTable,
+  Database,
+  EventTable,
+  ExpenseTable,
+  ExpenseTagTable,
+  Int8,
+  NotificationTable,
+  OwnerTable,
+} from './store/database.js';
 export type { DatabaseInput } from './store/open-database.js';

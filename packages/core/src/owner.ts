@@ -1,3 +1,14 @@
+import type {
+  AlertRule,
+  AlertRuleCreate,
+  AlertRulePatch,
+  Budget,
+  BudgetInput,
+  BudgetPatch,
+  BudgetStatus,
+  Notification,
+  NotificationListQuery,
+} from './schemas/budget.js';
 import type { Category, CategoryDeleteOptions, CategoryInput, CategoryPatch } from './schemas/category.js';
 import type { Expense, ExpenseInput, ExpenseListQuery, ExpensePage, ExpensePatch } from './schemas/expense.js';
 import type { ChangesQuery } from './schemas/changes.js';
@@ -7,6 +18,26 @@ import { readChanges, type ChangesPage } from './services/changes.js';
 import type { ServiceContext } from './services/context.js';
 import { createExpense, createExpenses, deleteExpense, getExpense, listExpenses, updateExpense } from './services/expenses.js';
 import { getSettings, updateSettings } from './services/settings.js';
+import {
+  createAlertRule,
+  deleteAlertRule,
+  getAlertRule,
+  listAlertRules,
+  listNotifications,
+  markNotificationRead,
+  updateAlertRule,
+} from './services/alerts.js';
+import {
+  budgetHistory,
+  budgetStatus,
+  createBudget,
+  deleteBudget,
+  findOverallBudget,
+  getBudget,
+  listBudgets,
+  updateBudget,
+} from './services/budgets.js';
+import { rebuildTotals } from './services/maintenance.js';
 
 /** An owner's settings. */
 export interface OwnerSettingsApi {
@@ -177,6 +208,186 @@ export interface ExpensesApi {
   delete(id: string): Promise<void>;
 }
 
+/** An owner's budgets. */
+export interface BudgetsApi {
+  /**
+   * Creates a budget: a limit per period in one currency, over all spending or some
+   * categories (and their subcategories). Gets `spent` alert rules at 80 % and 100 % unless
+   * `alertRules` says otherwise.
+   *
+   * @example
+   * ```ts
+   * const groceries = await owner.budgets.create({
+   *   name: 'Groceries', amount: '400', categoryIds: [food.id],
+   *   period: { unit: 'month', anchor: '2026-01-25' }, rollover: 'surplus',
+   * });
+   * ```
+   * @throws `VALIDATION_FAILED` naming the field (an unknown category, a bad period, ...)
+   */
+  create(input: BudgetInput): Promise<Budget>;
+  /**
+   * The budget with this id.
+   *
+   * @example
+   * ```ts
+   * const budget = await owner.budgets.get(groceries.id);
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  get(id: string): Promise<Budget>;
+  /**
+   * All budgets, oldest first.
+   *
+   * @example
+   * ```ts
+   * for (const budget of await owner.budgets.list()) console.log(budget.name, budget.amount);
+   * ```
+   */
+  list(): Promise<Budget[]>;
+  /**
+   * The overall budget: the oldest budget with no category filter, or `null`.
+   *
+   * @example
+   * ```ts
+   * const overall = await owner.budgets.overall();
+   * ```
+   */
+  overall(): Promise<Budget | null>;
+  /**
+   * Changes the given fields. Changing the currency needs the amount too; changing the
+   * period moves `startsOn` to the start of the new current period unless given.
+   *
+   * @example
+   * ```ts
+   * await owner.budgets.update(groceries.id, { amount: '450' });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`
+   */
+  update(id: string, patch: BudgetPatch): Promise<Budget>;
+  /**
+   * Replaces the budget: fields left out go back to their defaults; its alert rules stay.
+   *
+   * @example
+   * ```ts
+   * await owner.budgets.replace(groceries.id, { name: 'Food', amount: '500' });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`
+   */
+  replace(id: string, input: BudgetInput): Promise<Budget>;
+  /**
+   * Deletes the budget and its rules; notifications it raised stay.
+   *
+   * @example
+   * ```ts
+   * await owner.budgets.delete(groceries.id);
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  delete(id: string): Promise<void>;
+  /**
+   * Every figure of the budget for the period containing `date` (default: today in the
+   * owner's time zone): limit, rollover, spent, remaining, daily allowance, forecast, state.
+   *
+   * @example
+   * ```ts
+   * const { spentMinor, remainingMinor, projectedExceedDate, state } = await owner.budgets.status(groceries.id);
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  status(id: string, query?: { date?: string }): Promise<BudgetStatus>;
+  /**
+   * The figures of the last `periods` closed periods (default 6), oldest first, with
+   * rollover applied period after period.
+   *
+   * @example
+   * ```ts
+   * const lastSix = await owner.budgets.history(groceries.id, { periods: 6 });
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  history(id: string, query?: { periods?: number }): Promise<BudgetStatus[]>;
+}
+
+/** An owner's alert rules. */
+export interface AlertsApi {
+  /**
+   * Adds a rule to a budget: `spent` fires when spending reaches `thresholdPercent` of what
+   * is available in the period, `forecast` when the end-of-period forecast does. Each rule
+   * fires at most once per period. The rule is evaluated at once.
+   *
+   * @example
+   * ```ts
+   * await owner.alerts.create({ budgetId: groceries.id, thresholdPercent: 110, kind: 'forecast' });
+   * ```
+   * @throws `VALIDATION_FAILED` (an unknown budget, a threshold outside 1–1000)
+   */
+  create(input: AlertRuleCreate): Promise<AlertRule>;
+  /**
+   * The rule with this id.
+   *
+   * @example
+   * ```ts
+   * const rule = await owner.alerts.get(ruleId);
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  get(id: string): Promise<AlertRule>;
+  /**
+   * The rules, of one budget when `budgetId` is given.
+   *
+   * @example
+   * ```ts
+   * const rules = await owner.alerts.list({ budgetId: groceries.id });
+   * ```
+   */
+  list(query?: { budgetId?: string }): Promise<AlertRule[]>;
+  /**
+   * Changes a rule; it is evaluated at once.
+   *
+   * @example
+   * ```ts
+   * await owner.alerts.update(ruleId, { active: false });
+   * ```
+   * @throws `NOT_FOUND`, `VALIDATION_FAILED`
+   */
+  update(id: string, patch: AlertRulePatch): Promise<AlertRule>;
+  /**
+   * Deletes a rule.
+   *
+   * @example
+   * ```ts
+   * await owner.alerts.delete(ruleId);
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  delete(id: string): Promise<void>;
+}
+
+/** An owner's notifications: what alert rules raised. */
+export interface NotificationsApi {
+  /**
+   * Notifications, newest first; `unread: true` for the unread ones. Page with `before`
+   * (the last id you have).
+   *
+   * @example
+   * ```ts
+   * const unread = await owner.notifications.list({ unread: true });
+   * for (const n of unread) console.log(n.message);
+   * ```
+   */
+  list(query?: NotificationListQuery): Promise<Notification[]>;
+  /**
+   * Marks a notification read; marking it again keeps the first `readAt`.
+   *
+   * @example
+   * ```ts
+   * await owner.notifications.markRead(notification.id);
+   * ```
+   * @throws `NOT_FOUND`
+   */
+  markRead(id: string): Promise<Notification>;
+}
+
 /**
  * Everything of one owner: every method is scoped to `ownerId` and cannot read or change
  * another owner's data. Get one with `tracker.forOwner(id)`.
@@ -190,6 +401,12 @@ export class OwnerHandle {
   readonly categories: CategoriesApi;
   /** The owner's expenses. */
   readonly expenses: ExpensesApi;
+  /** The owner's budgets, their status and history. */
+  readonly budgets: BudgetsApi;
+  /** The owner's alert rules. */
+  readonly alerts: AlertsApi;
+  /** The owner's notifications. */
+  readonly notifications: NotificationsApi;
   readonly #ctx: ServiceContext;
 
   /** @internal */
@@ -217,6 +434,42 @@ export class OwnerHandle {
       replace: (id, input) => updateExpense(ctx, ownerId, id, input, true),
       delete: (id) => deleteExpense(ctx, ownerId, id),
     };
+    this.budgets = {
+      create: (input) => createBudget(ctx, ownerId, input),
+      get: (id) => getBudget(ctx, ownerId, id),
+      list: () => listBudgets(ctx, ownerId),
+      overall: () => findOverallBudget(ctx, ownerId),
+      update: (id, patch) => updateBudget(ctx, ownerId, id, patch, false),
+      replace: (id, input) => updateBudget(ctx, ownerId, id, input, true),
+      delete: (id) => deleteBudget(ctx, ownerId, id),
+      status: (id, query) => budgetStatus(ctx, ownerId, id, query),
+      history: (id, query) => budgetHistory(ctx, ownerId, id, query),
+    };
+    this.alerts = {
+      create: (input) => createAlertRule(ctx, ownerId, input),
+      get: (id) => getAlertRule(ctx, ownerId, id),
+      list: (query) => listAlertRules(ctx, ownerId, query?.budgetId),
+      update: (id, patch) => updateAlertRule(ctx, ownerId, id, patch),
+      delete: (id) => deleteAlertRule(ctx, ownerId, id),
+    };
+    this.notifications = {
+      list: (query) => listNotifications(ctx, ownerId, query),
+      markRead: (id) => markNotificationRead(ctx, ownerId, id),
+    };
+  }
+
+  /**
+   * Recomputes the owner's daily totals from the expenses (they are kept up to date by every
+   * write; this repairs them after a manual change to the database). Returns the number of
+   * total rows.
+   *
+   * @example
+   * ```ts
+   * await owner.rebuildTotals();
+   * ```
+   */
+  rebuildTotals(): Promise<number> {
+    return rebuildTotals(this.#ctx, this.ownerId);
   }
 
   /**

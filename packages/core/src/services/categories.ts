@@ -10,7 +10,8 @@ import {
   type CategoryPatch,
 } from '../schemas/category.js';
 import type { CategoryRecord, StoreSession } from '../store/store.js';
-import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
+import { toBudget } from './budgets.js';
+import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 import { toCategory } from './presenters.js';
 
 /** Checks that `parentId` may be the parent of category `selfId` (one level of nesting). */
@@ -24,6 +25,27 @@ async function assertParent(tx: StoreSession, ownerId: string, parentId: string,
   }
   if (selfId !== null && (await tx.categories.countChildren(ownerId, selfId)) > 0) {
     throw invalid('A category with subcategories cannot become a subcategory', 'nesting_too_deep');
+  }
+}
+
+/**
+ * Budgets that name a deleted category follow its expenses: to `target` when they are
+ * reassigned, or they stop naming it. A budget that named only this category would silently
+ * become an all-spending budget, so that is a `CONFLICT` instead.
+ */
+async function updateBudgetsForDeletedCategory(scope: WriteScope, ownerId: string, category: CategoryRecord, target: string | null) {
+  const { tx, at } = scope;
+  for (const budget of await tx.budgets.list(ownerId)) {
+    if (!budget.categoryIds.includes(category.id)) continue;
+    const categoryIds = [...new Set(budget.categoryIds.map((cid) => (cid === category.id ? target : cid)).filter((cid): cid is string => cid !== null))];
+    if (categoryIds.length === 0) {
+      throw new TrackerError('CONFLICT', `Budget ${budget.name} covers only ${category.name}; change or delete the budget first, or pass reassignTo`, {
+        details: { budgetId: budget.id },
+      });
+    }
+    const next = { ...budget, categoryIds, updatedAt: at };
+    await tx.budgets.update(next);
+    scope.record({ type: 'budget.updated', data: { budget: toBudget(next), previous: toBudget(budget) } });
   }
 }
 
@@ -112,7 +134,8 @@ export async function deleteCategory(
   options: CategoryDeleteOptions = {},
 ): Promise<void> {
   const opts = parseInput(categoryDeleteOptionsSchema, options);
-  await write(ctx, ownerId, async ({ tx, at, record }) => {
+  await write(ctx, ownerId, async (scope) => {
+    const { tx, at, record } = scope;
     const current = await tx.categories.findById(ownerId, id);
     if (!current) throw notFound('Category', id);
     let target: string | null = null;
@@ -138,7 +161,9 @@ export async function deleteCategory(
         { details: { expenseCount: used } },
       );
     }
+    await updateBudgetsForDeletedCategory(scope, ownerId, current, target);
     const moved = used > 0 ? await tx.expenses.reassignCategory(ownerId, id, target, at) : 0;
+    if (moved > 0) await tx.totals.moveCategory(ownerId, id, target);
     await tx.categories.delete(ownerId, id);
     record({ type: 'category.deleted', data: { category: toCategory(current), reassignedTo: target, expenseCount: moved } });
   });

@@ -19,6 +19,7 @@ import { assertOpen, parseInput, write, type ServiceContext } from './context.js
 import { decodeCursor, encodeCursor } from './expense-cursor.js';
 import { toExpense } from './presenters.js';
 import { getSettings } from './settings.js';
+import { applySpending } from './spending.js';
 
 type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
 type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
@@ -85,12 +86,14 @@ function today(ctx: ServiceContext, settings: OwnerSettings): string {
 /** Creates an expense. */
 export async function createExpense(ctx: ServiceContext, ownerId: string, input: ExpenseInput): Promise<Expense> {
   const data = parseInput(expenseInputSchema, input);
-  return write(ctx, ownerId, async ({ tx, at, settings, record }) => {
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, settings, record } = scope;
     const row = newRecord(ownerId, data, settings, today(ctx, settings), at, []);
     await assertCategories(tx, ownerId, [{ categoryId: row.categoryId, path: [] }]);
     await tx.expenses.insert([row]);
     const expense = toExpense(row);
     record({ type: 'expense.created', data: { expense } });
+    await applySpending(scope, ownerId, [[null, row]]);
     return expense;
   });
 }
@@ -98,7 +101,8 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
 /** Creates 1 to 1,000 expenses in one transaction: all are stored, or none. */
 export async function createExpenses(ctx: ServiceContext, ownerId: string, inputs: readonly ExpenseInput[]): Promise<Expense[]> {
   const items = parseInput(expenseBatchSchema, inputs);
-  return write(ctx, ownerId, async ({ tx, at, settings, record }) => {
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, settings, record } = scope;
     const day = today(ctx, settings);
     const issues: ValidationIssue[] = [];
     const rows: ExpenseRecord[] = [];
@@ -116,6 +120,7 @@ export async function createExpenses(ctx: ServiceContext, ownerId: string, input
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
     for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
+    await applySpending(scope, ownerId, rows.map((row) => [null, row] as const));
     return expenses;
   });
 }
@@ -173,7 +178,8 @@ export async function updateExpense(
 ): Promise<Expense> {
   const data = replace ? parseInput(expenseInputSchema, input) : parseInput(expensePatchSchema, input);
   assertOpen(ctx);
-  return write(ctx, ownerId, async ({ tx, at, record }) => {
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, record } = scope;
     const current = await tx.expenses.findById(ownerId, id);
     if (!current) throw notFound('Expense', id);
     const next = merge(current, data, replace);
@@ -183,6 +189,7 @@ export async function updateExpense(
     await tx.expenses.update(next);
     const expense = toExpense(next);
     record({ type: 'expense.updated', data: { expense, previous: toExpense(current) } });
+    await applySpending(scope, ownerId, [[current, next]]);
     return expense;
   });
 }
@@ -190,10 +197,11 @@ export async function updateExpense(
 /** Deletes an expense, or `NOT_FOUND`. */
 export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: string): Promise<void> {
   assertOpen(ctx);
-  await write(ctx, ownerId, async ({ tx, record }) => {
-    const current = await tx.expenses.findById(ownerId, id);
-    if (!current || !(await tx.expenses.delete(ownerId, id))) throw notFound('Expense', id);
-    record({ type: 'expense.deleted', data: { expense: toExpense(current) } });
+  await write(ctx, ownerId, async (scope) => {
+    const current = await scope.tx.expenses.findById(ownerId, id);
+    if (!current || !(await scope.tx.expenses.delete(ownerId, id))) throw notFound('Expense', id);
+    scope.record({ type: 'expense.deleted', data: { expense: toExpense(current) } });
+    await applySpending(scope, ownerId, [[current, null]]);
   });
 }
 

@@ -1,0 +1,218 @@
+import type { z } from 'zod';
+import { defaultAnchor, isRecurring, periodContaining, type PeriodDefinition } from '../domain/periods.js';
+import { localDate } from '../dates.js';
+import { notFound, validationError, type ValidationIssue } from '../errors.js';
+import { newId } from '../ids.js';
+import { formatAmount, parseAmount } from '../money.js';
+import {
+  budgetHistoryQuerySchema,
+  budgetInputSchema,
+  budgetPatchSchema,
+  budgetStatusQuerySchema,
+  type Budget,
+  type BudgetInput,
+  type BudgetPatch,
+  type BudgetStatus,
+} from '../schemas/budget.js';
+import type { OwnerSettings } from '../schemas/owner.js';
+import type { BudgetRecord, StoreSession } from '../store/store.js';
+import { DEFAULT_ALERT_RULES, evaluateBudgets, newRules } from './alerts.js';
+import { budgetFigures, coveredCategories, periodIndex, toBudgetStatus } from './budget-figures.js';
+import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
+import { getSettings } from './settings.js';
+
+type PeriodInput = NonNullable<ReturnType<typeof budgetInputSchema.parse>['period']>;
+
+/** The public shape of a stored budget. */
+export function toBudget(record: BudgetRecord): Budget {
+  const { ownerId: _owner, ...budget } = record;
+  return { ...budget, amount: formatAmount(record.amountMinor, record.currency), categoryIds: [...record.categoryIds] };
+}
+
+function amountOf(input: { amount?: string | number; amountMinor?: number }, currency: string): number {
+  let minor: number;
+  try {
+    minor = input.amountMinor ?? parseAmount(input.amount ?? 0, currency);
+  } catch (error) {
+    const issues = (error as { issues?: ValidationIssue[] }).issues;
+    if (!issues) throw error;
+    throw validationError(issues.map((issue) => ({ ...issue, path: ['amount', ...issue.path] })));
+  }
+  if (minor <= 0) {
+    throw validationError([{ path: [input.amountMinor !== undefined ? 'amountMinor' : 'amount'], code: 'too_small', message: 'A budget limit must be greater than 0' }]);
+  }
+  return minor;
+}
+
+/** Resolves a period input: a recurring period gets its default anchor from today. */
+function resolvePeriod(input: PeriodInput | undefined, today: string, settings: OwnerSettings): PeriodDefinition {
+  const period = input ?? { unit: 'month' as const, every: 1 };
+  if (!('unit' in period)) return { start: period.start, end: period.end };
+  return { unit: period.unit, every: period.every, anchor: period.anchor ?? defaultAnchor(period.unit, today, settings.weekStartsOn) };
+}
+
+/** The default `startsOn`: the start of the period containing today (a one-off's start). */
+function defaultStart(period: PeriodDefinition, today: string): string {
+  return isRecurring(period) ? periodContaining(period, today)!.start : period.start;
+}
+
+/** Checks that every category is the owner's. */
+async function assertCategories(tx: StoreSession, ownerId: string, ids: readonly string[]): Promise<void> {
+  const issues: ValidationIssue[] = [];
+  for (const [index, id] of ids.entries()) {
+    if (!(await tx.categories.findById(ownerId, id))) {
+      issues.push({ path: ['categoryIds', index], code: 'unknown_category', message: `No category ${JSON.stringify(id)}` });
+    }
+  }
+  if (issues.length > 0) throw validationError(issues);
+}
+
+/** Creates a budget with its alert rules (default: `spent` at 80 % and 100 %). */
+export async function createBudget(ctx: ServiceContext, ownerId: string, input: BudgetInput): Promise<Budget> {
+  const data = parseInput(budgetInputSchema, input);
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, settings } = scope;
+    const today = localDate(new Date(at), settings.timezone);
+    const currency = data.currency ?? settings.currency;
+    const period = resolvePeriod(data.period, today, settings);
+    const categoryIds = data.categoryIds ?? [];
+    await assertCategories(tx, ownerId, categoryIds);
+    const record: BudgetRecord = {
+      id: newId('bud'),
+      ownerId,
+      name: data.name,
+      amountMinor: amountOf(data, currency),
+      currency,
+      categoryIds,
+      period,
+      rollover: data.rollover ?? 'none',
+      startsOn: data.startsOn ?? defaultStart(period, today),
+      endsOn: data.endsOn ?? null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    await tx.budgets.insert(record);
+    await tx.alertRules.insert(newRules(ownerId, record.id, at, data.alertRules ?? DEFAULT_ALERT_RULES));
+    const budget = toBudget(record);
+    scope.record({ type: 'budget.created', data: { budget } });
+    await evaluateBudgets(scope, ownerId, [record]);
+    return budget;
+  });
+}
+
+/** The owner's budget, or `NOT_FOUND`. */
+export async function getBudget(ctx: ServiceContext, ownerId: string, id: string): Promise<Budget> {
+  assertOpen(ctx);
+  const record = await ctx.store.budgets.findById(ownerId, id);
+  if (!record) throw notFound('Budget', id);
+  return toBudget(record);
+}
+
+/** The owner's budgets, oldest first. */
+export async function listBudgets(ctx: ServiceContext, ownerId: string): Promise<Budget[]> {
+  assertOpen(ctx);
+  return (await ctx.store.budgets.list(ownerId)).map(toBudget);
+}
+
+/** The overall budget: the oldest budget without a category filter, or `null`. */
+export async function findOverallBudget(ctx: ServiceContext, ownerId: string): Promise<Budget | null> {
+  assertOpen(ctx);
+  const record = (await ctx.store.budgets.list(ownerId)).find((b) => b.categoryIds.length === 0);
+  return record ? toBudget(record) : null;
+}
+
+/**
+ * Changes a budget. With `replace`, the input is a whole budget (optional fields left out go
+ * back to their defaults; its alert rules are kept). Changing the currency needs the amount.
+ */
+export async function updateBudget(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  input: BudgetPatch | BudgetInput,
+  replace: boolean,
+): Promise<Budget> {
+  const parsed = replace ? parseInput(budgetInputSchema, input) : parseInput(budgetPatchSchema, input);
+  if ('alertRules' in parsed && parsed.alertRules !== undefined) {
+    throw validationError([{ path: ['alertRules'], code: 'unrecognized_keys', message: 'Change alert rules through the alerts API' }]);
+  }
+  const data: z.output<typeof budgetPatchSchema> = parsed;
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, settings } = scope;
+    const current = await tx.budgets.findById(ownerId, id);
+    if (!current) throw notFound('Budget', id);
+    const today = localDate(new Date(at), settings.timezone);
+    const currency = data.currency ?? (replace ? settings.currency : current.currency);
+    const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
+    if (currency !== current.currency && !hasAmount) {
+      throw validationError([{ path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' }]);
+    }
+    const period = data.period !== undefined || replace ? resolvePeriod(data.period, today, settings) : current.period;
+    if (data.categoryIds !== undefined) await assertCategories(tx, ownerId, data.categoryIds);
+    const next: BudgetRecord = {
+      ...current,
+      name: data.name ?? current.name,
+      amountMinor: hasAmount ? amountOf(data, currency) : current.amountMinor,
+      currency,
+      categoryIds: data.categoryIds ?? (replace ? [] : current.categoryIds),
+      period,
+      rollover: data.rollover ?? (replace ? 'none' : current.rollover),
+      startsOn: data.startsOn ?? (replace || data.period !== undefined ? defaultStart(period, today) : current.startsOn),
+      endsOn: data.endsOn !== undefined ? data.endsOn : replace ? null : current.endsOn,
+      updatedAt: at,
+    };
+    if (next.endsOn !== null && next.endsOn < next.startsOn) {
+      throw validationError([{ path: ['endsOn'], code: 'invalid_range', message: 'endsOn must not be before startsOn' }]);
+    }
+    await tx.budgets.update(next);
+    const budget = toBudget(next);
+    scope.record({ type: 'budget.updated', data: { budget, previous: toBudget(current) } });
+    await evaluateBudgets(scope, ownerId, [next]);
+    return budget;
+  });
+}
+
+/** Deletes a budget and its rules; its notifications stay as history. */
+export async function deleteBudget(ctx: ServiceContext, ownerId: string, id: string): Promise<void> {
+  assertOpen(ctx);
+  await write(ctx, ownerId, async (scope) => {
+    const current = await scope.tx.budgets.findById(ownerId, id);
+    if (!current || !(await scope.tx.budgets.delete(ownerId, id))) throw notFound('Budget', id);
+    scope.record({ type: 'budget.deleted', data: { budget: toBudget(current) } });
+  });
+}
+
+async function loadForRead(ctx: ServiceContext, ownerId: string, id: string) {
+  assertOpen(ctx);
+  const budget = await ctx.store.budgets.findById(ownerId, id);
+  if (!budget) throw notFound('Budget', id);
+  const settings = await getSettings(ctx, ownerId);
+  const today = localDate(ctx.clock.now(), settings.timezone);
+  const categories = budget.categoryIds.length > 0 ? await ctx.store.categories.list(ownerId) : [];
+  return { budget, today, covered: coveredCategories(budget, categories) };
+}
+
+/** The budget's status for the period containing `date` (default: today in the owner's time zone). */
+export async function budgetStatus(ctx: ServiceContext, ownerId: string, id: string, query: { date?: string } = {}): Promise<BudgetStatus> {
+  const q = parseInput(budgetStatusQuerySchema, query);
+  const { budget, today, covered } = await loadForRead(ctx, ownerId, id);
+  const index = periodIndex(budget, q.date ?? today);
+  const [figures] = await budgetFigures(ctx.store, budget, { from: index, to: index }, today, covered);
+  return toBudgetStatus(budget, figures!);
+}
+
+/**
+ * The budget's figures for its last `periods` closed periods, oldest first, with rollover
+ * applied period after period. A one-off budget has one period, listed once it has closed.
+ */
+export async function budgetHistory(ctx: ServiceContext, ownerId: string, id: string, query: { periods?: number } = {}): Promise<BudgetStatus[]> {
+  const q = parseInput(budgetHistoryQuerySchema, query);
+  const { budget, today, covered } = await loadForRead(ctx, ownerId, id);
+  if (!isRecurring(budget.period)) {
+    if (budget.period.end >= today) return [];
+    return (await budgetFigures(ctx.store, budget, { from: 0, to: 0 }, today, covered)).map((f) => toBudgetStatus(budget, f));
+  }
+  const current = periodIndex(budget, today);
+  const figures = await budgetFigures(ctx.store, budget, { from: current - q.periods, to: current - 1 }, today, covered);
+  return figures.map((f) => toBudgetStatus(budget, f));
+}
