@@ -8,6 +8,7 @@ export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js
 export {
   OwnerHandle,
   type AlertsApi,
+  type AnalyticsApi,
   type BudgetsApi,
   type CategoriesApi,
   type ExpensesApi,
@@ -34,6 +35,10 @@ export * from './schemas/category.js';
 export * from './schemas/expense.js';
 export * from './schemas/changes.js';
 export * from './schemas/budget.js';
+export * from './schemas/analytics.js';
+export { neutraliseCell } from './domain/csv-cells.js';
+export { CSV_COLUMNS, EXPORT_BATCH_SIZE } from './services/export.js';
+export { MAX_BUCKETS } from './services/analytics.js';
 export {
   addMonthsClamped,
   daysIn,

@@ -38,6 +38,19 @@ import {
   updateBudget,
 } from './services/budgets.js';
 import { rebuildTotals } from './services/maintenance.js';
+import { monthly, summary, trends, weekly } from './services/analytics.js';
+import { exportExpenses } from './services/export.js';
+import type {
+  ExportQuery,
+  Monthly,
+  MonthlyQuery,
+  Summary,
+  SummaryQuery,
+  Trends,
+  TrendsQuery,
+  Weekly,
+  WeeklyQuery,
+} from './schemas/analytics.js';
 
 /** An owner's settings. */
 export interface OwnerSettingsApi {
@@ -388,6 +401,55 @@ export interface NotificationsApi {
   markRead(id: string): Promise<Notification>;
 }
 
+/** An owner's analytics, aggregated in SQL from the daily totals and grouped by currency. */
+export interface AnalyticsApi {
+  /**
+   * Totals and counts per currency over a range (default: the current month), the average
+   * per day, each category's share, the change against the previous range of equal length,
+   * and the status of each budget active today.
+   *
+   * @example
+   * ```ts
+   * const { currencies, budgets } = await owner.analytics.summary({ from: '2026-11-01', to: '2026-11-30' });
+   * ```
+   * @throws `VALIDATION_FAILED` for a bad range
+   */
+  summary(query?: SummaryQuery): Promise<Summary>;
+  /**
+   * Per month (`YYYY-MM`, every month of the range listed), per currency and per category.
+   * Default: the last 12 months, this one included.
+   *
+   * @example
+   * ```ts
+   * const { months } = await owner.analytics.monthly({ fromMonth: '2026-01', toMonth: '2026-12' });
+   * ```
+   * @throws `VALIDATION_FAILED` for a bad range or more than 1,000 months
+   */
+  monthly(query?: MonthlyQuery): Promise<Monthly>;
+  /**
+   * The same per week, weeks starting on the owner's `weekStartsOn`. Default: the last 12 weeks.
+   *
+   * @example
+   * ```ts
+   * const { weeks } = await owner.analytics.weekly({ from: '2026-10-01', to: '2026-11-30' });
+   * ```
+   * @throws `VALIDATION_FAILED` for a bad range or more than 1,000 weeks
+   */
+  weekly(query?: WeeklyQuery): Promise<Weekly>;
+  /**
+   * A zero-filled series by day, week or month in one currency (default: the owner's),
+   * optionally of one category: totals, counts, a moving average and the change against the
+   * previous point.
+   *
+   * @example
+   * ```ts
+   * const { points } = await owner.analytics.trends({ granularity: 'week', categoryId: food.id });
+   * ```
+   * @throws `VALIDATION_FAILED` for a bad range or more than 1,000 points
+   */
+  trends(query?: TrendsQuery): Promise<Trends>;
+}
+
 /**
  * Everything of one owner: every method is scoped to `ownerId` and cannot read or change
  * another owner's data. Get one with `tracker.forOwner(id)`.
@@ -407,6 +469,8 @@ export class OwnerHandle {
   readonly alerts: AlertsApi;
   /** The owner's notifications. */
   readonly notifications: NotificationsApi;
+  /** The owner's analytics. */
+  readonly analytics: AnalyticsApi;
   readonly #ctx: ServiceContext;
 
   /** @internal */
@@ -456,6 +520,31 @@ export class OwnerHandle {
       list: (query) => listNotifications(ctx, ownerId, query),
       markRead: (id) => markNotificationRead(ctx, ownerId, id),
     };
+    this.analytics = {
+      summary: (query) => summary(ctx, ownerId, query),
+      monthly: (query) => monthly(ctx, ownerId, query),
+      weekly: (query) => weekly(ctx, ownerId, query),
+      trends: (query) => trends(ctx, ownerId, query),
+    };
+  }
+
+  /**
+   * Exports the expenses matching the listing filters, oldest first, as CSV (default),
+   * JSON or NDJSON, in chunks of text read batch by batch, so memory stays bounded. Wrap it
+   * in `Readable.from()` to pipe it to a file or an HTTP response.
+   *
+   * @example
+   * ```ts
+   * import { createWriteStream } from 'node:fs';
+   * import { Readable } from 'node:stream';
+   * import { pipeline } from 'node:stream/promises';
+   *
+   * await pipeline(Readable.from(owner.export({ format: 'csv', from: '2026-01-01' })), createWriteStream('2026.csv'));
+   * ```
+   * @throws `VALIDATION_FAILED` (on first read) for a bad format or filter
+   */
+  export(query?: ExportQuery): AsyncIterable<string> {
+    return exportExpenses(this.#ctx, this.ownerId, query);
   }
 
   /**

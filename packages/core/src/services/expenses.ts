@@ -14,7 +14,7 @@ import {
   type ExpensePatch,
 } from '../schemas/expense.js';
 import type { OwnerSettings } from '../schemas/owner.js';
-import type { ExpenseRecord, StoreSession } from '../store/store.js';
+import type { ExpenseFilter, ExpenseRecord, StoreSession } from '../store/store.js';
 import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
 import { decodeCursor, encodeCursor } from './expense-cursor.js';
 import { toExpense } from './presenters.js';
@@ -205,18 +205,25 @@ export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: st
   });
 }
 
-/** One page of the owner's expenses; see {@link ExpenseListQuery}. */
-export async function listExpenses(ctx: ServiceContext, ownerId: string, query: ExpenseListQuery = {}): Promise<ExpensePage> {
-  const q = parseInput(expenseListQuerySchema, query);
-  assertOpen(ctx);
+/** The filter fields shared by listing and export. */
+type FilterFields = Pick<
+  ReturnType<typeof expenseListQuerySchema.parse>,
+  'from' | 'to' | 'categoryId' | 'tag' | 'q' | 'minAmount' | 'maxAmount' | 'currency'
+>;
+
+/**
+ * Turns parsed listing filters into the store's filter: `categoryId: 'none'` becomes
+ * `null`, and amount bounds are parsed in `currency`, which defaults to the owner's when
+ * bounds are given (amounts in different currencies do not compare).
+ */
+export async function expenseFilter(ctx: ServiceContext, ownerId: string, q: FilterFields): Promise<ExpenseFilter> {
   let currency = q.currency;
   if ((q.minAmount !== undefined || q.maxAmount !== undefined) && currency === undefined) {
     currency = (await getSettings(ctx, ownerId)).currency;
   }
   const bound = (value: string | number | undefined, field: string) =>
     value === undefined || currency === undefined ? undefined : amountIn(value, currency, [field]);
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order);
-  const rows = await ctx.store.expenses.list(ownerId, {
+  return {
     from: q.from,
     to: q.to,
     categoryIds: q.categoryId?.map((id) => (id === 'none' ? null : id)),
@@ -225,6 +232,17 @@ export async function listExpenses(ctx: ServiceContext, ownerId: string, query: 
     minAmountMinor: bound(q.minAmount, 'minAmount'),
     maxAmountMinor: bound(q.maxAmount, 'maxAmount'),
     currency,
+  };
+}
+
+/** One page of the owner's expenses; see {@link ExpenseListQuery}. */
+export async function listExpenses(ctx: ServiceContext, ownerId: string, query: ExpenseListQuery = {}): Promise<ExpensePage> {
+  const q = parseInput(expenseListQuerySchema, query);
+  assertOpen(ctx);
+  const filter = await expenseFilter(ctx, ownerId, q);
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order);
+  const rows = await ctx.store.expenses.list(ownerId, {
+    ...filter,
     sort: q.sort,
     order: q.order,
     limit: q.limit + 1,

@@ -1,0 +1,78 @@
+import { stringify } from 'csv-stringify/sync';
+import { neutraliseCell } from '../domain/csv-cells.js';
+import { exportQuerySchema, type ExportQuery } from '../schemas/analytics.js';
+import type { Expense } from '../schemas/expense.js';
+import { assertOpen, parseInput, type ServiceContext } from './context.js';
+import { expenseFilter } from './expenses.js';
+import { toExpense } from './presenters.js';
+
+/** Rows read per query: memory stays bounded by one batch, whatever the export's size. */
+export const EXPORT_BATCH_SIZE = 1000;
+
+/** The CSV columns, in order. */
+export const CSV_COLUMNS = [
+  'id',
+  'date',
+  'amount',
+  'currency',
+  'category',
+  'categoryId',
+  'description',
+  'merchant',
+  'tags',
+  'notes',
+  'createdAt',
+  'updatedAt',
+] as const;
+
+function csvRow(expense: Expense, names: Map<string, string>): string[] {
+  const text = (value: string | null) => (value === null ? '' : neutraliseCell(value));
+  return [
+    expense.id,
+    expense.date,
+    expense.amount,
+    expense.currency,
+    text(expense.categoryId ? (names.get(expense.categoryId) ?? null) : null),
+    expense.categoryId ?? '',
+    text(expense.description),
+    text(expense.merchant),
+    text(expense.tags.join('; ')),
+    text(expense.notes),
+    expense.createdAt,
+    expense.updatedAt,
+  ];
+}
+
+/**
+ * Streams the owner's expenses matching the listing filters, oldest first, as CSV (RFC 4180
+ * via csv-stringify, with a header row, amounts as decimal strings, and formula-like cells
+ * neutralised), a JSON array, or NDJSON. Rows are read in keyset-paginated batches, so
+ * memory stays bounded however many rows there are.
+ */
+export async function* exportExpenses(ctx: ServiceContext, ownerId: string, query: ExportQuery = {}): AsyncGenerator<string, void, undefined> {
+  const q = parseInput(exportQuerySchema, query);
+  assertOpen(ctx);
+  const filter = await expenseFilter(ctx, ownerId, q);
+  const names = q.format === 'csv' ? new Map((await ctx.store.categories.list(ownerId)).map((c) => [c.id, c.name])) : new Map<string, string>();
+  if (q.format === 'csv') yield stringify([[...CSV_COLUMNS]], { record_delimiter: 'windows' });
+  if (q.format === 'json') yield '[';
+  let after: { key: string; id: string } | undefined;
+  let first = true;
+  for (;;) {
+    const rows = await ctx.store.expenses.list(ownerId, { ...filter, sort: 'date', order: 'asc', limit: EXPORT_BATCH_SIZE, after });
+    if (rows.length === 0) break;
+    const expenses = rows.map(toExpense);
+    if (q.format === 'csv') {
+      yield stringify(expenses.map((e) => csvRow(e, names)), { record_delimiter: 'windows' });
+    } else if (q.format === 'ndjson') {
+      yield expenses.map((e) => `${JSON.stringify(e)}\n`).join('');
+    } else {
+      yield (first ? '' : ',') + expenses.map((e) => JSON.stringify(e)).join(',');
+    }
+    first = false;
+    const last = rows[rows.length - 1]!;
+    after = { key: last.date, id: last.id };
+    if (rows.length < EXPORT_BATCH_SIZE) break;
+  }
+  if (q.format === 'json') yield ']';
+}
