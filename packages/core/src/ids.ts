@@ -1,7 +1,14 @@
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 
 /** Prefixes of the ids the SDK generates, one per record kind. */
 export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf';
+
+/**
+ * Monotonic within the process: ids made in the same millisecond still sort in creation
+ * order (a plain `ulid()` randomises them), so "oldest first" and "newest first" listings
+ * that tie-break or order by id follow creation order.
+ */
+const ulid = monotonicFactory();
 
 /**
  * A new time-ordered id with a kind prefix, e.g. `exp_01JD3M8X5Q7Z2V9R0W4K6T1B3C`.

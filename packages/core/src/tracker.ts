@@ -4,6 +4,7 @@ import type { TrackerEvent, TrackerEventType } from './events.js';
 import { OwnerHandle } from './owner.js';
 import { ownerIdSchema } from './schemas/common.js';
 import { parseInput, type ServiceContext } from './services/context.js';
+import { OwnerConfigCache } from './services/owner-config.js';
 import { openKyselyStore, type DatabaseInput } from './store/open-database.js';
 import type { Dialect, Store } from './store/store.js';
 
@@ -66,6 +67,7 @@ export class Tracker {
       clock,
       emit: (events) => this.#emit(events),
       isClosed: () => this.#closed,
+      configCache: new OwnerConfigCache(),
     };
   }
 

@@ -164,14 +164,14 @@ describe('connections terminated by the server', () => {
     const { tracker, db, onErrorCalls } = await trackerOnFreshDatabase();
     const name = databaseName(db.url);
     const owner = tracker.forOwner('x');
-    await owner.expenses.create({ amount: '1.00' }); // seq 1, and the owner row exists
+    await owner.expenses.create({ amount: '1.00' }); // seq 1, and today's daily-total row exists
 
-    // Hold the owner row's lock: createMany inserts its 500 expenses and tags, then waits on
-    // the lock when it bumps the owner's seq, i.e. exactly in the middle of its transaction.
+    // Hold today's daily-total row: createMany takes the owner lock, inserts its 500 expenses
+    // and tags, then waits on that row when it adds its delta, i.e. in the middle of its transaction.
     const locker = await adminClient(db.url);
     const { rows: lockerRows } = await locker.query<{ pid: number }>('select pg_backend_pid() as pid');
     await locker.query('begin');
-    await locker.query("select id from et_owner where id = 'x' for update");
+    await locker.query("select owner_id from et_daily_total where owner_id = 'x' for update");
 
     const items = Array.from({ length: 500 }, (_, i) => ({ amount: `${i + 1}.25`, tags: ['batch', `n${i}`] }));
     const pending = rejectionOf(owner.expenses.createMany(items));
@@ -180,11 +180,11 @@ describe('connections terminated by the server', () => {
     await waitFor(async () => {
       const { rows } = await admin.query(
         `select 1 from pg_stat_activity where datname = $1 and state = 'active' and wait_event_type = 'Lock'
-            and query ilike '%et_owner%' and backend_xid is not null`,
+            and query ilike '%et_daily_total%' and backend_xid is not null`,
         [name],
       );
       return rows.length === 1;
-    }, 'createMany to wait on the owner lock');
+    }, 'createMany to wait on the daily-total row');
     // It waits holding a transaction id, i.e. it has already written: the termination lands mid-transaction.
     expect(await terminateBackends(admin, name, [lockerRows[0]!.pid])).toBeGreaterThanOrEqual(1);
 

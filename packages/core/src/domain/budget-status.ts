@@ -12,8 +12,12 @@ export interface StatusInput {
   period: DateRange;
   limitMinor: number;
   rolloverMinor: number;
-  /** Spending per day inside the period (any order; days without spending may be absent). */
-  daily: readonly DailySpend[];
+  /**
+   * Spending per day inside the period (any order; days without spending may be absent),
+   * or just the period's total when the caller needs no per-day figure: then
+   * `projectedExceedDate` is `null` once spending has passed what was available.
+   */
+  daily: readonly DailySpend[] | { totalMinor: number };
   /** Today in the owner's time zone. */
   today: string;
 }
@@ -46,6 +50,16 @@ export function mulDiv(a: number, b: number, c: number): number {
 }
 
 /**
+ * `part` as a percentage of `whole` with two decimals, rounded half away from zero, computed
+ * exactly in integers (a ratio for display; never used as money). `whole` must not be 0.
+ */
+export function percentOf(part: number, whole: number): number {
+  const scaled = BigInt(part) * 20_000n / BigInt(whole); // twice the basis points, truncated
+  const basisPoints = (scaled + (scaled < 0n ? -1n : 1n)) / 2n; // halve, rounding half away from zero
+  return Number(basisPoints) / 100;
+}
+
+/**
  * Every figure of a budget status, from pure inputs. Money stays in integer minor units
  * (BigInt for products); only `percentUsed`, a ratio for display, is a float with two
  * decimals.
@@ -59,9 +73,11 @@ export function mulDiv(a: number, b: number, c: number): number {
  */
 export function computeStatus(input: StatusInput): StatusFigures {
   const { period, limitMinor, rolloverMinor, today } = input;
-  const daily = input.daily.filter((d) => d.date >= period.start && d.date <= period.end).sort((a, b) => (a.date < b.date ? -1 : 1));
+  const daily = Array.isArray(input.daily)
+    ? (input.daily as readonly DailySpend[]).filter((d) => d.date >= period.start && d.date <= period.end).sort((a, b) => (a.date < b.date ? -1 : 1))
+    : [];
   const availableMinor = limitMinor + rolloverMinor;
-  const spentMinor = daily.reduce((sum, d) => sum + d.amountMinor, 0);
+  const spentMinor = 'totalMinor' in input.daily ? input.daily.totalMinor : daily.reduce((sum, d) => sum + d.amountMinor, 0);
   const remainingMinor = availableMinor - spentMinor;
   const daysTotal = daysIn(period);
   const daysElapsed =
@@ -70,7 +86,7 @@ export function computeStatus(input: StatusInput): StatusFigures {
   const dailyAllowanceMinor = remainingMinor > 0 && daysLeft > 0 ? Math.floor(remainingMinor / daysLeft) : 0;
   const projectedSpendMinor =
     daysElapsed === 0 || daysElapsed >= daysTotal ? spentMinor : mulDiv(spentMinor, daysTotal, daysElapsed);
-  const percentUsed = availableMinor > 0 ? mulDiv(spentMinor, 10_000, availableMinor) / 100 : null;
+  const percentUsed = availableMinor > 0 ? percentOf(spentMinor, availableMinor) : null;
 
   let projectedExceedDate: string | null = null;
   if (spentMinor > availableMinor) {

@@ -1,5 +1,4 @@
 import type { StatusFigures } from '../domain/budget-status.js';
-import { localDate } from '../dates.js';
 import { notFound, validationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { formatAmount } from '../money.js';
@@ -13,7 +12,7 @@ import {
   type Notification,
   type NotificationListQuery,
 } from '../schemas/budget.js';
-import type { AlertRuleRecord, BudgetRecord, CategoryRecord, ExpenseRecord, NotificationRecord } from '../store/store.js';
+import type { AlertRuleRecord, BudgetRecord, ExpenseRecord, NotificationRecord } from '../store/store.js';
 import { activePeriod, budgetFigures, coveredCategories } from './budget-figures.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 
@@ -57,27 +56,23 @@ function reached(rule: AlertRuleRecord, figures: StatusFigures): boolean {
  * period stores a notification (once, by the database's unique key) and queues
  * `alert.triggered`.
  */
-export async function evaluateBudgets(
-  scope: WriteScope,
-  ownerId: string,
-  budgets: readonly BudgetRecord[],
-  knownCategories?: readonly CategoryRecord[],
-): Promise<void> {
+export async function evaluateBudgets(scope: WriteScope, ownerId: string, budgets: readonly BudgetRecord[]): Promise<void> {
   if (budgets.length === 0) return;
-  const { tx, at, settings } = scope;
-  const today = localDate(new Date(at), settings.timezone);
-  const rules = (await tx.alertRules.list(ownerId, budgets.map((b) => b.id))).filter((rule) => rule.active);
-  if (rules.length === 0) return;
-  const needsCategories = budgets.some((b) => b.categoryIds.length > 0);
-  const categories = knownCategories ?? (needsCategories ? await tx.categories.list(ownerId) : []);
+  const { tx, at, today } = scope;
+  const config = await scope.config();
   for (const budget of budgets) {
-    const own = rules.filter((rule) => rule.budgetId === budget.id);
+    const own = config.rules.filter((rule) => rule.budgetId === budget.id && rule.active);
     const current = own.length > 0 ? activePeriod(budget, today) : null;
     if (!current) continue;
-    const fired = new Set(await tx.notifications.firedRuleIds(ownerId, budget.id, current.period.start));
+    const firedKey = `${budget.id}|${current.period.start}`;
+    let fired = config.fired.get(firedKey);
+    if (!fired) {
+      fired = new Set(await tx.notifications.firedRuleIds(ownerId, budget.id, current.period.start));
+      config.fired.set(firedKey, fired);
+    }
     const pending = own.filter((rule) => !fired.has(rule.id));
     if (pending.length === 0) continue;
-    const [figures] = await budgetFigures(tx, budget, { from: current.index, to: current.index }, today, coveredCategories(budget, categories));
+    const [figures] = await budgetFigures(tx, budget, { from: current.index, to: current.index }, today, coveredCategories(budget, config.categories), { perDay: false });
     for (const rule of pending) {
       if (!reached(rule, figures!)) continue;
       const notification: NotificationRecord = {
@@ -98,6 +93,7 @@ export async function evaluateBudgets(
         readAt: null,
       };
       if (await tx.notifications.insertOnce(notification)) {
+        scope.configChanged();
         scope.record({ type: 'alert.triggered', data: { notification: toNotification(notification), budget: { id: budget.id, name: budget.name } } });
       }
     }
@@ -115,14 +111,12 @@ export async function evaluateForExpenses(
   changed: readonly (ExpenseRecord | null)[],
 ): Promise<void> {
   const records = changed.filter((r): r is ExpenseRecord => r !== null);
-  const budgets = await scope.tx.budgets.list(ownerId);
-  if (budgets.length === 0 || records.length === 0) return;
-  const today = localDate(new Date(scope.at), scope.settings.timezone);
-  const categories = budgets.some((b) => b.categoryIds.length > 0) ? await scope.tx.categories.list(ownerId) : [];
-  const touched = budgets.filter((budget) => {
-    const current = activePeriod(budget, today);
+  const config = await scope.config();
+  if (config.budgets.length === 0 || records.length === 0) return;
+  const touched = config.budgets.filter((budget) => {
+    const current = activePeriod(budget, scope.today);
     if (!current) return false;
-    const covered = coveredCategories(budget, categories);
+    const covered = coveredCategories(budget, config.categories);
     return records.some(
       (r) =>
         r.currency === budget.currency &&
@@ -131,7 +125,7 @@ export async function evaluateForExpenses(
         (covered === undefined || (r.categoryId !== null && covered.has(r.categoryId))),
     );
   });
-  await evaluateBudgets(scope, ownerId, touched, categories);
+  await evaluateBudgets(scope, ownerId, touched);
 }
 
 /** Creates an alert rule on a budget; it is evaluated at once. */
@@ -142,6 +136,7 @@ export async function createAlertRule(ctx: ServiceContext, ownerId: string, inpu
     if (!budget) throw validationError([{ path: ['budgetId'], code: 'unknown_budget', message: `No budget ${JSON.stringify(data.budgetId)}` }]);
     const rule: AlertRuleRecord = { id: newId('rule'), ownerId, budgetId: budget.id, ...pickRule(data), createdAt: scope.at, updatedAt: scope.at };
     await scope.tx.alertRules.insert([rule]);
+    scope.configChanged();
     await evaluateBudgets(scope, ownerId, [budget]);
     return toAlertRule(rule);
   });
@@ -190,6 +185,7 @@ export async function updateAlertRule(ctx: ServiceContext, ownerId: string, id: 
       updatedAt: scope.at,
     };
     await scope.tx.alertRules.update(next);
+    scope.configChanged();
     const budget = await scope.tx.budgets.findById(ownerId, next.budgetId);
     if (budget) await evaluateBudgets(scope, ownerId, [budget]);
     return toAlertRule(next);
@@ -199,8 +195,9 @@ export async function updateAlertRule(ctx: ServiceContext, ownerId: string, id: 
 /** Deletes a rule (its notifications stay). */
 export async function deleteAlertRule(ctx: ServiceContext, ownerId: string, id: string): Promise<void> {
   assertOpen(ctx);
-  await write(ctx, ownerId, async ({ tx }) => {
+  await write(ctx, ownerId, async ({ tx, configChanged }) => {
     if (!(await tx.alertRules.delete(ownerId, id))) throw notFound('Alert rule', id);
+    configChanged();
   });
 }
 

@@ -1,4 +1,4 @@
-import { mulDiv } from '../domain/budget-status.js';
+import { percentOf } from '../domain/budget-status.js';
 import { addMonthsClamped, defaultAnchor } from '../domain/periods.js';
 import { addDays, localDate, toDayNumber } from '../dates.js';
 import { validationError } from '../errors.js';
@@ -28,7 +28,7 @@ export const MAX_BUCKETS = 1000;
 
 /** `part` as a percentage of `whole`, two decimals; `null` when `whole` is 0. */
 function percent(part: number, whole: number): number | null {
-  return whole === 0 ? null : mulDiv(part, 10_000, whole) / 100;
+  return whole === 0 ? null : percentOf(part, whole);
 }
 
 function lastDayOfMonth(month: string): string {

@@ -35,6 +35,8 @@ export function toBudgetStatus(budget: BudgetRecord, figures: StatusFigures): Bu
  * The budget's figures for its periods with indices `from..to` (recurring) or its one
  * period (one-off), answered from the daily totals with one query. With rollover, the query
  * reaches back to the budget's first period so the carry is applied period after period.
+ * `perDay: false` (alert checks) skips the per-day grouping when it can; the figures are the
+ * same except that `projectedExceedDate` is not looked up once spending has passed the limit.
  */
 export async function budgetFigures(
   session: StoreSession,
@@ -42,9 +44,22 @@ export async function budgetFigures(
   range: { from: number; to: number },
   today: string,
   covered: Set<string> | undefined,
+  options: { perDay?: boolean } = {},
 ): Promise<StatusFigures[]> {
   const first = firstIndex(budget);
   const withRollover = budget.rollover !== 'none' && isRecurring(budget.period) && range.to > first;
+  if (!withRollover && options.perDay === false && range.from === range.to) {
+    // One period, no per-day figure wanted (alert checks): one sum, no grouping.
+    const [period] = periodsOf(budget, range.from, range.to);
+    const [row] = await session.totals.query(budget.ownerId, {
+      from: period!.start,
+      to: period!.end,
+      currency: budget.currency,
+      categoryIds: covered && [...covered],
+      groupBy: [],
+    });
+    return [computeStatus({ period: period!, limitMinor: budget.amountMinor, rolloverMinor: 0, daily: { totalMinor: row?.amountMinor ?? 0 }, today })];
+  }
   const queryFrom = withRollover ? Math.min(first, range.from) : range.from;
   const periods = periodsOf(budget, queryFrom, range.to);
   const rows = await session.totals.query(budget.ownerId, {

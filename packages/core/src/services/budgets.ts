@@ -72,7 +72,7 @@ export async function createBudget(ctx: ServiceContext, ownerId: string, input: 
   const data = parseInput(budgetInputSchema, input);
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings } = scope;
-    const today = localDate(new Date(at), settings.timezone);
+    const today = scope.today;
     const currency = data.currency ?? settings.currency;
     const period = resolvePeriod(data.period, today, settings);
     const categoryIds = data.categoryIds ?? [];
@@ -93,6 +93,7 @@ export async function createBudget(ctx: ServiceContext, ownerId: string, input: 
     };
     await tx.budgets.insert(record);
     await tx.alertRules.insert(newRules(ownerId, record.id, at, data.alertRules ?? DEFAULT_ALERT_RULES));
+    scope.configChanged();
     const budget = toBudget(record);
     scope.record({ type: 'budget.created', data: { budget } });
     await evaluateBudgets(scope, ownerId, [record]);
@@ -141,7 +142,7 @@ export async function updateBudget(
     const { tx, at, settings } = scope;
     const current = await tx.budgets.findById(ownerId, id);
     if (!current) throw notFound('Budget', id);
-    const today = localDate(new Date(at), settings.timezone);
+    const today = scope.today;
     const currency = data.currency ?? (replace ? settings.currency : current.currency);
     const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
     if (currency !== current.currency && !hasAmount) {
@@ -165,6 +166,7 @@ export async function updateBudget(
       throw validationError([{ path: ['endsOn'], code: 'invalid_range', message: 'endsOn must not be before startsOn' }]);
     }
     await tx.budgets.update(next);
+    scope.configChanged();
     const budget = toBudget(next);
     scope.record({ type: 'budget.updated', data: { budget, previous: toBudget(current) } });
     await evaluateBudgets(scope, ownerId, [next]);
@@ -178,6 +180,7 @@ export async function deleteBudget(ctx: ServiceContext, ownerId: string, id: str
   await write(ctx, ownerId, async (scope) => {
     const current = await scope.tx.budgets.findById(ownerId, id);
     if (!current || !(await scope.tx.budgets.delete(ownerId, id))) throw notFound('Budget', id);
+    scope.configChanged();
     scope.record({ type: 'budget.deleted', data: { budget: toBudget(current) } });
   });
 }

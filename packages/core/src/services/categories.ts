@@ -52,7 +52,7 @@ async function updateBudgetsForDeletedCategory(scope: WriteScope, ownerId: strin
 /** Creates a category. */
 export async function createCategory(ctx: ServiceContext, ownerId: string, input: CategoryInput): Promise<Category> {
   const data = parseInput(categoryInputSchema, input);
-  return write(ctx, ownerId, async ({ tx, at, record }) => {
+  return write(ctx, ownerId, async ({ tx, at, record, configChanged }) => {
     const id = newId('cat');
     if (data.parentId) await assertParent(tx, ownerId, data.parentId, null);
     const row: CategoryRecord = {
@@ -66,6 +66,7 @@ export async function createCategory(ctx: ServiceContext, ownerId: string, input
       updatedAt: at,
     };
     await tx.categories.insert(row);
+    configChanged();
     const category = toCategory(row);
     record({ type: 'category.created', data: { category } });
     return category;
@@ -98,7 +99,7 @@ export async function updateCategory(
   replace: boolean,
 ): Promise<Category> {
   const data = replace ? parseInput(categoryInputSchema, input) : parseInput(categoryPatchSchema, input);
-  return write(ctx, ownerId, async ({ tx, at, record }) => {
+  return write(ctx, ownerId, async ({ tx, at, record, configChanged }) => {
     const current = await tx.categories.findById(ownerId, id);
     if (!current) throw notFound('Category', id);
     const pick = <K extends 'color' | 'icon' | 'parentId'>(key: K) =>
@@ -116,6 +117,7 @@ export async function updateCategory(
       next.name === current.name && next.color === current.color && next.icon === current.icon && next.parentId === current.parentId;
     if (unchanged) return toCategory(current);
     await tx.categories.update(next);
+    configChanged();
     const category = toCategory(next);
     record({ type: 'category.updated', data: { category, previous: toCategory(current) } });
     return category;
@@ -165,6 +167,7 @@ export async function deleteCategory(
     const moved = used > 0 ? await tx.expenses.reassignCategory(ownerId, id, target, at) : 0;
     if (moved > 0) await tx.totals.moveCategory(ownerId, id, target);
     await tx.categories.delete(ownerId, id);
+    scope.configChanged();
     record({ type: 'category.deleted', data: { category: toCategory(current), reassignedTo: target, expenseCount: moved } });
   });
 }

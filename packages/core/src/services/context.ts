@@ -2,8 +2,10 @@ import type { z } from 'zod';
 import type { Clock } from '../clock.js';
 import { TrackerError, validationError, type ValidationIssue } from '../errors.js';
 import type { PendingEvent, TrackerEvent } from '../events.js';
+import { localDate } from '../dates.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { Store, StoreSession } from '../store/store.js';
+import { loadOwnerConfig, type OwnerConfig, type OwnerConfigCache } from './owner-config.js';
 
 /** What every service needs: the store, the clock, and the after-commit emitter. */
 export interface ServiceContext {
@@ -13,6 +15,8 @@ export interface ServiceContext {
   emit(events: readonly TrackerEvent[]): void;
   /** Whether the tracker was closed. */
   isClosed(): boolean;
+  /** Owners' categories, budgets and rules kept between writes. */
+  readonly configCache: OwnerConfigCache;
 }
 
 /** Turns zod issues into the SDK's validation issues, under `prefix`. */
@@ -43,8 +47,14 @@ export interface WriteScope {
   readonly at: string;
   /** The owner's settings, read under the owner's write lock. */
   readonly settings: OwnerSettings;
+  /** Today in the owner's time zone, at the write's instant. */
+  readonly today: string;
   /** Queues an event; it is appended to the outbox before commit and emitted after. */
   record(event: PendingEvent): void;
+  /** The owner's categories, budgets and rules as this transaction sees them. */
+  config(): Promise<OwnerConfig>;
+  /** Says the write changed categories, budgets, rules or notifications: the version is bumped. */
+  configChanged(): void;
 }
 
 /**
@@ -56,13 +66,35 @@ export interface WriteScope {
 export async function write<T>(ctx: ServiceContext, ownerId: string, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
   assertOpen(ctx);
   const at = ctx.clock.now().toISOString();
+  let keep: { version: number; config: OwnerConfig } | undefined;
   const { result, events } = await ctx.store.transaction(async (tx) => {
     const pending: PendingEvent[] = [];
-    const settings = await tx.owners.lock(ownerId, at);
-    const result = await fn({ tx, at, settings, record: (event) => pending.push(event) });
+    const { settings, configVersion } = await tx.owners.lock(ownerId, at);
+    let changed = false;
+    let loaded: OwnerConfig | undefined;
+    const scope: WriteScope = {
+      tx,
+      at,
+      settings,
+      today: localDate(new Date(at), settings.timezone),
+      record: (event) => pending.push(event),
+      config: async () => {
+        // After a change in this transaction, read afresh: the cache holds committed state only.
+        if (changed) return loadOwnerConfig(tx, ownerId);
+        loaded ??= ctx.configCache.get(ownerId, configVersion) ?? (await loadOwnerConfig(tx, ownerId));
+        return loaded;
+      },
+      configChanged: () => {
+        changed = true;
+      },
+    };
+    const result = await fn(scope);
+    if (changed) await tx.owners.bumpConfigVersion(ownerId);
+    else if (loaded) keep = { version: configVersion, config: loaded };
     const events = await tx.events.append(ownerId, pending, at);
     return { result, events };
   });
+  if (keep) ctx.configCache.set(ownerId, keep.version, keep.config);
   ctx.emit(events as TrackerEvent[]);
   return result;
 }

@@ -1,4 +1,3 @@
-import { localDate } from '../dates.js';
 import { notFound, validationError, type ValidationIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { parseAmount } from '../money.js';
@@ -14,8 +13,8 @@ import {
   type ExpensePatch,
 } from '../schemas/expense.js';
 import type { OwnerSettings } from '../schemas/owner.js';
-import type { ExpenseFilter, ExpenseRecord, StoreSession } from '../store/store.js';
-import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
+import type { ExpenseFilter, ExpenseRecord } from '../store/store.js';
+import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 import { decodeCursor, encodeCursor } from './expense-cursor.js';
 import { toExpense } from './presenters.js';
 import { getSettings } from './settings.js';
@@ -46,16 +45,13 @@ function resolveAmount(input: { amount?: string | number; amountMinor?: number }
 }
 
 /** Checks that every referenced category is the owner's; another owner's id is "unknown", never revealed. */
-async function assertCategories(tx: StoreSession, ownerId: string, refs: { categoryId: string | null; path: (string | number)[] }[]) {
-  const seen = new Map<string, boolean>();
-  const issues: ValidationIssue[] = [];
-  for (const { categoryId, path } of refs) {
-    if (categoryId === null) continue;
-    if (!seen.has(categoryId)) seen.set(categoryId, (await tx.categories.findById(ownerId, categoryId)) !== null);
-    if (!seen.get(categoryId)) {
-      issues.push({ path: [...path, 'categoryId'], code: 'unknown_category', message: `No category ${JSON.stringify(categoryId)}` });
-    }
-  }
+async function assertCategories(scope: WriteScope, refs: { categoryId: string | null; path: (string | number)[] }[]) {
+  const wanted = refs.filter((ref) => ref.categoryId !== null);
+  if (wanted.length === 0) return;
+  const known = new Set((await scope.config()).categories.map((c) => c.id));
+  const issues: ValidationIssue[] = wanted
+    .filter(({ categoryId }) => !known.has(categoryId!))
+    .map(({ categoryId, path }) => ({ path: [...path, 'categoryId'], code: 'unknown_category', message: `No category ${JSON.stringify(categoryId)}` }));
   if (issues.length > 0) throw validationError(issues);
 }
 
@@ -78,18 +74,13 @@ function newRecord(ownerId: string, data: ParsedInput, settings: OwnerSettings, 
   };
 }
 
-/** Today in the owner's time zone. */
-function today(ctx: ServiceContext, settings: OwnerSettings): string {
-  return localDate(ctx.clock.now(), settings.timezone);
-}
-
 /** Creates an expense. */
 export async function createExpense(ctx: ServiceContext, ownerId: string, input: ExpenseInput): Promise<Expense> {
   const data = parseInput(expenseInputSchema, input);
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings, record } = scope;
-    const row = newRecord(ownerId, data, settings, today(ctx, settings), at, []);
-    await assertCategories(tx, ownerId, [{ categoryId: row.categoryId, path: [] }]);
+    const row = newRecord(ownerId, data, settings, scope.today, at, []);
+    await assertCategories(scope, [{ categoryId: row.categoryId, path: [] }]);
     await tx.expenses.insert([row]);
     const expense = toExpense(row);
     record({ type: 'expense.created', data: { expense } });
@@ -103,7 +94,7 @@ export async function createExpenses(ctx: ServiceContext, ownerId: string, input
   const items = parseInput(expenseBatchSchema, inputs);
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings, record } = scope;
-    const day = today(ctx, settings);
+    const day = scope.today;
     const issues: ValidationIssue[] = [];
     const rows: ExpenseRecord[] = [];
     items.forEach((item, index) => {
@@ -116,7 +107,7 @@ export async function createExpenses(ctx: ServiceContext, ownerId: string, input
       }
     });
     if (issues.length > 0) throw validationError(issues);
-    await assertCategories(tx, ownerId, rows.map((row, index) => ({ categoryId: row.categoryId, path: [index] })));
+    await assertCategories(scope, rows.map((row, index) => ({ categoryId: row.categoryId, path: [index] })));
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
     for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
@@ -184,7 +175,7 @@ export async function updateExpense(
     if (!current) throw notFound('Expense', id);
     const next = merge(current, data, replace);
     if (sameContent(current, next)) return toExpense(current);
-    if (next.categoryId !== current.categoryId) await assertCategories(tx, ownerId, [{ categoryId: next.categoryId, path: [] }]);
+    if (next.categoryId !== current.categoryId) await assertCategories(scope, [{ categoryId: next.categoryId, path: [] }]);
     next.updatedAt = at;
     await tx.expenses.update(next);
     const expense = toExpense(next);

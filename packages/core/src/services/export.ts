@@ -9,6 +9,13 @@ import { toExpense } from './presenters.js';
 /** Rows read per query: memory stays bounded by one batch, whatever the export's size. */
 export const EXPORT_BATCH_SIZE = 1000;
 
+/**
+ * csv-stringify options: CRLF record delimiters (RFC 4180), and a field holding a bare CR
+ * or LF is quoted too; csv-stringify on its own quotes only fields holding the record
+ * delimiter itself, which would leave a lone LF unquoted and split the record.
+ */
+const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
+
 /** The CSV columns, in order. */
 export const CSV_COLUMNS = [
   'id',
@@ -54,7 +61,7 @@ export async function* exportExpenses(ctx: ServiceContext, ownerId: string, quer
   assertOpen(ctx);
   const filter = await expenseFilter(ctx, ownerId, q);
   const names = q.format === 'csv' ? new Map((await ctx.store.categories.list(ownerId)).map((c) => [c.id, c.name])) : new Map<string, string>();
-  if (q.format === 'csv') yield stringify([[...CSV_COLUMNS]], { record_delimiter: 'windows' });
+  if (q.format === 'csv') yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
   if (q.format === 'json') yield '[';
   let after: { key: string; id: string } | undefined;
   let first = true;
@@ -63,7 +70,7 @@ export async function* exportExpenses(ctx: ServiceContext, ownerId: string, quer
     if (rows.length === 0) break;
     const expenses = rows.map(toExpense);
     if (q.format === 'csv') {
-      yield stringify(expenses.map((e) => csvRow(e, names)), { record_delimiter: 'windows' });
+      yield stringify(expenses.map((e) => csvRow(e, names)), CSV_OPTIONS);
     } else if (q.format === 'ndjson') {
       yield expenses.map((e) => `${JSON.stringify(e)}\n`).join('');
     } else {

@@ -13,7 +13,7 @@ export async function updateSettings(ctx: ServiceContext, ownerId: string, patch
   assertOpen(ctx);
   const at = ctx.clock.now().toISOString();
   return ctx.store.transaction(async (tx) => {
-    const current = await tx.owners.lock(ownerId, at);
+    const { settings: current } = await tx.owners.lock(ownerId, at);
     const next: OwnerSettings = {
       timezone: changes.timezone ?? current.timezone,
       currency: changes.currency ?? current.currency,

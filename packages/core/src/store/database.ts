@@ -28,6 +28,8 @@ export interface OwnerTable {
   week_starts_on: ColumnType<number, number | undefined, number>;
   /** The owner's newest event seq; bumped under the row lock, in the writing transaction. */
   last_seq: Int8;
+  /** Bumped by every change to the owner's categories, budgets, rules or notifications. */
+  config_version: ColumnType<number | string, number | undefined, number>;
   created_at: string;
   updated_at: string;
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { Database } from './database.js';
+import { toInt } from './sql-values.js';
 import type { OwnerRepository } from './store.js';
 
 /** Owner settings over Kysely. */
@@ -13,9 +14,20 @@ export function createOwnerRepository(db: Kysely<Database>): OwnerRepository {
         .insertInto('et_owner')
         .values({ id: ownerId, last_seq: 0, created_at: at, updated_at: at })
         .onConflict((oc) => oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq` }))
-        .returning(['timezone', 'currency', 'week_starts_on'])
+        .returning(['timezone', 'currency', 'week_starts_on', 'config_version'])
         .executeTakeFirstOrThrow();
-      return { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 };
+      return {
+        settings: { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 },
+        configVersion: toInt(row.config_version),
+      };
+    },
+
+    async bumpConfigVersion(ownerId) {
+      await db
+        .updateTable('et_owner')
+        .set({ config_version: sql<number>`config_version + 1` })
+        .where('id', '=', ownerId)
+        .execute();
     },
 
     async getSettings(ownerId) {

@@ -7,6 +7,11 @@ import type { TotalsDelta, TotalsQuery, TotalsRepository, TotalsRow } from './st
 const NONE = '';
 const toKey = (categoryId: string | null) => categoryId ?? NONE;
 const fromKey = (key: string) => (key === NONE ? null : key);
+/**
+ * The uncategorized key as a SQL literal, not a bound parameter: PostgreSQL matches a
+ * selected expression to its GROUP BY by text, and two parameters (`$1`, `$2`) never match.
+ */
+const categoryKeyOf = sql<string>`coalesce(category_id, ${sql.lit(NONE)})`;
 
 type Source = 'et_daily_total' | 'et_expense';
 
@@ -16,7 +21,7 @@ type Source = 'et_daily_total' | 'et_expense';
  */
 async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
   const category: RawBuilder<string> =
-    source === 'et_daily_total' ? sql<string>`category_key` : sql<string>`coalesce(category_id, ${NONE})`;
+    source === 'et_daily_total' ? sql<string>`category_key` : categoryKeyOf;
   const count = source === 'et_daily_total' ? sql<number | string>`sum(count)` : sql<number | string>`count(*)`;
   const keys: Record<string, RawBuilder<string>> = {
     date: sql<string>`date`,
@@ -111,9 +116,9 @@ export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
     async rebuild(ownerId) {
       await db.deleteFrom('et_daily_total').where('owner_id', '=', ownerId).execute();
       await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count)
-        select owner_id, date, currency, coalesce(category_id, ${NONE}), sum(amount_minor), count(*)
+        select owner_id, date, currency, ${categoryKeyOf}, sum(amount_minor), count(*)
         from et_expense where owner_id = ${ownerId}
-        group by owner_id, date, currency, coalesce(category_id, ${NONE})`.execute(db);
+        group by owner_id, date, currency, ${categoryKeyOf}`.execute(db);
       const row = await db
         .selectFrom('et_daily_total')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))

@@ -7,6 +7,7 @@ import { TrackerError } from '../errors.js';
 import type { Database } from './database.js';
 import { toStoreError } from './driver-errors.js';
 import { KyselyStore } from './kysely-store.js';
+import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Dialect } from './store.js';
 
 /**
@@ -89,7 +90,7 @@ export async function openKyselyStore(options: OpenStoreOptions): Promise<Kysely
       const path = database.replace(/^sqlite:(\/\/)?/i, '');
       if (path === '') throw new TrackerError('VALIDATION_FAILED', 'The database path is empty');
       const sqlite = await openSqliteFile(path);
-      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+      const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       return new KyselyStore({ db, dialect: 'sqlite', onClose: () => db.destroy() });
     }
     if (typeof database === 'object' && database !== null) {
@@ -101,7 +102,7 @@ export async function openKyselyStore(options: OpenStoreOptions): Promise<Kysely
         return new KyselyStore({ db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }), dialect: 'postgres' });
       }
       if (isSqliteDatabase(database)) {
-        return new KyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite' });
+        return new KyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite' });
       }
     }
   } catch (error) {

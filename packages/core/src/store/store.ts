@@ -214,6 +214,16 @@ export interface NotificationRepository {
   markRead(ownerId: string, id: string, at: string): Promise<boolean>;
 }
 
+/** What taking an owner's write lock answers. */
+export interface OwnerLock {
+  settings: OwnerSettings;
+  /**
+   * Changes whenever the owner's categories, budgets, rules or notifications change; read
+   * under the lock, it tells exactly whether copies kept in memory are current.
+   */
+  configVersion: number;
+}
+
 /** Owner settings and the existence of an owner. */
 export interface OwnerRepository {
   /**
@@ -221,7 +231,9 @@ export interface OwnerRepository {
    * needed) and returns the settings. Writes of one owner are serialised by it, which makes
    * budget sums, alerts and seqs exact under concurrency. MUST be called in a transaction.
    */
-  lock(ownerId: string, at: string): Promise<OwnerSettings>;
+  lock(ownerId: string, at: string): Promise<OwnerLock>;
+  /** Marks the owner's categories, budgets, rules or notifications changed (in the caller's transaction). */
+  bumpConfigVersion(ownerId: string): Promise<void>;
   /** The owner's settings, or `null` when the owner has never saved any nor written anything. */
   getSettings(ownerId: string): Promise<OwnerSettings | null>;
   /** Stores the owner's settings, creating the owner row when needed. */

@@ -26,7 +26,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
     project.provide('pgUrl', given);
     return async () => {};
   }
+  const server = await startThrowawayPostgres();
+  project.provide('pgUrl', server.url);
+  return server.stop;
+}
 
+/** A PostgreSQL server started for one run, and how to stop it. */
+export interface ThrowawayPostgres {
+  /** `postgres://postgres@127.0.0.1:PORT/postgres` */
+  url: string;
+  /** Stops the server and removes its files. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a throwaway PostgreSQL from the system binaries in a temp dir, on 127.0.0.1 and a
+ * free port (used by the test setup and by the benchmarks).
+ */
+export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   const bin = findPostgresBin();
   const asRoot = process.getuid?.() === 0;
   const dir = await mkdtemp(join(tmpdir(), 'et-pg-'));
@@ -51,8 +68,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-locale', '-E', 'UTF8']);
     const port = await startOnFreePort(pg, dataDir, logFile, dir);
-    project.provide('pgUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);
-    return stop;
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
   } catch (error) {
     const log = await readFile(logFile, 'utf8').catch(() => '');
     await stop();

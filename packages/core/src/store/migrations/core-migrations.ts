@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
 import { budgets } from './0002-budgets.js';
+import { ownerConfigVersion } from './0003-owner-config-version.js';
 
 /**
  * Core's migrations, in order. Names sort lexically; never rename or edit one that has
@@ -9,4 +10,5 @@ import { budgets } from './0002-budgets.js';
 export const coreMigrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-budgets': budgets,
+  '0003-owner-config-version': ownerConfigVersion,
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTrackerError } from '../../errors.js';
+import type { TrackerEvent } from '../../events.js';
 import type { ConformanceEnv } from '../harness.js';
 
 /** Concurrent writes of one owner. */
@@ -37,6 +38,27 @@ export function concurrencyTests(getEnv: () => ConformanceEnv): void {
       expect(isTrackerError(rejected?.reason, 'CONFLICT')).toBe(true);
       expect(await owner.categories.list()).toHaveLength(1);
       expect((await owner.changes()).lastSeq).toBe(1);
+    });
+
+    it('50 concurrent expenses crossing 80 % and 100 % of a budget fire each rule exactly once, with exact sums', async () => {
+      const env = getEnv();
+      const owner = env.newOwner();
+      env.clock.set('2026-05-10T12:00:00Z');
+      const budget = await owner.budgets.create({ name: 'Race', amount: '100.00' });
+      await Promise.all(Array.from({ length: 50 }, () => owner.expenses.create({ amount: '2.50' })));
+      expect((await owner.budgets.status(budget.id)).spentMinor).toBe(12500);
+      const notifications = await owner.notifications.list();
+      // Writes of one owner run one at a time, so each rule fires on exactly the write that crossed it.
+      expect(notifications.map((n) => [n.thresholdPercent, n.spentMinor])).toEqual([
+        [100, 10000],
+        [80, 8000],
+      ]);
+      const { events, lastSeq } = await owner.changes({ limit: 200 });
+      expect(lastSeq).toBe(53);
+      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 53 }, (_, i) => i + 1));
+      const alerts = events.filter((e): e is TrackerEvent<'alert.triggered'> => e.type === 'alert.triggered');
+      expect(alerts.map((e) => e.data.notification.id).sort()).toEqual(notifications.map((n) => n.id).sort());
+      expect(events.filter((e) => e.type === 'expense.created')).toHaveLength(50);
     });
 
     it('concurrent updates and deletes of one owner keep the feed gapless and the data consistent', async () => {

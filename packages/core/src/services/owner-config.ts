@@ -1,0 +1,51 @@
+import type { AlertRuleRecord, BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
+
+/** What alert evaluation needs of an owner, kept in memory between writes. */
+export interface OwnerConfig {
+  categories: CategoryRecord[];
+  budgets: BudgetRecord[];
+  rules: AlertRuleRecord[];
+  /** Rule ids already fired, per `budgetId|periodStart`, filled as they are asked for. */
+  fired: Map<string, Set<string>>;
+}
+
+/** Reads an owner's config in a transaction. */
+export async function loadOwnerConfig(tx: StoreSession, ownerId: string): Promise<OwnerConfig> {
+  const [categories, budgets, rules] = [
+    await tx.categories.list(ownerId),
+    await tx.budgets.list(ownerId),
+    await tx.alertRules.list(ownerId),
+  ];
+  return { categories, budgets, rules, fired: new Map() };
+}
+
+/**
+ * Owners' configs by the `config_version` they were read at (one cache per tracker; no
+ * module state). A write reads the version under the owner's lock, so an entry with the
+ * same version is exactly what the database holds, even with other processes writing.
+ */
+export class OwnerConfigCache {
+  readonly #entries = new Map<string, { version: number; config: OwnerConfig }>();
+  readonly #max: number;
+
+  /** @param max - owners kept; the least recently used goes first */
+  constructor(max = 1000) {
+    this.#max = max;
+  }
+
+  /** The config read at `version`, if kept. */
+  get(ownerId: string, version: number): OwnerConfig | undefined {
+    const entry = this.#entries.get(ownerId);
+    if (!entry || entry.version !== version) return undefined;
+    this.#entries.delete(ownerId);
+    this.#entries.set(ownerId, entry);
+    return entry.config;
+  }
+
+  /** Keeps a config read at `version` (only ever one that was committed). */
+  set(ownerId: string, version: number, config: OwnerConfig): void {
+    this.#entries.delete(ownerId);
+    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(ownerId, { version, config });
+  }
+}
