@@ -4,7 +4,23 @@ import { aggregateExpenses } from './kysely-totals.js';
 import { chunk, escapeLike, toInt, toSearchText } from './sql-values.js';
 import type { ExpenseFilter, ExpenseRecord, ExpenseRepository } from './store.js';
 
-function fromRow(row: Selectable<ExpenseTable>): ExpenseRecord {
+/** Every column but `search_text`, which only the database reads. */
+const COLUMNS = [
+  'et_expense.id',
+  'et_expense.owner_id',
+  'et_expense.amount_minor',
+  'et_expense.currency',
+  'et_expense.date',
+  'et_expense.category_id',
+  'et_expense.description',
+  'et_expense.merchant',
+  'et_expense.notes',
+  'et_expense.tags',
+  'et_expense.created_at',
+  'et_expense.updated_at',
+] as const;
+
+function fromRow(row: Omit<Selectable<ExpenseTable>, 'search_text'>): ExpenseRecord {
   return {
     id: row.id,
     ownerId: row.owner_id,
@@ -101,7 +117,7 @@ export function createExpenseRepository(db: Kysely<Database>): ExpenseRepository
     async findById(ownerId, id) {
       const row = await db
         .selectFrom('et_expense')
-        .selectAll()
+        .select(COLUMNS)
         .where('owner_id', '=', ownerId)
         .where('id', '=', id)
         .executeTakeFirst();
@@ -133,15 +149,12 @@ export function createExpenseRepository(db: Kysely<Database>): ExpenseRepository
     async list(ownerId, request) {
       const column = request.sort === 'amount' ? 'et_expense.amount_minor' : 'et_expense.date';
       const comparison = request.order === 'desc' ? '<' : '>';
-      let query = applyExpenseFilter(db.selectFrom('et_expense').selectAll().where('owner_id', '=', ownerId), ownerId, request);
+      let query = applyExpenseFilter(db.selectFrom('et_expense').select(COLUMNS).where('owner_id', '=', ownerId), ownerId, request);
       const after = request.after;
       if (after !== undefined) {
-        query = query.where((eb) =>
-          eb.or([
-            eb(column, comparison, after.key),
-            eb.and([eb(column, '=', after.key), eb('et_expense.id', comparison, after.id)]),
-          ]),
-        );
+        // A row-value comparison, which both engines answer with one index range scan; the
+        // equivalent `a < x or (a = x and id < y)` makes SQLite scan from the owner's first row.
+        query = query.where((eb) => eb(eb.refTuple(column, 'et_expense.id'), comparison, eb.tuple(after.key, after.id)));
       }
       const rows = await query.orderBy(column, request.order).orderBy('et_expense.id', request.order).limit(request.limit).execute();
       return rows.map(fromRow);
