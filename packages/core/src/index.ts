@@ -76,6 +76,7 @@ export type {
   ExpensePageRequest,
   ExpenseRecord,
   ExpenseRepository,
+  OwnerLock,
   OwnerRepository,
   Store,
   StoreSession,

@@ -26,8 +26,27 @@ describe('examples', () => {
     );
   }, 60_000);
 
-  it('the README shows the quickstart exactly as examples/quickstart.ts has it', async () => {
-    const source = await readFile(`${repoRoot}examples/quickstart.ts`, 'utf8');
+  it('the budgets example fires the 80 % alert once and prints the status, forecast, months and a neutralised CSV', async () => {
+    const { stdout } = await run('npm', ['run', '--silent', 'example:budgets'], { cwd: repoRoot, timeout: 55_000 });
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines.slice(0, 5)).toEqual([
+      'ALERT Groceries: 80 % of 400.00 EUR spent (375.50 EUR), 4 days left',
+      '2026-10-25..2026-11-24: 375.50 EUR of 400.00 EUR (93.88 %), warning',
+      'forecast 415.73 EUR, over budget on 2026-11-23, 6.12 EUR a day left',
+      '2026-10: 120.40 EUR',
+      '2026-11: 255.10 EUR',
+    ]);
+    expect(lines[5]).toBe('id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt\r');
+    expect(lines.slice(6).map((line) => line.split(',').slice(1, 5).join(','))).toEqual([
+      '2026-11-18,110.00,EUR,Groceries',
+      '2026-11-20,50.00,EUR,Groceries',
+    ]);
+    expect(lines[6]).toContain(",'=Deli,");
+    expect(stdout.match(/ALERT/g)).toHaveLength(1);
+  }, 60_000);
+
+  it.each(['quickstart', 'budgets'])('the README shows examples/%s.ts exactly', async (name) => {
+    const source = await readFile(`${repoRoot}examples/${name}.ts`, 'utf8');
     const readme = await readFile(`${repoRoot}README.md`, 'utf8');
     // The file's first line only says how to run it; the README says that in prose.
     const code = source.split('\n').slice(1).join('\n');

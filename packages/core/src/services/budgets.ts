@@ -3,7 +3,7 @@ import { defaultAnchor, isRecurring, periodContaining, type PeriodDefinition } f
 import { localDate } from '../dates.js';
 import { notFound, validationError, type ValidationIssue } from '../errors.js';
 import { newId } from '../ids.js';
-import { formatAmount, parseAmount } from '../money.js';
+import { formatAmount } from '../money.js';
 import {
   budgetHistoryQuerySchema,
   budgetInputSchema,
@@ -16,6 +16,7 @@ import {
 } from '../schemas/budget.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { BudgetRecord, StoreSession } from '../store/store.js';
+import { positiveAmount } from './amounts.js';
 import { DEFAULT_ALERT_RULES, evaluateBudgets, newRules } from './alerts.js';
 import { budgetFigures, coveredCategories, periodIndex, toBudgetStatus } from './budget-figures.js';
 import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
@@ -27,21 +28,6 @@ type PeriodInput = NonNullable<ReturnType<typeof budgetInputSchema.parse>['perio
 export function toBudget(record: BudgetRecord): Budget {
   const { ownerId: _owner, ...budget } = record;
   return { ...budget, amount: formatAmount(record.amountMinor, record.currency), categoryIds: [...record.categoryIds] };
-}
-
-function amountOf(input: { amount?: string | number; amountMinor?: number }, currency: string): number {
-  let minor: number;
-  try {
-    minor = input.amountMinor ?? parseAmount(input.amount ?? 0, currency);
-  } catch (error) {
-    const issues = (error as { issues?: ValidationIssue[] }).issues;
-    if (!issues) throw error;
-    throw validationError(issues.map((issue) => ({ ...issue, path: ['amount', ...issue.path] })));
-  }
-  if (minor <= 0) {
-    throw validationError([{ path: [input.amountMinor !== undefined ? 'amountMinor' : 'amount'], code: 'too_small', message: 'A budget limit must be greater than 0' }]);
-  }
-  return minor;
 }
 
 /** Resolves a period input: a recurring period gets its default anchor from today. */
@@ -81,7 +67,7 @@ export async function createBudget(ctx: ServiceContext, ownerId: string, input: 
       id: newId('bud'),
       ownerId,
       name: data.name,
-      amountMinor: amountOf(data, currency),
+      amountMinor: positiveAmount(data, currency, [], 'A budget limit'),
       currency,
       categoryIds,
       period,
@@ -153,7 +139,7 @@ export async function updateBudget(
     const next: BudgetRecord = {
       ...current,
       name: data.name ?? current.name,
-      amountMinor: hasAmount ? amountOf(data, currency) : current.amountMinor,
+      amountMinor: hasAmount ? positiveAmount(data, currency, [], 'A budget limit') : current.amountMinor,
       currency,
       categoryIds: data.categoryIds ?? (replace ? [] : current.categoryIds),
       period,

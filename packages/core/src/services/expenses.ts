@@ -1,6 +1,5 @@
 import { notFound, validationError, type ValidationIssue } from '../errors.js';
 import { newId } from '../ids.js';
-import { parseAmount } from '../money.js';
 import {
   expenseBatchSchema,
   expenseInputSchema,
@@ -14,6 +13,7 @@ import {
 } from '../schemas/expense.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { ExpenseFilter, ExpenseRecord } from '../store/store.js';
+import { amountAt, positiveAmount } from './amounts.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 import { decodeCursor, encodeCursor } from './expense-cursor.js';
 import { toExpense } from './presenters.js';
@@ -22,27 +22,6 @@ import { applySpending } from './spending.js';
 
 type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
 type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
-
-/** Parses a decimal amount, re-pathing money errors onto `path`. */
-function amountIn(value: string | number, currency: string, path: (string | number)[]): number {
-  try {
-    return parseAmount(value, currency);
-  } catch (error) {
-    const issues = (error as { issues?: ValidationIssue[] }).issues;
-    if (!issues) throw error;
-    throw validationError(issues.map((issue) => ({ ...issue, path: [...path, ...issue.path] })));
-  }
-}
-
-/** Resolves `amount`/`amountMinor` to a positive amount in minor units of `currency`. */
-function resolveAmount(input: { amount?: string | number; amountMinor?: number }, currency: string, path: (string | number)[]): number {
-  const minor = input.amountMinor ?? amountIn(input.amount ?? 0, currency, [...path, 'amount']);
-  if (minor <= 0) {
-    const field = input.amountMinor !== undefined ? 'amountMinor' : 'amount';
-    throw validationError([{ path: [...path, field], code: 'too_small', message: 'An expense amount must be greater than 0' }]);
-  }
-  return minor;
-}
 
 /** Checks that every referenced category is the owner's; another owner's id is "unknown", never revealed. */
 async function assertCategories(scope: WriteScope, refs: { categoryId: string | null; path: (string | number)[] }[]) {
@@ -61,7 +40,7 @@ function newRecord(ownerId: string, data: ParsedInput, settings: OwnerSettings, 
   return {
     id: newId('exp'),
     ownerId,
-    amountMinor: resolveAmount(data, currency, path),
+    amountMinor: positiveAmount(data, currency, path, 'An expense amount'),
     currency,
     date: data.date ?? today,
     categoryId: data.categoryId ?? null,
@@ -137,7 +116,7 @@ function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): Exp
     data[key] !== undefined ? (data[key] ?? null) : replace ? null : current[key];
   return {
     ...current,
-    amountMinor: hasAmount ? resolveAmount(data, currency, []) : current.amountMinor,
+    amountMinor: hasAmount ? positiveAmount(data, currency, [], 'An expense amount') : current.amountMinor,
     currency,
     date: data.date ?? current.date,
     categoryId: pick('categoryId'),
@@ -213,7 +192,7 @@ export async function expenseFilter(ctx: ServiceContext, ownerId: string, q: Fil
     currency = (await getSettings(ctx, ownerId)).currency;
   }
   const bound = (value: string | number | undefined, field: string) =>
-    value === undefined || currency === undefined ? undefined : amountIn(value, currency, [field]);
+    value === undefined || currency === undefined ? undefined : amountAt(value, currency, [field]);
   return {
     from: q.from,
     to: q.to,
