@@ -1,0 +1,115 @@
+import { bodyParser } from '@koa/bodyparser';
+import cors from '@koa/cors';
+import { Router } from '@koa/router';
+import { KyselyStore, type Tracker } from '@expense-tracker/core';
+import Koa from 'koa';
+import helmet from 'koa-helmet';
+import websockify from 'koa-websocket';
+import type { Kysely } from 'kysely';
+import { pino, type Logger } from 'pino';
+import { AccountService } from './auth/accounts.js';
+import { PasswordHasher } from './auth/passwords.js';
+import { createRequireAuth } from './auth/require-auth.js';
+import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
+import { TokenService } from './auth/tokens.js';
+import type { AppState } from './http/context.js';
+import { HttpError } from './http/problem.js';
+import { createIdempotency } from './http/idempotency.js';
+import { createRequestHandler } from './http/middleware.js';
+import { createAuthRouter } from './routes/auth.js';
+import { createCategoryRouter } from './routes/categories.js';
+import { createExpenseRouter } from './routes/expenses.js';
+import { createHealthRouter } from './routes/health.js';
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  /** The tracker the API serves; opened and migrated by the caller. */
+  tracker: Tracker;
+  /** Signs access tokens (at least 32 characters). */
+  jwtSecret: string;
+  /** Access token lifetime in seconds. @default 900 */
+  accessTokenTtl?: number;
+  /** Refresh token (session) lifetime in seconds. @default 2592000 (30 days) */
+  refreshTokenTtl?: number;
+  /** Origins allowed by CORS. @default none */
+  corsOrigins?: string[];
+  /** Structured logger. @default a silent pino logger */
+  logger?: Logger;
+  /** scrypt cost as log2(N). @default 17 (OWASP's minimum); tests use less */
+  scryptLogN?: number;
+  /** Where the server's own tables live. @default the tracker's Kysely database */
+  db?: Kysely<unknown>;
+}
+
+/** The Koa app with its WebSocket server (`koa-websocket`). */
+export type ExpenseTrackerApp = websockify.App<AppState, Koa.DefaultContext>;
+
+function serverDb(options: AppOptions): Kysely<unknown> {
+  if (options.db) return options.db;
+  if (options.tracker.store instanceof KyselyStore) return options.tracker.store.db as unknown as Kysely<unknown>;
+  throw new Error('createApp needs `db` for its own tables when the tracker does not run on the bundled Kysely store');
+}
+
+/** The problem for a body the parser refused: too large, an unsupported type, or not JSON. */
+function bodyError(error: Error): HttpError {
+  const status = (error as { status?: number }).status;
+  if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
+  if (status === 415 || error.name === 'UnsupportedBodyTypeError') return new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
+  return new HttpError('MALFORMED_JSON', 'The request body is not valid JSON');
+}
+
+/** Applies the server's own migrations (accounts, sessions, refresh tokens, idempotency records). */
+export function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>): Promise<void> {
+  return migrateServerTables(serverDb(options as AppOptions));
+}
+
+/**
+ * The REST + WebSocket API over a tracker, as a Koa app with no process globals: mount it,
+ * `listen()` on it, or hand its `callback()` to your own server.
+ *
+ * @example
+ * ```ts
+ * const tracker = await Tracker.open({ database: './data/expenses.db' });
+ * await tracker.migrate();
+ * await migrateServer({ tracker });
+ * createApp({ tracker, jwtSecret: process.env.JWT_SECRET! }).listen(8000);
+ * ```
+ */
+export function createApp(options: AppOptions): ExpenseTrackerApp {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const db = serverDb(options) as Kysely<ServerDatabase>;
+  const tokens = new TokenService(options.jwtSecret, options.accessTokenTtl ?? 900);
+  const hasher = new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 });
+  const accounts = new AccountService({ db, tracker: options.tracker, hasher, tokens, refreshTtl: options.refreshTokenTtl ?? 30 * 24 * 60 * 60 });
+  const requireAuth = createRequireAuth(accounts, options.tracker);
+
+  const app = websockify(new Koa<AppState, Koa.DefaultContext>()) as ExpenseTrackerApp;
+  app.proxy = false;
+  app.silent = true; // errors are rendered and logged by the request handler
+
+  const allowed = new Set(options.corsOrigins ?? []);
+  app.use(createRequestHandler(logger));
+  app.use(helmet());
+  app.use(cors({ origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''), exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
+  const onError = (error: Error) => {
+    throw bodyError(error);
+  };
+  const jsonBody = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '64kb', onError });
+  const batchBody = bodyParser({ enableTypes: ['json'], jsonLimit: '5mb', onError });
+  app.use((ctx, next) => (ctx.path === '/expenses/batch' ? batchBody(ctx as never, next) : jsonBody(ctx as never, next)));
+
+  // Public routes: no token needed.
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth)];
+  for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
+
+  // Every other route needs a token; the owner handle it yields scopes every core call.
+  const api = new Router<AppState>();
+  api.use(requireAuth, createIdempotency(db));
+  const protectedRoutes = [createExpenseRouter(), createCategoryRouter()];
+  for (const router of protectedRoutes) api.use(router.routes(), router.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods());
+
+  // WebSocket routes (app.ws) are attached here.
+
+  return app;
+}

@@ -1,0 +1,69 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { ulid } from 'ulid';
+
+/** Issuer and audience of access tokens: a token minted for anything else is refused. */
+export const TOKEN_ISSUER = 'expense-tracker';
+export const TOKEN_AUDIENCE = 'expense-tracker-api';
+/** The only algorithm accepted: `alg: none` or any other algorithm fails verification. */
+const ALGORITHMS = ['HS256'];
+
+/** What a verified access token says. */
+export interface AccessClaims {
+  accountId: string;
+  sessionId: string;
+  tokenId: string;
+  expiresAt: number;
+}
+
+/** Signs and verifies access tokens (JWT, HS256) and makes opaque refresh tokens. */
+export class TokenService {
+  readonly #key: Uint8Array;
+  readonly #ttl: number;
+
+  /** @param secret - the signing secret (≥ 32 characters); @param accessTtl - lifetime in seconds */
+  constructor(secret: string, accessTtl: number) {
+    this.#key = new TextEncoder().encode(secret);
+    this.#ttl = accessTtl;
+  }
+
+  /** The access token lifetime, in seconds. */
+  get accessTtl(): number {
+    return this.#ttl;
+  }
+
+  /** A signed access token for a session: `sub`, `sid`, `jti`, `iat`, `exp`, `iss`, `aud`. */
+  sign(accountId: string, sessionId: string): Promise<string> {
+    return new SignJWT({ sid: sessionId })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(accountId)
+      .setJti(ulid())
+      .setIssuedAt()
+      .setExpirationTime(`${this.#ttl}s`)
+      .setIssuer(TOKEN_ISSUER)
+      .setAudience(TOKEN_AUDIENCE)
+      .sign(this.#key);
+  }
+
+  /** The claims of a valid token, or `null` for anything else (bad signature, algorithm, issuer, expiry, …). */
+  async verify(token: string): Promise<AccessClaims | null> {
+    try {
+      const { payload } = await jwtVerify(token, this.#key, { algorithms: ALGORITHMS, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'] });
+      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
+      return { accountId: payload.sub, sessionId: payload.sid, tokenId: payload.jti, expiresAt: payload.exp };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError) return null;
+      throw error;
+    }
+  }
+}
+
+/** A new opaque refresh token (256 random bits). */
+export function newRefreshToken(): string {
+  return `rt_${randomBytes(32).toString('base64url')}`;
+}
+
+/** How refresh tokens are stored: their SHA-256 (they are random, so a fast hash is enough). */
+export function hashRefreshToken(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

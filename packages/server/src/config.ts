@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const seconds = (name: string, fallback: number) =>
+  z.coerce
+    .number({ message: `${name} must be a number of seconds` })
+    .int(`${name} must be a whole number of seconds`)
+    .min(1, `${name} must be at least 1 second`)
+    .default(fallback);
+
+/** The environment the server reads, validated; every message names its variable. */
+export const envSchema = z.object({
+  NODE_ENV: z.string().optional(),
+  PORT: z.coerce.number({ message: 'PORT must be a port number' }).int('PORT must be a whole number').min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(8000),
+  HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^(sqlite:|postgres(ql)?:\/\/)/i.test(v) || v === ':memory:', 'DATABASE_URL must start with sqlite: or postgres://')
+    .default('sqlite:./data/expense-tracker.db'),
+  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+  JWT_SECRET_KEY: z.string().min(32, 'JWT_SECRET_KEY must be at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL: seconds('ACCESS_TOKEN_TTL', 15 * 60),
+  REFRESH_TOKEN_TTL: seconds('REFRESH_TOKEN_TTL', 30 * 24 * 60 * 60),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
+  DATA_DIR: z.string().optional(),
+  /** scrypt cost N as a power of two; 17 (OWASP's minimum) unless set lower for tests. */
+  SCRYPT_LOG_N: z.coerce.number().int().min(10, 'SCRYPT_LOG_N must be 10–20').max(20, 'SCRYPT_LOG_N must be 10–20').default(17),
+});
+
+/** The server's configuration. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  jwtSecret: string;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  corsOrigins: string[];
+  logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
+  scryptLogN: number;
+  production: boolean;
+}
+
+/** Thrown for configuration that cannot work; the message names the variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration from `env` (and a `.env` file in the working directory, when
+ * there is one and `loadDotEnv` is set). Fails fast with the variable's name. Outside
+ * production a missing JWT secret is generated once and kept in the data directory;
+ * in production its absence is an error.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean } = {}): ServerConfig {
+  if (options.loadDotEnv && existsSync('.env')) process.loadEnvFile('.env');
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const dataDir = resolve(e.DATA_DIR ?? (e.DATABASE_URL.startsWith('sqlite:') ? dirname(e.DATABASE_URL.replace(/^sqlite:(\/\/)?/i, '')) : './data'));
+  let jwtSecret = e.JWT_SECRET ?? e.JWT_SECRET_KEY;
+  if (!jwtSecret) {
+    if (production) throw new ConfigError('Invalid configuration: JWT_SECRET is required in production (at least 32 characters)');
+    jwtSecret = developmentSecret(dataDir);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    jwtSecret,
+    accessTokenTtl: e.ACCESS_TOKEN_TTL,
+    refreshTokenTtl: e.REFRESH_TOKEN_TTL,
+    corsOrigins: e.CORS_ORIGINS,
+    logLevel: e.LOG_LEVEL,
+    scryptLogN: e.SCRYPT_LOG_N,
+    production,
+  };
+}
+
+/** A random secret kept in `dataDir/jwt-secret` (mode 600), so tokens survive a restart. */
+function developmentSecret(dataDir: string): string {
+  const file = join(dataDir, 'jwt-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,55 @@
+import type { OwnerHandle } from '@expense-tracker/core';
+import type { Router, RouterContext } from '@koa/router';
+import type Koa from 'koa';
+import type { z } from 'zod';
+import { TrackerError, type ValidationIssue } from '@expense-tracker/core';
+import type { AccessClaims } from '../auth/tokens.js';
+import { HttpError } from './problem.js';
+
+/** What middleware leaves on `ctx.state`. */
+export interface AppState extends Koa.DefaultState {
+  requestId: string;
+  /** Set by `requireAuth`. */
+  auth?: AccessClaims;
+  /** The authenticated account's owner handle: every core call through it is scoped to them. */
+  owner?: OwnerHandle;
+}
+
+/** The Koa context of this app. */
+export type AppContext = RouterContext<AppState, Koa.DefaultContext>;
+
+/** A router of this app. */
+export type AppRouter = Router<AppState, Koa.DefaultContext>;
+
+/** The owner handle of an authenticated request (the route is behind `requireAuth`). */
+export function ownerOf(ctx: { state: AppState }): OwnerHandle {
+  if (!ctx.state.owner) throw new HttpError('UNAUTHORIZED', 'Authentication required');
+  return ctx.state.owner;
+}
+
+/** The parsed JSON body, or `{}` when there is none. */
+export function bodyOf(ctx: { request: unknown }): unknown {
+  return (ctx.request as { body?: unknown }).body ?? {};
+}
+
+/**
+ * The query string as an object for core's schemas: repeated parameters become arrays,
+ * `true`/`false` stay strings for schemas that coerce them.
+ */
+export function queryOf(ctx: { query: Record<string, string | string[] | undefined> }): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(ctx.query)) if (value !== undefined) out[key] = value;
+  return out;
+}
+
+/** Parses with a server-side schema, throwing core's `VALIDATION_FAILED` (a 422 with issues). */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: ValidationIssue[] = result.error.issues.map((issue) => ({
+    path: issue.path.map((key) => (typeof key === 'number' ? key : String(key))),
+    message: issue.message,
+    code: issue.code,
+  }));
+  throw new TrackerError('VALIDATION_FAILED', `Invalid input: ${issues[0]?.path.join('.') || 'body'}: ${issues[0]?.message ?? 'invalid'}`, { issues });
+}

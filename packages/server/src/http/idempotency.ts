@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { ServerDatabase } from '../auth/server-tables.js';
+import type { AppContext } from './context.js';
+import { HttpError } from './problem.js';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * `Idempotency-Key` on authenticated POSTs: the first response (below 500) is stored for
+ * 24 h and replayed for the same key; the same key with another request is a 422, and a key
+ * whose first request is still running is a 409. Keys are per account.
+ */
+export function createIdempotency(db: Kysely<ServerDatabase>) {
+  return async function idempotency(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
+    const key = ctx.get('idempotency-key');
+    const accountId = ctx.state.auth?.accountId;
+    if (ctx.method !== 'POST' || !key || !accountId) return void (await next());
+    if (key.length > 255) throw new HttpError('IDEMPOTENCY_KEY_REUSED', 'An Idempotency-Key has at most 255 characters');
+    const requestHash = createHash('sha256')
+      .update(`${ctx.method} ${ctx.path}\n${JSON.stringify((ctx.request as { body?: unknown }).body ?? null)}`)
+      .digest('base64url');
+    const now = new Date();
+    await db
+      .deleteFrom('srv_idempotency')
+      .where('account_id', '=', accountId)
+      .where('idempotency_key', '=', key)
+      .where('created_at', '<', new Date(now.getTime() - DAY_MS).toISOString())
+      .execute();
+    const inserted = await db
+      .insertInto('srv_idempotency')
+      .values({ account_id: accountId, idempotency_key: key, request_hash: requestHash, status: null, body: null, content_type: null, created_at: now.toISOString() })
+      .onConflict((oc) => oc.columns(['account_id', 'idempotency_key']).doNothing())
+      .returning('idempotency_key')
+      .executeTakeFirst();
+    if (!inserted) {
+      const stored = await db.selectFrom('srv_idempotency').selectAll().where('account_id', '=', accountId).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
+      if (stored.request_hash !== requestHash) throw new HttpError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
+      if (stored.status === null) throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed');
+      ctx.status = stored.status;
+      if (stored.content_type) ctx.type = stored.content_type;
+      ctx.body = stored.body === null ? null : JSON.parse(stored.body);
+      ctx.set('idempotent-replayed', 'true');
+      return;
+    }
+    try {
+      await next();
+    } catch (error) {
+      await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).execute();
+      throw error;
+    }
+    if (ctx.status >= 500 || (ctx.body !== null && ctx.body !== undefined && typeof ctx.body !== 'object')) {
+      await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).execute();
+      return;
+    }
+    await db
+      .updateTable('srv_idempotency')
+      .set({ status: ctx.status, body: ctx.body === undefined ? null : JSON.stringify(ctx.body), content_type: ctx.response.type || null })
+      .where('account_id', '=', accountId)
+      .where('idempotency_key', '=', key)
+      .execute();
+  };
+}

@@ -1,0 +1,113 @@
+import { isTrackerError, type ErrorCode } from '@expense-tracker/core';
+
+/** Codes of failures the server itself raises, beside core's. */
+export const SERVER_ERROR_CODES = [
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'ROUTE_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'MALFORMED_JSON',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
+  'RATE_LIMITED',
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_USE',
+  'INTERNAL',
+] as const;
+
+/** A server error code. */
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
+
+/** Every code a problem body can carry. */
+export type ProblemCode = ErrorCode | ServerErrorCode;
+
+/** The HTTP status of each code: a new code without a status does not compile. */
+export const STATUS_BY_CODE = {
+  VALIDATION_FAILED: 422,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  CURRENCY_MISMATCH: 422,
+  STORE_UNAVAILABLE: 503,
+  STORE_FAILED: 500,
+  TRACKER_CLOSED: 503,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  MALFORMED_JSON: 400,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  INTERNAL: 500,
+} as const satisfies Record<ProblemCode, number>;
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** An RFC 9457 problem body. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: ProblemCode;
+  detail: string;
+  issues?: { path: (string | number)[]; message: string; code: string }[];
+}
+
+/** An error the server raises on purpose, rendered as problem+json. */
+export class HttpError extends Error {
+  override readonly name = 'HttpError';
+  readonly code: ServerErrorCode;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+
+  /** @param code - the problem code; @param message - the detail; @param headers - extra response headers */
+  constructor(code: ServerErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.code = code;
+    this.status = STATUS_BY_CODE[code];
+    this.headers = headers;
+  }
+}
+
+/** The problem body (and headers) for anything thrown while handling a request; never a stack trace. */
+export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
+  const make = (code: ProblemCode, detail: string, issues?: Problem['issues']): Problem => {
+    const status = STATUS_BY_CODE[code];
+    return {
+      type: `https://expense-tracker.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+      title: TITLES[status] ?? 'Error',
+      status,
+      code,
+      detail,
+      ...(issues && issues.length > 0 ? { issues } : {}),
+    };
+  };
+  if (error instanceof HttpError) return { problem: make(error.code, error.message), headers: error.headers };
+  if (isTrackerError(error)) {
+    // Store failures are logged with their cause; the client gets no driver internals.
+    return { problem: make(error.code, error.message, error.code === 'VALIDATION_FAILED' ? error.issues : undefined), headers: error.code === 'STORE_UNAVAILABLE' ? { 'retry-after': '5' } : {} };
+  }
+  const status = (error as { status?: unknown; expose?: unknown } | null)?.status;
+  if (typeof status === 'number' && (error as { expose?: unknown }).expose === true) {
+    // http-errors thrown by Koa's own parsers (body too large, bad JSON, unsupported type).
+    const code: ProblemCode =
+      status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 400 ? 'MALFORMED_JSON' : status === 404 ? 'ROUTE_NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'INTERNAL';
+    return { problem: make(code, code === 'INTERNAL' ? 'The request failed' : (error as Error).message), headers: {} };
+  }
+  return { problem: make('INTERNAL', 'The server failed to handle the request; it has been logged'), headers: {} };
+}

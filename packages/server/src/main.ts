@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+import type { Server } from 'node:http';
+import { Tracker } from '@expense-tracker/core';
+import { pino } from 'pino';
+import { createApp, migrateServer } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+/**
+ * Starts the server from the environment (and `.env`): validates the configuration, opens
+ * and migrates the database, listens, and shuts down cleanly on SIGTERM/SIGINT (stop
+ * accepting, finish in-flight requests, close sockets with 1001, close the database).
+ */
+export async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, { loadDotEnv: true });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = pino({ level: config.logLevel, base: { service: 'expense-tracker' } });
+  const tracker = await Tracker.open({
+    database: config.databaseUrl,
+    onError: (error, context) => logger.error({ err: error, source: context.source }, 'background error'),
+  });
+  await tracker.migrate();
+  await migrateServer({ tracker });
+  const app = createApp({
+    tracker,
+    jwtSecret: config.jwtSecret,
+    accessTokenTtl: config.accessTokenTtl,
+    refreshTokenTtl: config.refreshTokenTtl,
+    corsOrigins: config.corsOrigins,
+    logger,
+    scryptLogN: config.scryptLogN,
+  });
+  const server: Server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ url: `http://${config.host}:${port}`, docs: `http://${config.host}:${port}/docs`, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    for (const client of app.ws.server?.clients ?? []) client.close(1001, 'Server shutting down');
+    server.close();
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    await new Promise<void>((resolve) => server.once('close', resolve));
+    clearTimeout(force);
+    await tracker.close();
+    logger.info('stopped');
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

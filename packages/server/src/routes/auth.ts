@@ -1,0 +1,54 @@
+import { Router } from '@koa/router';
+import { z } from 'zod';
+import { accountPatchSchema, loginSchema, registerSchema, type AccountService } from '../auth/accounts.js';
+import { bearerToken } from '../auth/require-auth.js';
+import { bodyOf, parseWith, type AppContext, type AppState } from '../http/context.js';
+import { HttpError } from '../http/problem.js';
+
+const refreshSchema = z.object({ refresh_token: z.string().min(1).max(200) }).meta({ id: 'RefreshInput' });
+
+type Middleware = (ctx: AppContext, next: () => Promise<unknown>) => Promise<void>;
+
+/**
+ * `/auth`: register, login (JSON, or the form-encoded OAuth2 password grant the interactive
+ * docs' "Authorize" button sends), refresh (POST with the token in the body, or GET with it
+ * as the bearer token, as the seed lists it), logout and the account itself.
+ */
+export function createAuthRouter(accounts: AccountService, requireAuth: Middleware): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/auth' });
+
+  router.post('/register', async (ctx) => {
+    const account = await accounts.register(parseWith(registerSchema, bodyOf(ctx)));
+    ctx.status = 201;
+    ctx.body = account;
+  });
+
+  router.post('/login', async (ctx) => {
+    const { username, password } = parseWith(loginSchema, bodyOf(ctx));
+    ctx.body = await accounts.login(username, password, ctx.ip);
+    ctx.set('cache-control', 'no-store');
+  });
+
+  const refresh = async (ctx: AppContext, token: string | null) => {
+    if (!token) throw new HttpError('UNAUTHORIZED', 'A refresh token is required', { 'www-authenticate': 'Bearer' });
+    ctx.body = await accounts.refresh(token);
+    ctx.set('cache-control', 'no-store');
+  };
+  router.post('/refresh', async (ctx) => refresh(ctx, parseWith(refreshSchema, bodyOf(ctx)).refresh_token));
+  router.get('/refresh', async (ctx) => refresh(ctx, bearerToken(ctx)));
+
+  router.post('/logout', requireAuth, async (ctx) => {
+    await accounts.revokeSession(ctx.state.auth!.sessionId, 'logout');
+    ctx.status = 204;
+  });
+
+  router.get('/me', requireAuth, async (ctx) => {
+    ctx.body = await accounts.me(ctx.state.auth!.accountId);
+  });
+
+  router.patch('/me', requireAuth, async (ctx) => {
+    ctx.body = await accounts.update(ctx.state.auth!.accountId, ctx.state.auth!.sessionId, parseWith(accountPatchSchema, bodyOf(ctx)));
+  });
+
+  return router;
+}
