@@ -8,5 +8,5 @@ export { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } fro
 export { ConfigError, envSchema, loadConfig, type ServerConfig } from './config.js';
 export { HttpError, SERVER_ERROR_CODES, STATUS_BY_CODE, toProblem, type Problem, type ProblemCode, type ServerErrorCode } from './http/problem.js';
 export { accountPatchSchema, loginSchema, registerSchema, type AccountView, type TokenPair } from './auth/accounts.js';
-export { TOKEN_AUDIENCE, TOKEN_ISSUER } from './auth/tokens.js';
+export { TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from './auth/tokens.js';
 export type { AppState } from './http/context.js';
