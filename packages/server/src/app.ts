@@ -16,10 +16,17 @@ import type { AppState } from './http/context.js';
 import { HttpError } from './http/problem.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createRequestHandler } from './http/middleware.js';
+import { createAlertRouter } from './routes/alerts.js';
+import { createAnalyticsRouter } from './routes/analytics.js';
 import { createAuthRouter } from './routes/auth.js';
+import { createBudgetRouter } from './routes/budgets.js';
 import { createCategoryRouter } from './routes/categories.js';
+import { createChangesRouter } from './routes/changes.js';
+import { createDocsRouter } from './routes/docs.js';
 import { createExpenseRouter } from './routes/expenses.js';
 import { createHealthRouter } from './routes/health.js';
+import { createNotificationRouter } from './routes/notifications.js';
+import { attachNotificationSocket } from './ws/notifications.js';
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
@@ -39,6 +46,13 @@ export interface AppOptions {
   scryptLogN?: number;
   /** Where the server's own tables live. @default the tracker's Kysely database */
   db?: Kysely<unknown>;
+  /**
+   * Tuning of the notification socket (`/ws/notifications`); tests shorten them.
+   * `pingIntervalMs`: how often each socket is pinged; a peer that has not ponged since the
+   * last ping is terminated (default 30000). `maxBufferedBytes`: bytes waiting to be sent
+   * above which a client counts as too slow and is dropped (default 1048576, 1 MiB).
+   */
+  websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number };
 }
 
 /** The Koa app with its WebSocket server (`koa-websocket`). */
@@ -94,22 +108,33 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const onError = (error: Error) => {
     throw bodyError(error);
   };
-  const jsonBody = bodyParser({ enableTypes: ['json', 'form'], jsonLimit: '1mb', formLimit: '64kb', onError });
+  // DELETE too: `DELETE /categories/{id}` takes its options as a JSON body as well as in the query.
+  const jsonBody = bodyParser({ enableTypes: ['json', 'form'], parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'], jsonLimit: '1mb', formLimit: '64kb', onError });
   const batchBody = bodyParser({ enableTypes: ['json'], jsonLimit: '5mb', onError });
   app.use((ctx, next) => (ctx.path === '/expenses/batch' ? batchBody(ctx as never, next) : jsonBody(ctx as never, next)));
 
   // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth)];
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter()];
   for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
   const api = new Router<AppState>();
   api.use(requireAuth, createIdempotency(db));
-  const protectedRoutes = [createExpenseRouter(), createCategoryRouter()];
+  const protectedRoutes = [
+    createExpenseRouter(),
+    createCategoryRouter(),
+    createBudgetRouter(),
+    createAlertRouter('/alert'),
+    createAlertRouter('/alerts'),
+    createNotificationRouter(),
+    createAnalyticsRouter(),
+    createChangesRouter(),
+  ];
   for (const router of protectedRoutes) api.use(router.routes(), router.allowedMethods());
   app.use(api.routes()).use(api.allowedMethods());
 
   // WebSocket routes (app.ws) are attached here.
+  attachNotificationSocket(app, { tracker: options.tracker, accounts, logger, ...options.websocket });
 
   return app;
 }

@@ -10,3 +10,4 @@ export { HttpError, SERVER_ERROR_CODES, STATUS_BY_CODE, toProblem, type Problem,
 export { accountPatchSchema, loginSchema, registerSchema, type AccountView, type TokenPair } from './auth/accounts.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from './auth/tokens.js';
 export type { AppState } from './http/context.js';
+export { buildOpenApiDocument } from './http/openapi.js';

@@ -66,6 +66,8 @@ export interface Problem {
   code: ProblemCode;
   detail: string;
   issues?: { path: (string | number)[]; message: string; code: string }[];
+  /** Machine-readable facts of a conflict, e.g. `{ expenseCount: 12 }` for a category still in use. */
+  details?: Record<string, unknown>;
 }
 
 /** An error the server raises on purpose, rendered as problem+json. */
@@ -100,7 +102,9 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
   if (error instanceof HttpError) return { problem: make(error.code, error.message), headers: error.headers };
   if (isTrackerError(error)) {
     // Store failures are logged with their cause; the client gets no driver internals.
-    return { problem: make(error.code, error.message, error.code === 'VALIDATION_FAILED' ? error.issues : undefined), headers: error.code === 'STORE_UNAVAILABLE' ? { 'retry-after': '5' } : {} };
+    const problem = make(error.code, error.message, error.code === 'VALIDATION_FAILED' ? error.issues : undefined);
+    if (error.code === 'CONFLICT' && Object.keys(error.details).length > 0) problem.details = error.details;
+    return { problem, headers: error.code === 'STORE_UNAVAILABLE' ? { 'retry-after': '5' } : {} };
   }
   const status = (error as { status?: unknown; expose?: unknown } | null)?.status;
   if (typeof status === 'number' && (error as { expose?: unknown }).expose === true) {

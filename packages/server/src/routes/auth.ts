@@ -5,7 +5,8 @@ import { bearerToken } from '../auth/require-auth.js';
 import { bodyOf, parseWith, type AppContext, type AppState } from '../http/context.js';
 import { HttpError } from '../http/problem.js';
 
-const refreshSchema = z.object({ refresh_token: z.string().min(1).max(200) }).meta({ id: 'RefreshInput' });
+/** Body of `POST /auth/refresh` (JSON, or form-encoded as OAuth2 clients send it). */
+export const refreshSchema = z.object({ refresh_token: z.string().min(1).max(200) }).meta({ id: 'RefreshInput' });
 
 type Middleware = (ctx: AppContext, next: () => Promise<unknown>) => Promise<void>;
 

@@ -1,0 +1,230 @@
+import { z } from 'zod';
+import serverPackage from '../../package.json' with { type: 'json' };
+import { OPENAPI_TAGS, ROUTES, type ProblemStatus, type RouteSpec } from './openapi-routes.js';
+import { pathIdSchema, problemSchema } from './openapi-schemas.js';
+
+/** A JSON Schema (draft 2020-12) or any other JSON object of the document. */
+export type JsonObject = { [key: string]: unknown };
+
+/** An OpenAPI 3.1 document, typed as far as the server's own code and tests read it. */
+export interface OpenApiDocument {
+  openapi: '3.1.0';
+  info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
+  servers: { url: string }[];
+  tags: { name: string; description: string }[];
+  security: Record<string, string[]>[];
+  paths: Record<string, Record<string, JsonObject>>;
+  components: {
+    schemas: Record<string, JsonObject>;
+    responses: Record<string, JsonObject>;
+    parameters: Record<string, JsonObject>;
+    securitySchemes: Record<string, JsonObject>;
+  };
+}
+
+/** Options of {@link buildOpenApiDocument}. */
+export interface OpenApiOptions {
+  /** The base URL clients call (`servers[0].url`). @default '/' (the origin that served the document) */
+  serverUrl?: string;
+}
+
+const SCHEMA_REF = '#/components/schemas/';
+
+/** Rewrites zod's `#/$defs/Name` references to `#/components/schemas/Name`, deeply. */
+function toComponentRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toComponentRefs);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => [key, key === '$ref' && typeof item === 'string' ? item.replace(/^#\/\$defs\//, SCHEMA_REF) : toComponentRefs(item)]),
+  );
+}
+
+/** The `$defs` name a schema only refers to (`{ $ref: '#/$defs/Name' }`), if that is all it is. */
+function soleRef(schema: JsonObject): string | undefined {
+  return typeof schema.$ref === 'string' && Object.keys(schema).length === 1 ? schema.$ref.replace(/^#\/\$defs\//, '') : undefined;
+}
+
+/**
+ * Converts zod schemas with `z.toJSONSchema` and collects every schema named with
+ * `.meta({ id })` under `components.schemas`, referenced by `$ref`. Input schemas convert
+ * with `io: 'input'` (defaults optional, before transforms), answers with `io: 'output'`.
+ */
+class SchemaCollector {
+  readonly schemas: Record<string, JsonObject> = {};
+
+  /** The JSON Schema of `schema`: a `$ref` when it is named, else inline. `inlineRoot` keeps a named root inline (query objects). */
+  convert(schema: z.ZodType, io: 'input' | 'output', inlineRoot = false): JsonObject {
+    const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonObject;
+    const { $schema: _dialect, $defs, ...root } = json;
+    const defs = ($defs ?? {}) as Record<string, JsonObject>;
+    let body: JsonObject = root;
+    const inlined = new Set<string>();
+    // A named root (or a renamed one: `a.meta({ id })` is a $ref to `a`) is followed to its object.
+    while (inlineRoot) {
+      const id = soleRef(body);
+      const target = id === undefined ? undefined : defs[id];
+      if (id === undefined || target === undefined) break;
+      inlined.add(id);
+      body = target;
+    }
+    for (const [id, def] of Object.entries(defs)) if (!inlined.has(id)) this.#add(id, toComponentRefs(def) as JsonObject, io);
+    return toComponentRefs(body) as JsonObject;
+  }
+
+  #add(id: string, schema: JsonObject, io: string): void {
+    const existing = this.schemas[id];
+    if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
+      // One name must mean one shape: a schema whose input and output differ needs two ids.
+      throw new Error(`The schema "${id}" converts differently as ${io} than where it was used before; give one of its uses its own .meta({ id })`);
+    }
+    this.schemas[id] = schema;
+  }
+}
+
+/** Query parameters from an object schema's properties; `x | x[]` becomes a repeatable (exploded) array parameter. */
+function queryParameters(collector: SchemaCollector, schema: z.ZodType): JsonObject[] {
+  const object = collector.convert(schema, 'input', true);
+  if (object.type !== 'object') throw new Error('A query schema must be an object schema');
+  const required = new Set((object.required ?? []) as string[]);
+  return Object.entries((object.properties ?? {}) as Record<string, JsonObject>).map(([name, property]) => {
+    const { description, ...propertySchema } = property;
+    const variants = propertySchema.anyOf as JsonObject[] | undefined;
+    const list = variants?.length === 2 && variants[1]?.type === 'array' && JSON.stringify(variants[1].items) === JSON.stringify(variants[0]) ? variants[1] : undefined;
+    return {
+      name,
+      in: 'query',
+      required: required.has(name),
+      ...(description !== undefined ? { description } : {}),
+      ...(list ? { schema: list, style: 'form', explode: true } : { schema: propertySchema }),
+    };
+  });
+}
+
+const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
+
+/** Problem responses under `components.responses`, by status. */
+const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: string; retryAfter?: true }> = {
+  400: { name: 'MalformedRequest', description: 'The body is not valid JSON (`MALFORMED_JSON`)' },
+  401: { name: 'Unauthorized', description: 'A token is missing, invalid, expired or revoked (`UNAUTHORIZED`)' },
+  404: { name: 'NotFound', description: 'No such record, or it is not yours (`NOT_FOUND`)' },
+  409: { name: 'Conflict', description: 'The change conflicts with stored data, or an `Idempotency-Key` request is still running (`CONFLICT`, `IDEMPOTENCY_KEY_IN_USE`)' },
+  413: { name: 'PayloadTooLarge', description: 'The body is over 1 MiB (5 MiB for `/expenses/batch`) (`PAYLOAD_TOO_LARGE`)' },
+  422: { name: 'ValidationFailed', description: 'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)' },
+  429: { name: 'RateLimited', description: 'Too many failed attempts; retry after `Retry-After` seconds (`RATE_LIMITED`)', retryAfter: true },
+  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`)', retryAfter: true },
+};
+
+/** The problem statuses an operation can answer: those of its kind, plus its own. */
+function problemStatuses(route: RouteSpec): ProblemStatus[] {
+  const statuses = new Set<ProblemStatus>(route.errors);
+  if (!route.public) statuses.add(401);
+  if (route.path.includes('{')) statuses.add(404);
+  if (route.body) [400, 413, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (route.query) statuses.add(422);
+  if (!route.public && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (!route.noDatabase) statuses.add(503);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+function operation(collector: SchemaCollector, route: RouteSpec): JsonObject {
+  const { description: idDescription, ...idSchema } = collector.convert(pathIdSchema, 'input');
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, description: idDescription, schema: idSchema }));
+  const parameters = [
+    ...pathParams,
+    ...(route.query ? queryParameters(collector, route.query) : []),
+    ...(!route.public && route.method === 'post' ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+  ];
+  const success: Record<string, z.ZodType> = { ...(route.response ? { 'application/json': route.response } : {}), ...route.content };
+  const content = Object.fromEntries(Object.entries(success).map(([type, schema]) => [type, { schema: collector.convert(schema, 'output') }]));
+  const responses: JsonObject = {};
+  for (const status of [route.status ?? 200].flat()) responses[status] = { description: STATUS_TEXT[status], ...(Object.keys(content).length > 0 ? { content } : {}) };
+  for (const problem of problemStatuses(route)) responses[problem] = { $ref: `#/components/responses/${PROBLEM_RESPONSES[problem].name}` };
+  let requestBody: JsonObject | undefined;
+  if (route.body) {
+    const schema = collector.convert(route.body, 'input');
+    const types = route.form ? ['application/json', 'application/x-www-form-urlencoded'] : ['application/json'];
+    requestBody = { required: true, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
+  }
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
+    tags: [route.tag],
+    ...(route.public ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses,
+  };
+}
+
+function build(options: OpenApiOptions): OpenApiDocument {
+  const collector = new SchemaCollector();
+  const paths: OpenApiDocument['paths'] = {};
+  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(collector, route);
+  const problem = { 'application/problem+json': { schema: collector.convert(problemSchema, 'output') } };
+  const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } };
+  const responses = Object.fromEntries(
+    Object.values(PROBLEM_RESPONSES).map(({ name, description, retryAfter: retry }) => [name, { description, ...(retry ? { headers: retryAfter } : {}), content: problem }]),
+  );
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Expense Tracker API',
+      version: serverPackage.version,
+      description:
+        'Exact-money expense tracking and budgeting. Amounts are integer minor units (`amountMinor`) with the exact decimal (`amount`); dates are the owner’s local `YYYY-MM-DD`. Every error is `application/problem+json`. Schemas are generated from `@expense-tracker/core`’s zod schemas.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: options.serverUrl ?? '/' }],
+    tags: Object.entries(OPENAPI_TAGS).map(([name, description]) => ({ name, description })),
+    security: [{ bearerAuth: [] }, { oauth2: [] }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(collector.schemas).sort(([a], [b]) => a.localeCompare(b))),
+      responses,
+      parameters: {
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Replays the first response for 24 h; the same key with a different body is a 422',
+          schema: { type: 'string', minLength: 1, maxLength: 255 },
+        },
+      },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access_token` of `POST /auth/login` (15 minutes by default)' },
+        oauth2: {
+          type: 'oauth2',
+          description: 'The OAuth2 password grant: log in with username and password; the answer is an RFC 6749 token response',
+          flows: { password: { tokenUrl: '/auth/login', refreshUrl: '/auth/refresh', scopes: {} } },
+        },
+      },
+    },
+  };
+}
+
+const cache = new Map<string, OpenApiDocument>();
+
+/**
+ * The OpenAPI 3.1 document of the REST API. Request bodies, query parameters and answers
+ * are generated from core's (and the server's) zod schemas with `z.toJSONSchema`; schemas
+ * named with `.meta({ id })` appear under `components.schemas`. Only the route table
+ * (`openapi-routes.ts`) is written by hand. Built once per `serverUrl`; each call returns
+ * a copy the caller may change.
+ *
+ * @example
+ * ```ts
+ * const doc = buildOpenApiDocument({ serverUrl: 'https://api.example.com' });
+ * doc.paths['/expenses']!.get!.operationId; // 'listExpenses'
+ * ```
+ * @throws Error when one schema id converts to two different JSON Schemas (a bug in the schemas, caught by the tests)
+ */
+export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
+  const key = options.serverUrl ?? '/';
+  let document = cache.get(key);
+  if (!document) {
+    document = build(options);
+    cache.set(key, document);
+  }
+  return structuredClone(document);
+}

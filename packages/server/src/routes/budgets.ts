@@ -1,0 +1,85 @@
+import { Router } from '@koa/router';
+import { TrackerError, type Budget } from '@expense-tracker/core';
+import { z } from 'zod';
+import { bodyOf, ownerOf, parseWith, queryOf, type AppContext, type AppState } from '../http/context.js';
+
+/**
+ * What `/budget` adds to core's checks: the overall budget covers all spending, so a body
+ * naming categories is refused rather than turning it into a category budget. Other fields
+ * pass through to core's schema.
+ */
+const overallBudgetBodySchema = z.looseObject({
+  categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave categoryIds empty, or use /budgets').optional(),
+});
+
+/** The owner's overall budget, or `NOT_FOUND`. */
+async function overallOf(ctx: AppContext): Promise<Budget> {
+  const budget = await ownerOf(ctx).budgets.overall();
+  if (!budget) throw new TrackerError('NOT_FOUND', 'There is no overall budget yet: set one with POST /budget');
+  return budget;
+}
+
+/**
+ * `/budget` (the seed's singular endpoints, acting on the owner's overall budget: the oldest
+ * budget with no category filter) and `/budgets` (any number of budgets, by id), each with
+ * its status for a period and the history of its closed periods.
+ */
+export function createBudgetRouter(): Router<AppState> {
+  const router = new Router<AppState>();
+
+  // POST sets the overall budget: creates it when there is none (201), else replaces it (200).
+  router.post('/budget', async (ctx) => {
+    const body = bodyOf(ctx);
+    parseWith(overallBudgetBodySchema, body);
+    const owner = ownerOf(ctx);
+    const current = await owner.budgets.overall();
+    if (current) {
+      ctx.body = await owner.budgets.replace(current.id, body as never);
+    } else {
+      ctx.status = 201;
+      ctx.body = await owner.budgets.create(body as never);
+    }
+  });
+  router.get('/budget', async (ctx) => {
+    ctx.body = await overallOf(ctx);
+  });
+  router.put('/budget', async (ctx) => {
+    const body = bodyOf(ctx);
+    parseWith(overallBudgetBodySchema, body);
+    ctx.body = await ownerOf(ctx).budgets.replace((await overallOf(ctx)).id, body as never);
+  });
+  router.get('/budget/status', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.status((await overallOf(ctx)).id, queryOf(ctx) as never);
+  });
+  router.get('/budget/history', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.history((await overallOf(ctx)).id, queryOf(ctx) as never);
+  });
+
+  router.post('/budgets', async (ctx) => {
+    ctx.status = 201;
+    ctx.body = await ownerOf(ctx).budgets.create(bodyOf(ctx) as never);
+  });
+  router.get('/budgets', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.list();
+  });
+  router.get('/budgets/:id', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.get(ctx.params.id!);
+  });
+  router.put('/budgets/:id', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.replace(ctx.params.id!, bodyOf(ctx) as never);
+  });
+  router.patch('/budgets/:id', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.update(ctx.params.id!, bodyOf(ctx) as never);
+  });
+  router.delete('/budgets/:id', async (ctx) => {
+    await ownerOf(ctx).budgets.delete(ctx.params.id!);
+    ctx.status = 204;
+  });
+  router.get('/budgets/:id/status', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.status(ctx.params.id!, queryOf(ctx) as never);
+  });
+  router.get('/budgets/:id/history', async (ctx) => {
+    ctx.body = await ownerOf(ctx).budgets.history(ctx.params.id!, queryOf(ctx) as never);
+  });
+  return router;
+}

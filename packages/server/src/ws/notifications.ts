@@ -1,0 +1,150 @@
+import type { Tracker } from '@expense-tracker/core';
+import type Koa from 'koa';
+import type websockify from 'koa-websocket';
+import { pino, type Logger } from 'pino';
+import { WebSocket } from 'ws';
+import type { AccountService } from '../auth/accounts.js';
+import { bearerToken } from '../auth/require-auth.js';
+import type { AppState } from '../http/context.js';
+import { NotificationHub } from './notification-hub.js';
+import { NotificationStream } from './notification-stream.js';
+import { closeAt, keepAlive } from './socket-timers.js';
+
+/** Close codes the notification socket uses. */
+export const NOTIFICATION_CLOSE_CODES = {
+  /** Server shutting down (sent by `main.ts`). */
+  GOING_AWAY: 1001,
+  /** Refused: unknown path, no token, a bad or revoked token, another user's id, a bad `after`. */
+  POLICY_VIOLATION: 1008,
+  /** The server failed (database unreachable); reconnect later with `?after=`. */
+  SERVER_ERROR: 1011,
+  /** The access token expired: reconnect with a fresh one and `?after=<last seq>`. */
+  TOKEN_EXPIRED: 4001,
+} as const;
+
+/** Options of {@link attachNotificationSocket}. */
+export interface NotificationSocketOptions {
+  /** Whose events are forwarded, and whose change feed is replayed. */
+  tracker: Tracker;
+  /** Authenticates the access token (signature, expiry, live session). */
+  accounts: Pick<AccountService, 'authenticate'>;
+  /** @default a silent logger */
+  logger?: Logger;
+  /** How often to ping; a peer that has not ponged since the last ping is terminated. @default 30000 */
+  pingIntervalMs?: number;
+  /** Bytes queued on a socket above which its client counts as too slow and is dropped. @default 1048576 (1 MiB) */
+  maxBufferedBytes?: number;
+}
+
+/** What {@link attachNotificationSocket} returns. */
+export interface NotificationSocket {
+  /** Open, authenticated notification sockets. */
+  readonly connections: number;
+  /** Closes every notification socket with 1001 and stops listening to the tracker. */
+  close(): void;
+}
+
+type WsApp = Pick<websockify.App<AppState, Koa.DefaultContext>, 'ws'>;
+type WsContext = Parameters<websockify.Middleware<AppState, Koa.DefaultContext>>[0];
+
+const PATH = /^\/ws\/notifications(?:\/([^/]+))?\/?$/;
+
+/** The first value of a query parameter. */
+function param(ctx: WsContext, name: string): string | undefined {
+  const value = ctx.query[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** The user id in the path (`null` for `/ws/notifications`), or `undefined` when the path is not ours. */
+function pathUser(path: string): string | null | undefined {
+  const match = PATH.exec(path);
+  if (!match) return undefined;
+  if (match[1] === undefined) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Serves live notifications on `/ws/notifications/{userId}` and `/ws/notifications`: each
+ * authenticated socket receives `{type, seq, at, data}` for its user's `alert.triggered`,
+ * `expense.*` and `budget.*` events, and nobody else's.
+ *
+ * koa-websocket accepts the upgrade on any path before middleware runs, so refusals are
+ * closes: 1008 for an unknown path, no token (`?token=` or `Authorization: Bearer`), a bad,
+ * expired or revoked token, or a `userId` that is not the token's subject. `?after=<seq>`
+ * replays the change feed before going live, with nothing lost or sent twice. The socket is
+ * pinged every `pingIntervalMs`, closed with 4001 when its token expires, and terminated when
+ * more than `maxBufferedBytes` wait to be sent. It must be the last `app.ws` middleware: it
+ * closes every path it does not serve.
+ *
+ * @example
+ * ```ts
+ * const app = websockify(new Koa());
+ * attachNotificationSocket(app, { tracker, accounts, logger });
+ * // browser: new WebSocket(`wss://host/ws/notifications?token=${accessToken}&after=${lastSeq}`)
+ * ```
+ */
+export function attachNotificationSocket(app: WsApp, options: NotificationSocketOptions): NotificationSocket {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const pingIntervalMs = options.pingIntervalMs ?? 30_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const hub = new NotificationHub(options.tracker, (error) => logger.error({ err: error }, 'notification delivery failed'));
+  const sockets = new Set<WebSocket>();
+
+  const refuse = (socket: WebSocket, path: string, reason: string, code: number = NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION) => {
+    logger.info({ path, code, reason }, 'notification socket refused');
+    if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+  };
+
+  app.ws.use(async function notificationSocket(ctx: WsContext): Promise<void> {
+    const socket = ctx.websocket;
+    const path = ctx.path;
+    const userId = pathUser(path);
+    if (userId === undefined) return refuse(socket, path, 'Unknown WebSocket path');
+    // The token may ride in the query string: log `path`, never the URL.
+    const token = bearerToken(ctx) ?? param(ctx, 'token');
+    if (!token) return refuse(socket, path, 'An access token is required (?token= or Authorization: Bearer)');
+    const afterParam = param(ctx, 'after');
+    if (afterParam !== undefined && !/^\d{1,15}$/.test(afterParam)) return refuse(socket, path, 'after must be a seq: an integer of 0 or more');
+
+    let claims;
+    try {
+      claims = await options.accounts.authenticate(token);
+    } catch (error) {
+      logger.error({ err: error, path }, 'notification socket authentication failed');
+      return refuse(socket, path, 'Server error; try again', NOTIFICATION_CLOSE_CODES.SERVER_ERROR);
+    }
+    if (!claims) return refuse(socket, path, 'The access token is invalid, expired or revoked');
+    if (userId !== null && userId !== claims.accountId) return refuse(socket, path, 'The token does not belong to this user');
+    if (socket.readyState !== WebSocket.OPEN) return; // the client left while we checked
+
+    const owner = claims.accountId;
+    const stream = new NotificationStream({ socket, owner: options.tracker.forOwner(owner), maxBufferedBytes, logger });
+    const stopPings = keepAlive(socket, pingIntervalMs, () => logger.info({ owner }, 'notification socket: no pong, terminated'));
+    const stopExpiry = closeAt(socket, claims.expiresAt * 1000, NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED, 'token expired');
+    sockets.add(socket);
+    hub.add(stream);
+    socket.once('close', (code, reason) => {
+      hub.remove(stream);
+      sockets.delete(socket);
+      stopPings();
+      stopExpiry();
+      logger.info({ owner, code, reason: reason.toString(), lastSeq: stream.lastSeq }, 'notification socket closed');
+    });
+    logger.info({ owner, path, after: afterParam ?? null }, 'notification socket opened');
+    await stream.start(afterParam === undefined ? null : Number(afterParam));
+  });
+
+  return {
+    get connections() {
+      return sockets.size;
+    },
+    close() {
+      hub.close();
+      for (const socket of sockets) socket.close(NOTIFICATION_CLOSE_CODES.GOING_AWAY, 'Server shutting down');
+    },
+  };
+}

@@ -1,0 +1,210 @@
+import { request as httpRequest } from 'node:http';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.js';
+import type { OpenApiDocument } from '../src/http/openapi.js';
+import { startServer, type TestServer } from './support/server.js';
+
+/** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, and the alert routes' by-id reads. */
+const SPEC_OPERATIONS = [
+  'POST /auth/register', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh', 'GET /auth/refresh', 'GET /auth/me', 'PATCH /auth/me',
+  'POST /expenses', 'GET /expenses', 'POST /expenses/batch', 'GET /expenses/{id}', 'PUT /expenses/{id}', 'PATCH /expenses/{id}', 'DELETE /expenses/{id}',
+  'POST /categories', 'GET /categories', 'GET /categories/{id}', 'PUT /categories/{id}', 'PATCH /categories/{id}', 'DELETE /categories/{id}',
+  'POST /budget', 'GET /budget', 'PUT /budget', 'GET /budget/status', 'GET /budget/history',
+  'POST /budgets', 'GET /budgets', 'GET /budgets/{id}', 'PUT /budgets/{id}', 'PATCH /budgets/{id}', 'DELETE /budgets/{id}', 'GET /budgets/{id}/status', 'GET /budgets/{id}/history',
+  'POST /alert', 'GET /alert', 'GET /alert/{id}', 'PUT /alert/{id}', 'PATCH /alert/{id}', 'DELETE /alert/{id}',
+  'POST /alerts', 'GET /alerts', 'GET /alerts/{id}', 'PUT /alerts/{id}', 'PATCH /alerts/{id}', 'DELETE /alerts/{id}',
+  'GET /notifications', 'POST /notifications/{id}/read',
+  'GET /analytics/summary', 'GET /analytics/monthly', 'GET /analytics/weekly', 'GET /analytics/trends', 'GET /analytics/export',
+  'GET /changes',
+  'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs',
+];
+
+const PUBLIC_OPERATIONS = ['POST /auth/register', 'POST /auth/login', 'POST /auth/refresh', 'GET /auth/refresh', 'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs'];
+
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
+
+/** `METHOD /path` of every operation of the document. */
+function operationsOf(doc: OpenApiDocument): string[] {
+  return Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+}
+
+/** A GET sent exactly as written, by node:http: fetch would resolve `..` first, and adds `cache-control: no-cache` to conditional requests. */
+function rawGet(url: string, path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}${path}`, { method: 'GET', path, headers }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('OpenAPI document and interactive docs', () => {
+  let api: TestServer;
+  let doc: OpenApiDocument;
+  let token: string;
+  beforeAll(async () => {
+    api = await startServer('sqlite');
+    token = (await api.user()).token;
+    doc = (await api.request('GET', '/openapi.json')).body;
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('GET /openapi.json answers an OpenAPI 3.1 document that the 3.1 schema validates', async () => {
+    const response = await api.request('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.body.openapi).toBe('3.1.0');
+    const result = await new Validator().validate(response.body);
+    if (!result.valid) console.error(JSON.stringify(result.errors, null, 2));
+    expect(result.valid).toBe(true);
+  });
+
+  it('documents every route of the SPEC table, and nothing else', () => {
+    expect(operationsOf(doc).sort()).toEqual([...SPEC_OPERATIONS].sort());
+    expect(new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId))).size).toBe(SPEC_OPERATIONS.length);
+  });
+
+  it('documents exactly the routes the app serves (read from its routers)', () => {
+    const app = createApp({ tracker: api.tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long' });
+    const served = new Set<string>();
+    for (const middleware of app.middleware as { router?: { stack: { path: string | RegExp; methods: string[] }[] } }[]) {
+      for (const layer of middleware.router?.stack ?? []) {
+        const path = String(layer.path).replace(/:(\w+)/g, '{$1}').replace(/(.)\/$/, '$1');
+        for (const method of layer.methods) if (METHODS.includes(method.toLowerCase())) served.add(`${method} ${path}`);
+      }
+    }
+    // The swagger-ui files and the boot script are part of /docs, not API operations.
+    const servedApi = [...served].filter((op) => !op.startsWith('GET /docs/')).sort();
+    expect(servedApi).toEqual(operationsOf(doc).sort());
+  });
+
+  it('every operation needs a bearer token or OAuth2, except the public ones, which say `security: []`', () => {
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(doc.components.securitySchemes.oauth2).toMatchObject({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', refreshUrl: '/auth/refresh' } } });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { oauth2: [] }]);
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        const security = (op.security ?? doc.security) as Record<string, string[]>[];
+        if (PUBLIC_OPERATIONS.includes(name)) expect(security, name).toEqual([]);
+        else {
+          expect(security, name).toContainEqual({ bearerAuth: [] });
+          expect((op.responses as Record<string, unknown>)['401'], name).toEqual({ $ref: '#/components/responses/Unauthorized' });
+        }
+      }
+    }
+  });
+
+  it('schemas come from core’s zod schemas: an Expense has amountMinor as an integer and amount as a string', () => {
+    const expense = doc.components.schemas.Expense as { properties: Record<string, { type: unknown }>; required: string[] };
+    expect(expense.properties.amountMinor!.type).toBe('integer');
+    expect(expense.properties.amount!.type).toBe('string');
+    expect(expense.required).toEqual(expect.arrayContaining(['id', 'amountMinor', 'amount', 'currency', 'date']));
+    // Inputs convert as input: a decimal amount may be a string or a number, and defaults are not required.
+    expect((doc.components.schemas.ExpenseInput as { properties: Record<string, { type: unknown }> }).properties.amount!.type).toEqual(['string', 'number']);
+    const get = doc.paths['/expenses/{id}']!.get!;
+    expect(get.responses).toMatchObject({ 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Expense' } } } } });
+    expect(doc.paths['/expenses']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ExpenseInput' } } } });
+    // Every $ref resolves to a component.
+    const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
+    for (const ref of new Set(refs)) {
+      const [, kind, name] = /#\/components\/(\w+)\/([\w-]+)/.exec(ref) ?? [];
+      expect((doc.components as unknown as Record<string, Record<string, unknown>>)[kind!]?.[name!], ref).toBeDefined();
+    }
+  });
+
+  it('query parameters come from the query schemas: GET /expenses takes limit 1–200 (default 50) and a repeatable categoryId', () => {
+    const params = doc.paths['/expenses']!.get!.parameters as { name: string; in: string; required: boolean; schema: Record<string, unknown>; explode?: boolean }[];
+    expect(params.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'categoryId', 'tag', 'q', 'minAmount', 'maxAmount', 'currency', 'sort', 'order', 'limit', 'cursor']));
+    expect(params.find((p) => p.name === 'limit')).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
+    expect(params.find((p) => p.name === 'categoryId')).toMatchObject({ explode: true, schema: { type: 'array' } });
+    expect((doc.paths['/changes']!.get!.parameters as { name: string }[]).map((p) => p.name)).toEqual(['after', 'limit']);
+  });
+
+  it('errors are problem+json with the shared Problem schema', () => {
+    expect(doc.components.schemas.Problem).toMatchObject({ required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']) });
+    for (const [name, response] of Object.entries(doc.components.responses)) {
+      expect(response, name).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    }
+    expect(doc.paths['/expenses']!.post!.responses).toMatchObject({ 400: {}, 401: {}, 413: {}, 422: {}, 503: {} });
+    expect(doc.paths['/auth/login']!.post!.responses).toHaveProperty('429');
+    expect(doc.paths['/auth/login']!.post!.requestBody).toMatchObject({ content: { 'application/x-www-form-urlencoded': {} } });
+  });
+
+  it('GET /docs is an HTML page that loads swagger-ui from this server, with no inline script (the CSP forbids it)', async () => {
+    const page = await api.request('GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = page.body as string;
+    expect(html).toContain('src="/docs/assets/swagger-ui-bundle.js"');
+    expect(html).toContain('src="/docs/init.js"');
+    expect(html).toContain('href="/docs/assets/swagger-ui.css"');
+    expect(html).not.toMatch(/https?:\/\//); // no CDN
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/\bsrc="\/docs\//);
+      expect(body!.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/\son\w+=/i); // no inline event handlers either (script-src-attr 'none')
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/script-src 'self'(;|$)/);
+  });
+
+  it('serves the swagger-ui assets and the boot script as JavaScript, with cache validators', async () => {
+    const bundle = await fetch(`${api.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    expect(bundle.headers.get('cache-control')).toMatch(/max-age=\d+/);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    expect(await rawGet(api.url, '/docs/assets/swagger-ui-bundle.js', { 'if-none-match': bundle.headers.get('etag') ?? 'none' })).toBe(304);
+    const css = await fetch(`${api.url}/docs/assets/swagger-ui.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+    await css.arrayBuffer();
+    const init = await api.request('GET', '/docs/init.js');
+    expect(init.status).toBe(200);
+    expect(init.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
+    expect(init.body).toContain("url: '/openapi.json'");
+    expect(init.body).toContain('persistAuthorization: true');
+  });
+
+  it('serves nothing outside swagger-ui-dist’s own files: traversal and unlisted files are 404', async () => {
+    expect(await rawGet(api.url, '/docs/assets/../../package.json')).toBe(404);
+    expect(await rawGet(api.url, '/docs/assets/..%2F..%2Fpackage.json')).toBe(404);
+    expect(await rawGet(api.url, '/docs/assets/%2e%2e%2fpackage.json')).toBe(404);
+    expect(await rawGet(api.url, '/docs/assets/package.json')).toBe(404);
+    expect(await rawGet(api.url, '/docs/assets/nope.js')).toBe(404);
+    const missing = await api.request('GET', '/docs/assets/..%2Fpackage.json');
+    expect(missing.body.code).toBe('ROUTE_NOT_FOUND');
+  });
+
+  it('every documented GET without parameters is routed (not ROUTE_NOT_FOUND)', async () => {
+    const paths = Object.keys(doc.paths).filter((path) => doc.paths[path]!.get && !path.includes('{') && path !== '/analytics/export' && path !== '/docs');
+    expect(paths.length).toBeGreaterThan(15);
+    const missing: string[] = [];
+    for (const path of paths) {
+      const response = await api.request('GET', path, { token });
+      if (response.status === 404 && response.body?.code === 'ROUTE_NOT_FOUND') missing.push(path);
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it('every documented operation is routed: with a made-up id and an empty body, none answers ROUTE_NOT_FOUND or 405', async () => {
+    const other = await api.user();
+    const unrouted: string[] = [];
+    for (const op of operationsOf(doc)) {
+      const [method, template] = op.split(' ') as [string, string];
+      const path = template.replace(/\{\w+\}/g, 'no_such_id');
+      // Logging out revokes the session: use a token the other requests do not need.
+      const response = await api.request(method, path, { token: op === 'POST /auth/logout' ? other.token : token, body: ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined });
+      if (response.status === 405 || (response.status === 404 && response.body?.code === 'ROUTE_NOT_FOUND')) unrouted.push(`${op} → ${response.status}`);
+    }
+    expect(unrouted).toEqual([]);
+  });
+});
