@@ -97,7 +97,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const accounts = new AccountService({ db, tracker: options.tracker, hasher, tokens, refreshTtl: options.refreshTokenTtl ?? 30 * 24 * 60 * 60 });
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
-  const app = websockify(new Koa<AppState, Koa.DefaultContext>()) as ExpenseTrackerApp;
+  const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: 64 * 1024 }) as ExpenseTrackerApp; // clients send nothing the server needs
   app.proxy = false;
   app.silent = true; // errors are rendered and logged by the request handler
 

@@ -7,7 +7,16 @@
 export { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } from './app.js';
 export { ConfigError, envSchema, loadConfig, type ServerConfig } from './config.js';
 export { HttpError, SERVER_ERROR_CODES, STATUS_BY_CODE, toProblem, type Problem, type ProblemCode, type ServerErrorCode } from './http/problem.js';
-export { accountPatchSchema, loginSchema, registerSchema, type AccountView, type TokenPair } from './auth/accounts.js';
-export { TOKEN_AUDIENCE, TOKEN_ISSUER, type AccessClaims } from './auth/tokens.js';
+export { AccountService, accountPatchSchema, loginSchema, registerSchema, type AccountView, type TokenPair } from './auth/accounts.js';
 export type { AppState } from './http/context.js';
-export { buildOpenApiDocument } from './http/openapi.js';
+export { buildOpenApiDocument, type JsonObject, type OpenApiDocument, type OpenApiOptions } from './http/openapi.js';
+export {
+  attachNotificationSocket,
+  NOTIFICATION_CLOSE_CODES,
+  type NotificationSocket,
+  type NotificationSocketOptions,
+  type WsApp,
+} from './ws/notifications.js';
+export { PasswordHasher, type ScryptParams } from './auth/passwords.js';
+export { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, type AccessClaims } from './auth/tokens.js';
+export type { ServerDatabase } from './auth/server-tables.js';

@@ -35,11 +35,16 @@ class Client {
     this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
-  /** Resolves once `done()` holds, checking after every message or ping; rejects after `timeoutMs`. */
+  /** Resolves once `done()` holds, checking after every message or ping; rejects after `timeoutMs` or on close. */
   until(done: () => boolean, timeoutMs = 2000, what = 'a condition'): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(this.messages.map((m) => [m.seq, m.type]))}`)), timeoutMs);
+      const got = () => `${this.messages.length} messages, last ${JSON.stringify(this.messages.slice(-5).map((m) => [m.seq, m.type]))}`;
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${got()}`)), timeoutMs);
+      void this.closed.then(({ code }) => {
+        clearTimeout(timer);
+        if (!done()) reject(new Error(`closed with ${code} while waiting for ${what}; got ${got()}`));
+      });
       const previous = this.#changed;
       this.#changed = () => {
         previous();
@@ -293,7 +298,21 @@ describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
     }
   });
 
-  it('paces a replay larger than maxBufferedBytes to a client that reads, without dropping it', async () => {
+  it('closes an open socket within one ping interval of POST /auth/logout', async () => {
+    const api = await startServer(dialect, { websocket: { pingIntervalMs: 50 } });
+    try {
+      const u = await api.user();
+      const client = await connect(api, `/ws/notifications?token=${u.token}`);
+      await client.until(() => client.pings >= 1, 2000, 'a ping');
+      expect(client.socket.readyState).toBe(WebSocket.OPEN);
+      expect((await api.request('POST', '/auth/logout', { token: u.token })).status).toBe(204);
+      expect(await client.closed).toEqual({ code: 1008, reason: 'session revoked' });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('paces a replay larger than maxBufferedBytes to a client that reads; live events written meanwhile follow it once each', async () => {
     const api = await startServer(dialect, { websocket: { maxBufferedBytes: 16 * 1024 } });
     try {
       const u = await api.user();
@@ -302,8 +321,12 @@ describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
       // About 8 MB: more than the kernel's socket buffers take at once on this machine.
       for (let i = 0; i < 3; i++) await owner.expenses.createMany(Array.from({ length: 1000 }, () => ({ amount: '1', notes })));
       const client = await connect(api, `/ws/notifications?token=${u.token}&after=0`);
-      await client.until(() => client.messages.length >= 3000, 20_000, '3000 messages');
-      expect(client.messages.map((m) => m.seq)).toEqual(Array.from({ length: 3000 }, (_, i) => i + 1));
+      // The replay has begun (and, paced, is far from done): these are held, then sent after it.
+      await client.message(() => true);
+      for (let i = 0; i < 10; i++) await owner.expenses.create({ amount: '2', description: `live ${i}` });
+      await client.until(() => client.messages.length >= 3010, 20_000, '3010 messages');
+      expect(client.messages.map((m) => m.seq)).toEqual(Array.from({ length: 3010 }, (_, i) => i + 1));
+      expect(client.messages.slice(3000).map((m) => m.data.expense.description)).toEqual(Array.from({ length: 10 }, (_, i) => `live ${i}`));
       expect(client.socket.readyState).toBe(WebSocket.OPEN);
       client.close();
     } finally {

@@ -44,7 +44,8 @@ export interface NotificationSocket {
   close(): void;
 }
 
-type WsApp = Pick<websockify.App<AppState, Koa.DefaultContext>, 'ws'>;
+/** What the socket needs of the app: its koa-websocket `ws` side. */
+export type WsApp = Pick<websockify.App<AppState, Koa.DefaultContext>, 'ws'>;
 type WsContext = Parameters<websockify.Middleware<AppState, Koa.DefaultContext>>[0];
 
 const PATH = /^\/ws\/notifications(?:\/([^/]+))?\/?$/;
@@ -123,7 +124,13 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
 
     const owner = claims.accountId;
     const stream = new NotificationStream({ socket, owner: options.tracker.forOwner(owner), maxBufferedBytes, logger });
-    const stopPings = keepAlive(socket, pingIntervalMs, () => logger.info({ owner }, 'notification socket: no pong, terminated'));
+    // Every ping also re-checks the session, so a logout closes the socket within one interval.
+    const stopPings = keepAlive(
+      socket,
+      pingIntervalMs,
+      () => logger.info({ owner }, 'notification socket: no pong, terminated'),
+      async () => (await options.accounts.authenticate(token)) !== null,
+    );
     const stopExpiry = closeAt(socket, claims.expiresAt * 1000, NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED, 'token expired');
     sockets.add(socket);
     hub.add(stream);

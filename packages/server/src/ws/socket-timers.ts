@@ -9,7 +9,13 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
  *
  * @returns a function that stops the pings
  */
-export function keepAlive(socket: WebSocket, intervalMs: number, onDead: () => void = () => undefined): () => void {
+export function keepAlive(
+  socket: WebSocket,
+  intervalMs: number,
+  onDead: () => void = () => undefined,
+  /** Checked on every ping; when it answers false (e.g. the session was revoked), the socket is closed with 1008. */
+  stillAllowed?: () => Promise<boolean>,
+): () => void {
   let alive = true;
   const onPong = () => {
     alive = true;
@@ -24,6 +30,12 @@ export function keepAlive(socket: WebSocket, intervalMs: number, onDead: () => v
     }
     alive = false;
     socket.ping();
+    stillAllowed?.().then(
+      (allowed) => {
+        if (!allowed && socket.readyState === WebSocket.OPEN) socket.close(1008, 'session revoked');
+      },
+      () => undefined, // a database hiccup is not a reason to drop the client
+    );
   }, intervalMs);
   return () => {
     clearInterval(timer);
