@@ -111,7 +111,12 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   // DELETE too: `DELETE /categories/{id}` takes its options as a JSON body as well as in the query.
   const jsonBody = bodyParser({ enableTypes: ['json', 'form'], parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'], jsonLimit: '1mb', formLimit: '64kb', onError });
   const batchBody = bodyParser({ enableTypes: ['json'], jsonLimit: '5mb', onError });
-  app.use((ctx, next) => (ctx.path === '/expenses/batch' ? batchBody(ctx as never, next) : jsonBody(ctx as never, next)));
+  app.use((ctx, next) => {
+    // A body of another type would otherwise be ignored and fail validation as if empty.
+    const empty = ctx.request.length === 0 || (ctx.request.length === undefined && !ctx.get('transfer-encoding'));
+    if (!empty && ctx.is('json', 'urlencoded') === false) throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
+    return ctx.path === '/expenses/batch' ? batchBody(ctx as never, next) : jsonBody(ctx as never, next);
+  });
 
   // Public routes: no token needed.
   const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter()];

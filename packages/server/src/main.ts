@@ -38,6 +38,9 @@ export async function main(): Promise<void> {
     scryptLogN: config.scryptLogN,
   });
   const server: Server = app.listen(config.port, config.host);
+  // A client that trickles its headers or body is cut off instead of holding a connection.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/server.js';
+
+describe('limits and headers', () => {
+  let api: TestServer;
+  beforeAll(async () => {
+    api = await startServer('sqlite', { corsOrigins: ['https://app.example.com'] });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('a JSON body over 1 MiB is a 413 problem and stores nothing; the batch route takes up to 5 MiB', async () => {
+    const u = await api.user();
+    const big = await api.request('POST', '/expenses', { token: u.token, body: { amount: '1', notes: 'x'.repeat(1_100_000) } });
+    expect(big.status).toBe(413);
+    expect(big.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+    expect((await api.request('GET', '/expenses', { token: u.token })).body.items).toEqual([]);
+    // ~1.5 MiB of valid expenses is fine on /expenses/batch…
+    const items = Array.from({ length: 1000 }, (_, i) => ({ amount: '1.25', description: `item ${i}`, notes: 'n'.repeat(1500) }));
+    const batch = await api.request('POST', '/expenses/batch', { token: u.token, body: items });
+    expect(batch.status).toBe(201);
+    expect(batch.body.items).toHaveLength(1000);
+    // …and over 5 MiB is refused there too.
+    const huge = await api.request('POST', '/expenses/batch', { token: u.token, body: [{ amount: '1', notes: 'x'.repeat(5_300_000) }] });
+    expect(huge.status).toBe(413);
+  });
+
+  it('an unsupported content type is a 415 problem', async () => {
+    const u = await api.user();
+    const response = await api.request('POST', '/expenses', { token: u.token, body: '<expense/>', headers: { 'content-type': 'application/xml' } });
+    expect(response.status).toBe(415);
+    expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('every response has security headers, success or error', async () => {
+    for (const path of ['/health', '/nope']) {
+      const response = await api.request('GET', path);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('x-request-id')).toMatch(/.+/);
+    }
+  });
+
+  it('CORS answers only the configured origins', async () => {
+    const allowed = await api.request('OPTIONS', '/expenses', {
+      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    const other = await api.request('GET', '/health', { headers: { origin: 'https://evil.example.net' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
