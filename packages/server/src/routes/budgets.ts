@@ -2,6 +2,7 @@ import { Router } from '@koa/router';
 import { TrackerError, type Budget } from '@expense-tracker/core';
 import { z } from 'zod';
 import { bodyOf, ownerOf, parseWith, queryOf, type AppContext, type AppState } from '../http/context.js';
+import { addResourceRoutes } from './resource-routes.js';
 
 /**
  * What `/budget` adds to core's checks: the overall budget covers all spending, so a body
@@ -55,25 +56,9 @@ export function createBudgetRouter(): Router<AppState> {
     ctx.body = await ownerOf(ctx).budgets.history((await overallOf(ctx)).id, queryOf(ctx) as never);
   });
 
-  router.post('/budgets', async (ctx) => {
-    ctx.status = 201;
-    ctx.body = await ownerOf(ctx).budgets.create(bodyOf(ctx) as never);
-  });
+  addResourceRoutes(router, '/budgets', (owner) => owner.budgets);
   router.get('/budgets', async (ctx) => {
     ctx.body = await ownerOf(ctx).budgets.list();
-  });
-  router.get('/budgets/:id', async (ctx) => {
-    ctx.body = await ownerOf(ctx).budgets.get(ctx.params.id!);
-  });
-  router.put('/budgets/:id', async (ctx) => {
-    ctx.body = await ownerOf(ctx).budgets.replace(ctx.params.id!, bodyOf(ctx) as never);
-  });
-  router.patch('/budgets/:id', async (ctx) => {
-    ctx.body = await ownerOf(ctx).budgets.update(ctx.params.id!, bodyOf(ctx) as never);
-  });
-  router.delete('/budgets/:id', async (ctx) => {
-    await ownerOf(ctx).budgets.delete(ctx.params.id!);
-    ctx.status = 204;
   });
   router.get('/budgets/:id/status', async (ctx) => {
     ctx.body = await ownerOf(ctx).budgets.status(ctx.params.id!, queryOf(ctx) as never);
