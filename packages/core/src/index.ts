@@ -5,6 +5,8 @@
  * @packageDocumentation
  */
 export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
+export type { RemoteEventsOptions } from './store/remote-events.js';
+export { EVENTS_CHANNEL, type EventsNotification } from './store/kysely-events.js';
 export {
   OwnerHandle,
   type AlertsApi,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import mitt, { type Emitter } from 'mitt';
 import { systemClock, type Clock } from './clock.js';
 import type { TrackerEvent, TrackerEventType } from './events.js';
@@ -5,7 +6,9 @@ import { OwnerHandle } from './owner.js';
 import { ownerIdSchema } from './schemas/common.js';
 import { parseInput, type ServiceContext } from './services/context.js';
 import { OwnerConfigCache } from './services/owner-config.js';
-import { openKyselyStore, type DatabaseInput } from './store/open-database.js';
+import { TrackerError } from './errors.js';
+import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './store/open-database.js';
+import { RemoteEvents, type RemoteEventsOptions } from './store/remote-events.js';
 import type { Dialect, Store } from './store/store.js';
 
 /** Options of {@link Tracker.open}. Give `database` or `store`. */
@@ -29,6 +32,32 @@ export interface TrackerOptions {
    * database connection that failed. @default writes to `console.error`
    */
   onError?: (error: unknown, context: { source: 'listener' | 'database'; event?: TrackerEvent }) => void;
+  /**
+   * On PostgreSQL, also emit the events other processes commit to the same database (other
+   * server instances behind a load balancer), through the same listeners as local ones.
+   *
+   * Every append on PostgreSQL announces itself with `NOTIFY et_events` in its own
+   * transaction (payload `{ instance, ownerId, first, seq, type }`, never the data). With
+   * `listen`, the tracker keeps one dedicated connection (not from the pool, shown as
+   * `application_name` `'et-listen'`) that `LISTEN`s, and reads the announced events from the
+   * change feed. Listeners then get each owner's events, local and remote, **in seq order and
+   * at most once**: a local commit that skips a seq waits for the feed read that brings the
+   * missing one. When the connection drops, it reconnects with backoff (errors go to
+   * `onError` with source `'database'`) and reads the feed of every owner it remembers (the
+   * last 10,000 by default) after their last emitted seq, so nothing committed meanwhile is
+   * missed. An owner it has not emitted any event for yet starts at the seq of the first
+   * notification or local commit it sees.
+   *
+   * `true` uses the `postgres://` URL or `pg.Pool` given as `database`; with a `Kysely`
+   * instance, pass `{ connection }`. Ignored on SQLite, which is single-process.
+   * @default false: only this tracker's own commits are emitted
+   * @example
+   * ```ts
+   * const tracker = await Tracker.open({ database: process.env.DATABASE_URL, listen: true });
+   * tracker.on('*', (event) => console.log(event.ownerId, event.seq, event.type)); // from any instance
+   * ```
+   */
+  listen?: boolean | RemoteEventsOptions;
 }
 
 /** A listener of one event type. */
@@ -57,6 +86,7 @@ export class Tracker {
   readonly #emitter: Emitter<EmitterEvents> = mitt<EmitterEvents>();
   readonly #ctx: ServiceContext;
   readonly #onError: NonNullable<TrackerOptions['onError']>;
+  #remote: RemoteEvents | undefined;
   #closed = false;
 
   private constructor(store: Store, clock: Clock, onError: NonNullable<TrackerOptions['onError']>) {
@@ -83,6 +113,7 @@ export class Tracker {
   static async open(options: TrackerOptions): Promise<Tracker> {
     const onError: NonNullable<TrackerOptions['onError']> =
       options.onError ?? ((error, context) => console.error(`[expense-tracker] ${context.source} error:`, error));
+    const instanceId = randomUUID();
     const store =
       options.store ??
       (await openKyselyStore({
@@ -90,8 +121,47 @@ export class Tracker {
         dialect: options.dialect,
         poolSize: options.poolSize,
         onBackgroundError: (error) => onError(error, { source: 'database' }),
+        instanceId,
       }));
-    return new Tracker(store, options.clock ?? systemClock, onError);
+    const tracker = new Tracker(store, options.clock ?? systemClock, onError);
+    if (options.listen && store.dialect === 'postgres') {
+      try {
+        await tracker.#listen(options, options.store ? (store as { instanceId?: string }).instanceId : instanceId);
+      } catch (error) {
+        await tracker.close().catch(() => undefined);
+        throw error;
+      }
+    }
+    return tracker;
+  }
+
+  async #listen(options: TrackerOptions, instanceId: string | undefined): Promise<void> {
+    const listen = typeof options.listen === 'object' ? options.listen : {};
+    const client =
+      typeof listen.connection === 'string'
+        ? { connectionString: listen.connection }
+        : (listen.connection ?? (options.database === undefined ? undefined : postgresClientConfig(options.database)));
+    if (!client) {
+      throw new TrackerError('VALIDATION_FAILED', 'listen needs a connection: pass listen: { connection } with this database', {
+        issues: [{ path: ['listen', 'connection'], code: 'required', message: 'Pass the PostgreSQL URL or client settings to LISTEN on' }],
+      });
+    }
+    const remote = new RemoteEvents(
+      {
+        store: this.store,
+        instanceId,
+        client,
+        emit: (event) => this.#emitter.emit(event.type, event as never),
+        onError: (error) => this.#onError(error, { source: 'database' }),
+      },
+      listen,
+    );
+    try {
+      await remote.start();
+    } catch (error) {
+      throw new TrackerError('STORE_UNAVAILABLE', 'Cannot LISTEN for events on the database', { cause: error });
+    }
+    this.#remote = remote;
   }
 
   /**
@@ -125,6 +195,8 @@ export class Tracker {
   /**
    * Listens to committed events of one type, or of every type with `'*'`. Listeners run
    * after commit; one that throws is reported to `onError` and never fails the write.
+   * They get this tracker's commits, and with {@link TrackerOptions.listen} on PostgreSQL,
+   * those of other processes too, in seq order per owner.
    *
    * @returns a function that removes the listener
    * @example
@@ -168,10 +240,13 @@ export class Tracker {
     if (this.#closed) return;
     this.#closed = true;
     this.#emitter.all.clear();
+    await this.#remote?.close();
     await this.store.close();
   }
 
   #emit(events: readonly TrackerEvent[]): void {
+    // Listening: local and remote events are put in seq order per owner together.
+    if (this.#remote) return this.#remote.local(events);
     for (const event of events) this.#emitter.emit(event.type, event as never);
   }
 }

@@ -24,6 +24,9 @@ export async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'expense-tracker' } });
   const tracker = await Tracker.open({
     database: config.databaseUrl,
+    // Several instances may share a PostgreSQL database: each one's sockets must get the
+    // events every instance commits (LISTEN/NOTIFY on the outbox). SQLite is single-instance.
+    listen: /^postgres(ql)?:\/\//i.test(config.databaseUrl),
     onError: (error, context) => logger.error({ err: error, source: context.source }, 'background error'),
   });
   await tracker.migrate();

@@ -3,13 +3,45 @@ import type { Database } from './database.js';
 import { chunk, toInt } from './sql-values.js';
 import type { EventRecord, EventRepository } from './store.js';
 
+/** The PostgreSQL channel on which every committed append is announced. */
+export const EVENTS_CHANNEL = 'et_events';
+
+/**
+ * What an append announces on {@link EVENTS_CHANNEL}: who wrote, whose events, which seqs.
+ * Never the events' data (a NOTIFY payload must stay under 8000 bytes); listeners read the
+ * events themselves from the change feed.
+ */
+export interface EventsNotification {
+  /** The id of the store (tracker) that wrote them, so it can ignore its own. */
+  instance?: string;
+  ownerId: string;
+  /** The first seq appended. */
+  first: number;
+  /** The last seq appended (the owner's newest). */
+  seq: number;
+  /** The type of the last event appended. */
+  type: string;
+}
+
+/** Options of {@link createEventRepository}. */
+export interface EventRepositoryOptions {
+  /**
+   * On PostgreSQL, also `pg_notify` {@link EVENTS_CHANNEL} in the appending transaction
+   * (PostgreSQL delivers it on commit only, in commit order), with this instance id.
+   */
+  notify?: { instanceId?: string };
+}
+
 /**
  * The outbox over Kysely. `append` bumps the owner's `last_seq` with an upsert, which takes
  * (or, after `owners.lock`, already holds) the owner row's lock until commit: concurrent
  * writers of one owner queue there, so each gets the next seqs only after the previous one
  * committed. Seqs are therefore gapless (a rollback undoes the bump) and visible in seq order.
+ * With `notify` (PostgreSQL only), each append also announces itself on {@link EVENTS_CHANNEL}
+ * in the same transaction, so other processes learn of it after commit.
  */
-export function createEventRepository(db: Kysely<Database>): EventRepository {
+export function createEventRepository(db: Kysely<Database>, options: EventRepositoryOptions = {}): EventRepository {
+  const { notify } = options;
   return {
     async append(ownerId, events, at) {
       if (events.length === 0) return [];
@@ -36,6 +68,11 @@ export function createEventRepository(db: Kysely<Database>): EventRepository {
             part.map((r) => ({ owner_id: ownerId, seq: r.seq, type: r.type, data: JSON.stringify(r.data), at: r.at })),
           )
           .execute();
+      }
+      if (notify) {
+        const last = records[records.length - 1]!;
+        const payload: EventsNotification = { instance: notify.instanceId, ownerId, first, seq: last.seq, type: last.type };
+        await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(payload)})`.execute(db);
       }
       return records;
     },

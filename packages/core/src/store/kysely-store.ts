@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { TrackerError } from '../errors.js';
 import type { Database } from './database.js';
@@ -20,14 +21,19 @@ export interface KyselyStoreOptions {
   dialect: Dialect;
   /** Releases what the store opened itself; not called for a host application's connection. */
   onClose?: () => Promise<void>;
+  /**
+   * Identifies this store in the PostgreSQL event notifications it sends, so a listener of
+   * the same process can tell its own writes apart. @default a random id
+   */
+  instanceId?: string;
 }
 
-function createSession(db: Kysely<Database>): StoreSession {
+function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: string): StoreSession {
   return {
     owners: withStoreErrors(createOwnerRepository(db)),
     categories: withStoreErrors(createCategoryRepository(db)),
     expenses: withStoreErrors(createExpenseRepository(db)),
-    events: withStoreErrors(createEventRepository(db)),
+    events: withStoreErrors(createEventRepository(db, dialect === 'postgres' ? { notify: { instanceId } } : {})),
     totals: withStoreErrors(createTotalsRepository(db)),
     budgets: withStoreErrors(createBudgetRepository(db)),
     alertRules: withStoreErrors(createAlertRuleRepository(db)),
@@ -54,6 +60,8 @@ export class KyselyStore implements Store {
   readonly notifications: StoreSession['notifications'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
+  /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
+  readonly instanceId: string;
   readonly #onClose: (() => Promise<void>) | undefined;
   #closed = false;
 
@@ -62,7 +70,8 @@ export class KyselyStore implements Store {
     this.db = options.db;
     this.dialect = options.dialect;
     this.#onClose = options.onClose;
-    const session = createSession(options.db);
+    this.instanceId = options.instanceId ?? randomUUID();
+    const session = createSession(options.db, this.dialect, this.instanceId);
     this.owners = session.owners;
     this.categories = session.categories;
     this.expenses = session.expenses;
@@ -94,7 +103,7 @@ export class KyselyStore implements Store {
         return await this.db.connection().execute(async (connection) => {
           await sql`begin immediate`.execute(connection);
           try {
-            const result = await run(createSession(connection));
+            const result = await run(createSession(connection, this.dialect, this.instanceId));
             await sql`commit`.execute(connection);
             return result;
           } catch (error) {
@@ -103,7 +112,7 @@ export class KyselyStore implements Store {
           }
         });
       }
-      return await this.db.transaction().execute((trx) => run(createSession(trx)));
+      return await this.db.transaction().execute((trx) => run(createSession(trx, this.dialect, this.instanceId)));
     } catch (error) {
       if (thrown && thrown.error === error) throw error;
       throw toStoreError(error);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import type { Pool } from 'pg';
+import type { ClientConfig, Pool } from 'pg';
 import { TrackerError } from '../errors.js';
 import type { Database } from './database.js';
 import { toStoreError } from './driver-errors.js';
@@ -29,6 +29,21 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** Receives errors of idle pool connections, which must not crash the process. */
   onBackgroundError: (error: unknown) => void;
+  /** Identifies the store in the event notifications it sends on PostgreSQL. @default a random id */
+  instanceId?: string;
+}
+
+/**
+ * How to open a connection of its own to the PostgreSQL database `database` designates:
+ * its URL, or a pool's settings. `undefined` for SQLite and for a `Kysely` instance.
+ */
+export function postgresClientConfig(database: DatabaseInput): ClientConfig | undefined {
+  if (typeof database === 'string') return /^postgres(ql)?:\/\//i.test(database) ? { connectionString: database } : undefined;
+  if (typeof database === 'object' && database !== null && !isKysely(database) && isPgPool(database)) {
+    // pg.Pool keeps the options it was created with; its pool-only keys are ignored by pg.Client.
+    return { ...(database as Pool & { options: ClientConfig }).options };
+  }
+  return undefined;
 }
 
 function isKysely(value: object): value is Kysely<unknown> {
@@ -85,24 +100,24 @@ export async function openKyselyStore(options: OpenStoreOptions): Promise<Kysely
       if (/^postgres(ql)?:\/\//i.test(database)) {
         const pool = await openPgPool(database, options);
         const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-        return new KyselyStore({ db, dialect: 'postgres', onClose: () => db.destroy() });
+        return new KyselyStore({ db, dialect: 'postgres', onClose: () => db.destroy(), instanceId: options.instanceId });
       }
       const path = database.replace(/^sqlite:(\/\/)?/i, '');
       if (path === '') throw new TrackerError('VALIDATION_FAILED', 'The database path is empty');
       const sqlite = await openSqliteFile(path);
       const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-      return new KyselyStore({ db, dialect: 'sqlite', onClose: () => db.destroy() });
+      return new KyselyStore({ db, dialect: 'sqlite', onClose: () => db.destroy(), instanceId: options.instanceId });
     }
     if (typeof database === 'object' && database !== null) {
       // A host's connection: used as is, never closed by us.
       if (isKysely(database)) {
-        return new KyselyStore({ db: database as Kysely<Database>, dialect: kyselyDialect(database, options.dialect) });
+        return new KyselyStore({ db: database as Kysely<Database>, dialect: kyselyDialect(database, options.dialect), instanceId: options.instanceId });
       }
       if (isPgPool(database)) {
-        return new KyselyStore({ db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }), dialect: 'postgres' });
+        return new KyselyStore({ db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }), dialect: 'postgres', instanceId: options.instanceId });
       }
       if (isSqliteDatabase(database)) {
-        return new KyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite' });
+        return new KyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite', instanceId: options.instanceId });
       }
     }
   } catch (error) {
