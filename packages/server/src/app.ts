@@ -16,6 +16,7 @@ import type { AppState } from './http/context.js';
 import { HttpError } from './http/problem.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createRequestHandler } from './http/middleware.js';
+import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
 import { createAnalyticsRouter } from './routes/analytics.js';
 import { createAuthRouter } from './routes/auth.js';
@@ -115,7 +116,11 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     // A body of another type would otherwise be ignored and fail validation as if empty.
     const empty = ctx.request.length === 0 || (ctx.request.length === undefined && !ctx.get('transfer-encoding'));
     if (!empty && ctx.is('json', 'urlencoded') === false) throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
-    return ctx.path === '/expenses/batch' ? batchBody(ctx as never, next) : jsonBody(ctx as never, next);
+    const checked = () => {
+      assertNoNul(ctx);
+      return next();
+    };
+    return ctx.path === '/expenses/batch' ? batchBody(ctx as never, checked) : jsonBody(ctx as never, checked);
   });
 
   // Public routes: no token needed.

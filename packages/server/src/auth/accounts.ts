@@ -155,6 +155,8 @@ export class AccountService {
     const row = await this.#db
       .selectFrom('srv_refresh_token as t')
       .innerJoin('srv_session as s', 's.id', 't.session_id')
+      // A deleted account's sessions end with it.
+      .innerJoin('srv_account as a', 'a.id', 's.account_id')
       .select(['t.session_id', 't.used_at', 's.account_id', 's.expires_at', 's.revoked_at'])
       .where('t.token_hash', '=', hash)
       .executeTakeFirst();
@@ -178,7 +180,13 @@ export class AccountService {
   async authenticate(token: string): Promise<AccessClaims | null> {
     const claims = await this.#tokens.verify(token);
     if (!claims) return null;
-    const session = await this.#db.selectFrom('srv_session').select(['account_id', 'revoked_at']).where('id', '=', claims.sessionId).executeTakeFirst();
+    // Joined with the account: a token of a deleted account stops working at once.
+    const session = await this.#db
+      .selectFrom('srv_session as s')
+      .innerJoin('srv_account as a', 'a.id', 's.account_id')
+      .select(['s.account_id', 's.revoked_at'])
+      .where('s.id', '=', claims.sessionId)
+      .executeTakeFirst();
     if (!session || session.revoked_at !== null || session.account_id !== claims.accountId) return null;
     return claims;
   }

@@ -16,6 +16,9 @@ export interface AccessClaims {
   expiresAt: number;
 }
 
+/** How far in the future a token's `iat` may be (clock skew between instances), in seconds. */
+const MAX_IAT_SKEW_SECONDS = 60;
+
 /** Signs and verifies access tokens (JWT, HS256) and makes opaque refresh tokens. */
 export class TokenService {
   readonly #key: Uint8Array;
@@ -50,6 +53,8 @@ export class TokenService {
     try {
       const { payload } = await jwtVerify(token, this.#key, { algorithms: ALGORITHMS, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'] });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
+      // Not issued in the future (jose checks iat only with maxTokenAge); a minute allows for clock skew between instances.
+      if (typeof payload.iat !== 'number' || payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) return null;
       return { accountId: payload.sub, sessionId: payload.sid, tokenId: payload.jti, expiresAt: payload.exp };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return null;

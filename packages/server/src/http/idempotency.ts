@@ -7,6 +7,19 @@ import { HttpError } from './problem.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * The request body as hashed: its JSON, or the raw text for a body too deeply nested for
+ * `JSON.stringify` (which throws a RangeError on it; core's schemas then refuse it with 422).
+ */
+function requestText(ctx: AppContext): string {
+  const request = ctx.request as { body?: unknown; rawBody?: string };
+  try {
+    return JSON.stringify(request.body ?? null);
+  } catch {
+    return `raw:${request.rawBody ?? ''}`;
+  }
+}
+
+/**
  * `Idempotency-Key` on authenticated POSTs: the first response (below 500) is stored for
  * 24 h and replayed for the same key; the same key with another request is a 422, and a key
  * whose first request is still running is a 409. Keys are per account.
@@ -17,9 +30,7 @@ export function createIdempotency(db: Kysely<ServerDatabase>) {
     const accountId = ctx.state.auth?.accountId;
     if (ctx.method !== 'POST' || !key || !accountId) return void (await next());
     if (key.length > 255) throw new HttpError('IDEMPOTENCY_KEY_REUSED', 'An Idempotency-Key has at most 255 characters');
-    const requestHash = createHash('sha256')
-      .update(`${ctx.method} ${ctx.path}\n${JSON.stringify((ctx.request as { body?: unknown }).body ?? null)}`)
-      .digest('base64url');
+    const requestHash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n${requestText(ctx)}`).digest('base64url');
     const now = new Date();
     await db
       .deleteFrom('srv_idempotency')

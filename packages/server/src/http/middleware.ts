@@ -24,6 +24,12 @@ export function createRequestHandler(logger: Logger) {
         ctx.status = 404;
         ctx.type = 'application/problem+json';
         ctx.body = problem;
+      } else if (ctx.status === 405 && (ctx.body === undefined || ctx.body === null)) {
+        // The router's 405 (with its Allow header) would otherwise be a text/plain body.
+        const { problem } = toProblem({ status: 405, expose: true, message: `${ctx.method} is not allowed on ${ctx.path}` });
+        ctx.type = 'application/problem+json';
+        ctx.body = problem;
+        ctx.status = 405;
       }
     } catch (error) {
       const { problem, headers } = toProblem(error);
