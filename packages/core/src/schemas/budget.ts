@@ -6,6 +6,7 @@ import {
   idSchema,
   instantSchema,
   localDateSchema,
+  noNul,
 } from './common.js';
 
 /** A recurring period: every `every` `unit`s from `anchor` (a date on which a period starts). */
@@ -73,7 +74,7 @@ export const alertRuleSchema = z
 export type AlertRule = z.output<typeof alertRuleSchema>;
 
 const budgetFields = {
-  name: z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters'),
+  name: z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters').refine(noNul, 'Must not contain NUL (U+0000) characters'),
   amountMinor: amountMinorSchema.optional(),
   amount: decimalAmountSchema.optional(),
   currency: currencySchema.optional(),

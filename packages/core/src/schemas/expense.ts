@@ -9,6 +9,7 @@ import {
   localDateSchema,
   oneOrMany,
   optionalText,
+  noNul,
 } from './common.js';
 
 /** The most expenses one batch create takes. */
@@ -18,7 +19,8 @@ const tagSchema = z
   .string()
   .trim()
   .min(1, 'A tag must not be empty')
-  .max(50, 'A tag must be at most 50 characters');
+  .max(50, 'A tag must be at most 50 characters')
+  .refine(noNul, 'Must not contain NUL (U+0000) characters');
 
 const tagsSchema = z
   .array(tagSchema)
@@ -106,7 +108,7 @@ export const expenseFilterFields = {
   to: localDateSchema.optional(),
   categoryId: oneOrMany(z.union([z.literal('none'), idSchema])).optional(),
   tag: oneOrMany(tagSchema).optional(),
-  q: z.string().trim().min(1).max(200).optional(),
+  q: z.string().trim().min(1).max(200).refine(noNul, 'Must not contain NUL (U+0000) characters').optional(),
   minAmount: decimalAmountSchema.optional(),
   maxAmount: decimalAmountSchema.optional(),
   currency: currencySchema.optional(),

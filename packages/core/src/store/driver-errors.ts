@@ -59,6 +59,13 @@ export function toStoreError(error: unknown): TrackerError {
   if (isUnavailable(error)) {
     return new TrackerError('STORE_UNAVAILABLE', 'The database cannot be reached; try again shortly', { cause: error });
   }
+  if ((error as { code?: unknown } | null)?.code === '22021') {
+    // PostgreSQL text cannot hold NUL (U+0000); the schemas refuse it, this catches the rest.
+    return new TrackerError('VALIDATION_FAILED', 'Text must not contain NUL (U+0000) characters', {
+      cause: error,
+      issues: [{ path: [], code: 'invalid_string', message: 'Text must not contain NUL (U+0000) characters' }],
+    });
+  }
   if (isUniqueViolation(error)) {
     return new TrackerError('CONFLICT', 'A record with the same unique key already exists', { cause: error });
   }

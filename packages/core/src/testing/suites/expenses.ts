@@ -72,6 +72,8 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
         [{ amount: '1', notes: 'x'.repeat(2001) }, ['notes']],
         [{ amount: '1', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, ['tags']],
         [{ amount: '1', tags: ['x'.repeat(51)] }, ['tags', 0]],
+        [{ amount: '1', description: 'nul\u0000byte' }, ['description']],
+        [{ amount: '1', tags: ['a\u0000'] }, ['tags', 0]],
         [{ amount: '1', ownerId: 'someone-else' }, []],
         [{ amount: '1', id: 'exp_chosen' }, []],
       ];
