@@ -23,6 +23,7 @@ import { createAuthRouter } from './routes/auth.js';
 import { createBudgetRouter } from './routes/budgets.js';
 import { createCategoryRouter } from './routes/categories.js';
 import { createChangesRouter } from './routes/changes.js';
+import { createDashboardRouter } from './routes/dashboard.js';
 import { createDocsRouter } from './routes/docs.js';
 import { createExpenseRouter } from './routes/expenses.js';
 import { createHealthRouter } from './routes/health.js';
@@ -124,7 +125,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   });
 
   // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter()];
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter(), createDashboardRouter()];
   for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
 
   // Every other route needs a token; the owner handle it yields scopes every core call.

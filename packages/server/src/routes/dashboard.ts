@@ -1,0 +1,84 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Koa from 'koa';
+import type { AppState } from '../http/context.js';
+
+/** The files of the built dashboard that `/app/assets/*` serves, with their types; nothing else is. */
+const ASSETS: Record<string, string> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'app.js.map': 'application/json; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+const ASSET_PATH = /^\/app\/assets\/([^/]+)$/;
+const PAGE_PATH = /^\/app\/?$/;
+
+/** Where `npm run build` puts the dashboard: next to the bundled server (dist/), or dist/ seen from src/routes/. */
+const CANDIDATE_DIRS = [fileURLToPath(new URL('./dashboard/', import.meta.url)), fileURLToPath(new URL('../../dist/dashboard/', import.meta.url))];
+
+/** What {@link createDashboardRouter} returns: a router's two middleware, without its route table. */
+export interface DashboardRouter {
+  routes(): Koa.Middleware<AppState>;
+  allowedMethods(): Koa.Middleware<AppState>;
+}
+
+/**
+ * `GET /app`: the dashboard (login, spending by category, the trend, budgets and
+ * notifications, live over the notification socket), a static page that uses only the public
+ * API. Its files are built by `npm run build` (dashboard/build.mjs, chart.js bundled, no CDN)
+ * into `dist/dashboard/`; `/app/assets/*` serves an allow-list of them, so no path can reach
+ * elsewhere. The page has no inline script, as the CSP (`script-src 'self'`) requires. Before a
+ * build `/app` answers 503.
+ *
+ * Plain middleware rather than a `@koa/router` table: these are static files of a web page,
+ * not API operations, and stay out of the OpenAPI document (as `/docs/assets/*` do).
+ *
+ * @example
+ * ```ts
+ * const dashboard = createDashboardRouter();
+ * app.use(dashboard.routes()).use(dashboard.allowedMethods());
+ * ```
+ */
+export function createDashboardRouter(dir?: string): DashboardRouter {
+  let found = dir;
+  const locate = () => (found ??= CANDIDATE_DIRS.find((candidate) => existsSync(join(candidate, 'index.html'))));
+
+  const serve: Koa.Middleware<AppState> = async (ctx, next) => {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    const asset = ASSET_PATH.exec(ctx.path)?.[1];
+    const name = PAGE_PATH.test(ctx.path) ? 'index.html' : asset !== undefined && Object.hasOwn(ASSETS, asset) ? asset : undefined;
+    if (name === undefined) return next(); // other paths fall through to the app's 404 problem
+    const root = locate();
+    if (root === undefined) {
+      ctx.status = 503;
+      ctx.type = 'text/plain; charset=utf-8';
+      ctx.body = 'The dashboard is not built: run `npm run build` in packages/server.\n';
+      return;
+    }
+    const file = join(root, name);
+    const stat = statSync(file);
+    ctx.status = 200; // `ctx.fresh` only compares validators on a 2xx
+    ctx.set('cache-control', 'no-cache');
+    ctx.etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    ctx.lastModified = stat.mtime;
+    ctx.type = name === 'index.html' ? 'text/html; charset=utf-8' : ASSETS[name]!;
+    if (ctx.fresh) {
+      ctx.status = 304;
+      return;
+    }
+    ctx.length = stat.size;
+    ctx.body = createReadStream(file);
+  };
+
+  const allowedMethods: Koa.Middleware<AppState> = async (ctx, next) => {
+    await next();
+    const ours = PAGE_PATH.test(ctx.path) || ASSET_PATH.test(ctx.path);
+    if (ours && ctx.method !== 'GET' && ctx.method !== 'HEAD' && ctx.status === 404 && ctx.body === undefined) {
+      ctx.status = 405;
+      ctx.set('allow', 'GET, HEAD');
+    }
+  };
+
+  return { routes: () => serve, allowedMethods: () => allowedMethods };
+}

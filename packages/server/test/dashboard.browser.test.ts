@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from './support/server.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
+const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/dashboard.png', import.meta.url));
+
+/** Builds the dashboard when `vitest run` comes without `npm run build`, or after its sources changed. */
+function ensureBundle(): void {
+  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
+  const newest = Math.max(...readdirSync(SOURCES).map((name) => statSync(`${SOURCES}${name}`).mtimeMs));
+  if (built < newest) execFileSync(process.execPath, [`${SOURCES}build.mjs`], { stdio: 'inherit' });
+}
+
+describe('dashboard at /app, in headless Chromium', () => {
+  let api: TestServer;
+  let browser: Browser;
+  let page: Page;
+  let user: Awaited<ReturnType<TestServer['user']>>;
+  let currency: string;
+  let food: string;
+  let transport: string;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`Chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`);
+    }
+    ensureBundle();
+    api = await startServer('sqlite');
+    user = await api.user();
+    const budget = await api.request('POST', '/budgets', { token: user.token, body: { name: 'Monthly spending', amount: '50.00', period: { unit: 'month' } } });
+    expect(budget.status).toBe(201);
+    currency = budget.body.currency;
+    food = (await api.request('POST', '/categories', { token: user.token, body: { name: 'Food' } })).body.id;
+    transport = (await api.request('POST', '/categories', { token: user.token, body: { name: 'Transport' } })).body.id;
+    const first = await api.request('POST', '/expenses', { token: user.token, body: { amount: '12.50', categoryId: food, description: 'Lunch' } });
+    expect(first.status).toBe(201);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(error.message));
+    page.on('response', (response) => {
+      if (response.status() >= 400) consoleErrors.push(`${response.status()} ${response.url()}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('serves the page and an allow-list of its assets, under the CSP', async () => {
+    const response = await api.request('GET', '/app');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.body).not.toMatch(/<script>|<script(?![^>]*\bsrc=)[^>]*>|\son\w+=|\sstyle=/i);
+    expect((await api.request('GET', '/app/assets/app.js')).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await api.request('GET', '/app/assets/style.css')).status).toBe(200);
+    expect((await api.request('GET', '/app/assets/index.html')).status).toBe(404);
+    expect((await api.request('GET', '/app/assets/..%2Fapp.js')).status).toBe(404);
+    expect((await api.request('POST', '/app')).status).toBe(405);
+  });
+
+  it('logs in, shows real data, and follows an expense added through the API live', async () => {
+    await page.goto(`${api.url}/app`);
+    await page.getByLabel('Username').fill(user.username);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+
+    const spent = page.locator('#budget-rows .spent');
+    await expect.poll(() => spent.textContent(), { timeout: 15_000 }).toBe(`12.50 ${currency}`);
+    await expect.poll(() => page.locator('#live').textContent(), { timeout: 15_000 }).toBe('Live');
+    expect(await page.locator('#category-list').textContent()).toContain(`Food: 12.50 ${currency}`);
+    expect(await page.locator('#login').isVisible()).toBe(false);
+    const refreshes = Number(await page.locator('body').getAttribute('data-refreshed'));
+
+    // Added elsewhere: the page hears of it over the WebSocket and refreshes itself.
+    const added = await api.request('POST', '/expenses', { token: user.token, body: { amount: '30.00', categoryId: transport, description: 'Train' } });
+    expect(added.status).toBe(201);
+    await expect.poll(() => spent.textContent(), { timeout: 15_000 }).toBe(`42.50 ${currency}`);
+    expect(Number(await page.locator('body').getAttribute('data-refreshed'))).toBeGreaterThan(refreshes);
+    await expect.poll(() => page.locator('#category-list').textContent()).toContain(`Transport: 30.00 ${currency}`);
+    expect(await page.locator('#summary-total').textContent()).toContain(`42.50 ${currency} in 2 expenses`);
+    // 85 % of the 50.00 budget: the 80 % rule fired, the state and the notifications show it.
+    expect(await page.locator('#budget-rows .state-warning').textContent()).toBe('warning');
+    await expect.poll(() => page.locator('#notifications li').count()).toBeGreaterThan(0);
+    expect(await page.locator('#notifications').textContent()).toMatch(/80/);
+    // The doughnut drew on its canvas.
+    expect(await page.locator('#category-chart').evaluate((canvas) => (canvas as unknown as { width: number }).width)).toBeGreaterThan(0);
+
+    await page.waitForTimeout(700); // chart.js animates the update
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+});
