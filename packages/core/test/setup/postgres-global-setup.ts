@@ -37,6 +37,10 @@ export interface ThrowawayPostgres {
   url: string;
   /** Stops the server and removes its files. */
   stop(): Promise<void>;
+  /** Stops the server (fast shutdown: open connections are cut) and keeps its files, for fault tests. */
+  halt(): Promise<void>;
+  /** Starts a halted server again, on the same data and port. */
+  resume(): Promise<void>;
 }
 
 /**
@@ -68,7 +72,13 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     }
     await pg('initdb', ['-D', dataDir, '-A', 'trust', '-U', 'postgres', '--no-locale', '-E', 'UTF8']);
     const port = await startOnFreePort(pg, dataDir, logFile, dir);
-    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+    const halt = async () => {
+      await pg('pg_ctl', ['stop', '-D', dataDir, '-m', 'fast', '-w']);
+    };
+    const resume = async () => {
+      await pg('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(port, dir)]);
+    };
+    return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, halt, resume };
   } catch (error) {
     const log = await readFile(logFile, 'utf8').catch(() => '');
     await stop();
@@ -82,18 +92,21 @@ type PgRunner = (tool: string, args: string[]) => Promise<unknown>;
 async function startOnFreePort(pg: PgRunner, dataDir: string, logFile: string, socketDir: string): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    // pg_ctl hands -o to a shell, hence the quoted socket dir.
-    const options = [
-      '-h 127.0.0.1', `-p ${port}`, `-k '${socketDir}'`,
-      '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
-    ].join(' ');
     try {
-      await pg('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', options]);
+      await pg('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(port, socketDir)]);
       return port;
     } catch (error) {
       if (attempt >= START_ATTEMPTS) throw error;
     }
   }
+}
+
+/** The server's options for `pg_ctl start -o` (handed to a shell, hence the quoted socket dir). */
+function serverOptions(port: number, socketDir: string): string {
+  return [
+    '-h 127.0.0.1', `-p ${port}`, `-k '${socketDir}'`,
+    '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
+  ].join(' ');
 }
 
 /** Asks the OS for a free TCP port on 127.0.0.1. */

@@ -5,6 +5,8 @@ import type { AppContext } from './context.js';
 import { HttpError } from './problem.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** After this long an unanswered claim is taken as abandoned (requests time out after 30 s). */
+const ABANDONED_MS = 60 * 1000;
 
 /**
  * The request body as hashed: its JSON, or the raw text for a body too deeply nested for
@@ -47,7 +49,14 @@ export function createIdempotency(db: Kysely<ServerDatabase>) {
     if (!inserted) {
       const stored = await db.selectFrom('srv_idempotency').selectAll().where('account_id', '=', accountId).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
       if (stored.request_hash !== requestHash) throw new HttpError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
-      if (stored.status === null) throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed');
+      if (stored.status === null) {
+        // A claim older than any request may run (30 s timeout) was left by a request whose
+        // clean-up failed (the database went away): release it, so a retry can proceed.
+        if (stored.created_at < new Date(now.getTime() - ABANDONED_MS).toISOString()) {
+          await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).where('status', 'is', null).execute();
+        }
+        throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly');
+      }
       ctx.status = stored.status;
       if (stored.content_type) ctx.type = stored.content_type;
       ctx.body = stored.body === null ? null : JSON.parse(stored.body);

@@ -1,4 +1,4 @@
-import { isTrackerError, type ErrorCode } from '@expense-tracker/core';
+import { isTrackerError, toStoreError, type ErrorCode } from '@expense-tracker/core';
 
 /** Codes of failures the server itself raises, beside core's. */
 export const SERVER_ERROR_CODES = [
@@ -87,7 +87,7 @@ export class HttpError extends Error {
 }
 
 /** The problem body (and headers) for anything thrown while handling a request; never a stack trace. */
-export function toProblem(error: unknown): { problem: Problem; headers: Record<string, string> } {
+export function toProblem(thrown: unknown): { problem: Problem; headers: Record<string, string> } {
   const make = (code: ProblemCode, detail: string, issues?: Problem['issues']): Problem => {
     const status = STATUS_BY_CODE[code];
     return {
@@ -99,7 +99,10 @@ export function toProblem(error: unknown): { problem: Problem; headers: Record<s
       ...(issues && issues.length > 0 ? { issues } : {}),
     };
   };
-  if (error instanceof HttpError) return { problem: make(error.code, error.message), headers: error.headers };
+  if (thrown instanceof HttpError) return { problem: make(thrown.code, thrown.message), headers: thrown.headers };
+  // A driver error from the server's own tables (accounts, sessions, idempotency keys) that
+  // means the database is not there is a 503 too, like core's.
+  const error = !isTrackerError(thrown) && toStoreError(thrown).code === 'STORE_UNAVAILABLE' ? toStoreError(thrown) : thrown;
   if (isTrackerError(error)) {
     // Store failures are logged with their cause; the client gets no driver internals.
     const problem = make(error.code, error.message, error.code === 'VALIDATION_FAILED' ? error.issues : undefined);
