@@ -46,6 +46,12 @@ export interface AppOptions {
   logger?: Logger;
   /** scrypt cost as log2(N). @default 17 (OWASP's minimum); tests use less */
   scryptLogN?: number;
+  /**
+   * Behind a reverse proxy: trust its `X-Forwarded-For`/`-Proto`, so the client's address (used
+   * to throttle failed logins) is the real one. Only set it when a proxy always sets them.
+   * @default false
+   */
+  trustProxy?: boolean;
   /** Where the server's own tables live. @default the tracker's Kysely database */
   db?: Kysely<unknown>;
   /**
@@ -100,7 +106,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
   const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: 64 * 1024 }) as ExpenseTrackerApp; // clients send nothing the server needs
-  app.proxy = false;
+  app.proxy = options.trustProxy ?? false;
   app.silent = true; // errors are rendered and logged by the request handler
 
   const allowed = new Set(options.corsOrigins ?? []);

@@ -29,6 +29,8 @@ export const envSchema = z.object({
     .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
   DATA_DIR: z.string().optional(),
+  /** Trust X-Forwarded-* from a reverse proxy (the client address for login throttling). */
+  TRUST_PROXY: z.enum(['true', 'false'], { message: 'TRUST_PROXY must be true or false' }).default('false').transform((v) => v === 'true'),
   /** scrypt cost N as a power of two; 17 (OWASP's minimum) unless set lower for tests. */
   SCRYPT_LOG_N: z.coerce.number().int().min(10, 'SCRYPT_LOG_N must be 10–20').max(20, 'SCRYPT_LOG_N must be 10–20').default(17),
 });
@@ -45,6 +47,7 @@ export interface ServerConfig {
   logLevel: z.output<typeof envSchema>['LOG_LEVEL'];
   scryptLogN: number;
   production: boolean;
+  trustProxy: boolean;
 }
 
 /** Thrown for configuration that cannot work; the message names the variable. */
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     logLevel: e.LOG_LEVEL,
     scryptLogN: e.SCRYPT_LOG_N,
     production,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

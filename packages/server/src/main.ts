@@ -39,6 +39,7 @@ export async function main(): Promise<void> {
     corsOrigins: config.corsOrigins,
     logger,
     scryptLogN: config.scryptLogN,
+    trustProxy: config.trustProxy,
   });
   const server: Server = app.listen(config.port, config.host);
   // A client that trickles its headers or body is cut off instead of holding a connection.

@@ -52,4 +52,21 @@ describe('limits and headers', () => {
     const other = await api.request('GET', '/health', { headers: { origin: 'https://evil.example.net' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
+
+  it('with trustProxy, failed logins are throttled per forwarded client address, not per proxy', async () => {
+    const proxied = await startServer('sqlite', { trustProxy: true });
+    try {
+      const login = (address: string, i: number) =>
+        proxied.request('POST', '/auth/login', { body: { username: `nobody${i}`, password: 'wrong password' }, headers: { 'x-forwarded-for': address } });
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i += 1) statuses.push((await login('203.0.113.7', i)).status);
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses[20]).toBe(429);
+      // Another client behind the same proxy is not blocked.
+      expect((await login('198.51.100.9', 99)).status).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+  });
 });
+
