@@ -91,10 +91,12 @@ describe('several server instances on one PostgreSQL', () => {
     // B's LISTEN connection is killed; writes go on through A meanwhile.
     const { rows } = await admin.query<{ killed: boolean }>('select pg_terminate_backend($1) as killed', [listenB]);
     expect(rows[0]!.killed).toBe(true);
-    const writes = await Promise.all([
-      a.request('POST', '/expenses', { body: { amount: '5', description: 'Coffee' }, token }),
-      a.request('POST', '/expenses', { body: { amount: '20', description: 'Dinner' }, token }),
-    ]);
+    // One after the other, so the order of the events is known: 90 (no new alert), then 110 (100 %).
+    // (Sent at once, either could commit first and the 100 % alert would follow whichever is second.)
+    const writes = [];
+    for (const body of [{ amount: '5', description: 'Coffee' }, { amount: '20', description: 'Dinner' }]) {
+      writes.push(await a.request('POST', '/expenses', { body, token }));
+    }
     expect(writes.map((w) => w.status)).toEqual([201, 201]);
     // B reconnects, LISTENs again, and catches up from the change feed.
     await waitFor('B to LISTEN again', listenPids, (pids) => pids.length === 2 && !pids.includes(listenB));
