@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/auth/tokens.js';
 import { expectProblem } from './support/problems.js';
-import { startServer, type TestServer } from './support/server.js';
+import { DIALECTS, startServer, type TestServer } from './support/server.js';
 
 /**
  * Authentication attacks (issue 7, part 2): forged, tampered, misdirected, stale and revoked
@@ -27,13 +27,13 @@ function claimsOf(token: string, changes: Record<string, unknown> = {}): Record<
   return { sub: real.sub, sid: real.sid, jti: `forged_${Math.random()}`, iat: now(), exp: now() + 600, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, ...changes };
 }
 
-describe('forged and stale access tokens on sqlite', () => {
+describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
   let api: TestServer;
   let alice: Awaited<ReturnType<TestServer['user']>>;
   let mallory: Awaited<ReturnType<TestServer['user']>>;
 
   beforeAll(async () => {
-    api = await startServer('sqlite');
+    api = await startServer(dialect);
     alice = await api.user();
     mallory = await api.user();
     await api.request('POST', '/expenses', { token: alice.token, body: { amount: '12.50', description: 'alice secret' } });
@@ -181,10 +181,10 @@ describe('forged and stale access tokens on sqlite', () => {
   });
 });
 
-describe('brute-force logins on sqlite', () => {
+describe.each(DIALECTS)('brute-force logins on %s', (dialect) => {
   let api: TestServer;
   beforeAll(async () => {
-    api = await startServer('sqlite');
+    api = await startServer(dialect);
   });
   afterAll(async () => {
     await api.close();
@@ -218,11 +218,11 @@ describe('brute-force logins on sqlite', () => {
   });
 });
 
-describe('user enumeration on sqlite', () => {
+describe.each(DIALECTS)('user enumeration on %s', (dialect) => {
   let api: TestServer;
   beforeAll(async () => {
     // A realistic scrypt cost (2^14) so that the work, not noise, dominates the timing.
-    api = await startServer('sqlite', { scryptLogN: 14 });
+    api = await startServer(dialect, { scryptLogN: 14 });
   });
   afterAll(async () => {
     await api.close();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { expectProblem } from './support/problems.js';
 import { ownerSnapshot } from './support/snapshot.js';
-import { startServer, type TestServer } from './support/server.js';
+import { DIALECTS, startServer, type TestServer } from './support/server.js';
 
 /**
  * Authorization (issue 7, part 3): another user's ids smuggled in bodies and queries, mass
@@ -20,7 +20,7 @@ interface Ids {
   expense: string;
 }
 
-describe('authorization attacks on sqlite', () => {
+describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
   let api: TestServer;
   let alice: Awaited<ReturnType<TestServer['user']>>;
   let mallory: Awaited<ReturnType<TestServer['user']>>;
@@ -47,7 +47,7 @@ describe('authorization attacks on sqlite', () => {
   const both = async () => ({ alice: await ownerSnapshot(api, alice.token), mallory: await ownerSnapshot(api, mallory.token) });
 
   beforeAll(async () => {
-    api = await startServer('sqlite');
+    api = await startServer(dialect);
     alice = await api.user();
     mallory = await api.user();
     a = await seed(alice.token);
