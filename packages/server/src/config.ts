@@ -33,6 +33,16 @@ export const envSchema = z.object({
   TRUST_PROXY: z.enum(['true', 'false'], { message: 'TRUST_PROXY must be true or false' }).default('false').transform((v) => v === 'true'),
   /** scrypt cost N as a power of two; 17 (OWASP's minimum) unless set lower for tests. */
   SCRYPT_LOG_N: z.coerce.number().int().min(10, 'SCRYPT_LOG_N must be 10–20').max(20, 'SCRYPT_LOG_N must be 10–20').default(17),
+  /** A client must have sent its request line and headers within this many seconds (slowloris). */
+  HEADERS_TIMEOUT: seconds('HEADERS_TIMEOUT', 10),
+  /** A client must have sent its whole request, body included, within this many seconds. */
+  REQUEST_TIMEOUT: seconds('REQUEST_TIMEOUT', 30),
+  /** An idle keep-alive connection is closed after this many seconds (Node's default, 5). */
+  KEEP_ALIVE_TIMEOUT: seconds('KEEP_ALIVE_TIMEOUT', 5),
+}).refine((e) => e.HEADERS_TIMEOUT <= e.REQUEST_TIMEOUT, {
+  // The whole request includes its headers: a longer headers timeout could never apply.
+  path: ['HEADERS_TIMEOUT'],
+  message: 'HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT',
 });
 
 /** The server's configuration. */
@@ -48,6 +58,12 @@ export interface ServerConfig {
   scryptLogN: number;
   production: boolean;
   trustProxy: boolean;
+  /** Seconds a client has to send its request line and headers. @default 10 */
+  headersTimeout: number;
+  /** Seconds a client has to send its whole request, body included. @default 30 */
+  requestTimeout: number;
+  /** Seconds an idle keep-alive connection is kept open. @default 5 */
+  keepAliveTimeout: number;
 }
 
 /** Thrown for configuration that cannot work; the message names the variable. */
@@ -88,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     scryptLogN: e.SCRYPT_LOG_N,
     production,
     trustProxy: e.TRUST_PROXY,
+    headersTimeout: e.HEADERS_TIMEOUT,
+    requestTimeout: e.REQUEST_TIMEOUT,
+    keepAliveTimeout: e.KEEP_ALIVE_TIMEOUT,
   };
 }
 
