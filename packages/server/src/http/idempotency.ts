@@ -1,12 +1,23 @@
 import { createHash } from 'node:crypto';
+import { systemClock, type Clock } from '@expense-tracker/core';
 import type { Kysely } from 'kysely';
 import type { ServerDatabase } from '../auth/server-tables.js';
 import type { AppContext } from './context.js';
 import { HttpError } from './problem.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** After this long an unanswered claim is taken as abandoned (requests time out after 30 s). */
-const ABANDONED_MS = 60 * 1000;
+
+/** Options of {@link createIdempotency}. */
+export interface IdempotencyOptions {
+  /** Where "now" comes from (claim times, the 24 h replay window). @default systemClock */
+  clock?: Clock;
+  /**
+   * How long an unanswered claim may go without a sign of life before a retry may release it
+   * (its request died with its process, or its clean-up failed with the database).
+   * @default 60000
+   */
+  abandonedAfterMs?: number;
+}
 
 /**
  * The request body as hashed: its JSON, or the raw text for a body too deeply nested for
@@ -26,14 +37,16 @@ function requestText(ctx: AppContext): string {
  * 24 h and replayed for the same key; the same key with another request is a 422, and a key
  * whose first request is still running is a 409. Keys are per account.
  */
-export function createIdempotency(db: Kysely<ServerDatabase>) {
+export function createIdempotency(db: Kysely<ServerDatabase>, options: IdempotencyOptions = {}) {
+  const clock = options.clock ?? systemClock;
+  const abandonedAfterMs = options.abandonedAfterMs ?? 60_000;
   return async function idempotency(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
     const key = ctx.get('idempotency-key');
     const accountId = ctx.state.auth?.accountId;
     if (ctx.method !== 'POST' || !key || !accountId) return void (await next());
     if (key.length > 255) throw new HttpError('IDEMPOTENCY_KEY_REUSED', 'An Idempotency-Key has at most 255 characters');
     const requestHash = createHash('sha256').update(`${ctx.method} ${ctx.path}\n${requestText(ctx)}`).digest('base64url');
-    const now = new Date();
+    const now = clock.now();
     await db
       .deleteFrom('srv_idempotency')
       .where('account_id', '=', accountId)
@@ -52,7 +65,7 @@ export function createIdempotency(db: Kysely<ServerDatabase>) {
       if (stored.status === null) {
         // A claim older than any request may run (30 s timeout) was left by a request whose
         // clean-up failed (the database went away): release it, so a retry can proceed.
-        if (stored.created_at < new Date(now.getTime() - ABANDONED_MS).toISOString()) {
+        if (stored.created_at < new Date(now.getTime() - abandonedAfterMs).toISOString()) {
           await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).where('status', 'is', null).execute();
         }
         throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly');
