@@ -85,6 +85,11 @@ async function startClaimsApp(db: Kysely<ServerDatabase>, options: IdempotencyOp
   };
 }
 
+function closeApp(app: ClaimsApp): Promise<void> {
+  app.server.closeAllConnections();
+  return new Promise((resolve) => app.server.close(() => resolve()));
+}
+
 const cleanups: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const cleanup of cleanups.reverse()) await cleanup();
@@ -127,7 +132,7 @@ describe.each(DIALECTS)('idempotency claims with a clock, on %s', (dialect) => {
         throw new Error('Connection terminated unexpectedly');
       }
     });
-    cleanups.push(() => new Promise((resolve) => app.server.close(() => resolve())));
+    cleanups.push(() => closeApp(app));
     const body = { amount: '7.00', description: 'retried' };
 
     expect((await app.post(body)).body.code).toBe('STORE_UNAVAILABLE');
@@ -158,6 +163,41 @@ describe.each(DIALECTS)('idempotency claims with a clock, on %s', (dialect) => {
     expect(replay).toMatchObject({ status: 201, replayed: true, body: { run: 2 } });
     expect(app.runs()).toBe(2);
     expect(await claimOf(db)).toMatchObject({ status: 201 });
+  });
+
+  it('a claim whose request is still running is never released, however long it runs: retries get 409 and the request runs once', async () => {
+    const db = await serverTables(dialect);
+    const clock = manualClock();
+    let finish!: () => void;
+    const held = new Promise<void>((resolve) => (finish = resolve));
+    // The first request is held up (waiting for a lock, a slow database) for ten minutes.
+    const app = await startClaimsApp(db, { clock, heartbeatMs: 20 }, async (run) => {
+      if (run === 1) await held;
+    });
+    cleanups.push(async () => finish());
+    cleanups.push(() => closeApp(app));
+    const body = { amount: '7.00', description: 'slow' };
+    const first = app.post(body);
+    await waitFor('the claim', () => claimOf(db), (claim) => claim?.status === null);
+    for (let step = 0; step < 20; step += 1) {
+      // Time passes in steps shorter than the window; the running request renews its claim.
+      clock.advance(30_000);
+      const renewedAt = clock.now().toISOString();
+      await waitFor('the claim to be renewed', () => claimOf(db), (claim) => claim?.created_at === renewedAt);
+      const retry = await app.post(body);
+      expect(retry.status).toBe(409);
+      expect(retry.body.code).toBe('IDEMPOTENCY_KEY_IN_USE');
+    }
+    expect(app.runs()).toBe(1);
+    finish();
+    expect(await first).toMatchObject({ status: 201, replayed: false, body: { run: 1 } });
+    expect(await app.post(body)).toMatchObject({ status: 201, replayed: true, body: { run: 1 } });
+    expect(app.runs()).toBe(1);
+    // Once answered the claim is no longer renewed (its time stays that of the last renewal).
+    const answered = await claimOf(db);
+    clock.advance(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await claimOf(db)).toEqual(answered);
   });
 });
 

@@ -17,6 +17,12 @@ export interface IdempotencyOptions {
    * @default 60000
    */
   abandonedAfterMs?: number;
+  /**
+   * How often a request that is still running renews its claim, so that it never looks
+   * abandoned however long it runs. Shorter than `abandonedAfterMs`.
+   * @default 10000
+   */
+  heartbeatMs?: number;
 }
 
 /**
@@ -40,6 +46,8 @@ function requestText(ctx: AppContext): string {
 export function createIdempotency(db: Kysely<ServerDatabase>, options: IdempotencyOptions = {}) {
   const clock = options.clock ?? systemClock;
   const abandonedAfterMs = options.abandonedAfterMs ?? 60_000;
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  if (!(heartbeatMs > 0 && heartbeatMs < abandonedAfterMs)) throw new RangeError('createIdempotency: heartbeatMs must be above 0 and below abandonedAfterMs');
   return async function idempotency(ctx: AppContext, next: () => Promise<unknown>): Promise<void> {
     const key = ctx.get('idempotency-key');
     const accountId = ctx.state.auth?.accountId;
@@ -63,10 +71,19 @@ export function createIdempotency(db: Kysely<ServerDatabase>, options: Idempoten
       const stored = await db.selectFrom('srv_idempotency').selectAll().where('account_id', '=', accountId).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
       if (stored.request_hash !== requestHash) throw new HttpError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
       if (stored.status === null) {
-        // A claim older than any request may run (30 s timeout) was left by a request whose
-        // clean-up failed (the database went away): release it, so a retry can proceed.
-        if (stored.created_at < new Date(now.getTime() - abandonedAfterMs).toISOString()) {
-          await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).where('status', 'is', null).execute();
+        // A running request renews its claim every `heartbeatMs`. One not renewed for the
+        // window was left by a request that is gone (its process died, or its clean-up failed
+        // with the database): release it, so the next retry can proceed. The time is checked
+        // again in the delete, so a claim renewed meanwhile stays.
+        const cutoff = new Date(now.getTime() - abandonedAfterMs).toISOString();
+        if (stored.created_at < cutoff) {
+          await db
+            .deleteFrom('srv_idempotency')
+            .where('account_id', '=', accountId)
+            .where('idempotency_key', '=', key)
+            .where('status', 'is', null)
+            .where('created_at', '<', cutoff)
+            .execute();
         }
         throw new HttpError('IDEMPOTENCY_KEY_IN_USE', 'A request with this Idempotency-Key is still being processed; retry shortly');
       }
@@ -76,11 +93,27 @@ export function createIdempotency(db: Kysely<ServerDatabase>, options: Idempoten
       ctx.set('idempotent-replayed', 'true');
       return;
     }
+    // The claim's `created_at` doubles as its last sign of life while it is unanswered. Requests
+    // are not bounded in time once received (REQUEST_TIMEOUT bounds only receiving them; a write
+    // can wait for a lock), so age alone cannot tell a slow request from a dead one.
+    const heartbeat = setInterval(() => {
+      db.updateTable('srv_idempotency')
+        .set({ created_at: clock.now().toISOString() })
+        .where('account_id', '=', accountId)
+        .where('idempotency_key', '=', key)
+        .where('status', 'is', null)
+        .execute()
+        .catch(() => undefined); // the database is away: the claim ages, as a dead request's would
+    }, heartbeatMs);
+    heartbeat.unref();
     try {
       await next();
     } catch (error) {
+      clearInterval(heartbeat);
       await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).execute();
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
     if (ctx.status >= 500 || (ctx.body !== null && ctx.body !== undefined && typeof ctx.body !== 'object')) {
       await db.deleteFrom('srv_idempotency').where('account_id', '=', accountId).where('idempotency_key', '=', key).execute();
