@@ -14,7 +14,7 @@ import { migrateServerTables, type ServerDatabase } from './auth/server-tables.j
 import { TokenService } from './auth/tokens.js';
 import type { AppState } from './http/context.js';
 import { HttpError } from './http/problem.js';
-import { createIdempotency } from './http/idempotency.js';
+import { createIdempotency, type IdempotencyOptions } from './http/idempotency.js';
 import { createRequestHandler } from './http/middleware.js';
 import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
@@ -61,6 +61,12 @@ export interface AppOptions {
    * above which a client counts as too slow and is dropped (default 1048576, 1 MiB).
    */
   websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number };
+  /**
+   * `Idempotency-Key` handling: the clock, how long an unanswered claim may go without a sign
+   * of life before a retry may release it (default 60 s), and how often a running request
+   * renews its claim (default 10 s). Tests shorten them.
+   */
+  idempotency?: IdempotencyOptions;
 }
 
 /** The Koa app with its WebSocket server (`koa-websocket`). */
@@ -136,7 +142,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
   const api = new Router<AppState>();
-  api.use(requireAuth, createIdempotency(db));
+  api.use(requireAuth, createIdempotency(db, options.idempotency));
   const protectedRoutes = [
     createExpenseRouter(),
     createCategoryRouter(),

@@ -7,7 +7,18 @@ import { HttpError } from './problem.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** Options of {@link createIdempotency}. */
+/**
+ * How the server handles `Idempotency-Key` (`createApp({ idempotency })`).
+ *
+ * @example
+ * ```ts
+ * import { createApp, type IdempotencyOptions } from '@expense-tracker/server';
+ *
+ * // A claim whose request died is released after 2 minutes of silence instead of 1.
+ * const idempotency: IdempotencyOptions = { abandonedAfterMs: 120_000, heartbeatMs: 20_000 };
+ * createApp({ tracker, jwtSecret: process.env.JWT_SECRET!, idempotency });
+ * ```
+ */
 export interface IdempotencyOptions {
   /** Where "now" comes from (claim times, the 24 h replay window). @default systemClock */
   clock?: Clock;
