@@ -13,5 +13,17 @@ export interface Clock {
   now(): Date;
 }
 
-/** The real clock. */
+/**
+ * The real clock.
+ *
+ * @example
+ * ```ts
+ * import { systemClock, Tracker, type Clock } from '@expense-tracker/core';
+ *
+ * systemClock.now(); // the current instant, as a Date
+ * // A clock running a day ahead, built on the real one (e.g. for a demo):
+ * const tomorrow: Clock = { now: () => new Date(systemClock.now().getTime() + 86_400_000) };
+ * const tracker = await Tracker.open({ database: ':memory:', clock: tomorrow });
+ * ```
+ */
 export const systemClock: Clock = { now: () => new Date() };

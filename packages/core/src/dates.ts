@@ -7,7 +7,18 @@
 const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
-/** Whether `value` is a real calendar date written `YYYY-MM-DD`. */
+/**
+ * Whether `value` is a real calendar date written `YYYY-MM-DD`.
+ *
+ * @example
+ * ```ts
+ * import { isLocalDate } from '@expense-tracker/core';
+ *
+ * isLocalDate('2024-02-29'); // true (a leap year)
+ * isLocalDate('2026-02-29'); // false
+ * isLocalDate('2026-2-3'); // false: months and days take two digits
+ * ```
+ */
 export function isLocalDate(value: string): boolean {
   const match = DATE_PATTERN.exec(value);
   if (!match) return false;
@@ -26,12 +37,32 @@ export function fromDayNumber(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-/** `date` moved by `days` (negative moves back). */
+/**
+ * `date` moved by `days` (negative moves back).
+ *
+ * @example
+ * ```ts
+ * import { addDays } from '@expense-tracker/core';
+ *
+ * addDays('2026-02-27', 2); // '2026-03-01'
+ * addDays('2026-01-01', -1); // '2025-12-31'
+ * ```
+ */
 export function addDays(date: string, days: number): string {
   return fromDayNumber(toDayNumber(date) + days);
 }
 
-/** Whether `timeZone` is an IANA time zone this runtime knows. */
+/**
+ * Whether `timeZone` is an IANA time zone this runtime knows.
+ *
+ * @example
+ * ```ts
+ * import { isTimeZone } from '@expense-tracker/core';
+ *
+ * isTimeZone('Europe/Berlin'); // true
+ * isTimeZone('Mars/Olympus'); // false
+ * ```
+ */
 export function isTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });

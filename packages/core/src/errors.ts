@@ -1,6 +1,16 @@
 /**
  * The closed set of error codes the SDK raises. Compare `error.code` against these
  * rather than using `instanceof`, which breaks when two copies of the package are loaded.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CODES, type ErrorCode } from '@expense-tracker/core';
+ *
+ * // Check a code that arrived over the wire (e.g. in a problem+json body) before trusting it.
+ * const isErrorCode = (code: string): code is ErrorCode => (ERROR_CODES as readonly string[]).includes(code);
+ * isErrorCode('NOT_FOUND'); // true
+ * isErrorCode('TEAPOT'); // false
+ * ```
  */
 export const ERROR_CODES = [
   'VALIDATION_FAILED',
@@ -22,10 +32,43 @@ export const ERROR_CODES = [
  * - `STORE_UNAVAILABLE` — the database cannot be reached; the call may be retried later.
  * - `STORE_FAILED` — the database rejected the operation for another reason.
  * - `TRACKER_CLOSED` — the tracker was closed.
+ *
+ * @example
+ * ```ts
+ * import { isTrackerError, type ErrorCode } from '@expense-tracker/core';
+ *
+ * // A Record over ErrorCode stops compiling when a code is added without an entry.
+ * const retryable: Record<ErrorCode, boolean> = {
+ *   VALIDATION_FAILED: false, NOT_FOUND: false, CONFLICT: false, CURRENCY_MISMATCH: false,
+ *   STORE_UNAVAILABLE: true, STORE_FAILED: false, TRACKER_CLOSED: false,
+ * };
+ * try {
+ *   await owner.expenses.create({ amount: '12.50' });
+ * } catch (error) {
+ *   if (isTrackerError(error) && retryable[error.code]) console.log('try again shortly');
+ *   else throw error;
+ * }
+ * ```
  */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** Where and why one input value was rejected. */
+/**
+ * Where and why one input value was rejected.
+ *
+ * @example
+ * ```ts
+ * import { isTrackerError, type ValidationIssue } from '@expense-tracker/core';
+ *
+ * try {
+ *   await owner.expenses.create({ amount: '12.345', currency: 'USD' });
+ * } catch (error) {
+ *   if (!isTrackerError(error, 'VALIDATION_FAILED')) throw error;
+ *   const [issue]: ValidationIssue[] = error.issues;
+ *   // { path: ['amount'], code: 'too_many_decimals', message: '12.345 has 3 decimals but USD allows 2' }
+ *   console.log(issue?.path.join('.'), issue?.message);
+ * }
+ * ```
+ */
 export interface ValidationIssue {
   /** Path to the offending value, e.g. `['items', 3, 'amount']`. */
   path: (string | number)[];
@@ -35,7 +78,21 @@ export interface ValidationIssue {
   code: string;
 }
 
-/** Options of {@link TrackerError}. */
+/**
+ * Options of {@link TrackerError}.
+ *
+ * @example
+ * ```ts
+ * import { TrackerError, type TrackerErrorOptions } from '@expense-tracker/core';
+ *
+ * // E.g. in a custom Store: keep the driver's error as `cause`; callers see only the code.
+ * const driverError = Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+ * const options: TrackerErrorOptions = { cause: driverError, details: { table: 'et_expense' } };
+ * const error = new TrackerError('STORE_FAILED', 'The database rejected the operation', options);
+ * error.details; // { table: 'et_expense' }
+ * error.issues; // []
+ * ```
+ */
 export interface TrackerErrorOptions {
   /** Validation issues, for `VALIDATION_FAILED`. */
   issues?: ValidationIssue[];

@@ -5,6 +5,16 @@ import type { Expense } from './schemas/expense.js';
 /**
  * What each event type carries in `data`. A `type` (not an `interface`), as mitt needs.
  * Names are `aggregate.pastTenseVerb`.
+ *
+ * @example
+ * ```ts
+ * import type { TrackerEventMap } from '@expense-tracker/core';
+ *
+ * function onCategoryDeleted(data: TrackerEventMap['category.deleted']): void {
+ *   console.log(`${data.category.name} deleted; ${data.expenseCount} expenses moved to ${data.reassignedTo ?? 'uncategorized'}`);
+ * }
+ * tracker.on('category.deleted', (event) => onCategoryDeleted(event.data));
+ * ```
  */
 export type TrackerEventMap = {
   'expense.created': { expense: Expense };
@@ -24,7 +34,19 @@ export type TrackerEventMap = {
   'alert.triggered': { notification: Notification; budget: { id: string; name: string } };
 };
 
-/** One of the event types. */
+/**
+ * One of the event types.
+ *
+ * @example
+ * ```ts
+ * import { EVENT_TYPES, type TrackerEventType } from '@expense-tracker/core';
+ *
+ * // Narrow a type name read from a query string or a message before subscribing to it.
+ * const isEventType = (name: string): name is TrackerEventType => (EVENT_TYPES as readonly string[]).includes(name);
+ * isEventType('expense.created'); // true
+ * isEventType('expense.exploded'); // false
+ * ```
+ */
 export type TrackerEventType = keyof TrackerEventMap;
 
 /**
@@ -32,6 +54,24 @@ export type TrackerEventType = keyof TrackerEventMap;
  *
  * `seq` is per owner, gapless and in commit order: a reader that has seen every event up to
  * `seq` N will never later find a new event with a seq ≤ N.
+ *
+ * @example
+ * ```ts
+ * import type { TrackerEvent } from '@expense-tracker/core';
+ *
+ * // A union discriminated by `type`: switching on it narrows `data`.
+ * function describe(event: TrackerEvent): string {
+ *   switch (event.type) {
+ *     case 'expense.created':
+ *       return `${event.ownerId} spent ${event.data.expense.amount} ${event.data.expense.currency}`;
+ *     case 'alert.triggered':
+ *       return event.data.notification.message;
+ *     default:
+ *       return `${event.type} #${event.seq} at ${event.at}`;
+ *   }
+ * }
+ * tracker.on('*', (event) => console.log(describe(event)));
+ * ```
  */
 export type TrackerEvent<T extends TrackerEventType = TrackerEventType> = {
   [K in T]: {
@@ -48,12 +88,35 @@ export type TrackerEvent<T extends TrackerEventType = TrackerEventType> = {
   };
 }[T];
 
-/** An event before it is given its seq, as services produce it. */
+/**
+ * An event before it is given its seq, as services produce it.
+ *
+ * @example
+ * ```ts
+ * import type { PendingEvent } from '@expense-tracker/core';
+ *
+ * // What a Store's `events.append` receives; it answers with the events' seqs (e.g. when
+ * // testing a custom store; the SDK's own writes append their events themselves).
+ * const category = await owner.categories.create({ name: 'Food' });
+ * const pending: PendingEvent = { type: 'category.created', data: { category } };
+ * const [stored] = await tracker.store.transaction((tx) => tx.events.append('store-test', [pending], new Date().toISOString()));
+ * stored?.seq; // 1: the first event of owner 'store-test'
+ * ```
+ */
 export type PendingEvent = {
   [K in TrackerEventType]: { type: K; data: TrackerEventMap[K] };
 }[TrackerEventType];
 
-/** All event types, for validation and documentation. */
+/**
+ * All event types, for validation and documentation.
+ *
+ * @example
+ * ```ts
+ * import { EVENT_TYPES } from '@expense-tracker/core';
+ *
+ * EVENT_TYPES.filter((type) => type.startsWith('budget.')); // ['budget.created', 'budget.updated', 'budget.deleted']
+ * ```
+ */
 export const EVENT_TYPES = [
   'expense.created',
   'expense.updated',

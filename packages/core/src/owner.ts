@@ -52,7 +52,19 @@ import type {
   WeeklyQuery,
 } from './schemas/analytics.js';
 
-/** An owner's settings. */
+/**
+ * An owner's settings. Reached as `owner.settings`.
+ *
+ * @example
+ * ```ts
+ * import type { OwnerSettingsApi } from '@expense-tracker/core';
+ *
+ * async function useEuros(settings: OwnerSettingsApi): Promise<void> {
+ *   if ((await settings.get()).currency !== 'EUR') await settings.update({ currency: 'EUR' });
+ * }
+ * await useEuros(owner.settings);
+ * ```
+ */
 export interface OwnerSettingsApi {
   /**
    * The settings, or the defaults (`UTC`, `USD`, weeks from Monday) when never saved.
@@ -75,7 +87,21 @@ export interface OwnerSettingsApi {
   update(patch: OwnerSettingsPatch): Promise<OwnerSettings>;
 }
 
-/** An owner's categories. */
+/**
+ * An owner's categories. Reached as `owner.categories`.
+ *
+ * @example
+ * ```ts
+ * import type { CategoriesApi, Category } from '@expense-tracker/core';
+ *
+ * // Find a category by name, creating it the first time.
+ * async function categoryNamed(categories: CategoriesApi, name: string): Promise<Category> {
+ *   const existing = (await categories.list()).find((c) => c.name.toLowerCase() === name.toLowerCase());
+ *   return existing ?? categories.create({ name });
+ * }
+ * const food = await categoryNamed(owner.categories, 'Food');
+ * ```
+ */
 export interface CategoriesApi {
   /**
    * Creates a category. Names are unique per owner, case-insensitively.
@@ -142,7 +168,20 @@ export interface CategoriesApi {
   delete(id: string, options?: CategoryDeleteOptions): Promise<void>;
 }
 
-/** An owner's expenses. */
+/**
+ * An owner's expenses. Reached as `owner.expenses`.
+ *
+ * @example
+ * ```ts
+ * import type { ExpensesApi } from '@expense-tracker/core';
+ *
+ * // Code that only records spending can take just this part of the owner handle.
+ * async function recordLunch(expenses: ExpensesApi, amount: string) {
+ *   return expenses.create({ amount, description: 'Lunch', tags: ['food'] });
+ * }
+ * await recordLunch(owner.expenses, '12.50');
+ * ```
+ */
 export interface ExpensesApi {
   /**
    * Creates an expense. Give the amount as `amount` (decimal string or number, parsed
@@ -221,7 +260,24 @@ export interface ExpensesApi {
   delete(id: string): Promise<void>;
 }
 
-/** An owner's budgets. */
+/**
+ * An owner's budgets. Reached as `owner.budgets`.
+ *
+ * @example
+ * ```ts
+ * import type { BudgetsApi } from '@expense-tracker/core';
+ *
+ * // The names of the budgets that are over their limit today.
+ * async function exceeded(budgets: BudgetsApi): Promise<string[]> {
+ *   const names: string[] = [];
+ *   for (const budget of await budgets.list()) {
+ *     if ((await budgets.status(budget.id)).state === 'exceeded') names.push(budget.name);
+ *   }
+ *   return names;
+ * }
+ * await exceeded(owner.budgets);
+ * ```
+ */
 export interface BudgetsApi {
   /**
    * Creates a budget: a limit per period in one currency, over all spending or some
@@ -321,7 +377,21 @@ export interface BudgetsApi {
   history(id: string, query?: { periods?: number }): Promise<BudgetStatus[]>;
 }
 
-/** An owner's alert rules. */
+/**
+ * An owner's alert rules. Reached as `owner.alerts`.
+ *
+ * @example
+ * ```ts
+ * import type { AlertsApi } from '@expense-tracker/core';
+ *
+ * // Silence every rule of a budget without deleting them.
+ * async function mute(alerts: AlertsApi, budgetId: string): Promise<void> {
+ *   for (const rule of await alerts.list({ budgetId })) await alerts.update(rule.id, { active: false });
+ * }
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * await mute(owner.alerts, budget.id);
+ * ```
+ */
 export interface AlertsApi {
   /**
    * Adds a rule to a budget: `spent` fires when spending reaches `thresholdPercent` of what
@@ -376,7 +446,23 @@ export interface AlertsApi {
   delete(id: string): Promise<void>;
 }
 
-/** An owner's notifications: what alert rules raised. */
+/**
+ * An owner's notifications: what alert rules raised. Reached as `owner.notifications`.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationsApi } from '@expense-tracker/core';
+ *
+ * // Show the unread notifications once, then mark them read.
+ * async function showUnread(notifications: NotificationsApi): Promise<void> {
+ *   for (const n of await notifications.list({ unread: true })) {
+ *     console.log(n.message);
+ *     await notifications.markRead(n.id);
+ *   }
+ * }
+ * await showUnread(owner.notifications);
+ * ```
+ */
 export interface NotificationsApi {
   /**
    * Notifications, newest first; `unread: true` for the unread ones. Page with `before`
@@ -401,7 +487,22 @@ export interface NotificationsApi {
   markRead(id: string): Promise<Notification>;
 }
 
-/** An owner's analytics, aggregated in SQL from the daily totals and grouped by currency. */
+/**
+ * An owner's analytics, aggregated in SQL from the daily totals and grouped by currency.
+ * Reached as `owner.analytics`.
+ *
+ * @example
+ * ```ts
+ * import type { AnalyticsApi } from '@expense-tracker/core';
+ *
+ * // This month's total per currency, as text.
+ * async function monthToDate(analytics: AnalyticsApi): Promise<string[]> {
+ *   const { currencies } = await analytics.summary();
+ *   return currencies.map((c) => `${c.total} ${c.currency} in ${c.count} expenses`);
+ * }
+ * await monthToDate(owner.analytics);
+ * ```
+ */
 export interface AnalyticsApi {
   /**
    * Totals and counts per currency over a range (default: the current month), the average
@@ -453,6 +554,18 @@ export interface AnalyticsApi {
 /**
  * Everything of one owner: every method is scoped to `ownerId` and cannot read or change
  * another owner's data. Get one with `tracker.forOwner(id)`.
+ *
+ * @example
+ * ```ts
+ * import { Tracker, type OwnerHandle } from '@expense-tracker/core';
+ *
+ * const tracker = await Tracker.open({ database: ':memory:' });
+ * await tracker.migrate();
+ * const alice: OwnerHandle = tracker.forOwner('alice');
+ * const bob: OwnerHandle = tracker.forOwner('bob');
+ * const lunch = await alice.expenses.create({ amount: '12.50' });
+ * await bob.expenses.get(lunch.id).catch((error) => error.code); // 'NOT_FOUND': Bob cannot see Alice's expense
+ * ```
  */
 export class OwnerHandle {
   /** The owner's id. */

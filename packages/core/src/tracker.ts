@@ -11,7 +11,21 @@ import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './sto
 import { RemoteEvents, type RemoteEventsOptions } from './store/remote-events.js';
 import type { Dialect, Store } from './store/store.js';
 
-/** Options of {@link Tracker.open}. Give `database` or `store`. */
+/**
+ * Options of {@link Tracker.open}. Give `database` or `store`.
+ *
+ * @example
+ * ```ts
+ * import { Tracker, type TrackerOptions } from '@expense-tracker/core';
+ *
+ * const options: TrackerOptions = {
+ *   database: process.env.DATABASE_URL ?? './data/expenses.db',
+ *   poolSize: 20, // PostgreSQL only
+ *   onError: (error, context) => console.error(`expense-tracker ${context.source} error`, error),
+ * };
+ * const tracker = await Tracker.open(options);
+ * ```
+ */
 export interface TrackerOptions {
   /**
    * `':memory:'`, a SQLite file path (or `sqlite:<path>`), a `postgres://` URL, or a
@@ -60,7 +74,19 @@ export interface TrackerOptions {
   listen?: boolean | RemoteEventsOptions;
 }
 
-/** A listener of one event type. */
+/**
+ * A listener of one event type.
+ *
+ * @example
+ * ```ts
+ * import type { TrackerListener } from '@expense-tracker/core';
+ *
+ * const onExpense: TrackerListener<'expense.created'> = (event) =>
+ *   console.log(`${event.ownerId}: ${event.data.expense.amount} ${event.data.expense.currency}`);
+ * const off = tracker.on('expense.created', onExpense);
+ * off(); // stop listening
+ * ```
+ */
 export type TrackerListener<T extends TrackerEventType> = (event: TrackerEvent<T>) => void;
 
 type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };

@@ -23,7 +23,22 @@ import { activePeriod, budgetFigures, coveredCategories, toBudgetStatus } from '
 import { assertOpen, parseInput, type ServiceContext } from './context.js';
 import { getSettings } from './settings.js';
 
-/** The most buckets one analytics answer has, so a request cannot ask for unbounded work. */
+/**
+ * The most buckets one analytics answer has, so a request cannot ask for unbounded work.
+ *
+ * @example
+ * ```ts
+ * import { isTrackerError, MAX_BUCKETS } from '@expense-tracker/core';
+ *
+ * MAX_BUCKETS; // 1000
+ * try {
+ *   await owner.analytics.trends({ granularity: 'day', from: '2020-01-01', to: '2026-12-31' });
+ * } catch (error) {
+ *   // 2,557 days: VALIDATION_FAILED, 'The range has 1001 buckets; at most 1000 are allowed'
+ *   if (isTrackerError(error, 'VALIDATION_FAILED')) console.log(error.issues[0]?.message);
+ * }
+ * ```
+ */
 export const MAX_BUCKETS = 1000;
 
 /** `part` as a percentage of `whole`, two decimals; `null` when `whole` is 0. */

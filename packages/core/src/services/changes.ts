@@ -2,7 +2,18 @@ import type { TrackerEvent } from '../events.js';
 import { changesQuerySchema, type ChangesQuery } from '../schemas/changes.js';
 import { assertOpen, parseInput, type ServiceContext } from './context.js';
 
-/** A page of the change feed. */
+/**
+ * A page of the change feed. `owner.changes()` returns one.
+ *
+ * @example
+ * ```ts
+ * import type { ChangesPage } from '@expense-tracker/core';
+ *
+ * const page: ChangesPage = await owner.changes({ after: 0, limit: 100 });
+ * const seen = page.events.at(-1)?.seq ?? 0;
+ * const behind = page.lastSeq > seen; // true: read again with { after: seen }
+ * ```
+ */
 export interface ChangesPage {
   /** Events with `seq > after`, oldest first. */
   events: TrackerEvent[];

@@ -6,7 +6,20 @@ import { assertOpen, parseInput, type ServiceContext } from './context.js';
 import { expenseFilter } from './expenses.js';
 import { toExpense } from './presenters.js';
 
-/** Rows read per query: memory stays bounded by one batch, whatever the export's size. */
+/**
+ * Rows read per query: memory stays bounded by one batch, whatever the export's size.
+ *
+ * @example
+ * ```ts
+ * import { EXPORT_BATCH_SIZE } from '@expense-tracker/core';
+ *
+ * EXPORT_BATCH_SIZE; // 1000
+ * // Each chunk of `owner.export()` after the CSV header holds at most this many expenses.
+ * for await (const chunk of owner.export({ format: 'ndjson' })) {
+ *   console.log(chunk.split('\n').filter(Boolean).length <= EXPORT_BATCH_SIZE); // true
+ * }
+ * ```
+ */
 export const EXPORT_BATCH_SIZE = 1000;
 
 /**
@@ -16,7 +29,21 @@ export const EXPORT_BATCH_SIZE = 1000;
  */
 const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
 
-/** The CSV columns, in order. */
+/**
+ * The CSV columns, in order.
+ *
+ * @example
+ * ```ts
+ * import { CSV_COLUMNS } from '@expense-tracker/core';
+ *
+ * CSV_COLUMNS.join(','); // 'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt'
+ * // The first line of every CSV export is this header:
+ * for await (const chunk of owner.export({ format: 'csv' })) {
+ *   console.log(chunk.startsWith(CSV_COLUMNS.join(','))); // true
+ *   break;
+ * }
+ * ```
+ */
 export const CSV_COLUMNS = [
   'id',
   'date',
