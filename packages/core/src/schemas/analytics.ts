@@ -7,16 +7,49 @@ const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a mont
 
 const rangeCheck = (value: { from?: string; to?: string }) => !(value.from && value.to && value.from > value.to);
 
-/** Query of `owner.analytics.summary()`: an inclusive date range (default: the current month). */
+/**
+ * Query of `owner.analytics.summary()`: an inclusive date range (default: the current month).
+ *
+ * @example
+ * ```ts
+ * import { summaryQuerySchema } from '@expense-tracker/core';
+ *
+ * summaryQuerySchema.parse({ from: '2026-11-01', to: '2026-11-30' }); // { from: '2026-11-01', to: '2026-11-30' }
+ * summaryQuerySchema.safeParse({ from: '2026-12-01', to: '2026-11-01' }).success; // false: 'from must not be after to'
+ * ```
+ */
 export const summaryQuerySchema = z
   .strictObject({ from: localDateSchema.optional(), to: localDateSchema.optional() })
   .refine(rangeCheck, { path: ['from'], message: 'from must not be after to' })
   .meta({ id: 'SummaryQuery' });
 
-/** Query of `owner.analytics.summary()`. */
+/**
+ * Query of `owner.analytics.summary()`.
+ *
+ * @example
+ * ```ts
+ * import type { SummaryQuery } from '@expense-tracker/core';
+ *
+ * const lastQuarter: SummaryQuery = { from: '2026-07-01', to: '2026-09-30' };
+ * const summary = await owner.analytics.summary(lastQuarter);
+ * ```
+ */
 export type SummaryQuery = z.input<typeof summaryQuerySchema>;
 
-/** Spending of one category in one currency. */
+/**
+ * Spending of one category in one currency.
+ *
+ * @example
+ * ```ts
+ * import type { z } from 'zod';
+ * import type { categoryTotalSchema } from '@expense-tracker/core';
+ *
+ * type CategoryTotal = z.output<typeof categoryTotalSchema>;
+ * const { months } = await owner.analytics.monthly({ fromMonth: '2026-11', toMonth: '2026-11' });
+ * const totals: CategoryTotal[] = months[0]?.currencies[0]?.byCategory ?? [];
+ * for (const row of totals) console.log(row.categoryName ?? 'Uncategorized', row.total, row.count);
+ * ```
+ */
 export const categoryTotalSchema = z
   .object({
     categoryId: idSchema.nullable(),
@@ -27,7 +60,20 @@ export const categoryTotalSchema = z
   })
   .meta({ id: 'CategoryTotal' });
 
-/** Spending of one currency over a range, with its share per category. */
+/**
+ * Spending of one currency over a range, with its share per category.
+ *
+ * @example
+ * ```ts
+ * import type { z } from 'zod';
+ * import type { currencySummarySchema } from '@expense-tracker/core';
+ *
+ * type CurrencySummary = z.output<typeof currencySummarySchema>;
+ * const { currencies } = await owner.analytics.summary({ from: '2026-11-01', to: '2026-11-30' });
+ * const usd: CurrencySummary | undefined = currencies.find((c) => c.currency === 'USD');
+ * for (const row of usd?.byCategory ?? []) console.log(row.categoryName ?? 'Uncategorized', `${row.sharePercent} %`);
+ * ```
+ */
 export const currencySummarySchema = z
   .object({
     currency: z.string(),
@@ -43,7 +89,19 @@ export const currencySummarySchema = z
   })
   .meta({ id: 'CurrencySummary' });
 
-/** The answer of `owner.analytics.summary()`. */
+/**
+ * The answer of `owner.analytics.summary()`.
+ *
+ * @example
+ * ```ts
+ * import { summarySchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /analytics/summary` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const summary = summarySchema.parse(await api('/analytics/summary?from=2026-11-01&to=2026-11-30'));
+ * ```
+ */
 export const summarySchema = z
   .object({
     from: localDateSchema,
@@ -55,24 +113,83 @@ export const summarySchema = z
   })
   .meta({ id: 'Summary' });
 
-/** The answer of `owner.analytics.summary()`. */
+/**
+ * The answer of `owner.analytics.summary()`.
+ *
+ * @example
+ * ```ts
+ * import type { Summary } from '@expense-tracker/core';
+ *
+ * const summary: Summary = await owner.analytics.summary({ from: '2026-11-01', to: '2026-11-30' });
+ * summary.days; // 30
+ * summary.previous; // { from: '2026-10-02', to: '2026-10-31' }: the 30 days before, for `changePercent`
+ * for (const c of summary.currencies) console.log(c.currency, c.total, c.changePercent);
+ * ```
+ */
 export type Summary = z.output<typeof summarySchema>;
 
-/** Spending of one currency in one bucket (month or week), by category. */
+/**
+ * Spending of one currency in one bucket (month or week), by category.
+ *
+ * @example
+ * ```ts
+ * import type { z } from 'zod';
+ * import type { bucketCurrencySchema } from '@expense-tracker/core';
+ *
+ * type BucketCurrency = z.output<typeof bucketCurrencySchema>;
+ * const { weeks } = await owner.analytics.weekly();
+ * for (const week of weeks) {
+ *   const eur: BucketCurrency | undefined = week.currencies.find((c) => c.currency === 'EUR');
+ *   console.log(week.start, eur?.total ?? '0.00');
+ * }
+ * ```
+ */
 export const bucketCurrencySchema = z
   .object({ currency: z.string(), totalMinor: z.int(), total: z.string(), count: z.int(), byCategory: z.array(categoryTotalSchema) })
   .meta({ id: 'BucketCurrency' });
 
-/** Query of `owner.analytics.monthly()`: inclusive months (default: the last 12, this one included). */
+/**
+ * Query of `owner.analytics.monthly()`: inclusive months (default: the last 12, this one included).
+ *
+ * @example
+ * ```ts
+ * import { monthlyQuerySchema } from '@expense-tracker/core';
+ *
+ * monthlyQuerySchema.parse({ fromMonth: '2026-01', toMonth: '2026-06' }); // { fromMonth: '2026-01', toMonth: '2026-06' }
+ * monthlyQuerySchema.safeParse({ fromMonth: '2026-13' }).success; // false: 'Expected a month written YYYY-MM'
+ * ```
+ */
 export const monthlyQuerySchema = z
   .strictObject({ fromMonth: monthSchema.optional(), toMonth: monthSchema.optional() })
   .refine((v) => !(v.fromMonth && v.toMonth && v.fromMonth > v.toMonth), { path: ['fromMonth'], message: 'fromMonth must not be after toMonth' })
   .meta({ id: 'MonthlyQuery' });
 
-/** Query of `owner.analytics.monthly()`. */
+/**
+ * Query of `owner.analytics.monthly()`.
+ *
+ * @example
+ * ```ts
+ * import type { MonthlyQuery } from '@expense-tracker/core';
+ *
+ * const firstHalf: MonthlyQuery = { fromMonth: '2026-01', toMonth: '2026-06' };
+ * const { months } = await owner.analytics.monthly(firstHalf); // six months, empty ones included
+ * ```
+ */
 export type MonthlyQuery = z.input<typeof monthlyQuerySchema>;
 
-/** The answer of `owner.analytics.monthly()`: every month of the range, empty ones included. */
+/**
+ * The answer of `owner.analytics.monthly()`: every month of the range, empty ones included.
+ *
+ * @example
+ * ```ts
+ * import { monthlySchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /analytics/monthly` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const { months } = monthlySchema.parse(await api('/analytics/monthly?fromMonth=2026-01&toMonth=2026-12'));
+ * ```
+ */
 export const monthlySchema = z
   .object({
     fromMonth: monthSchema,
@@ -81,16 +198,59 @@ export const monthlySchema = z
   })
   .meta({ id: 'Monthly' });
 
-/** The answer of `owner.analytics.monthly()`. */
+/**
+ * The answer of `owner.analytics.monthly()`.
+ *
+ * @example
+ * ```ts
+ * import type { Monthly } from '@expense-tracker/core';
+ *
+ * const monthly: Monthly = await owner.analytics.monthly({ fromMonth: '2026-01', toMonth: '2026-03' });
+ * monthly.months.map((m) => [m.month, m.start, m.end]);
+ * // [['2026-01', '2026-01-01', '2026-01-31'], ['2026-02', '2026-02-01', '2026-02-28'], ['2026-03', '2026-03-01', '2026-03-31']]
+ * ```
+ */
 export type Monthly = z.output<typeof monthlySchema>;
 
-/** Query of `owner.analytics.weekly()`: the weeks touching the range (default: the last 12). */
+/**
+ * Query of `owner.analytics.weekly()`: the weeks touching the range (default: the last 12).
+ *
+ * @example
+ * ```ts
+ * import { weeklyQuerySchema } from '@expense-tracker/core';
+ *
+ * weeklyQuerySchema.parse({ from: '2026-11-01', to: '2026-11-30' }); // { from: '2026-11-01', to: '2026-11-30' }
+ * weeklyQuerySchema.safeParse({ from: '2026-11-31' }).success; // false: not a date
+ * ```
+ */
 export const weeklyQuerySchema = summaryQuerySchema.meta({ id: 'WeeklyQuery' });
 
-/** Query of `owner.analytics.weekly()`. */
+/**
+ * Query of `owner.analytics.weekly()`.
+ *
+ * @example
+ * ```ts
+ * import type { WeeklyQuery } from '@expense-tracker/core';
+ *
+ * const november: WeeklyQuery = { from: '2026-11-01', to: '2026-11-30' };
+ * const { weeks } = await owner.analytics.weekly(november); // every week touching November
+ * ```
+ */
 export type WeeklyQuery = z.input<typeof weeklyQuerySchema>;
 
-/** The answer of `owner.analytics.weekly()`: every week of the range, weeks starting on the owner's `weekStartsOn`. */
+/**
+ * The answer of `owner.analytics.weekly()`: every week of the range, weeks starting on the owner's `weekStartsOn`.
+ *
+ * @example
+ * ```ts
+ * import { weeklySchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /analytics/weekly` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const { weekStartsOn, weeks } = weeklySchema.parse(await api('/analytics/weekly?from=2026-11-01&to=2026-11-30'));
+ * ```
+ */
 export const weeklySchema = z
   .object({
     weekStartsOn: z.union([z.literal(0), z.literal(1)]),
@@ -98,10 +258,32 @@ export const weeklySchema = z
   })
   .meta({ id: 'Weekly' });
 
-/** The answer of `owner.analytics.weekly()`. */
+/**
+ * The answer of `owner.analytics.weekly()`.
+ *
+ * @example
+ * ```ts
+ * import type { Weekly } from '@expense-tracker/core';
+ *
+ * // Weeks start on Monday (weekStartsOn: 1) unless the owner's settings say Sunday (0).
+ * const weekly: Weekly = await owner.analytics.weekly({ from: '2026-11-02', to: '2026-11-15' });
+ * weekly.weeks.map((w) => `${w.start}..${w.end}`); // ['2026-11-02..2026-11-08', '2026-11-09..2026-11-15']
+ * ```
+ */
 export type Weekly = z.output<typeof weeklySchema>;
 
-/** Query of `owner.analytics.trends()`. */
+/**
+ * Query of `owner.analytics.trends()`.
+ *
+ * @example
+ * ```ts
+ * import { trendsQuerySchema } from '@expense-tracker/core';
+ *
+ * trendsQuerySchema.parse({}); // { granularity: 'month', window: 3 }
+ * trendsQuerySchema.parse({ granularity: 'week', window: '4' }); // { granularity: 'week', window: 4 }
+ * trendsQuerySchema.safeParse({ granularity: 'hour' }).success; // false
+ * ```
+ */
 export const trendsQuerySchema = z
   .strictObject({
     granularity: z.enum(['day', 'week', 'month']).default('month'),
@@ -114,10 +296,33 @@ export const trendsQuerySchema = z
   .refine(rangeCheck, { path: ['from'], message: 'from must not be after to' })
   .meta({ id: 'TrendsQuery' });
 
-/** Query of `owner.analytics.trends()`. */
+/**
+ * Query of `owner.analytics.trends()`.
+ *
+ * @example
+ * ```ts
+ * import type { TrendsQuery } from '@expense-tracker/core';
+ *
+ * const food = await owner.categories.create({ name: 'Food' });
+ * const query: TrendsQuery = { granularity: 'week', categoryId: food.id, window: 4 };
+ * const { points } = await owner.analytics.trends(query); // with a 4-week moving average
+ * ```
+ */
 export type TrendsQuery = z.input<typeof trendsQuerySchema>;
 
-/** One point of a trend series. */
+/**
+ * One point of a trend series.
+ *
+ * @example
+ * ```ts
+ * import type { z } from 'zod';
+ * import type { trendPointSchema } from '@expense-tracker/core';
+ *
+ * type TrendPoint = z.output<typeof trendPointSchema>;
+ * const { points } = await owner.analytics.trends({ granularity: 'month' });
+ * const rising: TrendPoint[] = points.filter((p) => (p.changeMinor ?? 0) > 0);
+ * ```
+ */
 export const trendPointSchema = z
   .object({
     start: localDateSchema,
@@ -131,7 +336,19 @@ export const trendPointSchema = z
   })
   .meta({ id: 'TrendPoint' });
 
-/** The answer of `owner.analytics.trends()`: a zero-filled series in one currency. */
+/**
+ * The answer of `owner.analytics.trends()`: a zero-filled series in one currency.
+ *
+ * @example
+ * ```ts
+ * import { trendsSchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /analytics/trends` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const { currency, points } = trendsSchema.parse(await api('/analytics/trends?granularity=week'));
+ * ```
+ */
 export const trendsSchema = z
   .object({
     granularity: z.enum(['day', 'week', 'month']),
@@ -142,14 +359,48 @@ export const trendsSchema = z
   })
   .meta({ id: 'Trends' });
 
-/** The answer of `owner.analytics.trends()`. */
+/**
+ * The answer of `owner.analytics.trends()`.
+ *
+ * @example
+ * ```ts
+ * import type { Trends } from '@expense-tracker/core';
+ *
+ * const trends: Trends = await owner.analytics.trends({ granularity: 'day', from: '2026-11-01', to: '2026-11-30' });
+ * trends.points.length; // 30: one per day, days without spending included
+ * trends.currency; // the owner's currency unless `currency` was given
+ * ```
+ */
 export type Trends = z.output<typeof trendsSchema>;
 
-/** Options of `owner.export()`: the format and the listing filters. */
+/**
+ * Options of `owner.export()`: the format and the listing filters.
+ *
+ * @example
+ * ```ts
+ * import { exportQuerySchema } from '@expense-tracker/core';
+ *
+ * exportQuerySchema.parse({}); // { format: 'csv' }
+ * exportQuerySchema.parse({ format: 'ndjson', from: '2026-01-01', tag: 'work' }); // { format: 'ndjson', from: '2026-01-01', tag: ['work'] }
+ * exportQuerySchema.safeParse({ format: 'xlsx' }).success; // false
+ * ```
+ */
 export const exportQuerySchema = z
   .strictObject({ format: z.enum(['csv', 'json', 'ndjson']).default('csv'), ...expenseFilterFields })
   .refine(rangeCheck, { path: ['from'], message: 'from must not be after to' })
   .meta({ id: 'ExportQuery' });
 
-/** Options of `owner.export()`. */
+/**
+ * Options of `owner.export()`.
+ *
+ * @example
+ * ```ts
+ * import type { ExportQuery } from '@expense-tracker/core';
+ *
+ * const query: ExportQuery = { format: 'json', currency: 'EUR', from: '2026-01-01' };
+ * let json = '';
+ * for await (const chunk of owner.export(query)) json += chunk;
+ * JSON.parse(json); // an array of expenses, oldest first
+ * ```
+ */
 export type ExportQuery = z.input<typeof exportQuerySchema>;

@@ -9,7 +9,18 @@ import {
   noNul,
 } from './common.js';
 
-/** A recurring period: every `every` `unit`s from `anchor` (a date on which a period starts). */
+/**
+ * A recurring period: every `every` `unit`s from `anchor` (a date on which a period starts).
+ *
+ * @example
+ * ```ts
+ * import { recurringPeriodSchema } from '@expense-tracker/core';
+ *
+ * recurringPeriodSchema.parse({ unit: 'week' }); // { unit: 'week', every: 1 }: the anchor is chosen on create
+ * recurringPeriodSchema.parse({ unit: 'month', every: 3, anchor: '2026-01-01' }); // quarters
+ * recurringPeriodSchema.safeParse({ unit: 'fortnight' }).success; // false
+ * ```
+ */
 export const recurringPeriodSchema = z
   .strictObject({
     unit: z.enum(['day', 'week', 'month', 'year']),
@@ -18,19 +29,59 @@ export const recurringPeriodSchema = z
   })
   .meta({ id: 'RecurringPeriod' });
 
-/** A one-off period from `start` to `end`, both inclusive. */
+/**
+ * A one-off period from `start` to `end`, both inclusive.
+ *
+ * @example
+ * ```ts
+ * import { oneOffPeriodSchema } from '@expense-tracker/core';
+ *
+ * oneOffPeriodSchema.parse({ start: '2026-07-01', end: '2026-07-14' }); // a two-week trip
+ * oneOffPeriodSchema.safeParse({ start: '2026-07-14', end: '2026-07-01' }).success; // false: 'end must not be before start'
+ * ```
+ */
 export const oneOffPeriodSchema = z
   .strictObject({ start: localDateSchema, end: localDateSchema })
   .refine((p) => p.start <= p.end, { path: ['end'], message: 'end must not be before start' })
   .meta({ id: 'OneOffPeriod' });
 
-/** A budget's period: recurring or one-off. */
+/**
+ * A budget's period: recurring or one-off.
+ *
+ * @example
+ * ```ts
+ * import { periodInputSchema } from '@expense-tracker/core';
+ *
+ * periodInputSchema.parse({ unit: 'month' }); // { unit: 'month', every: 1 }
+ * periodInputSchema.parse({ start: '2026-12-01', end: '2026-12-31' }); // { start: '2026-12-01', end: '2026-12-31' }
+ * ```
+ */
 export const periodInputSchema = z.union([recurringPeriodSchema, oneOffPeriodSchema]).meta({ id: 'PeriodInput' });
 
-/** What a rule measures: spending so far, or the end-of-period forecast. */
+/**
+ * What a rule measures: spending so far, or the end-of-period forecast.
+ *
+ * @example
+ * ```ts
+ * import { alertKindSchema } from '@expense-tracker/core';
+ *
+ * alertKindSchema.options; // ['spent', 'forecast']
+ * alertKindSchema.parse('forecast'); // 'forecast'
+ * ```
+ */
 export const alertKindSchema = z.enum(['spent', 'forecast']);
 
-/** Input of an alert rule. */
+/**
+ * Input of an alert rule. Also what each item of `alertRules` in `owner.budgets.create()` takes.
+ *
+ * @example
+ * ```ts
+ * import { alertRuleInputSchema } from '@expense-tracker/core';
+ *
+ * alertRuleInputSchema.parse({ thresholdPercent: 90 }); // { thresholdPercent: 90, kind: 'spent', active: true }
+ * alertRuleInputSchema.safeParse({ thresholdPercent: 0 }).success; // false: 1 to 1000
+ * ```
+ */
 export const alertRuleInputSchema = z
   .strictObject({
     thresholdPercent: z.int().min(1, 'thresholdPercent must be 1 to 1000').max(1000, 'thresholdPercent must be 1 to 1000'),
@@ -39,13 +90,45 @@ export const alertRuleInputSchema = z
   })
   .meta({ id: 'AlertRuleInput' });
 
-/** Input of `owner.alerts.create()`: a rule on a budget. */
+/**
+ * Input of `owner.alerts.create()`: a rule on a budget.
+ *
+ * @example
+ * ```ts
+ * import { alertRuleCreateSchema } from '@expense-tracker/core';
+ *
+ * alertRuleCreateSchema.parse({ budgetId: 'bud_01JD…', thresholdPercent: 100 });
+ * // { thresholdPercent: 100, kind: 'spent', active: true, budgetId: 'bud_01JD…' }
+ * alertRuleCreateSchema.safeParse({ thresholdPercent: 100 }).success; // false: budgetId is required
+ * ```
+ */
 export const alertRuleCreateSchema = alertRuleInputSchema.extend({ budgetId: idSchema }).meta({ id: 'AlertRuleCreate' });
 
-/** Input of `owner.alerts.create()`. */
+/**
+ * Input of `owner.alerts.create()`.
+ *
+ * @example
+ * ```ts
+ * import type { AlertRuleCreate } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Eating out', amount: '200' });
+ * const rule: AlertRuleCreate = { budgetId: budget.id, thresholdPercent: 50 };
+ * await owner.alerts.create(rule); // fires once a period, when half of it is spent
+ * ```
+ */
 export type AlertRuleCreate = z.input<typeof alertRuleCreateSchema>;
 
-/** Input of `owner.alerts.update()`. */
+/**
+ * Input of `owner.alerts.update()`.
+ *
+ * @example
+ * ```ts
+ * import { alertRulePatchSchema } from '@expense-tracker/core';
+ *
+ * alertRulePatchSchema.parse({ active: false }); // { active: false }
+ * alertRulePatchSchema.safeParse({ thresholdPercent: 0 }).success; // false: 1 to 1000
+ * ```
+ */
 export const alertRulePatchSchema = z
   .strictObject({
     thresholdPercent: z.int().min(1).max(1000).optional(),
@@ -54,10 +137,34 @@ export const alertRulePatchSchema = z
   })
   .meta({ id: 'AlertRulePatch' });
 
-/** Input of `owner.alerts.update()`. */
+/**
+ * Input of `owner.alerts.update()`.
+ *
+ * @example
+ * ```ts
+ * import type { AlertRulePatch } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Eating out', amount: '200' });
+ * const [rule] = await owner.alerts.list({ budgetId: budget.id }); // the default 80 % rule
+ * const patch: AlertRulePatch = { thresholdPercent: 90, kind: 'forecast' };
+ * if (rule) await owner.alerts.update(rule.id, patch);
+ * ```
+ */
 export type AlertRulePatch = z.input<typeof alertRulePatchSchema>;
 
-/** An alert rule as returned. */
+/**
+ * An alert rule as returned.
+ *
+ * @example
+ * ```ts
+ * import { alertRuleSchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /alerts?budgetId=…` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const rules = alertRuleSchema.array().parse(await api(`/alerts?budgetId=${process.env.BUDGET_ID}`));
+ * ```
+ */
 export const alertRuleSchema = z
   .object({
     id: idSchema,
@@ -70,7 +177,18 @@ export const alertRuleSchema = z
   })
   .meta({ id: 'AlertRule' });
 
-/** An alert rule. */
+/**
+ * An alert rule.
+ *
+ * @example
+ * ```ts
+ * import type { AlertRule } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const rules: AlertRule[] = await owner.alerts.list({ budgetId: budget.id });
+ * rules.map((rule) => `${rule.kind} ${rule.thresholdPercent} %`); // ['spent 80 %', 'spent 100 %']: the defaults
+ * ```
+ */
 export type AlertRule = z.output<typeof alertRuleSchema>;
 
 const budgetFields = {
@@ -97,6 +215,15 @@ const windowCheck = (value: { startsOn?: string; endsOn?: string | null }) =>
  * `currency` defaults to the owner's; no `categoryIds` means all spending; `period`
  * defaults to calendar months; `alertRules` defaults to `spent` at 80 % and 100 %
  * (give `[]` for none).
+ *
+ * @example
+ * ```ts
+ * import { budgetInputSchema } from '@expense-tracker/core';
+ *
+ * budgetInputSchema.parse({ name: 'Groceries', amount: '400', categoryIds: ['cat_1', 'cat_1'] });
+ * // { name: 'Groceries', amount: '400', categoryIds: ['cat_1'] }
+ * budgetInputSchema.safeParse({ name: 'Groceries' }).success; // false: give amount or amountMinor
+ * ```
  */
 export const budgetInputSchema = z
   .strictObject({ ...budgetFields, alertRules: z.array(alertRuleInputSchema).max(20).optional() })
@@ -108,10 +235,34 @@ export const budgetInputSchema = z
   })
   .meta({ id: 'BudgetInput' });
 
-/** Input of `owner.budgets.create()`. */
+/**
+ * Input of `owner.budgets.create()`.
+ *
+ * @example
+ * ```ts
+ * import type { BudgetInput } from '@expense-tracker/core';
+ *
+ * const trip: BudgetInput = {
+ *   name: 'Summer trip', amount: '1500', currency: 'EUR',
+ *   period: { start: '2026-07-01', end: '2026-07-14' },
+ *   alertRules: [{ thresholdPercent: 100, kind: 'forecast' }],
+ * };
+ * const budget = await owner.budgets.create(trip);
+ * ```
+ */
 export type BudgetInput = z.input<typeof budgetInputSchema>;
 
-/** Input of `owner.budgets.update()`: any subset of the fields. */
+/**
+ * Input of `owner.budgets.update()`: any subset of the fields.
+ *
+ * @example
+ * ```ts
+ * import { budgetPatchSchema } from '@expense-tracker/core';
+ *
+ * budgetPatchSchema.parse({ rollover: 'surplus' }); // { rollover: 'surplus' }
+ * budgetPatchSchema.safeParse({ amount: '450', amountMinor: 45000 }).success; // false: 'Give amount or amountMinor, not both'
+ * ```
+ */
 export const budgetPatchSchema = z
   .strictObject({ ...budgetFields, name: budgetFields.name.optional() })
   .superRefine((value, ctx) => {
@@ -122,10 +273,32 @@ export const budgetPatchSchema = z
   })
   .meta({ id: 'BudgetPatch' });
 
-/** Input of `owner.budgets.update()`. */
+/**
+ * Input of `owner.budgets.update()`.
+ *
+ * @example
+ * ```ts
+ * import type { BudgetPatch } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const patch: BudgetPatch = { amount: '450', endsOn: '2026-12-31' };
+ * await owner.budgets.update(budget.id, patch);
+ * ```
+ */
 export type BudgetPatch = z.input<typeof budgetPatchSchema>;
 
-/** A stored period definition: recurring with its anchor resolved, or one-off. */
+/**
+ * A stored period definition: recurring with its anchor resolved, or one-off.
+ *
+ * @example
+ * ```ts
+ * import { periodSchema } from '@expense-tracker/core';
+ *
+ * const weekly = await owner.budgets.create({ name: 'Weekly', amount: '100', period: { unit: 'week' } });
+ * periodSchema.parse(weekly.period); // { unit: 'week', every: 1, anchor: <the first day of this week> }
+ * periodSchema.safeParse({ unit: 'week', every: 1 }).success; // false: a stored period has its anchor
+ * ```
+ */
 export const periodSchema = z
   .union([
     z.object({ unit: z.enum(['day', 'week', 'month', 'year']), every: z.int(), anchor: localDateSchema }),
@@ -133,7 +306,19 @@ export const periodSchema = z
   ])
   .meta({ id: 'Period' });
 
-/** A budget as returned. */
+/**
+ * A budget as returned.
+ *
+ * @example
+ * ```ts
+ * import { budgetSchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /budgets` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const budgets = budgetSchema.array().parse(await api('/budgets'));
+ * ```
+ */
 export const budgetSchema = z
   .object({
     id: idSchema,
@@ -151,13 +336,48 @@ export const budgetSchema = z
   })
   .meta({ id: 'Budget' });
 
-/** A budget. */
+/**
+ * A budget.
+ *
+ * @example
+ * ```ts
+ * import type { Budget } from '@expense-tracker/core';
+ *
+ * const groceries: Budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * groceries.amountMinor; // 40000
+ * groceries.period; // { unit: 'month', every: 1, anchor: <the 1st of this month> }
+ * groceries.categoryIds; // []: all spending
+ * ```
+ */
 export type Budget = z.output<typeof budgetSchema>;
 
-/** A date range, inclusive. */
+/**
+ * A date range, inclusive.
+ *
+ * @example
+ * ```ts
+ * import { dateRangeSchema } from '@expense-tracker/core';
+ *
+ * dateRangeSchema.parse({ start: '2026-11-01', end: '2026-11-30' }); // { start: '2026-11-01', end: '2026-11-30' }
+ * dateRangeSchema.safeParse({ start: '2026-11-01' }).success; // false
+ * ```
+ */
 export const dateRangeSchema = z.object({ start: localDateSchema, end: localDateSchema }).meta({ id: 'DateRange' });
 
-/** A budget's figures for one period. */
+/**
+ * A budget's figures for one period.
+ *
+ * @example
+ * ```ts
+ * import { budgetStatusSchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /budgets/{id}/status` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * const status = budgetStatusSchema.parse(await api(`/budgets/${process.env.BUDGET_ID}/status`));
+ * console.log(`${status.spentMinor} of ${status.availableMinor} minor units spent: ${status.state}`);
+ * ```
+ */
 export const budgetStatusSchema = z
   .object({
     budgetId: idSchema,
@@ -178,18 +398,64 @@ export const budgetStatusSchema = z
   })
   .meta({ id: 'BudgetStatus' });
 
-/** A budget's figures for one period. */
+/**
+ * A budget's figures for one period.
+ *
+ * @example
+ * ```ts
+ * import { formatAmount, type BudgetStatus } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const status: BudgetStatus = await owner.budgets.status(budget.id);
+ * if (status.state !== 'ok') console.log(`${status.percentUsed} % used, ${formatAmount(status.remainingMinor, status.currency)} left`);
+ * ```
+ */
 export type BudgetStatus = z.output<typeof budgetStatusSchema>;
 
-/** Query of `owner.budgets.status()`: the period containing `date` (default: today). */
+/**
+ * Query of `owner.budgets.status()`: the period containing `date` (default: today).
+ *
+ * @example
+ * ```ts
+ * import { budgetStatusQuerySchema } from '@expense-tracker/core';
+ *
+ * budgetStatusQuerySchema.parse({}); // {}: today
+ * budgetStatusQuerySchema.parse({ date: '2026-10-15' }); // the period containing 15 October
+ * ```
+ */
 export const budgetStatusQuerySchema = z.strictObject({ date: localDateSchema.optional() }).meta({ id: 'BudgetStatusQuery' });
 
-/** Query of `owner.budgets.history()`: the last `periods` closed periods (default 6, at most 120). */
+/**
+ * Query of `owner.budgets.history()`: the last `periods` closed periods (default 6, at most 120).
+ *
+ * @example
+ * ```ts
+ * import { budgetHistoryQuerySchema } from '@expense-tracker/core';
+ *
+ * budgetHistoryQuerySchema.parse({}); // { periods: 6 }
+ * budgetHistoryQuerySchema.parse({ periods: '12' }); // { periods: 12 }
+ * budgetHistoryQuerySchema.safeParse({ periods: 121 }).success; // false
+ * ```
+ */
 export const budgetHistoryQuerySchema = z
   .strictObject({ periods: z.coerce.number().int().min(1).max(120).default(6) })
   .meta({ id: 'BudgetHistoryQuery' });
 
-/** A notification stored when an alert rule fired. */
+/**
+ * A notification stored when an alert rule fired.
+ *
+ * @example
+ * ```ts
+ * import { notificationSchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /notifications?unread=true` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * for (const notification of notificationSchema.array().parse(await api('/notifications?unread=true'))) {
+ *   console.log(notification.message);
+ * }
+ * ```
+ */
 export const notificationSchema = z
   .object({
     id: idSchema,
@@ -208,10 +474,33 @@ export const notificationSchema = z
   })
   .meta({ id: 'Notification' });
 
-/** A notification. */
+/**
+ * A notification.
+ *
+ * @example
+ * ```ts
+ * import type { Notification } from '@expense-tracker/core';
+ *
+ * tracker.on('alert.triggered', (event) => {
+ *   const notification: Notification = event.data.notification;
+ *   console.log(event.data.budget.name, notification.message, notification.period.start);
+ * });
+ * const unread: Notification[] = await owner.notifications.list({ unread: true });
+ * ```
+ */
 export type Notification = z.output<typeof notificationSchema>;
 
-/** Query of `owner.notifications.list()`. */
+/**
+ * Query of `owner.notifications.list()`.
+ *
+ * @example
+ * ```ts
+ * import { notificationListQuerySchema } from '@expense-tracker/core';
+ *
+ * notificationListQuerySchema.parse({ unread: 'true' }); // { unread: true, limit: 50 }: query strings work
+ * notificationListQuerySchema.parse({ unread: false, limit: 10 }); // { unread: false, limit: 10 }
+ * ```
+ */
 export const notificationListQuerySchema = z
   .strictObject({
     unread: z
@@ -223,5 +512,17 @@ export const notificationListQuerySchema = z
   })
   .meta({ id: 'NotificationListQuery' });
 
-/** Query of `owner.notifications.list()`. */
+/**
+ * Query of `owner.notifications.list()`.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationListQuery } from '@expense-tracker/core';
+ *
+ * const query: NotificationListQuery = { unread: true, limit: 20 };
+ * const page = await owner.notifications.list(query);
+ * // The next page: the ones before the last id of this one.
+ * const next = page.length === 20 ? await owner.notifications.list({ ...query, before: page[19]!.id }) : [];
+ * ```
+ */
 export type NotificationListQuery = z.input<typeof notificationListQuerySchema>;
