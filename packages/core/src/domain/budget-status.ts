@@ -1,13 +1,35 @@
 import { addDays, toDayNumber } from '../dates.js';
 import { daysIn, type DateRange } from './periods.js';
 
-/** Spending of one day. */
+/**
+ * Spending of one day.
+ *
+ * @example
+ * ```ts
+ * import { computeStatus, type DailySpend } from '@expense-tracker/core';
+ *
+ * const daily: DailySpend[] = [{ date: '2026-11-02', amountMinor: 12_000 }, { date: '2026-11-09', amountMinor: 8_000 }];
+ * const { spentMinor } = computeStatus({ period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 40_000, rolloverMinor: 0, daily, today: '2026-11-10' });
+ * spentMinor; // 20000
+ * ```
+ */
 export interface DailySpend {
   date: string;
   amountMinor: number;
 }
 
-/** What a budget status is computed from. */
+/**
+ * What a budget status is computed from.
+ *
+ * @example
+ * ```ts
+ * import { computeStatus, type StatusInput } from '@expense-tracker/core';
+ *
+ * // Only the total is known: every figure but the exceed date of an overspent budget can be computed.
+ * const input: StatusInput = { period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 40_000, rolloverMinor: 5_000, daily: { totalMinor: 30_000 }, today: '2026-11-15' };
+ * computeStatus(input).availableMinor; // 45000: the limit plus what rolled over
+ * ```
+ */
 export interface StatusInput {
   period: DateRange;
   limitMinor: number;
@@ -22,7 +44,23 @@ export interface StatusInput {
   today: string;
 }
 
-/** A budget's figures for one period (without the budget's id and currency). */
+/**
+ * A budget's figures for one period (without the budget's id and currency).
+ *
+ * @example
+ * ```ts
+ * import { computeStatus, type StatusFigures } from '@expense-tracker/core';
+ *
+ * const figures: StatusFigures = computeStatus({
+ *   period: { start: '2026-11-01', end: '2026-11-30' },
+ *   limitMinor: 40_000, // 400.00
+ *   rolloverMinor: 0,
+ *   daily: [{ date: '2026-11-02', amountMinor: 12_000 }, { date: '2026-11-09', amountMinor: 8_000 }],
+ *   today: '2026-11-10',
+ * });
+ * figures.state; // 'warning': 50 % spent, but on course for 600.00 by the end
+ * ```
+ */
 export interface StatusFigures {
   period: DateRange;
   limitMinor: number;
@@ -39,7 +77,18 @@ export interface StatusFigures {
   state: 'ok' | 'warning' | 'exceeded';
 }
 
-/** Share of spending (percent of available) from which a budget is in `warning`. */
+/**
+ * Share of spending (percent of available) from which a budget is in `warning`.
+ *
+ * @example
+ * ```ts
+ * import { computeStatus, WARNING_PERCENT } from '@expense-tracker/core';
+ *
+ * WARNING_PERCENT; // 80
+ * // 80.00 of 100.00 spent on the last day: no forecast overspend, but the threshold is reached.
+ * computeStatus({ period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 10_000, rolloverMinor: 0, daily: { totalMinor: 8_000 }, today: '2026-11-30' }).state; // 'warning'
+ * ```
+ */
 export const WARNING_PERCENT = 80;
 
 /** `a * b / c` rounded down, exactly (BigInt), for money figures. */
@@ -70,6 +119,26 @@ export function percentOf(part: number, whole: number): number {
  * - `projectedExceedDate`: the day spending passed what was available (when it has), or the
  *   day it will at the current pace (when that falls within the period); otherwise `null`.
  * - `percentUsed` is `null` when nothing is available (a `full` rollover can eat the limit).
+ *
+ * @example
+ * ```ts
+ * import { computeStatus } from '@expense-tracker/core';
+ *
+ * const figures = computeStatus({
+ *   period: { start: '2026-11-01', end: '2026-11-30' },
+ *   limitMinor: 40_000, // 400.00
+ *   rolloverMinor: 0,
+ *   daily: [{ date: '2026-11-02', amountMinor: 12_000 }, { date: '2026-11-09', amountMinor: 8_000 }],
+ *   today: '2026-11-10',
+ * });
+ * figures.spentMinor; // 20000
+ * figures.percentUsed; // 50
+ * figures.daysElapsed; // 10
+ * figures.dailyAllowanceMinor; // 952: 20000 over the 21 days left, rounded down
+ * figures.projectedSpendMinor; // 60000: 200.00 in 10 days, continued for 30
+ * figures.projectedExceedDate; // '2026-11-21'
+ * figures.state; // 'warning'
+ * ```
  */
 export function computeStatus(input: StatusInput): StatusFigures {
   const { period, limitMinor, rolloverMinor, today } = input;
@@ -130,6 +199,16 @@ export function computeStatus(input: StatusInput): StatusFigures {
  * The rollover carried into each of a run of consecutive periods, starting from 0: with
  * `surplus` only what was left unspent carries; with `full` an overspend carries too, as a
  * smaller limit. Returns one value per period in `spent` plus one for the period after.
+ *
+ * @example
+ * ```ts
+ * import { rolloverChain } from '@expense-tracker/core';
+ *
+ * // A limit of 100.00; 80.00 spent in the first period, then 130.00.
+ * rolloverChain('surplus', 10_000, [8_000, 13_000]); // [0, 2000, 0]: the overspend is forgiven
+ * rolloverChain('full', 10_000, [8_000, 13_000]); // [0, 2000, -1000]: the next period gets 90.00
+ * rolloverChain('none', 10_000, [8_000, 13_000]); // [0, 0, 0]
+ * ```
  */
 export function rolloverChain(mode: 'none' | 'surplus' | 'full', limitMinor: number, spent: readonly number[]): number[] {
   const carries = [0];

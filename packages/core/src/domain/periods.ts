@@ -1,6 +1,16 @@
 import { addDays, toDayNumber } from '../dates.js';
 
-/** A recurring budget period: every `every` `unit`s, starting from `anchor`. */
+/**
+ * A recurring budget period: every `every` `unit`s, starting from `anchor`.
+ *
+ * @example
+ * ```ts
+ * import { periodContaining, type RecurringPeriod } from '@expense-tracker/core';
+ *
+ * const fortnightly: RecurringPeriod = { unit: 'week', every: 2, anchor: '2026-01-05' };
+ * periodContaining(fortnightly, '2026-01-20'); // { start: '2026-01-19', end: '2026-02-01' }
+ * ```
+ */
 export interface RecurringPeriod {
   unit: 'day' | 'week' | 'month' | 'year';
   every: number;
@@ -8,22 +18,65 @@ export interface RecurringPeriod {
   anchor: string;
 }
 
-/** A one-off budget period: `start` to `end`, both inclusive. */
+/**
+ * A one-off budget period: `start` to `end`, both inclusive.
+ *
+ * @example
+ * ```ts
+ * import { periodContaining, type OneOffPeriod } from '@expense-tracker/core';
+ *
+ * const trip: OneOffPeriod = { start: '2026-07-01', end: '2026-07-14' };
+ * periodContaining(trip, '2026-07-10'); // { start: '2026-07-01', end: '2026-07-14' }
+ * periodContaining(trip, '2026-08-01'); // null: outside the period
+ * ```
+ */
 export interface OneOffPeriod {
   start: string;
   end: string;
 }
 
-/** A budget's period definition. */
+/**
+ * A budget's period definition.
+ *
+ * @example
+ * ```ts
+ * import { isRecurring, type PeriodDefinition } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const period: PeriodDefinition = budget.period;
+ * console.log(isRecurring(period) ? `every ${period.every} ${period.unit} from ${period.anchor}` : `${period.start} to ${period.end}`);
+ * ```
+ */
 export type PeriodDefinition = RecurringPeriod | OneOffPeriod;
 
-/** One concrete period: inclusive dates. */
+/**
+ * One concrete period: inclusive dates.
+ *
+ * @example
+ * ```ts
+ * import { daysIn, periodAt, type DateRange } from '@expense-tracker/core';
+ *
+ * const february: DateRange = periodAt({ unit: 'month', every: 1, anchor: '2026-01-01' }, 1);
+ * february; // { start: '2026-02-01', end: '2026-02-28' }
+ * daysIn(february); // 28
+ * ```
+ */
 export interface DateRange {
   start: string;
   end: string;
 }
 
-/** Whether a period definition is recurring. */
+/**
+ * Whether a period definition is recurring.
+ *
+ * @example
+ * ```ts
+ * import { isRecurring } from '@expense-tracker/core';
+ *
+ * isRecurring({ unit: 'month', every: 1, anchor: '2026-01-01' }); // true
+ * isRecurring({ start: '2026-07-01', end: '2026-07-14' }); // false
+ * ```
+ */
 export function isRecurring(period: PeriodDefinition): period is RecurringPeriod {
   return 'unit' in period;
 }
@@ -44,6 +97,16 @@ function pad(n: number, width = 2): string {
  * The date `months` months after the anchor, on the anchor's day of month clamped to the
  * month's last day: an anchor on the 31st gives 30 April and 28 (or 29) February. Always
  * computed from the anchor, never from the previous period, so a clamp never drifts.
+ *
+ * @example
+ * ```ts
+ * import { addMonthsClamped } from '@expense-tracker/core';
+ *
+ * addMonthsClamped('2026-01-31', 1); // '2026-02-28'
+ * addMonthsClamped('2024-01-31', 1); // '2024-02-29'
+ * addMonthsClamped('2026-01-31', 3); // '2026-04-30'
+ * addMonthsClamped('2026-01-31', -2); // '2025-11-30'
+ * ```
  */
 export function addMonthsClamped(anchor: string, months: number): string {
   const [y, m, d] = parts(anchor);
@@ -67,12 +130,35 @@ export function periodStart(period: RecurringPeriod, k: number): string {
   }
 }
 
-/** The k-th recurring period. */
+/**
+ * The k-th recurring period.
+ *
+ * @example
+ * ```ts
+ * import { periodAt } from '@expense-tracker/core';
+ *
+ * const monthly = { unit: 'month', every: 1, anchor: '2026-01-25' } as const;
+ * periodAt(monthly, 0); // { start: '2026-01-25', end: '2026-02-24' }
+ * periodAt(monthly, -1); // { start: '2025-12-25', end: '2026-01-24' }
+ * ```
+ */
 export function periodAt(period: RecurringPeriod, k: number): DateRange {
   return { start: periodStart(period, k), end: addDays(periodStart(period, k + 1), -1) };
 }
 
-/** The index k of the recurring period containing `date`. */
+/**
+ * The index k of the recurring period containing `date`.
+ *
+ * @example
+ * ```ts
+ * import { periodAt, periodIndexOf } from '@expense-tracker/core';
+ *
+ * const monthly = { unit: 'month', every: 1, anchor: '2026-01-25' } as const;
+ * periodIndexOf(monthly, '2026-03-02'); // 1
+ * periodAt(monthly, 1); // { start: '2026-02-25', end: '2026-03-24' }: it contains 2 March
+ * periodIndexOf(monthly, '2026-01-24'); // -1: before the anchor
+ * ```
+ */
 export function periodIndexOf(period: RecurringPeriod, date: string): number {
   let k: number;
   if (period.unit === 'day' || period.unit === 'week') {
@@ -105,13 +191,34 @@ export function periodContaining(period: PeriodDefinition, date: string): DateRa
   return periodAt(period, periodIndexOf(period, date));
 }
 
-/** The period right before `range` (recurring), or `null` for a one-off. */
+/**
+ * The period right before `range` (recurring), or `null` for a one-off.
+ *
+ * @example
+ * ```ts
+ * import { previousPeriod } from '@expense-tracker/core';
+ *
+ * previousPeriod({ unit: 'month', every: 1, anchor: '2026-01-25' }, { start: '2026-02-25', end: '2026-03-24' });
+ * // { start: '2026-01-25', end: '2026-02-24' }
+ * previousPeriod({ start: '2026-07-01', end: '2026-07-14' }, { start: '2026-07-01', end: '2026-07-14' }); // null
+ * ```
+ */
 export function previousPeriod(period: PeriodDefinition, range: DateRange): DateRange | null {
   if (!isRecurring(period)) return null;
   return periodAt(period, periodIndexOf(period, range.start) - 1);
 }
 
-/** Inclusive number of days in a range. */
+/**
+ * Inclusive number of days in a range.
+ *
+ * @example
+ * ```ts
+ * import { daysIn } from '@expense-tracker/core';
+ *
+ * daysIn({ start: '2026-11-01', end: '2026-11-30' }); // 30
+ * daysIn({ start: '2026-11-25', end: '2026-11-25' }); // 1
+ * ```
+ */
 export function daysIn(range: DateRange): number {
   return toDayNumber(range.end) - toDayNumber(range.start) + 1;
 }
@@ -119,6 +226,17 @@ export function daysIn(range: DateRange): number {
 /**
  * The default anchor of a recurring period created on `today`: today for days, the last
  * `weekStartsOn` day for weeks, the 1st of the month for months, 1 January for years.
+ *
+ * @example
+ * ```ts
+ * import { defaultAnchor } from '@expense-tracker/core';
+ *
+ * // 2026-11-25 is a Wednesday.
+ * defaultAnchor('week', '2026-11-25', 1); // '2026-11-23': the Monday before
+ * defaultAnchor('week', '2026-11-25', 0); // '2026-11-22': the Sunday before
+ * defaultAnchor('month', '2026-11-25', 1); // '2026-11-01'
+ * defaultAnchor('year', '2026-11-25', 1); // '2026-01-01'
+ * ```
  */
 export function defaultAnchor(unit: RecurringPeriod['unit'], today: string, weekStartsOn: 0 | 1): string {
   switch (unit) {
