@@ -4,6 +4,16 @@ import type { ColumnType } from 'kysely';
  * The tables core owns, as Kysely sees them. Every name carries the `et_` prefix so core can
  * share a host application's database. Dates are `YYYY-MM-DD` text and instants ISO 8601
  * text on both dialects, so both sort and compare them the same way.
+ *
+ * @example
+ * ```ts
+ * import type { Kysely } from 'kysely';
+ * import type { Database, KyselyStore } from '@expense-tracker/core';
+ *
+ * const db: Kysely<Database> = (tracker.store as KyselyStore).db; // typed queries over core's tables
+ * const largest = await db.selectFrom('et_expense').select(['id', 'amount_minor', 'currency'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('amount_minor', 'desc').limit(5).execute();
+ * ```
  */
 export interface Database {
   et_owner: OwnerTable;
@@ -17,10 +27,31 @@ export interface Database {
   et_notification: NotificationTable;
 }
 
-/** PostgreSQL returns `bigint` and aggregates as strings, SQLite as numbers. */
+/**
+ * PostgreSQL returns `bigint` and aggregates as strings, SQLite as numbers.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const row = await db.selectFrom('et_owner').select('last_seq').where('id', '=', owner.ownerId).executeTakeFirst();
+ * const lastSeq = Number(row?.last_seq ?? 0); // an Int8 column: '12' on PostgreSQL, 12 on SQLite
+ * ```
+ */
 export type Int8 = ColumnType<number | string, number, number>;
 
-/** `et_owner`: one row per owner that has written anything: settings and the change-feed counter. */
+/**
+ * `et_owner`: one row per owner that has written anything: settings and the change-feed counter.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const owners = await db.selectFrom('et_owner').select(['id', 'timezone', 'currency']).orderBy('created_at').execute();
+ * ```
+ */
 export interface OwnerTable {
   id: string;
   timezone: ColumnType<string, string | undefined, string>;
@@ -34,7 +65,19 @@ export interface OwnerTable {
   updated_at: string;
 }
 
-/** `et_category`: an owner's categories. */
+/**
+ * `et_category`: an owner's categories.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * // Top-level categories of an owner, as stored.
+ * const roots = await db.selectFrom('et_category').select(['id', 'name', 'color'])
+ *   .where('owner_id', '=', owner.ownerId).where('parent_id', 'is', null).orderBy('name_key').execute();
+ * ```
+ */
 export interface CategoryTable {
   id: string;
   owner_id: string;
@@ -48,7 +91,19 @@ export interface CategoryTable {
   updated_at: string;
 }
 
-/** `et_expense`: an owner's expenses. */
+/**
+ * `et_expense`: an owner's expenses.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const row = await db.selectFrom('et_expense').select(['amount_minor', 'currency', 'tags'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('created_at', 'desc').executeTakeFirst();
+ * const tags = row ? (JSON.parse(row.tags) as string[]) : []; // stored as JSON text
+ * ```
+ */
 export interface ExpenseTable {
   id: string;
   owner_id: string;
@@ -67,7 +122,19 @@ export interface ExpenseTable {
   updated_at: string;
 }
 
-/** `et_expense_tag`: one row per (expense, tag), so the `tag` filter can use an index. */
+/**
+ * `et_expense_tag`: one row per (expense, tag), so the `tag` filter can use an index.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * // How often each tag is used by an owner.
+ * const usage = await db.selectFrom('et_expense_tag').select(['tag', db.fn.countAll<number>().as('uses')])
+ *   .where('owner_id', '=', owner.ownerId).groupBy('tag').execute();
+ * ```
+ */
 export interface ExpenseTagTable {
   owner_id: string;
   expense_id: string;
@@ -75,7 +142,19 @@ export interface ExpenseTagTable {
   tag: string;
 }
 
-/** `et_event`, the outbox: every change's event, written in the change's transaction. */
+/**
+ * `et_event`, the outbox: every change's event, written in the change's transaction.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const rows = await db.selectFrom('et_event').select(['seq', 'type', 'data'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('seq').execute();
+ * const events = rows.map((row) => ({ seq: Number(row.seq), type: row.type, data: JSON.parse(row.data) as unknown }));
+ * ```
+ */
 export interface EventTable {
   owner_id: string;
   seq: Int8;
@@ -90,6 +169,16 @@ export interface EventTable {
  * transaction as every expense write, so status, alerts and analytics cost what the period
  * asked about costs, whatever the size of the history. `category_key` is `''` for
  * uncategorized (a key column cannot be null on PostgreSQL).
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * // Uncategorized spending per day, as stored.
+ * const days = await db.selectFrom('et_daily_total').select(['date', 'currency', 'amount_minor', 'count'])
+ *   .where('owner_id', '=', owner.ownerId).where('category_key', '=', '').orderBy('date').execute();
+ * ```
  */
 export interface DailyTotalTable {
   owner_id: string;
@@ -100,7 +189,19 @@ export interface DailyTotalTable {
   count: Int8;
 }
 
-/** `et_budget`: an owner's budgets. */
+/**
+ * `et_budget`: an owner's budgets.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore, PeriodDefinition } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const row = await db.selectFrom('et_budget').select(['name', 'period', 'category_ids'])
+ *   .where('owner_id', '=', owner.ownerId).executeTakeFirst();
+ * const period = row ? (JSON.parse(row.period) as PeriodDefinition) : undefined; // JSON text columns
+ * ```
+ */
 export interface BudgetTable {
   id: string;
   owner_id: string;
@@ -118,7 +219,18 @@ export interface BudgetTable {
   updated_at: string;
 }
 
-/** `et_alert_rule`: thresholds on budgets. */
+/**
+ * `et_alert_rule`: thresholds on budgets.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const active = await db.selectFrom('et_alert_rule').select(['budget_id', 'threshold_percent', 'kind'])
+ *   .where('owner_id', '=', owner.ownerId).where('active', '=', 1).execute(); // 1/0, not a boolean
+ * ```
+ */
 export interface AlertRuleTable {
   id: string;
   owner_id: string;
@@ -131,7 +243,18 @@ export interface AlertRuleTable {
   updated_at: string;
 }
 
-/** `et_notification`: one row per (rule, period) that fired; the unique key makes it fire once. */
+/**
+ * `et_notification`: one row per (rule, period) that fired; the unique key makes it fire once.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const unread = await db.selectFrom('et_notification').select(['message', 'period_start', 'created_at'])
+ *   .where('owner_id', '=', owner.ownerId).where('read_at', 'is', null).orderBy('id', 'desc').execute();
+ * ```
+ */
 export interface NotificationTable {
   id: string;
   owner_id: string;

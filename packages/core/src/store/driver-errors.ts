@@ -53,6 +53,17 @@ export function isUnavailable(error: unknown): boolean {
 /**
  * Wraps anything a driver threw as a `TrackerError` (a `TrackerError` passes through), with
  * the original as `cause`. The message never includes SQL or driver internals.
+ *
+ * @example
+ * ```ts
+ * import { toStoreError } from '@expense-tracker/core';
+ *
+ * // PostgreSQL's unique violation, a refused connection, and anything else:
+ * toStoreError(Object.assign(new Error('duplicate key value'), { code: '23505' })).code; // 'CONFLICT'
+ * toStoreError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })).code; // 'STORE_UNAVAILABLE'
+ * toStoreError(new Error('syntax error at or near "selec"')).message; // 'The database rejected the operation' (STORE_FAILED)
+ * // In a custom store: `catch (error) { throw toStoreError(error); }`
+ * ```
  */
 export function toStoreError(error: unknown): TrackerError {
   if (isTrackerError(error)) return error;

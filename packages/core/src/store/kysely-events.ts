@@ -3,13 +3,47 @@ import type { Database } from './database.js';
 import { chunk, toInt } from './sql-values.js';
 import type { EventRecord, EventRepository } from './store.js';
 
-/** The PostgreSQL channel on which every committed append is announced. */
+/**
+ * The PostgreSQL channel on which every committed append is announced.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { EVENTS_CHANNEL, type EventsNotification } from '@expense-tracker/core';
+ *
+ * // Another service (a worker, say) learns of every commit without polling.
+ * const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+ * await client.connect();
+ * client.on('notification', (message) => {
+ *   if (message.channel !== EVENTS_CHANNEL || !message.payload) return;
+ *   const { ownerId, first, seq } = JSON.parse(message.payload) as EventsNotification;
+ *   console.log(`${ownerId} committed events ${first} to ${seq}`);
+ * });
+ * await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+ * ```
+ */
 export const EVENTS_CHANNEL = 'et_events';
 
 /**
  * What an append announces on {@link EVENTS_CHANNEL}: who wrote, whose events, which seqs.
  * Never the events' data (a NOTIFY payload must stay under 8000 bytes); listeners read the
  * events themselves from the change feed.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { EVENTS_CHANNEL, type EventsNotification } from '@expense-tracker/core';
+ *
+ * const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+ * await client.connect();
+ * client.on('notification', async (message) => {
+ *   const note = JSON.parse(message.payload ?? '{}') as EventsNotification;
+ *   // The payload names the seqs; the events themselves come from the change feed.
+ *   const { events } = await tracker.forOwner(note.ownerId).changes({ after: note.first - 1 });
+ *   for (const event of events) console.log(event.seq, event.type);
+ * });
+ * await client.query(`LISTEN ${EVENTS_CHANNEL}`);
+ * ```
  */
 export interface EventsNotification {
   /** The id of the store (tracker) that wrote them, so it can ignore its own. */

@@ -13,7 +13,21 @@ import { createTotalsRepository } from './kysely-totals.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
 
-/** Options of {@link KyselyStore}. */
+/**
+ * Options of {@link KyselyStore}.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { Kysely, PostgresDialect } from 'kysely';
+ * import { KyselyStore, Tracker, type Database, type KyselyStoreOptions } from '@expense-tracker/core';
+ *
+ * // What Tracker.open({ database: 'postgres://…' }) sets up, by hand:
+ * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
+ * const options: KyselyStoreOptions = { db, dialect: 'postgres', onClose: () => db.destroy() };
+ * const tracker = await Tracker.open({ store: new KyselyStore(options) });
+ * ```
+ */
 export interface KyselyStoreOptions {
   /** The Kysely instance to run on. */
   db: Kysely<Database>;
@@ -41,12 +55,37 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
   };
 }
 
-/** The name of core's migration bookkeeping table; the lock table adds `_lock`. */
+/**
+ * The name of core's migration bookkeeping table; the lock table adds `_lock`.
+ *
+ * @example
+ * ```ts
+ * import { sql } from 'kysely';
+ * import { KyselyStore, MIGRATION_TABLE } from '@expense-tracker/core';
+ *
+ * MIGRATION_TABLE; // 'et_migration'
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(db);
+ * rows.map((row) => row.name); // ['0001-initial', '0002-budgets', ...]
+ * ```
+ */
 export const MIGRATION_TABLE = 'et_migration';
 
 /**
  * The bundled {@link Store}: one Kysely implementation for SQLite and PostgreSQL. The
  * only dialect difference it needs is how a write transaction starts.
+ *
+ * @example
+ * ```ts
+ * import { KyselyStore, Tracker } from '@expense-tracker/core';
+ *
+ * // Tracker.open({ database }) builds one; its `db` is there for raw SQL in tests and maintenance.
+ * const tracker = await Tracker.open({ database: ':memory:' });
+ * await tracker.migrate();
+ * if (tracker.store instanceof KyselyStore) {
+ *   const owners = await tracker.store.db.selectFrom('et_owner').select(['id', 'currency']).execute();
+ * }
+ * ```
  */
 export class KyselyStore implements Store {
   readonly dialect: Dialect;

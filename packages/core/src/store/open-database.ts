@@ -16,6 +16,19 @@ import type { Dialect } from './store.js';
  * - `postgres://…` / `postgresql://…` — PostgreSQL, with a pool the tracker opens and closes;
  * - a better-sqlite3 `Database`, a `pg.Pool` or a `Kysely` instance the host app already
  *   has — used as is, and left open by `tracker.close()`.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * import { Tracker, type DatabaseInput } from '@expense-tracker/core';
+ *
+ * // Share the pool your app already has: core's tables are prefixed `et_`.
+ * const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * const database: DatabaseInput = pool; // or ':memory:', './data/expenses.db', 'postgres://…'
+ * const tracker = await Tracker.open({ database });
+ * await tracker.close(); // the pool stays open: it is yours
+ * await pool.end();
+ * ```
  */
 export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>; // any: a host's Kysely<HostTables> must fit
 

@@ -6,6 +6,19 @@ import type { Store } from './store.js';
 /**
  * Options of the PostgreSQL listener that brings other processes' events to this tracker
  * (`Tracker.open({ listen })`).
+ *
+ * @example
+ * ```ts
+ * import { Kysely, PostgresDialect } from 'kysely';
+ * import pg from 'pg';
+ * import { Tracker, type Database, type RemoteEventsOptions } from '@expense-tracker/core';
+ *
+ * // With a Kysely instance as `database`, say where to LISTEN.
+ * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
+ * const listen: RemoteEventsOptions = { connection: process.env.DATABASE_URL, applicationName: 'api-eu-1', maxReconnectDelayMs: 10_000 };
+ * const tracker = await Tracker.open({ database: db, listen });
+ * tracker.on('*', (event) => console.log(event.ownerId, event.seq, event.type)); // this and other instances' commits
+ * ```
  */
 export interface RemoteEventsOptions {
   /**

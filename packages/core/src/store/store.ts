@@ -1,10 +1,32 @@
 import type { PeriodDefinition } from '../domain/periods.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 
-/** The SQL engines the bundled store speaks. */
+/**
+ * The SQL engines the bundled store speaks.
+ *
+ * @example
+ * ```ts
+ * import { Tracker, type Dialect } from '@expense-tracker/core';
+ *
+ * const tracker = await Tracker.open({ database: process.env.DATABASE_URL ?? ':memory:' });
+ * const dialect: Dialect = tracker.store.dialect; // 'postgres' for a postgres:// URL, else 'sqlite'
+ * ```
+ */
 export type Dialect = 'sqlite' | 'postgres';
 
-/** A category as stored. */
+/**
+ * A category as stored. It is what a {@link Store}'s `categories` repository reads and writes.
+ * The SDK returns it to you as a {@link Category}, without `ownerId`.
+ *
+ * @example
+ * ```ts
+ * import type { CategoryRecord } from '@expense-tracker/core';
+ *
+ * const food = await owner.categories.create({ name: 'Food' });
+ * const record: CategoryRecord | null = await tracker.store.categories.findById(owner.ownerId, food.id);
+ * record?.ownerId; // owner.ownerId
+ * ```
+ */
 export interface CategoryRecord {
   id: string;
   ownerId: string;
@@ -16,7 +38,19 @@ export interface CategoryRecord {
   updatedAt: string;
 }
 
-/** An expense as stored. */
+/**
+ * An expense as stored. It is what a {@link Store}'s `expenses` repository reads and writes,
+ * in minor units only. The SDK returns it to you as an {@link Expense}, with `amount` added.
+ *
+ * @example
+ * ```ts
+ * import type { ExpenseRecord } from '@expense-tracker/core';
+ *
+ * const lunch = await owner.expenses.create({ amount: '12.50' });
+ * const record: ExpenseRecord | null = await tracker.store.expenses.findById(owner.ownerId, lunch.id);
+ * record?.amountMinor; // 1250
+ * ```
+ */
 export interface ExpenseRecord {
   id: string;
   ownerId: string;
@@ -32,7 +66,19 @@ export interface ExpenseRecord {
   updatedAt: string;
 }
 
-/** An event as stored in the outbox. */
+/**
+ * An event as stored in the outbox. It is what a {@link Store}'s `events` repository appends
+ * and lists. `owner.changes()` returns the same rows as {@link TrackerEvent}s.
+ *
+ * @example
+ * ```ts
+ * import type { EventRecord } from '@expense-tracker/core';
+ *
+ * await owner.expenses.create({ amount: '12.50' });
+ * const records: EventRecord[] = await tracker.store.events.list(owner.ownerId, 0, 10);
+ * records.map((r) => `${r.seq}:${r.type}`); // ['1:expense.created'] for a new owner
+ * ```
+ */
 export interface EventRecord {
   seq: number;
   ownerId: string;
@@ -41,7 +87,18 @@ export interface EventRecord {
   at: string;
 }
 
-/** Filters of an expense query; every given filter must match. */
+/**
+ * Filters of an expense query; every given filter must match.
+ *
+ * @example
+ * ```ts
+ * import type { ExpenseFilter } from '@expense-tracker/core';
+ *
+ * // Uncategorized USD expenses of November from 10.00 up, straight from the store.
+ * const filter: ExpenseFilter = { from: '2026-11-01', to: '2026-11-30', categoryIds: [null], currency: 'USD', minAmountMinor: 1000 };
+ * const rows = await tracker.store.expenses.list(owner.ownerId, { ...filter, sort: 'date', order: 'desc', limit: 50 });
+ * ```
+ */
 export interface ExpenseFilter {
   /** First date, inclusive. */
   from?: string;
@@ -61,7 +118,20 @@ export interface ExpenseFilter {
   currency?: string;
 }
 
-/** Order and page of an expense query. */
+/**
+ * Order and page of an expense query.
+ *
+ * @example
+ * ```ts
+ * import type { ExpensePageRequest } from '@expense-tracker/core';
+ *
+ * // Keyset paging, as the SDK does it: the next page starts after the last row's (sort key, id).
+ * const request: ExpensePageRequest = { sort: 'date', order: 'asc', limit: 100 };
+ * const first = await tracker.store.expenses.list(owner.ownerId, request);
+ * const last = first.at(-1);
+ * const second = last ? await tracker.store.expenses.list(owner.ownerId, { ...request, after: { key: last.date, id: last.id } }) : [];
+ * ```
+ */
 export interface ExpensePageRequest extends ExpenseFilter {
   sort: 'date' | 'amount';
   order: 'asc' | 'desc';
@@ -70,7 +140,19 @@ export interface ExpensePageRequest extends ExpenseFilter {
   after?: { key: string | number; id: string };
 }
 
-/** A budget as stored; a recurring period always has its anchor. */
+/**
+ * A budget as stored; a recurring period always has its anchor. The SDK returns it to you
+ * as a {@link Budget}.
+ *
+ * @example
+ * ```ts
+ * import type { BudgetRecord } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const record: BudgetRecord | null = await tracker.store.budgets.findById(owner.ownerId, budget.id);
+ * record?.amountMinor; // 40000
+ * ```
+ */
 export interface BudgetRecord {
   id: string;
   ownerId: string;
@@ -87,7 +169,18 @@ export interface BudgetRecord {
   updatedAt: string;
 }
 
-/** An alert rule as stored. */
+/**
+ * An alert rule as stored. The SDK returns it to you as an {@link AlertRule}.
+ *
+ * @example
+ * ```ts
+ * import type { AlertRuleRecord } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const rules: AlertRuleRecord[] = await tracker.store.alertRules.list(owner.ownerId, [budget.id]);
+ * rules.map((rule) => rule.thresholdPercent); // [80, 100]
+ * ```
+ */
 export interface AlertRuleRecord {
   id: string;
   ownerId: string;
@@ -99,7 +192,18 @@ export interface AlertRuleRecord {
   updatedAt: string;
 }
 
-/** A notification as stored: one (rule, period) that fired. */
+/**
+ * A notification as stored: one (rule, period) that fired. The SDK returns it to you as a
+ * {@link Notification}, with `period` as a range.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationRecord } from '@expense-tracker/core';
+ *
+ * const unread: NotificationRecord[] = await tracker.store.notifications.list(owner.ownerId, { unread: true, limit: 20 });
+ * for (const n of unread) console.log(n.periodStart, n.periodEnd, n.message);
+ * ```
+ */
 export interface NotificationRecord {
   id: string;
   ownerId: string;
@@ -118,7 +222,27 @@ export interface NotificationRecord {
   readAt: string | null;
 }
 
-/** A change to one daily total. */
+/**
+ * A change to one daily total.
+ *
+ * @example
+ * ```ts
+ * import type { TotalsDelta } from '@expense-tracker/core';
+ *
+ * // How a custom store's `totals.applyDeltas` adds them up, here in memory.
+ * const totals = new Map<string, { amountMinor: number; count: number }>();
+ * function applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): void {
+ *   for (const d of deltas) {
+ *     const key = [ownerId, d.date, d.currency, d.categoryId ?? ''].join('|');
+ *     const total = totals.get(key) ?? { amountMinor: 0, count: 0 };
+ *     totals.set(key, { amountMinor: total.amountMinor + d.amountMinor, count: total.count + d.count });
+ *   }
+ * }
+ * // A 12.50 expense created, then deleted: the total is back to 0.
+ * applyDeltas('alice', [{ date: '2026-11-03', currency: 'USD', categoryId: null, amountMinor: 1250, count: 1 }]);
+ * applyDeltas('alice', [{ date: '2026-11-03', currency: 'USD', categoryId: null, amountMinor: -1250, count: -1 }]);
+ * ```
+ */
 export interface TotalsDelta {
   date: string;
   currency: string;
@@ -127,10 +251,32 @@ export interface TotalsDelta {
   count: number;
 }
 
-/** How totals are grouped: by day, by month (`YYYY-MM`), by currency, by category. */
+/**
+ * How totals are grouped: by day, by month (`YYYY-MM`), by currency, by category.
+ *
+ * @example
+ * ```ts
+ * import type { TotalsGroup } from '@expense-tracker/core';
+ *
+ * const groupBy: TotalsGroup[] = ['month', 'currency'];
+ * await tracker.store.totals.query(owner.ownerId, { from: '2026-01-01', to: '2026-12-31', groupBy });
+ * // e.g. [{ month: '2026-11', currency: 'USD', amountMinor: 1649, count: 2 }]
+ * ```
+ */
 export type TotalsGroup = 'date' | 'month' | 'currency' | 'category';
 
-/** A query over totals: an inclusive date range, optional filters, and the grouping. */
+/**
+ * A query over totals: an inclusive date range, optional filters, and the grouping.
+ *
+ * @example
+ * ```ts
+ * import type { TotalsQuery } from '@expense-tracker/core';
+ *
+ * // Daily USD spending of November, uncategorized expenses only.
+ * const query: TotalsQuery = { from: '2026-11-01', to: '2026-11-30', currency: 'USD', categoryIds: [null], groupBy: ['date'] };
+ * const rows = await tracker.store.totals.query(owner.ownerId, query);
+ * ```
+ */
 export interface TotalsQuery {
   from: string;
   to: string;
@@ -140,7 +286,19 @@ export interface TotalsQuery {
   groupBy: TotalsGroup[];
 }
 
-/** One group of totals; only the grouped keys are set. Rows are ordered by the grouped keys. */
+/**
+ * One group of totals; only the grouped keys are set. Rows are ordered by the grouped keys.
+ *
+ * @example
+ * ```ts
+ * import type { TotalsRow } from '@expense-tracker/core';
+ *
+ * await owner.expenses.createMany([{ amount: '12.50', date: '2026-11-02' }, { amount: '3.99', date: '2026-11-03' }]);
+ * const rows: TotalsRow[] = await tracker.store.totals.query(owner.ownerId, { from: '2026-11-01', to: '2026-11-30', groupBy: ['currency'] });
+ * // [{ currency: 'USD', amountMinor: 1649, count: 2 }] for an owner with only these two expenses:
+ * // no `date`, `month` or `categoryId`, as they were not grouped by
+ * ```
+ */
 export interface TotalsRow {
   date?: string;
   month?: string;
@@ -150,7 +308,19 @@ export interface TotalsRow {
   count: number;
 }
 
-/** Daily totals per (owner, date, currency, category). */
+/**
+ * Daily totals per (owner, date, currency, category). It is the `totals` repository of a
+ * {@link Store}, which the services keep in step with every expense write.
+ *
+ * @example
+ * ```ts
+ * import type { TotalsRepository } from '@expense-tracker/core';
+ *
+ * const totals: TotalsRepository = tracker.store.totals;
+ * await totals.query(owner.ownerId, { from: '2026-11-01', to: '2026-11-30', groupBy: ['category'] });
+ * await totals.rebuild(owner.ownerId); // what owner.rebuildTotals() runs, in a transaction
+ * ```
+ */
 export interface TotalsRepository {
   /** Adds the deltas to the owner's daily totals (in the caller's transaction). */
   applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<void>;
@@ -162,7 +332,20 @@ export interface TotalsRepository {
   rebuild(ownerId: string): Promise<number>;
 }
 
-/** Budgets. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. */
+/**
+ * Budgets. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows.
+ * It is the `budgets` repository of a {@link Store}; use `owner.budgets` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { BudgetRepository } from '@expense-tracker/core';
+ *
+ * const budgets: BudgetRepository = tracker.store.budgets;
+ * const created = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * (await budgets.list(owner.ownerId)).map((b) => b.name); // ['Groceries']
+ * await budgets.findById('someone-else', created.id); // null: scoped by owner
+ * ```
+ */
 export interface BudgetRepository {
   insert(record: BudgetRecord): Promise<void>;
   /** The owner's budget, or `null`. */
@@ -175,7 +358,19 @@ export interface BudgetRepository {
   delete(ownerId: string, id: string): Promise<boolean>;
 }
 
-/** Alert rules. Every method is scoped to `ownerId`. */
+/**
+ * Alert rules. Every method is scoped to `ownerId`. It is the `alertRules` repository of a
+ * {@link Store}; use `owner.alerts` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { AlertRuleRepository } from '@expense-tracker/core';
+ *
+ * const rules: AlertRuleRepository = tracker.store.alertRules;
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * (await rules.list(owner.ownerId, [budget.id])).length; // 2: the default rules at 80 % and 100 %
+ * ```
+ */
 export interface AlertRuleRepository {
   insert(records: readonly AlertRuleRecord[]): Promise<void>;
   /** The owner's rule, or `null`. */
@@ -188,7 +383,18 @@ export interface AlertRuleRepository {
   delete(ownerId: string, id: string): Promise<boolean>;
 }
 
-/** Filters of a notification listing. */
+/**
+ * Filters of a notification listing.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationQuery } from '@expense-tracker/core';
+ *
+ * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
+ * const query: NotificationQuery = { unread: true, budgetId: budget.id, limit: 20 };
+ * await tracker.store.notifications.list(owner.ownerId, query); // newest first
+ * ```
+ */
 export interface NotificationQuery {
   unread?: boolean;
   budgetId?: string;
@@ -197,7 +403,19 @@ export interface NotificationQuery {
   before?: string;
 }
 
-/** Notifications. Every method is scoped to `ownerId`. */
+/**
+ * Notifications. Every method is scoped to `ownerId`. It is the `notifications`
+ * repository of a {@link Store}; use `owner.notifications` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationRepository } from '@expense-tracker/core';
+ *
+ * const notifications: NotificationRepository = tracker.store.notifications;
+ * const [latest] = await notifications.list(owner.ownerId, { limit: 1 });
+ * if (latest) await notifications.markRead(owner.ownerId, latest.id, new Date().toISOString());
+ * ```
+ */
 export interface NotificationRepository {
   /**
    * Inserts the notification unless its (rule, period start) already has one; `true` when
@@ -214,7 +432,17 @@ export interface NotificationRepository {
   markRead(ownerId: string, id: string, at: string): Promise<boolean>;
 }
 
-/** What taking an owner's write lock answers. */
+/**
+ * What taking an owner's write lock answers.
+ *
+ * @example
+ * ```ts
+ * import type { OwnerLock } from '@expense-tracker/core';
+ *
+ * const lock: OwnerLock = await tracker.store.transaction((tx) => tx.owners.lock(owner.ownerId, new Date().toISOString()));
+ * lock.settings; // { timezone: 'UTC', currency: 'USD', weekStartsOn: 1 } for a new owner
+ * ```
+ */
 export interface OwnerLock {
   settings: OwnerSettings;
   /**
@@ -224,7 +452,20 @@ export interface OwnerLock {
   configVersion: number;
 }
 
-/** Owner settings and the existence of an owner. */
+/**
+ * Owner settings and the existence of an owner. It is the `owners` repository of a
+ * {@link Store}; use `owner.settings` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { OwnerRepository } from '@expense-tracker/core';
+ *
+ * const owners: OwnerRepository = tracker.store.owners;
+ * await owners.getSettings('never-seen'); // null: no row until an owner saves settings or writes
+ * await owner.settings.update({ currency: 'EUR' });
+ * (await owners.getSettings(owner.ownerId))?.currency; // 'EUR'
+ * ```
+ */
 export interface OwnerRepository {
   /**
    * Takes the owner's write lock until the transaction ends (creating the owner row when
@@ -240,7 +481,20 @@ export interface OwnerRepository {
   saveSettings(ownerId: string, settings: OwnerSettings, at: string): Promise<void>;
 }
 
-/** Categories. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. */
+/**
+ * Categories. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows.
+ * It is the `categories` repository of a {@link Store}; use `owner.categories` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { CategoryRepository } from '@expense-tracker/core';
+ *
+ * const categories: CategoryRepository = tracker.store.categories;
+ * const food = await owner.categories.create({ name: 'Food' });
+ * await owner.categories.create({ name: 'Groceries', parentId: food.id });
+ * await categories.countChildren(owner.ownerId, food.id); // 1
+ * ```
+ */
 export interface CategoryRepository {
   /** Inserts a category. A name equal (case-insensitively) to another of the owner's is a `CONFLICT`. */
   insert(record: CategoryRecord): Promise<void>;
@@ -256,7 +510,22 @@ export interface CategoryRepository {
   countChildren(ownerId: string, id: string): Promise<number>;
 }
 
-/** Expenses. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. */
+/**
+ * Expenses. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows.
+ * It is the `expenses` repository of a {@link Store}; use `owner.expenses` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { ExpenseRepository } from '@expense-tracker/core';
+ *
+ * const expenses: ExpenseRepository = tracker.store.expenses;
+ * const food = await owner.categories.create({ name: 'Food' });
+ * await owner.expenses.create({ amount: '12.50', categoryId: food.id });
+ * await expenses.countByCategory(owner.ownerId, food.id); // 1
+ * // Sums over the expense table itself, to check the daily totals against:
+ * await expenses.aggregate(owner.ownerId, { from: '2000-01-01', to: '2100-12-31', groupBy: ['currency'] });
+ * ```
+ */
 export interface ExpenseRepository {
   /** Inserts expenses (all in the caller's transaction). */
   insert(records: ExpenseRecord[]): Promise<void>;
@@ -279,7 +548,20 @@ export interface ExpenseRepository {
   aggregate(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
 }
 
-/** The outbox and change feed. */
+/**
+ * The outbox and change feed. It is the `events` repository of a {@link Store}; use
+ * `owner.changes()` and `tracker.on()` in applications.
+ *
+ * @example
+ * ```ts
+ * import type { EventRepository } from '@expense-tracker/core';
+ *
+ * const events: EventRepository = tracker.store.events;
+ * await owner.expenses.create({ amount: '12.50' });
+ * const lastSeq = await events.lastSeq(owner.ownerId); // 1 for a new owner
+ * const newest = await events.list(owner.ownerId, lastSeq - 1, 1); // the newest event only
+ * ```
+ */
 export interface EventRepository {
   /**
    * Appends events for one owner, giving them the next seqs. MUST be called inside a
@@ -293,7 +575,21 @@ export interface EventRepository {
   lastSeq(ownerId: string): Promise<number>;
 }
 
-/** The repositories, bound to a connection or to a transaction. */
+/**
+ * The repositories, bound to a connection or to a transaction. A {@link Store} is one, and
+ * `store.transaction(fn)` hands `fn` another, bound to the transaction.
+ *
+ * @example
+ * ```ts
+ * import type { StoreSession } from '@expense-tracker/core';
+ *
+ * // Two reads that see the same snapshot.
+ * const counts = await tracker.store.transaction(async (tx: StoreSession) => ({
+ *   categories: (await tx.categories.list(owner.ownerId)).length,
+ *   budgets: (await tx.budgets.list(owner.ownerId)).length,
+ * }));
+ * ```
+ */
 export interface StoreSession {
   readonly owners: OwnerRepository;
   readonly categories: CategoryRepository;
@@ -313,6 +609,18 @@ export interface StoreSession {
  * Stores only persist and query: validation, ids, the clock and events belong to the
  * services. Failures MUST be `TrackerError`s: `CONFLICT` for unique violations,
  * `STORE_UNAVAILABLE` when the database cannot be reached, `STORE_FAILED` otherwise.
+ *
+ * @example
+ * ```ts
+ * import { Tracker, type Store } from '@expense-tracker/core';
+ *
+ * // Every tracker runs on a store: the bundled one, unless you pass your own.
+ * const bundled: Store = (await Tracker.open({ database: ':memory:' })).store;
+ * await bundled.ping();
+ * // A custom store (a class of yours implementing Store) is handed over as `store`:
+ * const tracker = await Tracker.open({ store: bundled });
+ * await tracker.migrate(); // runs store.migrate()
+ * ```
  */
 export interface Store extends StoreSession {
   /** The engine behind the store. */
