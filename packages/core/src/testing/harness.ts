@@ -8,10 +8,42 @@ import type { KyselyStore } from '../store/kysely-store.js';
 import type { Store } from '../store/store.js';
 import type { Tracker } from '../tracker.js';
 
-/** Runs raw SQL with `?` placeholders against a store's database and returns the rows. */
+/**
+ * Runs raw SQL with `?` placeholders against a store's database and returns the rows.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ * import { kyselyRawQuery, type RawQuery } from '@expense-tracker/core/testing';
+ *
+ * const raw: RawQuery = kyselyRawQuery(tracker.store as KyselyStore);
+ * const rows = await raw('select amount_minor, currency from et_expense where owner_id = ?', [owner.ownerId]);
+ * ```
+ */
 export type RawQuery = (text: string, params?: readonly unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** What a store must provide to run the conformance suite. */
+/**
+ * What a store must provide to run the conformance suite.
+ *
+ * @example
+ * ```ts
+ * // sqlite-store.test.ts: the bundled store over a fresh SQLite file, with raw SQL checks.
+ * import { mkdtempSync, rmSync } from 'node:fs';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { Tracker, type KyselyStore } from '@expense-tracker/core';
+ * import { defineStoreConformance, kyselyRawQuery, type ConformanceHarness } from '@expense-tracker/core/testing';
+ *
+ * const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+ * const harness: ConformanceHarness = {
+ *   name: 'sqlite',
+ *   openStore: async () => (await Tracker.open({ database: join(dir, 'test.db') })).store,
+ *   rawQuery: (store) => kyselyRawQuery(store as KyselyStore),
+ *   cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+ * };
+ * defineStoreConformance(harness);
+ * ```
+ */
 export interface ConformanceHarness {
   /** Shown in the suite's name, e.g. `'sqlite'`. */
   name: string;
@@ -26,7 +58,23 @@ export interface ConformanceHarness {
   cleanup?(): Promise<void>;
 }
 
-/** A clock the suite moves by hand. */
+/**
+ * A clock the suite moves by hand.
+ *
+ * @example
+ * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { createTestClock, type TestClock } from '@expense-tracker/core/testing';
+ *
+ * const clock: TestClock = createTestClock();
+ * const tracker = await Tracker.open({ database: ':memory:', clock });
+ * await tracker.migrate();
+ * clock.set('2026-11-30T23:30:00Z');
+ * const expense = await tracker.forOwner('alice').expenses.create({ amount: '5' });
+ * expense.date; // '2026-11-30': today in the owner's time zone (UTC)
+ * clock.reset(); // real time again
+ * ```
+ */
 export interface TestClock extends Clock {
   /** Sets the current instant. */
   set(instant: string | Date): void;
@@ -34,7 +82,19 @@ export interface TestClock extends Clock {
   reset(): void;
 }
 
-/** Creates a {@link TestClock} that follows real time until set. */
+/**
+ * Creates a {@link TestClock} that follows real time until set.
+ *
+ * @example
+ * ```ts
+ * import { createTestClock } from '@expense-tracker/core/testing';
+ *
+ * const clock = createTestClock();
+ * clock.set('2026-01-01T00:00:00Z');
+ * clock.now().toISOString(); // '2026-01-01T00:00:00.000Z', however long the test runs
+ * clock.reset();
+ * ```
+ */
 export function createTestClock(): TestClock {
   let fixed: Date | null = null;
   return {
@@ -48,7 +108,25 @@ export function createTestClock(): TestClock {
   };
 }
 
-/** The environment every conformance test runs in. */
+/**
+ * The environment every conformance test runs in. {@link defineStoreConformance} builds
+ * it from the {@link ConformanceHarness}; tests of your own can build one the same way.
+ *
+ * @example
+ * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { createTestClock, uniqueOwnerId, type ConformanceEnv } from '@expense-tracker/core/testing';
+ *
+ * const clock = createTestClock();
+ * const tracker = await Tracker.open({ database: ':memory:', clock });
+ * await tracker.migrate();
+ * const env: ConformanceEnv = {
+ *   tracker, store: tracker.store, clock, raw: undefined,
+ *   newOwner: () => tracker.forOwner(uniqueOwnerId()),
+ * };
+ * const owner = env.newOwner(); // an owner with no data
+ * ```
+ */
 export interface ConformanceEnv {
   readonly tracker: Tracker;
   readonly store: Store;
@@ -59,12 +137,35 @@ export interface ConformanceEnv {
   newOwner(): OwnerHandle;
 }
 
-/** An owner id no other test uses. */
+/**
+ * An owner id no other test uses.
+ *
+ * @example
+ * ```ts
+ * import { uniqueOwnerId } from '@expense-tracker/core/testing';
+ *
+ * const owner = tracker.forOwner(uniqueOwnerId()); // e.g. 'owner_3f0c…': tests sharing a database never collide
+ * ```
+ */
 export function uniqueOwnerId(): string {
   return `owner_${randomUUID()}`;
 }
 
-/** Asserts that `promise` rejects with a `TrackerError` of `code` (and an issue at `path`, if given). */
+/**
+ * Asserts that `promise` rejects with a `TrackerError` of `code` (and an issue at `path`, if given).
+ * Uses vitest's `expect`; returns the error for further checks.
+ *
+ * @example
+ * ```ts
+ * import { it } from 'vitest';
+ * import { expectTrackerError } from '@expense-tracker/core/testing';
+ *
+ * it('refuses an amount with too many decimals', async () => {
+ *   const error = await expectTrackerError(owner.expenses.create({ amount: '1.234', currency: 'USD' }), 'VALIDATION_FAILED', ['amount']);
+ *   error.issues[0]?.code; // 'too_many_decimals'
+ * });
+ * ```
+ */
 export async function expectTrackerError(promise: Promise<unknown>, code: ErrorCode, path?: (string | number)[]) {
   const error: unknown = await promise.then(
     () => {
@@ -81,6 +182,16 @@ export async function expectTrackerError(promise: Promise<unknown>, code: ErrorC
 /**
  * A {@link ConformanceHarness.rawQuery} for the bundled {@link KyselyStore}: `?`
  * placeholders become `$n` on PostgreSQL.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ * import { kyselyRawQuery } from '@expense-tracker/core/testing';
+ *
+ * const raw = kyselyRawQuery(tracker.store as KyselyStore);
+ * await owner.expenses.create({ amount: '12.50' });
+ * await raw('select amount_minor from et_expense where owner_id = ?', [owner.ownerId]); // [{ amount_minor: 1250 }] on SQLite
+ * ```
  */
 export function kyselyRawQuery(store: KyselyStore): RawQuery {
   return async (text, params = []) => {
