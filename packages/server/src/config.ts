@@ -10,7 +10,19 @@ const seconds = (name: string, fallback: number) =>
     .min(1, `${name} must be at least 1 second`)
     .default(fallback);
 
-/** The environment the server reads, validated; every message names its variable. */
+/**
+ * The environment the server reads, validated; every message names its variable.
+ *
+ * @example
+ * ```ts
+ * import { envSchema } from '@expense-tracker/server';
+ *
+ * envSchema.parse({ PORT: '3000' }).PORT; // 3000
+ * envSchema.parse({}).DATABASE_URL; // 'sqlite:./data/expense-tracker.db'
+ * envSchema.parse({ CORS_ORIGINS: 'https://a.example, https://b.example' }).CORS_ORIGINS; // ['https://a.example', 'https://b.example']
+ * envSchema.safeParse({ LOG_LEVEL: 'loud' }).success; // false
+ * ```
+ */
 export const envSchema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number({ message: 'PORT must be a port number' }).int('PORT must be a whole number').min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(8000),
@@ -45,7 +57,22 @@ export const envSchema = z.object({
   message: 'HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT',
 });
 
-/** The server's configuration. */
+/**
+ * The server's configuration. {@link loadConfig} returns it.
+ *
+ * @example
+ * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { createApp, loadConfig, migrateServer, type ServerConfig } from '@expense-tracker/server';
+ *
+ * const config: ServerConfig = loadConfig();
+ * const tracker = await Tracker.open({ database: config.databaseUrl });
+ * await tracker.migrate();
+ * await migrateServer({ tracker });
+ * createApp({ tracker, jwtSecret: config.jwtSecret, corsOrigins: config.corsOrigins, trustProxy: config.trustProxy })
+ *   .listen(config.port, config.host);
+ * ```
+ */
 export interface ServerConfig {
   port: number;
   host: string;
@@ -66,7 +93,21 @@ export interface ServerConfig {
   keepAliveTimeout: number;
 }
 
-/** Thrown for configuration that cannot work; the message names the variable. */
+/**
+ * Thrown for configuration that cannot work; the message names the variable.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, loadConfig } from '@expense-tracker/server';
+ *
+ * try {
+ *   loadConfig({ PORT: 'eighty' });
+ * } catch (error) {
+ *   if (!(error instanceof ConfigError)) throw error;
+ *   console.error(error.message); // 'Invalid configuration: PORT: PORT must be a port number'
+ * }
+ * ```
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -76,6 +117,19 @@ export class ConfigError extends Error {
  * there is one and `loadDotEnv` is set). Fails fast with the variable's name. Outside
  * production a missing JWT secret is generated once and kept in the data directory;
  * in production its absence is an error.
+ *
+ * @param env - the variables to read (default: `process.env`)
+ * @param options - `loadDotEnv: true` also reads `./.env` into `process.env` first
+ * @throws {@link ConfigError} naming the first invalid variable
+ * @example
+ * ```ts
+ * import { loadConfig } from '@expense-tracker/server';
+ *
+ * const config = loadConfig({ DATABASE_URL: 'postgres://app@db/expenses', JWT_SECRET: 'a-secret-of-at-least-32-characters!', PORT: '3000' });
+ * config.port; // 3000
+ * config.accessTokenTtl; // 900: the default, in seconds
+ * const fromEnvironment = loadConfig(process.env, { loadDotEnv: true }); // what the server's main does
+ * ```
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { loadDotEnv?: boolean } = {}): ServerConfig {
   if (options.loadDotEnv && existsSync('.env')) process.loadEnvFile('.env');

@@ -6,7 +6,24 @@ import { TrackerError, type ValidationIssue } from '@expense-tracker/core';
 import type { AccessClaims } from '../auth/tokens.js';
 import { HttpError } from './problem.js';
 
-/** What middleware leaves on `ctx.state`. */
+/**
+ * What middleware leaves on `ctx.state`. `requestId` is set on every request; `auth` and
+ * `owner` on the API's own routes that need a token.
+ *
+ * @example
+ * ```ts
+ * import { Router } from '@koa/router';
+ * import { createApp, type AppState } from '@expense-tracker/server';
+ *
+ * // A route of your own on the server's app, typed like the built-in ones.
+ * const app = createApp({ tracker, jwtSecret: process.env.JWT_SECRET! });
+ * const router = new Router<AppState>();
+ * router.get('/version', (ctx) => {
+ *   ctx.body = { version: '1.4.0', requestId: ctx.state.requestId }; // the id also sent as x-request-id
+ * });
+ * app.use(router.routes());
+ * ```
+ */
 export interface AppState extends Koa.DefaultState {
   requestId: string;
   /** Set by `requireAuth`. */

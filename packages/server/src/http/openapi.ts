@@ -3,10 +3,33 @@ import serverPackage from '../../package.json' with { type: 'json' };
 import { OPENAPI_TAGS, ROUTES, type ProblemStatus, type RouteSpec } from './openapi-routes.js';
 import { pathIdSchema, problemSchema } from './openapi-schemas.js';
 
-/** A JSON Schema (draft 2020-12) or any other JSON object of the document. */
+/**
+ * A JSON Schema (draft 2020-12) or any other JSON object of the document.
+ *
+ * @example
+ * ```ts
+ * import { buildOpenApiDocument, type JsonObject } from '@expense-tracker/server';
+ *
+ * const expense: JsonObject | undefined = buildOpenApiDocument().components.schemas['Expense'];
+ * expense?.['required']; // ['id', 'amountMinor', 'amount', 'currency', ...]
+ * ```
+ */
 export type JsonObject = { [key: string]: unknown };
 
-/** An OpenAPI 3.1 document, typed as far as the server's own code and tests read it. */
+/**
+ * An OpenAPI 3.1 document, typed as far as the server's own code and tests read it.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { buildOpenApiDocument, type OpenApiDocument } from '@expense-tracker/server';
+ *
+ * // Write the document for a client generator (the running server also serves it).
+ * const doc: OpenApiDocument = buildOpenApiDocument({ serverUrl: 'https://api.example.com' });
+ * writeFileSync('openapi.json', `${JSON.stringify(doc, null, 2)}\n`);
+ * Object.keys(doc.paths).includes('/expenses'); // true
+ * ```
+ */
 export interface OpenApiDocument {
   openapi: '3.1.0';
   info: { title: string; version: string; description: string; license: { name: string; identifier: string } };
@@ -22,7 +45,18 @@ export interface OpenApiDocument {
   };
 }
 
-/** Options of {@link buildOpenApiDocument}. */
+/**
+ * Options of {@link buildOpenApiDocument}.
+ *
+ * @example
+ * ```ts
+ * import { buildOpenApiDocument, type OpenApiOptions } from '@expense-tracker/server';
+ *
+ * const options: OpenApiOptions = { serverUrl: 'https://api.example.com/v1' };
+ * buildOpenApiDocument(options).servers; // [{ url: 'https://api.example.com/v1' }]
+ * buildOpenApiDocument().servers; // [{ url: '/' }]
+ * ```
+ */
 export interface OpenApiOptions {
   /** The base URL clients call (`servers[0].url`). @default '/' (the origin that served the document) */
   serverUrl?: string;

@@ -1,6 +1,17 @@
 import { isTrackerError, toStoreError, type ErrorCode } from '@expense-tracker/core';
 
-/** Codes of failures the server itself raises, beside core's. */
+/**
+ * Codes of failures the server itself raises, beside core's.
+ *
+ * @example
+ * ```ts
+ * import { SERVER_ERROR_CODES, type ServerErrorCode } from '@expense-tracker/server';
+ *
+ * const isServerErrorCode = (code: string): code is ServerErrorCode => (SERVER_ERROR_CODES as readonly string[]).includes(code);
+ * isServerErrorCode('RATE_LIMITED'); // true
+ * isServerErrorCode('NOT_FOUND'); // false: that one is core's
+ * ```
+ */
 export const SERVER_ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
@@ -15,13 +26,49 @@ export const SERVER_ERROR_CODES = [
   'INTERNAL',
 ] as const;
 
-/** A server error code. */
+/**
+ * A server error code.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, type ServerErrorCode } from '@expense-tracker/server';
+ *
+ * const code: ServerErrorCode = 'FORBIDDEN';
+ * new HttpError(code, 'Only the account owner may do this').status; // 403
+ * ```
+ */
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[number];
 
-/** Every code a problem body can carry. */
+/**
+ * Every code a problem body can carry.
+ *
+ * @example
+ * ```ts
+ * import type { Problem, ProblemCode } from '@expense-tracker/server';
+ *
+ * // A client's own message for some codes; the others fall back to the problem's `detail`.
+ * const messages: Partial<Record<ProblemCode, string>> = { RATE_LIMITED: 'Too many attempts; wait a minute', UNAUTHORIZED: 'Please log in again' };
+ * const res = await fetch('http://localhost:8000/expenses');
+ * if (!res.ok) {
+ *   const problem = (await res.json()) as Problem;
+ *   console.log(messages[problem.code] ?? problem.detail);
+ * }
+ * ```
+ */
 export type ProblemCode = ErrorCode | ServerErrorCode;
 
-/** The HTTP status of each code: a new code without a status does not compile. */
+/**
+ * The HTTP status of each code: a new code without a status does not compile.
+ *
+ * @example
+ * ```ts
+ * import { STATUS_BY_CODE } from '@expense-tracker/server';
+ *
+ * STATUS_BY_CODE.VALIDATION_FAILED; // 422
+ * STATUS_BY_CODE.STORE_UNAVAILABLE; // 503
+ * STATUS_BY_CODE.RATE_LIMITED; // 429
+ * ```
+ */
 export const STATUS_BY_CODE = {
   VALIDATION_FAILED: 422,
   NOT_FOUND: 404,
@@ -58,7 +105,23 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** An RFC 9457 problem body. */
+/**
+ * An RFC 9457 problem body. Every failed request answers one, as `application/problem+json`.
+ *
+ * @example
+ * ```ts
+ * import type { Problem } from '@expense-tracker/server';
+ *
+ * const res = await fetch('http://localhost:8000/expenses', {
+ *   method: 'POST',
+ *   headers: { 'content-type': 'application/json', authorization: `Bearer ${process.env.ACCESS_TOKEN}` },
+ *   body: JSON.stringify({ amount: '12.345', currency: 'USD' }),
+ * });
+ * const problem = (await res.json()) as Problem;
+ * // { status: 422, code: 'VALIDATION_FAILED', issues: [{ path: ['amount'], code: 'too_many_decimals', ... }], ... }
+ * for (const issue of problem.issues ?? []) console.log(issue.path.join('.'), issue.message);
+ * ```
+ */
 export interface Problem {
   type: string;
   title: string;
@@ -70,7 +133,18 @@ export interface Problem {
   details?: Record<string, unknown>;
 }
 
-/** An error the server raises on purpose, rendered as problem+json. */
+/**
+ * An error the server raises on purpose, rendered as problem+json.
+ *
+ * @example
+ * ```ts
+ * import { HttpError, toProblem } from '@expense-tracker/server';
+ *
+ * const error = new HttpError('RATE_LIMITED', 'Too many failed logins; try again in 30 seconds', { 'retry-after': '30' });
+ * error.status; // 429
+ * toProblem(error).headers; // { 'retry-after': '30' }
+ * ```
+ */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   readonly code: ServerErrorCode;
@@ -86,7 +160,20 @@ export class HttpError extends Error {
   }
 }
 
-/** The problem body (and headers) for anything thrown while handling a request; never a stack trace. */
+/**
+ * The problem body (and headers) for anything thrown while handling a request; never a stack trace.
+ *
+ * @example
+ * ```ts
+ * import { TrackerError } from '@expense-tracker/core';
+ * import { toProblem } from '@expense-tracker/server';
+ *
+ * toProblem(new TrackerError('NOT_FOUND', 'Expense "exp_1" was not found')).problem;
+ * // { type: 'https://expense-tracker.dev/problems/not-found', title: 'Not Found', status: 404, code: 'NOT_FOUND', detail: 'Expense "exp_1" was not found' }
+ * toProblem(new Error('password column missing')).problem.detail;
+ * // 'The server failed to handle the request; it has been logged' (status 500, code INTERNAL)
+ * ```
+ */
 export function toProblem(thrown: unknown): { problem: Problem; headers: Record<string, string> } {
   const make = (code: ProblemCode, detail: string, issues?: Problem['issues']): Problem => {
     const status = STATUS_BY_CODE[code];

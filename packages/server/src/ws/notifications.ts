@@ -10,7 +10,25 @@ import { NotificationHub } from './notification-hub.js';
 import { NotificationStream } from './notification-stream.js';
 import { closeAt, keepAlive } from './socket-timers.js';
 
-/** Close codes the notification socket uses. */
+/**
+ * Close codes the notification socket uses.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from 'ws';
+ * import { NOTIFICATION_CLOSE_CODES } from '@expense-tracker/server';
+ *
+ * let lastSeq = 0;
+ * const socket = new WebSocket(`ws://localhost:8000/ws/notifications?token=${process.env.ACCESS_TOKEN}&after=${lastSeq}`);
+ * socket.on('message', (data) => {
+ *   lastSeq = (JSON.parse(data.toString()) as { seq: number }).seq;
+ * });
+ * socket.on('close', (code) => {
+ *   if (code === NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED) console.log(`refresh the token, reconnect with ?after=${lastSeq}`);
+ *   if (code === NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION) console.log('refused: log in again');
+ * });
+ * ```
+ */
 export const NOTIFICATION_CLOSE_CODES = {
   /** Server shutting down (sent by `main.ts`). */
   GOING_AWAY: 1001,
@@ -22,7 +40,30 @@ export const NOTIFICATION_CLOSE_CODES = {
   TOKEN_EXPIRED: 4001,
 } as const;
 
-/** Options of {@link attachNotificationSocket}. */
+/**
+ * Options of {@link attachNotificationSocket}.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import websockify from 'koa-websocket';
+ * import { attachNotificationSocket, type NotificationSocketOptions } from '@expense-tracker/server';
+ *
+ * // Live notifications on your own Koa app, with your own token check: the `accountId` it
+ * // returns is the owner whose events the socket receives; `expiresAt` is in seconds.
+ * const options: NotificationSocketOptions = {
+ *   tracker,
+ *   accounts: {
+ *     authenticate: async (token) =>
+ *       token === process.env.DEMO_TOKEN ? { accountId: 'alice', sessionId: 'demo', tokenId: 'demo', expiresAt: Math.floor(Date.now() / 1000) + 3600 } : null,
+ *   },
+ *   pingIntervalMs: 15_000,
+ * };
+ * const app = websockify(new Koa());
+ * attachNotificationSocket(app, options);
+ * app.listen(8000);
+ * ```
+ */
 export interface NotificationSocketOptions {
   /** Whose events are forwarded, and whose change feed is replayed. */
   tracker: Tracker;
@@ -36,7 +77,25 @@ export interface NotificationSocketOptions {
   maxBufferedBytes?: number;
 }
 
-/** What {@link attachNotificationSocket} returns. */
+/**
+ * What {@link attachNotificationSocket} returns.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import websockify from 'koa-websocket';
+ * import { attachNotificationSocket, type NotificationSocket } from '@expense-tracker/server';
+ *
+ * const app = websockify(new Koa());
+ * const sockets: NotificationSocket = attachNotificationSocket(app, { tracker, accounts: { authenticate: async () => null } });
+ * const server = app.listen(8000);
+ * setInterval(() => console.log(`${sockets.connections} sockets open`), 60_000).unref();
+ * process.once('SIGTERM', () => {
+ *   sockets.close(); // every socket gets 1001 (going away)
+ *   server.close();
+ * });
+ * ```
+ */
 export interface NotificationSocket {
   /** Open, authenticated notification sockets. */
   readonly connections: number;
@@ -44,7 +103,18 @@ export interface NotificationSocket {
   close(): void;
 }
 
-/** What the socket needs of the app: its koa-websocket `ws` side. */
+/**
+ * What the socket needs of the app: its koa-websocket `ws` side.
+ *
+ * @example
+ * ```ts
+ * import Koa from 'koa';
+ * import websockify from 'koa-websocket';
+ * import type { WsApp } from '@expense-tracker/server';
+ *
+ * const app: WsApp = websockify(new Koa()); // what attachNotificationSocket takes; createApp's app is one too
+ * ```
+ */
 export type WsApp = Pick<websockify.App<AppState, Koa.DefaultContext>, 'ws'>;
 type WsContext = Parameters<websockify.Middleware<AppState, Koa.DefaultContext>>[0];
 
