@@ -84,6 +84,7 @@ export type {
   StoreSession,
 } from './store/store.js';
 export { KyselyStore, MIGRATION_TABLE, type KyselyStoreOptions } from './store/kysely-store.js';
+export { preparedQuery, type PreparedQuery } from './store/prepared-query.js';
 export { toStoreError } from './store/driver-errors.js';
 export type {
   AlertRuleTable,

@@ -1,4 +1,4 @@
-import { isTrackerError, ownerSettingsPatchSchema, TrackerError, type OwnerSettings, type Tracker } from '@expense-tracker/core';
+import { isTrackerError, ownerSettingsPatchSchema, preparedQuery, TrackerError, type OwnerSettings, type Tracker } from '@expense-tracker/core';
 import type { Kysely } from 'kysely';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { ulid } from 'ulid';
@@ -63,6 +63,11 @@ export interface AccountView {
 }
 
 const LOGIN_FAILURE = 'Wrong username or password';
+
+/** The session check every authenticated request makes, compiled once. */
+const liveSession = preparedQuery((db: Kysely<ServerDatabase>, sessionId: string) =>
+  db.selectFrom('srv_session as s').innerJoin('srv_account as a', 'a.id', 's.account_id').select(['s.account_id', 's.revoked_at']).where('s.id', '=', sessionId),
+);
 
 /**
  * Accounts, sessions and tokens. Passwords are hashed with scrypt off the event loop;
@@ -181,12 +186,7 @@ export class AccountService {
     const claims = await this.#tokens.verify(token);
     if (!claims) return null;
     // Joined with the account: a token of a deleted account stops working at once.
-    const session = await this.#db
-      .selectFrom('srv_session as s')
-      .innerJoin('srv_account as a', 'a.id', 's.account_id')
-      .select(['s.account_id', 's.revoked_at'])
-      .where('s.id', '=', claims.sessionId)
-      .executeTakeFirst();
+    const [session] = (await liveSession.execute(this.#db, claims.sessionId)).rows;
     if (!session || session.revoked_at !== null || session.account_id !== claims.accountId) return null;
     return claims;
   }

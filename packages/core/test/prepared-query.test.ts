@@ -1,0 +1,83 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { preparedQuery } from '../src/index.js';
+import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
+
+/** `preparedQuery` must answer exactly what the same Kysely query built afresh answers, on both engines. */
+
+interface Tables {
+  item: { id: string; owner: string; n: number; note: string | null };
+}
+
+const rows: Tables['item'][] = [
+  { id: 'a', owner: 'o1', n: 1, note: null },
+  { id: 'b', owner: 'o1', n: 5, note: 'five' },
+  { id: 'c', owner: 'o2', n: 5, note: null },
+  { id: 'd', owner: 'o1', n: 9, note: 'nine' },
+];
+
+let pgDatabase: TestDatabase;
+const engines: [string, Kysely<Tables>][] = [];
+
+beforeAll(async () => {
+  pgDatabase = await createTestDatabase(inject('pgUrl'));
+  engines.push(['sqlite', new Kysely<Tables>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) })]);
+  engines.push(['postgres', new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgDatabase.url, max: 2 }) }) })]);
+  for (const [, db] of engines) {
+    await db.schema.createTable('item').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('owner', 'text').addColumn('n', 'integer').addColumn('note', 'text').execute();
+    await db.insertInto('item').values(rows).execute();
+  }
+}, 60_000);
+
+afterAll(async () => {
+  for (const [, db] of engines) await db.destroy();
+  await pgDatabase?.drop();
+});
+
+// One prepared query for both engines: its SQL is compiled per database.
+const byOwnerAbove = preparedQuery((db: Kysely<Tables>, owner: string, min: number, limit: number) =>
+  db.selectFrom('item').select(['id', 'n']).where('owner', '=', owner).where('n', '>=', min).where('note', 'is not', null).orderBy('n').limit(limit),
+);
+const sameValueTwice = preparedQuery((db: Kysely<Tables>, owner: string) =>
+  db.selectFrom('item').select('id').where((eb) => eb.or([eb('owner', '=', owner), eb('id', '=', owner)])).where('n', '<', 100).orderBy('id'),
+);
+const inTemplate = preparedQuery((db: Kysely<Tables>, owner: string, plus: number) => db.selectFrom('item').select(sql<number>`n + ${plus}`.as('m')).where('owner', '=', owner).orderBy('id'));
+
+describe.each(['sqlite', 'postgres'])('preparedQuery on %s', (engine) => {
+  const db = () => engines.find(([name]) => name === engine)![1];
+
+  it('answers what the same query built afresh answers, for each set of values', async () => {
+    for (const [owner, min, limit] of [['o1', 0, 10], ['o1', 6, 10], ['o2', 0, 10], ['o1', 0, 1], ['nobody', 0, 5]] as const) {
+      const fresh = await db().selectFrom('item').select(['id', 'n']).where('owner', '=', owner).where('n', '>=', min).where('note', 'is not', null).orderBy('n').limit(limit).execute();
+      expect((await byOwnerAbove.execute(db(), owner, min, limit)).rows).toEqual(fresh);
+    }
+    expect((await byOwnerAbove.execute(db(), 'o1', 6, 10)).rows).toEqual([{ id: 'd', n: 9 }]);
+  });
+
+  it('binds an argument used twice in both places, keeps the builder’s own constants, and binds values in sql templates', async () => {
+    expect((await sameValueTwice.execute(db(), 'c')).rows).toEqual([{ id: 'c' }]);
+    expect((await sameValueTwice.execute(db(), 'o2')).rows).toEqual([{ id: 'c' }]);
+    expect((await sameValueTwice.execute(db(), 'o1')).rows.map((r) => r.id)).toEqual(['a', 'b', 'd']);
+    expect((await inTemplate.execute(db(), 'o1', 10)).rows.map((r) => Number(r.m))).toEqual([11, 15, 19]);
+    expect(sameValueTwice.compile(db(), 'x').parameters).toEqual(['x', 'x', 100]);
+  });
+
+  it('runs inside a transaction, seeing its uncommitted rows, with the SQL compiled for the database', async () => {
+    await db()
+      .transaction()
+      .execute(async (tx) => {
+        await tx.insertInto('item').values({ id: 'tx', owner: 'o3', n: 3, note: 'in tx' }).execute();
+        expect((await byOwnerAbove.execute(tx, 'o3', 0, 10)).rows).toEqual([{ id: 'tx', n: 3 }]);
+        await tx.deleteFrom('item').where('id', '=', 'tx').execute();
+      });
+    expect((await byOwnerAbove.execute(db(), 'o3', 0, 10)).rows).toEqual([]);
+  });
+});
+
+it('refuses a builder that does not bind an argument (its value would be compiled into the SQL once)', () => {
+  const db = engines[0]![1];
+  const literal = preparedQuery((db: Kysely<Tables>, owner: string) => db.selectFrom('item').select('id').where('owner', '=', sql.lit(owner)));
+  expect(() => literal.compile(db, 'o1')).toThrow(/argument 0 is not a bound value/);
+});
