@@ -18,10 +18,10 @@ import {
   type WeeklyQuery,
 } from '../schemas/analytics.js';
 import type { OwnerSettings } from '../schemas/owner.js';
-import type { CategoryRecord, TotalsRow } from '../store/store.js';
+import type { BudgetRecord, CategoryRecord, TotalsRow } from '../store/store.js';
 import { activePeriod, budgetFigures, coveredCategories, toBudgetStatus } from './budget-figures.js';
 import { assertOpen, parseInput, type ServiceContext } from './context.js';
-import { getSettings } from './settings.js';
+import { readOwner } from './owner-config.js';
 
 /**
  * The most buckets one analytics answer has, so a request cannot ask for unbounded work.
@@ -56,11 +56,10 @@ interface Context {
   names: Map<string, string>;
 }
 
-async function context(ctx: ServiceContext, ownerId: string): Promise<Context & { categories: CategoryRecord[] }> {
+async function context(ctx: ServiceContext, ownerId: string): Promise<Context & { categories: readonly CategoryRecord[]; budgets: readonly BudgetRecord[] }> {
   assertOpen(ctx);
-  const settings = await getSettings(ctx, ownerId);
-  const categories = await ctx.store.categories.list(ownerId);
-  return { settings, today: localDate(ctx.clock.now(), settings.timezone), categories, names: new Map(categories.map((c) => [c.id, c.name])) };
+  const { settings, categories, budgets } = await readOwner(ctx, ownerId);
+  return { settings, today: localDate(ctx.clock.now(), settings.timezone), categories, budgets, names: new Map(categories.map((c) => [c.id, c.name])) };
 }
 
 function tooMany(path: string, count: number): never {
@@ -106,11 +105,11 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
   if (from > to) throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
   const days = toDayNumber(to) - toDayNumber(from) + 1;
   const previous = { from: addDays(from, -days), to: addDays(from, -1) };
-  const [rows, previousRows, budgets] = await Promise.all([
+  const [rows, previousRows] = await Promise.all([
     ctx.store.totals.query(ownerId, { from, to, groupBy: ['currency', 'category'] }),
     ctx.store.totals.query(ownerId, { ...previous, groupBy: ['currency'] }),
-    ctx.store.budgets.list(ownerId),
   ]);
+  const budgets = c.budgets;
   const previousTotals = new Map(previousRows.map((r) => [r.currency!, r.amountMinor]));
   const currencies = byCurrency(rows, c.names).map((entry) => {
     const previousTotalMinor = previousTotals.get(entry.currency) ?? 0;

@@ -20,7 +20,7 @@ import { positiveAmount } from './amounts.js';
 import { DEFAULT_ALERT_RULES, evaluateBudgets, newRules } from './alerts.js';
 import { budgetFigures, coveredCategories, periodIndex, toBudgetStatus } from './budget-figures.js';
 import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
-import { getSettings } from './settings.js';
+import { readOwner } from './owner-config.js';
 
 type PeriodInput = NonNullable<ReturnType<typeof budgetInputSchema.parse>['period']>;
 
@@ -98,13 +98,13 @@ export async function getBudget(ctx: ServiceContext, ownerId: string, id: string
 /** The owner's budgets, oldest first. */
 export async function listBudgets(ctx: ServiceContext, ownerId: string): Promise<Budget[]> {
   assertOpen(ctx);
-  return (await ctx.store.budgets.list(ownerId)).map(toBudget);
+  return (await readOwner(ctx, ownerId)).budgets.map(toBudget);
 }
 
 /** The overall budget: the oldest budget without a category filter, or `null`. */
 export async function findOverallBudget(ctx: ServiceContext, ownerId: string): Promise<Budget | null> {
   assertOpen(ctx);
-  const record = (await ctx.store.budgets.list(ownerId)).find((b) => b.categoryIds.length === 0);
+  const record = (await readOwner(ctx, ownerId)).budgets.find((b) => b.categoryIds.length === 0);
   return record ? toBudget(record) : null;
 }
 
@@ -173,11 +173,10 @@ export async function deleteBudget(ctx: ServiceContext, ownerId: string, id: str
 
 async function loadForRead(ctx: ServiceContext, ownerId: string, id: string) {
   assertOpen(ctx);
-  const budget = await ctx.store.budgets.findById(ownerId, id);
+  const { settings, budgets, categories } = await readOwner(ctx, ownerId);
+  const budget = budgets.find((b) => b.id === id);
   if (!budget) throw notFound('Budget', id);
-  const settings = await getSettings(ctx, ownerId);
   const today = localDate(ctx.clock.now(), settings.timezone);
-  const categories = budget.categoryIds.length > 0 ? await ctx.store.categories.list(ownerId) : [];
   return { budget, today, covered: coveredCategories(budget, categories) };
 }
 

@@ -1,4 +1,6 @@
+import { DEFAULT_OWNER_SETTINGS, type OwnerSettings } from '../schemas/owner.js';
 import type { AlertRuleRecord, BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
+import type { ServiceContext } from './context.js';
 
 /** What alert evaluation needs of an owner, kept in memory between writes. */
 export interface OwnerConfig {
@@ -48,4 +50,34 @@ export class OwnerConfigCache {
     if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(ownerId, { version, config });
   }
+}
+
+/** What a read sees of an owner: settings, categories, budgets and rules. */
+export interface OwnerView {
+  settings: OwnerSettings;
+  categories: readonly CategoryRecord[];
+  budgets: readonly BudgetRecord[];
+  rules: readonly AlertRuleRecord[];
+}
+
+/**
+ * An owner's settings and config for a read (budget status, analytics, lists): one row read
+ * for the settings and the config version, and the config from the cache when it holds that
+ * version, so a read of a budget's status costs that row and its totals.
+ *
+ * On a miss the config is read outside any transaction, after the version: it is at least as
+ * new as that version. It is kept only when the version read again afterwards is unchanged
+ * (no config change committed in between, so it is exactly that version's); either way it is
+ * as fresh as separate reads are.
+ */
+export async function readOwner(ctx: ServiceContext, ownerId: string): Promise<OwnerView> {
+  const state = await ctx.store.owners.getState(ownerId);
+  // No row: the owner never wrote anything, so has no categories, budgets or rules.
+  if (!state) return { settings: { ...DEFAULT_OWNER_SETTINGS }, categories: [], budgets: [], rules: [] };
+  const cached = ctx.configCache.get(ownerId, state.configVersion);
+  if (cached) return { settings: state.settings, ...cached };
+  const config = await loadOwnerConfig(ctx.store, ownerId);
+  const after = await ctx.store.owners.getState(ownerId);
+  if (after?.configVersion === state.configVersion) ctx.configCache.set(ownerId, state.configVersion, config);
+  return { settings: state.settings, ...config };
 }

@@ -1,21 +1,39 @@
 import { sql, type Kysely } from 'kysely';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { Database } from './database.js';
+import { preparedQuery } from './prepared-query.js';
 import { toInt } from './sql-values.js';
 import type { OwnerRepository } from './store.js';
 
+/** Read by every budget status, analytics and list read: compiled once. */
+const ownerState = preparedQuery((db: Kysely<Database>, ownerId: string) =>
+  db.selectFrom('et_owner').select(['timezone', 'currency', 'week_starts_on', 'config_version']).where('id', '=', ownerId),
+);
+
+/** The first statement of every write: compiled once. */
+const ownerLock = preparedQuery((db: Kysely<Database>, ownerId: string, at: string) =>
+  db
+    .insertInto('et_owner')
+    .values({ id: ownerId, last_seq: 0, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq` }))
+    .returning(['timezone', 'currency', 'week_starts_on', 'config_version']),
+);
+
 /** Owner settings over Kysely. */
 export function createOwnerRepository(db: Kysely<Database>): OwnerRepository {
+  const getState: OwnerRepository['getState'] = async (ownerId) => {
+    const [row] = (await ownerState.execute(db, ownerId)).rows;
+    if (!row) return null;
+    return {
+      settings: { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 },
+      configVersion: toInt(row.config_version),
+    };
+  };
   return {
     async lock(ownerId, at) {
       // An upsert that changes nothing still locks the row until commit on PostgreSQL; on
       // SQLite the transaction already holds the database's write lock (BEGIN IMMEDIATE).
-      const row = await db
-        .insertInto('et_owner')
-        .values({ id: ownerId, last_seq: 0, created_at: at, updated_at: at })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq` }))
-        .returning(['timezone', 'currency', 'week_starts_on', 'config_version'])
-        .executeTakeFirstOrThrow();
+      const row = (await ownerLock.execute(db, ownerId, at)).rows[0]!;
       return {
         settings: { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 },
         configVersion: toInt(row.config_version),
@@ -30,14 +48,10 @@ export function createOwnerRepository(db: Kysely<Database>): OwnerRepository {
         .execute();
     },
 
+    getState,
+
     async getSettings(ownerId) {
-      const row = await db
-        .selectFrom('et_owner')
-        .select(['timezone', 'currency', 'week_starts_on'])
-        .where('id', '=', ownerId)
-        .executeTakeFirst();
-      if (!row) return null;
-      return { timezone: row.timezone, currency: row.currency, weekStartsOn: row.week_starts_on === 0 ? 0 : 1 };
+      return (await getState(ownerId))?.settings ?? null;
     },
 
     async saveSettings(ownerId, settings: OwnerSettings, at) {

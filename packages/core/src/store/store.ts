@@ -477,6 +477,11 @@ export interface OwnerRepository {
   bumpConfigVersion(ownerId: string): Promise<void>;
   /** The owner's settings, or `null` when the owner has never saved any nor written anything. */
   getSettings(ownerId: string): Promise<OwnerSettings | null>;
+  /**
+   * The owner's settings and config version without locking (reads check their copies of the
+   * owner's categories, budgets and rules against it), or `null` for an owner with no row.
+   */
+  getState(ownerId: string): Promise<OwnerLock | null>;
   /** Stores the owner's settings, creating the owner row when needed. */
   saveSettings(ownerId: string, settings: OwnerSettings, at: string): Promise<void>;
 }
