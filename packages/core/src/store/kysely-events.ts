@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.js';
+import { preparedQuery } from './prepared-query.js';
 import { chunk, toInt } from './sql-values.js';
 import type { EventRecord, EventRepository } from './store.js';
 
@@ -66,6 +67,20 @@ export interface EventRepositoryOptions {
   notify?: { instanceId?: string };
 }
 
+/** Every write's seq bump (under the owner's lock): compiled once. */
+const bumpSeq = preparedQuery((db: Kysely<Database>, ownerId: string, count: number, at: string) =>
+  db
+    .insertInto('et_owner')
+    .values({ id: ownerId, last_seq: count, created_at: at, updated_at: at })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq + ${count}` }))
+    .returning('last_seq'),
+);
+
+/** The usual outbox append, one event: compiled once. */
+const insertEvent = preparedQuery((db: Kysely<Database>, ownerId: string, seq: number, type: string, data: string, at: string) =>
+  db.insertInto('et_event').values({ owner_id: ownerId, seq, type, data, at }),
+);
+
 /**
  * The outbox over Kysely. `append` bumps the owner's `last_seq` with an upsert, which takes
  * (or, after `owners.lock`, already holds) the owner row's lock until commit: concurrent
@@ -79,15 +94,8 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
   return {
     async append(ownerId, events, at) {
       if (events.length === 0) return [];
-      const bumped = await db
-        .insertInto('et_owner')
-        .values({ id: ownerId, last_seq: events.length, created_at: at, updated_at: at })
-        .onConflict((oc) =>
-          oc.column('id').doUpdateSet({ last_seq: sql<number>`et_owner.last_seq + ${events.length}` }),
-        )
-        .returning('last_seq')
-        .executeTakeFirstOrThrow();
-      const first = toInt(bumped.last_seq) - events.length + 1;
+      const [bumped] = (await bumpSeq.execute(db, ownerId, events.length, at)).rows;
+      const first = toInt(bumped!.last_seq) - events.length + 1;
       const records: EventRecord[] = events.map((event, i) => ({
         seq: first + i,
         ownerId,
@@ -95,7 +103,10 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
         data: event.data,
         at,
       }));
-      for (const part of chunk(records, 500)) {
+      if (records.length === 1) {
+        const [r] = records as [EventRecord];
+        await insertEvent.execute(db, ownerId, r.seq, r.type, JSON.stringify(r.data), r.at);
+      } else for (const part of chunk(records, 500)) {
         await db
           .insertInto('et_event')
           .values(

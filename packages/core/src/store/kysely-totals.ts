@@ -1,5 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.js';
+import { preparedQuery } from './prepared-query.js';
 import { chunk, toInt } from './sql-values.js';
 import type { TotalsDelta, TotalsQuery, TotalsRepository, TotalsRow } from './store.js';
 
@@ -62,6 +63,20 @@ export function aggregateExpenses(db: Kysely<Database>, ownerId: string, query: 
   return groupedSums(db, 'et_expense', ownerId, query);
 }
 
+/** The usual delta of a write, one row: compiled once. */
+const upsertDailyTotal = preparedQuery(
+  (db: Kysely<Database>, ownerId: string, date: string, currency: string, categoryKey: string, amountMinor: number, count: number) =>
+    db
+      .insertInto('et_daily_total')
+      .values({ owner_id: ownerId, date, currency, category_key: categoryKey, amount_minor: amountMinor, count })
+      .onConflict((oc) =>
+        oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet({
+          amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
+          count: sql<number>`et_daily_total.count + excluded.count`,
+        }),
+      ),
+);
+
 /** Daily totals over Kysely. */
 export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
   return {
@@ -85,6 +100,11 @@ export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
           amount_minor: d.amountMinor,
           count: d.count,
         }));
+      if (rows.length === 1) {
+        const [r] = rows as [(typeof rows)[number]];
+        await upsertDailyTotal.execute(db, r.owner_id, r.date, r.currency, r.category_key, r.amount_minor, r.count);
+        return;
+      }
       for (const part of chunk(rows, 500)) {
         await db
           .insertInto('et_daily_total')
