@@ -4,6 +4,8 @@
  *
  * @example
  * ```ts
+ * import { Tracker, type Clock } from '@expense-tracker/core';
+ *
  * const clock: Clock = { now: () => new Date('2026-03-01T12:00:00Z') };
  * const tracker = await Tracker.open({ database: ':memory:', clock });
  * ```

@@ -14,6 +14,8 @@ import { TrackerError } from './errors.js';
  *
  * @example
  * ```ts
+ * import { CURRENCY_EXPONENTS } from '@expense-tracker/core';
+ *
  * CURRENCY_EXPONENTS.USD; // 2
  * CURRENCY_EXPONENTS.JPY; // 0
  * Object.keys(CURRENCY_EXPONENTS).includes('XAU'); // false
@@ -66,6 +68,8 @@ export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freez
  *
  * @example
  * ```ts
+ * import { isCurrencyCode } from '@expense-tracker/core';
+ *
  * isCurrencyCode('EUR'); // true
  * isCurrencyCode('eur'); // false
  * isCurrencyCode('XAU'); // false: gold has no minor unit
@@ -85,6 +89,8 @@ export function isCurrencyCode(code: string): boolean {
  *
  * @example
  * ```ts
+ * import { currencyExponent } from '@expense-tracker/core';
+ *
  * currencyExponent('USD'); // 2
  * currencyExponent('KWD'); // 3
  * currencyExponent('XYZ'); // throws TrackerError (VALIDATION_FAILED, unknown_currency)

@@ -79,6 +79,8 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  *
  * @example
  * ```ts
+ * import { localDate } from '@expense-tracker/core';
+ *
  * localDate(new Date('2026-01-01T03:00:00Z'), 'America/New_York'); // '2025-12-31'
  * ```
  */

@@ -108,6 +108,8 @@ export interface TrackerErrorOptions {
  *
  * @example
  * ```ts
+ * import { isTrackerError } from '@expense-tracker/core';
+ *
  * try {
  *   await owner.expenses.create({ amount: '12.345', currency: 'USD' });
  * } catch (error) {
@@ -145,7 +147,16 @@ export class TrackerError extends Error {
  *
  * @example
  * ```ts
- * if (isTrackerError(error, 'NOT_FOUND')) return null;
+ * import { isTrackerError, type Expense } from '@expense-tracker/core';
+ *
+ * async function findExpense(id: string): Promise<Expense | null> {
+ *   try {
+ *     return await owner.expenses.get(id);
+ *   } catch (error) {
+ *     if (isTrackerError(error, 'NOT_FOUND')) return null;
+ *     throw error;
+ *   }
+ * }
  * ```
  */
 export function isTrackerError(value: unknown, code?: ErrorCode): value is TrackerError {

@@ -35,6 +35,8 @@ const MAX_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
  *
  * @example
  * ```ts
+ * import { parseAmount } from '@expense-tracker/core';
+ *
  * parseAmount('12.5', 'USD'); // 1250
  * parseAmount(12.5, 'USD'); // 1250
  * parseAmount('12.500', 'USD'); // 1250: trailing zeros lose nothing
@@ -77,6 +79,8 @@ export function parseAmount(input: string | number, currency: string): number {
  *
  * @example
  * ```ts
+ * import { formatAmount } from '@expense-tracker/core';
+ *
  * formatAmount(1250, 'USD'); // '12.50'
  * formatAmount(-5, 'USD'); // '-0.05'
  * formatAmount(5, 'JPY'); // '5'

@@ -30,7 +30,25 @@ import { createHealthRouter } from './routes/health.js';
 import { createNotificationRouter } from './routes/notifications.js';
 import { attachNotificationSocket } from './ws/notifications.js';
 
-/** Options of {@link createApp}. */
+/**
+ * Options of {@link createApp}.
+ *
+ * @example
+ * ```ts
+ * import { pino } from 'pino';
+ * import { createApp, type AppOptions } from '@expense-tracker/server';
+ *
+ * const options: AppOptions = {
+ *   tracker,
+ *   jwtSecret: process.env.JWT_SECRET!, // at least 32 characters
+ *   accessTokenTtl: 600, // 10 minutes
+ *   corsOrigins: ['https://app.example.com'],
+ *   trustProxy: true, // only behind a proxy that always sets X-Forwarded-For
+ *   logger: pino({ level: 'info' }),
+ * };
+ * createApp(options).listen(8000);
+ * ```
+ */
 export interface AppOptions {
   /** The tracker the API serves; opened and migrated by the caller. */
   tracker: Tracker;
@@ -69,7 +87,21 @@ export interface AppOptions {
   idempotency?: IdempotencyOptions;
 }
 
-/** The Koa app with its WebSocket server (`koa-websocket`). */
+/**
+ * The Koa app with its WebSocket server (`koa-websocket`).
+ *
+ * @example
+ * ```ts
+ * import { createApp, type ExpenseTrackerApp } from '@expense-tracker/server';
+ *
+ * const app: ExpenseTrackerApp = createApp({ tracker, jwtSecret: process.env.JWT_SECRET! });
+ * const server = app.listen(8000); // HTTP and the /ws/notifications socket on one port
+ * process.once('SIGTERM', () => {
+ *   for (const client of app.ws.server?.clients ?? []) client.close(1001, 'Server shutting down');
+ *   server.close();
+ * });
+ * ```
+ */
 export type ExpenseTrackerApp = websockify.App<AppState, Koa.DefaultContext>;
 
 function serverDb(options: AppOptions): Kysely<unknown> {
@@ -86,7 +118,20 @@ function bodyError(error: Error): HttpError {
   return new HttpError('MALFORMED_JSON', 'The request body is not valid JSON');
 }
 
-/** Applies the server's own migrations (accounts, sessions, refresh tokens, idempotency records). */
+/**
+ * Applies the server's own migrations (accounts, sessions, refresh tokens, idempotency records).
+ *
+ * @example
+ * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { migrateServer } from '@expense-tracker/server';
+ *
+ * const tracker = await Tracker.open({ database: process.env.DATABASE_URL! });
+ * await tracker.migrate(); // core's tables
+ * await migrateServer({ tracker }); // the srv_ tables, in the tracker's database; already applied ones are skipped
+ * // A tracker on a store of your own: pass `db`, a Kysely database for the srv_ tables.
+ * ```
+ */
 export function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>): Promise<void> {
   return migrateServerTables(serverDb(options as AppOptions));
 }
@@ -97,6 +142,9 @@ export function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>): Prom
  *
  * @example
  * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { createApp, migrateServer } from '@expense-tracker/server';
+ *
  * const tracker = await Tracker.open({ database: './data/expenses.db' });
  * await tracker.migrate();
  * await migrateServer({ tracker });

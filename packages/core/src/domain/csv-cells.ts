@@ -8,6 +8,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  *
  * @example
  * ```ts
+ * import { neutraliseCell } from '@expense-tracker/core';
+ *
  * neutraliseCell('=HYPERLINK("http://evil")'); // '\'=HYPERLINK("http://evil")'
  * neutraliseCell('Lunch'); // 'Lunch'
  * ```

@@ -182,6 +182,8 @@ export function periodIndexOf(period: RecurringPeriod, date: string): number {
  *
  * @example
  * ```ts
+ * import { periodContaining } from '@expense-tracker/core';
+ *
  * periodContaining({ unit: 'month', every: 1, anchor: '2026-01-25' }, '2026-03-02');
  * // { start: '2026-02-25', end: '2026-03-24' }
  * ```

@@ -27,6 +27,9 @@ import { totalsTests } from './suites/totals.js';
  *
  * @example
  * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { defineStoreConformance } from '@expense-tracker/core/testing';
+ *
  * defineStoreConformance({
  *   name: 'sqlite',
  *   openStore: async () => (await Tracker.open({ database: ':memory:' })).store,

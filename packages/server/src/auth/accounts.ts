@@ -16,7 +16,19 @@ const usernameSchema = z
   .regex(/^[\p{L}\p{N}._@+-]+$/u, 'A username may use letters, digits and . _ @ + -');
 const passwordSchema = z.string().min(8, 'A password has at least 8 characters').max(1024, 'A password has at most 1024 characters');
 
-/** Body of `POST /auth/register`. */
+/**
+ * Body of `POST /auth/register`.
+ *
+ * @example
+ * ```ts
+ * import { registerSchema } from '@expense-tracker/server';
+ *
+ * registerSchema.parse({ username: ' alice ', password: 'correct horse battery', currency: 'eur' });
+ * // { username: 'alice', password: 'correct horse battery', currency: 'EUR' }
+ * registerSchema.safeParse({ username: 'al', password: 'short' }).success; // false: 3 to 64 characters, at least 8
+ * registerSchema.safeParse({ username: 'alice', password: 'correct horse battery', admin: true }).success; // false: unknown keys are refused
+ * ```
+ */
 export const registerSchema = z
   .strictObject({
     username: usernameSchema,
@@ -27,12 +39,35 @@ export const registerSchema = z
   })
   .meta({ id: 'RegisterInput' });
 
-/** Body of `POST /auth/login` (JSON) — the form-encoded OAuth2 password grant carries the same fields. */
+/**
+ * Body of `POST /auth/login` (JSON) — the form-encoded OAuth2 password grant carries the same fields.
+ *
+ * @example
+ * ```ts
+ * import { loginSchema } from '@expense-tracker/server';
+ *
+ * // What an OAuth2 client's form carries; fields the server does not use (`scope`) are dropped.
+ * const form = new URLSearchParams('grant_type=password&username=alice&password=correct+horse+battery&scope=');
+ * loginSchema.parse(Object.fromEntries(form)); // { username: 'alice', password: 'correct horse battery', grant_type: 'password' }
+ * loginSchema.safeParse({ username: 'alice', password: '' }).success; // false
+ * ```
+ */
 export const loginSchema = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024), grant_type: z.literal('password').optional() })
   .meta({ id: 'LoginInput' });
 
-/** Body of `PATCH /auth/me`. */
+/**
+ * Body of `PATCH /auth/me`.
+ *
+ * @example
+ * ```ts
+ * import { accountPatchSchema } from '@expense-tracker/server';
+ *
+ * accountPatchSchema.parse({ timezone: 'Europe/Berlin', weekStartsOn: 1, email: null }); // null removes the email
+ * accountPatchSchema.safeParse({ password: 'a new long password' }).success;
+ * // false: the issue is at ['currentPassword'], 'Give currentPassword to change the password'
+ * ```
+ */
 export const accountPatchSchema = z
   .strictObject({
     timezone: ownerSettingsPatchSchema.shape.timezone,
@@ -45,7 +80,24 @@ export const accountPatchSchema = z
   .refine((v) => v.password === undefined || v.currentPassword !== undefined, { path: ['currentPassword'], message: 'Give currentPassword to change the password' })
   .meta({ id: 'AccountPatch' });
 
-/** The OAuth2 token response (RFC 6749 names). */
+/**
+ * The OAuth2 token response (RFC 6749 names).
+ *
+ * @example
+ * ```ts
+ * import type { TokenPair } from '@expense-tracker/server';
+ *
+ * const res = await fetch('http://localhost:8000/auth/login', {
+ *   method: 'POST',
+ *   headers: { 'content-type': 'application/json' },
+ *   body: JSON.stringify({ username: 'alice', password: 'correct horse battery' }),
+ * });
+ * const pair = (await res.json()) as TokenPair;
+ * const refreshAt = Date.now() + (pair.expires_in - 60) * 1000; // expires_in is in seconds
+ * // Send `Authorization: Bearer ${pair.access_token}`; before refreshAt, trade pair.refresh_token
+ * // at POST /auth/refresh for a new pair (each refresh token works once).
+ * ```
+ */
 export interface TokenPair {
   access_token: string;
   token_type: 'bearer';
@@ -53,7 +105,18 @@ export interface TokenPair {
   refresh_token: string;
 }
 
-/** An account as the API shows it. */
+/**
+ * An account as the API shows it.
+ *
+ * @example
+ * ```ts
+ * import type { AccountView } from '@expense-tracker/server';
+ *
+ * const res = await fetch('http://localhost:8000/auth/me', { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } });
+ * const me = (await res.json()) as AccountView;
+ * console.log(`${me.username} (${me.id}) keeps books in ${me.settings.currency}, ${me.settings.timezone}`);
+ * ```
+ */
 export interface AccountView {
   id: string;
   username: string;
@@ -73,6 +136,28 @@ const liveSession = preparedQuery((db: Kysely<ServerDatabase>, sessionId: string
  * Accounts, sessions and tokens. Passwords are hashed with scrypt off the event loop;
  * refresh tokens are stored as SHA-256 and rotated on every use, and presenting a used one
  * revokes its whole session. Failed logins are throttled per username and per address.
+ *
+ * @example
+ * ```ts
+ * import { KyselyStore } from '@expense-tracker/core';
+ * import { AccountService, migrateServer, PasswordHasher, TokenService, type ServerDatabase } from '@expense-tracker/server';
+ * import type { Kysely } from 'kysely';
+ *
+ * // createApp makes its own; make one over the same database and secret to manage accounts
+ * // from your own code (an admin script, a host app), with tokens the API accepts.
+ * await migrateServer({ tracker });
+ * const accounts = new AccountService({
+ *   db: (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>,
+ *   tracker,
+ *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   refreshTtl: 30 * 24 * 60 * 60,
+ * });
+ * const alice = await accounts.register({ username: 'alice', password: 'correct horse battery', currency: 'EUR' });
+ * const pair = await accounts.login('alice', 'correct horse battery', '127.0.0.1');
+ * (await accounts.authenticate(pair.access_token))?.accountId === alice.id; // true
+ * const next = await accounts.refresh(pair.refresh_token); // a new pair; the old refresh token is spent
+ * ```
  */
 export class AccountService {
   readonly #db: Kysely<ServerDatabase>;

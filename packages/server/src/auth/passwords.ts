@@ -1,6 +1,18 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-/** scrypt parameters, stored with each hash so they can be raised later. */
+/**
+ * scrypt parameters, stored with each hash so they can be raised later.
+ *
+ * @example
+ * ```ts
+ * import { PasswordHasher, type ScryptParams } from '@expense-tracker/server';
+ *
+ * const owasp: ScryptParams = { logN: 17, r: 8, p: 1 }; // N = 2^17 (OWASP's minimum): 128 MiB per hash
+ * const stored = await new PasswordHasher({ logN: 14, r: 8, p: 1 }).hash('correct horse battery');
+ * // Raising the cost keeps old hashes working: each is checked with the parameters stored in it.
+ * await new PasswordHasher(owasp).verify('correct horse battery', stored); // true
+ * ```
+ */
 export interface ScryptParams {
   logN: number;
   r: number;
@@ -21,6 +33,16 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
 /**
  * Password hashing with scrypt, at most `concurrency` hashes at once so memory stays
  * bounded (each takes 128·N·r bytes: 128 MiB at OWASP's N = 2^17, r = 8).
+ *
+ * @example
+ * ```ts
+ * import { PasswordHasher } from '@expense-tracker/server';
+ *
+ * const hasher = new PasswordHasher({ logN: 17, r: 8, p: 1 }, 4); // at most 4 hashes (512 MiB) at once
+ * const stored = await hasher.hash('correct horse battery'); // 'scrypt$17$8$1$<salt>$<key>'
+ * await hasher.verify('correct horse battery', stored); // true
+ * await hasher.verify('wrong password', stored); // false
+ * ```
  */
 export class PasswordHasher {
   readonly #params: ScryptParams;

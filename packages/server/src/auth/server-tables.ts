@@ -1,6 +1,25 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 
-/** The server's own tables (accounts, sessions, refresh tokens, idempotency records), prefixed `srv_`. */
+/**
+ * The server's own tables (accounts, sessions, refresh tokens, idempotency records), prefixed `srv_`.
+ *
+ * @example
+ * ```ts
+ * import { KyselyStore } from '@expense-tracker/core';
+ * import type { ServerDatabase } from '@expense-tracker/server';
+ * import type { Kysely } from 'kysely';
+ *
+ * // By default the server's tables live in the tracker's database (see migrateServer).
+ * const db = (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>;
+ * const openSessions = await db
+ *   .selectFrom('srv_session as s')
+ *   .innerJoin('srv_account as a', 'a.id', 's.account_id')
+ *   .select(['a.username', 's.created_at', 's.expires_at'])
+ *   .where('s.revoked_at', 'is', null)
+ *   .where('s.expires_at', '>', new Date().toISOString())
+ *   .execute();
+ * ```
+ */
 export interface ServerDatabase {
   srv_account: {
     id: string;

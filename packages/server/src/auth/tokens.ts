@@ -2,13 +2,58 @@ import { createHash, randomBytes } from 'node:crypto';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { ulid } from 'ulid';
 
-/** Issuer and audience of access tokens: a token minted for anything else is refused. */
+/**
+ * Issuer and audience of access tokens: a token minted for anything else is refused.
+ *
+ * @example
+ * ```ts
+ * import { jwtVerify } from 'jose';
+ * import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '@expense-tracker/server';
+ *
+ * // Another service sharing the secret checks the API's access tokens the way the API does.
+ * const { payload } = await jwtVerify(process.env.ACCESS_TOKEN!, new TextEncoder().encode(process.env.JWT_SECRET!), {
+ *   algorithms: ['HS256'],
+ *   issuer: TOKEN_ISSUER, // 'expense-tracker'
+ *   audience: TOKEN_AUDIENCE,
+ * });
+ * payload.sub; // the account id (the owner id in core)
+ * ```
+ */
 export const TOKEN_ISSUER = 'expense-tracker';
+/**
+ * The audience (`aud`) of access tokens; see {@link TOKEN_ISSUER}.
+ *
+ * @example
+ * ```ts
+ * import { decodeJwt } from 'jose';
+ * import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from '@expense-tracker/server';
+ *
+ * const jwt = await new TokenService(process.env.JWT_SECRET!, 900).sign('acc_1', 'ses_1');
+ * const { iss, aud } = decodeJwt(jwt); // read without verifying: for display, never for trust
+ * iss === TOKEN_ISSUER; // true
+ * aud === TOKEN_AUDIENCE; // true: 'expense-tracker-api'
+ * ```
+ */
 export const TOKEN_AUDIENCE = 'expense-tracker-api';
 /** The only algorithm accepted: `alg: none` or any other algorithm fails verification. */
 const ALGORITHMS = ['HS256'];
 
-/** What a verified access token says. */
+/**
+ * What a verified access token says.
+ *
+ * @example
+ * ```ts
+ * import { TokenService, type AccessClaims } from '@expense-tracker/server';
+ *
+ * const tokens = new TokenService(process.env.JWT_SECRET!, 900);
+ * const claims: AccessClaims | null = await tokens.verify(process.env.ACCESS_TOKEN!);
+ * if (claims) {
+ *   const owner = tracker.forOwner(claims.accountId); // the account id is the owner id in core
+ *   console.log(await owner.settings.get());
+ *   if (claims.expiresAt * 1000 - Date.now() < 60_000) console.log('refresh soon'); // expiresAt is in seconds
+ * }
+ * ```
+ */
 export interface AccessClaims {
   accountId: string;
   sessionId: string;
@@ -30,6 +75,17 @@ const VERIFIED_CACHE_SIZE = 10_000;
  * by the whole token string (the oldest dropped past 10,000): the same bytes verify
  * the same way, so only the time checks are made again (`exp`, on every use). Tokens that fail
  * are never remembered. Revocation is not decided here (see `AccountService.authenticate`).
+ *
+ * @example
+ * ```ts
+ * import { TokenService } from '@expense-tracker/server';
+ *
+ * const tokens = new TokenService(process.env.JWT_SECRET!, 900); // access tokens live 15 minutes
+ * const jwt = await tokens.sign('acc_01JD0000000000000000000000', 'ses_01JD0000000000000000000000');
+ * await tokens.verify(jwt); // { accountId: 'acc_01JD…', sessionId: 'ses_01JD…', tokenId: '01JD…', expiresAt: <now + 900, in seconds> }
+ * await tokens.verify(`${jwt}x`); // null: the signature no longer matches
+ * tokens.accessTtl; // 900
+ * ```
  */
 export class TokenService {
   readonly #key: Uint8Array;

@@ -248,6 +248,8 @@ const cache = new Map<string, OpenApiDocument>();
  *
  * @example
  * ```ts
+ * import { buildOpenApiDocument } from '@expense-tracker/server';
+ *
  * const doc = buildOpenApiDocument({ serverUrl: 'https://api.example.com' });
  * doc.paths['/expenses']!.get!.operationId; // 'listExpenses'
  * ```

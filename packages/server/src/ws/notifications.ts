@@ -153,8 +153,25 @@ function pathUser(path: string): string | null | undefined {
  *
  * @example
  * ```ts
+ * import { KyselyStore } from '@expense-tracker/core';
+ * import { AccountService, attachNotificationSocket, PasswordHasher, TokenService, type ServerDatabase } from '@expense-tracker/server';
+ * import Koa from 'koa';
+ * import websockify from 'koa-websocket';
+ * import type { Kysely } from 'kysely';
+ * import { pino } from 'pino';
+ *
+ * // The accounts of the API (same database and secret), so its tokens and logouts count here too.
+ * const accounts = new AccountService({
+ *   db: (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>,
+ *   tracker,
+ *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   refreshTtl: 30 * 24 * 60 * 60,
+ * });
+ * const logger = pino({ level: 'info' });
  * const app = websockify(new Koa());
  * attachNotificationSocket(app, { tracker, accounts, logger });
+ * app.listen(8000);
  * // browser: new WebSocket(`wss://host/ws/notifications?token=${accessToken}&after=${lastSeq}`)
  * ```
  */
