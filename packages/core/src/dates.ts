@@ -73,6 +73,10 @@ export function isTimeZone(timeZone: string): boolean {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Per time zone, the last minute asked about and its local date (a pure function's memo; one entry per zone). */
+const lastLocalDate = new Map<string, { minute: number; date: string }>();
+/** 1973-01-01: from then on, every zone's UTC offset is a whole number of minutes. */
+const WHOLE_MINUTE_OFFSETS_SINCE = Date.UTC(1973, 0, 1);
 
 /**
  * The calendar date of `instant` in `timeZone`: what "today" is for an owner.
@@ -85,6 +89,12 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
  * ```
  */
 export function localDate(instant: Date, timeZone: string): string {
+  const ms = instant.getTime();
+  const minute = Math.floor(ms / 60_000);
+  const last = lastLocalDate.get(timeZone);
+  // Every zone's offset has been a whole number of minutes since 1973, so a day boundary
+  // never falls inside a minute there: the same minute gives the same date.
+  if (last && last.minute === minute && ms >= WHOLE_MINUTE_OFFSETS_SINCE) return last.date;
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     // en-CA formats as YYYY-MM-DD; the parts are read explicitly to be safe across ICU versions.
@@ -93,5 +103,7 @@ export function localDate(instant: Date, timeZone: string): string {
   }
   const parts = formatter.formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  const date = `${part('year')}-${part('month')}-${part('day')}`;
+  if (ms >= WHOLE_MINUTE_OFFSETS_SINCE) lastLocalDate.set(timeZone, { minute, date });
+  return date;
 }
