@@ -31,7 +31,7 @@ function fromRow(row: Omit<Selectable<ExpenseTable>, 'search_text'>): ExpenseRec
     categoryId: row.category_id,
     description: row.description,
     merchant: row.merchant,
-    tags: JSON.parse(row.tags) as string[],
+    tags: row.tags === '[]' ? [] : (JSON.parse(row.tags) as string[]),
     notes: row.notes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
