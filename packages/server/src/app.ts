@@ -23,7 +23,7 @@ import { createAuthRouter } from './routes/auth.js';
 import { createBudgetRouter } from './routes/budgets.js';
 import { createCategoryRouter } from './routes/categories.js';
 import { createChangesRouter } from './routes/changes.js';
-import { createDashboardRouter } from './routes/dashboard.js';
+import { createDashboardRouter, type DashboardRouter } from './routes/dashboard.js';
 import { createDocsRouter } from './routes/docs.js';
 import { createExpenseRouter } from './routes/expenses.js';
 import { createHealthRouter } from './routes/health.js';
@@ -115,7 +115,42 @@ function bodyError(error: Error): HttpError {
   const status = (error as { status?: number }).status;
   if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
   if (status === 415 || error.name === 'UnsupportedBodyTypeError') return new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
+  // The body stopped arriving: the client went away, or Node's requestTimeout cut it off (and
+  // answered 408 itself). Either way it is not a JSON error, and the log line says so.
+  if ((error as { type?: string }).type === 'request.aborted') return new HttpError('REQUEST_TIMEOUT', 'The request body did not arrive in full in time');
   return new HttpError('MALFORMED_JSON', 'The request body is not valid JSON');
+}
+
+/** The first path segment, lower-cased (routes match case-insensitively): `/Budget/status` → `budget`. */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+}
+
+/**
+ * A router's `routes()` and `allowedMethods()`, skipped for requests whose first path segment
+ * none of its routes has. Every router would otherwise test its routes' patterns against
+ * every request that reaches it (twelve routers, ~60 patterns for a request to a protected
+ * route); this way a request pays for its own router only. A router with a route whose
+ * first segment is a parameter or a pattern is always run. (Its `use()` middleware runs only
+ * for requests one of its routes matches, so it is skipped with them.)
+ */
+function onlyItsPaths(router: Router<AppState> | DashboardRouter): Koa.Middleware<AppState>[] {
+  const routes = router.routes() as Koa.Middleware<AppState>;
+  const allowed = router.allowedMethods() as Koa.Middleware<AppState>;
+  if (!(router instanceof Router)) return [routes, allowed]; // not a route table (the dashboard's own check is one regex)
+  const segments = new Set<string>();
+  for (const layer of router.stack) {
+    if (layer.methods.length === 0) continue; // router.use() middleware: runs only when a route matched
+    if (typeof layer.path !== 'string') return [routes, allowed];
+    const segment = firstSegment(layer.path);
+    if (/[:(*?+{]/.test(segment)) return [routes, allowed];
+    segments.add(segment);
+  }
+  const dispatch: Koa.Middleware<AppState> = (ctx, next) => (segments.has(firstSegment(ctx.path)) ? routes(ctx, next) : next());
+  // Like routes()' own dispatch function, it carries the router: its route table stays readable.
+  Object.assign(dispatch, { router });
+  return [dispatch, (ctx, next) => (segments.has(firstSegment(ctx.path)) ? allowed(ctx, next) : next())];
 }
 
 /**
@@ -186,11 +221,10 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
 
   // Public routes: no token needed.
   const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter(), createDashboardRouter()];
-  for (const router of publicRoutes) app.use(router.routes()).use(router.allowedMethods());
+  for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
-  const api = new Router<AppState>();
-  api.use(requireAuth, createIdempotency(db, options.idempotency));
+  const idempotency = createIdempotency(db, options.idempotency);
   const protectedRoutes = [
     createExpenseRouter(),
     createCategoryRouter(),
@@ -201,8 +235,14 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     createAnalyticsRouter(),
     createChangesRouter(),
   ];
-  for (const router of protectedRoutes) api.use(router.routes(), router.allowedMethods());
-  app.use(api.routes()).use(api.allowedMethods());
+  for (const routes of protectedRoutes) {
+    // Authentication runs only for a request that one of these routes answers: an unknown
+    // path is a 404 and a known path with another method a 405, token or not.
+    const api = new Router<AppState>();
+    api.use(requireAuth, idempotency);
+    api.use(routes.routes(), routes.allowedMethods());
+    for (const middleware of onlyItsPaths(api)) app.use(middleware);
+  }
 
   // WebSocket routes (app.ws) are attached here.
   attachNotificationSocket(app, { tracker: options.tracker, accounts, logger, ...options.websocket });

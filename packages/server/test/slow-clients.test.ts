@@ -160,6 +160,9 @@ describe('slow clients are cut off (HEADERS_TIMEOUT=1, REQUEST_TIMEOUT=2)', () =
     // The server is unharmed, and it did not count the cut-off request as a server error.
     expect((await server.request('GET', '/health')).status).toBe(200);
     expect(server.output()).not.toMatch(/"msg":"request failed"/);
+    // Its log line says what happened: 408, not a 400 for malformed JSON.
+    const line = server.output().split('\n').find((l) => l.includes('"path":"/expenses"') && l.includes('"method":"POST"'));
+    expect(line).toMatch(/"status":408/);
   });
 
   it('the control: the same body trickled within the request timeout is stored (so the 408 above was the timeout’s)', async () => {

@@ -74,10 +74,14 @@ export function preparedQuery<DB, A extends unknown[], R>(build: (db: Kysely<DB>
  *
  * @example
  * ```ts
- * import type { PreparedQuery } from '@expense-tracker/core';
+ * import type { Kysely } from 'kysely';
+ * import { preparedQuery, type Database, type PreparedQuery } from '@expense-tracker/core';
  *
  * // (db, ownerId) → rows of { timezone }
- * type SettingsQuery = PreparedQuery<Database, [ownerId: string], { timezone: string }>;
+ * const settingsQuery: PreparedQuery<Database, [ownerId: string], { timezone: string }> = preparedQuery(
+ *   (db: Kysely<Database>, ownerId: string) => db.selectFrom('et_owner').select('timezone').where('id', '=', ownerId),
+ * );
+ * declare const db: Kysely<Database>;
  * const { rows } = await settingsQuery.execute(db, 'user-42');
  * ```
  */
