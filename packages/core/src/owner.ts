@@ -30,6 +30,7 @@ import {
 import {
   budgetHistory,
   budgetStatus,
+  overallBudgetStatus,
   createBudget,
   deleteBudget,
   findOverallBudget,
@@ -365,6 +366,17 @@ export interface BudgetsApi {
    */
   status(id: string, query?: { date?: string }): Promise<BudgetStatus>;
   /**
+   * The status of the overall budget (see {@link overall}), or `null` when there is none: one
+   * read of the owner instead of two for `status((await overall()).id)`.
+   *
+   * @example
+   * ```ts
+   * const status = await owner.budgets.overallStatus();
+   * if (status?.state === 'warning') console.log(`${status.percentUsed} % of the month's budget spent`);
+   * ```
+   */
+  overallStatus(query?: { date?: string }): Promise<BudgetStatus | null>;
+  /**
    * The figures of the last `periods` closed periods (default 6), oldest first, with
    * rollover applied period after period.
    *
@@ -620,6 +632,7 @@ export class OwnerHandle {
       replace: (id, input) => updateBudget(ctx, ownerId, id, input, true),
       delete: (id) => deleteBudget(ctx, ownerId, id),
       status: (id, query) => budgetStatus(ctx, ownerId, id, query),
+      overallStatus: (query) => overallBudgetStatus(ctx, ownerId, query),
       history: (id, query) => budgetHistory(ctx, ownerId, id, query),
     };
     this.alerts = {

@@ -184,7 +184,22 @@ async function loadForRead(ctx: ServiceContext, ownerId: string, id: string) {
 export async function budgetStatus(ctx: ServiceContext, ownerId: string, id: string, query: { date?: string } = {}): Promise<BudgetStatus> {
   const q = parseInput(budgetStatusQuerySchema, query);
   const { budget, today, covered } = await loadForRead(ctx, ownerId, id);
-  const index = periodIndex(budget, q.date ?? today);
+  return statusAt(ctx, budget, q.date ?? today, today, covered);
+}
+
+/** The overall budget's status (as {@link budgetStatus}), or `null` when there is no overall budget. */
+export async function overallBudgetStatus(ctx: ServiceContext, ownerId: string, query: { date?: string } = {}): Promise<BudgetStatus | null> {
+  const q = parseInput(budgetStatusQuerySchema, query);
+  assertOpen(ctx);
+  const { settings, budgets } = await readOwner(ctx, ownerId);
+  const budget = budgets.find((b) => b.categoryIds.length === 0);
+  if (!budget) return null;
+  const today = localDate(ctx.clock.now(), settings.timezone);
+  return statusAt(ctx, budget, q.date ?? today, today, undefined);
+}
+
+async function statusAt(ctx: ServiceContext, budget: BudgetRecord, date: string, today: string, covered: Set<string> | undefined): Promise<BudgetStatus> {
+  const index = periodIndex(budget, date);
   const [figures] = await budgetFigures(ctx.store, budget, { from: index, to: index }, today, covered);
   return toBudgetStatus(budget, figures!);
 }

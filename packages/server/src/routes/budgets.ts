@@ -13,10 +13,12 @@ const overallBudgetBodySchema = z.looseObject({
   categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave categoryIds empty, or use /budgets').optional(),
 });
 
+const NO_OVERALL_BUDGET = 'There is no overall budget yet: set one with POST /budget';
+
 /** The owner's overall budget, or `NOT_FOUND`. */
 async function overallOf(ctx: AppContext): Promise<Budget> {
   const budget = await ownerOf(ctx).budgets.overall();
-  if (!budget) throw new TrackerError('NOT_FOUND', 'There is no overall budget yet: set one with POST /budget');
+  if (!budget) throw new TrackerError('NOT_FOUND', NO_OVERALL_BUDGET);
   return budget;
 }
 
@@ -50,7 +52,9 @@ export function createBudgetRouter(): Router<AppState> {
     ctx.body = await ownerOf(ctx).budgets.replace((await overallOf(ctx)).id, body as never);
   });
   router.get('/budget/status', async (ctx) => {
-    ctx.body = await ownerOf(ctx).budgets.status((await overallOf(ctx)).id, queryOf(ctx) as never);
+    const status = await ownerOf(ctx).budgets.overallStatus(queryOf(ctx) as never);
+    if (!status) throw new TrackerError('NOT_FOUND', NO_OVERALL_BUDGET);
+    ctx.body = status;
   });
   router.get('/budget/history', async (ctx) => {
     ctx.body = await ownerOf(ctx).budgets.history((await overallOf(ctx)).id, queryOf(ctx) as never);

@@ -84,6 +84,25 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       });
     });
 
+    it('overallStatus() is null without an overall budget, and is the oldest overall budget’s status() when there is one', async () => {
+      const env = getEnv();
+      const owner = env.newOwner();
+      expect(await owner.budgets.overallStatus()).toBeNull();
+      const food = await owner.categories.create({ name: 'Food' });
+      await owner.budgets.create({ name: 'Food', amount: '100', categoryIds: [food.id] });
+      await owner.expenses.create({ amount: '30', description: 'Lunch', categoryId: food.id });
+      expect(await owner.budgets.overallStatus()).toBeNull(); // a category budget is not the overall one
+      const first = await owner.budgets.create({ name: 'All', amount: '500' });
+      await owner.budgets.create({ name: 'Also all', amount: '900' });
+      await owner.expenses.create({ amount: '12.50', description: 'Taxi' });
+      const status = await owner.budgets.overallStatus();
+      expect(status).toEqual(await owner.budgets.status(first.id));
+      expect(status).toMatchObject({ budgetId: first.id, limitMinor: 50000, spentMinor: 4250 });
+      const lastYear = await owner.budgets.overallStatus({ date: '2025-01-15' });
+      expect(lastYear).toEqual(await owner.budgets.status(first.id, { date: '2025-01-15' }));
+      await expect(owner.budgets.overallStatus({ date: 'yesterday' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    });
+
     it('status() is exceeded from the day spending passes the limit, and counts a subcategory created after the budget', async () => {
       const env = getEnv();
       const owner = env.newOwner();
