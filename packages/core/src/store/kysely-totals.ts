@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './database.js';
-import { preparedQuery } from './prepared-query.js';
+import { preparedQuery, type PreparedQuery } from './prepared-query.js';
 import { chunk, toInt } from './sql-values.js';
 import type { TotalsDelta, TotalsQuery, TotalsRepository, TotalsRow } from './store.js';
 
@@ -16,11 +16,31 @@ const categoryKeyOf = sql<string>`coalesce(category_id, ${sql.lit(NONE)})`;
 
 type Source = 'et_daily_total' | 'et_expense';
 
+/** One prepared query per shape of grouped sum (table, grouping, filters): status, analytics and alert checks reuse a few. */
+const sumsQueries = new Map<string, PreparedQuery<Database, string[], Record<string, unknown>>>();
+const MAX_SUMS_SHAPES = 256;
+
 /**
- * One grouped sum over either the totals or the expense table: the same SQL shape, so the
- * two answer identically (which the daily-totals property test relies on).
+ * The grouped sum of one shape, prepared: arguments are the owner, `from`, `to`, then the
+ * currency when filtered by one, then the category keys when filtered by categories.
  */
-async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+function sumsQuery(source: Source, groupBy: TotalsQuery['groupBy'], byCurrency: boolean, categoryCount: number | undefined) {
+  const shape = `${source}|${groupBy.join(',')}|${byCurrency ? 1 : 0}|${categoryCount ?? '*'}`;
+  let prepared = sumsQueries.get(shape);
+  if (!prepared) {
+    prepared = preparedQuery((db: Kysely<Database>, ...args: string[]) => {
+      const [ownerId, from, to, ...rest] = args;
+      const currency = byCurrency ? rest.shift() : undefined;
+      return { compile: () => sumsSql(source, groupBy, ownerId!, from!, to!, currency, categoryCount === undefined ? undefined : rest).compile(db) };
+    });
+    if (sumsQueries.size >= MAX_SUMS_SHAPES) sumsQueries.delete(sumsQueries.keys().next().value!);
+    sumsQueries.set(shape, prepared);
+  }
+  return prepared;
+}
+
+/** The SQL of one grouped sum over either table. */
+function sumsSql(source: Source, groupBy: TotalsQuery['groupBy'], ownerId: string, from: string, to: string, currency: string | undefined, categoryKeys: string[] | undefined) {
   const category: RawBuilder<string> =
     source === 'et_daily_total' ? sql<string>`category_key` : categoryKeyOf;
   const count = source === 'et_daily_total' ? sql<number | string>`sum(count)` : sql<number | string>`count(*)`;
@@ -30,22 +50,31 @@ async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string
     currency: sql<string>`currency`,
     category,
   };
-  const groups = query.groupBy.map((group) => ({ alias: group === 'category' ? 'category_key' : group, expr: keys[group]! }));
+  const groups = groupBy.map((group) => ({ alias: group === 'category' ? 'category_key' : group, expr: keys[group]! }));
   const selections = [
     ...groups.map((g) => sql`${g.expr} as ${sql.ref(g.alias)}`),
     sql`sum(amount_minor) as amount_minor`,
     sql`${count} as count`,
   ];
-  const conditions = [sql`owner_id = ${ownerId}`, sql`date >= ${query.from}`, sql`date <= ${query.to}`];
-  if (query.currency !== undefined) conditions.push(sql`currency = ${query.currency}`);
-  if (query.categoryIds !== undefined) {
-    const categoryKeys = query.categoryIds.map(toKey);
+  const conditions = [sql`owner_id = ${ownerId}`, sql`date >= ${from}`, sql`date <= ${to}`];
+  if (currency !== undefined) conditions.push(sql`currency = ${currency}`);
+  if (categoryKeys !== undefined) {
     conditions.push(categoryKeys.length === 0 ? sql`1 = 0` : sql`${category} in (${sql.join(categoryKeys)})`);
   }
-  const groupBy = groups.length > 0 ? sql`group by ${sql.join(groups.map((g) => g.expr))}` : sql``;
+  const groupByClause = groups.length > 0 ? sql`group by ${sql.join(groups.map((g) => g.expr))}` : sql``;
   const having = source === 'et_daily_total' ? sql`having sum(count) > 0` : sql``;
   const orderBy = groups.length > 0 ? sql`order by ${sql.join(groups.map((g) => sql.ref(g.alias)))}` : sql``;
-  const result = await sql<Record<string, unknown>>`select ${sql.join(selections)} from ${sql.table(source)} where ${sql.join(conditions, sql` and `)} ${groupBy} ${having} ${orderBy}`.execute(db);
+  return sql<Record<string, unknown>>`select ${sql.join(selections)} from ${sql.table(source)} where ${sql.join(conditions, sql` and `)} ${groupByClause} ${having} ${orderBy}`;
+}
+
+/**
+ * One grouped sum over either the totals or the expense table: the same SQL shape, so the
+ * two answer identically (which the daily-totals property test relies on).
+ */
+async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+  const categoryKeys = query.categoryIds?.map(toKey);
+  const args = [ownerId, query.from, query.to, ...(query.currency === undefined ? [] : [query.currency]), ...(categoryKeys ?? [])];
+  const result = await sumsQuery(source, query.groupBy, query.currency !== undefined, categoryKeys?.length).execute(db, ...args);
   return result.rows
     .filter((row) => toInt(row.count as number) > 0)
     .map((row) => {
