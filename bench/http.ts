@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
+import Database from 'better-sqlite3';
 import { Tracker, localDate } from '@expense-tracker/core';
 import { fmt, machine, today, withPostgres, writeSection } from './lib.js';
 import { call, cpuMeter, registerAndLogin, startServerProcess, waitForQuietMachine } from './server-process.js';
@@ -32,8 +33,8 @@ function historyItems(prefix: string) {
   }));
 }
 
-/** `expenses.create` in process, one writer, over an owner like the HTTP one: an overall budget and 1,000 expenses. */
-async function inProcessRate(database: string): Promise<number> {
+/** `expenses.create` in process, one writer, over an owner like the HTTP one (an overall budget and 1,000 expenses); on SQLite also the raw read of its first page. */
+async function inProcessRate(database: string): Promise<{ rate: number; pageRate: number | null }> {
   const tracker = await Tracker.open({ database });
   try {
     await tracker.migrate();
@@ -50,9 +51,36 @@ async function inProcessRate(database: string): Promise<number> {
       return (n / (performance.now() - start)) * 1000;
     };
     await run(1000); // warm-up
-    return await run(4000);
+    const rate = await run(4000);
+    return { rate, pageRate: database.startsWith('postgres') ? null : rawPageRate(database, owner.ownerId) };
   } finally {
     await tracker.close();
+  }
+}
+
+/**
+ * The floor under `GET /expenses` on SQLite: better-sqlite3 alone reading the page that
+ * `expenses.list({ limit: 50 })` reads (51 rows, the same columns and order), one caller, for 2 s.
+ */
+function rawPageRate(file: string, ownerId: string): number {
+  const db = new Database(file, { readonly: true });
+  try {
+    const page = db.prepare(
+      'select id, owner_id, amount_minor, currency, date, category_id, description, merchant, notes, tags, created_at, updated_at from et_expense where owner_id = ? order by date desc, id desc limit 51',
+    );
+    const run = (ms: number) => {
+      let n = 0;
+      const start = performance.now();
+      while (performance.now() - start < ms) {
+        n += 1;
+        page.all(ownerId);
+      }
+      return (n / (performance.now() - start)) * 1000;
+    };
+    run(500);
+    return run(2000);
+  } finally {
+    db.close();
   }
 }
 
@@ -84,8 +112,8 @@ async function load(label: string, url: string, connections: number, request: { 
 async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | null, inProcessDatabase: string) {
   const quiet = await waitForQuietMachine();
   console.log(`${name}: in-process expenses.create…`);
-  const inProcess = await inProcessRate(inProcessDatabase);
-  console.log(`  in-process: ${fmt(inProcess)} /s`);
+  const { rate: inProcess, pageRate } = await inProcessRate(inProcessDatabase);
+  console.log(`  in-process: ${fmt(inProcess)} /s${pageRate === null ? '' : `; raw page read: ${fmt(pageRate)} /s`}`);
   const server = await startServerProcess({ databaseUrl });
   try {
     const { token } = await registerAndLogin(server.url, `bench_http_${Date.now()}`);
@@ -102,6 +130,11 @@ async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | n
       await load('`GET /expenses` (50 per page)', server.url, READ_CONNECTIONS, { path: '/expenses?limit=50', token }),
       await load('`GET /budget/status`', server.url, READ_CONNECTIONS, { path: '/budget/status', token }),
       await load('`GET /analytics/summary`', server.url, READ_CONNECTIONS, { path: '/analytics/summary', token }),
+      await load('`POST /nothing` (the same bodies parsed, then a 404 problem: no authentication, no database; for reference)', server.url, WRITE_CONNECTIONS, {
+        method: 'POST',
+        path: '/nothing',
+        body: () => JSON.stringify({ amount: '1.10', description: `Load ${n}`, merchant: `Shop ${n % 50}` }),
+      }),
       await load('`POST /expenses`', server.url, WRITE_CONNECTIONS, {
         method: 'POST',
         path: '/expenses',
@@ -113,7 +146,7 @@ async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | n
       }),
     ];
     const cpu = meter.stop();
-    return { name, inProcess, rows, quiet, cpu };
+    return { name, inProcess, pageRate, rows, quiet, cpu };
   } finally {
     await server.stop();
   }
@@ -128,13 +161,14 @@ try {
 }
 if (!process.argv.includes('--sqlite')) results.push(await withPostgres((url) => dialectRun('PostgreSQL', url, url)));
 
-const sections = results.map(({ name, inProcess, rows, quiet, cpu }) => {
+const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) => {
   const health = rows[0]!.result.requests.average;
   const rate = (label: string) => rows.find((r) => r.label.includes(label))!.result.requests.average;
   const table = rows
     .map(({ label, connections, result }) => `| ${label} | ${connections} | ${fmt(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${fmt((result.requests.average / health) * 100)} % | ${result.non2xx + result.errors + result.timeouts} |`)
     .join('\n');
   const post = rate('POST /expenses');
+  const bare = rate('POST /nothing');
   const status = rate('/budget/status');
   const list = rate('GET /expenses');
   const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
@@ -144,7 +178,16 @@ const sections = results.map(({ name, inProcess, rows, quiet, cpu }) => {
     `| \`GET /expenses\` / the seed's ~${GET_EXPENSES_FLOOR} req/s | ${fmt(list / GET_EXPENSES_FLOOR, 1)} × (${fmt(list)} req/s) | ≥ 30 × (3,300 req/s) | ${verdict(list >= 30 * GET_EXPENSES_FLOOR)} |`,
   ].join('\n');
   const me = rate('/auth/me');
-  const limits = `What limits it: every authenticated request verifies its HS256 access token and reads its session from the database (so a logout holds at once on every instance). \`GET /auth/me\`, which does little more, reaches ${fmt(me)} req/s (${fmt((me / health) * 100)} % of \`/health\`)${me < 0.25 * health ? `, below the ${fmt(0.25 * health)} req/s that 25 % of \`/health\` asks of \`/budget/status\`: that bar cannot be met here while each request pays for authentication this way` : ''}. A CPU profile of the server under \`GET /budget/status\` load (start it with \`nodeArgs: ['--cpu-prof']\`, see \`bench/server-process.ts\`) puts ~19 % of its CPU in jose's token check (HMAC through WebCrypto, asynchronous), ~17 % in Kysely building and running queries, and the rest spread over Koa and its middleware (helmet, CORS, body parser, router) and the socket writes.`;
+  const us = (rate: number) => fmt(1e6 / rate);
+  const limits = [
+    `What limits it, per target (the server is one Node process, so its cost per request is about 1 / its rate):`,
+    `- \`POST /expenses\`: the create itself costs ~${us(inProcess)} µs in process; over HTTP a request costs ~${us(post)} µs, so the HTTP path (Koa, the JSON body parser, authentication, routing, the 201 response and its socket write) adds ~${fmt(1e6 / post - 1e6 / inProcess)} µs. 60 % of the in-process rate would leave it ${fmt((1e6 / (0.6 * inProcess)) - 1e6 / inProcess)} µs, while a POST that only has its body parsed and gets a 404 (\`POST /nothing\`) already costs ~${us(bare)} µs and \`GET /health\` ~${us(health)} µs here.`,
+    `- \`GET /budget/status\`: authentication (a remembered token check and one prepared session read), one owner row read that validates the cached budgets and categories, one read of the period's daily totals, and the status computation; ${fmt((status / health) * 100)} % of \`/health\`. \`GET /auth/me\` (authentication and two one-row reads) reaches ${fmt((me / health) * 100)} %.`,
+    pageRate === null
+      ? `- \`GET /expenses\`: reading and shaping 51 rows of 12 columns, then ~14 kB of JSON.`
+      : `- \`GET /expenses\`: better-sqlite3 alone, with no HTTP, no Kysely and no mapping, reads the same 51-row page ${fmt(pageRate)} times a second on this machine (~${us(pageRate)} µs each: SQLite steps the rows and builds 612 JavaScript values); the endpoint serves ${fmt((list / pageRate) * 100)} % of that rate. 3,300 req/s would be ${fmt((3300 / pageRate) * 100)} % of the bare read.`,
+    `A CPU profile of the server under load shows where the rest goes: start it with \`nodeArgs: ['--cpu-prof']\` (see \`bench/server-process.ts\`). On 2026-11-25, under \`POST /expenses\` on SQLite, ~36 % of its samples were in better-sqlite3 running the statements and ~13 % in core's own JavaScript, the rest in Koa, its middleware, the body parser, the router and the socket writes.`,
+  ].join('\n');
   return `### ${name}
 
 The machine was ${fmt(quiet * 100)} % busy just before; during the loads it was ${fmt(cpu.machineBusy * 100)} % busy, of which this benchmark's client and server processes ${fmt(cpu.ours * 100)} % of the machine (the rest: ${name === 'PostgreSQL' ? 'PostgreSQL and ' : ''}anything else running).
@@ -167,7 +210,7 @@ writeSection(
 \`npm run bench:http\` · ${today()} · ${machine()}.
 The built server (\`node packages/server/dist/main.js\`, \`LOG_LEVEL=silent\`, \`SCRYPT_LOG_N=12\`) runs as a child process; autocannon ${DURATION} s per endpoint runs in the benchmark's process on the same 2 cores, so client and server share the CPU and every figure is a floor.
 One user with an overall budget (its default alert rules never fire here) and ${fmt(HISTORY)} expenses over 60 days; \`POST /expenses\` sends a distinct body per request and grows that history while it runs.
-\`GET /auth/me\` shows what any authenticated request costs before its own work: the access token's HS256 check and the session lookup every request makes (so revocation holds at once).
+\`GET /auth/me\` shows what any authenticated request costs before its own work: the access token check (HS256 through jose the first time a token is seen, then its remembered claims with \`exp\` checked again) and the session read every request makes (so a logout or revocation holds at once, on every instance).
 The in-process rate is \`expenses.create\` from one writer over an owner set up the same way, in the same run. PostgreSQL is a throwaway local server with \`fsync=off\` and \`synchronous_commit=off\` (see [deployment.md](deployment.md) for production settings).
 
 ${sections.join('\n\n')}`,
