@@ -179,15 +179,22 @@ const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) =
   ].join('\n');
   const me = rate('/auth/me');
   const us = (rate: number) => fmt(1e6 / rate);
-  const limits = [
-    `What limits it, per target (the server is one Node process, so its cost per request is about 1 / its rate):`,
-    `- \`POST /expenses\`: the create itself costs ~${us(inProcess)} µs in process; over HTTP a request costs ~${us(post)} µs, so the HTTP path (Koa, the JSON body parser, authentication, routing, the 201 response and its socket write) adds ~${fmt(1e6 / post - 1e6 / inProcess)} µs. 60 % of the in-process rate would leave it ${fmt((1e6 / (0.6 * inProcess)) - 1e6 / inProcess)} µs, while a POST that only has its body parsed and gets a 404 (\`POST /nothing\`) already costs ~${us(bare)} µs and \`GET /health\` ~${us(health)} µs here.`,
-    `- \`GET /budget/status\`: authentication (a remembered token check and one prepared session read), one owner row read that validates the cached budgets and categories, one read of the period's daily totals, and the status computation; ${fmt((status / health) * 100)} % of \`/health\`. \`GET /auth/me\` (authentication and two one-row reads) reaches ${fmt((me / health) * 100)} %.`,
-    pageRate === null
-      ? `- \`GET /expenses\`: reading and shaping 51 rows of 12 columns, then ~14 kB of JSON.`
-      : `- \`GET /expenses\`: better-sqlite3 alone, with no HTTP, no Kysely and no mapping, reads the same 51-row page ${fmt(pageRate)} times a second on this machine (~${us(pageRate)} µs each: SQLite steps the rows and builds 612 JavaScript values); the endpoint serves ${fmt((list / pageRate) * 100)} % of that rate. 3,300 req/s would be ${fmt((3300 / pageRate) * 100)} % of the bare read.`,
-    `A CPU profile of the server under load shows where the rest goes: start it with \`nodeArgs: ['--cpu-prof']\` (see \`bench/server-process.ts\`). On 2026-11-25, under \`POST /expenses\` on SQLite, ~36 % of its samples were in better-sqlite3 running the statements and ~13 % in core's own JavaScript, the rest in Koa, its middleware, the body parser, the router and the socket writes.`,
-  ].join('\n');
+  const profile = `A CPU profile of the server under load shows where the rest goes: start it with \`nodeArgs: ['--cpu-prof']\` (see \`bench/server-process.ts\`). On 2026-11-25, under \`POST /expenses\` on SQLite, ~36 % of its samples were in better-sqlite3 running the statements and ~13 % in core's own JavaScript, the rest in Koa, its middleware, the body parser, the router and the socket writes.`;
+  const limits =
+    name === 'PostgreSQL'
+      ? [
+          `What limits it: here the server waits more than it works. Every statement is a round trip to a PostgreSQL that shares the same 2 cores (the machine was ${fmt(cpu.machineBusy * 100)} % busy during the loads, this benchmark's processes ${fmt(cpu.ours * 100)} %, PostgreSQL most of the rest), and a request costs its round trips: \`GET /budget/status\` and \`GET /auth/me\` make three each, a create about nine in its transaction (BEGIN, the owner lock, the insert, the daily total, the budget sums, the seq, the event, its NOTIFY, COMMIT). \`GET /health\` touches no database, so the reads' share of it measures PostgreSQL's work and round trips on this machine more than the server's; \`POST /expenses\` keeps pace with the in-process rate (${fmt((post / inProcess) * 100)} %) because both wait on the same round trips.`,
+        ].join('\n')
+      : [
+          `What limits it, per target (the server is one Node process, so its cost per request is about 1 / its rate):`,
+          `- \`POST /expenses\`: the create itself costs ~${us(inProcess)} µs in process; over HTTP a request costs ~${us(post)} µs, so the HTTP path (Koa, the JSON body parser, authentication, routing, the 201 response and its socket write) adds ~${fmt(1e6 / post - 1e6 / inProcess)} µs. 60 % of the in-process rate would leave it ${fmt(1e6 / (0.6 * inProcess) - 1e6 / inProcess)} µs, while a POST that only has its body parsed and gets a 404 (\`POST /nothing\`) already costs ~${us(bare)} µs and \`GET /health\` ~${us(health)} µs here.`,
+          `- \`GET /budget/status\`: authentication (a remembered token check and one prepared session read), one owner row read that validates the cached budgets and categories, one read of the period's daily totals, and the status computation; ${fmt((status / health) * 100)} % of \`/health\`. \`GET /auth/me\` (authentication and two one-row reads) reaches ${fmt((me / health) * 100)} %.`,
+          pageRate === null
+            ? `- \`GET /expenses\`: reading and shaping 51 rows of 12 columns, then ~14 kB of JSON.`
+            : `- \`GET /expenses\`: better-sqlite3 alone, with no HTTP, no Kysely and no mapping, reads the same 51-row page ${fmt(pageRate)} times a second on this machine (~${us(pageRate)} µs each: SQLite steps the rows and builds 612 JavaScript values); the endpoint serves ${fmt((list / pageRate) * 100)} % of that rate. 3,300 req/s would be ${fmt((3300 / pageRate) * 100)} % of the bare read.`,
+          '',
+          profile,
+        ].join('\n');
   return `### ${name}
 
 The machine was ${fmt(quiet * 100)} % busy just before; during the loads it was ${fmt(cpu.machineBusy * 100)} % busy, of which this benchmark's client and server processes ${fmt(cpu.ours * 100)} % of the machine (the rest: ${name === 'PostgreSQL' ? 'PostgreSQL and ' : ''}anything else running).
