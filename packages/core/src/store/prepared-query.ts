@@ -13,7 +13,9 @@ import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'k
  * placeholder that is not a bound value throws.
  *
  * The compiled SQL is kept per database adapter (SQLite's `?` and PostgreSQL's `$1` differ),
- * so one prepared query serves a `Kysely` instance and its transactions alike.
+ * so one prepared query serves a `Kysely` instance and its transactions alike. Variants of one
+ * instance made with `withPlugin()` or `withSchema()` share its adapter, and so the SQL compiled
+ * for whichever ran first: use one prepared query per variant.
  *
  * @example
  * ```ts
