@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createTestDatabase, type TestDatabase } from '../../core/test/setup/pg-database.js';
-import { startServerProcess, type ServerProcess } from './support/process.js';
+import { startServerProcess, waitFor, type ServerProcess } from './support/process.js';
 
 /**
  * Two real server processes (`src/main.ts`, as deployed) on one PostgreSQL database: a
@@ -33,16 +33,6 @@ async function listenPids(): Promise<number[]> {
     `select pid from pg_stat_activity where datname = current_database() and application_name = 'et-listen' order by backend_start`,
   );
   return rows.map((r) => r.pid);
-}
-
-async function waitFor<T>(what: string, get: () => T | Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await get();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 beforeAll(async () => {

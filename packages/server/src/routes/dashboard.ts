@@ -1,8 +1,9 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import type { AppState } from '../http/context.js';
+import { sendStaticFile } from '../http/static-file.js';
 
 /** The files of the built dashboard that `/app/assets/*` serves, with their types; nothing else is. */
 const ASSETS: Record<string, string> = {
@@ -56,19 +57,7 @@ export function createDashboardRouter(dir?: string): DashboardRouter {
       ctx.body = 'The dashboard is not built: run `npm run build` in packages/server.\n';
       return;
     }
-    const file = join(root, name);
-    const stat = statSync(file);
-    ctx.status = 200; // `ctx.fresh` only compares validators on a 2xx
-    ctx.set('cache-control', 'no-cache');
-    ctx.etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-    ctx.lastModified = stat.mtime;
-    ctx.type = name === 'index.html' ? 'text/html; charset=utf-8' : ASSETS[name]!;
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.length = stat.size;
-    ctx.body = createReadStream(file);
+    sendStaticFile(ctx, join(root, name), name === 'index.html' ? 'text/html; charset=utf-8' : ASSETS[name]!, 'no-cache');
   };
 
   const allowedMethods: Koa.Middleware<AppState> = async (ctx, next) => {

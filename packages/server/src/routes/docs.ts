@@ -1,9 +1,10 @@
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
 import { Router } from '@koa/router';
 import type { AppState } from '../http/context.js';
 import { buildOpenApiDocument } from '../http/openapi.js';
+import { sendStaticFile } from '../http/static-file.js';
 
 /** Content types of the swagger-ui-dist files the page may load; other files are not served. */
 const ASSET_TYPES: Record<string, string> = {
@@ -86,19 +87,7 @@ export function createDocsRouter(): Router<AppState> {
     const name = ctx.params.file!;
     // An allow-list of basenames: `..`, `/` or anything not in the package's listing is a 404.
     if (!assets.has(name)) return; // falls through to the app's 404 problem
-    const file = join(assetDir, name);
-    const stat = statSync(file);
-    ctx.status = 200; // `ctx.fresh` only compares validators on a 2xx
-    ctx.set('cache-control', 'public, max-age=86400');
-    ctx.etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-    ctx.lastModified = stat.mtime;
-    ctx.type = ASSET_TYPES[extname(name)]!;
-    if (ctx.fresh) {
-      ctx.status = 304;
-      return;
-    }
-    ctx.length = stat.size;
-    ctx.body = createReadStream(file);
+    sendStaticFile(ctx, join(assetDir, name), ASSET_TYPES[extname(name)]!, 'public, max-age=86400');
   });
 
   return router;
