@@ -179,7 +179,7 @@ const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) =
   ].join('\n');
   const me = rate('/auth/me');
   const us = (rate: number) => fmt(1e6 / rate);
-  const profile = `A CPU profile of the server under load shows where the rest goes: start it with \`nodeArgs: ['--cpu-prof']\` (see \`bench/server-process.ts\`). On 2026-11-25, under \`POST /expenses\` on SQLite, ~36 % of its samples were in better-sqlite3 running the statements and ~13 % in core's own JavaScript, the rest in Koa, its middleware, the body parser, the router and the socket writes.`;
+  const profile = `A CPU profile of the server under load shows where the rest goes: \`npm run bench:profile -- POST\` (or a path) profiles the built server under that load and sums its samples by package and function. On 2026-11-25, under \`POST /expenses\` on SQLite, ~36 % of the samples were in Kysely's SQLite driver calling better-sqlite3 (the statements running) and ~13 % in core's own JavaScript, the rest in Koa, its middleware, the body parser, the router and the socket writes.`;
   const limits =
     name === 'PostgreSQL'
       ? [
