@@ -1,3 +1,4 @@
+import { createServer, type Server, type ServerOptions } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
@@ -153,6 +154,20 @@ function onlyItsPaths(router: Router<AppState> | DashboardRouter): Koa.Middlewar
   return [dispatch, (ctx, next) => (segments.has(firstSegment(ctx.path)) ? allowed(ctx, next) : next())];
 }
 
+/** The largest WebSocket message accepted: clients send nothing the server needs. */
+const WS_MAX_PAYLOAD = 64 * 1024;
+
+/**
+ * An HTTP server for the app, created with `options` (timeouts, the connection sweep), with the
+ * app's WebSocket server attached as `app.listen()` would attach it; call `listen()` on it.
+ * `app.listen()` cannot take server options, because koa-websocket creates the server itself.
+ */
+export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions): Server {
+  const server = createServer(options, app.callback());
+  app.ws.listen({ server, maxPayload: WS_MAX_PAYLOAD });
+  return server;
+}
+
 /**
  * Applies the server's own migrations (accounts, sessions, refresh tokens, idempotency records).
  *
@@ -194,7 +209,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const accounts = new AccountService({ db, tracker: options.tracker, hasher, tokens, refreshTtl: options.refreshTokenTtl ?? 30 * 24 * 60 * 60 });
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
-  const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: 64 * 1024 }) as ExpenseTrackerApp; // clients send nothing the server needs
+  const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD }) as ExpenseTrackerApp;
   app.proxy = options.trustProxy ?? false;
   app.silent = true; // errors are rendered and logged by the request handler
 

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { Tracker } from '@expense-tracker/core';
 import { pino } from 'pino';
-import { createApp, migrateServer } from './app.js';
+import { createApp, createAppServer, migrateServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
 /**
@@ -41,18 +41,17 @@ export async function main(): Promise<void> {
     scryptLogN: config.scryptLogN,
     trustProxy: config.trustProxy,
   });
-  const server: Server = app.listen(config.port, config.host);
   // A client that trickles its headers or body is cut off (408) instead of holding a
-  // connection, and so is one that connects and sends nothing.
-  server.headersTimeout = config.headersTimeout * 1000;
-  server.requestTimeout = config.requestTimeout * 1000;
-  server.keepAliveTimeout = config.keepAliveTimeout * 1000;
-  // Node enforces the two timeouts above only when it sweeps its connections, every 30 s by
-  // default, so a 10 s limit could hold for 40 s. `createServer` takes the sweep interval as an
-  // option, but koa-websocket's listen() creates the server (and attaches the socket server
-  // with createApp's options); Node starts the sweep on 'listening' from this property, so it
-  // is set here, synchronously after listen(). slow-clients.test.ts fails if that stops working.
-  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = Math.min(1000, server.headersTimeout / 4);
+  // connection, and so is one that connects and sends nothing. Node enforces the two timeouts
+  // only when it sweeps its connections (every 30 s by default, so a 10 s limit could hold for
+  // 40 s): the sweep runs every second. slow-clients.test.ts holds all of this to account.
+  const server: Server = createAppServer(app, {
+    headersTimeout: config.headersTimeout * 1000,
+    requestTimeout: config.requestTimeout * 1000,
+    keepAliveTimeout: config.keepAliveTimeout * 1000,
+    connectionsCheckingInterval: Math.min(1000, (config.headersTimeout * 1000) / 4),
+  });
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
