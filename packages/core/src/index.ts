@@ -55,7 +55,7 @@ export {
   type PeriodDefinition,
   type RecurringPeriod,
 } from './domain/periods.js';
-export { computeStatus, rolloverChain, WARNING_PERCENT, type DailySpend, type StatusFigures, type StatusInput } from './domain/budget-status.js';
+export { computeStatus, forecastConfidentFrom, forecastMinDays, rolloverChain, WARNING_PERCENT, type DailySpend, type StatusFigures, type StatusInput } from './domain/budget-status.js';
 export type {
   AlertRuleRecord,
   AlertRuleRepository,

@@ -13,6 +13,7 @@ interface BudgetStatus {
   period: { start: string; end: string };
   spentMinor: number; availableMinor: number; percentUsed: number | null;
   projectedSpendMinor: number; projectedExceedDate: string | null; state: 'ok' | 'warning' | 'exceeded';
+  forecastConfident: boolean; forecastConfidentFrom: string;
 }
 interface Notification { id: string; message: string; createdAt: string; readAt: string | null }
 interface TokenPair { access_token: string; refresh_token: string }
@@ -142,7 +143,11 @@ function renderBudgets(rows: { budget: Budget; status: BudgetStatus }[]): void {
       const amount = (minor: number) => money(fromMinor(minor, exponentOf(budget)), budget.currency);
       const row = document.createElement('tr');
       row.dataset.budgetId = budget.id;
-      const forecast = `${amount(status.projectedSpendMinor)}${status.projectedExceedDate ? `, exceeds on ${status.projectedExceedDate}` : ''}`;
+      // Early in a period the pace says little: the forecast is shown as an estimate until it counts.
+      const exceeds = status.projectedExceedDate ? `, exceeds on ${status.projectedExceedDate}` : '';
+      const forecast = status.forecastConfident
+        ? `${amount(status.projectedSpendMinor)}${exceeds}`
+        : `≈ ${amount(status.projectedSpendMinor)} (early estimate until ${status.forecastConfidentFrom})`;
       row.append(
         text('th', budget.name),
         text('td', `${status.period.start} to ${status.period.end}`),

@@ -74,6 +74,10 @@ export interface StatusFigures {
   dailyAllowanceMinor: number;
   projectedSpendMinor: number;
   projectedExceedDate: string | null;
+  /** Whether enough of the period has passed for the pace forecast to count (see {@link forecastConfidentFrom}). */
+  forecastConfident: boolean;
+  /** The first day of the period on which the pace forecast counts. */
+  forecastConfidentFrom: string;
   state: 'ok' | 'warning' | 'exceeded';
 }
 
@@ -90,6 +94,48 @@ export interface StatusFigures {
  * ```
  */
 export const WARNING_PERCENT = 80;
+
+/**
+ * How many days of a period must have passed (today included) before a forecast from the
+ * pace so far counts: a quarter of the period, and at least three days (the whole period when
+ * it is shorter). Before that, the forecast is shown but changes neither `state` nor fires a
+ * `forecast` alert rule: two days of spending say little about thirty (a weekly shop on the
+ * 1st of the month would otherwise "forecast" four times the month's groceries).
+ *
+ * | period | counts from |
+ * |---|---|
+ * | 1 day | its day |
+ * | 7 days | day 3 |
+ * | 28–31 days | day 7 or 8 |
+ * | 90–92 days | day 23 |
+ * | 365–366 days | day 92 |
+ *
+ * @example
+ * ```ts
+ * import { forecastMinDays } from '@expense-tracker/core';
+ *
+ * forecastMinDays(30); // 8
+ * forecastMinDays(7); // 3
+ * forecastMinDays(2); // 2: the whole period
+ * ```
+ */
+export function forecastMinDays(daysTotal: number): number {
+  return Math.max(Math.ceil(daysTotal / 4), Math.min(3, daysTotal));
+}
+
+/**
+ * The first day of `period` on which its pace forecast counts ({@link forecastMinDays}).
+ *
+ * @example
+ * ```ts
+ * import { forecastConfidentFrom } from '@expense-tracker/core';
+ *
+ * forecastConfidentFrom({ start: '2026-11-01', end: '2026-11-30' }); // '2026-11-08'
+ * ```
+ */
+export function forecastConfidentFrom(period: DateRange): string {
+  return addDays(period.start, forecastMinDays(daysIn(period)) - 1);
+}
 
 /** `a * b / c` rounded down, exactly (BigInt), for money figures. */
 export function mulDiv(a: number, b: number, c: number): number {
@@ -119,6 +165,10 @@ export function percentOf(part: number, whole: number): number {
  * - `projectedExceedDate`: the day spending passed what was available (when it has), or the
  *   day it will at the current pace (when that falls within the period); otherwise `null`.
  * - `percentUsed` is `null` when nothing is available (a `full` rollover can eat the limit).
+ * - `forecastConfident`: from {@link forecastConfidentFrom} on. Before it, the forecast (and the
+ *   exceed date it gives) is shown, but `state` comes from spending alone.
+ * - `state`: `exceeded` when spending passed what is available; `warning` from
+ *   {@link WARNING_PERCENT} % spent, or when a confident forecast goes over; else `ok`.
  *
  * @example
  * ```ts
@@ -137,6 +187,7 @@ export function percentOf(part: number, whole: number): number {
  * figures.dailyAllowanceMinor; // 952: 20000 over the 21 days left, rounded down
  * figures.projectedSpendMinor; // 60000: 200.00 in 10 days, continued for 30
  * figures.projectedExceedDate; // '2026-11-21'
+ * figures.forecastConfident; // true: a third of the month has passed (it counts from the 8th)
  * figures.state; // 'warning'
  * ```
  */
@@ -174,8 +225,10 @@ export function computeStatus(input: StatusInput): StatusFigures {
     projectedExceedDate = date <= period.end ? date : null;
   }
 
+  const confidentFrom = forecastConfidentFrom(period);
+  const forecastConfident = daysElapsed >= forecastMinDays(daysTotal);
   const warning =
-    projectedSpendMinor > availableMinor ||
+    (forecastConfident && projectedSpendMinor > availableMinor) ||
     (availableMinor > 0 ? BigInt(spentMinor) * 100n >= BigInt(availableMinor) * BigInt(WARNING_PERCENT) : spentMinor > 0);
   const state = spentMinor > availableMinor ? 'exceeded' : warning ? 'warning' : 'ok';
   return {
@@ -191,6 +244,8 @@ export function computeStatus(input: StatusInput): StatusFigures {
     dailyAllowanceMinor,
     projectedSpendMinor,
     projectedExceedDate,
+    forecastConfident,
+    forecastConfidentFrom: confidentFrom,
     state,
   };
 }

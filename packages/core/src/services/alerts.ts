@@ -45,6 +45,8 @@ export function alertMessage(budget: BudgetRecord, rule: AlertRuleRecord, figure
 
 /** Whether a rule's threshold is reached by the figures. */
 function reached(rule: AlertRuleRecord, figures: StatusFigures): boolean {
+  // A forecast counts only once enough of the period has passed (forecastMinDays).
+  if (rule.kind === 'forecast' && !figures.forecastConfident) return false;
   const measure = rule.kind === 'spent' ? figures.spentMinor : figures.projectedSpendMinor;
   if (figures.availableMinor <= 0) return measure > 0;
   return BigInt(measure) * 100n >= BigInt(figures.availableMinor) * BigInt(rule.thresholdPercent);

@@ -128,6 +128,29 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       expect((await owner.budgets.status(budget.id)).percentUsed).toBe(35);
     });
 
+    it('a forecast rule waits until a quarter of the period has passed, then fires on the next write', async () => {
+      const env = getEnv();
+      const owner = env.newOwner();
+      env.clock.set('2026-11-02T12:00:00Z'); // day 2 of 30: a two-day pace says little
+      const budget = await owner.budgets.create({ name: 'Pace', amount: '400', alertRules: [{ thresholdPercent: 100, kind: 'forecast' }] });
+      await owner.expenses.create({ amount: '60' }); // 60.00 in 2 days: forecast 900.00
+      expect(await owner.notifications.list()).toEqual([]);
+      expect(await owner.budgets.status(budget.id)).toMatchObject({
+        projectedSpendMinor: 90000,
+        forecastConfident: false,
+        forecastConfidentFrom: '2026-11-08',
+        state: 'ok',
+      });
+      env.clock.set('2026-11-07T12:00:00Z'); // day 7: still early
+      await owner.expenses.create({ amount: '1' });
+      expect(await owner.notifications.list()).toEqual([]);
+      env.clock.set('2026-11-08T12:00:00Z'); // day 8: the forecast counts
+      await owner.expenses.create({ amount: '50' }); // 111.00 in 8 days: forecast 416.25
+      const notifications = await owner.notifications.list();
+      expect(notifications.map((n) => [n.kind, n.projectedSpendMinor])).toEqual([['forecast', 41625]]);
+      expect(await owner.budgets.status(budget.id)).toMatchObject({ forecastConfident: true, state: 'warning' });
+    });
+
     it('an update that moves an expense into the budget’s category or period fires the rule', async () => {
       const env = getEnv();
       const owner = env.newOwner();

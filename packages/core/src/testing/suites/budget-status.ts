@@ -47,6 +47,8 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         dailyAllowanceMinor: 1000, // 100.00 over the 10 days left, today included
         projectedSpendMinor: 42857, // floor(30000 * 30 / 21)
         projectedExceedDate: '2026-11-29', // 400.00 at 300.00 per 21 days is passed on day 29
+        forecastConfident: true, // a quarter of the month has passed
+        forecastConfidentFrom: '2026-11-08',
         state: 'warning',
       });
       // The overall budget counts every category and uncategorized spending, in its currency only.
@@ -75,6 +77,8 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         dailyAllowanceMinor: 0,
         projectedSpendMinor: 8000,
         projectedExceedDate: null,
+        forecastConfident: true,
+        forecastConfidentFrom: '2026-10-08',
         state: 'ok',
       });
       expect(await owner.budgets.status(groceries.id, { date: '2026-12-10' })).toMatchObject({
@@ -379,6 +383,8 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       ]);
       const closed = (start: string, end: string, days: number) => ({
         period: { start, end },
+        forecastConfident: true,
+        forecastConfidentFrom: `${start.slice(0, 8)}08`,
         limitMinor: 10000,
         daysElapsed: days,
         daysTotal: days,
