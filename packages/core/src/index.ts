@@ -18,6 +18,7 @@ export {
   type OwnerSettingsApi,
 } from './owner.js';
 export type { ChangesPage } from './services/changes.js';
+export type { OverallBudgetChange } from './services/budgets.js';
 export {
   ERROR_CODES,
   TrackerError,

@@ -31,6 +31,8 @@ import {
   budgetHistory,
   budgetStatus,
   overallBudgetStatus,
+  setOverallBudget,
+  type OverallBudgetChange,
   createBudget,
   deleteBudget,
   findOverallBudget,
@@ -323,6 +325,20 @@ export interface BudgetsApi {
    * ```
    */
   overall(): Promise<Budget | null>;
+  /**
+   * Sets the overall budget (no category filter) in one write: replaces the owner's overall
+   * budget when there is one (as {@link replace} does: its alert rules stay), creates it
+   * otherwise (as {@link create} does). Decided under the owner's write lock, so two
+   * concurrent calls never create two.
+   *
+   * @example
+   * ```ts
+   * const { budget, created } = await owner.budgets.setOverall({ name: 'Month', amount: '2000' });
+   * created; // true the first time; false when it replaced the overall budget
+   * ```
+   * @throws `VALIDATION_FAILED` (non-empty `categoryIds`; `alertRules` when replacing; as create/replace)
+   */
+  setOverall(input: BudgetInput): Promise<OverallBudgetChange>;
   /**
    * Changes the given fields. Changing the currency needs the amount too; changing the
    * period moves `startsOn` to the start of the new current period unless given.
@@ -628,6 +644,7 @@ export class OwnerHandle {
       get: (id) => getBudget(ctx, ownerId, id),
       list: () => listBudgets(ctx, ownerId),
       overall: () => findOverallBudget(ctx, ownerId),
+      setOverall: (input) => setOverallBudget(ctx, ownerId, input),
       update: (id, patch) => updateBudget(ctx, ownerId, id, patch, false),
       replace: (id, input) => updateBudget(ctx, ownerId, id, input, true),
       delete: (id) => deleteBudget(ctx, ownerId, id),
