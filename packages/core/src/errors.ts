@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'STORE_UNAVAILABLE',
   'STORE_FAILED',
   'TRACKER_CLOSED',
+  'IDEMPOTENCY_KEY_REUSED',
 ] as const;
 
 /**
@@ -32,6 +33,8 @@ export const ERROR_CODES = [
  * - `STORE_UNAVAILABLE` — the database cannot be reached; the call may be retried later.
  * - `STORE_FAILED` — the database rejected the operation for another reason.
  * - `TRACKER_CLOSED` — the tracker was closed.
+ * - `IDEMPOTENCY_KEY_REUSED` — an idempotency key already named another write of the owner
+ *   (see `owner.withIdempotencyKey`).
  *
  * @example
  * ```ts
@@ -40,7 +43,7 @@ export const ERROR_CODES = [
  * // A Record over ErrorCode stops compiling when a code is added without an entry.
  * const retryable: Record<ErrorCode, boolean> = {
  *   VALIDATION_FAILED: false, NOT_FOUND: false, CONFLICT: false, CURRENCY_MISMATCH: false,
- *   STORE_UNAVAILABLE: true, STORE_FAILED: false, TRACKER_CLOSED: false,
+ *   STORE_UNAVAILABLE: true, STORE_FAILED: false, TRACKER_CLOSED: false, IDEMPOTENCY_KEY_REUSED: false,
  * };
  * try {
  *   await owner.expenses.create({ amount: '12.50' });

@@ -18,6 +18,9 @@ export {
   type OwnerSettingsApi,
 } from './owner.js';
 export type { ChangesPage } from './services/changes.js';
+export type { OverallBudgetChange } from './services/budgets.js';
+export type { IdempotencyKeyOptions } from './services/idempotency.js';
+export type { IdempotencyRecord, IdempotencyRepository } from './store/idempotency-repository.js';
 export {
   ERROR_CODES,
   TrackerError,
@@ -95,6 +98,7 @@ export type {
   EventTable,
   ExpenseTable,
   ExpenseTagTable,
+  IdempotencyTable,
   Int8,
   NotificationTable,
   OwnerTable,

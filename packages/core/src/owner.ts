@@ -16,6 +16,7 @@ import type { OwnerSettings, OwnerSettingsPatch } from './schemas/owner.js';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './services/categories.js';
 import { readChanges, type ChangesPage } from './services/changes.js';
 import type { ServiceContext } from './services/context.js';
+import { IdempotencyScope, type IdempotencyKeyOptions } from './services/idempotency.js';
 import { createExpense, createExpenses, deleteExpense, getExpense, listExpenses, updateExpense } from './services/expenses.js';
 import { getSettings, updateSettings } from './services/settings.js';
 import {
@@ -31,6 +32,8 @@ import {
   budgetHistory,
   budgetStatus,
   overallBudgetStatus,
+  setOverallBudget,
+  type OverallBudgetChange,
   createBudget,
   deleteBudget,
   findOverallBudget,
@@ -324,6 +327,20 @@ export interface BudgetsApi {
    */
   overall(): Promise<Budget | null>;
   /**
+   * Sets the overall budget (no category filter) in one write: replaces the owner's overall
+   * budget when there is one (as {@link replace} does: its alert rules stay), creates it
+   * otherwise (as {@link create} does). Decided under the owner's write lock, so two
+   * concurrent calls never create two.
+   *
+   * @example
+   * ```ts
+   * const { budget, created } = await owner.budgets.setOverall({ name: 'Month', amount: '2000' });
+   * created; // true the first time; false when it replaced the overall budget
+   * ```
+   * @throws `VALIDATION_FAILED` (non-empty `categoryIds`; `alertRules` when replacing; as create/replace)
+   */
+  setOverall(input: BudgetInput): Promise<OverallBudgetChange>;
+  /**
    * Changes the given fields. Changing the currency needs the amount too; changing the
    * period moves `startsOn` to the start of the new current period unless given.
    *
@@ -597,54 +614,60 @@ export class OwnerHandle {
   /** The owner's analytics. */
   readonly analytics: AnalyticsApi;
   readonly #ctx: ServiceContext;
+  readonly #idempotency: IdempotencyScope | undefined;
 
   /** @internal */
-  constructor(ctx: ServiceContext, ownerId: string) {
+  constructor(ctx: ServiceContext, ownerId: string, idempotency?: IdempotencyScope) {
     this.#ctx = ctx;
+    this.#idempotency = idempotency;
     this.ownerId = ownerId;
+    // The context of a write: under an idempotency key, it carries the key (see withIdempotencyKey).
+    const w = (operation: string, ...args: unknown[]): ServiceContext =>
+      idempotency ? { ...ctx, keyed: idempotency.forCall(operation, args) } : ctx;
     this.settings = {
       get: () => getSettings(ctx, ownerId),
-      update: (patch) => updateSettings(ctx, ownerId, patch),
+      update: (patch) => updateSettings(w('settings.update', patch), ownerId, patch),
     };
     this.categories = {
-      create: (input) => createCategory(ctx, ownerId, input),
+      create: (input) => createCategory(w('categories.create', input), ownerId, input),
       get: (id) => getCategory(ctx, ownerId, id),
       list: () => listCategories(ctx, ownerId),
-      update: (id, patch) => updateCategory(ctx, ownerId, id, patch, false),
-      replace: (id, input) => updateCategory(ctx, ownerId, id, input, true),
-      delete: (id, options) => deleteCategory(ctx, ownerId, id, options),
+      update: (id, patch) => updateCategory(w('categories.update', id, patch), ownerId, id, patch, false),
+      replace: (id, input) => updateCategory(w('categories.replace', id, input), ownerId, id, input, true),
+      delete: (id, options) => deleteCategory(w('categories.delete', id, options), ownerId, id, options),
     };
     this.expenses = {
-      create: (input) => createExpense(ctx, ownerId, input),
-      createMany: (inputs) => createExpenses(ctx, ownerId, inputs),
+      create: (input) => createExpense(w('expenses.create', input), ownerId, input),
+      createMany: (inputs) => createExpenses(w('expenses.createMany', inputs), ownerId, inputs),
       get: (id) => getExpense(ctx, ownerId, id),
       list: (query) => listExpenses(ctx, ownerId, query),
-      update: (id, patch) => updateExpense(ctx, ownerId, id, patch, false),
-      replace: (id, input) => updateExpense(ctx, ownerId, id, input, true),
-      delete: (id) => deleteExpense(ctx, ownerId, id),
+      update: (id, patch) => updateExpense(w('expenses.update', id, patch), ownerId, id, patch, false),
+      replace: (id, input) => updateExpense(w('expenses.replace', id, input), ownerId, id, input, true),
+      delete: (id) => deleteExpense(w('expenses.delete', id), ownerId, id),
     };
     this.budgets = {
-      create: (input) => createBudget(ctx, ownerId, input),
+      create: (input) => createBudget(w('budgets.create', input), ownerId, input),
       get: (id) => getBudget(ctx, ownerId, id),
       list: () => listBudgets(ctx, ownerId),
       overall: () => findOverallBudget(ctx, ownerId),
-      update: (id, patch) => updateBudget(ctx, ownerId, id, patch, false),
-      replace: (id, input) => updateBudget(ctx, ownerId, id, input, true),
-      delete: (id) => deleteBudget(ctx, ownerId, id),
+      setOverall: (input) => setOverallBudget(w('budgets.setOverall', input), ownerId, input),
+      update: (id, patch) => updateBudget(w('budgets.update', id, patch), ownerId, id, patch, false),
+      replace: (id, input) => updateBudget(w('budgets.replace', id, input), ownerId, id, input, true),
+      delete: (id) => deleteBudget(w('budgets.delete', id), ownerId, id),
       status: (id, query) => budgetStatus(ctx, ownerId, id, query),
       overallStatus: (query) => overallBudgetStatus(ctx, ownerId, query),
       history: (id, query) => budgetHistory(ctx, ownerId, id, query),
     };
     this.alerts = {
-      create: (input) => createAlertRule(ctx, ownerId, input),
+      create: (input) => createAlertRule(w('alerts.create', input), ownerId, input),
       get: (id) => getAlertRule(ctx, ownerId, id),
       list: (query) => listAlertRules(ctx, ownerId, query?.budgetId),
-      update: (id, patch) => updateAlertRule(ctx, ownerId, id, patch),
-      delete: (id) => deleteAlertRule(ctx, ownerId, id),
+      update: (id, patch) => updateAlertRule(w('alerts.update', id, patch), ownerId, id, patch),
+      delete: (id) => deleteAlertRule(w('alerts.delete', id), ownerId, id),
     };
     this.notifications = {
       list: (query) => listNotifications(ctx, ownerId, query),
-      markRead: (id) => markNotificationRead(ctx, ownerId, id),
+      markRead: (id) => markNotificationRead(w('notifications.markRead', id), ownerId, id),
     };
     this.analytics = {
       summary: (query) => summary(ctx, ownerId, query),
@@ -652,6 +675,41 @@ export class OwnerHandle {
       weekly: (query) => weekly(ctx, ownerId, query),
       trends: (query) => trends(ctx, ownerId, query),
     };
+  }
+
+  /**
+   * This owner's handle with every write made under an idempotency `key`: a retry of a write
+   * (after a timeout, a crash, a lost answer) returns the first attempt's result instead of
+   * writing again. The key's record (its fingerprint and the write's result) is written in
+   * the write's own transaction, so a committed write always has its record, whatever
+   * happens after the commit.
+   *
+   * - The first write under a key runs and records its result for 24 hours; a later write
+   *   under it with the same operation and fingerprint returns that result without writing
+   *   (no event is emitted; `options.onReplay` is called).
+   * - The same key for another operation or fingerprint is `IDEMPOTENCY_KEY_REUSED`.
+   * - A write that fails records nothing: the key can be used again, e.g. with fixed input.
+   * - A retry that runs while the first attempt is still writing waits for it (writes of one
+   *   owner run one at a time) and then returns its result.
+   * - Keys are per owner. A keyed handle stands for one write: once a write through it has
+   *   committed (or replayed), another write through it is `IDEMPOTENCY_KEY_REUSED`. Reads
+   *   through it are plain reads.
+   *
+   * @param key - 1 to 255 characters, chosen by the caller (e.g. a client's `Idempotency-Key`)
+   * @example
+   * ```ts
+   * // A job that may run twice (a queue redelivers it after a crash) records the payment once.
+   * async function recordPayment(job: { id: string; amount: string }) {
+   *   return owner.withIdempotencyKey(`payment-${job.id}`).expenses.create({ amount: job.amount });
+   * }
+   * const first = await recordPayment({ id: 'job-7', amount: '42.00' });
+   * const again = await recordPayment({ id: 'job-7', amount: '42.00' }); // nothing written
+   * again.id === first.id; // true
+   * ```
+   * @throws `VALIDATION_FAILED` for an empty key or one longer than 255 characters
+   */
+  withIdempotencyKey(key: string, options?: IdempotencyKeyOptions): OwnerHandle {
+    return new OwnerHandle(this.#ctx, this.ownerId, new IdempotencyScope(key, options));
   }
 
   /**
@@ -684,7 +742,7 @@ export class OwnerHandle {
    * ```
    */
   rebuildTotals(): Promise<number> {
-    return rebuildTotals(this.#ctx, this.ownerId);
+    return rebuildTotals(this.#idempotency ? { ...this.#ctx, keyed: this.#idempotency.forCall('rebuildTotals', []) } : this.#ctx, this.ownerId);
   }
 
   /**

@@ -26,6 +26,7 @@ const CORE_TABLES = [
   'et_event',
   'et_expense',
   'et_expense_tag',
+  'et_idempotency',
   'et_migration',
   'et_migration_lock',
   'et_notification',

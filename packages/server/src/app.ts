@@ -15,7 +15,7 @@ import { migrateServerTables, type ServerDatabase } from './auth/server-tables.j
 import { TokenService } from './auth/tokens.js';
 import type { AppState } from './http/context.js';
 import { HttpError } from './http/problem.js';
-import { createIdempotency, type IdempotencyOptions } from './http/idempotency.js';
+import { createIdempotency } from './http/idempotency.js';
 import { createRequestHandler } from './http/middleware.js';
 import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
@@ -80,12 +80,6 @@ export interface AppOptions {
    * above which a client counts as too slow and is dropped (default 1048576, 1 MiB).
    */
   websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number };
-  /**
-   * `Idempotency-Key` handling: the clock, how long an unanswered claim may go without a sign
-   * of life before a retry may release it (default 60 s), and how often a running request
-   * renews its claim (default 10 s). Tests shorten them.
-   */
-  idempotency?: IdempotencyOptions;
 }
 
 /**
@@ -169,7 +163,7 @@ export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions):
 }
 
 /**
- * Applies the server's own migrations (accounts, sessions, refresh tokens, idempotency records).
+ * Applies the server's own migrations (accounts, sessions, refresh tokens).
  *
  * @example
  * ```ts
@@ -239,7 +233,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
-  const idempotency = createIdempotency(db, options.idempotency);
+  const idempotency = createIdempotency();
   const protectedRoutes = [
     createExpenseRouter(),
     createCategoryRouter(),

@@ -212,10 +212,10 @@ export async function listNotifications(ctx: ServiceContext, ownerId: string, qu
 
 /** Marks a notification read (once: a second call keeps the first `readAt`). */
 export async function markNotificationRead(ctx: ServiceContext, ownerId: string, id: string): Promise<Notification> {
-  assertOpen(ctx);
-  const at = ctx.clock.now().toISOString();
-  if (!(await ctx.store.notifications.markRead(ownerId, id, at))) throw notFound('Notification', id);
-  const record = await ctx.store.notifications.findById(ownerId, id);
-  if (!record) throw notFound('Notification', id);
-  return toNotification(record);
+  return write(ctx, ownerId, async ({ tx, at }) => {
+    if (!(await tx.notifications.markRead(ownerId, id, at))) throw notFound('Notification', id);
+    const record = await tx.notifications.findById(ownerId, id);
+    if (!record) throw notFound('Notification', id);
+    return toNotification(record);
+  });
 }

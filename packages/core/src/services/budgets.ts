@@ -19,7 +19,7 @@ import type { BudgetRecord, StoreSession } from '../store/store.js';
 import { positiveAmount } from './amounts.js';
 import { DEFAULT_ALERT_RULES, evaluateBudgets, newRules } from './alerts.js';
 import { budgetFigures, coveredCategories, periodIndex, toBudgetStatus } from './budget-figures.js';
-import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
+import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 import { readOwner } from './owner-config.js';
 
 type PeriodInput = NonNullable<ReturnType<typeof budgetInputSchema.parse>['period']>;
@@ -53,37 +53,77 @@ async function assertCategories(tx: StoreSession, ownerId: string, ids: readonly
   if (issues.length > 0) throw validationError(issues);
 }
 
+type ParsedBudgetInput = z.output<typeof budgetInputSchema>;
+type ParsedBudgetPatch = z.output<typeof budgetPatchSchema>;
+
 /** Creates a budget with its alert rules (default: `spent` at 80 % and 100 %). */
 export async function createBudget(ctx: ServiceContext, ownerId: string, input: BudgetInput): Promise<Budget> {
   const data = parseInput(budgetInputSchema, input);
+  return write(ctx, ownerId, (scope) => insertBudget(scope, ownerId, data));
+}
+
+/** Inserts a new budget and its rules, in the write's transaction. */
+async function insertBudget(scope: WriteScope, ownerId: string, data: ParsedBudgetInput): Promise<Budget> {
+  const { tx, at, settings } = scope;
+  const today = scope.today;
+  const currency = data.currency ?? settings.currency;
+  const period = resolvePeriod(data.period, today, settings);
+  const categoryIds = data.categoryIds ?? [];
+  await assertCategories(tx, ownerId, categoryIds);
+  const record: BudgetRecord = {
+    id: newId('bud'),
+    ownerId,
+    name: data.name,
+    amountMinor: positiveAmount(data, currency, [], 'A budget limit'),
+    currency,
+    categoryIds,
+    period,
+    rollover: data.rollover ?? 'none',
+    startsOn: data.startsOn ?? defaultStart(period, today),
+    endsOn: data.endsOn ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await tx.budgets.insert(record);
+  await tx.alertRules.insert(newRules(ownerId, record.id, at, data.alertRules ?? DEFAULT_ALERT_RULES));
+  scope.configChanged();
+  const budget = toBudget(record);
+  scope.record({ type: 'budget.created', data: { budget } });
+  await evaluateBudgets(scope, ownerId, [record]);
+  return budget;
+}
+
+/**
+ * What `owner.budgets.setOverall()` did: the overall budget as it now is, and whether the
+ * call created it (`false`: it replaced the one the owner had).
+ *
+ * @example
+ * ```ts
+ * import type { OverallBudgetChange } from '@expense-tracker/core';
+ *
+ * const change: OverallBudgetChange = await owner.budgets.setOverall({ name: 'Month', amount: '2000' });
+ * console.log(change.created ? 'created' : 'replaced', change.budget.id);
+ * ```
+ */
+export interface OverallBudgetChange {
+  budget: Budget;
+  created: boolean;
+}
+
+/**
+ * Sets the overall budget in one write: replaces it when the owner has one, creates it
+ * otherwise. Deciding under the owner's lock means two concurrent calls cannot both create one.
+ */
+export async function setOverallBudget(ctx: ServiceContext, ownerId: string, input: BudgetInput): Promise<OverallBudgetChange> {
+  const data = parseInput(budgetInputSchema, input);
+  if (data.categoryIds !== undefined && data.categoryIds.length > 0) {
+    throw validationError([{ path: ['categoryIds'], code: 'too_big', message: 'The overall budget covers all spending: leave categoryIds empty' }]);
+  }
   return write(ctx, ownerId, async (scope) => {
-    const { tx, at, settings } = scope;
-    const today = scope.today;
-    const currency = data.currency ?? settings.currency;
-    const period = resolvePeriod(data.period, today, settings);
-    const categoryIds = data.categoryIds ?? [];
-    await assertCategories(tx, ownerId, categoryIds);
-    const record: BudgetRecord = {
-      id: newId('bud'),
-      ownerId,
-      name: data.name,
-      amountMinor: positiveAmount(data, currency, [], 'A budget limit'),
-      currency,
-      categoryIds,
-      period,
-      rollover: data.rollover ?? 'none',
-      startsOn: data.startsOn ?? defaultStart(period, today),
-      endsOn: data.endsOn ?? null,
-      createdAt: at,
-      updatedAt: at,
-    };
-    await tx.budgets.insert(record);
-    await tx.alertRules.insert(newRules(ownerId, record.id, at, data.alertRules ?? DEFAULT_ALERT_RULES));
-    scope.configChanged();
-    const budget = toBudget(record);
-    scope.record({ type: 'budget.created', data: { budget } });
-    await evaluateBudgets(scope, ownerId, [record]);
-    return budget;
+    const current = (await scope.config()).budgets.find((b) => b.categoryIds.length === 0);
+    if (!current) return { budget: await insertBudget(scope, ownerId, data), created: true };
+    assertNoAlertRules(data);
+    return { budget: await changeBudget(scope, ownerId, current, data, true), created: false };
   });
 }
 
@@ -108,6 +148,13 @@ export async function findOverallBudget(ctx: ServiceContext, ownerId: string): P
   return record ? toBudget(record) : null;
 }
 
+/** A budget input cannot change alert rules: they have their own API. */
+function assertNoAlertRules(parsed: ParsedBudgetPatch | ParsedBudgetInput): void {
+  if ('alertRules' in parsed && parsed.alertRules !== undefined) {
+    throw validationError([{ path: ['alertRules'], code: 'unrecognized_keys', message: 'Change alert rules through the alerts API' }]);
+  }
+}
+
 /**
  * Changes a budget. With `replace`, the input is a whole budget (optional fields left out go
  * back to their defaults; its alert rules are kept). Changing the currency needs the amount.
@@ -120,44 +167,46 @@ export async function updateBudget(
   replace: boolean,
 ): Promise<Budget> {
   const parsed = replace ? parseInput(budgetInputSchema, input) : parseInput(budgetPatchSchema, input);
-  if ('alertRules' in parsed && parsed.alertRules !== undefined) {
-    throw validationError([{ path: ['alertRules'], code: 'unrecognized_keys', message: 'Change alert rules through the alerts API' }]);
-  }
-  const data: z.output<typeof budgetPatchSchema> = parsed;
+  assertNoAlertRules(parsed);
   return write(ctx, ownerId, async (scope) => {
-    const { tx, at, settings } = scope;
-    const current = await tx.budgets.findById(ownerId, id);
+    const current = await scope.tx.budgets.findById(ownerId, id);
     if (!current) throw notFound('Budget', id);
-    const today = scope.today;
-    const currency = data.currency ?? (replace ? settings.currency : current.currency);
-    const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
-    if (currency !== current.currency && !hasAmount) {
-      throw validationError([{ path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' }]);
-    }
-    const period = data.period !== undefined || replace ? resolvePeriod(data.period, today, settings) : current.period;
-    if (data.categoryIds !== undefined) await assertCategories(tx, ownerId, data.categoryIds);
-    const next: BudgetRecord = {
-      ...current,
-      name: data.name ?? current.name,
-      amountMinor: hasAmount ? positiveAmount(data, currency, [], 'A budget limit') : current.amountMinor,
-      currency,
-      categoryIds: data.categoryIds ?? (replace ? [] : current.categoryIds),
-      period,
-      rollover: data.rollover ?? (replace ? 'none' : current.rollover),
-      startsOn: data.startsOn ?? (replace || data.period !== undefined ? defaultStart(period, today) : current.startsOn),
-      endsOn: data.endsOn !== undefined ? data.endsOn : replace ? null : current.endsOn,
-      updatedAt: at,
-    };
-    if (next.endsOn !== null && next.endsOn < next.startsOn) {
-      throw validationError([{ path: ['endsOn'], code: 'invalid_range', message: 'endsOn must not be before startsOn' }]);
-    }
-    await tx.budgets.update(next);
-    scope.configChanged();
-    const budget = toBudget(next);
-    scope.record({ type: 'budget.updated', data: { budget, previous: toBudget(current) } });
-    await evaluateBudgets(scope, ownerId, [next]);
-    return budget;
+    return changeBudget(scope, ownerId, current, parsed, replace);
   });
+}
+
+/** Changes a stored budget, in the write's transaction. */
+async function changeBudget(scope: WriteScope, ownerId: string, current: BudgetRecord, data: ParsedBudgetPatch, replace: boolean): Promise<Budget> {
+  const { tx, at, settings } = scope;
+  const today = scope.today;
+  const currency = data.currency ?? (replace ? settings.currency : current.currency);
+  const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
+  if (currency !== current.currency && !hasAmount) {
+    throw validationError([{ path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' }]);
+  }
+  const period = data.period !== undefined || replace ? resolvePeriod(data.period, today, settings) : current.period;
+  if (data.categoryIds !== undefined) await assertCategories(tx, ownerId, data.categoryIds);
+  const next: BudgetRecord = {
+    ...current,
+    name: data.name ?? current.name,
+    amountMinor: hasAmount ? positiveAmount(data, currency, [], 'A budget limit') : current.amountMinor,
+    currency,
+    categoryIds: data.categoryIds ?? (replace ? [] : current.categoryIds),
+    period,
+    rollover: data.rollover ?? (replace ? 'none' : current.rollover),
+    startsOn: data.startsOn ?? (replace || data.period !== undefined ? defaultStart(period, today) : current.startsOn),
+    endsOn: data.endsOn !== undefined ? data.endsOn : replace ? null : current.endsOn,
+    updatedAt: at,
+  };
+  if (next.endsOn !== null && next.endsOn < next.startsOn) {
+    throw validationError([{ path: ['endsOn'], code: 'invalid_range', message: 'endsOn must not be before startsOn' }]);
+  }
+  await tx.budgets.update(next);
+  scope.configChanged();
+  const budget = toBudget(next);
+  scope.record({ type: 'budget.updated', data: { budget, previous: toBudget(current) } });
+  await evaluateBudgets(scope, ownerId, [next]);
+  return budget;
 }
 
 /** Deletes a budget and its rules; its notifications stay as history. */

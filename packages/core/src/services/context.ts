@@ -5,6 +5,7 @@ import type { PendingEvent, TrackerEvent } from '../events.js';
 import { localDate } from '../dates.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { Store, StoreSession } from '../store/store.js';
+import { recordedResult, recordResult, type KeyedWrite } from './idempotency.js';
 import { loadOwnerConfig, type OwnerConfig, type OwnerConfigCache } from './owner-config.js';
 
 /** What every service needs: the store, the clock, and the after-commit emitter. */
@@ -17,6 +18,8 @@ export interface ServiceContext {
   isClosed(): boolean;
   /** Owners' categories, budgets and rules kept between writes. */
   readonly configCache: OwnerConfigCache;
+  /** Set on the context of a write made under an idempotency key (`owner.withIdempotencyKey`). */
+  readonly keyed?: KeyedWrite;
 }
 
 /** Turns zod issues into the SDK's validation issues, under `prefix`. */
@@ -62,14 +65,25 @@ export interface WriteScope {
  * at a time, which keeps budget sums, alerts and seqs exact), then `fn`, then its events
  * appended to the outbox, all in one transaction; after commit, the events are emitted
  * in-process.
+ *
+ * Under an idempotency key (`ctx.keyed`), the key's record is read under the lock before
+ * `fn`: a recorded result is returned without running `fn` (a retry of a committed write),
+ * and a new key's result is recorded in the same transaction as the write. A write and its
+ * record commit together, so no crash can leave one without the other, and a retry that
+ * races the first attempt waits for its lock and then finds its record.
  */
 export async function write<T>(ctx: ServiceContext, ownerId: string, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
   assertOpen(ctx);
+  const keyed = ctx.keyed ? { key: ctx.keyed.key, fingerprint: ctx.keyed.fingerprint() } : undefined;
   const at = ctx.clock.now().toISOString();
   let keep: { version: number; config: OwnerConfig } | undefined;
-  const { result, events } = await ctx.store.transaction(async (tx) => {
+  const { result, events, replayed } = await ctx.store.transaction(async (tx) => {
     const pending: PendingEvent[] = [];
     const { settings, configVersion } = await tx.owners.lock(ownerId, at);
+    if (keyed) {
+      const recorded = await recordedResult(tx, ownerId, keyed.key, keyed.fingerprint, at);
+      if (recorded) return { result: recorded.value as T, events: [], replayed: true };
+    }
     let changed = false;
     let loaded: OwnerConfig | undefined;
     const scope: WriteScope = {
@@ -91,10 +105,12 @@ export async function write<T>(ctx: ServiceContext, ownerId: string, fn: (scope:
     const result = await fn(scope);
     if (changed) await tx.owners.bumpConfigVersion(ownerId);
     else if (loaded) keep = { version: configVersion, config: loaded };
+    if (keyed) await recordResult(tx, ownerId, keyed.key, keyed.fingerprint, result, at);
     const events = await tx.events.append(ownerId, pending, at);
-    return { result, events };
+    return { result, events, replayed: false };
   });
   if (keep) ctx.configCache.set(ownerId, keep.version, keep.config);
+  ctx.keyed?.settled(replayed);
   ctx.emit(events as TrackerEvent[]);
   return result;
 }

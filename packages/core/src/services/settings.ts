@@ -1,5 +1,5 @@
 import { DEFAULT_OWNER_SETTINGS, ownerSettingsPatchSchema, type OwnerSettings, type OwnerSettingsPatch } from '../schemas/owner.js';
-import { assertOpen, parseInput, type ServiceContext } from './context.js';
+import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
 
 /** The owner's settings, or the defaults when they never saved any. */
 export async function getSettings(ctx: ServiceContext, ownerId: string): Promise<OwnerSettings> {
@@ -10,10 +10,7 @@ export async function getSettings(ctx: ServiceContext, ownerId: string): Promise
 /** Changes some of the owner's settings and returns them all. */
 export async function updateSettings(ctx: ServiceContext, ownerId: string, patch: OwnerSettingsPatch): Promise<OwnerSettings> {
   const changes = parseInput(ownerSettingsPatchSchema, patch);
-  assertOpen(ctx);
-  const at = ctx.clock.now().toISOString();
-  return ctx.store.transaction(async (tx) => {
-    const { settings: current } = await tx.owners.lock(ownerId, at);
+  return write(ctx, ownerId, async ({ tx, at, settings: current }) => {
     const next: OwnerSettings = {
       timezone: changes.timezone ?? current.timezone,
       currency: changes.currency ?? current.currency,

@@ -25,6 +25,7 @@ export interface Database {
   et_budget: BudgetTable;
   et_alert_rule: AlertRuleTable;
   et_notification: NotificationTable;
+  et_idempotency: IdempotencyTable;
 }
 
 /**
@@ -271,4 +272,28 @@ export interface NotificationTable {
   message: string;
   created_at: string;
   read_at: string | null;
+}
+
+/**
+ * `et_idempotency`: the result of each write made under an idempotency key
+ * (`owner.withIdempotencyKey`), written in the write's own transaction, so a committed write
+ * and its recorded result are one fact. Kept 24 hours.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const keys = await db.selectFrom('et_idempotency').select(['idempotency_key', 'created_at'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('created_at', 'desc').execute();
+ * ```
+ */
+export interface IdempotencyTable {
+  owner_id: string;
+  idempotency_key: string;
+  /** Identifies the write the key was first used for (a hash of its operation and request). */
+  fingerprint: string;
+  /** The write's result as JSON text; `null` for a write that returns nothing. */
+  result: string | null;
+  created_at: string;
 }

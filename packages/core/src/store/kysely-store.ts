@@ -6,6 +6,7 @@ import { toStoreError, withStoreErrors } from './driver-errors.js';
 import { createCategoryRepository } from './kysely-categories.js';
 import { createEventRepository } from './kysely-events.js';
 import { createExpenseRepository } from './kysely-expenses.js';
+import { createIdempotencyRepository } from './kysely-idempotency.js';
 import { createAlertRuleRepository, createBudgetRepository } from './kysely-budgets.js';
 import { createNotificationRepository } from './kysely-notifications.js';
 import { createOwnerRepository } from './kysely-owners.js';
@@ -52,6 +53,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
     budgets: withStoreErrors(createBudgetRepository(db)),
     alertRules: withStoreErrors(createAlertRuleRepository(db)),
     notifications: withStoreErrors(createNotificationRepository(db)),
+    idempotency: withStoreErrors(createIdempotencyRepository(db)),
   };
 }
 
@@ -97,6 +99,7 @@ export class KyselyStore implements Store {
   readonly budgets: StoreSession['budgets'];
   readonly alertRules: StoreSession['alertRules'];
   readonly notifications: StoreSession['notifications'];
+  readonly idempotency: StoreSession['idempotency'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
@@ -119,6 +122,7 @@ export class KyselyStore implements Store {
     this.budgets = session.budgets;
     this.alertRules = session.alertRules;
     this.notifications = session.notifications;
+    this.idempotency = session.idempotency;
   }
 
   /** {@inheritDoc Store.transaction} */

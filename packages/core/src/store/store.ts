@@ -1,5 +1,6 @@
 import type { PeriodDefinition } from '../domain/periods.js';
 import type { OwnerSettings } from '../schemas/owner.js';
+import type { IdempotencyRepository } from './idempotency-repository.js';
 
 /**
  * The SQL engines the bundled store speaks.
@@ -604,6 +605,7 @@ export interface StoreSession {
   readonly budgets: BudgetRepository;
   readonly alertRules: AlertRuleRepository;
   readonly notifications: NotificationRepository;
+  readonly idempotency: IdempotencyRepository;
 }
 
 /**

@@ -10,6 +10,7 @@ import { concurrencyTests } from './suites/concurrency.js';
 import { eventTests } from './suites/events.js';
 import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
+import { idempotencyTests } from './suites/idempotency.js';
 import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
@@ -21,7 +22,7 @@ import { totalsTests } from './suites/totals.js';
  * Registers the store conformance suite for one store: every repository method, the SDK
  * behaviour built on them (categories, expenses, listing and pagination, batch writes,
  * events and the change feed, budgets and their status, alert rules and notifications, daily
- * totals), owner isolation through every method, what is persisted
+ * totals, idempotent writes), owner isolation through every method, what is persisted
  * (when `rawQuery` is given), and concurrent writes of one owner. Call it at the top level
  * of a vitest test file; it runs the same tests on every store.
  *
@@ -79,6 +80,7 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     analyticsTests(getEnv);
     exportTests(getEnv);
     concurrencyTests(getEnv);
+    idempotencyTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

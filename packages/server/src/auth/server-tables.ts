@@ -1,7 +1,8 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 
 /**
- * The server's own tables (accounts, sessions, refresh tokens, idempotency records), prefixed `srv_`.
+ * The server's own tables (accounts, sessions, refresh tokens), prefixed `srv_`. `Idempotency-Key`
+ * records live in core's `et_idempotency`, written in the transaction of the write they answer.
  *
  * @example
  * ```ts
@@ -45,15 +46,6 @@ export interface ServerDatabase {
     session_id: string;
     created_at: string;
     used_at: string | null;
-  };
-  srv_idempotency: {
-    account_id: string;
-    idempotency_key: string;
-    request_hash: string;
-    status: number | null;
-    body: string | null;
-    content_type: string | null;
-    created_at: string;
   };
 }
 
@@ -107,11 +99,37 @@ const initial: Migration = {
   },
 };
 
+/**
+ * `srv_idempotency` held the answer of each `Idempotency-Key` request, stored after the write
+ * had committed, outside its transaction: a process that died in between left a committed
+ * write without its answer, and the write ran again on retry (issue #11). Core now records a
+ * keyed write's result in the write's own transaction (`et_idempotency`).
+ */
+const dropIdempotency: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropTable('srv_idempotency').ifExists().execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('srv_idempotency')
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('idempotency_key', 'text', (c) => c.notNull())
+      .addColumn('request_hash', 'text', (c) => c.notNull())
+      .addColumn('status', 'integer')
+      .addColumn('body', 'text')
+      .addColumn('content_type', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('srv_idempotency_pk', ['account_id', 'idempotency_key'])
+      .execute();
+    await db.schema.createIndex('srv_idempotency_created_idx').on('srv_idempotency').column('created_at').execute();
+  },
+};
+
 /** Applies the server's migrations (its own bookkeeping table, `srv_migration`). */
 export async function migrateServerTables(db: Kysely<unknown>): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '0001-accounts': initial }) },
+    provider: { getMigrations: async () => ({ '0001-accounts': initial, '0002-drop-idempotency': dropIdempotency }) },
     migrationTableName: 'srv_migration',
     migrationLockTableName: 'srv_migration_lock',
   });

@@ -22,8 +22,6 @@ export const SERVER_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'REQUEST_TIMEOUT',
   'RATE_LIMITED',
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_USE',
   'INTERNAL',
 ] as const;
 
@@ -78,6 +76,7 @@ export const STATUS_BY_CODE = {
   STORE_UNAVAILABLE: 503,
   STORE_FAILED: 500,
   TRACKER_CLOSED: 503,
+  IDEMPOTENCY_KEY_REUSED: 422,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   ROUTE_NOT_FOUND: 404,
@@ -87,8 +86,6 @@ export const STATUS_BY_CODE = {
   PAYLOAD_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_KEY_IN_USE: 409,
   INTERNAL: 500,
 } as const satisfies Record<ProblemCode, number>;
 
@@ -190,7 +187,7 @@ export function toProblem(thrown: unknown): { problem: Problem; headers: Record<
     };
   };
   if (thrown instanceof HttpError) return { problem: make(thrown.code, thrown.message), headers: thrown.headers };
-  // A driver error from the server's own tables (accounts, sessions, idempotency keys) that
+  // A driver error from the server's own tables (accounts, sessions, refresh tokens) that
   // means the database is not there is a 503 too, like core's.
   const error = !isTrackerError(thrown) && toStoreError(thrown).code === 'STORE_UNAVAILABLE' ? toStoreError(thrown) : thrown;
   if (isTrackerError(error)) {

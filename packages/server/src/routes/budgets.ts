@@ -34,14 +34,11 @@ export function createBudgetRouter(): Router<AppState> {
   router.post('/budget', async (ctx) => {
     const body = bodyOf(ctx);
     parseWith(overallBudgetBodySchema, body);
-    const owner = ownerOf(ctx);
-    const current = await owner.budgets.overall();
-    if (current) {
-      ctx.body = await owner.budgets.replace(current.id, body as never);
-    } else {
-      ctx.status = 201;
-      ctx.body = await owner.budgets.create(body as never);
-    }
+    // Create or replace is decided in core's write, so a replayed retry (Idempotency-Key)
+    // answers the status of the first attempt, and two concurrent calls never create two.
+    const { budget, created } = await ownerOf(ctx).budgets.setOverall(body as never);
+    ctx.status = created ? 201 : 200;
+    ctx.body = budget;
   });
   router.get('/budget', async (ctx) => {
     ctx.body = await overallOf(ctx);

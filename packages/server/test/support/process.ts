@@ -22,10 +22,16 @@ export interface ServerProcess {
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-/** Starts `main.ts` on a free port over `databaseUrl`; resolves once it listens. */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+/**
+ * Starts `main.ts` on a free port over `databaseUrl`; resolves once it listens. `preload`
+ * names test-only modules (paths from the repository root) loaded with `--import` before
+ * `main.ts`, e.g. `test/support/kill-after-commit.ts`: they change the process for a test
+ * without any production code path knowing.
+ */
+export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, preload: readonly string[] = []): Promise<ServerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'et-proc-'));
-  const child = spawn(process.execPath, ['--conditions=source', '--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, join(repoRoot, 'packages/server/src/main.ts')], {
+  const imports = preload.flatMap((path) => ['--import', pathToFileURL(join(repoRoot, path)).href]);
+  const child = spawn(process.execPath, ['--conditions=source', '--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, ...imports, join(repoRoot, 'packages/server/src/main.ts')], {
     cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATABASE_URL: databaseUrl, DATA_DIR: cwd, JWT_SECRET: PROCESS_JWT_SECRET, LOG_LEVEL: 'info', SCRYPT_LOG_N: '12', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

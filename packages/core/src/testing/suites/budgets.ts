@@ -122,6 +122,38 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(owner.budgets.get('bud_missing'), 'NOT_FOUND');
     });
 
+    it('setOverall() creates the overall budget (created: true), then replaces it (created: false, rules kept); budgets with categories do not count', async () => {
+      const env = getEnv();
+      const owner = env.newOwner();
+      const food = await owner.categories.create({ name: 'Food' });
+      env.clock.set('2026-05-10T12:00:00Z');
+      const groceries = await owner.budgets.create({ name: 'Groceries', amount: '300', categoryIds: [food.id] });
+      const created = await owner.budgets.setOverall({ name: 'Month', amount: '2000' });
+      expect(created).toEqual({ budget: await owner.budgets.overall(), created: true });
+      expect(created.budget).toMatchObject({ name: 'Month', amountMinor: 200000, categoryIds: [] });
+      const rules = await owner.alerts.list({ budgetId: created.budget.id });
+      expect(rules.map((r) => r.thresholdPercent)).toEqual([80, 100]);
+
+      env.clock.set('2026-05-11T12:00:00Z');
+      const replaced = await owner.budgets.setOverall({ name: 'Month', amount: '2500', rollover: 'surplus' });
+      expect(replaced.created).toBe(false);
+      expect(replaced.budget).toMatchObject({ id: created.budget.id, amountMinor: 250000, rollover: 'surplus', updatedAt: '2026-05-11T12:00:00.000Z' });
+      expect(await owner.alerts.list({ budgetId: created.budget.id })).toEqual(rules);
+      expect((await owner.budgets.list()).map((b) => b.id)).toEqual([groceries.id, created.budget.id]);
+
+      await expectTrackerError(owner.budgets.setOverall({ name: 'Food', amount: '5', categoryIds: [food.id] }), 'VALIDATION_FAILED', ['categoryIds']);
+      await expectTrackerError(owner.budgets.setOverall({ name: 'Month', amount: '5', alertRules: [] }), 'VALIDATION_FAILED', ['alertRules']);
+      expect((await owner.budgets.overall())?.amountMinor).toBe(250000);
+    });
+
+    it('setOverall() called twice at once for an owner without an overall budget creates one and replaces it, never two', async () => {
+      const owner = getEnv().newOwner();
+      const results = await Promise.all([owner.budgets.setOverall({ name: 'A', amount: '100' }), owner.budgets.setOverall({ name: 'B', amount: '200' })]);
+      expect(results.map((r) => r.created).sort()).toEqual([false, true]);
+      expect(results[0]!.budget.id).toBe(results[1]!.budget.id);
+      expect(await owner.budgets.list()).toHaveLength(1);
+    });
+
     it('update() changes only the given fields and moves updatedAt; a new period moves startsOn', async () => {
       const env = getEnv();
       const owner = env.newOwner();
