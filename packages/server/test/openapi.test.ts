@@ -118,6 +118,28 @@ describe('OpenAPI document and interactive docs', () => {
     }
   });
 
+  it('POST and PUT /budget document their own body: name optional (default "Overall"), no categoryIds, the rest as a budget', () => {
+    for (const method of ['post', 'put']) {
+      expect(doc.paths['/budget']![method]!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/OverallBudgetInput' } } } });
+    }
+    const overall = doc.components.schemas.OverallBudgetInput as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: unknown };
+    const budget = doc.components.schemas.BudgetInput as { properties: Record<string, unknown>; required?: string[] };
+    expect(overall.properties.name).toMatchObject({ type: 'string', default: 'Overall' });
+    expect(overall.required ?? []).not.toContain('name');
+    expect(overall.properties).not.toHaveProperty('categoryIds');
+    expect(overall.additionalProperties).toBe(false);
+    expect(Object.keys(overall.properties).sort()).toEqual(Object.keys(budget.properties).filter((key) => key !== 'categoryIds').sort());
+    expect(budget.required).toContain('name');
+  });
+
+  it('GET /analytics/monthly documents from/to (months or dates) beside fromMonth/toMonth', () => {
+    const params = doc.paths['/analytics/monthly']!.get!.parameters as { name: string; schema: { pattern?: string } }[];
+    expect(params.map((p) => p.name)).toEqual(['from', 'to', 'fromMonth', 'toMonth']);
+    const pattern = new RegExp(params[0]!.schema.pattern!);
+    expect(['2025-01', '2025-01-15'].every((value) => pattern.test(value))).toBe(true);
+    expect(['2025-1', '2025-13', '25-01', '2025-01-15T00:00'].some((value) => pattern.test(value))).toBe(false);
+  });
+
   it('query parameters come from the query schemas: GET /expenses takes limit 1–200 (default 50) and a repeatable categoryId', () => {
     const params = doc.paths['/expenses']!.get!.parameters as { name: string; in: string; required: boolean; schema: Record<string, unknown>; explode?: boolean }[];
     expect(params.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'categoryId', 'tag', 'q', 'minAmount', 'maxAmount', 'currency', 'sort', 'order', 'limit', 'cursor']));

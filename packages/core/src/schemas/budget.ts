@@ -227,13 +227,44 @@ const windowCheck = (value: { startsOn?: string; endsOn?: string | null }) =>
  */
 export const budgetInputSchema = z
   .strictObject({ ...budgetFields, alertRules: z.array(alertRuleInputSchema).max(20).optional() })
-  .superRefine((value, ctx) => {
-    if ((value.amount === undefined) === (value.amountMinor === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give the limit as amount (decimal) or amountMinor (integer), exactly one' });
-    }
-    if (!windowCheck(value)) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
-  })
+  .superRefine(checkBudgetInput)
   .meta({ id: 'BudgetInput' });
+
+/** The checks of a whole budget's input: one limit, and a window that does not end before it starts. */
+function checkBudgetInput(value: { amount?: unknown; amountMinor?: unknown; startsOn?: string; endsOn?: string | null }, ctx: z.RefinementCtx): void {
+  if ((value.amount === undefined) === (value.amountMinor === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give the limit as amount (decimal) or amountMinor (integer), exactly one' });
+  }
+  if (!windowCheck(value)) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
+}
+
+const { categoryIds: _allSpending, ...overallBudgetFields } = budgetFields;
+
+/**
+ * Input of the *overall* budget, the one over all spending (the server's `POST` and `PUT
+ * /budget` take it): {@link budgetInputSchema} without `categoryIds`, and with `name`
+ * defaulting to `"Overall"` (on a replace too, like every field left out), so the seed's
+ * `{ amount }` or `{ amount, currency }` is a whole budget. Its output is a
+ * {@link BudgetInput} for `owner.budgets.create()` or `replace()`.
+ *
+ * @example
+ * ```ts
+ * import { overallBudgetInputSchema } from '@expense-tracker/core';
+ *
+ * const input = overallBudgetInputSchema.parse({ amount: '100.00', currency: 'usd' });
+ * // { name: 'Overall', amount: '100.00', currency: 'USD' }: calendar months, alerts at 80 % and 100 %
+ * const overall = (await owner.budgets.overall()) ?? (await owner.budgets.create(input));
+ * overallBudgetInputSchema.safeParse({ amount: '100', categoryIds: ['cat_1'] }).success; // false: use budgetInputSchema for that
+ * ```
+ */
+export const overallBudgetInputSchema = z
+  .strictObject({
+    ...overallBudgetFields,
+    name: budgetFields.name.default('Overall').meta({ description: 'Defaults to "Overall"' }),
+    alertRules: z.array(alertRuleInputSchema).max(20).optional(),
+  })
+  .superRefine(checkBudgetInput)
+  .meta({ id: 'OverallBudgetInput' });
 
 /**
  * Input of `owner.budgets.create()`.

@@ -24,6 +24,7 @@ import {
   monthlySchema,
   notificationListQuerySchema,
   notificationSchema,
+  overallBudgetInputSchema,
   summaryQuerySchema,
   summarySchema,
   trendsQuerySchema,
@@ -97,6 +98,10 @@ export interface RouteSpec {
   noDatabase?: true;
 }
 
+/** What `POST` and `PUT /budget` say about their body. */
+const OVERALL_BODY =
+  'A body of just `{ "amount": "100.00" }` or `{ "amount": "100.00", "currency": "USD" }` is a whole budget: `name` defaults to "Overall", the period to calendar months, the currency to the account’s. The overall budget covers all spending, so the body has no `categoryIds` (a non-empty list is a 422; use `/budgets` for category budgets).';
+
 const byId = (noun: string) => `The ${noun} with this id, if it is yours (404 otherwise, never 403)`;
 
 /** The alert rule routes, mounted at the seed's `/alert` and at `/alerts`. */
@@ -151,11 +156,11 @@ export const ROUTES: readonly RouteSpec[] = [
   // the overall budget
   {
     method: 'post', path: '/budget', operationId: 'setOverallBudget', tag: 'Budgets', summary: 'Set or replace the overall budget (no category filter)',
-    description: '201 when it creates the overall budget, 200 when it replaces it. `categoryIds` must be empty: use `/budgets` for category budgets.',
-    body: budgetInputSchema, status: [200, 201], response: budgetSchema,
+    description: `201 when it creates the overall budget, 200 when it replaces it. ${OVERALL_BODY}`,
+    body: overallBudgetInputSchema, status: [200, 201], response: budgetSchema,
   },
   { method: 'get', path: '/budget', operationId: 'getOverallBudget', tag: 'Budgets', summary: 'The overall budget', description: '404 when none is set.', response: budgetSchema, errors: [404] },
-  { method: 'put', path: '/budget', operationId: 'replaceOverallBudget', tag: 'Budgets', summary: 'Replace the overall budget', body: budgetInputSchema, response: budgetSchema, errors: [404] },
+  { method: 'put', path: '/budget', operationId: 'replaceOverallBudget', tag: 'Budgets', summary: 'Replace the overall budget', description: `404 when none is set. ${OVERALL_BODY}`, body: overallBudgetInputSchema, response: budgetSchema, errors: [404] },
   { method: 'get', path: '/budget/status', operationId: 'getOverallBudgetStatus', tag: 'Budgets', summary: 'The overall budget’s figures for the period containing `date` (default today)', query: budgetStatusQuerySchema, response: budgetStatusSchema, errors: [404] },
   { method: 'get', path: '/budget/history', operationId: 'getOverallBudgetHistory', tag: 'Budgets', summary: 'The overall budget’s figures for its last closed periods', query: budgetHistoryQuerySchema, response: z.array(budgetStatusSchema), errors: [404] },
 

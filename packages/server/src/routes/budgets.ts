@@ -1,17 +1,23 @@
 import { Router } from '@koa/router';
-import { TrackerError, type Budget } from '@expense-tracker/core';
+import { overallBudgetInputSchema, TrackerError, type Budget, type BudgetInput } from '@expense-tracker/core';
 import { z } from 'zod';
 import { bodyOf, ownerOf, parseWith, queryOf, type AppContext, type AppState } from '../http/context.js';
 import { addResourceRoutes } from './resource-routes.js';
 
 /**
- * What `/budget` adds to core's checks: the overall budget covers all spending, so a body
- * naming categories is refused rather than turning it into a category budget. Other fields
- * pass through to core's schema.
+ * The overall budget covers all spending, so a body naming categories is refused (with a
+ * message that points to `/budgets`) rather than turning it into a category budget. An empty
+ * list, which says the same as leaving it out, is tolerated for clients that always send one.
  */
-const overallBudgetBodySchema = z.looseObject({
-  categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave categoryIds empty, or use /budgets').optional(),
+const categoryIdsCheck = z.looseObject({
+  categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave out categoryIds, or use /budgets').optional(),
 });
+
+/** The body of `POST`/`PUT /budget` as core's overall-budget input: `name` defaults, no `categoryIds`. */
+function overallInput(ctx: AppContext): BudgetInput {
+  const { categoryIds: _empty, ...rest } = parseWith(categoryIdsCheck, bodyOf(ctx));
+  return parseWith(overallBudgetInputSchema, rest);
+}
 
 const NO_OVERALL_BUDGET = 'There is no overall budget yet: set one with POST /budget';
 
@@ -32,24 +38,22 @@ export function createBudgetRouter(): Router<AppState> {
 
   // POST sets the overall budget: creates it when there is none (201), else replaces it (200).
   router.post('/budget', async (ctx) => {
-    const body = bodyOf(ctx);
-    parseWith(overallBudgetBodySchema, body);
+    const input = overallInput(ctx);
     const owner = ownerOf(ctx);
     const current = await owner.budgets.overall();
     if (current) {
-      ctx.body = await owner.budgets.replace(current.id, body as never);
+      ctx.body = await owner.budgets.replace(current.id, input);
     } else {
       ctx.status = 201;
-      ctx.body = await owner.budgets.create(body as never);
+      ctx.body = await owner.budgets.create(input);
     }
   });
   router.get('/budget', async (ctx) => {
     ctx.body = await overallOf(ctx);
   });
   router.put('/budget', async (ctx) => {
-    const body = bodyOf(ctx);
-    parseWith(overallBudgetBodySchema, body);
-    ctx.body = await ownerOf(ctx).budgets.replace((await overallOf(ctx)).id, body as never);
+    const input = overallInput(ctx);
+    ctx.body = await ownerOf(ctx).budgets.replace((await overallOf(ctx)).id, input);
   });
   router.get('/budget/status', async (ctx) => {
     const status = await ownerOf(ctx).budgets.overallStatus(queryOf(ctx) as never);
