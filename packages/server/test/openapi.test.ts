@@ -106,7 +106,8 @@ describe('OpenAPI document and interactive docs', () => {
     expect(expense.properties.amount!.type).toBe('string');
     expect(expense.required).toEqual(expect.arrayContaining(['id', 'amountMinor', 'amount', 'currency', 'date']));
     // Inputs convert as input: a decimal amount may be a string or a number, and defaults are not required.
-    expect((doc.components.schemas.ExpenseInput as { properties: Record<string, { type: unknown }> }).properties.amount!.type).toEqual(['string', 'number']);
+    const input = (doc.components.schemas.ExpenseInput as { properties: Record<string, { anyOf?: { type: string }[] }> }).properties;
+    expect(input.amount!.anyOf!.map((branch) => branch.type)).toEqual(['string', 'number']);
     const get = doc.paths['/expenses/{id}']!.get!;
     expect(get.responses).toMatchObject({ 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Expense' } } } } });
     expect(doc.paths['/expenses']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ExpenseInput' } } } });
@@ -138,6 +139,23 @@ describe('OpenAPI document and interactive docs', () => {
     const pattern = new RegExp(params[0]!.schema.pattern!);
     expect(['2025-01', '2025-01-15'].every((value) => pattern.test(value))).toBe(true);
     expect(['2025-1', '2025-13', '25-01', '2025-01-15T00:00'].some((value) => pattern.test(value))).toBe(false);
+  });
+
+  it('input amounts document what the server takes: a positive decimal pattern, > 0 as a number, amountMinor from 1', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, { anyOf?: Record<string, unknown>[]; minimum?: number; maximum?: number }> }>;
+    for (const name of ['ExpenseInput', 'ExpensePatch', 'BudgetInput', 'BudgetPatch', 'OverallBudgetInput']) {
+      const { amount, amountMinor } = schemas[name]!.properties;
+      expect(amount!.anyOf, name).toEqual([
+        { type: 'string', pattern: expect.any(String) },
+        { type: 'number', exclusiveMinimum: 0 },
+      ]);
+      const pattern = new RegExp(amount!.anyOf![0]!.pattern as string, 'u');
+      expect(['12.50', '0.01', '+3', ' 7 '].every((text) => pattern.test(text)), name).toBe(true);
+      expect(['0', '0.00', '-5', '1.', '.5', '1e3', '1,000'].some((text) => pattern.test(text)), name).toBe(false);
+      expect(amountMinor, name).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+    }
+    // Answers keep the plain integer range: amountMinorSchema also describes figures that may be negative.
+    expect(schemas.Expense!.properties.amountMinor!.minimum).toBe(Number.MIN_SAFE_INTEGER);
   });
 
   it('query parameters come from the query schemas: GET /expenses takes limit 1–200 (default 50) and a repeatable categoryId', () => {

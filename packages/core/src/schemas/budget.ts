@@ -7,6 +7,8 @@ import {
   instantSchema,
   localDateSchema,
   noNul,
+  positiveAmountMinorSchema,
+  positiveDecimalAmountSchema,
 } from './common.js';
 
 /**
@@ -193,8 +195,8 @@ export type AlertRule = z.output<typeof alertRuleSchema>;
 
 const budgetFields = {
   name: z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters').refine(noNul, 'Must not contain NUL (U+0000) characters'),
-  amountMinor: amountMinorSchema.optional(),
-  amount: decimalAmountSchema.optional(),
+  amountMinor: positiveAmountMinorSchema.optional(),
+  amount: positiveDecimalAmountSchema.optional(),
   currency: currencySchema.optional(),
   categoryIds: z
     .array(idSchema)
