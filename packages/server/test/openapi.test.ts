@@ -3,6 +3,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import type { OpenApiDocument } from '../src/http/openapi.js';
+import { documentSchemas } from './support/document-schemas.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, and the alert routes' by-id reads. */
@@ -174,6 +175,31 @@ describe('OpenAPI document and interactive docs', () => {
     expect(doc.paths['/expenses']!.post!.responses).toMatchObject({ 400: {}, 401: {}, 413: {}, 422: {}, 503: {} });
     expect(doc.paths['/auth/login']!.post!.responses).toHaveProperty('429');
     expect(doc.paths['/auth/login']!.post!.requestBody).toMatchObject({ content: { 'application/x-www-form-urlencoded': {} } });
+  });
+
+  it('every operation with a request body documents 415 (UNSUPPORTED_MEDIA_TYPE) as a problem', () => {
+    const withBody = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.requestBody).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+    expect(withBody.length).toBeGreaterThan(20);
+    const undocumented = withBody.filter(({ op }) => JSON.stringify((op.responses as Record<string, unknown>)['415']) !== JSON.stringify({ $ref: '#/components/responses/UnsupportedMediaType' }));
+    expect(undocumented.map(({ name }) => name)).toEqual([]);
+    expect(doc.components.responses.UnsupportedMediaType).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  });
+
+  it('a body of another type to any operation that takes one is answered as documented: 415, a Problem with UNSUPPORTED_MEDIA_TYPE', async () => {
+    const schemas = documentSchemas(doc);
+    const answers: string[] = [];
+    for (const [template, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!op.requestBody) continue;
+        const path = template.replace(/\{\w+\}/g, 'no_such_id');
+        const response = await api.request(method.toUpperCase(), path, { token, body: 'amount=12.50', headers: { 'content-type': 'text/plain' } });
+        const documented = (op.responses as Record<string, unknown>)[String(response.status)] !== undefined;
+        const problem = /^application\/problem\+json/.test(response.headers.get('content-type') ?? '') && schemas.errors('Problem', response.body).length === 0;
+        answers.push(`${method.toUpperCase()} ${template} → ${response.status} ${response.body?.code}${documented ? '' : ' (undocumented)'}${problem ? '' : ' (not a Problem)'}`);
+      }
+    }
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((answer) => !/ → 415 UNSUPPORTED_MEDIA_TYPE$/.test(answer))).toEqual([]);
   });
 
   it('GET /docs is an HTML page that loads swagger-ui from this server, with no inline script (the CSP forbids it)', async () => {

@@ -51,7 +51,7 @@ import {
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** An error status an operation can answer with a problem body. */
-export type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 429 | 503;
 
 /** A success status. */
 export type SuccessStatus = 200 | 201 | 204;
@@ -92,7 +92,7 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** Success bodies in other media types (or several), by content type. */
   content?: Record<string, z.ZodType>;
-  /** Problem statuses beyond those every operation of its kind gets (401, 404 on `{id}`, 400/413/422 with a body, ...). */
+  /** Problem statuses beyond those every operation of its kind gets (401, 404 on `{id}`, 400/413/415/422 with a body, ...). */
   errors?: ProblemStatus[];
   /** Reads no database, so never answers 503. */
   noDatabase?: true;

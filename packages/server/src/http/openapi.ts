@@ -143,6 +143,7 @@ const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: stri
   404: { name: 'NotFound', description: 'No such record, or it is not yours (`NOT_FOUND`)' },
   409: { name: 'Conflict', description: 'The change conflicts with stored data, or an `Idempotency-Key` request is still running (`CONFLICT`, `IDEMPOTENCY_KEY_IN_USE`)' },
   413: { name: 'PayloadTooLarge', description: 'The body is over 1 MiB (5 MiB for `/expenses/batch`) (`PAYLOAD_TOO_LARGE`)' },
+  415: { name: 'UnsupportedMediaType', description: 'The body’s `Content-Type` is not one the operation takes: send `application/json` (`UNSUPPORTED_MEDIA_TYPE`)' },
   422: { name: 'ValidationFailed', description: 'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)' },
   429: { name: 'RateLimited', description: 'Too many failed attempts; retry after `Retry-After` seconds (`RATE_LIMITED`)', retryAfter: true },
   503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`)', retryAfter: true },
@@ -153,7 +154,7 @@ function problemStatuses(route: RouteSpec): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(route.errors);
   if (!route.public) statuses.add(401);
   if (route.path.includes('{')) statuses.add(404);
-  if (route.body) [400, 413, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (route.body) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (route.query) statuses.add(422);
   if (!route.public && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (!route.noDatabase) statuses.add(503);
