@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import type { OpenApiDocument } from '../src/http/openapi.js';
 import { documentSchemas } from './support/document-schemas.js';
+import { expectProblem } from './support/problems.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, and the alert routes' by-id reads. */
@@ -19,7 +20,11 @@ const SPEC_OPERATIONS = [
   'GET /analytics/summary', 'GET /analytics/monthly', 'GET /analytics/weekly', 'GET /analytics/trends', 'GET /analytics/export',
   'GET /changes',
   'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs',
+  // SPEC section 4: the notification socket, documented as the GET that opens it.
+  'GET /ws/notifications', 'GET /ws/notifications/{userId}',
 ];
+
+const SOCKET_OPERATIONS = ['GET /ws/notifications', 'GET /ws/notifications/{userId}'];
 
 const PUBLIC_OPERATIONS = ['POST /auth/register', 'POST /auth/login', 'POST /auth/refresh', 'GET /auth/refresh', 'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs'];
 
@@ -93,7 +98,11 @@ describe('OpenAPI document and interactive docs', () => {
         const name = `${method.toUpperCase()} ${path}`;
         const security = (op.security ?? doc.security) as Record<string, string[]>[];
         if (PUBLIC_OPERATIONS.includes(name)) expect(security, name).toEqual([]);
-        else {
+        else if (SOCKET_OPERATIONS.includes(name)) {
+          // A socket is refused by a close, not a 401; the token may also ride in ?token=.
+          expect(security, name).toEqual([{ bearerAuth: [] }, { accessTokenQuery: [] }]);
+          expect(Object.keys(op.responses as Record<string, unknown>).sort(), name).toEqual(['101', '426']);
+        } else {
           expect(security, name).toContainEqual({ bearerAuth: [] });
           expect((op.responses as Record<string, unknown>)['401'], name).toEqual({ $ref: '#/components/responses/Unauthorized' });
         }
@@ -200,6 +209,53 @@ describe('OpenAPI document and interactive docs', () => {
     }
     expect(answers.length).toBeGreaterThan(20);
     expect(answers.filter((answer) => !/ → 415 UNSUPPORTED_MEDIA_TYPE$/.test(answer))).toEqual([]);
+  });
+
+  it('documents the notification socket: the upgrade, its token, `after`, the close codes, and NotificationMessage as what it sends', () => {
+    expect(doc.components.securitySchemes.accessTokenQuery).toEqual(expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }));
+    for (const path of ['/ws/notifications', '/ws/notifications/{userId}']) {
+      const op = doc.paths[path]!.get!;
+      expect(op.responses).toMatchObject({ 101: { headers: { Upgrade: { schema: { const: 'websocket' } } } }, 426: { $ref: '#/components/responses/UpgradeRequired' } });
+      expect((op.parameters as { name: string; in: string }[]).map((p) => `${p.in} ${p.name}`)).toEqual([...(path.includes('{') ? ['path userId'] : []), 'query token', 'query after']);
+      expect(op['x-websocket']).toMatchObject({ message: { $ref: '#/components/schemas/NotificationMessage' }, closeCodes: { 1001: expect.any(String), 1008: expect.any(String), 4001: expect.any(String) } });
+      for (const code of ['1001', '1008', '4001']) expect(op.description).toContain(`\`${code}\``);
+    }
+  });
+
+  it('NotificationMessage and ChangeEvent are unions discriminated by `type`, one member per event type, each `data` typed', () => {
+    const schemas = doc.components.schemas as Record<string, { oneOf?: { $ref: string }[]; discriminator?: { propertyName: string; mapping: Record<string, string> }; properties?: Record<string, Record<string, unknown>>; required?: string[] }>;
+    const members = (name: string) => {
+      const union = schemas[name]!;
+      expect(union.discriminator?.propertyName, name).toBe('type');
+      expect(Object.values(union.discriminator!.mapping), name).toEqual(union.oneOf!.map((member) => member.$ref));
+      return Object.entries(union.discriminator!.mapping).map(([type, ref]) => ({ type, member: schemas[ref.replace('#/components/schemas/', '')]! }));
+    };
+    const messages = members('NotificationMessage');
+    expect(messages.map((m) => m.type).sort()).toEqual(['alert.triggered', 'budget.created', 'budget.deleted', 'budget.updated', 'expense.created', 'expense.deleted', 'expense.updated']);
+    for (const { type, member } of messages) {
+      expect(member.properties!.type, type).toEqual({ type: 'string', const: type });
+      expect(member.required!.sort(), type).toEqual(['at', 'data', 'seq', 'type']); // no ownerId: a socket only carries its own user's events
+      expect(member.properties!.data!.$ref, type).toMatch(/^#\/components\/schemas\/\w+Data$/);
+    }
+    const events = members('ChangeEvent');
+    expect(events.map((e) => e.type).sort()).toEqual(['alert.triggered', 'budget.created', 'budget.deleted', 'budget.updated', 'category.created', 'category.deleted', 'category.updated', 'expense.created', 'expense.deleted', 'expense.updated']);
+    for (const { type, member } of events) {
+      expect(member.required!.sort(), type).toEqual(['at', 'data', 'ownerId', 'seq', 'type']);
+      // The same payload schema as the socket's message of that type.
+      const message = messages.find((m) => m.type === type);
+      if (message) expect(member.properties!.data, type).toEqual(message.member.properties!.data);
+    }
+    expect(schemas.AlertTriggeredData).toMatchObject({ properties: { notification: { $ref: '#/components/schemas/Notification' } }, required: ['notification', 'budget'] });
+  });
+
+  it('a plain HTTP request to the socket’s paths is the documented 426 problem, with an Upgrade header', async () => {
+    const schemas = documentSchemas(doc);
+    for (const path of ['/ws/notifications', `/ws/notifications/someone?token=${token}`]) {
+      const response = expectProblem(await api.request('GET', path), 426, 'UPGRADE_REQUIRED');
+      expect(schemas.errors('Problem', response)).toEqual([]);
+    }
+    expect((await api.request('GET', '/ws/notifications')).headers.get('upgrade')).toBe('websocket');
+    expect((await api.request('POST', '/ws/notifications', { token, body: {} })).status).toBe(405);
   });
 
   it('GET /docs is an HTML page that loads swagger-ui from this server, with no inline script (the CSP forbids it)', async () => {
