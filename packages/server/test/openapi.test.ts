@@ -135,12 +135,42 @@ describe('OpenAPI document and interactive docs', () => {
     }
     const overall = doc.components.schemas.OverallBudgetInput as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: unknown };
     const budget = doc.components.schemas.BudgetInput as { properties: Record<string, unknown>; required?: string[] };
-    expect(overall.properties.name).toMatchObject({ type: 'string', default: 'Overall' });
+    expect(overall.properties.name).toMatchObject({ type: 'string', description: 'Default: "Overall"' });
     expect(overall.required ?? []).not.toContain('name');
     expect(overall.properties).not.toHaveProperty('categoryIds');
     expect(overall.additionalProperties).toBe(false);
     expect(Object.keys(overall.properties).sort()).toEqual(Object.keys(budget.properties).filter((key) => key !== 'categoryIds').sort());
     expect(budget.required).toContain('name');
+  });
+
+  it('request bodies say their defaults in descriptions, not as `default`, which generators would type as always present', () => {
+    // Every schema a request body reaches, through its $refs.
+    const reached = new Set<string>();
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(visit);
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, item] of Object.entries(value)) {
+        if (key === '$ref' && typeof item === 'string' && item.startsWith('#/components/schemas/')) {
+          const name = item.slice('#/components/schemas/'.length);
+          if (!reached.has(name)) {
+            reached.add(name);
+            visit(doc.components.schemas[name]);
+          }
+        } else visit(item);
+      }
+    };
+    for (const item of Object.values(doc.paths)) for (const op of Object.values(item)) visit(op.requestBody);
+    expect([...reached]).toEqual(expect.arrayContaining(['OverallBudgetInput', 'RecurringPeriod', 'AlertRuleInput', 'ExpenseInput']));
+    const withDefaults: string[] = [];
+    const findDefaults = (value: unknown, where: string): void => {
+      if (Array.isArray(value)) return value.forEach((item, i) => findDefaults(item, `${where}[${i}]`));
+      if (value === null || typeof value !== 'object') return;
+      for (const [name, property] of Object.entries((value as { properties?: Record<string, object> }).properties ?? {})) if ('default' in property) withDefaults.push(`${where}.${name}`);
+      for (const [key, item] of Object.entries(value)) findDefaults(item, `${where}.${key}`);
+    };
+    for (const name of reached) findDefaults(doc.components.schemas[name], name);
+    expect(withDefaults).toEqual([]);
+    expect((doc.components.schemas.RecurringPeriod as { properties: Record<string, unknown> }).properties.every).toMatchObject({ description: 'Default: 1' });
   });
 
   it('GET /analytics/monthly documents from/to (months or dates) beside fromMonth/toMonth', () => {

@@ -262,7 +262,7 @@ const { categoryIds: _allSpending, ...overallBudgetFields } = budgetFields;
 export const overallBudgetInputSchema = z
   .strictObject({
     ...overallBudgetFields,
-    name: budgetFields.name.default('Overall').meta({ description: 'Defaults to "Overall"' }),
+    name: budgetFields.name.default('Overall'),
     alertRules: z.array(alertRuleInputSchema).max(20).optional(),
   })
   .superRefine(checkBudgetInput)

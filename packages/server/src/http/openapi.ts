@@ -79,9 +79,35 @@ function soleRef(schema: JsonObject): string | undefined {
 }
 
 /**
+ * Moves each property's `default` into its description, deeply. For request bodies only:
+ * openapi-typescript (by default, `defaultNonNullable`) types a property with a `default`
+ * in a component schema as always present, so a generated client would have to send
+ * `name` to `POST /budget` or `every` with every period. In an input, a default says
+ * what the server assumes when the field is left out, which the description still says.
+ */
+function defaultsInDescriptions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(defaultsInDescriptions);
+  if (value === null || typeof value !== 'object') return value;
+  const node = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, defaultsInDescriptions(item)])) as JsonObject;
+  if (node.properties && typeof node.properties === 'object') {
+    node.properties = Object.fromEntries(
+      Object.entries(node.properties as Record<string, JsonObject>).map(([name, property]) => {
+        if (!('default' in property)) return [name, property];
+        const { default: fallback, description, ...rest } = property;
+        const note = `default: ${JSON.stringify(fallback)}`;
+        return [name, { ...rest, description: typeof description === 'string' ? `${description} (${note})` : `${note[0]!.toUpperCase()}${note.slice(1)}` }];
+      }),
+    );
+  }
+  return node;
+}
+
+/**
  * Converts zod schemas with `z.toJSONSchema` and collects every schema named with
  * `.meta({ id })` under `components.schemas`, referenced by `$ref`. Input schemas convert
  * with `io: 'input'` (defaults optional, before transforms), answers with `io: 'output'`.
+ * In inputs, defaults are said in descriptions (see {@link defaultsInDescriptions}), except
+ * on query parameters, which no generator makes required.
  */
 class SchemaCollector {
   readonly schemas: Record<string, JsonObject> = {};
@@ -101,8 +127,9 @@ class SchemaCollector {
       inlined.add(id);
       body = target;
     }
-    for (const [id, def] of Object.entries(defs)) if (!inlined.has(id)) this.#add(id, toComponentRefs(def) as JsonObject, io);
-    return toComponentRefs(body) as JsonObject;
+    const finish = (value: JsonObject, keepDefaults: boolean) => toComponentRefs(io === 'input' && !keepDefaults ? defaultsInDescriptions(value) : value) as JsonObject;
+    for (const [id, def] of Object.entries(defs)) if (!inlined.has(id)) this.#add(id, finish(def, false), io);
+    return finish(body, inlineRoot);
   }
 
   #add(id: string, schema: JsonObject, io: string): void {
