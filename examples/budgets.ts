@@ -29,7 +29,7 @@ const eur = (minor: number) => `${formatAmount(minor, 'EUR')} EUR`;
 console.log(`${status.period.start}..${status.period.end}: ${eur(status.spentMinor)} of ${eur(status.availableMinor)} (${status.percentUsed} %), ${status.state}`);
 console.log(`forecast ${eur(status.projectedSpendMinor)}, over budget on ${status.projectedExceedDate}, ${eur(status.dailyAllowanceMinor)} a day left`);
 
-const { months } = await bob.analytics.monthly({ fromMonth: '2026-10', toMonth: '2026-11' });
+const { months } = await bob.analytics.monthly({ from: '2026-10', to: '2026-11' });
 for (const month of months) console.log(`${month.month}: ${month.currencies.map((c) => `${c.total} ${c.currency}`).join(', ')}`);
 
 // Streamed in batches; a cell that a spreadsheet would run as a formula is neutralised.

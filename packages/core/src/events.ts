@@ -1,10 +1,18 @@
-import type { Budget, Notification } from './schemas/budget.js';
-import type { Category } from './schemas/category.js';
-import type { Expense } from './schemas/expense.js';
+import type { z } from 'zod';
+import type { eventDataSchemas } from './schemas/events.js';
 
 /**
  * What each event type carries in `data`. A `type` (not an `interface`), as mitt needs.
- * Names are `aggregate.pastTenseVerb`.
+ * Names are `aggregate.pastTenseVerb`. Derived from {@link eventDataSchemas}, the one
+ * definition the change feed's schema and the server's OpenAPI document come from too:
+ *
+ * - `expense.created`, `expense.deleted`: `{ expense }`; `expense.updated`: `{ expense, previous }`
+ * - `category.created`: `{ category }`; `category.updated`: `{ category, previous }`;
+ *   `category.deleted`: `{ category, reassignedTo, expenseCount }` (when expenses used it, they now
+ *   belong to `reassignedTo`, `null` for uncategorized; `expenseCount` says how many moved)
+ * - `budget.created`, `budget.deleted`: `{ budget }`; `budget.updated`: `{ budget, previous }`
+ * - `alert.triggered`: `{ notification, budget: { id, name } }` (the stored notification, and the
+ *   budget's name for display)
  *
  * @example
  * ```ts
@@ -17,21 +25,7 @@ import type { Expense } from './schemas/expense.js';
  * ```
  */
 export type TrackerEventMap = {
-  'expense.created': { expense: Expense };
-  'expense.updated': { expense: Expense; previous: Expense };
-  'expense.deleted': { expense: Expense };
-  'category.created': { category: Category };
-  'category.updated': { category: Category; previous: Category };
-  /**
-   * A category was deleted. When expenses used it, they now belong to `reassignedTo`
-   * (`null`: uncategorized); `expenseCount` says how many moved.
-   */
-  'category.deleted': { category: Category; reassignedTo: string | null; expenseCount: number };
-  'budget.created': { budget: Budget };
-  'budget.updated': { budget: Budget; previous: Budget };
-  'budget.deleted': { budget: Budget };
-  /** An alert rule fired: its stored notification, and the budget's name for display. */
-  'alert.triggered': { notification: Notification; budget: { id: string; name: string } };
+  [K in keyof typeof eventDataSchemas]: z.output<(typeof eventDataSchemas)[K]>;
 };
 
 /**

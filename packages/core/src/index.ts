@@ -39,6 +39,7 @@ export * from './schemas/owner.js';
 export * from './schemas/category.js';
 export * from './schemas/expense.js';
 export * from './schemas/changes.js';
+export * from './schemas/events.js';
 export * from './schemas/budget.js';
 export * from './schemas/analytics.js';
 export { neutraliseCell } from './domain/csv-cells.js';

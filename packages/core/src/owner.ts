@@ -4,6 +4,7 @@ import type {
   AlertRulePatch,
   Budget,
   BudgetInput,
+  OverallBudgetInput,
   BudgetPatch,
   BudgetStatus,
   Notification,
@@ -339,7 +340,7 @@ export interface BudgetsApi {
    * ```
    * @throws `VALIDATION_FAILED` (non-empty `categoryIds`; `alertRules` when replacing; as create/replace)
    */
-  setOverall(input: BudgetInput): Promise<OverallBudgetChange>;
+  setOverall(input: OverallBudgetInput): Promise<OverallBudgetChange>;
   /**
    * Changes the given fields. Changing the currency needs the amount too; changing the
    * period moves `startsOn` to the start of the new current period unless given.
@@ -547,13 +548,17 @@ export interface AnalyticsApi {
   summary(query?: SummaryQuery): Promise<Summary>;
   /**
    * Per month (`YYYY-MM`, every month of the range listed), per currency and per category.
-   * Default: the last 12 months, this one included.
+   * The range is `from`/`to` as months or dates (a date stands for the month containing it),
+   * or `fromMonth`/`toMonth` as months; one form per query. Default: the last 12 months, this
+   * one included.
    *
    * @example
    * ```ts
-   * const { months } = await owner.analytics.monthly({ fromMonth: '2026-01', toMonth: '2026-12' });
+   * const { months } = await owner.analytics.monthly({ from: '2026-01', to: '2026-12' });
+   * await owner.analytics.monthly({ from: '2026-01-15', to: '2026-12-31' }); // the same twelve months
+   * await owner.analytics.monthly({ fromMonth: '2026-01', toMonth: '2026-12' }); // the same, the older form
    * ```
-   * @throws `VALIDATION_FAILED` for a bad range or more than 1,000 months
+   * @throws `VALIDATION_FAILED` for a bad range, both forms at once, or more than 1,000 months
    */
   monthly(query?: MonthlyQuery): Promise<Monthly>;
   /**

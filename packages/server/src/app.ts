@@ -29,6 +29,7 @@ import { createDocsRouter } from './routes/docs.js';
 import { createExpenseRouter } from './routes/expenses.js';
 import { createHealthRouter } from './routes/health.js';
 import { createNotificationRouter } from './routes/notifications.js';
+import { createWebSocketRouter } from './routes/websocket.js';
 import { attachNotificationSocket } from './ws/notifications.js';
 
 /**
@@ -229,7 +230,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   });
 
   // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter(), createDashboardRouter()];
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter(), createDashboardRouter(), createWebSocketRouter()];
   for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
 
   // Every other route needs a token; the owner handle it yields scopes every core call.

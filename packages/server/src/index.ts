@@ -17,6 +17,7 @@ export {
   type NotificationSocketOptions,
   type WsApp,
 } from './ws/notifications.js';
+export { notificationMessageSchema, type NotificationMessage } from './ws/notification-message.js';
 export { PasswordHasher, type ScryptParams } from './auth/passwords.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, type AccessClaims } from './auth/tokens.js';
 export type { ServerDatabase } from './auth/server-tables.js';

@@ -67,6 +67,28 @@ describe.each(DIALECTS)('/analytics and /changes over HTTP on %s (today is 2026-
     ]);
   });
 
+  it('GET /analytics/monthly takes from/to like every analytics route: months or dates, the seed’s clients’ way (issue #10)', async () => {
+    const usd = (month: { currencies: { currency: string; totalMinor: number }[] }) => month.currencies.find((c) => c.currency === 'USD')?.totalMinor ?? 0;
+    const byMonth = (body: { months: { month: string; currencies: { currency: string; totalMinor: number }[] }[] }) => body.months.map((m) => [m.month, usd(m)]);
+    const months = await api.request('GET', '/analytics/monthly?from=2025-12&to=2026-11', { token });
+    expect(months.status).toBe(200);
+    expect(months.body).toMatchObject({ fromMonth: '2025-12', toMonth: '2026-11' });
+    expect(byMonth(months.body)).toHaveLength(12);
+    const dates = await api.request('GET', '/analytics/monthly?from=2026-09-15&to=2026-11-01', { token });
+    expect(dates.status).toBe(200);
+    expect(byMonth(dates.body)).toEqual([
+      ['2026-09', 0],
+      ['2026-10', 1000],
+      ['2026-11', 9525],
+    ]);
+    // The older form answers the same.
+    expect((await api.request('GET', '/analytics/monthly?fromMonth=2026-09&toMonth=2026-11', { token })).body).toEqual(dates.body);
+    const both = expectProblem(await api.request('GET', '/analytics/monthly?from=2026-09&fromMonth=2026-09', { token }), 422, 'VALIDATION_FAILED');
+    expect(both.issues).toEqual([expect.objectContaining({ path: ['fromMonth'], message: expect.stringMatching(/not both/) })]);
+    expectProblem(await api.request('GET', '/analytics/monthly?from=2026-11&to=2026-09-30', { token }), 422, 'VALIDATION_FAILED');
+    expectProblem(await api.request('GET', '/analytics/monthly?from=2026-02-30', { token }), 422, 'VALIDATION_FAILED');
+  });
+
   it('GET /analytics/trends gives a zero-filled series; the query string picks granularity, range and category', async () => {
     const trends = await api.request('GET', `/analytics/trends?granularity=day&from=2026-11-01&to=2026-11-10&categoryId=${food.id}&window=2`, { token });
     expect(trends.status).toBe(200);

@@ -57,6 +57,34 @@ describe.each(DIALECTS)('/budget and /budgets over HTTP on %s (today is 2026-11-
     expect((await api.request('GET', '/budgets', { token })).body).toEqual([put.body]);
   });
 
+  it('POST and PUT /budget take the seed’s body, {amount} or {amount, currency}: the name defaults to "Overall" (issue #10)', async () => {
+    const { token } = await api.user();
+    const created = await api.request('POST', '/budget', { token, body: { amount: '100.00', currency: 'USD' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'Overall', amountMinor: 10000, currency: 'USD', categoryIds: [], period: { unit: 'month', every: 1, anchor: '2026-11-01' }, startsOn: '2026-11-01' });
+    // It is a whole budget: the default alert rules, and a status for this month.
+    const rules = await api.request('GET', `/alerts?budgetId=${created.body.id}`, { token });
+    expect(rules.body.map((r: { thresholdPercent: number }) => r.thresholdPercent).sort()).toEqual([100, 80]);
+    expect((await api.request('GET', '/budget/status', { token })).body).toMatchObject({ period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 10000 });
+
+    const named = await api.request('PUT', '/budget', { token, body: { name: 'Household', amount: '120' } });
+    expect(named.body).toMatchObject({ id: created.body.id, name: 'Household', amountMinor: 12000 });
+    // A replace without a name goes back to the default, like every field left out.
+    const put = await api.request('PUT', '/budget', { token, body: { amount: 150 } });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ id: created.body.id, name: 'Overall', amountMinor: 15000, currency: 'USD' });
+    const posted = await api.request('POST', '/budget', { token, body: { amount: '90' } });
+    expect(posted.status).toBe(200);
+    expect(posted.body).toMatchObject({ id: created.body.id, name: 'Overall', amountMinor: 9000 });
+    expect((await api.request('GET', '/budgets', { token })).body).toHaveLength(1);
+
+    // The name is still checked when it is given, and /budgets still needs one.
+    expectProblem(await api.request('POST', '/budget', { token, body: { name: ' ', amount: '90' } }), 422, 'VALIDATION_FAILED');
+    const unnamed = await api.request('POST', '/budgets', { token, body: { amount: '90' } });
+    expectProblem(unnamed, 422, 'VALIDATION_FAILED');
+    expect(issuePaths(unnamed)).toEqual([['name']]);
+  });
+
   it('/budget refuses categories (the overall budget covers all spending) and bad fields with 422', async () => {
     const { token } = await api.user();
     const food = (await api.request('POST', '/categories', { token, body: { name: 'Food' } })).body;

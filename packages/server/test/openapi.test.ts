@@ -3,6 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import type { OpenApiDocument } from '../src/http/openapi.js';
+import { documentSchemas } from './support/document-schemas.js';
+import { expectProblem } from './support/problems.js';
 import { startServer, type TestServer } from './support/server.js';
 
 /** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, and the alert routes' by-id reads. */
@@ -18,7 +20,11 @@ const SPEC_OPERATIONS = [
   'GET /analytics/summary', 'GET /analytics/monthly', 'GET /analytics/weekly', 'GET /analytics/trends', 'GET /analytics/export',
   'GET /changes',
   'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs',
+  // SPEC section 4: the notification socket, documented as the GET that opens it.
+  'GET /ws/notifications', 'GET /ws/notifications/{userId}',
 ];
+
+const SOCKET_OPERATIONS = ['GET /ws/notifications', 'GET /ws/notifications/{userId}'];
 
 const PUBLIC_OPERATIONS = ['POST /auth/register', 'POST /auth/login', 'POST /auth/refresh', 'GET /auth/refresh', 'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs'];
 
@@ -92,7 +98,11 @@ describe('OpenAPI document and interactive docs', () => {
         const name = `${method.toUpperCase()} ${path}`;
         const security = (op.security ?? doc.security) as Record<string, string[]>[];
         if (PUBLIC_OPERATIONS.includes(name)) expect(security, name).toEqual([]);
-        else {
+        else if (SOCKET_OPERATIONS.includes(name)) {
+          // A socket is refused by a close, not a 401; the token may also ride in ?token=.
+          expect(security, name).toEqual([{ bearerAuth: [] }, { accessTokenQuery: [] }]);
+          expect(Object.keys(op.responses as Record<string, unknown>).sort(), name).toEqual(['101', '426']);
+        } else {
           expect(security, name).toContainEqual({ bearerAuth: [] });
           expect((op.responses as Record<string, unknown>)['401'], name).toEqual({ $ref: '#/components/responses/Unauthorized' });
         }
@@ -106,7 +116,8 @@ describe('OpenAPI document and interactive docs', () => {
     expect(expense.properties.amount!.type).toBe('string');
     expect(expense.required).toEqual(expect.arrayContaining(['id', 'amountMinor', 'amount', 'currency', 'date']));
     // Inputs convert as input: a decimal amount may be a string or a number, and defaults are not required.
-    expect((doc.components.schemas.ExpenseInput as { properties: Record<string, { type: unknown }> }).properties.amount!.type).toEqual(['string', 'number']);
+    const input = (doc.components.schemas.ExpenseInput as { properties: Record<string, { anyOf?: { type: string }[] }> }).properties;
+    expect(input.amount!.anyOf!.map((branch) => branch.type)).toEqual(['string', 'number']);
     const get = doc.paths['/expenses/{id}']!.get!;
     expect(get.responses).toMatchObject({ 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Expense' } } } } });
     expect(doc.paths['/expenses']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ExpenseInput' } } } });
@@ -116,6 +127,75 @@ describe('OpenAPI document and interactive docs', () => {
       const [, kind, name] = /#\/components\/(\w+)\/([\w-]+)/.exec(ref) ?? [];
       expect((doc.components as unknown as Record<string, Record<string, unknown>>)[kind!]?.[name!], ref).toBeDefined();
     }
+  });
+
+  it('POST and PUT /budget document their own body: name optional (default "Overall"), no categoryIds, the rest as a budget', () => {
+    for (const method of ['post', 'put']) {
+      expect(doc.paths['/budget']![method]!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/OverallBudgetInput' } } } });
+    }
+    const overall = doc.components.schemas.OverallBudgetInput as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: unknown };
+    const budget = doc.components.schemas.BudgetInput as { properties: Record<string, unknown>; required?: string[] };
+    expect(overall.properties.name).toMatchObject({ type: 'string', description: 'Default: "Overall"' });
+    expect(overall.required ?? []).not.toContain('name');
+    expect(overall.properties).not.toHaveProperty('categoryIds');
+    expect(overall.additionalProperties).toBe(false);
+    expect(Object.keys(overall.properties).sort()).toEqual(Object.keys(budget.properties).filter((key) => key !== 'categoryIds').sort());
+    expect(budget.required).toContain('name');
+  });
+
+  it('request bodies say their defaults in descriptions, not as `default`, which generators would type as always present', () => {
+    // Every schema a request body reaches, through its $refs.
+    const reached = new Set<string>();
+    const visit = (value: unknown): void => {
+      if (Array.isArray(value)) return value.forEach(visit);
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, item] of Object.entries(value)) {
+        if (key === '$ref' && typeof item === 'string' && item.startsWith('#/components/schemas/')) {
+          const name = item.slice('#/components/schemas/'.length);
+          if (!reached.has(name)) {
+            reached.add(name);
+            visit(doc.components.schemas[name]);
+          }
+        } else visit(item);
+      }
+    };
+    for (const item of Object.values(doc.paths)) for (const op of Object.values(item)) visit(op.requestBody);
+    expect([...reached]).toEqual(expect.arrayContaining(['OverallBudgetInput', 'RecurringPeriod', 'AlertRuleInput', 'ExpenseInput']));
+    const withDefaults: string[] = [];
+    const findDefaults = (value: unknown, where: string): void => {
+      if (Array.isArray(value)) return value.forEach((item, i) => findDefaults(item, `${where}[${i}]`));
+      if (value === null || typeof value !== 'object') return;
+      for (const [name, property] of Object.entries((value as { properties?: Record<string, object> }).properties ?? {})) if ('default' in property) withDefaults.push(`${where}.${name}`);
+      for (const [key, item] of Object.entries(value)) findDefaults(item, `${where}.${key}`);
+    };
+    for (const name of reached) findDefaults(doc.components.schemas[name], name);
+    expect(withDefaults).toEqual([]);
+    expect((doc.components.schemas.RecurringPeriod as { properties: Record<string, unknown> }).properties.every).toMatchObject({ description: 'Default: 1' });
+  });
+
+  it('GET /analytics/monthly documents from/to (months or dates) beside fromMonth/toMonth', () => {
+    const params = doc.paths['/analytics/monthly']!.get!.parameters as { name: string; schema: { pattern?: string } }[];
+    expect(params.map((p) => p.name)).toEqual(['from', 'to', 'fromMonth', 'toMonth']);
+    const pattern = new RegExp(params[0]!.schema.pattern!);
+    expect(['2025-01', '2025-01-15'].every((value) => pattern.test(value))).toBe(true);
+    expect(['2025-1', '2025-13', '25-01', '2025-01-15T00:00'].some((value) => pattern.test(value))).toBe(false);
+  });
+
+  it('input amounts document what the server takes: a positive decimal pattern, > 0 as a number, amountMinor from 1', () => {
+    const schemas = doc.components.schemas as Record<string, { properties: Record<string, { anyOf?: Record<string, unknown>[]; minimum?: number; maximum?: number }> }>;
+    for (const name of ['ExpenseInput', 'ExpensePatch', 'BudgetInput', 'BudgetPatch', 'OverallBudgetInput']) {
+      const { amount, amountMinor } = schemas[name]!.properties;
+      expect(amount!.anyOf, name).toEqual([
+        { type: 'string', pattern: expect.any(String) },
+        { type: 'number', exclusiveMinimum: 0 },
+      ]);
+      const pattern = new RegExp(amount!.anyOf![0]!.pattern as string, 'u');
+      expect(['12.50', '0.01', '+3', ' 7 '].every((text) => pattern.test(text)), name).toBe(true);
+      expect(['0', '0.00', '-5', '1.', '.5', '1e3', '1,000'].some((text) => pattern.test(text)), name).toBe(false);
+      expect(amountMinor, name).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+    }
+    // Answers keep the plain integer range: amountMinorSchema also describes figures that may be negative.
+    expect(schemas.Expense!.properties.amountMinor!.minimum).toBe(Number.MIN_SAFE_INTEGER);
   });
 
   it('query parameters come from the query schemas: GET /expenses takes limit 1–200 (default 50) and a repeatable categoryId', () => {
@@ -134,6 +214,78 @@ describe('OpenAPI document and interactive docs', () => {
     expect(doc.paths['/expenses']!.post!.responses).toMatchObject({ 400: {}, 401: {}, 413: {}, 422: {}, 503: {} });
     expect(doc.paths['/auth/login']!.post!.responses).toHaveProperty('429');
     expect(doc.paths['/auth/login']!.post!.requestBody).toMatchObject({ content: { 'application/x-www-form-urlencoded': {} } });
+  });
+
+  it('every operation with a request body documents 415 (UNSUPPORTED_MEDIA_TYPE) as a problem', () => {
+    const withBody = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.requestBody).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+    expect(withBody.length).toBeGreaterThan(20);
+    const undocumented = withBody.filter(({ op }) => JSON.stringify((op.responses as Record<string, unknown>)['415']) !== JSON.stringify({ $ref: '#/components/responses/UnsupportedMediaType' }));
+    expect(undocumented.map(({ name }) => name)).toEqual([]);
+    expect(doc.components.responses.UnsupportedMediaType).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+  });
+
+  it('a body of another type to any operation that takes one is answered as documented: 415, a Problem with UNSUPPORTED_MEDIA_TYPE', async () => {
+    const schemas = documentSchemas(doc);
+    const answers: string[] = [];
+    for (const [template, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        if (!op.requestBody) continue;
+        const path = template.replace(/\{\w+\}/g, 'no_such_id');
+        const response = await api.request(method.toUpperCase(), path, { token, body: 'amount=12.50', headers: { 'content-type': 'text/plain' } });
+        const documented = (op.responses as Record<string, unknown>)[String(response.status)] !== undefined;
+        const problem = /^application\/problem\+json/.test(response.headers.get('content-type') ?? '') && schemas.errors('Problem', response.body).length === 0;
+        answers.push(`${method.toUpperCase()} ${template} → ${response.status} ${response.body?.code}${documented ? '' : ' (undocumented)'}${problem ? '' : ' (not a Problem)'}`);
+      }
+    }
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((answer) => !/ → 415 UNSUPPORTED_MEDIA_TYPE$/.test(answer))).toEqual([]);
+  });
+
+  it('documents the notification socket: the upgrade, its token, `after`, the close codes, and NotificationMessage as what it sends', () => {
+    expect(doc.components.securitySchemes.accessTokenQuery).toEqual(expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }));
+    for (const path of ['/ws/notifications', '/ws/notifications/{userId}']) {
+      const op = doc.paths[path]!.get!;
+      expect(op.responses).toMatchObject({ 101: { headers: { Upgrade: { schema: { const: 'websocket' } } } }, 426: { $ref: '#/components/responses/UpgradeRequired' } });
+      expect((op.parameters as { name: string; in: string }[]).map((p) => `${p.in} ${p.name}`)).toEqual([...(path.includes('{') ? ['path userId'] : []), 'query token', 'query after']);
+      expect(op['x-websocket']).toMatchObject({ message: { $ref: '#/components/schemas/NotificationMessage' }, closeCodes: { 1001: expect.any(String), 1008: expect.any(String), 4001: expect.any(String) } });
+      for (const code of ['1001', '1008', '4001']) expect(op.description).toContain(`\`${code}\``);
+    }
+  });
+
+  it('NotificationMessage and ChangeEvent are unions discriminated by `type`, one member per event type, each `data` typed', () => {
+    const schemas = doc.components.schemas as Record<string, { oneOf?: { $ref: string }[]; discriminator?: { propertyName: string; mapping: Record<string, string> }; properties?: Record<string, Record<string, unknown>>; required?: string[] }>;
+    const members = (name: string) => {
+      const union = schemas[name]!;
+      expect(union.discriminator?.propertyName, name).toBe('type');
+      expect(Object.values(union.discriminator!.mapping), name).toEqual(union.oneOf!.map((member) => member.$ref));
+      return Object.entries(union.discriminator!.mapping).map(([type, ref]) => ({ type, member: schemas[ref.replace('#/components/schemas/', '')]! }));
+    };
+    const messages = members('NotificationMessage');
+    expect(messages.map((m) => m.type).sort()).toEqual(['alert.triggered', 'budget.created', 'budget.deleted', 'budget.updated', 'expense.created', 'expense.deleted', 'expense.updated']);
+    for (const { type, member } of messages) {
+      expect(member.properties!.type, type).toEqual({ type: 'string', const: type });
+      expect(member.required!.sort(), type).toEqual(['at', 'data', 'seq', 'type']); // no ownerId: a socket only carries its own user's events
+      expect(member.properties!.data!.$ref, type).toMatch(/^#\/components\/schemas\/\w+Data$/);
+    }
+    const events = members('ChangeEvent');
+    expect(events.map((e) => e.type).sort()).toEqual(['alert.triggered', 'budget.created', 'budget.deleted', 'budget.updated', 'category.created', 'category.deleted', 'category.updated', 'expense.created', 'expense.deleted', 'expense.updated']);
+    for (const { type, member } of events) {
+      expect(member.required!.sort(), type).toEqual(['at', 'data', 'ownerId', 'seq', 'type']);
+      // The same payload schema as the socket's message of that type.
+      const message = messages.find((m) => m.type === type);
+      if (message) expect(member.properties!.data, type).toEqual(message.member.properties!.data);
+    }
+    expect(schemas.AlertTriggeredData).toMatchObject({ properties: { notification: { $ref: '#/components/schemas/Notification' } }, required: ['notification', 'budget'] });
+  });
+
+  it('a plain HTTP request to the socket’s paths is the documented 426 problem, with an Upgrade header', async () => {
+    const schemas = documentSchemas(doc);
+    for (const path of ['/ws/notifications', `/ws/notifications/someone?token=${token}`]) {
+      const response = expectProblem(await api.request('GET', path), 426, 'UPGRADE_REQUIRED');
+      expect(schemas.errors('Problem', response)).toEqual([]);
+    }
+    expect((await api.request('GET', '/ws/notifications')).headers.get('upgrade')).toBe('websocket');
+    expect((await api.request('POST', '/ws/notifications', { token, body: {} })).status).toBe(405);
   });
 
   it('GET /docs is an HTML page that loads swagger-ui from this server, with no inline script (the CSP forbids it)', async () => {

@@ -1,9 +1,22 @@
 import { z } from 'zod';
 import { budgetStatusSchema } from './budget.js';
+import { isLocalDate } from '../dates.js';
 import { currencySchema, idSchema, localDateSchema } from './common.js';
 import { expenseFilterFields } from './expense.js';
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month written YYYY-MM');
+
+const MONTH_OR_DATE_MESSAGE = 'Expected a month written YYYY-MM or a date written YYYY-MM-DD';
+
+/** A month, or a date standing for the month that contains it (`from=2026-01-15` is January). */
+const monthOrDateSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { message: MONTH_OR_DATE_MESSAGE, abort: true })
+  .refine((value) => value.length === 7 || isLocalDate(value), MONTH_OR_DATE_MESSAGE)
+  .meta({ description: 'A month (YYYY-MM), or a date (YYYY-MM-DD) that stands for the month containing it', example: '2026-01' });
+
+/** Whether the range's start comes after its end: by month, and by day when both are dates. */
+const monthsReversed = (from: string, to: string) => from.slice(0, 7) > to.slice(0, 7) || (from.length === 10 && to.length === 10 && from > to);
 
 const rangeCheck = (value: { from?: string; to?: string }) => !(value.from && value.to && value.from > value.to);
 
@@ -149,19 +162,44 @@ export const bucketCurrencySchema = z
   .meta({ id: 'BucketCurrency' });
 
 /**
- * Query of `owner.analytics.monthly()`: inclusive months (default: the last 12, this one included).
+ * Query of `owner.analytics.monthly()`: inclusive months (default: the last 12, this one
+ * included). The range is `from`/`to`, as every analytics query takes it, each a month
+ * (`YYYY-MM`) or a date (`YYYY-MM-DD`, standing for the month that contains it); or, the
+ * older form, `fromMonth`/`toMonth` as months. One form per query: giving both is a
+ * `VALIDATION_FAILED` at `fromMonth` (or `toMonth`).
  *
  * @example
  * ```ts
  * import { monthlyQuerySchema } from '@expense-tracker/core';
  *
- * monthlyQuerySchema.parse({ fromMonth: '2026-01', toMonth: '2026-06' }); // { fromMonth: '2026-01', toMonth: '2026-06' }
+ * monthlyQuerySchema.parse({ from: '2026-01', to: '2026-06' }); // { from: '2026-01', to: '2026-06' }
+ * monthlyQuerySchema.parse({ from: '2026-01-15', to: '2026-06-30' }); // January to June
+ * monthlyQuerySchema.parse({ fromMonth: '2026-01', toMonth: '2026-06' }); // the same months, the older way
+ * monthlyQuerySchema.safeParse({ from: '2026-01', fromMonth: '2026-01' }).success; // false: one form only
  * monthlyQuerySchema.safeParse({ fromMonth: '2026-13' }).success; // false: 'Expected a month written YYYY-MM'
  * ```
  */
 export const monthlyQuerySchema = z
-  .strictObject({ fromMonth: monthSchema.optional(), toMonth: monthSchema.optional() })
-  .refine((v) => !(v.fromMonth && v.toMonth && v.fromMonth > v.toMonth), { path: ['fromMonth'], message: 'fromMonth must not be after toMonth' })
+  .strictObject({
+    from: monthOrDateSchema.optional(),
+    to: monthOrDateSchema.optional(),
+    fromMonth: monthSchema.optional().meta({ description: 'The first month, YYYY-MM: the older name of `from` (use one form)' }),
+    toMonth: monthSchema.optional().meta({ description: 'The last month, YYYY-MM: the older name of `to` (use one form)' }),
+  })
+  .superRefine((value, ctx) => {
+    const monthKeys = (['fromMonth', 'toMonth'] as const).filter((key) => value[key] !== undefined);
+    const rangeForm = value.from !== undefined || value.to !== undefined;
+    if (rangeForm && monthKeys.length > 0) {
+      ctx.addIssue({ code: 'custom', path: [monthKeys[0]!], message: 'Give the range as from/to or as fromMonth/toMonth, not both' });
+      return;
+    }
+    const [fromKey, toKey] = rangeForm ? (['from', 'to'] as const) : (['fromMonth', 'toMonth'] as const);
+    const from = value[fromKey];
+    const to = value[toKey];
+    if (from !== undefined && to !== undefined && monthsReversed(from, to)) {
+      ctx.addIssue({ code: 'custom', path: [fromKey], message: `${fromKey} must not be after ${toKey}` });
+    }
+  })
   .meta({ id: 'MonthlyQuery' });
 
 /**
@@ -171,7 +209,7 @@ export const monthlyQuerySchema = z
  * ```ts
  * import type { MonthlyQuery } from '@expense-tracker/core';
  *
- * const firstHalf: MonthlyQuery = { fromMonth: '2026-01', toMonth: '2026-06' };
+ * const firstHalf: MonthlyQuery = { from: '2026-01', to: '2026-06' };
  * const { months } = await owner.analytics.monthly(firstHalf); // six months, empty ones included
  * ```
  */

@@ -7,6 +7,8 @@ import {
   instantSchema,
   localDateSchema,
   noNul,
+  positiveAmountMinorSchema,
+  positiveDecimalAmountSchema,
 } from './common.js';
 
 /**
@@ -193,8 +195,8 @@ export type AlertRule = z.output<typeof alertRuleSchema>;
 
 const budgetFields = {
   name: z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters').refine(noNul, 'Must not contain NUL (U+0000) characters'),
-  amountMinor: amountMinorSchema.optional(),
-  amount: decimalAmountSchema.optional(),
+  amountMinor: positiveAmountMinorSchema.optional(),
+  amount: positiveDecimalAmountSchema.optional(),
   currency: currencySchema.optional(),
   categoryIds: z
     .array(idSchema)
@@ -227,13 +229,44 @@ const windowCheck = (value: { startsOn?: string; endsOn?: string | null }) =>
  */
 export const budgetInputSchema = z
   .strictObject({ ...budgetFields, alertRules: z.array(alertRuleInputSchema).max(20).optional() })
-  .superRefine((value, ctx) => {
-    if ((value.amount === undefined) === (value.amountMinor === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give the limit as amount (decimal) or amountMinor (integer), exactly one' });
-    }
-    if (!windowCheck(value)) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
-  })
+  .superRefine(checkBudgetInput)
   .meta({ id: 'BudgetInput' });
+
+/** The checks of a whole budget's input: one limit, and a window that does not end before it starts. */
+function checkBudgetInput(value: { amount?: unknown; amountMinor?: unknown; startsOn?: string; endsOn?: string | null }, ctx: z.RefinementCtx): void {
+  if ((value.amount === undefined) === (value.amountMinor === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give the limit as amount (decimal) or amountMinor (integer), exactly one' });
+  }
+  if (!windowCheck(value)) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
+}
+
+const { categoryIds: _allSpending, ...overallBudgetFields } = budgetFields;
+
+/**
+ * Input of the *overall* budget, the one over all spending (the server's `POST` and `PUT
+ * /budget` take it): {@link budgetInputSchema} without `categoryIds`, and with `name`
+ * defaulting to `"Overall"` (on a replace too, like every field left out), so the seed's
+ * `{ amount }` or `{ amount, currency }` is a whole budget. Its output is a
+ * {@link BudgetInput} for `owner.budgets.create()` or `replace()`.
+ *
+ * @example
+ * ```ts
+ * import { overallBudgetInputSchema } from '@expense-tracker/core';
+ *
+ * const input = overallBudgetInputSchema.parse({ amount: '100.00', currency: 'usd' });
+ * // { name: 'Overall', amount: '100.00', currency: 'USD' }: calendar months, alerts at 80 % and 100 %
+ * const overall = (await owner.budgets.overall()) ?? (await owner.budgets.create(input));
+ * overallBudgetInputSchema.safeParse({ amount: '100', categoryIds: ['cat_1'] }).success; // false: use budgetInputSchema for that
+ * ```
+ */
+export const overallBudgetInputSchema = z
+  .strictObject({
+    ...overallBudgetFields,
+    name: budgetFields.name.default('Overall'),
+    alertRules: z.array(alertRuleInputSchema).max(20).optional(),
+  })
+  .superRefine(checkBudgetInput)
+  .meta({ id: 'OverallBudgetInput' });
 
 /**
  * Input of `owner.budgets.create()`.
@@ -251,6 +284,22 @@ export const budgetInputSchema = z
  * ```
  */
 export type BudgetInput = z.input<typeof budgetInputSchema>;
+
+/**
+ * Input of `owner.budgets.setOverall()`: a budget's input without a name (it defaults to
+ * `"Overall"`). `categoryIds` may come along, as in the object given to `create()`, only
+ * when it is empty: the overall budget covers all spending.
+ *
+ * @example
+ * ```ts
+ * import type { OverallBudgetInput } from '@expense-tracker/core';
+ *
+ * const input: OverallBudgetInput = { amount: '2000', currency: 'EUR' }; // the seed's shape
+ * const { budget, created } = await owner.budgets.setOverall(input);
+ * budget.name; // 'Overall'
+ * ```
+ */
+export type OverallBudgetInput = z.input<typeof overallBudgetInputSchema> & { categoryIds?: readonly string[] };
 
 /**
  * Input of `owner.budgets.update()`: any subset of the fields.

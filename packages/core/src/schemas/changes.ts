@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { instantSchema, limitSchema } from './common.js';
+import { limitSchema } from './common.js';
+import { changeEventSchema } from './events.js';
 
 /**
  * Query of `owner.changes()`: events with `seq` greater than `after`, oldest first.
@@ -33,29 +34,6 @@ export const changesQuerySchema = z
  * ```
  */
 export type ChangesQuery = z.input<typeof changesQuerySchema>;
-
-/**
- * An event of the change feed.
- *
- * @example
- * ```ts
- * import { changeEventSchema } from '@expense-tracker/core';
- *
- * // `data` is checked only as an object; narrow it by `type` (see TrackerEvent).
- * const event = changeEventSchema.parse({ seq: 3, ownerId: 'alice', type: 'expense.deleted', data: { expense: {} }, at: '2026-11-25T10:00:00.000Z' });
- * event.seq; // 3
- * changeEventSchema.safeParse({ seq: 0, ownerId: 'alice', type: 'x', data: {}, at: '' }).success; // false: seqs start at 1
- * ```
- */
-export const changeEventSchema = z
-  .object({
-    seq: z.int().min(1),
-    ownerId: z.string(),
-    type: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    at: instantSchema,
-  })
-  .meta({ id: 'ChangeEvent' });
 
 /**
  * A page of the change feed; `lastSeq` is the owner's newest seq, so a reader knows if it is behind.

@@ -117,9 +117,44 @@ export const amountMinorSchema = z
   .meta({ description: 'Integer amount in the currency’s minor unit (cents for USD)', example: 1250 });
 
 /**
+ * An amount in minor units as an input of an expense or a budget limit: an integer from 1 to
+ * 2^53−1. The schema checks that it is an integer; the services refuse 0 and below (with
+ * "An expense amount must be greater than 0" and the like), and its JSON Schema says
+ * `minimum: 1` so that the OpenAPI document refuses what the server refuses.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * import { positiveAmountMinorSchema } from '@expense-tracker/core';
+ *
+ * positiveAmountMinorSchema.parse(1250); // 1250
+ * z.toJSONSchema(positiveAmountMinorSchema); // { type: 'integer', minimum: 1, maximum: 9007199254740991, ... }
+ * await owner.expenses.create({ amountMinor: 0 }); // throws VALIDATION_FAILED: must be greater than 0
+ * ```
+ */
+export const positiveAmountMinorSchema = amountMinorSchema.meta({
+  description: 'Integer amount in the currency’s minor unit (cents for USD), greater than 0',
+  example: 1250,
+  minimum: 1,
+});
+
+/**
+ * What `parseAmount` reads as a decimal (it trims the text first): an optional sign, digits,
+ * and optionally a point and more digits. `\s` and `trim()` agree on what white space is.
+ */
+const DECIMAL_TEXT = String.raw`^\s*[+-]?\d+(\.\d+)?\s*$`;
+
+/** The same, greater than 0: no minus sign, and a digit other than 0 somewhere. */
+const POSITIVE_DECIMAL_TEXT = String.raw`^\s*\+?(\d*[1-9]\d*(\.\d+)?|\d+\.\d*[1-9]\d*)\s*$`;
+
+const AMOUNT_RULES =
+  'parsed exactly for the currency: at most as many significant decimals as the currency has (2 for USD, 0 for JPY), never rounded; a number in exponent notation is refused (send a string)';
+
+/**
  * A decimal amount as a string (`"12.50"`) or a number, parsed exactly for the currency.
  * The schema only checks the type; the services then read it with {@link parseAmount},
- * which knows the currency's decimals.
+ * which knows the currency's decimals. Its JSON Schema gives the string form the pattern
+ * `parseAmount` accepts. Signed: it is what the `minAmount`/`maxAmount` filters take.
  *
  * @example
  * ```ts
@@ -131,8 +166,27 @@ export const amountMinorSchema = z
  * ```
  */
 export const decimalAmountSchema = z
-  .union([z.string(), z.number()])
-  .meta({ description: 'Decimal amount, parsed exactly for the currency', example: '12.50' });
+  .union([z.string().meta({ pattern: DECIMAL_TEXT }), z.number()])
+  .meta({ description: `Decimal amount, ${AMOUNT_RULES}`, example: '12.50' });
+
+/**
+ * A decimal amount as an input of an expense or a budget limit: as {@link decimalAmountSchema},
+ * and greater than 0. The schema checks the type; the services refuse what `parseAmount` does
+ * not read or what is not above 0. Its JSON Schema says so: a pattern for the string form
+ * (digits, an optional `+`, not all zeros) and `exclusiveMinimum: 0` for the number form.
+ *
+ * @example
+ * ```ts
+ * import { positiveDecimalAmountSchema } from '@expense-tracker/core';
+ *
+ * positiveDecimalAmountSchema.parse('12.50'); // '12.50'
+ * positiveDecimalAmountSchema.parse(12.5); // 12.5
+ * await owner.expenses.create({ amount: '-3.00' }); // throws VALIDATION_FAILED: must be greater than 0
+ * ```
+ */
+export const positiveDecimalAmountSchema = z
+  .union([z.string().meta({ pattern: POSITIVE_DECIMAL_TEXT }), z.number().meta({ exclusiveMinimum: 0 })])
+  .meta({ description: `Decimal amount greater than 0, ${AMOUNT_RULES}`, example: '12.50' });
 
 /**
  * An ISO 8601 UTC instant. It describes what the SDK returns (`createdAt`, `at`, ...);

@@ -10,6 +10,8 @@ import {
   oneOrMany,
   optionalText,
   noNul,
+  positiveAmountMinorSchema,
+  positiveDecimalAmountSchema,
 } from './common.js';
 
 /**
@@ -89,8 +91,8 @@ export const expenseSchema = z
 export type Expense = z.output<typeof expenseSchema>;
 
 const expenseFields = {
-  amountMinor: amountMinorSchema.optional(),
-  amount: decimalAmountSchema.optional(),
+  amountMinor: positiveAmountMinorSchema.optional(),
+  amount: positiveDecimalAmountSchema.optional(),
   currency: currencySchema.optional(),
   date: localDateSchema.optional(),
   categoryId: idSchema.nullable().optional(),

@@ -158,13 +158,18 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
 export async function monthly(ctx: ServiceContext, ownerId: string, query: MonthlyQuery = {}): Promise<Monthly> {
   const q = parseInput(monthlyQuerySchema, query);
   const c = await context(ctx, ownerId);
-  const toMonth = q.toMonth ?? (q.fromMonth ? addMonthsClamped(`${q.fromMonth}-01`, 11).slice(0, 7) : c.today.slice(0, 7));
-  const fromMonth = q.fromMonth ?? addMonthsClamped(`${toMonth}-01`, -11).slice(0, 7);
-  if (fromMonth > toMonth) throw validationError([{ path: ['fromMonth'], code: 'invalid_range', message: 'fromMonth must not be after toMonth' }]);
+  // `from`/`to` may be dates: each stands for the month that contains it. The schema allows
+  // one form per query, so errors name the key the caller used.
+  const fromKey = q.from !== undefined || q.to !== undefined ? 'from' : 'fromMonth';
+  const givenFrom = q.from?.slice(0, 7) ?? q.fromMonth;
+  const givenTo = q.to?.slice(0, 7) ?? q.toMonth;
+  const toMonth = givenTo ?? (givenFrom ? addMonthsClamped(`${givenFrom}-01`, 11).slice(0, 7) : c.today.slice(0, 7));
+  const fromMonth = givenFrom ?? addMonthsClamped(`${toMonth}-01`, -11).slice(0, 7);
+  if (fromMonth > toMonth) throw validationError([{ path: [fromKey], code: 'invalid_range', message: `${fromKey} must not be after ${fromKey === 'from' ? 'to' : 'toMonth'}` }]);
   const months: string[] = [];
   for (let m = fromMonth; m <= toMonth; m = addMonthsClamped(`${m}-01`, 1).slice(0, 7)) {
     months.push(m);
-    if (months.length > MAX_BUCKETS) tooMany('fromMonth', months.length);
+    if (months.length > MAX_BUCKETS) tooMany(fromKey, months.length);
   }
   const rows = await ctx.store.totals.query(ownerId, {
     from: `${fromMonth}-01`,

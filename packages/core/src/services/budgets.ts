@@ -9,10 +9,12 @@ import {
   budgetInputSchema,
   budgetPatchSchema,
   budgetStatusQuerySchema,
+  overallBudgetInputSchema,
   type Budget,
   type BudgetInput,
   type BudgetPatch,
   type BudgetStatus,
+  type OverallBudgetInput,
 } from '../schemas/budget.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { BudgetRecord, StoreSession } from '../store/store.js';
@@ -114,11 +116,13 @@ export interface OverallBudgetChange {
  * Sets the overall budget in one write: replaces it when the owner has one, creates it
  * otherwise. Deciding under the owner's lock means two concurrent calls cannot both create one.
  */
-export async function setOverallBudget(ctx: ServiceContext, ownerId: string, input: BudgetInput): Promise<OverallBudgetChange> {
-  const data = parseInput(budgetInputSchema, input);
-  if (data.categoryIds !== undefined && data.categoryIds.length > 0) {
+export async function setOverallBudget(ctx: ServiceContext, ownerId: string, input: OverallBudgetInput): Promise<OverallBudgetChange> {
+  // `categoryIds` may come along (the same object as for create()) only when it is empty.
+  const { categoryIds, ...fields } = typeof input === 'object' && input !== null ? input : ({} as OverallBudgetInput);
+  if (categoryIds !== undefined && (!Array.isArray(categoryIds) || categoryIds.length > 0)) {
     throw validationError([{ path: ['categoryIds'], code: 'too_big', message: 'The overall budget covers all spending: leave categoryIds empty' }]);
   }
+  const data = parseInput(overallBudgetInputSchema, typeof input === 'object' && input !== null ? fields : input);
   return write(ctx, ownerId, async (scope) => {
     const current = (await scope.config()).budgets.find((b) => b.categoryIds.length === 0);
     if (!current) return { budget: await insertBudget(scope, ownerId, data), created: true };

@@ -24,6 +24,7 @@ import {
   monthlySchema,
   notificationListQuerySchema,
   notificationSchema,
+  overallBudgetInputSchema,
   summaryQuerySchema,
   summarySchema,
   trendsQuerySchema,
@@ -34,6 +35,8 @@ import {
 import { z } from 'zod';
 import { accountPatchSchema, loginSchema, registerSchema } from '../auth/accounts.js';
 import { refreshSchema } from '../routes/auth.js';
+import { notificationMessageSchema } from '../ws/notification-message.js';
+import { NOTIFICATION_CLOSE_CODES } from '../ws/notifications.js';
 import {
   accountSchema,
   alertListQuerySchema,
@@ -50,7 +53,7 @@ import {
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** An error status an operation can answer with a problem body. */
-export type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 422 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 426 | 429 | 503;
 
 /** A success status. */
 export type SuccessStatus = 200 | 201 | 204;
@@ -62,7 +65,7 @@ export const OPENAPI_TAGS = {
   Categories: 'Categories (one level of nesting); deleting a used one needs `reassignTo` or `uncategorize`',
   Budgets: 'The overall budget (`/budget`) and any number of budgets (`/budgets`), with status and history',
   Alerts: 'Alert rules on budgets (`/alert` is the seed’s path, `/alerts` the plural one)',
-  Notifications: 'Notifications stored when an alert rule fires',
+  Notifications: 'Notifications stored when an alert rule fires, and the live notification socket (WebSocket)',
   Analytics: 'Summaries, monthly and weekly breakdowns, trends, and the streamed export',
   Changes: 'The change feed: every event after a sequence number, oldest first',
   Ops: 'Health checks, this document and the interactive docs',
@@ -91,11 +94,15 @@ export interface RouteSpec {
   response?: z.ZodType;
   /** Success bodies in other media types (or several), by content type. */
   content?: Record<string, z.ZodType>;
-  /** Problem statuses beyond those every operation of its kind gets (401, 404 on `{id}`, 400/413/422 with a body, ...). */
+  /** Problem statuses beyond those every operation of its kind gets (401, 404 on `{id}`, 400/413/415/422 with a body, ...). */
   errors?: ProblemStatus[];
   /** Reads no database, so never answers 503. */
   noDatabase?: true;
 }
+
+/** What `POST` and `PUT /budget` say about their body. */
+const OVERALL_BODY =
+  'A body of just `{ "amount": "100.00" }` or `{ "amount": "100.00", "currency": "USD" }` is a whole budget: `name` defaults to "Overall", the period to calendar months, the currency to the account’s. The overall budget covers all spending, so the body has no `categoryIds` (a non-empty list is a 422; use `/budgets` for category budgets).';
 
 const byId = (noun: string) => `The ${noun} with this id, if it is yours (404 otherwise, never 403)`;
 
@@ -151,11 +158,11 @@ export const ROUTES: readonly RouteSpec[] = [
   // the overall budget
   {
     method: 'post', path: '/budget', operationId: 'setOverallBudget', tag: 'Budgets', summary: 'Set or replace the overall budget (no category filter)',
-    description: '201 when it creates the overall budget, 200 when it replaces it. `categoryIds` must be empty: use `/budgets` for category budgets.',
-    body: budgetInputSchema, status: [200, 201], response: budgetSchema,
+    description: `201 when it creates the overall budget, 200 when it replaces it. ${OVERALL_BODY}`,
+    body: overallBudgetInputSchema, status: [200, 201], response: budgetSchema,
   },
   { method: 'get', path: '/budget', operationId: 'getOverallBudget', tag: 'Budgets', summary: 'The overall budget', description: '404 when none is set.', response: budgetSchema, errors: [404] },
-  { method: 'put', path: '/budget', operationId: 'replaceOverallBudget', tag: 'Budgets', summary: 'Replace the overall budget', body: budgetInputSchema, response: budgetSchema, errors: [404] },
+  { method: 'put', path: '/budget', operationId: 'replaceOverallBudget', tag: 'Budgets', summary: 'Replace the overall budget', description: `404 when none is set. ${OVERALL_BODY}`, body: overallBudgetInputSchema, response: budgetSchema, errors: [404] },
   { method: 'get', path: '/budget/status', operationId: 'getOverallBudgetStatus', tag: 'Budgets', summary: 'The overall budget’s figures for the period containing `date` (default today)', query: budgetStatusQuerySchema, response: budgetStatusSchema, errors: [404] },
   { method: 'get', path: '/budget/history', operationId: 'getOverallBudgetHistory', tag: 'Budgets', summary: 'The overall budget’s figures for its last closed periods', query: budgetHistoryQuerySchema, response: z.array(budgetStatusSchema), errors: [404] },
 
@@ -196,4 +203,70 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/health/ready', operationId: 'ready', tag: 'Ops', public: true, summary: 'The database answers too (503 when it does not)', response: readinessSchema },
   { method: 'get', path: '/openapi.json', operationId: 'openApiDocument', tag: 'Ops', public: true, noDatabase: true, summary: 'This OpenAPI 3.1 document', response: z.record(z.string(), z.unknown()) },
   { method: 'get', path: '/docs', operationId: 'interactiveDocs', tag: 'Ops', public: true, noDatabase: true, summary: 'Interactive docs (Swagger UI, served from this server)', content: { 'text/html': z.string() } },
+];
+
+/**
+ * A WebSocket endpoint, documented as the GET that opens it: OpenAPI has no construct for a
+ * socket, so the operation says how to connect and `message` is the schema of what it sends.
+ */
+export interface SocketSpec {
+  /** The OpenAPI path template (`/ws/notifications/{userId}`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** Path parameters by name, each with its own schema. */
+  pathParams?: Record<string, z.ZodType>;
+  /** The query string, as an object schema. */
+  query: z.ZodType;
+  /** Every message the socket sends. */
+  message: z.ZodType;
+  /** What each close code means. */
+  closeCodes: Record<number, string>;
+}
+
+/** The query of the notification socket. */
+const socketQuerySchema = z.object({
+  token: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'The access token, for clients that cannot set an `Authorization` header on a WebSocket (browsers). Log it nowhere: it is a credential in a URL.' }),
+  after: z
+    .int()
+    .min(0)
+    .max(999_999_999_999_999)
+    .optional()
+    .meta({ description: 'The last `seq` the client saw: what came after it in the change feed is sent first, then the live messages, with nothing lost or repeated' }),
+});
+
+/** What each close code of the notification socket means to a client. */
+const SOCKET_CLOSE_CODES: Record<number, string> = {
+  [NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION]: 'refused: no token, a bad, expired or revoked token, a `userId` that is not the token’s subject, a bad `after`, or an unknown path',
+  [NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED]: 'the access token expired: reconnect with a fresh one and `after=<last seq>`',
+  [NOTIFICATION_CLOSE_CODES.GOING_AWAY]: 'the server is shutting down: reconnect with `after=<last seq>`',
+  [NOTIFICATION_CLOSE_CODES.SERVER_ERROR]: 'the database did not answer: reconnect later with `after=<last seq>`',
+};
+
+const SOCKET_DESCRIPTION = [
+  'Live notifications over a WebSocket: connect with `Upgrade: websocket` and an access token, as `Authorization: Bearer <access token>` or `?token=` (browsers). The upgrade is always accepted; a refusal is a close. Every message is a JSON text frame, a `NotificationMessage` (`#/components/schemas/NotificationMessage`, also under `x-websocket.message`): `{ type, seq, at, data }` for `alert.triggered` and the `expense.*` and `budget.*` changes of the token’s user only, `data` typed by `type`. The server pings (every 30 s by default) and drops a client that does not answer or cannot keep up.',
+  '',
+  'Close codes:',
+  ...Object.entries(SOCKET_CLOSE_CODES).map(([code, meaning]) => `- \`${code}\`: ${meaning}`),
+  '',
+  'A plain HTTP request (no upgrade) is a 426 problem.',
+].join('\n');
+
+/** The WebSocket endpoints, as the OpenAPI document shows them. */
+export const SOCKET_ROUTES: readonly SocketSpec[] = [
+  {
+    path: '/ws/notifications', operationId: 'openNotificationSocket', summary: 'Live notifications of the token’s user (WebSocket)',
+    description: SOCKET_DESCRIPTION, query: socketQuerySchema, message: notificationMessageSchema, closeCodes: SOCKET_CLOSE_CODES,
+  },
+  {
+    path: '/ws/notifications/{userId}', operationId: 'openNotificationSocketForUser', summary: 'Live notifications of a user (WebSocket; the seed’s path)',
+    description: `The seed’s path: \`userId\` must be the token’s subject. ${SOCKET_DESCRIPTION}`,
+    pathParams: { userId: z.string().min(1).meta({ description: 'The account id (`id` of `GET /auth/me`): the token’s subject' }) },
+    query: socketQuerySchema, message: notificationMessageSchema, closeCodes: SOCKET_CLOSE_CODES,
+  },
 ];

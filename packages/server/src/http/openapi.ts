@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import serverPackage from '../../package.json' with { type: 'json' };
-import { OPENAPI_TAGS, ROUTES, type ProblemStatus, type RouteSpec } from './openapi-routes.js';
+import { OPENAPI_TAGS, ROUTES, SOCKET_ROUTES, type ProblemStatus, type RouteSpec, type SocketSpec } from './openapi-routes.js';
 import { pathIdSchema, problemSchema } from './openapi-schemas.js';
 
 /**
@@ -79,9 +79,35 @@ function soleRef(schema: JsonObject): string | undefined {
 }
 
 /**
+ * Moves each property's `default` into its description, deeply. For request bodies only:
+ * openapi-typescript (by default, `defaultNonNullable`) types a property with a `default`
+ * in a component schema as always present, so a generated client would have to send
+ * `name` to `POST /budget` or `every` with every period. In an input, a default says
+ * what the server assumes when the field is left out, which the description still says.
+ */
+function defaultsInDescriptions(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(defaultsInDescriptions);
+  if (value === null || typeof value !== 'object') return value;
+  const node = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, defaultsInDescriptions(item)])) as JsonObject;
+  if (node.properties && typeof node.properties === 'object') {
+    node.properties = Object.fromEntries(
+      Object.entries(node.properties as Record<string, JsonObject>).map(([name, property]) => {
+        if (!('default' in property)) return [name, property];
+        const { default: fallback, description, ...rest } = property;
+        const note = `default: ${JSON.stringify(fallback)}`;
+        return [name, { ...rest, description: typeof description === 'string' ? `${description} (${note})` : `${note[0]!.toUpperCase()}${note.slice(1)}` }];
+      }),
+    );
+  }
+  return node;
+}
+
+/**
  * Converts zod schemas with `z.toJSONSchema` and collects every schema named with
  * `.meta({ id })` under `components.schemas`, referenced by `$ref`. Input schemas convert
  * with `io: 'input'` (defaults optional, before transforms), answers with `io: 'output'`.
+ * In inputs, defaults are said in descriptions (see {@link defaultsInDescriptions}), except
+ * on query parameters, which no generator makes required.
  */
 class SchemaCollector {
   readonly schemas: Record<string, JsonObject> = {};
@@ -101,8 +127,9 @@ class SchemaCollector {
       inlined.add(id);
       body = target;
     }
-    for (const [id, def] of Object.entries(defs)) if (!inlined.has(id)) this.#add(id, toComponentRefs(def) as JsonObject, io);
-    return toComponentRefs(body) as JsonObject;
+    const finish = (value: JsonObject, keepDefaults: boolean) => toComponentRefs(io === 'input' && !keepDefaults ? defaultsInDescriptions(value) : value) as JsonObject;
+    for (const [id, def] of Object.entries(defs)) if (!inlined.has(id)) this.#add(id, finish(def, false), io);
+    return finish(body, inlineRoot);
   }
 
   #add(id: string, schema: JsonObject, io: string): void {
@@ -136,16 +163,21 @@ function queryParameters(collector: SchemaCollector, schema: z.ZodType): JsonObj
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
 
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } };
+const UPGRADE = { Upgrade: { description: 'The protocol to switch to', schema: { type: 'string', const: 'websocket' } } };
+
 /** Problem responses under `components.responses`, by status. */
-const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: string; retryAfter?: true }> = {
+const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: string; headers?: Record<string, JsonObject> }> = {
   400: { name: 'MalformedRequest', description: 'The body is not valid JSON (`MALFORMED_JSON`)' },
   401: { name: 'Unauthorized', description: 'A token is missing, invalid, expired or revoked (`UNAUTHORIZED`)' },
   404: { name: 'NotFound', description: 'No such record, or it is not yours (`NOT_FOUND`)' },
   409: { name: 'Conflict', description: 'The change conflicts with stored data (`CONFLICT`)' },
   413: { name: 'PayloadTooLarge', description: 'The body is over 1 MiB (5 MiB for `/expenses/batch`) (`PAYLOAD_TOO_LARGE`)' },
+  415: { name: 'UnsupportedMediaType', description: 'The body’s `Content-Type` is not one the operation takes: send `application/json` (`UNSUPPORTED_MEDIA_TYPE`)' },
   422: { name: 'ValidationFailed', description: 'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)' },
-  429: { name: 'RateLimited', description: 'Too many failed attempts; retry after `Retry-After` seconds (`RATE_LIMITED`)', retryAfter: true },
-  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`)', retryAfter: true },
+  426: { name: 'UpgradeRequired', description: 'A plain HTTP request to a WebSocket endpoint: connect with a WebSocket client (`UPGRADE_REQUIRED`)', headers: UPGRADE },
+  429: { name: 'RateLimited', description: 'Too many failed attempts; retry after `Retry-After` seconds (`RATE_LIMITED`)', headers: RETRY_AFTER },
+  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`)', headers: RETRY_AFTER },
 };
 
 /** The problem statuses an operation can answer: those of its kind, plus its own. */
@@ -153,7 +185,7 @@ function problemStatuses(route: RouteSpec): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(route.errors);
   if (!route.public) statuses.add(401);
   if (route.path.includes('{')) statuses.add(404);
-  if (route.body) [400, 413, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (route.body) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (route.query) statuses.add(422);
   if (!route.public && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (!route.noDatabase) statuses.add(503);
@@ -191,14 +223,62 @@ function operation(collector: SchemaCollector, route: RouteSpec): JsonObject {
   };
 }
 
+/**
+ * The GET that opens a WebSocket: 101 on upgrade, 426 without one. Its messages' schema is
+ * a component, also named under `x-websocket.message`, since OpenAPI has no place for it.
+ */
+function socketOperation(collector: SchemaCollector, socket: SocketSpec): JsonObject {
+  const pathParams = Object.entries(socket.pathParams ?? {}).map(([name, schema]) => {
+    const { description, ...paramSchema } = collector.convert(schema, 'input');
+    return { name, in: 'path', required: true, ...(description !== undefined ? { description } : {}), schema: paramSchema };
+  });
+  return {
+    operationId: socket.operationId,
+    summary: socket.summary,
+    description: socket.description,
+    tags: ['Notifications'],
+    security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
+    parameters: [...pathParams, ...queryParameters(collector, socket.query)],
+    responses: {
+      101: {
+        description: 'Switching Protocols: the socket is open, and each message it sends is a `NotificationMessage` (a JSON text frame)',
+        headers: { ...UPGRADE, 'Sec-WebSocket-Accept': { description: 'The WebSocket handshake’s answer (RFC 6455)', schema: { type: 'string' } } },
+      },
+      426: { $ref: `#/components/responses/${PROBLEM_RESPONSES[426].name}` },
+    },
+    'x-websocket': { message: collector.convert(socket.message, 'output'), closeCodes: socket.closeCodes },
+  };
+}
+
+/**
+ * Completes each `discriminator` a schema declares (`{ propertyName }`, from core's
+ * `.meta()`) with its `mapping`: the value of that property in each `oneOf` member, to the
+ * member's `$ref`. Generators (openapi-typescript, Prism) read the mapping to pick a member.
+ */
+function addDiscriminatorMappings(schemas: Record<string, JsonObject>): void {
+  for (const schema of Object.values(schemas)) {
+    const discriminator = schema.discriminator as { propertyName?: string } | undefined;
+    if (!discriminator?.propertyName) continue;
+    const mapping: Record<string, string> = {};
+    for (const member of (schema.oneOf ?? []) as JsonObject[]) {
+      const ref = member.$ref as string;
+      const value = (schemas[ref.replace(SCHEMA_REF, '')]?.properties as Record<string, JsonObject> | undefined)?.[discriminator.propertyName]?.const;
+      if (typeof value !== 'string') throw new Error(`${ref} has no single ${discriminator.propertyName} to discriminate by`);
+      mapping[value] = ref;
+    }
+    schema.discriminator = { propertyName: discriminator.propertyName, mapping };
+  }
+}
+
 function build(options: OpenApiOptions): OpenApiDocument {
   const collector = new SchemaCollector();
   const paths: OpenApiDocument['paths'] = {};
   for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(collector, route);
+  for (const socket of SOCKET_ROUTES) (paths[socket.path] ??= {}).get = socketOperation(collector, socket);
+  addDiscriminatorMappings(collector.schemas);
   const problem = { 'application/problem+json': { schema: collector.convert(problemSchema, 'output') } };
-  const retryAfter = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } };
   const responses = Object.fromEntries(
-    Object.values(PROBLEM_RESPONSES).map(({ name, description, retryAfter: retry }) => [name, { description, ...(retry ? { headers: retryAfter } : {}), content: problem }]),
+    Object.values(PROBLEM_RESPONSES).map(({ name, description, headers }) => [name, { description, ...(headers ? { headers } : {}), content: problem }]),
   );
   return {
     openapi: '3.1.0',
@@ -227,6 +307,12 @@ function build(options: OpenApiOptions): OpenApiDocument {
       },
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access_token` of `POST /auth/login` (15 minutes by default)' },
+        accessTokenQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'token',
+          description: 'The `access_token` as `?token=`: only on the WebSocket endpoints, since browsers cannot set headers on a WebSocket',
+        },
         oauth2: {
           type: 'oauth2',
           description: 'The OAuth2 password grant: log in with username and password; the answer is an RFC 6749 token response',

@@ -1,17 +1,23 @@
 import { Router } from '@koa/router';
-import { TrackerError, type Budget } from '@expense-tracker/core';
+import { overallBudgetInputSchema, TrackerError, type Budget, type BudgetInput } from '@expense-tracker/core';
 import { z } from 'zod';
 import { bodyOf, ownerOf, parseWith, queryOf, type AppContext, type AppState } from '../http/context.js';
 import { addResourceRoutes } from './resource-routes.js';
 
 /**
- * What `/budget` adds to core's checks: the overall budget covers all spending, so a body
- * naming categories is refused rather than turning it into a category budget. Other fields
- * pass through to core's schema.
+ * The overall budget covers all spending, so a body naming categories is refused (with a
+ * message that points to `/budgets`) rather than turning it into a category budget. An empty
+ * list, which says the same as leaving it out, is tolerated for clients that always send one.
  */
-const overallBudgetBodySchema = z.looseObject({
-  categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave categoryIds empty, or use /budgets').optional(),
+const categoryIdsCheck = z.looseObject({
+  categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave out categoryIds, or use /budgets').optional(),
 });
+
+/** The body of `POST`/`PUT /budget` as core's overall-budget input: `name` defaults, no `categoryIds`. */
+function overallInput(ctx: AppContext): BudgetInput {
+  const { categoryIds: _empty, ...rest } = parseWith(categoryIdsCheck, bodyOf(ctx));
+  return parseWith(overallBudgetInputSchema, rest);
+}
 
 const NO_OVERALL_BUDGET = 'There is no overall budget yet: set one with POST /budget';
 
@@ -32,11 +38,9 @@ export function createBudgetRouter(): Router<AppState> {
 
   // POST sets the overall budget: creates it when there is none (201), else replaces it (200).
   router.post('/budget', async (ctx) => {
-    const body = bodyOf(ctx);
-    parseWith(overallBudgetBodySchema, body);
     // Create or replace is decided in core's write, so a replayed retry (Idempotency-Key)
     // answers the status of the first attempt, and two concurrent calls never create two.
-    const { budget, created } = await ownerOf(ctx).budgets.setOverall(body as never);
+    const { budget, created } = await ownerOf(ctx).budgets.setOverall(overallInput(ctx));
     ctx.status = created ? 201 : 200;
     ctx.body = budget;
   });
@@ -44,9 +48,8 @@ export function createBudgetRouter(): Router<AppState> {
     ctx.body = await overallOf(ctx);
   });
   router.put('/budget', async (ctx) => {
-    const body = bodyOf(ctx);
-    parseWith(overallBudgetBodySchema, body);
-    ctx.body = await ownerOf(ctx).budgets.replace((await overallOf(ctx)).id, body as never);
+    const input = overallInput(ctx);
+    ctx.body = await ownerOf(ctx).budgets.replace((await overallOf(ctx)).id, input);
   });
   router.get('/budget/status', async (ctx) => {
     const status = await ownerOf(ctx).budgets.overallStatus(queryOf(ctx) as never);

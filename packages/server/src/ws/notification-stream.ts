@@ -1,27 +1,9 @@
-import type { OwnerHandle, TrackerEvent, TrackerEventMap, TrackerEventType } from '@expense-tracker/core';
+import type { OwnerHandle, TrackerEvent } from '@expense-tracker/core';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { WebSocket } from 'ws';
 import type { OwnerSubscriber } from './notification-hub.js';
-
-/** The event types a notification socket forwards: alerts and the spending updates. */
-export const NOTIFICATION_TYPES = [
-  'alert.triggered',
-  'expense.created',
-  'expense.updated',
-  'expense.deleted',
-  'budget.created',
-  'budget.updated',
-  'budget.deleted',
-] as const satisfies readonly TrackerEventType[];
-
-/** One of {@link NOTIFICATION_TYPES}. */
-export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
-
-/** A message on the notification socket: one committed event of the socket's user. */
-export type NotificationMessage = {
-  [K in NotificationType]: { type: K; seq: number; at: string; data: TrackerEventMap[K] };
-}[NotificationType];
+import { NOTIFICATION_TYPES, type NotificationMessage } from './notification-message.js';
 
 const FORWARDED: ReadonlySet<string> = new Set(NOTIFICATION_TYPES);
 /** Change feed page size while replaying. */

@@ -223,6 +223,43 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(owner.analytics.monthly({ fromMonth: '1900-01', toMonth: '2999-12' }), 'VALIDATION_FAILED', ['fromMonth']);
       expect((await owner.analytics.monthly({ fromMonth: '1950-01', toMonth: '2033-04' })).months).toHaveLength(1000);
     });
+
+    it('monthly() takes the range as from/to, months or dates (a date stands for its month), like every other analytics query', async () => {
+      const owner = newOwner();
+      await owner.expenses.createMany([
+        { amount: '1.00', date: '2025-12-31' },
+        { amount: '2.00', date: '2026-01-01' },
+        { amount: '4.00', date: '2026-02-28' },
+        { amount: '8.00', date: '2026-03-01' },
+      ]);
+      const byMonths = await owner.analytics.monthly({ fromMonth: '2026-01', toMonth: '2026-02' });
+      expect(byMonths.months.map((m) => [m.month, m.currencies.map((c) => c.totalMinor)])).toEqual([
+        ['2026-01', [200]],
+        ['2026-02', [400]],
+      ]);
+      // The same months however the range is written: months, dates inside them, or a mix.
+      expect(await owner.analytics.monthly({ from: '2026-01', to: '2026-02' })).toEqual(byMonths);
+      expect(await owner.analytics.monthly({ from: '2026-01-15', to: '2026-02-01' })).toEqual(byMonths);
+      expect(await owner.analytics.monthly({ from: '2026-01-31', to: '2026-02' })).toEqual(byMonths);
+      // Only `from`: twelve months from it, as with fromMonth.
+      expect((await owner.analytics.monthly({ from: '2026-01-20' })).toMonth).toBe('2026-12');
+      expect((await owner.analytics.monthly({ to: '2026-02-10' })).fromMonth).toBe('2025-03');
+    });
+
+    it('monthly() refuses both forms at once, from after to, and a malformed or impossible from/to, naming the key given', async () => {
+      const owner = newOwner();
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-01', fromMonth: '2026-01' }), 'VALIDATION_FAILED', ['fromMonth']);
+      await expectTrackerError(owner.analytics.monthly({ to: '2026-02', toMonth: '2026-02' }), 'VALIDATION_FAILED', ['toMonth']);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-01', toMonth: '2026-02' }), 'VALIDATION_FAILED', ['toMonth']);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-03', to: '2026-02-28' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-02-10', to: '2026-02-09' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-02-30' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.monthly({ to: '2026-13' }), 'VALIDATION_FAILED', ['to']);
+      await expectTrackerError(owner.analytics.monthly({ from: '26-01' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.monthly({ from: '1900-01', to: '2999-12-31' }), 'VALIDATION_FAILED', ['from']);
+      // A date and a month of the same month are one month, in either order of precision.
+      expect((await owner.analytics.monthly({ from: '2026-02-20', to: '2026-02' })).months.map((m) => m.month)).toEqual(['2026-02']);
+    });
   });
 
   describe('analytics: weekly', () => {

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import type { z } from 'zod';
+import { changeEventSchema, changesPageSchema, EVENT_TYPES, eventDataSchemas, Tracker, type TrackerEvent, type TrackerEventMap } from '../src/index.js';
+
+describe('the event schemas are the events', () => {
+  let tracker: Tracker;
+  const emitted: TrackerEvent[] = [];
+  beforeAll(async () => {
+    tracker = await Tracker.open({ database: ':memory:', clock: { now: () => new Date('2026-11-15T12:00:00Z') } });
+    await tracker.migrate();
+    tracker.on('*', (event) => emitted.push(event));
+  });
+  afterAll(async () => {
+    await tracker.close();
+  });
+
+  it('types: TrackerEvent and TrackerEventMap are what the schemas parse to', () => {
+    expectTypeOf<z.output<typeof changeEventSchema>>().toEqualTypeOf<TrackerEvent>();
+    expectTypeOf<z.output<(typeof eventDataSchemas)['alert.triggered']>>().toEqualTypeOf<TrackerEventMap['alert.triggered']>();
+    expect(Object.keys(eventDataSchemas).sort()).toEqual([...EVENT_TYPES].sort());
+    expect(changeEventSchema.options.map((option) => option.shape.type.value).sort()).toEqual([...EVENT_TYPES].sort());
+  });
+
+  it('every event type, as emitted and as read back from the change feed, parses to itself: no field missing, none unknown', async () => {
+    const owner = tracker.forOwner('events');
+    const food = await owner.categories.create({ name: 'Food', color: '#00aa00' });
+    const other = await owner.categories.create({ name: 'Other' });
+    await owner.categories.update(food.id, { icon: 'apple' });
+    const budget = await owner.budgets.create({ name: 'Food', amount: '10', categoryIds: [food.id] });
+    await owner.budgets.update(budget.id, { amount: '20' });
+    const lunch = await owner.expenses.create({ amount: '19.00', categoryId: food.id, tags: ['work'], merchant: 'Deli' }); // fires the 80 % rule
+    await owner.expenses.update(lunch.id, { notes: 'with the team' });
+    await owner.expenses.delete(lunch.id);
+    await owner.expenses.create({ amount: '1.00', categoryId: other.id });
+    await owner.categories.delete(other.id, { uncategorize: true });
+    await owner.budgets.delete(budget.id);
+
+    const page = changesPageSchema.parse(await owner.changes({ limit: 200 }));
+    expect(new Set(page.events.map((event) => event.type))).toEqual(new Set(EVENT_TYPES));
+    const stored = (await owner.changes({ limit: 200 })).events;
+    // zod drops keys it does not know: equality means the schema names every field, and parsing means it requires only what is there.
+    expect(page.events).toEqual(stored);
+    expect(emitted).toHaveLength(stored.length);
+    for (const event of emitted) expect(changeEventSchema.parse(event), event.type).toEqual(event);
+    expect(JSON.parse(JSON.stringify(emitted))).toEqual(stored);
+  });
+});

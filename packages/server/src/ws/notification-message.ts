@@ -1,0 +1,65 @@
+import { changeEventOf, type TrackerEventType } from '@expense-tracker/core';
+import { z } from 'zod';
+
+/** A change feed event as the socket sends it: the same, without `ownerId` (a socket only ever carries its own user's). */
+const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).omit({ ownerId: true });
+
+/**
+ * A message on the notification socket (`/ws/notifications`): one committed event of the
+ * socket's user, `{ type, seq, at, data }`, for `alert.triggered` and the `expense.*` and
+ * `budget.*` changes. A union discriminated by `type`; `data` is core's payload of that type
+ * (`eventDataSchemas`), so the SDK's event types, this schema and the OpenAPI document's
+ * `NotificationMessage` cannot drift apart.
+ *
+ * @example
+ * ```ts
+ * import { WebSocket } from 'ws';
+ * import { notificationMessageSchema } from '@expense-tracker/server';
+ *
+ * const socket = new WebSocket(`ws://localhost:8000/ws/notifications?token=${process.env.ACCESS_TOKEN}`);
+ * socket.on('message', (raw) => {
+ *   const message = notificationMessageSchema.parse(JSON.parse(String(raw)));
+ *   if (message.type === 'alert.triggered') console.log(message.data.notification.message);
+ *   else if (message.type === 'expense.created') console.log(`spent ${message.data.expense.amount} ${message.data.expense.currency}`);
+ * });
+ * ```
+ */
+export const notificationMessageSchema = z
+  .discriminatedUnion('type', [
+    messageOf('alert.triggered').meta({ id: 'NotificationMessageAlertTriggered' }),
+    messageOf('expense.created').meta({ id: 'NotificationMessageExpenseCreated' }),
+    messageOf('expense.updated').meta({ id: 'NotificationMessageExpenseUpdated' }),
+    messageOf('expense.deleted').meta({ id: 'NotificationMessageExpenseDeleted' }),
+    messageOf('budget.created').meta({ id: 'NotificationMessageBudgetCreated' }),
+    messageOf('budget.updated').meta({ id: 'NotificationMessageBudgetUpdated' }),
+    messageOf('budget.deleted').meta({ id: 'NotificationMessageBudgetDeleted' }),
+  ])
+  .meta({
+    id: 'NotificationMessage',
+    description: 'A message on the notification socket: one committed event of the socket’s user; `data` depends on `type`',
+    discriminator: { propertyName: 'type' },
+  });
+
+/**
+ * A message on the notification socket; narrow `data` by switching on `type`.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationMessage } from '@expense-tracker/server';
+ *
+ * function describe(message: NotificationMessage): string {
+ *   switch (message.type) {
+ *     case 'alert.triggered':
+ *       return `${message.data.budget.name}: ${message.data.notification.message}`;
+ *     case 'expense.created':
+ *       return `#${message.seq} spent ${message.data.expense.amount} ${message.data.expense.currency}`;
+ *     default:
+ *       return `#${message.seq} ${message.type}`;
+ *   }
+ * }
+ * ```
+ */
+export type NotificationMessage = z.output<typeof notificationMessageSchema>;
+
+/** The event types the socket forwards: alerts and the spending updates. */
+export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map((option) => option.shape.type.value);
