@@ -144,6 +144,11 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(owner.budgets.setOverall({ name: 'Food', amount: '5', categoryIds: [food.id] }), 'VALIDATION_FAILED', ['categoryIds']);
       await expectTrackerError(owner.budgets.setOverall({ name: 'Month', amount: '5', alertRules: [] }), 'VALIDATION_FAILED', ['alertRules']);
       expect((await owner.budgets.overall())?.amountMinor).toBe(250000);
+      // The seed's shape: no name (it defaults), an empty categoryIds is the same as none.
+      const seed = await owner.budgets.setOverall({ amount: '300', currency: 'usd', categoryIds: [] });
+      expect(seed).toMatchObject({ created: false, budget: { id: created.budget.id, name: 'Overall', amountMinor: 30000, currency: 'USD' } });
+      const fresh = await getEnv().newOwner().budgets.setOverall({ amount: '42' });
+      expect(fresh).toMatchObject({ created: true, budget: { name: 'Overall', amountMinor: 4200, categoryIds: [] } });
     });
 
     it('setOverall() called twice at once for an owner without an overall budget creates one and replaces it, never two', async () => {
