@@ -17,7 +17,7 @@ import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/
 import type { AppState } from './http/context.js';
 import { HttpError } from './http/problem.js';
 import { createIdempotency, type IdempotencyOptions } from './http/idempotency.js';
-import { createRequestChecks, createRequestHandler } from './http/middleware.js';
+import { createRequestChecks, createRequestHandler, renderLateErrors } from './http/middleware.js';
 import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
 import { createAnalyticsRouter } from './routes/analytics.js';
@@ -231,6 +231,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     const server = createAppServer(app);
     return server.listen(...(args as Parameters<Server['listen']>));
   };
+  renderLateErrors(app, logger);
 
   const allowed = new Set(options.corsOrigins ?? []);
   app.use(createRequestHandler(logger));

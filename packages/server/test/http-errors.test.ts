@@ -1,5 +1,14 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Koa from 'koa';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createDashboardRouter } from '../src/routes/dashboard.js';
+import { expectProblem } from './support/problems.js';
 import { rawExchange, type RawAnswer } from './support/raw-http.js';
 import { startServer, type TestServer } from './support/server.js';
 
@@ -166,5 +175,74 @@ describe('errors answered before the app runs are problems too', () => {
     const count = (statuses: number[]) => statuses.reduce((sum, status) => sum + (seen.get(status) ?? 0), 0);
     expect(count([400, 414, 431]), JSON.stringify([...seen])).toBeGreaterThan(0);
     expect(count([200, 401, 404, 405, 415, 422]), JSON.stringify([...seen])).toBeGreaterThan(0);
+  });
+});
+
+describe('errors met outside the request handler are problems too', () => {
+  /** A pino logger whose lines land in `lines`. */
+  function capturingLogger(lines: string[]) {
+    return pino({ level: 'warn' }, new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+  }
+
+  it('a body JSON cannot serialise (a host’s own route) is a 500 INTERNAL problem with the usual headers, not Koa’s text/plain, and is logged', async () => {
+    const lines: string[] = [];
+    const api = await startServer('sqlite', {
+      logger: capturingLogger(lines),
+      extend: (app) => app.use((ctx) => void (ctx.path === '/host/total' && (ctx.body = { total: 10n }))),
+    });
+    try {
+      const answer = await api.request('GET', '/host/total', { headers: { 'x-request-id': 'late-1' } });
+      expectProblem(answer, 500, 'INTERNAL');
+      expect(answer.headers.get('x-request-id')).toBe('late-1');
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(JSON.stringify(answer.body)).not.toMatch(/BigInt|serialize/);
+      expect(lines.filter((line) => line.includes('"requestId":"late-1"') && line.includes('"msg":"request failed"'))).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('a streamed body that breaks after its headers were sent cannot become a problem: the answer ends short, and it is logged', async () => {
+    const lines: string[] = [];
+    const api = await startServer('sqlite', {
+      logger: capturingLogger(lines),
+      extend: (app) =>
+        app.use((ctx) => {
+          if (ctx.path !== '/host/stream') return;
+          let reads = 0;
+          ctx.type = 'text/csv';
+          ctx.body = new Readable({
+            read() {
+              reads += 1;
+              if (reads === 1) this.push('date,amount\n');
+              else setImmediate(() => this.destroy(new Error('disk gone')));
+            },
+          });
+        }),
+    });
+    try {
+      const response = await fetch(`${api.url}/host/stream`, { headers: { 'x-request-id': 'late-2' } });
+      expect(response.status).toBe(200);
+      await expect(response.text()).rejects.toThrow();
+      await vi.waitFor(() => expect(lines.some((line) => line.includes('"requestId":"late-2"') && line.includes('answer ended short'))).toBe(true));
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('the dashboard before its build is a 503 SERVICE_UNAVAILABLE problem, not text/plain, even mounted on a host’s own Koa app', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'no-dashboard-'));
+    const host = new Koa();
+    const dashboard = createDashboardRouter(empty);
+    host.use(dashboard.routes()).use(dashboard.allowedMethods());
+    const server = host.listen(0, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve) => server.once('listening', resolve));
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/app`);
+      expectProblem({ status: response.status, headers: response.headers, body: await response.json() }, 503, 'SERVICE_UNAVAILABLE');
+    } finally {
+      server.close();
+      rmSync(empty, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type Koa from 'koa';
 import type { Logger } from 'pino';
-import type { AppContext } from './context.js';
+import type { AppContext, AppState } from './context.js';
 import { HttpError, toProblem } from './problem.js';
 
 type Next = () => Promise<unknown>;
@@ -70,5 +71,38 @@ export function createRequestChecks() {
       if (expectation !== undefined && !CONTINUE.test(expectation)) throw new HttpError('EXPECTATION_FAILED', 'The only expectation the server meets is "Expect: 100-continue"');
     }
     return next();
+  };
+}
+
+/** Headers of a body that failed, which must not describe the problem sent instead. */
+const BODY_HEADERS = ['content-type', 'content-length', 'content-disposition', 'content-encoding', 'transfer-encoding', 'etag', 'last-modified'];
+
+/**
+ * Errors Koa meets after the middleware have run, outside the request handler's reach: one
+ * while writing the body (say, a body `JSON.stringify` cannot serialise) would get Koa's
+ * text/plain answer, and is rendered as a problem instead, with the request id, security and
+ * CORS headers kept. One after the headers went out (a streamed export that breaks off, or a
+ * client that leaves mid-download) cannot be answered: it is logged, and the body ends short.
+ */
+export function renderLateErrors(app: Koa<AppState, Koa.DefaultContext>, logger: Logger): void {
+  app.context.onerror = function onerror(this: Koa.Context, error: Error | null): void {
+    if (error === null || error === undefined) return;
+    const requestId: unknown = this.state.requestId;
+    if (this.headerSent || !this.writable) {
+      // A client that leaves mid-download is no fault of the server's.
+      const clientLeft = (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE';
+      logger[clientLeft ? 'info' : 'warn']({ requestId, err: error }, 'answer ended short: it failed after its headers were sent');
+      return;
+    }
+    const { problem, headers } = toProblem(error);
+    if (problem.status >= 500) logger.error({ requestId, err: error }, 'request failed');
+    const res = this.res;
+    for (const name of BODY_HEADERS) res.removeHeader(name);
+    const body = JSON.stringify(problem);
+    res.statusCode = problem.status;
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    res.setHeader('content-type', 'application/problem+json; charset=utf-8');
+    res.setHeader('content-length', Buffer.byteLength(body));
+    res.end(body);
   };
 }
