@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { PassThrough, Readable, Writable } from 'node:stream';
 import fc from 'fast-check';
 import Koa from 'koa';
 import { pino } from 'pino';
@@ -225,6 +225,35 @@ describe('errors met outside the request handler are problems too', () => {
       expect(response.status).toBe(200);
       await expect(response.text()).rejects.toThrow();
       await vi.waitFor(() => expect(lines.some((line) => line.includes('"requestId":"late-2"') && line.includes('answer ended short'))).toBe(true));
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('no problem is written into an answer already under way: a parser error on its connection closes the connection instead', async () => {
+    const api = await startServer('sqlite', {
+      extend: (app) =>
+        app.use((ctx) => {
+          if (ctx.path !== '/host/slow') return;
+          const body = new PassThrough();
+          body.write('first part\n'); // and nothing more until the connection goes
+          ctx.type = 'text/plain';
+          ctx.body = body;
+        }),
+    });
+    try {
+      const { port } = new URL(api.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+      socket.on('error', () => undefined);
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      socket.write('GET /host/slow HTTP/1.1\r\nHost: test\r\n\r\n');
+      await vi.waitFor(() => expect(received).toContain('first part'));
+      socket.write('G@RBAGE / HTTP/1.1\r\nHost: test\r\n\r\n'); // pipelined: the parser refuses it
+      await closed;
+      expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(received).not.toMatch(/HTTP\/1\.1 400|problem/);
     } finally {
       await api.close();
     }
