@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerOptions } from 'node:http';
+import { createServer, maxHeaderSize, type Server, type ServerOptions } from 'node:http';
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
@@ -13,10 +13,11 @@ import { PasswordHasher } from './auth/passwords.js';
 import { createRequireAuth } from './auth/require-auth.js';
 import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
+import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/client-errors.js';
 import type { AppState } from './http/context.js';
 import { HttpError } from './http/problem.js';
 import { createIdempotency } from './http/idempotency.js';
-import { createRequestHandler } from './http/middleware.js';
+import { createRequestChecks, createRequestHandler, renderLateErrors } from './http/middleware.js';
 import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
 import { createAnalyticsRouter } from './routes/analytics.js';
@@ -154,12 +155,23 @@ const WS_MAX_PAYLOAD = 64 * 1024;
 
 /**
  * An HTTP server for the app, created with `options` (timeouts, the connection sweep), with the
- * app's WebSocket server attached as `app.listen()` would attach it; call `listen()` on it.
- * `app.listen()` cannot take server options, because koa-websocket creates the server itself.
+ * app's WebSocket server attached; call `listen()` on it. `app.listen()` uses it too, with
+ * Node's default options. Every error it answers is a problem, including those raised before
+ * the app runs: what Node's HTTP parser refuses (400, 413, 414, 431) or cuts off (408), an
+ * HTTP/1.1 request without Host (400) and an `Expect` other than `100-continue` (417), which
+ * Node would answer bare, CONNECT (501), to which Node would not answer at all, and a refused
+ * WebSocket handshake, which ws would answer in HTML.
  */
-export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions): Server {
-  const server = createServer(options, app.callback());
+export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions = {}): Server {
+  const handle = app.callback();
+  // Node's own Host check answers a bare 400: the app makes it (createRequestChecks).
+  const server = createServer({ ...options, requireHostHeader: false }, handle);
+  // Without a listener Node answers an unmet Expect with a bare 417; the app answers it.
+  server.on('checkExpectation', handle);
+  answerClientErrors(server, options.maxHeaderSize ?? maxHeaderSize);
+  server.on('connect', refuseConnect);
   app.ws.listen({ server, maxPayload: WS_MAX_PAYLOAD });
+  app.ws.server?.on('wsClientError', answerHandshakeError);
   return server;
 }
 
@@ -208,10 +220,19 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   app.proxy = options.trustProxy ?? false;
   app.silent = true; // errors are rendered and logged by the request handler
 
+  // koa-websocket's listen() creates a server of its own: start the app through
+  // createAppServer instead, so that it answers what Node refuses before the app with problems.
+  app.listen = function listen(...args: unknown[]): Server {
+    const server = createAppServer(app);
+    return server.listen(...(args as Parameters<Server['listen']>));
+  };
+  renderLateErrors(app, logger);
+
   const allowed = new Set(options.corsOrigins ?? []);
   app.use(createRequestHandler(logger));
   app.use(helmet());
   app.use(cors({ origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''), exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
+  app.use(createRequestChecks());
   const onError = (error: Error) => {
     throw bodyError(error);
   };

@@ -6,9 +6,12 @@ import { DIALECTS, startServer, type TestServer } from './support/server.js';
 
 /**
  * Input fuzzing of every route of the OpenAPI route table (issue 7, part 1): generated
- * bodies, query strings, path ids, headers and content types. Whatever is sent, the server
- * answers below 500, every error is an RFC 9457 problem with no stack trace, and a request
- * that is refused (or sent with another user's token) leaves the owner's data as it was.
+ * bodies, query strings, path ids, headers and content types, and request heads past Node's
+ * 16 KiB limit (long paths and queries, a huge header, thousands of headers), which Node's
+ * parser refuses before the app runs. Whatever is sent, the server answers below 500, every
+ * error is an RFC 9457 problem with no stack trace whose `status` is the answer's, and a
+ * request that is refused (or sent with another user's token) leaves the owner's data as it
+ * was. The run's fast-check seed (FC_SEED, printed when drawn) replays a failure.
  */
 
 /** Runs per route (each group runs this many times its number of routes); FUZZ_RUNS raises it. */
@@ -81,13 +84,17 @@ function idArb(foreign: string[], own: string[]) {
     fc.constantFrom(...own),
     fc.constantFrom('..', '../', '%2e%2e%2f', '..%2f..%2fetc%2fpasswd', '%00', '%', '%zz', '%E0%A4%A', '%20', 'null', 'undefined', '0', '-1', '1e400', "'%20OR%201=1%20--", `exp_${'A'.repeat(26)}`, 'acc_x'),
     fc.integer({ min: 300, max: 6000 }).map((n) => 'x'.repeat(n)),
+    // Past Node's 16 KiB for the request line and headers together.
+    fc.integer({ min: 6000, max: 40_000 }).map((n) => 'x'.repeat(n)),
   );
 }
 
 /** A query string of known and unknown parameters with nasty values (repeats included). */
 const queryArb = fc.oneof(
-  fc.array(fc.tuple(fc.constantFrom(...QUERY_KEYS, 'x'), nastyString), { maxLength: 5 }).map((pairs) => pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')),
-  fc.constantFrom('limit=%zz', 'limit[]=1', 'limit[a]=1', 'after=1&after=2', '%', '=&=&', 'a'.repeat(3000), 'format=xml', 'limit=0', 'limit=-1', 'limit=1e9', 'after=1e400'),
+  { weight: 4, arbitrary: fc.array(fc.tuple(fc.constantFrom(...QUERY_KEYS, 'x'), nastyString), { maxLength: 5 }).map((pairs) => pairs.map(([k, v]) => `${enc(k)}=${enc(v)}`).join('&')) },
+  { weight: 2, arbitrary: fc.constantFrom('limit=%zz', 'limit[]=1', 'limit[a]=1', 'after=1&after=2', '%', '=&=&', 'a'.repeat(3000), 'format=xml', 'limit=0', 'limit=-1', 'limit=1e9', 'after=1e400') },
+  // Many kilobytes: around and past Node's 16 KiB limit.
+  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...QUERY_KEYS), fc.integer({ min: 8_000, max: 40_000 })).map(([k, n]) => `${k}=${'a'.repeat(n)}`) },
 );
 
 /** Extra headers: idempotency keys (too long included), request ids, accept, forwarding. */
@@ -102,6 +109,13 @@ const headersArb = fc.record(
   { requiredKeys: [] },
 );
 
+/** Request heads past Node's 16 KiB limit: one huge header, or thousands of small ones; mostly neither. */
+const oversizedHeadersArb = fc.oneof(
+  { weight: 6, arbitrary: fc.constant<Record<string, string>>({}) },
+  { weight: 1, arbitrary: fc.integer({ min: 8_000, max: 40_000 }).map((n) => ({ 'x-oversized': 'h'.repeat(n) })) },
+  { weight: 1, arbitrary: fc.integer({ min: 500, max: 3_000 }).map((n) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`x-many-${i}`, 'v']))) },
+);
+
 type TokenKind = 'owner' | 'other' | 'none' | 'garbage';
 
 interface Generated {
@@ -110,6 +124,7 @@ interface Generated {
   query: string;
   body: { json: unknown } | { raw: string; type: string | undefined };
   headers: Record<string, string>;
+  oversized: Record<string, string>;
   token: TokenKind;
 }
 
@@ -122,6 +137,10 @@ function expectSafeAnswer(what: string, method: string, answer: { status: number
   expect(body, what).toMatchObject({ type: expect.any(String), title: expect.any(String), status: answer.status, code: expect.any(String), detail: expect.any(String) });
   expect(JSON.stringify(body), what).not.toMatch(/\bat .+:\d+:\d+|node_modules|RangeError|TypeError|SQLITE|syntax error at/);
 }
+
+it('fuzzes from this run’s fast-check seed, so a failure replays with the FC_SEED it printed', () => {
+  expect(fc.readConfigureGlobal().seed).toBe(Number(process.env.FC_SEED));
+});
 
 describe.each(DIALECTS)('input fuzzing of every route on %s', (dialect) => {
   let api: TestServer;
@@ -163,7 +182,7 @@ describe.each(DIALECTS)('input fuzzing of every route on %s', (dialect) => {
     const path = g.route.path.replace('{id}', g.id) + (g.query ? `?${g.query}` : '');
     const token = { owner: alice.token, other: mallory.token, none: undefined, garbage: 'eyJhbGciOiJub25lIn0.e30.' }[g.token];
     const method = g.route.method.toUpperCase();
-    const headers: Record<string, string> = { ...g.headers };
+    const headers: Record<string, string> = { ...g.oversized, ...g.headers };
     let body: unknown;
     if (method !== 'GET') {
       if ('json' in g.body) body = g.body.json === undefined ? 'null' : g.body.json;
@@ -189,6 +208,7 @@ describe.each(DIALECTS)('input fuzzing of every route on %s', (dialect) => {
       query: queryArb,
       body: bodyArb(ids()),
       headers: headersArb,
+      oversized: oversizedHeadersArb,
       token: fc.constantFrom<TokenKind>('owner', 'owner', 'owner', 'owner', 'other', 'none', 'garbage'),
     });
     await fc.assert(
@@ -211,6 +231,22 @@ describe.each(DIALECTS)('input fuzzing of every route on %s', (dialect) => {
   });
 
   describe('regressions the fuzzer found', () => {
+    it('a path and query many kilobytes long got a bare 431 with no content-type (Node refused it before the app): now a 414 problem; oversized headers a 431 problem', async () => {
+      const before = await ownerSnapshot(api, alice.token);
+      const long = await api.request('PUT', `/budgets/${'x'.repeat(12_000)}?q=${'a'.repeat(9_000)}`, { token: alice.token, body: { amount: '1' } });
+      expectSafeAnswer('PUT /budgets/<12 000 x>?q=<9 000 a>', 'PUT', long);
+      expect(long.status).toBe(414);
+      expect(long.body.code).toBe('URI_TOO_LONG');
+      const many = Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`x-many-${i}`, 'v']));
+      for (const headers of [{ 'x-oversized': 'h'.repeat(20_000) }, many]) {
+        const big = await api.request('POST', '/budgets', { token: alice.token, body: { name: 'Big', amount: '1' }, headers });
+        expectSafeAnswer(`POST /budgets with ${Object.keys(headers).length} oversized header(s)`, 'POST', big);
+        expect(big.status).toBe(431);
+        expect(big.body.code).toBe('HEADERS_TOO_LARGE');
+      }
+      expect(await ownerSnapshot(api, alice.token)).toEqual(before);
+    });
+
     it('a method a path does not serve was a text/plain 405: now a problem, with Allow', async () => {
       const answer = await api.request('DELETE', '/expenses', { token: alice.token });
       expectSafeAnswer('DELETE /expenses', 'DELETE', answer);

@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 export { defineStoreConformance } from './store-conformance.js';
+export { configurePropertySeed, readPropertySeed } from './property-seed.js';
 export {
   createTestClock,
   expectTrackerError,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { Tracker } from '../tracker.js';
 import { createTestClock, uniqueOwnerId, type ConformanceEnv, type ConformanceHarness } from './harness.js';
+import { configurePropertySeed } from './property-seed.js';
 import { alertTests } from './suites/alerts.js';
 import { analyticsTests } from './suites/analytics.js';
 import { budgetStatusTests } from './suites/budget-status.js';
@@ -24,7 +25,8 @@ import { totalsTests } from './suites/totals.js';
  * events and the change feed, budgets and their status, alert rules and notifications, daily
  * totals, idempotent writes), owner isolation through every method, what is persisted
  * (when `rawQuery` is given), and concurrent writes of one owner. Call it at the top level
- * of a vitest test file; it runs the same tests on every store.
+ * of a vitest test file; it runs the same tests on every store. Its property tests take their
+ * seed from `FC_SEED`, or print the one they drew (see {@link configurePropertySeed}).
  *
  * @example
  * ```ts
@@ -38,6 +40,7 @@ import { totalsTests } from './suites/totals.js';
  * ```
  */
 export function defineStoreConformance(harness: ConformanceHarness): void {
+  configurePropertySeed();
   describe(`store conformance: ${harness.name}`, () => {
     let env: ConformanceEnv | undefined;
 

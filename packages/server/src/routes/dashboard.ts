@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type Koa from 'koa';
 import type { AppState } from '../http/context.js';
+import { HttpError, toProblem } from '../http/problem.js';
 import { sendStaticFile } from '../http/static-file.js';
 
 /** The files of the built dashboard that `/app/assets/*` serves, with their types; nothing else is. */
@@ -30,7 +31,8 @@ export interface DashboardRouter {
  * API. Its files are built by `npm run build` (dashboard/build.mjs, chart.js bundled, no CDN)
  * into `dist/dashboard/`; `/app/assets/*` serves an allow-list of them, so no path can reach
  * elsewhere. The page has no inline script, as the CSP (`script-src 'self'`) requires. Before a
- * build `/app` answers 503.
+ * build (no `index.html` in `dir`, or in the package's build when `dir` is not given) `/app`
+ * answers a 503 `SERVICE_UNAVAILABLE` problem.
  *
  * Plain middleware rather than a `@koa/router` table: these are static files of a web page,
  * not API operations, and stay out of the OpenAPI document (as `/docs/assets/*` do).
@@ -42,8 +44,9 @@ export interface DashboardRouter {
  * ```
  */
 export function createDashboardRouter(dir?: string): DashboardRouter {
-  let found = dir;
-  const locate = () => (found ??= CANDIDATE_DIRS.find((candidate) => existsSync(join(candidate, 'index.html'))));
+  const candidates = dir === undefined ? CANDIDATE_DIRS : [dir];
+  let found: string | undefined;
+  const locate = () => (found ??= candidates.find((candidate) => existsSync(join(candidate, 'index.html'))));
 
   const serve: Koa.Middleware<AppState> = async (ctx, next) => {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
@@ -52,9 +55,11 @@ export function createDashboardRouter(dir?: string): DashboardRouter {
     if (name === undefined) return next(); // other paths fall through to the app's 404 problem
     const root = locate();
     if (root === undefined) {
-      ctx.status = 503;
-      ctx.type = 'text/plain; charset=utf-8';
-      ctx.body = 'The dashboard is not built: run `npm run build` in packages/server.\n';
+      // A problem like every other error; the router may be mounted without the app's error handler.
+      const { problem } = toProblem(new HttpError('SERVICE_UNAVAILABLE', 'The dashboard is not built: run `npm run build` in packages/server'));
+      ctx.status = problem.status;
+      ctx.type = 'application/problem+json';
+      ctx.body = problem;
       return;
     }
     sendStaticFile(ctx, join(root, name), name === 'index.html' ? 'text/html; charset=utf-8' : ASSETS[name]!, 'no-cache');

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import { Tracker, type Clock } from '@expense-tracker/core';
 import { inject } from 'vitest';
 import { createTestDatabase } from '../../../core/test/setup/pg-database.js';
-import { createApp, migrateServer, type AppOptions } from '../../src/app.js';
+import { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } from '../../src/app.js';
 
 /** The databases every server test runs on. */
 export const DIALECTS = ['sqlite', 'postgres'] as const;
@@ -24,14 +24,20 @@ export interface TestServer {
 
 let counter = 0;
 
-/** Starts the app on 127.0.0.1:0 over SQLite (in memory) or a new PostgreSQL database. */
-export async function startServer(dialect: TestDialect, options: Partial<AppOptions> & { clock?: Clock } = {}): Promise<TestServer> {
+/**
+ * Starts the app on 127.0.0.1:0 over SQLite (in memory) or a new PostgreSQL database, with
+ * `app.listen()` as the package documents it. `extend` adds a host's own middleware after the
+ * app's (they run for requests none of its routes answered).
+ */
+export async function startServer(dialect: TestDialect, options: Partial<AppOptions> & { clock?: Clock; extend?: (app: ExpenseTrackerApp) => void } = {}): Promise<TestServer> {
+  const { extend, ...appOptions } = options;
   const pg = dialect === 'postgres' ? await createTestDatabase(inject('pgUrl')) : null;
   const tracker = await Tracker.open({ database: pg ? pg.url : ':memory:', clock: options.clock, onError: () => undefined });
   await tracker.migrate();
   await migrateServer({ tracker });
   // scrypt at 2^12 keeps tests fast; production uses 2^17.
-  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...options });
+  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...appOptions });
+  extend?.(app);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
