@@ -18,6 +18,6 @@ export {
   type NotificationSocketOptions,
   type WsApp,
 } from './ws/notifications.js';
-export { PasswordHasher, type ScryptParams } from './auth/passwords.js';
+export { PasswordHasher, type HashingLimits, type HashingStats, type HashTicket, type ScryptParams } from './auth/passwords.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, type AccessClaims } from './auth/tokens.js';
 export type { ServerDatabase } from './auth/server-tables.js';
