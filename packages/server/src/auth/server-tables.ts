@@ -1,7 +1,8 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 
 /**
- * The server's own tables (accounts, sessions, refresh tokens, idempotency records), prefixed `srv_`.
+ * The server's own tables (accounts, sessions, refresh tokens, idempotency records, throttle
+ * counters), prefixed `srv_`.
  *
  * @example
  * ```ts
@@ -55,6 +56,14 @@ export interface ServerDatabase {
     content_type: string | null;
     created_at: string;
   };
+  srv_throttle: {
+    /** What is counted, e.g. `login-user:alice`, `login-address:203.0.113.7`. */
+    key: string;
+    /** Points taken in the current window: attempts in flight and failures kept. */
+    hits: number;
+    /** When the current window ends (ISO 8601); the next point after it starts a new window. */
+    resets_at: string;
+  };
 }
 
 const initial: Migration = {
@@ -107,11 +116,33 @@ const initial: Migration = {
   },
 };
 
+/** Throttle counters, shared by every instance on the database and kept across restarts. */
+const throttles: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('srv_throttle')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('hits', 'integer', (c) => c.notNull())
+      .addColumn('resets_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('srv_throttle_resets_idx').on('srv_throttle').column('resets_at').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('srv_throttle').ifExists().execute();
+  },
+};
+
+/** The server's migrations, by name, in order. */
+export const SERVER_MIGRATIONS: Record<string, Migration> = {
+  '0001-accounts': initial,
+  '0002-throttles': throttles,
+};
+
 /** Applies the server's migrations (its own bookkeeping table, `srv_migration`). */
 export async function migrateServerTables(db: Kysely<unknown>): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '0001-accounts': initial }) },
+    provider: { getMigrations: async () => SERVER_MIGRATIONS },
     migrationTableName: 'srv_migration',
     migrationLockTableName: 'srv_migration_lock',
   });

@@ -24,10 +24,14 @@ export interface TestServer {
 
 let counter = 0;
 
-/** Starts the app on 127.0.0.1:0 over SQLite (in memory) or a new PostgreSQL database. */
-export async function startServer(dialect: TestDialect, options: Partial<AppOptions> & { clock?: Clock } = {}): Promise<TestServer> {
-  const pg = dialect === 'postgres' ? await createTestDatabase(inject('pgUrl')) : null;
-  const tracker = await Tracker.open({ database: pg ? pg.url : ':memory:', clock: options.clock, onError: () => undefined });
+/**
+ * Starts the app on 127.0.0.1:0 over SQLite (in memory) or a new PostgreSQL database, or over
+ * `database` when given (a URL or SQLite file the caller made and removes: several servers can
+ * share it, as instances do).
+ */
+export async function startServer(dialect: TestDialect, options: Partial<AppOptions> & { clock?: Clock; database?: string } = {}): Promise<TestServer> {
+  const pg = dialect === 'postgres' && options.database === undefined ? await createTestDatabase(inject('pgUrl')) : null;
+  const tracker = await Tracker.open({ database: options.database ?? (pg ? pg.url : ':memory:'), clock: options.clock, onError: () => undefined });
   await tracker.migrate();
   await migrateServer({ tracker });
   // scrypt at 2^12 keeps tests fast; production uses 2^17.
