@@ -7,6 +7,7 @@ import type { PasswordHasher } from './passwords.js';
 import type { ServerDatabase } from './server-tables.js';
 import { addressKey, Throttle, type ThrottleRule } from './throttle.js';
 import { hashRefreshToken, newRefreshToken, type AccessClaims, type TokenService } from './tokens.js';
+import { loginKeys, usernameForms } from './usernames.js';
 
 const usernameSchema = z
   .string()
@@ -237,14 +238,19 @@ export class AccountService {
   }
 
   /**
-   * Creates an account (its id is its owner id in core) with optional settings. Registrations
-   * are limited per client address, taken names included, so probing which names exist is as
-   * slow as registering.
+   * Creates an account (its id is its owner id in core) with optional settings. The username is
+   * stored NFKC-normalised; one that equals a taken one case-insensitively, or looks like one
+   * (its UTS #39 skeleton is taken), is a 409. Registrations are limited per client address,
+   * taken names included, so probing which names exist is as slow as registering.
    *
    * @param address - the client's address (`'local'` for calls from your own code)
    */
   async register(input: z.output<typeof registerSchema>, address: string = LOCAL): Promise<AccountView> {
-    const key = input.username.toLowerCase();
+    const forms = usernameForms(input.username);
+    if (!forms) {
+      const message = 'A username has 3 to 64 letters, digits or . _ @ + - once normalised (NFKC)';
+      throw new TrackerError('VALIDATION_FAILED', message, { issues: [{ path: ['username'], code: 'invalid_username', message }] });
+    }
     const client = addressKey(address);
     const addressCounter = `register-address:${client}`;
     const reservation = await this.#throttle.reserve([{ key: addressCounter, rule: this.#limits.registerPerAddress }]);
@@ -255,9 +261,9 @@ export class AccountService {
     const taken = await this.#db
       .selectFrom('srv_account')
       .select('id')
-      .where('username_key', '=', key)
+      .where((eb) => eb.or([eb('username_key', '=', forms.key), eb('username_skeleton', '=', forms.skeleton)]))
       .executeTakeFirst();
-    if (taken) throw new TrackerError('CONFLICT', 'That username is taken');
+    if (taken) throw new TrackerError('CONFLICT', 'That username is taken, or looks too much like one that is');
     const now = this.#clock.now().toISOString();
     const id = `acc_${ulid()}`;
     let passwordHash: string;
@@ -270,11 +276,11 @@ export class AccountService {
     try {
       await this.#db
         .insertInto('srv_account')
-        .values({ id, username: input.username, username_key: key, email: input.email ?? null, password_hash: passwordHash, created_at: now, updated_at: now })
+        .values({ id, username: forms.display, username_key: forms.key, username_skeleton: forms.skeleton, email: input.email ?? null, password_hash: passwordHash, created_at: now, updated_at: now })
         .execute();
     } catch (error) {
-      // Two registrations of one name at once: the unique index decides.
-      if (/unique|duplicate/i.test(String((error as Error).message))) throw new TrackerError('CONFLICT', 'That username is taken');
+      // Two registrations of one name (or two look-alikes) at once: the unique indexes decide.
+      if (/unique|duplicate/i.test(String((error as Error).message))) throw new TrackerError('CONFLICT', 'That username is taken, or looks too much like one that is');
       throw error;
     }
     if (input.timezone !== undefined || input.currency !== undefined) {
@@ -292,7 +298,7 @@ export class AccountService {
    * username's count.
    */
   async login(username: string, password: string, address: string): Promise<TokenPair> {
-    const key = username.trim().toLowerCase();
+    const { key, legacy } = loginKeys(username);
     const client = addressKey(address);
     const userCounter = `password-user:${key}`;
     const addressCounter = `login-address:${client}`;
@@ -304,7 +310,9 @@ export class AccountService {
       await reservation.refund();
       throw throttled('Too many failed logins', reservation.retryAfterSeconds);
     }
-    const account = await this.#db.selectFrom('srv_account').select(['id', 'password_hash']).where('username_key', '=', key).executeTakeFirst();
+    // An account made before usernames were normalised may still be found by its old key (see SERVER_MIGRATIONS).
+    const candidates = await this.#db.selectFrom('srv_account').select(['id', 'password_hash', 'username_key']).where('username_key', 'in', [...new Set([key, legacy])]).execute();
+    const account = candidates.find((a) => a.username_key === legacy) ?? candidates[0];
     const ticket = { client, priority: reservation.hits(addressCounter) };
     let ok: boolean;
     try {

@@ -1,4 +1,5 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
+import { skeletonOf, usernameForms } from './usernames.js';
 
 /**
  * The server's own tables (accounts, sessions, refresh tokens, idempotency records, throttle
@@ -25,8 +26,18 @@ export interface ServerDatabase {
   srv_account: {
     id: string;
     username: string;
-    /** `username` lower-cased: usernames are unique case-insensitively. */
+    /**
+     * The login key: `username` NFKC-normalised and lower-cased (unique). Accounts made before
+     * usernames were normalised keep their old key (trimmed, lower-cased) when the new one would
+     * have collided with another account's.
+     */
     username_key: string;
+    /**
+     * The UTS #39 skeleton of the key (unique when set): a new username that looks like a taken
+     * one (Cyrillic `а` for Latin `a`, `rn` for `m`) is refused. `null` only for an account made
+     * before skeletons whose skeleton another, older account already had.
+     */
+    username_skeleton: string | null;
     email: string | null;
     password_hash: string;
     created_at: string;
@@ -132,10 +143,45 @@ const throttles: Migration = {
   },
 };
 
+/**
+ * Usernames compared by their normalised form and their look-alike skeleton. Existing accounts
+ * keep logging in with what they typed: each gets the normalised key unless another account
+ * already holds it (then it keeps its old key, which logins still match), and a skeleton unless
+ * an older account already has it.
+ */
+const normalisedUsernames: Migration = {
+  async up(untyped: Kysely<unknown>) {
+    const db = untyped as Kysely<ServerDatabase>;
+    await db.schema.alterTable('srv_account').addColumn('username_skeleton', 'text').execute();
+    const accounts = await db.selectFrom('srv_account').select(['id', 'username', 'username_key']).orderBy('created_at').orderBy('id').execute();
+    const keys = new Set(accounts.map((a) => a.username_key));
+    const skeletons = new Set<string>();
+    for (const account of accounts) {
+      const forms = usernameForms(account.username);
+      let key = account.username_key;
+      if (forms && forms.key !== key && !keys.has(forms.key)) {
+        keys.delete(key);
+        keys.add(forms.key);
+        key = forms.key;
+      }
+      const skeleton = skeletonOf(key);
+      const kept = skeletons.has(skeleton) ? null : skeleton;
+      if (kept !== null) skeletons.add(kept);
+      await db.updateTable('srv_account').set({ username_key: key, username_skeleton: kept }).where('id', '=', account.id).execute();
+    }
+    await db.schema.createIndex('srv_account_skeleton_idx').on('srv_account').column('username_skeleton').unique().execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('srv_account_skeleton_idx').ifExists().execute();
+    await db.schema.alterTable('srv_account').dropColumn('username_skeleton').execute();
+  },
+};
+
 /** The server's migrations, by name, in order. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': initial,
   '0002-throttles': throttles,
+  '0003-normalised-usernames': normalisedUsernames,
 };
 
 /** Applies the server's migrations (its own bookkeeping table, `srv_migration`). */
