@@ -144,8 +144,8 @@ const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: stri
   409: { name: 'Conflict', description: 'The change conflicts with stored data, or an `Idempotency-Key` request is still running (`CONFLICT`, `IDEMPOTENCY_KEY_IN_USE`)' },
   413: { name: 'PayloadTooLarge', description: 'The body is over 1 MiB (5 MiB for `/expenses/batch`) (`PAYLOAD_TOO_LARGE`)' },
   422: { name: 'ValidationFailed', description: 'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)' },
-  429: { name: 'RateLimited', description: 'Too many failed attempts; retry after `Retry-After` seconds (`RATE_LIMITED`)', retryAfter: true },
-  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`)', retryAfter: true },
+  429: { name: 'RateLimited', description: 'Too many attempts (or password checks in flight from one address); retry after `Retry-After` seconds (`RATE_LIMITED`)', retryAfter: true },
+  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`), or, on the auth routes, too many password checks are waiting (`SERVER_BUSY`)', retryAfter: true },
 };
 
 /** The problem statuses an operation can answer: those of its kind, plus its own. */
