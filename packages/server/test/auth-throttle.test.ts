@@ -181,6 +181,18 @@ describe.each(DIALECTS)('registration and refresh throttling on %s', (dialect) =
     expect((await register('burst_other', '203.0.113.11')).status).toBe(201);
   });
 
+  it('by default an address may register 20 accounts an hour', async () => {
+    const defaults = await startServer(dialect, { auth: { limits: { registerPerAddress: undefined } } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i += 1) statuses.push((await defaults.request('POST', '/auth/register', { body: { username: `default_${i}`, password: 'correct horse battery staple' } })).status);
+      expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
+      expect(statuses[20]).toBe(429);
+    } finally {
+      await defaults.close();
+    }
+  });
+
   it('probing taken names costs registrations too: enumeration through 409 is as slow as registering', async () => {
     expect((await register('probe_target', '203.0.113.20')).status).toBe(201);
     expectProblem(await register('probe_target', '203.0.113.21'), 409, 'CONFLICT');

@@ -233,7 +233,8 @@ export class AccountService {
     this.#tokens = options.tokens;
     this.#refreshTtl = options.refreshTtl;
     this.#clock = options.clock ?? systemClock;
-    this.#limits = { ...DEFAULT_LIMITS, ...options.limits };
+    // A limit given as undefined keeps its default.
+    this.#limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, rule]) => rule !== undefined)) };
     this.#throttle = new Throttle(options.db, this.#clock);
   }
 

@@ -34,8 +34,11 @@ export async function startServer(dialect: TestDialect, options: Partial<AppOpti
   const tracker = await Tracker.open({ database: options.database ?? (pg ? pg.url : ':memory:'), clock: options.clock, onError: () => undefined });
   await tracker.migrate();
   await migrateServer({ tracker });
-  // scrypt at 2^12 keeps tests fast; production uses 2^17.
-  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...options });
+  // scrypt at 2^12 keeps tests fast; production uses 2^17. Every test user registers from
+  // 127.0.0.1: the registration limit per address (20 an hour) is raised unless a test sets it
+  // (auth-throttle.test.ts tests it).
+  const auth = { ...options.auth, limits: { registerPerAddress: { points: 1000, windowSeconds: 3600 }, ...options.auth?.limits } };
+  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...options, auth });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const { port } = server.address() as AddressInfo;
