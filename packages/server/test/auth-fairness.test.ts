@@ -53,6 +53,23 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
     expect(stillWaiting, 'flood requests unanswered when the real login was answered (of 32 checked)').toBeGreaterThanOrEqual(12);
   });
 
+  it('a flood from 30 fresh addresses, one failing login each: a user who has logged in from their address before is served ahead of all of them', async () => {
+    const real = await api.user();
+    const home = { 'x-forwarded-for': '192.0.2.70' };
+    expect((await api.request('POST', '/auth/login', { body: { username: real.username, password: real.password }, headers: home })).status).toBe(200);
+    let pending = 30;
+    const answers = Array.from({ length: 30 }, (_, a) =>
+      api.request('POST', '/auth/login', { body: { username: `fresh_${a}`, password: 'Winter2026!' }, headers: { 'x-forwarded-for': `198.51.101.${a + 1}` } }).finally(() => (pending -= 1)),
+    );
+    await waitFor('the flood to queue', () => hasher.stats.waiting, (n) => n >= 20);
+    // Every flood address is as new as the next: their checks tie on priority. The real user's address
+    // has a successful login behind it, so its check goes first.
+    expect((await api.request('POST', '/auth/login', { body: { username: real.username, password: real.password }, headers: home })).status).toBe(200);
+    const stillWaiting = pending;
+    expect((await Promise.all(answers)).every((a) => a.status === 401)).toBe(true);
+    expect(stillWaiting, 'flood requests unanswered when the real login was answered (of 30)').toBeGreaterThanOrEqual(15);
+  });
+
   it('with the queue full of a flood’s failing checks, a fresh client is still served: the worst waiter is refused with 503 instead', async () => {
     // scrypt at 2^16 (~100 ms or more here): the queue stays full long enough to be seen full.
     const full = new PasswordHasher({ logN: 16, r: 8, p: 1 }, { concurrency: 1, maxWaiting: 4, maxPerClient: 10 });
@@ -80,19 +97,28 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
   });
 
   it('registrations wait in the same fair queue: a flood of them from one address holds at most its share, and the refused ones cost no registration', async () => {
-    const before = hasher.stats.refused;
-    const answers = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        api.request('POST', '/auth/register', { body: { username: `reg_flood_${i}`, password: 'correct horse battery staple' }, headers: { 'x-forwarded-for': '198.51.100.77' } }),
-      ),
-    );
-    const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s === 201)).toHaveLength(8);
-    for (const a of answers.filter((x) => x.status !== 201)) expectProblem(a, 429, 'RATE_LIMITED');
-    expect(hasher.stats.refused - before).toBe(4);
-    // The address's registration counter holds the 8 made: the refused ones gave their points back.
-    const { db } = api.tracker.store as unknown as { db: Kysely<ServerDatabase> };
-    const row = await db.selectFrom('srv_throttle').select('hits').where('key', '=', 'register-address:198.51.100.77').executeTakeFirstOrThrow();
-    expect(row.hits).toBe(8);
+    const shared = new PasswordHasher({ logN: 12, r: 8, p: 1 }, { concurrency: 1, maxWaiting: 64, maxPerClient: 8 });
+    const server = await startServer(dialect, { trustProxy: true, auth: { hasher: shared } });
+    try {
+      // Another client's check at scrypt 2^17 holds the only slot while the flood arrives, so every
+      // registration of the flood finds the ones before it still waiting.
+      const blocker = shared.verify('a slow check', `scrypt$17$8$1$${'c2FsdHNhbHRzYWx0c2FsdA'}$${'a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U'}`, { client: 'blocker' });
+      const answers = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          server.request('POST', '/auth/register', { body: { username: `reg_flood_${i}`, password: 'correct horse battery staple' }, headers: { 'x-forwarded-for': '198.51.100.77' } }),
+        ),
+      );
+      await blocker;
+      const statuses = answers.map((a) => a.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(8);
+      for (const a of answers.filter((x) => x.status !== 201)) expectProblem(a, 429, 'RATE_LIMITED');
+      expect(shared.stats.refused).toBe(4);
+      // The address's registration counter holds the 8 made: the refused ones gave their points back.
+      const { db } = server.tracker.store as unknown as { db: Kysely<ServerDatabase> };
+      const row = await db.selectFrom('srv_throttle').select('hits').where('key', '=', 'register-address:198.51.100.77').executeTakeFirstOrThrow();
+      expect(row.hits).toBe(8);
+    } finally {
+      await server.close();
+    }
   });
 });

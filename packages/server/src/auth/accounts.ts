@@ -165,6 +165,15 @@ const DEFAULT_LIMITS: AuthLimits = {
 /** Who calls from the host's own code (an admin script) rather than over HTTP. */
 const LOCAL = 'local';
 
+/**
+ * Added to the hashing priority of a login from an address with no successful login in the last
+ * 30 days: an address someone has logged in from goes ahead of fresh ones (a flood from many new
+ * addresses), and within each group the address's own count of failures orders the queue.
+ */
+const UNPROVEN_ADDRESS = 1_000_000;
+/** How long a successful login vouches for its address. */
+const PROVEN_ADDRESS: ThrottleRule = { points: Number.MAX_SAFE_INTEGER, windowSeconds: 30 * 24 * 60 * 60 };
+
 /** The session check every authenticated request makes, compiled once. */
 const liveSession = preparedQuery((db: Kysely<ServerDatabase>, sessionId: string) =>
   db.selectFrom('srv_session as s').innerJoin('srv_account as a', 'a.id', 's.account_id').select(['s.account_id', 's.revoked_at']).where('s.id', '=', sessionId),
@@ -311,10 +320,15 @@ export class AccountService {
       await reservation.refund();
       throw throttled('Too many failed logins', reservation.retryAfterSeconds);
     }
-    // An account made before usernames were normalised may still be found by its old key (see SERVER_MIGRATIONS).
-    const candidates = await this.#db.selectFrom('srv_account').select(['id', 'password_hash', 'username_key']).where('username_key', 'in', [...new Set([key, legacy])]).execute();
+    const provenCounter = `login-ok-address:${client}`;
+    const [candidates, proven] = await Promise.all([
+      // An account made before usernames were normalised may still be found by its old key (see SERVER_MIGRATIONS).
+      this.#db.selectFrom('srv_account').select(['id', 'password_hash', 'username_key']).where('username_key', 'in', [...new Set([key, legacy])]).execute(),
+      this.#throttle.peek(provenCounter),
+    ]);
     const account = candidates.find((a) => a.username_key === legacy) ?? candidates[0];
-    const ticket = { client, priority: reservation.hits(addressCounter) };
+    // The priority depends on the address alone, never on whether the username exists (that would be a timing oracle).
+    const ticket = { client, priority: reservation.hits(addressCounter) + (proven > 0 ? 0 : UNPROVEN_ADDRESS) };
     let ok: boolean;
     try {
       ok = account ? await this.#hasher.verify(password, account.password_hash, ticket) : await this.#hasher.verifyDummy(password, ticket);
@@ -323,7 +337,7 @@ export class AccountService {
       throw error;
     }
     if (!account || !ok) throw new HttpError('UNAUTHORIZED', LOGIN_FAILURE, { 'www-authenticate': 'Bearer' });
-    await Promise.all([this.#throttle.reset(userCounter), reservation.refund([addressCounter])]);
+    await Promise.all([this.#throttle.reset(userCounter), reservation.refund([addressCounter]), this.#throttle.reserve([{ key: provenCounter, rule: PROVEN_ADDRESS }])]);
     const sessionId = `ses_${ulid()}`;
     const now = this.#clock.now();
     await this.#db

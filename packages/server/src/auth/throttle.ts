@@ -100,6 +100,12 @@ export class Throttle {
     };
   }
 
+  /** A counter's count in its current window (0 when it has none), without taking a point. */
+  async peek(key: string): Promise<number> {
+    const row = await this.#db.selectFrom('srv_throttle').select('hits').where('key', '=', key).where('resets_at', '>', this.#clock.now().toISOString()).executeTakeFirst();
+    return row ? Number(row.hits) : 0;
+  }
+
   /** Forgets a counter (a successful login clears its username's failures). */
   async reset(key: string): Promise<void> {
     await this.#db.deleteFrom('srv_throttle').where('key', '=', key).execute();
