@@ -2,14 +2,14 @@ import { createServer, maxHeaderSize, type Server, type ServerOptions } from 'no
 import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
-import { KyselyStore, type Tracker } from '@expense-tracker/core';
+import { KyselyStore, type Clock, type Tracker } from '@expense-tracker/core';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import websockify from 'koa-websocket';
 import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
-import { AccountService } from './auth/accounts.js';
-import { PasswordHasher } from './auth/passwords.js';
+import { AccountService, type AuthLimits } from './auth/accounts.js';
+import { PasswordHasher, type HashingLimits } from './auth/passwords.js';
 import { createRequireAuth } from './auth/require-auth.js';
 import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
@@ -69,10 +69,19 @@ export interface AppOptions {
   scryptLogN?: number;
   /**
    * Behind a reverse proxy: trust its `X-Forwarded-For`/`-Proto`, so the client's address (used
-   * to throttle failed logins) is the real one. Only set it when a proxy always sets them.
+   * to throttle logins, registrations and refreshes) is the real one. Only the last address of
+   * `X-Forwarded-For` is taken, the one the proxy added: whatever a client sends before it is
+   * ignored. Only set it when one proxy always sets them.
    * @default false
    */
   trustProxy?: boolean;
+  /**
+   * Authentication: `clock` (throttle windows, session times; default: the system clock),
+   * `limits` (overrides of {@link AuthLimits}), `hashing` (how password hashing is shared, see
+   * {@link HashingLimits}), or a whole `hasher` of your own (then `scryptLogN` and `hashing` are
+   * not used).
+   */
+  auth?: { clock?: Clock; limits?: Partial<AuthLimits>; hashing?: Partial<HashingLimits>; hasher?: PasswordHasher };
   /** Where the server's own tables live. @default the tracker's Kysely database */
   db?: Kysely<unknown>;
   /**
@@ -212,12 +221,23 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const logger = options.logger ?? pino({ level: 'silent' });
   const db = serverDb(options) as Kysely<ServerDatabase>;
   const tokens = new TokenService(options.jwtSecret, options.accessTokenTtl ?? 900);
-  const hasher = new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 });
-  const accounts = new AccountService({ db, tracker: options.tracker, hasher, tokens, refreshTtl: options.refreshTokenTtl ?? 30 * 24 * 60 * 60 });
+  const hasher = options.auth?.hasher ?? new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 }, options.auth?.hashing);
+  const accounts = new AccountService({
+    db,
+    tracker: options.tracker,
+    hasher,
+    tokens,
+    refreshTtl: options.refreshTokenTtl ?? 30 * 24 * 60 * 60,
+    clock: options.auth?.clock,
+    limits: options.auth?.limits,
+  });
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
   const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD }) as ExpenseTrackerApp;
   app.proxy = options.trustProxy ?? false;
+  // With a proxy, the client address is the last one in X-Forwarded-For (the one the proxy
+  // appended); Koa would otherwise take the first, which the client writes itself.
+  app.maxIpsCount = 1;
   app.silent = true; // errors are rendered and logged by the request handler
 
   // koa-websocket's listen() creates a server of its own: start the app through

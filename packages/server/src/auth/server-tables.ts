@@ -1,8 +1,10 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
+import { skeletonOf, usernameForms } from './usernames.js';
 
 /**
- * The server's own tables (accounts, sessions, refresh tokens), prefixed `srv_`. `Idempotency-Key`
- * records live in core's `et_idempotency`, written in the transaction of the write they answer.
+ * The server's own tables (accounts, sessions, refresh tokens, throttle counters), prefixed
+ * `srv_`. `Idempotency-Key` records live in core's `et_idempotency`, written in the transaction
+ * of the write they answer.
  *
  * @example
  * ```ts
@@ -25,8 +27,18 @@ export interface ServerDatabase {
   srv_account: {
     id: string;
     username: string;
-    /** `username` lower-cased: usernames are unique case-insensitively. */
+    /**
+     * The login key: `username` NFKC-normalised and lower-cased (unique). Accounts made before
+     * usernames were normalised keep their old key (trimmed, lower-cased) when the new one would
+     * have collided with another account's.
+     */
     username_key: string;
+    /**
+     * The UTS #39 skeleton of the key (unique when set): a new username that looks like a taken
+     * one (Cyrillic `а` for Latin `a`, `rn` for `m`) is refused. `null` only for an account made
+     * before skeletons whose skeleton another, older account already had.
+     */
+    username_skeleton: string | null;
     email: string | null;
     password_hash: string;
     created_at: string;
@@ -46,6 +58,14 @@ export interface ServerDatabase {
     session_id: string;
     created_at: string;
     used_at: string | null;
+  };
+  srv_throttle: {
+    /** What is counted, e.g. `login-user:alice`, `login-address:203.0.113.7`. */
+    key: string;
+    /** Points taken in the current window: attempts in flight and failures kept. */
+    hits: number;
+    /** When the current window ends (ISO 8601); the next point after it starts a new window. */
+    resets_at: string;
   };
 }
 
@@ -125,11 +145,69 @@ const dropIdempotency: Migration = {
   },
 };
 
+/** Throttle counters, shared by every instance on the database and kept across restarts. */
+const throttles: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('srv_throttle')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('hits', 'integer', (c) => c.notNull())
+      .addColumn('resets_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('srv_throttle_resets_idx').on('srv_throttle').column('resets_at').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('srv_throttle').ifExists().execute();
+  },
+};
+
+/**
+ * Usernames compared by their normalised form and their look-alike skeleton. Existing accounts
+ * keep logging in with what they typed: each gets the normalised key unless another account
+ * already holds it (then it keeps its old key, which logins still match), and a skeleton unless
+ * an older account already has it.
+ */
+const normalisedUsernames: Migration = {
+  async up(untyped: Kysely<unknown>) {
+    const db = untyped as Kysely<ServerDatabase>;
+    await db.schema.alterTable('srv_account').addColumn('username_skeleton', 'text').execute();
+    const accounts = await db.selectFrom('srv_account').select(['id', 'username', 'username_key']).orderBy('created_at').orderBy('id').execute();
+    const keys = new Set(accounts.map((a) => a.username_key));
+    const skeletons = new Set<string>();
+    for (const account of accounts) {
+      const forms = usernameForms(account.username);
+      let key = account.username_key;
+      if (forms && forms.key !== key && !keys.has(forms.key)) {
+        keys.delete(key);
+        keys.add(forms.key);
+        key = forms.key;
+      }
+      const skeleton = skeletonOf(key);
+      const kept = skeletons.has(skeleton) ? null : skeleton;
+      if (kept !== null) skeletons.add(kept);
+      await db.updateTable('srv_account').set({ username_key: key, username_skeleton: kept }).where('id', '=', account.id).execute();
+    }
+    await db.schema.createIndex('srv_account_skeleton_idx').on('srv_account').column('username_skeleton').unique().execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('srv_account_skeleton_idx').ifExists().execute();
+    await db.schema.alterTable('srv_account').dropColumn('username_skeleton').execute();
+  },
+};
+
+/** The server's migrations, by name, in order. */
+export const SERVER_MIGRATIONS: Record<string, Migration> = {
+  '0001-accounts': initial,
+  '0002-drop-idempotency': dropIdempotency,
+  '0003-throttles': throttles,
+  '0004-normalised-usernames': normalisedUsernames,
+};
+
 /** Applies the server's migrations (its own bookkeeping table, `srv_migration`). */
 export async function migrateServerTables(db: Kysely<unknown>): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => ({ '0001-accounts': initial, '0002-drop-idempotency': dropIdempotency }) },
+    provider: { getMigrations: async () => SERVER_MIGRATIONS },
     migrationTableName: 'srv_migration',
     migrationLockTableName: 'srv_migration_lock',
   });

@@ -126,17 +126,17 @@ function alertRoutes(prefix: '/alert' | '/alerts'): RouteSpec[] {
 /** Every route the server serves, as the OpenAPI document shows it. */
 export const ROUTES: readonly RouteSpec[] = [
   // auth
-  { method: 'post', path: '/auth/register', operationId: 'register', tag: 'Auth', public: true, summary: 'Create an account', body: registerSchema, status: 201, response: accountSchema, errors: [409] },
+  { method: 'post', path: '/auth/register', operationId: 'register', tag: 'Auth', public: true, summary: 'Create an account', description: 'The username is stored NFKC-normalised; one equal to a taken one case-insensitively, or looking like one (its UTS #39 skeleton), is a 409. Registrations are limited per client address, taken names included (429 with `Retry-After`).', body: registerSchema, status: 201, response: accountSchema, errors: [409, 429] },
   {
     method: 'post', path: '/auth/login', operationId: 'login', tag: 'Auth', public: true, summary: 'Log in: an access and a refresh token',
-    description: 'JSON, or the form-encoded OAuth2 password grant (`grant_type=password`). An unknown user and a wrong password get the same 401; repeated failures are throttled per username and per address (429 with `Retry-After`).',
+    description: 'JSON, or the form-encoded OAuth2 password grant (`grant_type=password`). An unknown user and a wrong password get the same 401; wrong passwords are limited per username and failed logins per address, counted before the password is checked (429 with `Retry-After`); password checks wait in a bounded queue shared fairly between addresses (429 when one address has too many in flight, 503 `SERVER_BUSY` when the queue is full).',
     body: loginSchema, form: true, response: tokenPairSchema, errors: [401, 429],
   },
-  { method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'Auth', public: true, summary: 'Exchange a refresh token for a new pair', description: 'The refresh token is rotated: presenting a used one revokes the whole session.', body: refreshSchema, form: true, response: tokenPairSchema, errors: [401] },
-  { method: 'get', path: '/auth/refresh', operationId: 'refreshWithBearer', tag: 'Auth', public: true, summary: 'Exchange a refresh token (sent as the bearer token) for a new pair', description: 'The seed’s form: `Authorization: Bearer <refresh token>` (not the access token).', response: tokenPairSchema, errors: [401] },
+  { method: 'post', path: '/auth/refresh', operationId: 'refresh', tag: 'Auth', public: true, summary: 'Exchange a refresh token for a new pair', description: 'The refresh token is rotated: presenting a used one revokes the whole session. Failed refreshes are limited per client address (429 with `Retry-After`).', body: refreshSchema, form: true, response: tokenPairSchema, errors: [401, 429] },
+  { method: 'get', path: '/auth/refresh', operationId: 'refreshWithBearer', tag: 'Auth', public: true, summary: 'Exchange a refresh token (sent as the bearer token) for a new pair', description: 'The seed’s form: `Authorization: Bearer <refresh token>` (not the access token).', response: tokenPairSchema, errors: [401, 429] },
   { method: 'post', path: '/auth/logout', operationId: 'logout', tag: 'Auth', summary: 'Revoke the session: its tokens stop working at once', status: 204 },
   { method: 'get', path: '/auth/me', operationId: 'getAccount', tag: 'Auth', summary: 'The account and its settings', response: accountSchema },
-  { method: 'patch', path: '/auth/me', operationId: 'updateAccount', tag: 'Auth', summary: 'Change settings, email or password', description: 'Changing the password needs `currentPassword` and revokes the account’s other sessions.', body: accountPatchSchema, response: accountSchema },
+  { method: 'patch', path: '/auth/me', operationId: 'updateAccount', tag: 'Auth', summary: 'Change settings, email or password', description: 'Changing the password needs `currentPassword` and revokes the account’s other sessions. Wrong `currentPassword`s count against the account’s limit of wrong passwords, with its logins (429 with `Retry-After`).', body: accountPatchSchema, response: accountSchema, errors: [429] },
 
   // expenses
   { method: 'post', path: '/expenses', operationId: 'createExpense', tag: 'Expenses', summary: 'Record an expense', body: expenseInputSchema, status: 201, response: expenseSchema },

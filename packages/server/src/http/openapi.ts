@@ -176,8 +176,8 @@ const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: stri
   415: { name: 'UnsupportedMediaType', description: 'The body’s `Content-Type` is not one the operation takes: send `application/json` (`UNSUPPORTED_MEDIA_TYPE`)' },
   422: { name: 'ValidationFailed', description: 'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)' },
   426: { name: 'UpgradeRequired', description: 'A plain HTTP request to a WebSocket endpoint: connect with a WebSocket client (`UPGRADE_REQUIRED`)', headers: UPGRADE },
-  429: { name: 'RateLimited', description: 'Too many failed attempts; retry after `Retry-After` seconds (`RATE_LIMITED`)', headers: RETRY_AFTER },
-  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`)', headers: RETRY_AFTER },
+  429: { name: 'RateLimited', description: 'Too many attempts (or password checks in flight from one address); retry after `Retry-After` seconds (`RATE_LIMITED`)', headers: RETRY_AFTER },
+  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`), or, on the auth routes, too many password checks are waiting (`SERVER_BUSY`)', headers: RETRY_AFTER },
 };
 
 /** The problem statuses an operation can answer: those of its kind, plus its own. */

@@ -29,6 +29,7 @@ export const SERVER_ERROR_CODES = [
   'PAYLOAD_TOO_LARGE',
   'REQUEST_TIMEOUT',
   'RATE_LIMITED',
+  'SERVER_BUSY',
   'INTERNAL',
 ] as const;
 
@@ -100,6 +101,7 @@ export const STATUS_BY_CODE = {
   PAYLOAD_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
+  SERVER_BUSY: 503,
   INTERNAL: 500,
 } as const satisfies Record<ProblemCode, number>;
 

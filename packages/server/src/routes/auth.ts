@@ -19,7 +19,7 @@ export function createAuthRouter(accounts: AccountService, requireAuth: Middlewa
   const router = new Router<AppState>({ prefix: '/auth' });
 
   router.post('/register', async (ctx) => {
-    const account = await accounts.register(parseWith(registerSchema, bodyOf(ctx)));
+    const account = await accounts.register(parseWith(registerSchema, bodyOf(ctx)), ctx.ip);
     ctx.status = 201;
     ctx.body = account;
   });
@@ -32,7 +32,7 @@ export function createAuthRouter(accounts: AccountService, requireAuth: Middlewa
 
   const refresh = async (ctx: AppContext, token: string | null) => {
     if (!token) throw new HttpError('UNAUTHORIZED', 'A refresh token is required', { 'www-authenticate': 'Bearer' });
-    ctx.body = await accounts.refresh(token);
+    ctx.body = await accounts.refresh(token, ctx.ip);
     ctx.set('cache-control', 'no-store');
   };
   router.post('/refresh', async (ctx) => refresh(ctx, parseWith(refreshSchema, bodyOf(ctx)).refresh_token));
@@ -48,7 +48,7 @@ export function createAuthRouter(accounts: AccountService, requireAuth: Middlewa
   });
 
   router.patch('/me', requireAuth, async (ctx) => {
-    ctx.body = await accounts.update(ctx.state.auth!.accountId, ctx.state.auth!.sessionId, parseWith(accountPatchSchema, bodyOf(ctx)));
+    ctx.body = await accounts.update(ctx.state.auth!.accountId, ctx.state.auth!.sessionId, parseWith(accountPatchSchema, bodyOf(ctx)), ctx.ip);
   });
 
   return router;

@@ -25,18 +25,25 @@ export interface TestServer {
 let counter = 0;
 
 /**
- * Starts the app on 127.0.0.1:0 over SQLite (in memory) or a new PostgreSQL database, with
- * `app.listen()` as the package documents it. `extend` adds a host's own middleware after the
- * app's (they run for requests none of its routes answered).
+ * Starts the app on 127.0.0.1:0 over SQLite (in memory) or a new PostgreSQL database, or over
+ * `database` when given (a URL or SQLite file the caller made and removes: several servers can
+ * share it, as instances do), with `app.listen()` as the package documents it. `extend` adds a
+ * host's own middleware after the app's (they run for requests none of its routes answered).
  */
-export async function startServer(dialect: TestDialect, options: Partial<AppOptions> & { clock?: Clock; extend?: (app: ExpenseTrackerApp) => void } = {}): Promise<TestServer> {
-  const { extend, ...appOptions } = options;
-  const pg = dialect === 'postgres' ? await createTestDatabase(inject('pgUrl')) : null;
-  const tracker = await Tracker.open({ database: pg ? pg.url : ':memory:', clock: options.clock, onError: () => undefined });
+export async function startServer(
+  dialect: TestDialect,
+  options: Partial<AppOptions> & { clock?: Clock; database?: string; extend?: (app: ExpenseTrackerApp) => void } = {},
+): Promise<TestServer> {
+  const { extend, database, ...appOptions } = options;
+  const pg = dialect === 'postgres' && database === undefined ? await createTestDatabase(inject('pgUrl')) : null;
+  const tracker = await Tracker.open({ database: database ?? (pg ? pg.url : ':memory:'), clock: options.clock, onError: () => undefined });
   await tracker.migrate();
   await migrateServer({ tracker });
-  // scrypt at 2^12 keeps tests fast; production uses 2^17.
-  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...appOptions });
+  // scrypt at 2^12 keeps tests fast; production uses 2^17. Every test user registers from
+  // 127.0.0.1: the registration limit per address (20 an hour) is raised unless a test sets it
+  // (auth-throttle.test.ts tests it).
+  const auth = { ...options.auth, limits: { registerPerAddress: { points: 1000, windowSeconds: 3600 }, ...options.auth?.limits } };
+  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...appOptions, auth });
   extend?.(app);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
