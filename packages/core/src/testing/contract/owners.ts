@@ -1,10 +1,10 @@
 import { expect } from 'vitest';
 import { DEFAULT_OWNER_SETTINGS } from '../../schemas/owner.js';
-import type { OwnerLock } from '../../store/store.js';
+import type { ExpenseRecord } from '../../store/store.js';
 import { uniqueOwnerId } from '../harness.js';
 import { check, type ContractGroup } from './contract-check.js';
 import { holdTransaction, settle } from './held-transaction.js';
-import { AT } from './records.js';
+import { AT, expenseRecord } from './records.js';
 
 /** `owners`: settings, the owner's write lock, and the config version. */
 export const ownerChecks: ContractGroup = {
@@ -90,59 +90,60 @@ export const ownerChecks: ContractGroup = {
     check('lock makes a second writer of the owner wait until the first commits, and then read what it wrote', async ({ store, peer }) => {
       const ownerId = uniqueOwnerId();
       await store.transaction((tx) => tx.owners.lock(ownerId, AT));
+      const written = expenseRecord(ownerId);
       const log: string[] = [];
+      // The first writer changes nothing but an expense under the lock: any other write to the
+      // owner's row would make the second wait for that row instead, lock or no lock.
       const first = holdTransaction(store, async (tx) => {
-        const lock = await tx.owners.lock(ownerId, AT);
-        await tx.owners.bumpConfigVersion(ownerId);
+        await tx.owners.lock(ownerId, AT);
+        await tx.expenses.insert([written]);
         log.push('first holds the lock');
-        return lock;
       });
-      let second: Promise<OwnerLock> | undefined;
+      let second: Promise<ExpenseRecord | null> | undefined;
       try {
         await first.reached;
         second = peer.transaction(async (tx) => {
-          const lock = await tx.owners.lock(ownerId, AT);
+          await tx.owners.lock(ownerId, AT);
           log.push('second holds the lock');
-          return lock;
+          return tx.expenses.findById(ownerId, written.id);
         });
         await settle(second);
         log.push('first commits');
       } finally {
         first.end('commit');
       }
-      const [firstLock, secondLock] = await Promise.all([first.done, second]);
+      const [, seen] = await Promise.all([first.done, second]);
       expect(log).toEqual(['first holds the lock', 'first commits', 'second holds the lock']);
-      // Read under the lock, the version tells the second writer that the first changed the config.
-      expect(secondLock?.configVersion).not.toBe((firstLock as OwnerLock).configVersion);
-      expect(secondLock?.configVersion).toBe((await store.owners.getState(ownerId))?.configVersion);
+      expect(seen).toEqual(written);
     }),
 
-    check('lock is released when the holder rolls back, and the waiting writer goes on', async ({ store, peer }) => {
+    check('lock is released when the holder rolls back, and the waiting writer goes on without its writes', async ({ store, peer }) => {
       const ownerId = uniqueOwnerId();
-      const before = (await store.transaction((tx) => tx.owners.lock(ownerId, AT))).configVersion;
+      await store.transaction((tx) => tx.owners.lock(ownerId, AT));
+      const undone = expenseRecord(ownerId);
       const log: string[] = [];
       const first = holdTransaction(store, async (tx) => {
         await tx.owners.lock(ownerId, AT);
-        await tx.owners.bumpConfigVersion(ownerId);
+        await tx.expenses.insert([undone]);
         log.push('first holds the lock');
       });
-      let second: Promise<OwnerLock> | undefined;
+      let second: Promise<ExpenseRecord | null> | undefined;
       try {
         await first.reached;
         second = peer.transaction(async (tx) => {
-          const lock = await tx.owners.lock(ownerId, AT);
+          await tx.owners.lock(ownerId, AT);
           log.push('second holds the lock');
-          return lock;
+          return tx.expenses.findById(ownerId, undone.id);
         });
         await settle(second);
         log.push('first rolls back');
       } finally {
         first.end('rollback');
       }
-      const [outcome, secondLock] = await Promise.all([first.done, second]);
+      const [outcome, seen] = await Promise.all([first.done, second]);
       expect(outcome).toBe('rolled back');
       expect(log).toEqual(['first holds the lock', 'first rolls back', 'second holds the lock']);
-      expect(secondLock?.configVersion).toBe(before);
+      expect(seen).toBeNull();
     }),
   ],
 };
