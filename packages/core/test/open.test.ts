@@ -32,7 +32,7 @@ const CORE_TABLES = [
   'et_notification',
   'et_owner',
 ];
-const MIGRATIONS = Object.keys(coreMigrations).sort();
+const MIGRATIONS = Object.keys(coreMigrations('sqlite')).sort();
 
 // Every test that needs PostgreSQL gets a database of its own, dropped when the file is done.
 const pgDatabases: TestDatabase[] = [];

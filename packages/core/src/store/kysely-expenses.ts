@@ -78,7 +78,8 @@ export function applyExpenseFilter<Q extends ExpenseQuery>(query: Q, ownerId: st
       const parts = [];
       if (ids.length > 0) parts.push(eb('et_expense.category_id', 'in', ids));
       if (withNull) parts.push(eb('et_expense.category_id', 'is', null));
-      return parts.length > 0 ? eb.or(parts) : eb.val(false);
+      // No category at all matches nothing; a bound `false` is not a value SQLite can take.
+      return parts.length > 0 ? eb.or(parts) : sql<boolean>`1 = 0`;
     });
   }
   if (filter.tags !== undefined && filter.tags.length > 0) {

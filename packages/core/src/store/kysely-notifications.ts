@@ -46,7 +46,7 @@ export function createNotificationRepository(db: Kysely<Database>): Notification
           created_at: record.createdAt,
           read_at: record.readAt,
         })
-        .onConflict((oc) => oc.columns(['rule_id', 'period_start']).doNothing())
+        .onConflict((oc) => oc.columns(['owner_id', 'rule_id', 'period_start']).doNothing())
         .returning('id')
         .executeTakeFirst();
       return inserted !== undefined;

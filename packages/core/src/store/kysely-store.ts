@@ -167,7 +167,7 @@ export class KyselyStore implements Store {
     this.#assertOpen();
     const migrator = new Migrator({
       db: this.db,
-      provider: { getMigrations: async () => coreMigrations },
+      provider: { getMigrations: async () => coreMigrations(this.dialect) },
       migrationTableName: MIGRATION_TABLE,
       migrationLockTableName: `${MIGRATION_TABLE}_lock`,
     });

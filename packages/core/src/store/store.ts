@@ -310,7 +310,8 @@ export interface TotalsRow {
 }
 
 /**
- * Daily totals per (owner, date, currency, category). It is the `totals` repository of a
+ * Daily totals per (owner, date, currency, category). Every method is scoped to `ownerId` and
+ * MUST NOT read or change another owner's totals. It is the `totals` repository of a
  * {@link Store}, which the services keep in step with every expense write.
  *
  * @example
@@ -323,13 +324,21 @@ export interface TotalsRow {
  * ```
  */
 export interface TotalsRepository {
-  /** Adds the deltas to the owner's daily totals (in the caller's transaction). */
+  /**
+   * Adds each delta to the owner's total of its (date, currency, category), creating it when
+   * missing; several deltas of one key add up. Negative deltas subtract: a total whose count
+   * comes back to 0 may be kept or removed, as `query` leaves it out either way. In the
+   * caller's transaction: a rollback undoes it.
+   */
   applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<void>;
-  /** Sums of the owner's totals, grouped as asked; groups whose count is 0 are left out. */
+  /**
+   * Sums of the owner's totals from `from` to `to` inclusive, grouped as asked and ordered by
+   * the grouped keys (uncategorized before any category); groups whose count is 0 are left out.
+   */
   query(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
-  /** Moves the owner's totals of one category to another (or to uncategorized). */
+  /** Moves the owner's totals of one category onto another (adding up where both have a day) or to uncategorized. */
   moveCategory(ownerId: string, fromId: string, toId: string | null): Promise<void>;
-  /** Recomputes the owner's totals from the expenses; returns how many total rows there are. */
+  /** Replaces the owner's totals with sums of the owner's expenses; returns how many (date, currency, category) totals there are. */
   rebuild(ownerId: string): Promise<number>;
 }
 
@@ -348,10 +357,11 @@ export interface TotalsRepository {
  * ```
  */
 export interface BudgetRepository {
+  /** Inserts a budget; an id the owner already has is a `CONFLICT`. */
   insert(record: BudgetRecord): Promise<void>;
   /** The owner's budget, or `null`. */
   findById(ownerId: string, id: string): Promise<BudgetRecord | null>;
-  /** The owner's budgets, oldest first. */
+  /** The owner's budgets, oldest first (by `createdAt`, then id). */
   list(ownerId: string): Promise<BudgetRecord[]>;
   /** Replaces the stored fields; `false` when there is none. */
   update(record: BudgetRecord): Promise<boolean>;
@@ -360,7 +370,7 @@ export interface BudgetRepository {
 }
 
 /**
- * Alert rules. Every method is scoped to `ownerId`. It is the `alertRules` repository of a
+ * Alert rules. Every method is scoped to `ownerId` and MUST NOT read or change another owner's rows. It is the `alertRules` repository of a
  * {@link Store}; use `owner.alerts` in applications.
  *
  * @example
@@ -376,7 +386,7 @@ export interface AlertRuleRepository {
   insert(records: readonly AlertRuleRecord[]): Promise<void>;
   /** The owner's rule, or `null`. */
   findById(ownerId: string, id: string): Promise<AlertRuleRecord | null>;
-  /** The owner's rules, of the given budgets when `budgetIds` is set, oldest first. */
+  /** The owner's rules, of the given budgets when `budgetIds` is set (none for `[]`), oldest first (by `createdAt`, then id). */
   list(ownerId: string, budgetIds?: readonly string[]): Promise<AlertRuleRecord[]>;
   /** Replaces the stored fields; `false` when there is none. */
   update(record: AlertRuleRecord): Promise<boolean>;
@@ -405,7 +415,8 @@ export interface NotificationQuery {
 }
 
 /**
- * Notifications. Every method is scoped to `ownerId`. It is the `notifications`
+ * Notifications. Every method is scoped to `ownerId` and MUST NOT read or change another
+ * owner's rows. It is the `notifications`
  * repository of a {@link Store}; use `owner.notifications` in applications.
  *
  * @example
@@ -419,8 +430,11 @@ export interface NotificationQuery {
  */
 export interface NotificationRepository {
   /**
-   * Inserts the notification unless its (rule, period start) already has one; `true` when
-   * inserted. MUST be decided by a unique key, so that concurrent writers fire once.
+   * Inserts the notification unless the owner's (rule, period start) already has one; `true`
+   * when inserted, `false` (never an error) when not. MUST be decided by a unique key (the
+   * bundled store's is `(owner_id, rule_id, period_start)`), not by reading first, so that
+   * concurrent writers fire once: a writer whose transaction overlaps one that inserted the
+   * same key waits for it, then answers `false` if it committed and inserts if it rolled back.
    */
   insertOnce(record: NotificationRecord): Promise<boolean>;
   /** Ids of the rules of a budget that fired in the period starting on `periodStart`. */
@@ -469,12 +483,18 @@ export interface OwnerLock {
  */
 export interface OwnerRepository {
   /**
-   * Takes the owner's write lock until the transaction ends (creating the owner row when
-   * needed) and returns the settings. Writes of one owner are serialised by it, which makes
-   * budget sums, alerts and seqs exact under concurrency. MUST be called in a transaction.
+   * Takes the owner's write lock until the transaction ends (creating the owner row, with the
+   * default settings, when needed) and returns the settings. Writes of one owner are
+   * serialised by it, which makes budget sums, alerts and seqs exact under concurrency. MUST
+   * be called in a transaction, and MUST make another transaction's `lock` of the same owner
+   * wait until this one commits or rolls back, so that the second sees what the first committed.
    */
   lock(ownerId: string, at: string): Promise<OwnerLock>;
-  /** Marks the owner's categories, budgets, rules or notifications changed (in the caller's transaction). */
+  /**
+   * Marks the owner's categories, budgets, rules or notifications changed (in the caller's
+   * transaction): the config version MUST become a value it never had before (an increment
+   * does), or a copy kept in memory could pass for current.
+   */
   bumpConfigVersion(ownerId: string): Promise<void>;
   /** The owner's settings, or `null` when the owner has never saved any nor written anything. */
   getSettings(ownerId: string): Promise<OwnerSettings | null>;
@@ -506,7 +526,7 @@ export interface CategoryRepository {
   insert(record: CategoryRecord): Promise<void>;
   /** The owner's category with this id, or `null`. */
   findById(ownerId: string, id: string): Promise<CategoryRecord | null>;
-  /** All the owner's categories, by name. */
+  /** All the owner's categories, by name (case-insensitively), then id. */
   list(ownerId: string): Promise<CategoryRecord[]>;
   /** Replaces the mutable fields of the owner's category; `false` when there is none. Name clashes are a `CONFLICT`. */
   update(record: CategoryRecord): Promise<boolean>;
@@ -533,7 +553,7 @@ export interface CategoryRepository {
  * ```
  */
 export interface ExpenseRepository {
-  /** Inserts expenses (all in the caller's transaction). */
+  /** Inserts expenses (all in the caller's transaction); an id the owner already has is a `CONFLICT`. */
   insert(records: ExpenseRecord[]): Promise<void>;
   /** The owner's expense with this id, or `null`. */
   findById(ownerId: string, id: string): Promise<ExpenseRecord | null>;
@@ -541,21 +561,22 @@ export interface ExpenseRepository {
   update(record: ExpenseRecord): Promise<boolean>;
   /** Deletes the owner's expense; `false` when there is none. */
   delete(ownerId: string, id: string): Promise<boolean>;
-  /** One page of the owner's expenses matching the filter, in the requested order. */
+  /** One page of the owner's expenses matching the filter, in the requested order, ties broken by id in the same order. */
   list(ownerId: string, request: ExpensePageRequest): Promise<ExpenseRecord[]>;
   /** How many of the owner's expenses use this category. */
   countByCategory(ownerId: string, categoryId: string): Promise<number>;
   /** Moves the owner's expenses from one category to another (or to none); returns how many moved. */
   reassignCategory(ownerId: string, fromId: string, toId: string | null, at: string): Promise<number>;
   /**
-   * Sums straight over the expense table, grouped like totals (for what totals cannot
-   * answer, and to check them). Groups are ordered by the grouped keys.
+   * Sums straight over the expense table, grouped and ordered like `totals.query` (for what
+   * totals cannot answer, and to check them).
    */
   aggregate(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
 }
 
 /**
- * The outbox and change feed. It is the `events` repository of a {@link Store}; use
+ * The outbox and change feed. Seqs are per owner, and one owner's appends MUST NOT touch
+ * another's seqs or events. It is the `events` repository of a {@link Store}; use
  * `owner.changes()` and `tracker.on()` in applications.
  *
  * @example
@@ -611,7 +632,9 @@ export interface StoreSession {
 /**
  * The storage adapter boundary. One Kysely-backed implementation serves SQLite and
  * PostgreSQL; another engine can implement this interface and prove it with the
- * conformance suite in `@expense-tracker/core/testing`.
+ * conformance suite in `@expense-tracker/core/testing`, whose contract layer calls every
+ * method directly and checks each MUST under the condition it guards against (concurrent
+ * transactions, another owner's ids).
  *
  * Stores only persist and query: validation, ids, the clock and events belong to the
  * services. Failures MUST be `TrackerError`s: `CONFLICT` for unique violations,

@@ -50,6 +50,14 @@ export interface ConformanceHarness {
   /** Opens a fresh store over an empty database; the suite migrates and closes it. */
   openStore(): Promise<Store>;
   /**
+   * Opens a second store over the database `openStore` opened (as a second process would),
+   * after the suite migrated it; the suite closes it. The contract checks of concurrent
+   * writers (`owners.lock`, `events.append`, `notifications.insertOnce`) then run one writer
+   * on each store. Without it, both writers use the one store, which must then run their
+   * transactions concurrently itself or one after the other (as a single SQLite connection does).
+   */
+  openPeer?(): Promise<Store>;
+  /**
    * Raw SQL against the store's database. When given, the suite also checks what is really
    * persisted (the bundled store's tables); a store with another schema leaves it out.
    */

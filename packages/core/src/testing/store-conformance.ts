@@ -1,5 +1,8 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { Store } from '../store/store.js';
 import { Tracker } from '../tracker.js';
+import type { ContractEnv } from './contract/contract-check.js';
+import { contractGroups } from './contract/contract-groups.js';
 import { createTestClock, uniqueOwnerId, type ConformanceEnv, type ConformanceHarness } from './harness.js';
 import { configurePropertySeed } from './property-seed.js';
 import { alertTests } from './suites/alerts.js';
@@ -15,18 +18,21 @@ import { idempotencyTests } from './suites/idempotency.js';
 import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
-import { repositoryTests } from './suites/repositories.js';
 import { settingsTests } from './suites/settings.js';
 import { totalsTests } from './suites/totals.js';
 
 /**
- * Registers the store conformance suite for one store: every repository method, the SDK
- * behaviour built on them (categories, expenses, listing and pagination, batch writes,
- * events and the change feed, budgets and their status, alert rules and notifications, daily
- * totals, idempotent writes), owner isolation through every method, what is persisted
- * (when `rawQuery` is given), and concurrent writes of one owner. Call it at the top level
- * of a vitest test file; it runs the same tests on every store. Its property tests take their
- * seed from `FC_SEED`, or print the one they drew (see {@link configurePropertySeed}).
+ * Registers the store conformance suite for one store, in two layers. The contract layer
+ * calls every method of the {@link Store} interface directly and checks each of its MUSTs under
+ * the condition it guards against: two concurrent transactions for `notifications.insertOnce`,
+ * a second writer waiting on `owners.lock`, concurrent `events.append`s that must stay gapless
+ * and visible in seq order, another owner's ids for every method. The SDK layer runs the
+ * tracker over the store: categories, expenses, listing and pagination, batch writes, events
+ * and the change feed, budgets and their status, alert rules and notifications, daily totals,
+ * analytics, export, idempotent writes, owner isolation, concurrent writes of one owner, and what is persisted
+ * (when `rawQuery` is given). Call it at the top level of a vitest test file; it runs the
+ * same tests on every store. Its property tests take their seed from `FC_SEED`, or print the
+ * one they drew (see {@link configurePropertySeed}).
  *
  * @example
  * ```ts
@@ -43,12 +49,14 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
   configurePropertySeed();
   describe(`store conformance: ${harness.name}`, () => {
     let env: ConformanceEnv | undefined;
+    let peer: Store | undefined;
 
     beforeAll(async () => {
       const store = await harness.openStore();
       const clock = createTestClock();
       const tracker = await Tracker.open({ store, clock });
       await tracker.migrate();
+      peer = await harness.openPeer?.();
       env = {
         tracker,
         store,
@@ -59,6 +67,7 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     });
 
     afterAll(async () => {
+      await peer?.close();
       await env?.tracker.close();
       await harness.cleanup?.();
     });
@@ -69,7 +78,18 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
       return env;
     };
 
-    repositoryTests(getEnv);
+    describe('contract', () => {
+      const contractEnv = (): ContractEnv => {
+        const { store } = getEnv();
+        return { store, peer: peer ?? store };
+      };
+      for (const group of contractGroups) {
+        describe(group.name, () => {
+          for (const { name, run } of group.checks) it(name, () => run(contractEnv()));
+        });
+      }
+    });
+
     settingsTests(getEnv);
     categoryTests(getEnv);
     expenseTests(getEnv);

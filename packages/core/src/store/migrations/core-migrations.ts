@@ -1,16 +1,22 @@
 import type { Migration } from 'kysely';
+import type { Dialect } from '../store.js';
 import { initial } from './0001-initial.js';
 import { budgets } from './0002-budgets.js';
 import { ownerConfigVersion } from './0003-owner-config-version.js';
 import { idempotency } from './0004-idempotency.js';
+import { ownerLeadingKeys } from './0005-owner-leading-keys.js';
 
 /**
- * Core's migrations, in order. Names sort lexically; never rename or edit one that has
- * shipped, add a new one instead.
+ * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
+ * edit one that has shipped, add a new one instead. The dialect is the store's own (a
+ * migration cannot always tell it from a host's `Kysely` instance).
  */
-export const coreMigrations: Record<string, Migration> = {
-  '0001-initial': initial,
-  '0002-budgets': budgets,
-  '0003-owner-config-version': ownerConfigVersion,
-  '0004-idempotency': idempotency,
-};
+export function coreMigrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001-initial': initial,
+    '0002-budgets': budgets,
+    '0003-owner-config-version': ownerConfigVersion,
+    '0004-idempotency': idempotency,
+    '0005-owner-leading-keys': ownerLeadingKeys(dialect),
+  };
+}
