@@ -15,6 +15,7 @@ import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
 import { repositoryTests } from './suites/repositories.js';
 import { settingsTests } from './suites/settings.js';
+import { textTests } from './suites/text.js';
 import { totalsTests } from './suites/totals.js';
 
 /**
@@ -69,6 +70,7 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     settingsTests(getEnv);
     categoryTests(getEnv);
     expenseTests(getEnv);
+    textTests(getEnv);
     listingTests(getEnv);
     eventTests(getEnv);
     isolationTests(getEnv);
