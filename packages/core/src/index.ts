@@ -90,6 +90,7 @@ export type {
   AlertRuleTable,
   BudgetTable,
   CategoryTable,
+  CurrencyTotalTable,
   DailyTotalTable,
   Database,
   EventTable,

@@ -14,7 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { isTrackerError, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
+import { isTrackerError, KyselyStore, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
 import { coreMigrations } from '../src/store/migrations/core-migrations.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
@@ -22,6 +22,7 @@ const CORE_TABLES = [
   'et_alert_rule',
   'et_budget',
   'et_category',
+  'et_currency_total',
   'et_daily_total',
   'et_event',
   'et_expense',
@@ -344,5 +345,26 @@ describe('invalid and closed trackers', () => {
       const error = await rejectionOf(call());
       expect({ name, code: isTrackerError(error) ? error.code : error }).toEqual({ name, code: 'TRACKER_CLOSED' });
     }
+  });
+});
+
+describe('0004-currency-totals on a database with data', () => {
+  it.each(['SQLite', 'PostgreSQL'] as const)('on %s: fills each owner’s all-time total per currency from the daily totals written before it', async (engine) => {
+    const tracker = await open({ database: engine === 'SQLite' ? ':memory:' : (await freshPgDatabase()).url });
+    await tracker.migrate();
+    const alice = tracker.forOwner('alice');
+    await alice.expenses.createMany([{ amount: '10.00', date: '2026-01-01' }, { amount: '2.50', date: '2026-02-03' }, { amount: '700', currency: 'JPY', date: '2026-02-03' }]);
+    await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
+    // Back to how a database migrated before 0004 looks: no table, no bookkeeping row.
+    const { db } = tracker.store as KyselyStore;
+    await db.schema.dropTable('et_currency_total').execute();
+    await sql`delete from et_migration where name = '0004-currency-totals'`.execute(db);
+    await tracker.migrate();
+    const rows = await db.selectFrom('et_currency_total').select(['owner_id', 'currency', 'amount_minor', 'count']).orderBy('owner_id').orderBy('currency').execute();
+    expect(rows.map((r) => [r.owner_id, r.currency, Number(r.amount_minor), Number(r.count)])).toEqual([
+      ['alice', 'JPY', 700, 1],
+      ['alice', 'USD', 1250, 2],
+      ['bob', 'USD', 100, 1],
+    ]);
   });
 });

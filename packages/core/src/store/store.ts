@@ -322,13 +322,19 @@ export interface TotalsRow {
  * ```
  */
 export interface TotalsRepository {
-  /** Adds the deltas to the owner's daily totals (in the caller's transaction). */
-  applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<void>;
+  /**
+   * Adds the deltas to the owner's daily totals and to their all-time total per currency (in
+   * the caller's transaction), and returns the all-time total and count of each currency the
+   * deltas touch, after the change, in currency order. The service refuses a write (rolling
+   * it back) whose all-time total would pass 2^53−1, so a total it returns MAY be beyond the
+   * safe integer range (then only approximately), and MUST NOT be clamped or refused here.
+   */
+  applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<TotalsRow[]>;
   /** Sums of the owner's totals, grouped as asked; groups whose count is 0 are left out. */
   query(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
   /** Moves the owner's totals of one category to another (or to uncategorized). */
   moveCategory(ownerId: string, fromId: string, toId: string | null): Promise<void>;
-  /** Recomputes the owner's totals from the expenses; returns how many total rows there are. */
+  /** Recomputes the owner's daily and all-time totals from the expenses; returns how many daily total rows there are. */
   rebuild(ownerId: string): Promise<number>;
 }
 

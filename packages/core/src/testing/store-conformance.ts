@@ -15,6 +15,7 @@ import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
 import { repositoryTests } from './suites/repositories.js';
 import { settingsTests } from './suites/settings.js';
+import { sumTests } from './suites/sums.js';
 import { textTests } from './suites/text.js';
 import { totalsTests } from './suites/totals.js';
 
@@ -78,6 +79,7 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     budgetStatusTests(getEnv);
     alertTests(getEnv);
     totalsTests(getEnv);
+    sumTests(getEnv);
     analyticsTests(getEnv);
     exportTests(getEnv);
     concurrencyTests(getEnv);
