@@ -29,7 +29,7 @@ export {
 export { EVENT_TYPES, type PendingEvent, type TrackerEvent, type TrackerEventMap, type TrackerEventType } from './events.js';
 export { CURRENCY_EXPONENTS, currencyExponent, isCurrencyCode } from './currencies.js';
 export { formatAmount, parseAmount } from './money.js';
-export { addDays, isLocalDate, isTimeZone, localDate } from './dates.js';
+export { addDays, isLocalDate, isTimeZone, localDate, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from './dates.js';
 export { systemClock, type Clock } from './clock.js';
 export * from './schemas/common.js';
 export * from './schemas/owner.js';

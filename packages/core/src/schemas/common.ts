@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCurrencyCode } from '../currencies.js';
-import { isTimeZone } from '../dates.js';
+import { isTimeZone, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from '../dates.js';
 
 /**
  * Refuses NUL (U+0000), which PostgreSQL text cannot hold, so both engines answer alike.
@@ -88,7 +88,8 @@ export const ownerIdSchema = storableText(z.string().min(1, 'Owner id must not b
 export const idSchema = storableText(z.string().min(1).max(64));
 
 /**
- * A calendar date written `YYYY-MM-DD`.
+ * A calendar date written `YYYY-MM-DD`, from {@link MIN_LOCAL_DATE} (1900-01-01) to
+ * {@link MAX_LOCAL_DATE} (9999-12-31).
  *
  * @example
  * ```ts
@@ -97,11 +98,13 @@ export const idSchema = storableText(z.string().min(1).max(64));
  * localDateSchema.parse('2026-11-25'); // '2026-11-25'
  * localDateSchema.safeParse('2026-02-30').success; // false: not a real date
  * localDateSchema.safeParse('25/11/2026').success; // false
+ * localDateSchema.safeParse('1899-12-31').success; // false: before 1900-01-01
  * ```
  */
 export const localDateSchema = z.iso
   .date({ message: 'Expected a calendar date written YYYY-MM-DD' })
-  .meta({ description: 'Calendar date in the owner’s time zone, YYYY-MM-DD', example: '2026-11-25' });
+  .refine((date) => date >= MIN_LOCAL_DATE && date <= MAX_LOCAL_DATE, `Expected a date from ${MIN_LOCAL_DATE} to ${MAX_LOCAL_DATE}`)
+  .meta({ description: `Calendar date in the owner’s time zone, YYYY-MM-DD, from ${MIN_LOCAL_DATE} to ${MAX_LOCAL_DATE}`, example: '2026-11-25' });
 
 /**
  * An ISO 4217 currency code with a defined minor unit, upper case.

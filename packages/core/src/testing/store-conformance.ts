@@ -7,6 +7,7 @@ import { budgetStatusTests } from './suites/budget-status.js';
 import { budgetTests } from './suites/budgets.js';
 import { categoryTests } from './suites/categories.js';
 import { concurrencyTests } from './suites/concurrency.js';
+import { dateRangeTests } from './suites/date-range.js';
 import { eventTests } from './suites/events.js';
 import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
@@ -80,6 +81,7 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     alertTests(getEnv);
     totalsTests(getEnv);
     sumTests(getEnv);
+    dateRangeTests(getEnv);
     analyticsTests(getEnv);
     exportTests(getEnv);
     concurrencyTests(getEnv);
