@@ -1,5 +1,4 @@
 import { createServer, type Server, type ServerOptions } from 'node:http';
-import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import { KyselyStore, type Tracker } from '@expense-tracker/core';
@@ -13,11 +12,10 @@ import { PasswordHasher } from './auth/passwords.js';
 import { createRequireAuth } from './auth/require-auth.js';
 import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
+import { createBodyParser } from './http/body.js';
 import type { AppState } from './http/context.js';
-import { HttpError } from './http/problem.js';
 import { createIdempotency, type IdempotencyOptions } from './http/idempotency.js';
 import { createRequestHandler } from './http/middleware.js';
-import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
 import { createAnalyticsRouter } from './routes/analytics.js';
 import { createAuthRouter } from './routes/auth.js';
@@ -109,17 +107,6 @@ function serverDb(options: AppOptions): Kysely<unknown> {
   if (options.db) return options.db;
   if (options.tracker.store instanceof KyselyStore) return options.tracker.store.db as unknown as Kysely<unknown>;
   throw new Error('createApp needs `db` for its own tables when the tracker does not run on the bundled Kysely store');
-}
-
-/** The problem for a body the parser refused: too large, an unsupported type, or not JSON. */
-function bodyError(error: Error): HttpError {
-  const status = (error as { status?: number }).status;
-  if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
-  if (status === 415 || error.name === 'UnsupportedBodyTypeError') return new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
-  // The body stopped arriving: the client went away, or Node's requestTimeout cut it off (and
-  // answered 408 itself). Either way it is not a JSON error, and the log line says so.
-  if ((error as { type?: string }).type === 'request.aborted') return new HttpError('REQUEST_TIMEOUT', 'The request body did not arrive in full in time');
-  return new HttpError('MALFORMED_JSON', 'The request body is not valid JSON');
 }
 
 /** The first path segment, lower-cased (routes match case-insensitively): `/Budget/status` → `budget`. */
@@ -217,25 +204,14 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   app.use(createRequestHandler(logger));
   app.use(helmet());
   app.use(cors({ origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''), exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
-  const onError = (error: Error) => {
-    throw bodyError(error);
-  };
-  // DELETE too: `DELETE /categories/{id}` takes its options as a JSON body as well as in the query.
-  const jsonBody = bodyParser({ enableTypes: ['json', 'form'], parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'], jsonLimit: '1mb', formLimit: '64kb', onError });
-  const batchBody = bodyParser({ enableTypes: ['json'], jsonLimit: '5mb', onError });
-  app.use((ctx, next) => {
-    // A body of another type would otherwise be ignored and fail validation as if empty.
-    const empty = ctx.request.length === 0 || (ctx.request.length === undefined && !ctx.get('transfer-encoding'));
-    if (!empty && ctx.is('json', 'urlencoded') === false) throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
-    const checked = () => {
-      assertNoNul(ctx);
-      return next();
-    };
-    return ctx.path === '/expenses/batch' ? batchBody(ctx as never, checked) : jsonBody(ctx as never, checked);
-  });
+  // Bodies are parsed per route, where the route needs them: after the token check on every
+  // route that needs one, so an anonymous body is never read (issue 11, finding 6). Forms
+  // only where OAuth2 clients send them: /auth/login and /auth/refresh.
+  const parseJson = createBodyParser({ form: false });
+  const parseForm = createBodyParser({ form: true });
 
   // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter(), createDashboardRouter()];
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth, { json: parseJson, form: parseForm }), createDocsRouter(), createDashboardRouter()];
   for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
@@ -254,7 +230,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     // Authentication runs only for a request that one of these routes answers: an unknown
     // path is a 404 and a known path with another method a 405, token or not.
     const api = new Router<AppState>();
-    api.use(requireAuth, idempotency);
+    api.use(requireAuth, parseJson, idempotency);
     api.use(routes.routes(), routes.allowedMethods());
     for (const middleware of onlyItsPaths(api)) app.use(middleware);
   }
