@@ -13,7 +13,7 @@ import { createRequireAuth } from './auth/require-auth.js';
 import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
 import { createBodyParser } from './http/body.js';
-import type { AppState } from './http/context.js';
+import type { AppContext, AppState } from './http/context.js';
 import { createIdempotency, type IdempotencyOptions } from './http/idempotency.js';
 import { createRequestHandler } from './http/middleware.js';
 import { createAlertRouter } from './routes/alerts.js';
@@ -141,6 +141,16 @@ function onlyItsPaths(router: Router<AppState> | DashboardRouter): Koa.Middlewar
   return [dispatch, (ctx, next) => (segments.has(firstSegment(ctx.path)) ? allowed(ctx, next) : next())];
 }
 
+/**
+ * `Cache-Control: no-store` on every answer of the routes that serve someone's data (their
+ * problems included): no shared cache or browser history keeps a copy of personal data.
+ * Set before the token check, so a 401 carries it too.
+ */
+function noStore(ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> {
+  ctx.set('cache-control', 'no-store');
+  return next();
+}
+
 /** The largest WebSocket message accepted: clients send nothing the server needs. */
 const WS_MAX_PAYLOAD = 64 * 1024;
 
@@ -211,7 +221,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const parseForm = createBodyParser({ form: true });
 
   // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth, { json: parseJson, form: parseForm }), createDocsRouter(), createDashboardRouter()];
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth, { json: parseJson, form: parseForm }, noStore), createDocsRouter(), createDashboardRouter()];
   for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
@@ -230,7 +240,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     // Authentication runs only for a request that one of these routes answers: an unknown
     // path is a 404 and a known path with another method a 405, token or not.
     const api = new Router<AppState>();
-    api.use(requireAuth, parseJson, idempotency);
+    api.use(noStore, requireAuth, parseJson, idempotency);
     api.use(routes.routes(), routes.allowedMethods());
     for (const middleware of onlyItsPaths(api)) app.use(middleware);
   }

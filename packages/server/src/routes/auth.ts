@@ -15,10 +15,12 @@ type Middleware = (ctx: AppContext, next: () => Promise<unknown>) => Promise<unk
  * docs' "Authorize" button sends), refresh (POST with the token in the body, or GET with it
  * as the bearer token, as the seed lists it), logout and the account itself. `body.json` and
  * `body.form` parse bodies (JSON; JSON or a form); on the routes that need a token they run
- * after `requireAuth`.
+ * after `requireAuth`. `noStore` marks every answer `Cache-Control: no-store`.
  */
-export function createAuthRouter(accounts: AccountService, requireAuth: Middleware, body: { json: Middleware; form: Middleware }): Router<AppState> {
+export function createAuthRouter(accounts: AccountService, requireAuth: Middleware, body: { json: Middleware; form: Middleware }, noStore: Middleware): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/auth' });
+  // Accounts and tokens: never cached (a 401 or 422 included).
+  router.use(noStore);
 
   router.post('/register', body.json, async (ctx) => {
     const account = await accounts.register(parseWith(registerSchema, bodyOf(ctx)));
@@ -29,13 +31,11 @@ export function createAuthRouter(accounts: AccountService, requireAuth: Middlewa
   router.post('/login', body.form, async (ctx) => {
     const { username, password } = parseWith(loginSchema, bodyOf(ctx));
     ctx.body = await accounts.login(username, password, ctx.ip);
-    ctx.set('cache-control', 'no-store');
   });
 
   const refresh = async (ctx: AppContext, token: string | null) => {
     if (!token) throw new HttpError('UNAUTHORIZED', 'A refresh token is required', { 'www-authenticate': 'Bearer' });
     ctx.body = await accounts.refresh(token);
-    ctx.set('cache-control', 'no-store');
   };
   router.post('/refresh', body.form, async (ctx) => refresh(ctx, parseWith(refreshSchema, bodyOf(ctx)).refresh_token));
   router.get('/refresh', body.json, async (ctx) => refresh(ctx, bearerToken(ctx)));
