@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -113,6 +113,26 @@ describe('Tracker.open with a database it opens itself', () => {
     const reopened = await open({ database: path });
     await reopened.migrate();
     expect(await reopened.forOwner('x').expenses.get(created.id)).toEqual(created);
+  });
+
+  it('creates the SQLite file, its -wal and -shm files and missing directories for the owner alone (0600, 0700), whatever the umask lets through', async () => {
+    const previous = process.umask(0o022); // the usual umask, under which files were created 0644 before
+    try {
+      const base = tempDir();
+      const path = join(base, 'private', 'expenses.db');
+      const tracker = await open({ database: `sqlite:${path}` });
+      await roundTrip(tracker); // a write: SQLite creates the -wal and -shm files
+      const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+      expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual(['600', '600', '600']);
+      expect(mode(join(base, 'private'))).toBe('700');
+      // A file that already exists keeps the mode its owner gave it.
+      const shared = join(base, 'shared.db');
+      closeSync(openSync(shared, 'w', 0o640));
+      await roundTrip(await open({ database: shared }));
+      expect(mode(shared)).toBe('640');
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('accepts the sqlite:<path> form and writes to <path> itself', async () => {
