@@ -76,8 +76,10 @@ export interface AppOptions {
    * `pingIntervalMs`: how often each socket is pinged; a peer that has not ponged since the
    * last ping is terminated (default 30000). `maxBufferedBytes`: bytes waiting to be sent
    * above which a client counts as too slow and is dropped (default 1048576, 1 MiB).
+   * `maxSocketsPerUser`: sockets one user may have open on this instance; one more is closed
+   * with 4029 (default 20).
    */
-  websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number };
+  websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number; maxSocketsPerUser?: number };
   /**
    * `Idempotency-Key` handling: the clock, how long an unanswered claim may go without a sign
    * of life before a retry may release it (default 60 s), and how often a running request
