@@ -39,7 +39,7 @@ export * from './schemas/changes.js';
 export * from './schemas/budget.js';
 export * from './schemas/analytics.js';
 export { neutraliseCell } from './domain/csv-cells.js';
-export { CSV_COLUMNS, EXPORT_BATCH_SIZE } from './services/export.js';
+export { CSV_COLUMNS, EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from './services/export.js';
 export { MAX_BUCKETS } from './services/analytics.js';
 export {
   addMonthsClamped,

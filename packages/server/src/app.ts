@@ -18,6 +18,7 @@ import { createIdempotency, type IdempotencyOptions } from './http/idempotency.j
 import { createRequestHandler } from './http/middleware.js';
 import { createAlertRouter } from './routes/alerts.js';
 import { createAnalyticsRouter } from './routes/analytics.js';
+import { ExportStreams, type ExportLimits } from './routes/export-streams.js';
 import { createAuthRouter } from './routes/auth.js';
 import { createBudgetRouter } from './routes/budgets.js';
 import { createCategoryRouter } from './routes/categories.js';
@@ -86,6 +87,12 @@ export interface AppOptions {
    * renews its claim (default 10 s). Tests shorten them.
    */
   idempotency?: IdempotencyOptions;
+  /**
+   * `GET /analytics/export`: how many exports one user may be receiving at once (default 2;
+   * one more is a 429 `TOO_MANY_EXPORTS`), and after how long a client that reads nothing is
+   * cut off (default 30000 ms).
+   */
+  exports?: ExportLimits;
 }
 
 /**
@@ -235,7 +242,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     createAlertRouter('/alert'),
     createAlertRouter('/alerts'),
     createNotificationRouter(),
-    createAnalyticsRouter(),
+    createAnalyticsRouter(new ExportStreams(options.exports)),
     createChangesRouter(),
   ];
   for (const routes of protectedRoutes) {

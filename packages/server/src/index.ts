@@ -10,6 +10,7 @@ export { HttpError, SERVER_ERROR_CODES, STATUS_BY_CODE, toProblem, type Problem,
 export { AccountService, accountPatchSchema, loginSchema, registerSchema, type AccountView, type TokenPair } from './auth/accounts.js';
 export type { AppState } from './http/context.js';
 export type { IdempotencyOptions } from './http/idempotency.js';
+export type { ExportLimits } from './routes/export-streams.js';
 export { buildOpenApiDocument, type JsonObject, type OpenApiDocument, type OpenApiOptions } from './http/openapi.js';
 export {
   attachNotificationSocket,
