@@ -63,6 +63,18 @@ export function dateRangeTests(getEnv: () => ConformanceEnv): void {
       expect(await owner.budgets.status(oneOff.id)).toMatchObject({ period: { start: MIN_LOCAL_DATE, end: MAX_LOCAL_DATE }, daysTotal: 2_958_464 });
     });
 
+    it('a daily budget rolling over from 1900-01-01, asked about 9999-12-31: the carry counts all 2,958,463 days before, less what was spent', async () => {
+      const owner = getEnv().newOwner();
+      const daily = await owner.budgets.create({
+        name: 'D', amountMinor: 100, rollover: 'surplus', period: { unit: 'day', anchor: MIN_LOCAL_DATE }, startsOn: MIN_LOCAL_DATE, alertRules: [],
+      });
+      await owner.expenses.createMany([{ amountMinor: 250, date: '1900-01-02' }, { amountMinor: 30, date: '2026-06-01' }, { amountMinor: 7, date: MAX_LOCAL_DATE }]);
+      // 1900-01-02 spends the 100 it carries in and its own 100, and 50 more that the surplus mode forgives.
+      expect(await owner.budgets.status(daily.id, { date: MAX_LOCAL_DATE })).toMatchObject({
+        period: { start: MAX_LOCAL_DATE, end: MAX_LOCAL_DATE }, rolloverMinor: 100 * (2_958_463 - 2) - 30, spentMinor: 7,
+      });
+    });
+
     it('analytics at the end of the range: the last week, month and buckets end on 9999-12-31 and count what is there', async () => {
       const owner = getEnv().newOwner();
       await owner.expenses.createMany([{ amount: '1', date: '9999-12-30' }, { amount: '2', date: MAX_LOCAL_DATE }, { amount: '4', date: MIN_LOCAL_DATE }]);
