@@ -90,6 +90,8 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
   let fullSize = 0;
   /** Rows the store's expense listing (what the export reads with) returned, per owner. */
   const rowsRead = new Map<string, number>();
+  /** First reads (no keyset cursor) per owner: one per export that got past its slot and auth. */
+  const started = new Map<string, number>();
 
   beforeAll(async () => {
     api = await startServer(dialect);
@@ -103,6 +105,7 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
     const expenses = api.tracker.store.expenses as { list: typeof api.tracker.store.expenses.list };
     const list = expenses.list;
     expenses.list = async (ownerId, query) => {
+      if (query.after === undefined) started.set(ownerId, (started.get(ownerId) ?? 0) + 1);
       const rows = await list(ownerId, query);
       rowsRead.set(ownerId, (rowsRead.get(ownerId) ?? 0) + rows.length);
       return rows;
@@ -121,6 +124,10 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
       last = rows;
       await new Promise((r) => setTimeout(r, 300));
     }
+  }
+  /** Waits until `count` more exports of `id` have made their first read, i.e. hold their slots. */
+  async function exportsStarted(id: string, count: number, since: number): Promise<void> {
+    await waitFor(`${count} exports to start`, () => (started.get(id) ?? 0) - since, (n) => n >= count, 20_000);
   }
   /** The status of a tiny export (nothing matches): 429 while the user's slots are taken. */
   const probe = async (unix: UnixApi, token: string) => (await unix.request('GET', '/analytics/export?format=json&from=2030-01-01', token)).status;
@@ -143,20 +150,20 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
     }
   });
 
-  it('clients that read nothing for the idle timeout are cut off and free their slots; one that pauses for less gets every row', async () => {
-    const unix = await unixApi(api.tracker, { idleTimeoutMs: 800 });
+  it('a client that reads nothing for the idle timeout is cut off and frees its slot; one that pauses for less gets every row', async () => {
+    // One export per user here, so the slot is free exactly when the stalled export is gone.
+    const unix = await unixApi(api.tracker, { idleTimeoutMs: 800, maxPerUser: 1 });
     try {
-      const stalledClients = [await pausedExport(unix.path, alice.token), await pausedExport(unix.path, alice.token)];
-      await waitFor('both exports to hold their slots', () => probe(unix, alice.token), (status) => status === 429);
-      // No clock to move: the server cuts them off after its configured 800 ms of silence.
-      await waitFor('the server to cut both off', () => probe(unix, alice.token), (status) => status === 200, 10_000);
-      for (const client of stalledClients) {
-        let received = 0;
-        client.socket.on('data', (chunk: Buffer) => (received += chunk.length));
-        client.socket.resume(); // what the kernel kept for it, then the end
-        await client.closed;
-        expect(received).toBeLessThan(fullSize / 2);
-      }
+      const since = started.get(alice.id) ?? 0;
+      const stalledClient = await pausedExport(unix.path, alice.token);
+      await exportsStarted(alice.id, 1, since);
+      // No clock to move: the server cuts it off after its configured 800 ms of silence (429 until then).
+      await waitFor('the server to cut it off and free its slot', () => probe(unix, alice.token), (status) => status === 200, 10_000);
+      let cut = 0;
+      stalledClient.socket.on('data', (chunk: Buffer) => (cut += chunk.length));
+      stalledClient.socket.resume(); // what the kernel kept for it, then the end
+      await stalledClient.closed;
+      expect(cut).toBeLessThan(fullSize / 2);
       // The control: two pauses shorter than the timeout, reading in between: the whole export arrives.
       const reader = await pausedExport(unix.path, alice.token);
       let received = 0;
@@ -179,10 +186,11 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
   it('a user runs at most 2 exports at once: the third is a 429 with Retry-After, others are not affected, and a slot frees when a client leaves', async () => {
     const unix = await unixApi(api.tracker, { idleTimeoutMs: 60_000 });
     try {
+      const since = started.get(alice.id) ?? 0;
       const first = await pausedExport(unix.path, alice.token);
       const second = await pausedExport(unix.path, alice.token);
-      // Both have started (their headers are on the way) before the third asks.
-      await waitFor('two exports to start', () => probe(unix, alice.token), (status) => status === 429);
+      // Both have their slots (they have read from the store) before the third asks.
+      await exportsStarted(alice.id, 2, since);
       const third = await unix.request('GET', '/analytics/export?format=csv', alice.token);
       expect(third.status).toBe(429);
       expect(third.headers['content-type']).toMatch(/^application\/problem\+json/);
