@@ -8,6 +8,46 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
 /**
+ * The first date the SDK accepts anywhere (an expense's date, a filter, a budget's anchor,
+ * `startsOn`, a one-off period, a status date). Budget periods are clipped to
+ * {@link MIN_LOCAL_DATE}..{@link MAX_LOCAL_DATE}, so no computed date leaves it either.
+ *
+ * @example
+ * ```ts
+ * import { isTrackerError, MIN_LOCAL_DATE } from '@expense-tracker/core';
+ *
+ * MIN_LOCAL_DATE; // '1900-01-01'
+ * try {
+ *   await owner.expenses.create({ amount: '5', date: '1899-12-31' });
+ * } catch (error) {
+ *   if (isTrackerError(error, 'VALIDATION_FAILED')) console.log(error.issues[0]?.message); // 'Expected a date from 1900-01-01 to 9999-12-31'
+ * }
+ * ```
+ */
+export const MIN_LOCAL_DATE = '1900-01-01';
+
+/**
+ * The last date the SDK accepts anywhere: the last date with a four-digit year, which keeps
+ * `YYYY-MM-DD` strings in date order when compared as text (as both databases do).
+ *
+ * @example
+ * ```ts
+ * import { MAX_LOCAL_DATE } from '@expense-tracker/core';
+ *
+ * MAX_LOCAL_DATE; // '9999-12-31'
+ * // A yearly budget anchored on 1 March: its last period stops at the end of the range.
+ * const budget = await owner.budgets.create({ name: 'Yearly', amount: '1000', period: { unit: 'year', anchor: '2026-03-01' } });
+ * (await owner.budgets.status(budget.id, { date: MAX_LOCAL_DATE })).period; // { start: '9999-03-01', end: '9999-12-31' }
+ * ```
+ */
+export const MAX_LOCAL_DATE = '9999-12-31';
+
+/** Day number of 0000-01-01 (proleptic Gregorian), the first date with a four-digit year. */
+const FIRST_WRITABLE_DAY = -719_528;
+/** Day number of 9999-12-31. */
+const LAST_WRITABLE_DAY = 2_932_896;
+
+/**
  * Whether `value` is a real calendar date written `YYYY-MM-DD`.
  *
  * @example
@@ -32,13 +72,38 @@ export function toDayNumber(date: string): number {
   return Math.round(Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY);
 }
 
-/** The `YYYY-MM-DD` date of a day number. */
+/**
+ * The `YYYY-MM-DD` date of a day number; a day before 0000-01-01 or after 9999-12-31 (which
+ * has no four-digit year) gives that end of the range instead.
+ */
 export function fromDayNumber(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const clamped = Math.min(Math.max(day, FIRST_WRITABLE_DAY), LAST_WRITABLE_DAY);
+  return new Date(clamped * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
 /**
- * `date` moved by `days` (negative moves back).
+ * Day number (days since 1970-01-01) of a proleptic Gregorian date of any year, in integer
+ * arithmetic (H. Hinnant's `days_from_civil`): period arithmetic may pass the years `Date`
+ * writes with four digits before it is clipped to the supported range.
+ */
+export function dayNumberOf(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+}
+
+/** Days in a month (1–12) of any year of the proleptic Gregorian calendar. */
+export function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+}
+
+/**
+ * `date` moved by `days` (negative moves back). Dates have four-digit years: a result after
+ * 9999-12-31 is 9999-12-31, one before 0000-01-01 is 0000-01-01.
  *
  * @example
  * ```ts

@@ -32,7 +32,7 @@ export {
 export { EVENT_TYPES, type PendingEvent, type TrackerEvent, type TrackerEventMap, type TrackerEventType } from './events.js';
 export { CURRENCY_EXPONENTS, currencyExponent, isCurrencyCode } from './currencies.js';
 export { formatAmount, parseAmount } from './money.js';
-export { addDays, isLocalDate, isTimeZone, localDate } from './dates.js';
+export { addDays, isLocalDate, isTimeZone, localDate, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from './dates.js';
 export { systemClock, type Clock } from './clock.js';
 export * from './schemas/common.js';
 export * from './schemas/owner.js';
@@ -43,7 +43,7 @@ export * from './schemas/events.js';
 export * from './schemas/budget.js';
 export * from './schemas/analytics.js';
 export { neutraliseCell } from './domain/csv-cells.js';
-export { CSV_COLUMNS, EXPORT_BATCH_SIZE } from './services/export.js';
+export { CSV_COLUMNS, EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from './services/export.js';
 export { MAX_BUCKETS } from './services/analytics.js';
 export {
   addMonthsClamped,
@@ -94,6 +94,7 @@ export type {
   AlertRuleTable,
   BudgetTable,
   CategoryTable,
+  CurrencyTotalTable,
   DailyTotalTable,
   Database,
   EventTable,

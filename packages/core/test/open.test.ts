@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -14,7 +14,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { isTrackerError, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
+import { isTrackerError, KyselyStore, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
 import { coreMigrations } from '../src/store/migrations/core-migrations.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
@@ -22,6 +22,7 @@ const CORE_TABLES = [
   'et_alert_rule',
   'et_budget',
   'et_category',
+  'et_currency_total',
   'et_daily_total',
   'et_event',
   'et_expense',
@@ -113,6 +114,26 @@ describe('Tracker.open with a database it opens itself', () => {
     const reopened = await open({ database: path });
     await reopened.migrate();
     expect(await reopened.forOwner('x').expenses.get(created.id)).toEqual(created);
+  });
+
+  it('creates the SQLite file, its -wal and -shm files and missing directories for the owner alone (0600, 0700), whatever the umask lets through', async () => {
+    const previous = process.umask(0o022); // the usual umask, under which files were created 0644 before
+    try {
+      const base = tempDir();
+      const path = join(base, 'private', 'expenses.db');
+      const tracker = await open({ database: `sqlite:${path}` });
+      await roundTrip(tracker); // a write: SQLite creates the -wal and -shm files
+      const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+      expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`)]).toEqual(['600', '600', '600']);
+      expect(mode(join(base, 'private'))).toBe('700');
+      // A file that already exists keeps the mode its owner gave it.
+      const shared = join(base, 'shared.db');
+      closeSync(openSync(shared, 'w', 0o640));
+      await roundTrip(await open({ database: shared }));
+      expect(mode(shared)).toBe('640');
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('accepts the sqlite:<path> form and writes to <path> itself', async () => {
@@ -345,5 +366,26 @@ describe('invalid and closed trackers', () => {
       const error = await rejectionOf(call());
       expect({ name, code: isTrackerError(error) ? error.code : error }).toEqual({ name, code: 'TRACKER_CLOSED' });
     }
+  });
+});
+
+describe('0006-currency-totals on a database with data', () => {
+  it.each(['SQLite', 'PostgreSQL'] as const)('on %s: fills each owner’s all-time total per currency from the daily totals written before it', async (engine) => {
+    const tracker = await open({ database: engine === 'SQLite' ? ':memory:' : (await freshPgDatabase()).url });
+    await tracker.migrate();
+    const alice = tracker.forOwner('alice');
+    await alice.expenses.createMany([{ amount: '10.00', date: '2026-01-01' }, { amount: '2.50', date: '2026-02-03' }, { amount: '700', currency: 'JPY', date: '2026-02-03' }]);
+    await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
+    // Back to how a database migrated before 0006 looks: no table, no bookkeeping row.
+    const { db } = tracker.store as KyselyStore;
+    await db.schema.dropTable('et_currency_total').execute();
+    await sql`delete from et_migration where name = '0006-currency-totals'`.execute(db);
+    await tracker.migrate();
+    const rows = await db.selectFrom('et_currency_total').select(['owner_id', 'currency', 'amount_minor', 'count']).orderBy('owner_id').orderBy('currency').execute();
+    expect(rows.map((r) => [r.owner_id, r.currency, Number(r.amount_minor), Number(r.count)])).toEqual([
+      ['alice', 'JPY', 700, 1],
+      ['alice', 'USD', 1250, 2],
+      ['bob', 'USD', 100, 1],
+    ]);
   });
 });

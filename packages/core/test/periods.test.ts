@@ -8,6 +8,7 @@ import {
   periodAt,
   periodContaining,
   periodIndexOf,
+  periodInRange,
   periodStart,
   previousPeriod,
   type DateRange,
@@ -175,6 +176,8 @@ describe('period properties', () => {
       fc.property(definition, date, (def, origin) => {
         const first = periodIndexOf(def, origin) - 25;
         for (let k = first; k < first + 50; k++) {
+          // Periods wholly before 1900-01-01 (24 years × 25 back from 1970) are outside the supported range.
+          if (!periodInRange(def, k)) continue;
           const p = periodAt(def, k);
           expect(p.start <= p.end).toBe(true);
           expect(periodAt(def, k + 1).start).toBe(addDays(p.end, 1));
@@ -228,6 +231,7 @@ describe('period properties', () => {
         fc.integer({ min: -60, max: 60 }),
         (anchor, every, k) => {
           const [yearMonth, lastDay] = shiftMonth(anchor, k * every);
+          fc.pre(yearMonth >= '1900-01'); // earlier periods are clipped to 1900-01-01
           expect(periodStart(monthly(anchor, every), k)).toBe(`${yearMonth}-${lastDay < 31 ? lastDay : 31}`);
         },
       ),
@@ -246,5 +250,35 @@ describe('period properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('periods are clipped to 1900-01-01..9999-12-31: the first and last ones stop there, and none lies wholly outside', () => {
+    const eons: RecurringPeriod = { unit: 'year', every: 366, anchor: '9999-12-31' };
+    expect(periodContaining(eons, '2026-06-15')).toEqual(range('1947-12-31', '2313-12-30'));
+    expect(periodContaining(eons, '9999-12-31')).toEqual(range('9999-12-31', '9999-12-31'));
+    expect(periodContaining(eons, '1900-01-01')).toEqual(range('1900-01-01', '1947-12-30'));
+    expect(periodIndexOf(eons, '1900-01-01')).toBe(-23);
+    expect([periodInRange(eons, -23), periodInRange(eons, -24), periodInRange(eons, 0), periodInRange(eons, 1)]).toEqual([true, false, true, false]);
+    expect(periodContaining({ unit: 'year', every: 1, anchor: '2026-03-01' }, '9999-12-31')).toEqual(range('9999-03-01', '9999-12-31'));
+    expect(periodContaining(monthly('2026-01-31'), '9999-12-31')).toEqual(range('9999-12-31', '9999-12-31'));
+    expect(periodContaining({ unit: 'week', every: 1, anchor: '2026-03-02' }, '1900-01-01')).toEqual(range('1900-01-01', '1900-01-07'));
+    // Every day of the range is in exactly one in-range period, up to the last one.
+    fc.assert(
+      fc.property(definition, fc.integer({ min: toDayNumber('9990-01-01'), max: toDayNumber('9999-12-31') }).map(fromDayNumber), (def, d) => {
+        const k = periodIndexOf(def, d);
+        const p = periodAt(def, k);
+        expect(p.start <= d && d <= p.end && p.end <= '9999-12-31').toBe(true);
+        expect(periodInRange(def, k)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('date arithmetic keeps four-digit years: past 9999-12-31 it stays there', () => {
+    expect(addDays('9999-12-31', 1)).toBe('9999-12-31');
+    expect(addDays('9999-12-25', 30)).toBe('9999-12-31');
+    expect(addMonthsClamped('9999-12-15', 1)).toBe('9999-12-31');
+    expect(addDays('0000-01-05', -10)).toBe('0000-01-01');
+    expect(addDays('1900-01-01', -1)).toBe('1899-12-31');
   });
 });

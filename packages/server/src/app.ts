@@ -1,5 +1,4 @@
 import { createServer, maxHeaderSize, type Server, type ServerOptions } from 'node:http';
-import { bodyParser } from '@koa/bodyparser';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
 import { KyselyStore, type Clock, type Tracker } from '@expense-tracker/core';
@@ -13,14 +12,14 @@ import { PasswordHasher, type HashingLimits } from './auth/passwords.js';
 import { createRequireAuth } from './auth/require-auth.js';
 import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
+import { createBodyParser } from './http/body.js';
 import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/client-errors.js';
-import type { AppState } from './http/context.js';
-import { HttpError } from './http/problem.js';
+import type { AppContext, AppState } from './http/context.js';
 import { createIdempotency } from './http/idempotency.js';
 import { createRequestChecks, createRequestHandler, renderLateErrors } from './http/middleware.js';
-import { assertNoNul } from './http/nul-guard.js';
 import { createAlertRouter } from './routes/alerts.js';
 import { createAnalyticsRouter } from './routes/analytics.js';
+import { ExportStreams, type ExportLimits } from './routes/export-streams.js';
 import { createAuthRouter } from './routes/auth.js';
 import { createBudgetRouter } from './routes/budgets.js';
 import { createCategoryRouter } from './routes/categories.js';
@@ -89,8 +88,16 @@ export interface AppOptions {
    * `pingIntervalMs`: how often each socket is pinged; a peer that has not ponged since the
    * last ping is terminated (default 30000). `maxBufferedBytes`: bytes waiting to be sent
    * above which a client counts as too slow and is dropped (default 1048576, 1 MiB).
+   * `maxSocketsPerUser`: sockets one user may have open on this instance; one more is closed
+   * with 4029 (default 20).
    */
-  websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number };
+  websocket?: { pingIntervalMs?: number; maxBufferedBytes?: number; maxSocketsPerUser?: number };
+  /**
+   * `GET /analytics/export`: how many exports one user may be receiving at once (default 2;
+   * one more is a 429 `TOO_MANY_EXPORTS`), and after how long a client that reads nothing is
+   * cut off (default 30000 ms).
+   */
+  exports?: ExportLimits;
 }
 
 /**
@@ -114,17 +121,6 @@ function serverDb(options: AppOptions): Kysely<unknown> {
   if (options.db) return options.db;
   if (options.tracker.store instanceof KyselyStore) return options.tracker.store.db as unknown as Kysely<unknown>;
   throw new Error('createApp needs `db` for its own tables when the tracker does not run on the bundled Kysely store');
-}
-
-/** The problem for a body the parser refused: too large, an unsupported type, or not JSON. */
-function bodyError(error: Error): HttpError {
-  const status = (error as { status?: number }).status;
-  if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
-  if (status === 415 || error.name === 'UnsupportedBodyTypeError') return new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
-  // The body stopped arriving: the client went away, or Node's requestTimeout cut it off (and
-  // answered 408 itself). Either way it is not a JSON error, and the log line says so.
-  if ((error as { type?: string }).type === 'request.aborted') return new HttpError('REQUEST_TIMEOUT', 'The request body did not arrive in full in time');
-  return new HttpError('MALFORMED_JSON', 'The request body is not valid JSON');
 }
 
 /** The first path segment, lower-cased (routes match case-insensitively): `/Budget/status` → `budget`. */
@@ -157,6 +153,16 @@ function onlyItsPaths(router: Router<AppState> | DashboardRouter): Koa.Middlewar
   // Like routes()' own dispatch function, it carries the router: its route table stays readable.
   Object.assign(dispatch, { router });
   return [dispatch, (ctx, next) => (segments.has(firstSegment(ctx.path)) ? allowed(ctx, next) : next())];
+}
+
+/**
+ * `Cache-Control: no-store` on every answer of the routes that serve someone's data (their
+ * problems included): no shared cache or browser history keeps a copy of personal data.
+ * Set before the token check, so a 401 carries it too.
+ */
+function noStore(ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> {
+  ctx.set('cache-control', 'no-store');
+  return next();
 }
 
 /** The largest WebSocket message accepted: clients send nothing the server needs. */
@@ -253,25 +259,14 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   app.use(helmet());
   app.use(cors({ origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''), exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
   app.use(createRequestChecks());
-  const onError = (error: Error) => {
-    throw bodyError(error);
-  };
-  // DELETE too: `DELETE /categories/{id}` takes its options as a JSON body as well as in the query.
-  const jsonBody = bodyParser({ enableTypes: ['json', 'form'], parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'], jsonLimit: '1mb', formLimit: '64kb', onError });
-  const batchBody = bodyParser({ enableTypes: ['json'], jsonLimit: '5mb', onError });
-  app.use((ctx, next) => {
-    // A body of another type would otherwise be ignored and fail validation as if empty.
-    const empty = ctx.request.length === 0 || (ctx.request.length === undefined && !ctx.get('transfer-encoding'));
-    if (!empty && ctx.is('json', 'urlencoded') === false) throw new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send application/json (or a form for /auth/login)');
-    const checked = () => {
-      assertNoNul(ctx);
-      return next();
-    };
-    return ctx.path === '/expenses/batch' ? batchBody(ctx as never, checked) : jsonBody(ctx as never, checked);
-  });
+  // Bodies are parsed per route, where the route needs them: after the token check on every
+  // route that needs one, so an anonymous body is never read (issue 11, finding 6). Forms
+  // only where OAuth2 clients send them: /auth/login and /auth/refresh.
+  const parseJson = createBodyParser({ form: false });
+  const parseForm = createBodyParser({ form: true });
 
   // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth), createDocsRouter(), createDashboardRouter(), createWebSocketRouter()];
+  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth, { json: parseJson, form: parseForm }, noStore), createDocsRouter(), createDashboardRouter(), createWebSocketRouter()];
   for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
 
   // Every other route needs a token; the owner handle it yields scopes every core call.
@@ -283,14 +278,14 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     createAlertRouter('/alert'),
     createAlertRouter('/alerts'),
     createNotificationRouter(),
-    createAnalyticsRouter(),
+    createAnalyticsRouter(new ExportStreams(options.exports)),
     createChangesRouter(),
   ];
   for (const routes of protectedRoutes) {
     // Authentication runs only for a request that one of these routes answers: an unknown
     // path is a 404 and a known path with another method a 405, token or not.
     const api = new Router<AppState>();
-    api.use(requireAuth, idempotency);
+    api.use(noStore, requireAuth, parseJson, idempotency);
     api.use(routes.routes(), routes.allowedMethods());
     for (const middleware of onlyItsPaths(api)) app.use(middleware);
   }

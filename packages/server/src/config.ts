@@ -51,6 +51,14 @@ export const envSchema = z.object({
   REQUEST_TIMEOUT: seconds('REQUEST_TIMEOUT', 30),
   /** An idle keep-alive connection is closed after this many seconds (Node's default, 5). */
   KEEP_ALIVE_TIMEOUT: seconds('KEEP_ALIVE_TIMEOUT', 5),
+  /** Exports (`GET /analytics/export`) one user may be receiving at once. */
+  EXPORTS_PER_USER: z.coerce
+    .number({ message: 'EXPORTS_PER_USER must be a number' })
+    .int('EXPORTS_PER_USER must be a whole number')
+    .min(1, 'EXPORTS_PER_USER must be at least 1')
+    .default(2),
+  /** An export whose client takes nothing for this many seconds is cut off. */
+  EXPORT_IDLE_TIMEOUT: seconds('EXPORT_IDLE_TIMEOUT', 30),
 }).refine((e) => e.HEADERS_TIMEOUT <= e.REQUEST_TIMEOUT, {
   // The whole request includes its headers: a longer headers timeout could never apply.
   path: ['HEADERS_TIMEOUT'],
@@ -91,6 +99,10 @@ export interface ServerConfig {
   requestTimeout: number;
   /** Seconds an idle keep-alive connection is kept open. @default 5 */
   keepAliveTimeout: number;
+  /** Exports one user may be receiving at once. @default 2 */
+  exportsPerUser: number;
+  /** Seconds after which an export whose client takes nothing is cut off. @default 30 */
+  exportIdleTimeout: number;
 }
 
 /**
@@ -161,6 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     headersTimeout: e.HEADERS_TIMEOUT,
     requestTimeout: e.REQUEST_TIMEOUT,
     keepAliveTimeout: e.KEEP_ALIVE_TIMEOUT,
+    exportsPerUser: e.EXPORTS_PER_USER,
+    exportIdleTimeout: e.EXPORT_IDLE_TIMEOUT,
   };
 }
 
@@ -168,7 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
 function developmentSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  // The data directory holds the secret and the SQLite files: its owner's alone.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(48).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;

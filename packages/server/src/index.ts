@@ -9,6 +9,7 @@ export { ConfigError, envSchema, loadConfig, type ServerConfig } from './config.
 export { HttpError, SERVER_ERROR_CODES, STATUS_BY_CODE, toProblem, type Problem, type ProblemCode, type ServerErrorCode } from './http/problem.js';
 export { AccountService, accountPatchSchema, loginSchema, registerSchema, type AccountView, type AuthLimits, type TokenPair } from './auth/accounts.js';
 export type { AppState } from './http/context.js';
+export type { ExportLimits } from './routes/export-streams.js';
 export { buildOpenApiDocument, type JsonObject, type OpenApiDocument, type OpenApiOptions } from './http/openapi.js';
 export {
   attachNotificationSocket,

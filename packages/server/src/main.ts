@@ -40,6 +40,7 @@ export async function main(): Promise<void> {
     logger,
     scryptLogN: config.scryptLogN,
     trustProxy: config.trustProxy,
+    exports: { maxPerUser: config.exportsPerUser, idleTimeoutMs: config.exportIdleTimeout * 1000 },
   });
   // A client that trickles its headers or body is cut off (408) instead of holding a
   // connection, and so is one that connects and sends nothing. Node enforces the two timeouts

@@ -137,11 +137,12 @@ export function forecastConfidentFrom(period: DateRange): string {
   return addDays(period.start, forecastMinDays(daysIn(period)) - 1);
 }
 
-/** `a * b / c` rounded down, exactly (BigInt), for money figures. */
+/** `a * b / c` rounded down, exactly (BigInt), for money figures; capped at ±(2^53−1). */
 export function mulDiv(a: number, b: number, c: number): number {
   const q = (BigInt(a) * BigInt(b)) / BigInt(c);
   const floored = BigInt(a) * BigInt(b) < 0n !== BigInt(c) < 0n && q * BigInt(c) !== BigInt(a) * BigInt(b) ? q - 1n : q;
-  return Number(floored);
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return Number(floored > max ? max : floored < -max ? -max : floored);
 }
 
 /**
@@ -161,7 +162,9 @@ export function percentOf(part: number, whole: number): number {
  *
  * - `daysElapsed` counts today: 0 before the period, `daysTotal` after it.
  * - `dailyAllowanceMinor`: what remains, spread over the days left (today included), rounded down.
- * - `projectedSpendMinor`: spending so far continued at the same daily pace to the end.
+ * - `projectedSpendMinor`: spending so far continued at the same daily pace to the end,
+ *   at most 2^53−1 (a forecast, so a cap rather than an error: spending is bounded by the
+ *   SDK's write guard, a forecast of a long period from its first day is not).
  * - `projectedExceedDate`: the day spending passed what was available (when it has), or the
  *   day it will at the current pace (when that falls within the period); otherwise `null`.
  * - `percentUsed` is `null` when nothing is available (a `full` rollover can eat the limit).
@@ -254,6 +257,9 @@ export function computeStatus(input: StatusInput): StatusFigures {
  * The rollover carried into each of a run of consecutive periods, starting from 0: with
  * `surplus` only what was left unspent carries; with `full` an overspend carries too, as a
  * smaller limit. Returns one value per period in `spent` plus one for the period after.
+ * A carry is capped so that limit + carry stays within 2^53−1: a surplus that keeps growing
+ * (a large limit, many periods, little spending) stops there instead of leaving the range
+ * a number holds exactly.
  *
  * @example
  * ```ts
@@ -269,7 +275,7 @@ export function rolloverChain(mode: 'none' | 'surplus' | 'full', limitMinor: num
   const carries = [0];
   for (const spentMinor of spent) {
     const carry = carries[carries.length - 1]!;
-    const left = limitMinor + carry - spentMinor;
+    const left = Math.min(limitMinor + carry - spentMinor, Number.MAX_SAFE_INTEGER - limitMinor);
     carries.push(mode === 'none' ? 0 : mode === 'surplus' ? Math.max(0, left) : left);
   }
   return carries;

@@ -1,4 +1,4 @@
-import { addDays, toDayNumber } from '../dates.js';
+import { addDays, dayNumberOf, daysInMonth, fromDayNumber, MAX_LOCAL_DATE, MIN_LOCAL_DATE, toDayNumber } from '../dates.js';
 
 /**
  * A recurring budget period: every `every` `unit`s, starting from `anchor`.
@@ -85,13 +85,12 @@ function parts(date: string): [number, number, number] {
   return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
 }
 
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
 function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
+
+const MIN_DAY = toDayNumber(MIN_LOCAL_DATE);
+const MAX_DAY = toDayNumber(MAX_LOCAL_DATE);
 
 /**
  * The date `months` months after the anchor, on the anchor's day of month clamped to the
@@ -106,32 +105,62 @@ function pad(n: number, width = 2): string {
  * addMonthsClamped('2024-01-31', 1); // '2024-02-29'
  * addMonthsClamped('2026-01-31', 3); // '2026-04-30'
  * addMonthsClamped('2026-01-31', -2); // '2025-11-30'
+ * addMonthsClamped('9999-12-15', 1); // '9999-12-31': dates have four-digit years
  * ```
  */
 export function addMonthsClamped(anchor: string, months: number): string {
+  return fromDayNumber(monthsLaterDay(anchor, months));
+}
+
+/** The day number of {@link addMonthsClamped}, for any year (not clipped). */
+function monthsLaterDay(anchor: string, months: number): number {
   const [y, m, d] = parts(anchor);
   const index = y * 12 + (m - 1) + months;
   const year = Math.floor(index / 12);
-  const month = (index % 12) + 1;
-  return `${pad(year, 4)}-${pad(month)}-${pad(Math.min(d, daysInMonth(year, month)))}`;
-}
-
-/** The start of the k-th recurring period (k = 0 starts on the anchor; negative k go back). */
-export function periodStart(period: RecurringPeriod, k: number): string {
-  switch (period.unit) {
-    case 'day':
-      return addDays(period.anchor, k * period.every);
-    case 'week':
-      return addDays(period.anchor, k * period.every * 7);
-    case 'month':
-      return addMonthsClamped(period.anchor, k * period.every);
-    case 'year':
-      return addMonthsClamped(period.anchor, k * period.every * 12);
-  }
+  const month = index - year * 12 + 1;
+  return dayNumberOf(year, month, Math.min(d, daysInMonth(year, month)));
 }
 
 /**
- * The k-th recurring period.
+ * The day number of the start of the k-th recurring period (k = 0 starts on the anchor;
+ * negative k go back), not clipped: it may lie outside the supported date range.
+ */
+function startDay(period: RecurringPeriod, k: number): number {
+  switch (period.unit) {
+    case 'day':
+      return toDayNumber(period.anchor) + k * period.every;
+    case 'week':
+      return toDayNumber(period.anchor) + k * period.every * 7;
+    case 'month':
+      return monthsLaterDay(period.anchor, k * period.every);
+    case 'year':
+      return monthsLaterDay(period.anchor, k * period.every * 12);
+  }
+}
+
+/** The date of a day number, clipped to the supported range. */
+function clipped(day: number): string {
+  return fromDayNumber(Math.min(Math.max(day, MIN_DAY), MAX_DAY));
+}
+
+/** The start of the k-th recurring period (k = 0 starts on the anchor; negative k go back), clipped to the supported range. */
+export function periodStart(period: RecurringPeriod, k: number): string {
+  return clipped(startDay(period, k));
+}
+
+/**
+ * Whether the k-th recurring period has a day within the supported range
+ * ({@link MIN_LOCAL_DATE}..{@link MAX_LOCAL_DATE}); {@link periodAt} of one that has none
+ * would be clipped to nothing.
+ */
+export function periodInRange(period: RecurringPeriod, k: number): boolean {
+  return startDay(period, k + 1) - 1 >= MIN_DAY && startDay(period, k) <= MAX_DAY;
+}
+
+/**
+ * The k-th recurring period. Periods are clipped to the supported dates: one that would
+ * start before {@link MIN_LOCAL_DATE} starts on it, one that would end after
+ * {@link MAX_LOCAL_DATE} (a yearly period anchored on 1 March, say) ends on it.
  *
  * @example
  * ```ts
@@ -143,7 +172,7 @@ export function periodStart(period: RecurringPeriod, k: number): string {
  * ```
  */
 export function periodAt(period: RecurringPeriod, k: number): DateRange {
-  return { start: periodStart(period, k), end: addDays(periodStart(period, k + 1), -1) };
+  return { start: clipped(startDay(period, k)), end: clipped(startDay(period, k + 1) - 1) };
 }
 
 /**
@@ -160,19 +189,21 @@ export function periodAt(period: RecurringPeriod, k: number): DateRange {
  * ```
  */
 export function periodIndexOf(period: RecurringPeriod, date: string): number {
+  const day = toDayNumber(date);
   let k: number;
   if (period.unit === 'day' || period.unit === 'week') {
     const length = period.every * (period.unit === 'week' ? 7 : 1);
-    k = Math.floor((toDayNumber(date) - toDayNumber(period.anchor)) / length);
+    k = Math.floor((day - toDayNumber(period.anchor)) / length);
   } else {
     const [ay, am] = parts(period.anchor);
     const [dy, dm] = parts(date);
     const months = (dy * 12 + dm) - (ay * 12 + am);
     k = Math.floor(months / (period.every * (period.unit === 'year' ? 12 : 1)));
   }
-  // The estimate is off by at most one around clamped month ends: settle it exactly.
-  while (periodStart(period, k) > date) k -= 1;
-  while (periodStart(period, k + 1) <= date) k += 1;
+  // The estimate is off by at most one around clamped month ends: settle it exactly, on
+  // unclipped day numbers (clipped starts would all be equal past the end of the range).
+  while (startDay(period, k) > day) k -= 1;
+  while (startDay(period, k + 1) <= day) k += 1;
   return k;
 }
 

@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import { MAX_LOCAL_DATE, MIN_LOCAL_DATE } from '../dates.js';
 import { budgetStatusSchema } from './budget.js';
 import { isLocalDate } from '../dates.js';
 import { currencySchema, idSchema, localDateSchema } from './common.js';
 import { expenseFilterFields } from './expense.js';
 
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month written YYYY-MM');
+const monthSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month written YYYY-MM')
+  .refine((month) => month >= MIN_LOCAL_DATE.slice(0, 7), `Expected a month from ${MIN_LOCAL_DATE.slice(0, 7)} to ${MAX_LOCAL_DATE.slice(0, 7)}`);
 
 const MONTH_OR_DATE_MESSAGE = 'Expected a month written YYYY-MM or a date written YYYY-MM-DD';
 

@@ -6,9 +6,9 @@ import {
   idSchema,
   instantSchema,
   localDateSchema,
-  noNul,
   positiveAmountMinorSchema,
   positiveDecimalAmountSchema,
+  storableText,
 } from './common.js';
 
 /**
@@ -194,7 +194,7 @@ export const alertRuleSchema = z
 export type AlertRule = z.output<typeof alertRuleSchema>;
 
 const budgetFields = {
-  name: z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters').refine(noNul, 'Must not contain NUL (U+0000) characters'),
+  name: storableText(z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters')),
   amountMinor: positiveAmountMinorSchema.optional(),
   amount: positiveDecimalAmountSchema.optional(),
   currency: currencySchema.optional(),
@@ -559,7 +559,7 @@ export const notificationListQuerySchema = z
       .optional(),
     budgetId: idSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z.string().optional(),
+    before: storableText(z.string()).optional(),
   })
   .meta({ id: 'NotificationListQuery' });
 

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import { idSchema, instantSchema, noNul, optionalText } from './common.js';
+import { idSchema, instantSchema, optionalText, storableText } from './common.js';
 
-const nameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Name must not be empty')
-  .max(100, 'Name must be at most 100 characters')
-  .refine(noNul, 'Must not contain NUL (U+0000) characters');
+const nameSchema = storableText(z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters'));
 const colorSchema = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, 'Expected a colour written #RRGGBB')

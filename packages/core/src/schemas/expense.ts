@@ -9,9 +9,9 @@ import {
   localDateSchema,
   oneOrMany,
   optionalText,
-  noNul,
   positiveAmountMinorSchema,
   positiveDecimalAmountSchema,
+  storableText,
 } from './common.js';
 
 /**
@@ -32,12 +32,7 @@ import {
  */
 export const MAX_BATCH_SIZE = 1000;
 
-const tagSchema = z
-  .string()
-  .trim()
-  .min(1, 'A tag must not be empty')
-  .max(50, 'A tag must be at most 50 characters')
-  .refine(noNul, 'Must not contain NUL (U+0000) characters');
+const tagSchema = storableText(z.string().trim().min(1, 'A tag must not be empty').max(50, 'A tag must be at most 50 characters'));
 
 const tagsSchema = z
   .array(tagSchema)
@@ -215,7 +210,7 @@ export const expenseFilterFields = {
   to: localDateSchema.optional(),
   categoryId: oneOrMany(z.union([z.literal('none'), idSchema])).optional(),
   tag: oneOrMany(tagSchema).optional(),
-  q: z.string().trim().min(1).max(200).refine(noNul, 'Must not contain NUL (U+0000) characters').optional(),
+  q: storableText(z.string().trim().min(1).max(200)).optional(),
   minAmount: decimalAmountSchema.optional(),
   maxAmount: decimalAmountSchema.optional(),
   currency: currencySchema.optional(),

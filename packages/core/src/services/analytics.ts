@@ -1,6 +1,6 @@
 import { percentOf } from '../domain/budget-status.js';
 import { addMonthsClamped, defaultAnchor } from '../domain/periods.js';
-import { addDays, localDate, toDayNumber } from '../dates.js';
+import { addDays, daysInMonth, localDate, MAX_LOCAL_DATE, toDayNumber } from '../dates.js';
 import { validationError } from '../errors.js';
 import { formatAmount } from '../money.js';
 import {
@@ -47,7 +47,12 @@ function percent(part: number, whole: number): number | null {
 }
 
 function lastDayOfMonth(month: string): string {
-  return addDays(addMonthsClamped(`${month}-01`, 1), -1);
+  return `${month}-${String(daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)))).padStart(2, '0')}`;
+}
+
+/** The month after `month` (`YYYY-MM`), or `null` after 9999-12, the last month there is. */
+function nextMonth(month: string): string | null {
+  return month >= MAX_LOCAL_DATE.slice(0, 7) ? null : addMonthsClamped(`${month}-01`, 1).slice(0, 7);
 }
 
 interface Context {
@@ -167,7 +172,7 @@ export async function monthly(ctx: ServiceContext, ownerId: string, query: Month
   const fromMonth = givenFrom ?? addMonthsClamped(`${toMonth}-01`, -11).slice(0, 7);
   if (fromMonth > toMonth) throw validationError([{ path: [fromKey], code: 'invalid_range', message: `${fromKey} must not be after ${fromKey === 'from' ? 'to' : 'toMonth'}` }]);
   const months: string[] = [];
-  for (let m = fromMonth; m <= toMonth; m = addMonthsClamped(`${m}-01`, 1).slice(0, 7)) {
+  for (let m: string | null = fromMonth; m !== null && m <= toMonth; m = nextMonth(m)) {
     months.push(m);
     if (months.length > MAX_BUCKETS) tooMany(fromKey, months.length);
   }
@@ -230,18 +235,26 @@ export async function trends(ctx: ServiceContext, ownerId: string, query: Trends
   const currency = q.currency ?? c.settings.currency;
   const bucketStart = (date: string) =>
     q.granularity === 'day' ? date : q.granularity === 'week' ? defaultAnchor('week', date, c.settings.weekStartsOn) : `${date.slice(0, 7)}-01`;
-  const next = (start: string) => (q.granularity === 'day' ? addDays(start, 1) : q.granularity === 'week' ? addDays(start, 7) : addMonthsClamped(start, 1));
+  // The bucket after `start`, or `null` after the last one that has a day up to 9999-12-31.
+  const next = (start: string): string | null => {
+    if (q.granularity === 'month') return nextMonth(start.slice(0, 7)) && addMonthsClamped(start, 1);
+    const step = q.granularity === 'day' ? 1 : 7;
+    const after = addDays(start, step); // 9999-12-31 at most
+    return toDayNumber(after) - toDayNumber(start) < step ? null : after;
+  };
+  const bucketEnd = (start: string) =>
+    q.granularity === 'day' ? start : q.granularity === 'week' ? addDays(start, 6) : lastDayOfMonth(start.slice(0, 7));
   const defaultSpan = { day: 30, week: 12, month: 12 }[q.granularity];
   const last = bucketStart(q.to ?? c.today);
   let first = bucketStart(q.from ?? last);
   if (q.from === undefined) for (let i = 1; i < defaultSpan; i += 1) first = bucketStart(addDays(first, -1));
   if (first > last) throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
   const starts: string[] = [];
-  for (let s = first; s <= last; s = next(s)) {
+  for (let s: string | null = first; s !== null && s <= last; s = next(s)) {
     starts.push(s);
     if (starts.length > MAX_BUCKETS) tooMany('from', starts.length);
   }
-  const end = addDays(next(last), -1);
+  const end = bucketEnd(last);
   const rows = await ctx.store.totals.query(ownerId, {
     from: first,
     to: end,
@@ -262,7 +275,7 @@ export async function trends(ctx: ServiceContext, ownerId: string, query: Trends
     const previous = i > 0 ? totals[i - 1]!.amountMinor : null;
     return {
       start,
-      end: addDays(next(start), -1),
+      end: bucketEnd(start),
       totalMinor: amountMinor,
       total: formatAmount(amountMinor, currency),
       count,

@@ -1,4 +1,4 @@
-import { computeStatus, rolloverChain, type StatusFigures } from '../domain/budget-status.js';
+import { computeStatus, type StatusFigures } from '../domain/budget-status.js';
 import { isRecurring, periodAt, periodIndexOf, type DateRange } from '../domain/periods.js';
 import type { BudgetStatus } from '../schemas/budget.js';
 import type { BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
@@ -60,33 +60,83 @@ export async function budgetFigures(
     });
     return [computeStatus({ period: period!, limitMinor: budget.amountMinor, rolloverMinor: 0, daily: { totalMinor: row?.amountMinor ?? 0 }, today })];
   }
+  const periods = periodsOf(budget, range.from, range.to);
+  // With rollover the sums reach back to the budget's first period, for the carry.
   const queryFrom = withRollover ? Math.min(first, range.from) : range.from;
-  const periods = periodsOf(budget, queryFrom, range.to);
   const rows = await session.totals.query(budget.ownerId, {
-    from: periods[0]!.start,
+    from: queryFrom === range.from ? periods[0]!.start : periodsOf(budget, queryFrom, queryFrom)[0]!.start,
     to: periods[periods.length - 1]!.end,
     currency: budget.currency,
     categoryIds: covered && [...covered],
     groupBy: ['date'],
   });
-  // Rows and periods are both in date order: walk them together.
+  // Rows and periods are both in date order: walk them together. Earlier rows only add to
+  // their period's spending, for the carry.
   const daily = periods.map(() => [] as { date: string; amountMinor: number }[]);
+  const spentBefore = new Map<number, number>();
   let p = 0;
   for (const row of rows) {
+    if (row.date! < periods[0]!.start) {
+      const index = periodIndex(budget, row.date!);
+      spentBefore.set(index, (spentBefore.get(index) ?? 0) + row.amountMinor);
+      continue;
+    }
     while (p < periods.length - 1 && row.date! > periods[p]!.end) p += 1;
     daily[p]!.push({ date: row.date!, amountMinor: row.amountMinor });
   }
   let carries: number[] = periods.map(() => 0);
   if (withRollover) {
-    const offset = first - queryFrom; // periods before the first carry nothing
-    const spent = daily.slice(offset).map((days) => days.reduce((sum, d) => sum + d.amountMinor, 0));
-    const chain = rolloverChain(budget.rollover, budget.amountMinor, spent);
-    carries = periods.map((_, i) => (i < offset ? 0 : chain[i - offset]!));
+    const spent = new Map(spentBefore);
+    daily.forEach((days, i) => spent.set(range.from + i, days.reduce((sum, d) => sum + d.amountMinor, 0)));
+    carries = carriesInto(budget.rollover as 'surplus' | 'full', budget.amountMinor, first, spent, range);
   }
-  const skip = range.from - queryFrom;
-  return periods.slice(skip).map((period, i) =>
-    computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i + skip]!, daily: daily[i + skip]!, today }),
-  );
+  return periods.map((period, i) => computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today }));
+}
+
+/**
+ * The rollover carried into each period `range.from..range.to`, starting from 0 in the
+ * budget's first period, as {@link rolloverChain} computes it period after period, but
+ * stepping only through the periods with spending: a run of m periods without any adds m
+ * limits (up to the cap) at once. So the cost follows the spending, not the number of
+ * periods since `startsOn` (a daily budget from 1900 asked about 9999 has ~2.9 million).
+ */
+export function carriesInto(mode: 'surplus' | 'full', limitMinor: number, first: number, spent: ReadonlyMap<number, number>, range: { from: number; to: number }): number[] {
+  const cap = Number.MAX_SAFE_INTEGER - limitMinor; // limit + carry stays a safe integer
+  const withSpending = [...spent.keys()].filter((k) => k >= first && k < range.to && spent.get(k)! !== 0).sort((a, b) => a - b);
+  // After m periods without spending: each adds the limit (a surplus carry is never below 0 there).
+  const idle = (carry: number, m: number) => {
+    const next = BigInt(carry) + BigInt(m) * BigInt(limitMinor);
+    return next > BigInt(cap) ? cap : Number(next);
+  };
+  // rolloverChain's one step: what was left of limit + carry.
+  const step = (carry: number, spentMinor: number) => {
+    const left = Math.min(limitMinor + carry - spentMinor, cap);
+    return mode === 'surplus' ? Math.max(0, left) : left;
+  };
+  const carries: number[] = [];
+  let k = first; // the carry below is the one into period k
+  let carry = 0;
+  let next = 0; // index into withSpending
+  for (let target = range.from; target <= range.to; target += 1) {
+    if (target <= first) {
+      carries.push(0);
+      continue;
+    }
+    while (k < target) {
+      const spending = next < withSpending.length ? withSpending[next]! : Infinity;
+      if (spending > k) {
+        const until = Math.min(spending, target);
+        carry = idle(carry, until - k);
+        k = until;
+      } else {
+        carry = step(carry, spent.get(k)!);
+        k += 1;
+        next += 1;
+      }
+    }
+    carries.push(carry);
+  }
+  return carries;
 }
 
 /** The index of the period containing `date` (0 for a one-off budget). */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { defaultAnchor, isRecurring, periodContaining, type PeriodDefinition } from '../domain/periods.js';
-import { localDate } from '../dates.js';
+import { defaultAnchor, isRecurring, periodContaining, periodIndexOf, type PeriodDefinition } from '../domain/periods.js';
+import { localDate, MIN_LOCAL_DATE } from '../dates.js';
 import { notFound, validationError, type ValidationIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import { formatAmount } from '../money.js';
@@ -269,6 +269,9 @@ export async function budgetHistory(ctx: ServiceContext, ownerId: string, id: st
     return (await budgetFigures(ctx.store, budget, { from: 0, to: 0 }, today, covered)).map((f) => toBudgetStatus(budget, f));
   }
   const current = periodIndex(budget, today);
-  const figures = await budgetFigures(ctx.store, budget, { from: current - q.periods, to: current - 1 }, today, covered);
+  // Periods wholly before 1900-01-01 do not exist (a budget of 366-year periods has few).
+  const from = Math.max(current - q.periods, periodIndexOf(budget.period, MIN_LOCAL_DATE));
+  if (from > current - 1) return [];
+  const figures = await budgetFigures(ctx.store, budget, { from, to: current - 1 }, today, covered);
   return figures.map((f) => toBudgetStatus(budget, f));
 }

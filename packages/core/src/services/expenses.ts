@@ -63,7 +63,7 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
     await tx.expenses.insert([row]);
     const expense = toExpense(row);
     record({ type: 'expense.created', data: { expense } });
-    await applySpending(scope, ownerId, [[null, row]]);
+    await applySpending(scope, ownerId, [[null, row]], ['amount']);
     return expense;
   });
 }
@@ -90,7 +90,7 @@ export async function createExpenses(ctx: ServiceContext, ownerId: string, input
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
     for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
-    await applySpending(scope, ownerId, rows.map((row) => [null, row] as const));
+    await applySpending(scope, ownerId, rows.map((row) => [null, row] as const), []);
     return expenses;
   });
 }
@@ -159,7 +159,7 @@ export async function updateExpense(
     await tx.expenses.update(next);
     const expense = toExpense(next);
     record({ type: 'expense.updated', data: { expense, previous: toExpense(current) } });
-    await applySpending(scope, ownerId, [[current, next]]);
+    await applySpending(scope, ownerId, [[current, next]], ['amount']);
     return expense;
   });
 }
@@ -171,7 +171,7 @@ export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: st
     const current = await scope.tx.expenses.findById(ownerId, id);
     if (!current || !(await scope.tx.expenses.delete(ownerId, id))) throw notFound('Expense', id);
     scope.record({ type: 'expense.deleted', data: { expense: toExpense(current) } });
-    await applySpending(scope, ownerId, [[current, null]]);
+    await applySpending(scope, ownerId, [[current, null]], []);
   });
 }
 

@@ -7,20 +7,36 @@ import { expenseFilter } from './expenses.js';
 import { toExpense } from './presenters.js';
 
 /**
- * Rows read per query: memory stays bounded by one batch, whatever the export's size.
+ * Rows read per query: memory stays bounded by one batch, whatever the export's size. The
+ * next batch is read only when the consumer has taken every chunk of this one.
  *
  * @example
  * ```ts
  * import { EXPORT_BATCH_SIZE } from '@expense-tracker/core';
  *
  * EXPORT_BATCH_SIZE; // 1000
- * // Each chunk of `owner.export()` after the CSV header holds at most this many expenses.
+ * // An export of 2,500 expenses reads them in three queries, however slowly it is consumed.
+ * ```
+ */
+export const EXPORT_BATCH_SIZE = 200;
+
+/**
+ * Expenses per chunk `owner.export()` yields (after the CSV header or the JSON `[`): each chunk
+ * is formatted only when the consumer asks for it, in a few milliseconds at most, so a
+ * server streaming an export never holds the event loop for long and holds little for a
+ * client that stops reading.
+ *
+ * @example
+ * ```ts
+ * import { EXPORT_CHUNK_SIZE } from '@expense-tracker/core';
+ *
+ * EXPORT_CHUNK_SIZE; // 100
  * for await (const chunk of owner.export({ format: 'ndjson' })) {
- *   console.log(chunk.split('\n').filter(Boolean).length <= EXPORT_BATCH_SIZE); // true
+ *   console.log(chunk.split('\n').filter(Boolean).length <= EXPORT_CHUNK_SIZE); // true
  * }
  * ```
  */
-export const EXPORT_BATCH_SIZE = 1000;
+export const EXPORT_CHUNK_SIZE = 100;
 
 /**
  * csv-stringify options: CRLF record delimiters (RFC 4180), and a field holding a bare CR
@@ -80,8 +96,9 @@ function csvRow(expense: Expense, names: Map<string, string>): string[] {
 /**
  * Streams the owner's expenses matching the listing filters, oldest first, as CSV (RFC 4180
  * via csv-stringify, with a header row, amounts as decimal strings, and formula-like cells
- * neutralised), a JSON array, or NDJSON. Rows are read in keyset-paginated batches, so
- * memory stays bounded however many rows there are.
+ * neutralised), a JSON array, or NDJSON. Rows are read in keyset-paginated batches of
+ * {@link EXPORT_BATCH_SIZE} and formatted in chunks of {@link EXPORT_CHUNK_SIZE} as they are
+ * consumed, so memory stays bounded however many rows there are and however slow the consumer.
  */
 export async function* exportExpenses(ctx: ServiceContext, ownerId: string, query: ExportQuery = {}): AsyncGenerator<string, void, undefined> {
   const q = parseInput(exportQuerySchema, query);
@@ -95,15 +112,17 @@ export async function* exportExpenses(ctx: ServiceContext, ownerId: string, quer
   for (;;) {
     const rows = await ctx.store.expenses.list(ownerId, { ...filter, sort: 'date', order: 'asc', limit: EXPORT_BATCH_SIZE, after });
     if (rows.length === 0) break;
-    const expenses = rows.map(toExpense);
-    if (q.format === 'csv') {
-      yield stringify(expenses.map((e) => csvRow(e, names)), CSV_OPTIONS);
-    } else if (q.format === 'ndjson') {
-      yield expenses.map((e) => `${JSON.stringify(e)}\n`).join('');
-    } else {
-      yield (first ? '' : ',') + expenses.map((e) => JSON.stringify(e)).join(',');
+    for (let i = 0; i < rows.length; i += EXPORT_CHUNK_SIZE) {
+      const expenses = rows.slice(i, i + EXPORT_CHUNK_SIZE).map(toExpense);
+      if (q.format === 'csv') {
+        yield stringify(expenses.map((e) => csvRow(e, names)), CSV_OPTIONS);
+      } else if (q.format === 'ndjson') {
+        yield expenses.map((e) => `${JSON.stringify(e)}\n`).join('');
+      } else {
+        yield (first ? '' : ',') + expenses.map((e) => JSON.stringify(e)).join(',');
+      }
+      first = false;
     }
-    first = false;
     const last = rows[rows.length - 1]!;
     after = { key: last.date, id: last.id };
     if (rows.length < EXPORT_BATCH_SIZE) break;

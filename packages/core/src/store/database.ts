@@ -22,6 +22,7 @@ export interface Database {
   et_expense_tag: ExpenseTagTable;
   et_event: EventTable;
   et_daily_total: DailyTotalTable;
+  et_currency_total: CurrencyTotalTable;
   et_budget: BudgetTable;
   et_alert_rule: AlertRuleTable;
   et_notification: NotificationTable;
@@ -186,6 +187,27 @@ export interface DailyTotalTable {
   date: string;
   currency: string;
   category_key: string;
+  amount_minor: Int8;
+  count: Int8;
+}
+
+/**
+ * `et_currency_total`: each owner's all-time total and count per currency, kept in the same
+ * transaction as every expense write. Every sum the SDK computes is a part of it, so keeping
+ * it within 2^53−1 minor units keeps every sum exact.
+ *
+ * @example
+ * ```ts
+ * import type { KyselyStore } from '@expense-tracker/core';
+ *
+ * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const totals = await db.selectFrom('et_currency_total').select(['currency', 'amount_minor', 'count'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('currency').execute();
+ * ```
+ */
+export interface CurrencyTotalTable {
+  owner_id: string;
+  currency: string;
   amount_minor: Int8;
   count: Int8;
 }

@@ -106,6 +106,23 @@ const upsertDailyTotal = preparedQuery(
       ),
 );
 
+/**
+ * The owner's all-time total of one currency, changed by a write's net delta: returns the
+ * new total. Compiled once, like the daily upsert (every expense write runs both).
+ */
+const upsertCurrencyTotal = preparedQuery((db: Kysely<Database>, ownerId: string, currency: string, amountMinor: number, count: number) =>
+  db
+    .insertInto('et_currency_total')
+    .values({ owner_id: ownerId, currency, amount_minor: amountMinor, count })
+    .onConflict((oc) =>
+      oc.columns(['owner_id', 'currency']).doUpdateSet({
+        amount_minor: sql<number>`et_currency_total.amount_minor + excluded.amount_minor`,
+        count: sql<number>`et_currency_total.count + excluded.count`,
+      }),
+    )
+    .returning(['amount_minor', 'count']),
+);
+
 /** Daily totals over Kysely. */
 export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
   return {
@@ -132,20 +149,36 @@ export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
       if (rows.length === 1) {
         const [r] = rows as [(typeof rows)[number]];
         await upsertDailyTotal.execute(db, r.owner_id, r.date, r.currency, r.category_key, r.amount_minor, r.count);
-        return;
+      } else {
+        for (const part of chunk(rows, 500)) {
+          await db
+            .insertInto('et_daily_total')
+            .values(part)
+            .onConflict((oc) =>
+              oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet({
+                amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
+                count: sql<number>`et_daily_total.count + excluded.count`,
+              }),
+            )
+            .execute();
+        }
       }
-      for (const part of chunk(rows, 500)) {
-        await db
-          .insertInto('et_daily_total')
-          .values(part)
-          .onConflict((oc) =>
-            oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet({
-              amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
-              count: sql<number>`et_daily_total.count + excluded.count`,
-            }),
-          )
-          .execute();
+      // The all-time total per currency, in currency order (the same lock order everywhere);
+      // a currency whose total the write leaves as it was (an edit of the text) is skipped.
+      const byCurrency = new Map<string, { amountMinor: number; count: number }>();
+      for (const d of deltas) {
+        const current = byCurrency.get(d.currency) ?? { amountMinor: 0, count: 0 };
+        byCurrency.set(d.currency, { amountMinor: current.amountMinor + d.amountMinor, count: current.count + d.count });
       }
+      const totals: TotalsRow[] = [];
+      for (const currency of [...byCurrency.keys()].sort()) {
+        const delta = byCurrency.get(currency)!;
+        if (delta.amountMinor === 0 && delta.count === 0) continue;
+        const [row] = (await upsertCurrencyTotal.execute(db, ownerId, currency, delta.amountMinor, delta.count)).rows;
+        // Number(), not toInt(): past the safe range the caller must see the value to refuse the write.
+        totals.push({ currency, amountMinor: Number(row!.amount_minor), count: Number(row!.count) });
+      }
+      return totals;
     },
 
     query(ownerId, query) {
@@ -168,6 +201,10 @@ export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
         select owner_id, date, currency, ${categoryKeyOf}, sum(amount_minor), count(*)
         from et_expense where owner_id = ${ownerId}
         group by owner_id, date, currency, ${categoryKeyOf}`.execute(db);
+      await db.deleteFrom('et_currency_total').where('owner_id', '=', ownerId).execute();
+      await sql`insert into et_currency_total (owner_id, currency, amount_minor, count)
+        select owner_id, currency, sum(amount_minor), sum(count) from et_daily_total
+        where owner_id = ${ownerId} group by owner_id, currency`.execute(db);
       const row = await db
         .selectFrom('et_daily_total')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))

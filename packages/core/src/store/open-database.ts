@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -83,7 +83,13 @@ function kyselyDialect(db: Kysely<unknown>, explicit: Dialect | undefined): Dial
 
 async function openSqliteFile(path: string): Promise<BetterSqlite3.Database> {
   const { default: Sqlite } = await import('better-sqlite3');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    // Expenses are personal: the file is the owner's alone (0600; SQLite gives the -wal and
+    // -shm files it creates beside it the same mode), and so are directories made for it
+    // (0700). A file that exists already keeps its mode: 'a' creates, never truncates.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    closeSync(openSync(path, 'a', 0o600));
+  }
   const db = new Sqlite(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -326,11 +326,15 @@ export interface TotalsRow {
 export interface TotalsRepository {
   /**
    * Adds each delta to the owner's total of its (date, currency, category), creating it when
-   * missing; several deltas of one key add up. Negative deltas subtract: a total whose count
-   * comes back to 0 may be kept or removed, as `query` leaves it out either way. In the
-   * caller's transaction: a rollback undoes it.
+   * missing, and to the owner's all-time total per currency; several deltas of one key add up.
+   * Negative deltas subtract: a total whose count comes back to 0 may be kept or removed, as
+   * `query` leaves it out either way. In the caller's transaction: a rollback undoes it.
+   * Returns the all-time total and count of each currency the deltas touch, after the change,
+   * in currency order. The service refuses a write (rolling it back) whose all-time total would
+   * pass 2^53−1, so a total it returns MAY be beyond the safe integer range (then only
+   * approximately), and MUST NOT be clamped or refused here.
    */
-  applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<void>;
+  applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<TotalsRow[]>;
   /**
    * Sums of the owner's totals from `from` to `to` inclusive, grouped as asked and ordered by
    * the grouped keys (uncategorized before any category); groups whose count is 0 are left out.
@@ -338,7 +342,7 @@ export interface TotalsRepository {
   query(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
   /** Moves the owner's totals of one category onto another (adding up where both have a day) or to uncategorized. */
   moveCategory(ownerId: string, fromId: string, toId: string | null): Promise<void>;
-  /** Replaces the owner's totals with sums of the owner's expenses; returns how many (date, currency, category) totals there are. */
+  /** Replaces the owner's daily and all-time totals with sums of the owner's expenses; returns how many (date, currency, category) totals there are. */
   rebuild(ownerId: string): Promise<number>;
 }
 

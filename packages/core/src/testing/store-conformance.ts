@@ -11,6 +11,7 @@ import { budgetStatusTests } from './suites/budget-status.js';
 import { budgetTests } from './suites/budgets.js';
 import { categoryTests } from './suites/categories.js';
 import { concurrencyTests } from './suites/concurrency.js';
+import { dateRangeTests } from './suites/date-range.js';
 import { eventTests } from './suites/events.js';
 import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
@@ -19,6 +20,8 @@ import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
 import { settingsTests } from './suites/settings.js';
+import { sumTests } from './suites/sums.js';
+import { textTests } from './suites/text.js';
 import { totalsTests } from './suites/totals.js';
 
 /**
@@ -93,6 +96,7 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     settingsTests(getEnv);
     categoryTests(getEnv);
     expenseTests(getEnv);
+    textTests(getEnv);
     listingTests(getEnv);
     eventTests(getEnv);
     isolationTests(getEnv);
@@ -100,6 +104,8 @@ export function defineStoreConformance(harness: ConformanceHarness): void {
     budgetStatusTests(getEnv);
     alertTests(getEnv);
     totalsTests(getEnv);
+    sumTests(getEnv);
+    dateRangeTests(getEnv);
     analyticsTests(getEnv);
     exportTests(getEnv);
     concurrencyTests(getEnv);

@@ -1,4 +1,4 @@
-import { isTrackerError, ownerSettingsPatchSchema, preparedQuery, systemClock, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
+import { isTrackerError, ownerSettingsPatchSchema, preparedQuery, storableText, systemClock, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
 import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
 import { z } from 'zod';
@@ -15,7 +15,8 @@ const usernameSchema = z
   .min(3, 'A username has 3 to 64 characters')
   .max(64, 'A username has 3 to 64 characters')
   .regex(/^[\p{L}\p{N}._@+-]+$/u, 'A username may use letters, digits and . _ @ + -');
-const passwordSchema = z.string().min(8, 'A password has at least 8 characters').max(1024, 'A password has at most 1024 characters');
+// Hashed as UTF-8, where an unpaired surrogate becomes U+FFFD: two different passwords would hash alike.
+const passwordSchema = storableText(z.string().min(8, 'A password has at least 8 characters').max(1024, 'A password has at most 1024 characters'));
 
 /**
  * Body of `POST /auth/register`.

@@ -191,7 +191,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'get', path: '/analytics/trends', operationId: 'getTrends', tag: 'Analytics', summary: 'A zero-filled series with a moving average and change per point', query: trendsQuerySchema, response: trendsSchema },
   {
     method: 'get', path: '/analytics/export', operationId: 'exportExpenses', tag: 'Analytics', summary: 'Export expenses as CSV, JSON or NDJSON, streamed',
-    description: 'Takes the listing filters; rows oldest first.', query: exportQuerySchema,
+    description: 'Takes the listing filters; rows oldest first. A user may run 2 exports at once (429 `TOO_MANY_EXPORTS` with `Retry-After` for a third); a download whose client reads nothing for 30 s is cut off.', query: exportQuerySchema, errors: [429],
     content: { 'text/csv': csvExportSchema, 'application/json': z.array(expenseSchema), 'application/x-ndjson': ndjsonExportSchema },
   },
 

@@ -30,6 +30,7 @@ export const SERVER_ERROR_CODES = [
   'REQUEST_TIMEOUT',
   'RATE_LIMITED',
   'SERVER_BUSY',
+  'TOO_MANY_EXPORTS',
   'INTERNAL',
 ] as const;
 
@@ -102,6 +103,7 @@ export const STATUS_BY_CODE = {
   REQUEST_TIMEOUT: 408,
   RATE_LIMITED: 429,
   SERVER_BUSY: 503,
+  TOO_MANY_EXPORTS: 429,
   INTERNAL: 500,
 } as const satisfies Record<ProblemCode, number>;
 

@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import { Router } from '@koa/router';
 import type { ExportQuery } from '@expense-tracker/core';
 import { ownerOf, queryOf, type AppState } from '../http/context.js';
+import type { ExportStreams } from './export-streams.js';
 
 type ExportFormat = NonNullable<ExportQuery['format']>;
 
@@ -12,22 +12,12 @@ const EXPORT_FORMATS = {
   ndjson: { type: 'application/x-ndjson', extension: 'ndjson' },
 } as const satisfies Record<ExportFormat, { type: string; extension: string }>;
 
-/** The chunks of an iterator whose first chunk was already read. */
-async function* resume(first: IteratorResult<string>, iterator: AsyncIterator<string>): AsyncGenerator<string> {
-  try {
-    for (let next = first; !next.done; next = await iterator.next()) yield next.value;
-  } finally {
-    // A client that hangs up ends the export early: let core release what it holds.
-    await iterator.return?.();
-  }
-}
-
 /**
  * `/analytics`: summary, monthly, weekly and trends (the query string goes to core's
  * schemas), and `/analytics/export?format=csv|json|ndjson` with the listing filters,
- * streamed as a download in bounded memory.
+ * streamed as a download in bounded memory, a few at a time per user (`exports`).
  */
-export function createAnalyticsRouter(): Router<AppState> {
+export function createAnalyticsRouter(exports: ExportStreams): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/analytics' });
 
   router.get('/summary', async (ctx) => {
@@ -45,17 +35,24 @@ export function createAnalyticsRouter(): Router<AppState> {
 
   router.get('/export', async (ctx) => {
     const query = queryOf(ctx);
+    const release = exports.acquire(ctx.state.auth!.accountId);
     const iterator = ownerOf(ctx).export(query as never)[Symbol.asyncIterator]();
     // Core validates on the first read: read it before any header is sent, so a bad filter
     // is a 422 problem rather than a download that breaks off.
-    const first = await iterator.next();
+    let first: IteratorResult<string>;
+    try {
+      first = await iterator.next();
+    } catch (error) {
+      release();
+      throw error;
+    }
     // The first read succeeded, so `format` is one of the formats (or absent: CSV).
     const format = EXPORT_FORMATS[(query.format as ExportFormat | undefined) ?? 'csv'];
     const today = new Date().toISOString().slice(0, 10);
     ctx.type = format.type;
     ctx.set('content-disposition', `attachment; filename="expenses-${today}.${format.extension}"`);
     ctx.set('cache-control', 'no-store');
-    ctx.body = Readable.from(resume(first, iterator));
+    ctx.body = exports.body(first, iterator, ctx.res, release);
   });
   return router;
 }

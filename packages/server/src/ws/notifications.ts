@@ -38,6 +38,8 @@ export const NOTIFICATION_CLOSE_CODES = {
   SERVER_ERROR: 1011,
   /** The access token expired: reconnect with a fresh one and `?after=<last seq>`. */
   TOKEN_EXPIRED: 4001,
+  /** The user has `maxSocketsPerUser` sockets open on this instance already: close one first (like HTTP 429). */
+  TOO_MANY_SOCKETS: 4029,
 } as const;
 
 /**
@@ -75,6 +77,11 @@ export interface NotificationSocketOptions {
   pingIntervalMs?: number;
   /** Bytes queued on a socket above which its client counts as too slow and is dropped. @default 1048576 (1 MiB) */
   maxBufferedBytes?: number;
+  /**
+   * Open sockets one user may have on this instance; one more is closed with
+   * {@link NOTIFICATION_CLOSE_CODES}.TOO_MANY_SOCKETS (4029) once authenticated. @default 20
+   */
+  maxSocketsPerUser?: number;
 }
 
 /**
@@ -148,8 +155,9 @@ function pathUser(path: string): string | null | undefined {
  * expired or revoked token, or a `userId` that is not the token's subject. `?after=<seq>`
  * replays the change feed before going live, with nothing lost or sent twice. The socket is
  * pinged every `pingIntervalMs`, closed with 4001 when its token expires, and terminated when
- * more than `maxBufferedBytes` wait to be sent. It must be the last `app.ws` middleware: it
- * closes every path it does not serve.
+ * more than `maxBufferedBytes` wait to be sent. A user with `maxSocketsPerUser` sockets open
+ * has one more closed with 4029. It must be the last `app.ws` middleware: it closes every path
+ * it does not serve.
  *
  * @example
  * ```ts
@@ -179,6 +187,9 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
   const logger = options.logger ?? pino({ level: 'silent' });
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const maxSocketsPerUser = options.maxSocketsPerUser ?? 20;
+  /** Open sockets per user: each holds a subscription, timers and up to maxBufferedBytes. */
+  const perUser = new Map<string, number>();
   const hub = new NotificationHub(options.tracker, (error) => logger.error({ err: error }, 'notification delivery failed'));
   const sockets = new Set<WebSocket>();
 
@@ -210,6 +221,12 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
     if (socket.readyState !== WebSocket.OPEN) return; // the client left while we checked
 
     const owner = claims.accountId;
+    // Counted and checked with no await in between, so concurrent upgrades cannot pass it together.
+    const open = perUser.get(owner) ?? 0;
+    if (open >= maxSocketsPerUser) {
+      return refuse(socket, path, `At most ${maxSocketsPerUser} notification sockets per user are open at once; close one first`, NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS);
+    }
+    perUser.set(owner, open + 1);
     const stream = new NotificationStream({ socket, owner: options.tracker.forOwner(owner), maxBufferedBytes, logger });
     // Every ping also re-checks the session, so a logout closes the socket within one interval.
     const stopPings = keepAlive(
@@ -222,6 +239,9 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
     sockets.add(socket);
     hub.add(stream);
     socket.once('close', (code, reason) => {
+      const left = (perUser.get(owner) ?? 1) - 1;
+      if (left > 0) perUser.set(owner, left);
+      else perUser.delete(owner);
       hub.remove(stream);
       sockets.delete(socket);
       stopPings();

@@ -5,6 +5,7 @@ import { budgets } from './0002-budgets.js';
 import { ownerConfigVersion } from './0003-owner-config-version.js';
 import { idempotency } from './0004-idempotency.js';
 import { ownerLeadingKeys } from './0005-owner-leading-keys.js';
+import { currencyTotals } from './0006-currency-totals.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -18,5 +19,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0003-owner-config-version': ownerConfigVersion,
     '0004-idempotency': idempotency,
     '0005-owner-leading-keys': ownerLeadingKeys(dialect),
+    '0006-currency-totals': currencyTotals,
   };
 }

@@ -40,6 +40,19 @@ export const totalsChecks: ContractGroup = {
       ]);
     }),
 
+    check('applyDeltas answers the all-time total and count of each currency it touched, after the change, in currency order, per owner', async ({ store }) => {
+      const ownerId = uniqueOwnerId();
+      expect(await apply(store, ownerId, [delta('2026-03-01', 1_000, 1), delta('2025-01-01', 500, 1, { currency: 'EUR' })])).toEqual([
+        { currency: 'EUR', amountMinor: 500, count: 1 },
+        { currency: 'USD', amountMinor: 1_000, count: 1 },
+      ]);
+      // Another day in USD adds to the all-time total; EUR is not touched, so not answered.
+      expect(await apply(store, ownerId, [delta('2027-06-30', 250, 1)])).toEqual([{ currency: 'USD', amountMinor: 1_250, count: 2 }]);
+      expect(await apply(store, ownerId, [delta('2026-03-01', -1_000, -1)])).toEqual([{ currency: 'USD', amountMinor: 250, count: 1 }]);
+      // Another owner's totals start from their own zero.
+      expect(await apply(store, uniqueOwnerId(), [delta('2026-03-01', 7, 1)])).toEqual([{ currency: 'USD', amountMinor: 7, count: 1 }]);
+    }),
+
     check('applyDeltas keys totals by date, currency and category (null apart), adding up deltas of one key given together', async ({ store }) => {
       const ownerId = uniqueOwnerId();
       const cat = categoryRecord(ownerId, 'Food');

@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { neutraliseCell } from '../../domain/csv-cells.js';
 import type { OwnerHandle } from '../../owner.js';
 import type { ExportQuery } from '../../schemas/analytics.js';
 import type { Expense } from '../../schemas/expense.js';
-import { EXPORT_BATCH_SIZE } from '../../services/export.js';
+import { EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from '../../services/export.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 const NOW = '2026-05-10T12:00:00Z';
@@ -163,7 +163,7 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
 
       const ndjsonChunks = await chunksOf(owner.export({ format: 'ndjson' }));
       expect(ndjsonChunks.length).toBeGreaterThan(1);
-      for (const chunk of ndjsonChunks) expect(chunk.split('\n').length - 1).toBeLessThanOrEqual(EXPORT_BATCH_SIZE);
+      for (const chunk of ndjsonChunks) expect(chunk.split('\n').length - 1).toBeLessThanOrEqual(EXPORT_CHUNK_SIZE);
       const fromNdjson = ndjsonChunks.join('').split('\n').slice(0, -1).map((line) => JSON.parse(line) as Expense);
       expect(fromNdjson.map((e) => e.id)).toEqual(expected);
       expect(fromNdjson.find((e) => e.id === created[1234]!.id)).toEqual(created[1234]);
@@ -171,6 +171,31 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const jsonChunks = await chunksOf(owner.export({ format: 'json' }));
       expect(jsonChunks.length).toBeGreaterThan(1);
       expect((JSON.parse(jsonChunks.join('')) as Expense[]).map((e) => e.id)).toEqual(expected);
+    });
+
+    it(`reads lazily: one query of ${EXPORT_BATCH_SIZE} rows for the first ${EXPORT_BATCH_SIZE / EXPORT_CHUNK_SIZE} chunks, the next only once they are all taken`, async () => {
+      const env = getEnv();
+      const owner = env.newOwner();
+      for (let i = 0; i < 3; i += 1) await owner.expenses.createMany(Array.from({ length: 1000 }, (_, j) => ({ amountMinor: i * 1000 + j + 1, date: '2026-02-01' })));
+      const list = vi.spyOn(env.store.expenses, 'list');
+      try {
+        const reads = () => list.mock.calls.filter(([ownerId]) => ownerId === owner.ownerId).length;
+        const chunks = owner.export({ format: 'ndjson' })[Symbol.asyncIterator]();
+        let rows = 0;
+        const take = async (n: number) => {
+          for (let i = 0; i < n; i += 1) rows += (await chunks.next()).value!.split('\n').length - 1;
+        };
+        await take(1);
+        expect([reads(), rows]).toEqual([1, EXPORT_CHUNK_SIZE]);
+        await take(EXPORT_BATCH_SIZE / EXPORT_CHUNK_SIZE - 1);
+        expect([reads(), rows]).toEqual([1, EXPORT_BATCH_SIZE]); // a consumer that stops here holds one batch
+        await take(1);
+        expect([reads(), rows]).toEqual([2, EXPORT_BATCH_SIZE + EXPORT_CHUNK_SIZE]);
+        await chunks.return?.();
+        expect(reads()).toBe(2);
+      } finally {
+        list.mockRestore();
+      }
     });
   });
 }

@@ -110,8 +110,20 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
           const expected = sorted(groupModel(model.values()));
           expect(sorted(await env.store.expenses.aggregate(owner.ownerId, ALL))).toEqual(expected);
           expect(sorted(await env.store.totals.query(owner.ownerId, ALL))).toEqual(expected);
+          const allTime = () => env.store.totals.query(owner.ownerId, { ...ALL, groupBy: ['currency'] });
+          const expectedAllTime = sorted(groupModel([...model.values()].map((e) => ({ ...e, date: '', categoryId: null })))).map(({ currency, amountMinor, count }) => ({ currency, amountMinor, count }));
+          expect(await allTime()).toEqual(expectedAllTime);
+          // The bundled store keeps the all-time total per currency (the 2^53−1 guard) in step as well.
+          const stored = async () =>
+            (await env.raw!('select currency, amount_minor, count from et_currency_total where owner_id = ? and count <> 0 order by currency', [owner.ownerId])).map((r) => ({
+              currency: r.currency,
+              amountMinor: Number(r.amount_minor),
+              count: Number(r.count),
+            }));
+          if (env.raw) expect(await stored()).toEqual(expectedAllTime);
           expect(await owner.rebuildTotals()).toBe(expected.length);
           expect(sorted(await env.store.totals.query(owner.ownerId, ALL))).toEqual(expected);
+          if (env.raw) expect(await stored()).toEqual(expectedAllTime);
         }),
         { numRuns: 25 },
       );
