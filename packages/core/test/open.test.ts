@@ -327,6 +327,7 @@ describe('invalid and closed trackers', () => {
     const later = tracker.forOwner('y');
     const calls: [string, () => Promise<unknown>][] = [
       ['migrate', () => tracker.migrate()],
+      ['ping', () => tracker.ping()],
       ['expenses.create', () => owner.expenses.create({ amount: '1.00' })],
       ['expenses.createMany', () => owner.expenses.createMany([{ amount: '1.00' }])],
       ['expenses.get', () => owner.expenses.get(created.id)],
@@ -345,5 +346,19 @@ describe('invalid and closed trackers', () => {
       const error = await rejectionOf(call());
       expect({ name, code: isTrackerError(error) ? error.code : error }).toEqual({ name, code: 'TRACKER_CLOSED' });
     }
+  });
+});
+
+describe('tracker.ping(), the readiness check', () => {
+  it('resolves when the database answers, on SQLite and on PostgreSQL', async () => {
+    await expect((await open({ database: ':memory:' })).ping()).resolves.toBeUndefined();
+    await expect((await open({ database: (await freshPgDatabase()).url })).ping()).resolves.toBeUndefined();
+  });
+
+  it('rejects with STORE_UNAVAILABLE when PostgreSQL does not answer (the tracker opens its pool lazily)', async () => {
+    // Port 1 (tcpmux) is closed on any machine that runs these tests: the connection is refused.
+    const tracker = await open({ database: 'postgres://nobody@127.0.0.1:1/none' });
+    const error = await rejectionOf(tracker.ping());
+    expect(isTrackerError(error, 'STORE_UNAVAILABLE')).toBe(true);
   });
 });

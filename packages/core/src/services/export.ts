@@ -11,7 +11,7 @@ import { toExpense } from './presenters.js';
  *
  * @example
  * ```ts
- * import { EXPORT_BATCH_SIZE } from '@expense-tracker/core';
+ * import { EXPORT_BATCH_SIZE } from './export.js'; // internal to core
  *
  * EXPORT_BATCH_SIZE; // 1000
  * // Each chunk of `owner.export()` after the CSV header holds at most this many expenses.
