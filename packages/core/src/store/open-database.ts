@@ -99,8 +99,26 @@ function kyselyDialect(db: Kysely<unknown>, explicit: Dialect | undefined): Dial
   });
 }
 
+/**
+ * Loads an engine's driver, which is an optional peer dependency: a host installs only the
+ * one for the engine it uses. A missing one is named, with the command that installs it.
+ */
+async function importDriver<T>(name: 'better-sqlite3' | 'pg', engine: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(error).includes(`'${name}'`)) {
+      throw new TrackerError('STORE_UNAVAILABLE', `${engine} needs the ${name} package, which is not installed: run \`npm install ${name}\``, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
 async function openSqliteFile(path: string): Promise<BetterSqlite3.Database> {
-  const { default: Sqlite } = await import('better-sqlite3');
+  const { default: Sqlite } = await importDriver('better-sqlite3', 'SQLite', () => import('better-sqlite3'));
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const db = new Sqlite(path);
   if (path !== ':memory:') db.pragma('journal_mode = WAL');
@@ -111,7 +129,7 @@ async function openSqliteFile(path: string): Promise<BetterSqlite3.Database> {
 }
 
 async function openPgPool(url: string, options: OpenKyselyStoreOptions): Promise<Pool> {
-  const { default: pg } = await import('pg');
+  const { default: pg } = await importDriver('pg', 'PostgreSQL', () => import('pg'));
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // An idle connection that dies emits 'error' on the pool; unhandled, that crashes the process.
   pool.on('error', options.onError ?? ((error) => console.error('[expense-tracker] database error:', error)));
@@ -127,7 +145,8 @@ async function openPgPool(url: string, options: OpenKyselyStoreOptions): Promise
  * Opens the bundled store over a database, as `Tracker.open({ database })` does; hand it to
  * `Tracker.open({ store })`. Open it yourself when you need the store's own handle: raw SQL over
  * core's tables in tests and maintenance (its `db`), or the {@link KyselyStore} for the
- * conformance suite.
+ * conformance suite. The SQLite (`better-sqlite3`) or PostgreSQL (`pg`) driver is loaded only
+ * when that engine is opened, so a host installs only the one it uses.
  *
  * @example
  * ```ts
@@ -140,7 +159,8 @@ async function openPgPool(url: string, options: OpenKyselyStoreOptions): Promise
  * const owners = await store.db.selectFrom('et_owner').select(['id', 'currency']).execute();
  * await tracker.close(); // closes the store too
  * ```
- * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be opened
+ * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be
+ * opened, or its engine's driver is not installed
  */
 export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<KyselyStore> {
   const { database } = options;
