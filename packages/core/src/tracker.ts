@@ -165,7 +165,8 @@ export class Tracker {
    * ```ts
    * const tracker = await Tracker.open({ database: process.env.DATABASE_URL ?? ':memory:' });
    * ```
-   * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be opened
+   * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be
+   * opened, or its engine's driver (`better-sqlite3`, `pg`) is not installed
    */
   static async open(options: TrackerOptions): Promise<Tracker> {
     const onError: NonNullable<TrackerOptions['onError']> =
