@@ -9,7 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { addDays, addMonthsClamped, KyselyStore, localDate, Tracker } from '@expense-tracker/core';
+import { addDays, localDate, Tracker } from '@expense-tracker/core';
+import { openKyselyStore } from '@expense-tracker/core/kysely';
+import { addMonthsClamped } from '../packages/core/src/domain/periods.js';
 import { fmt, machine, median, seedExpenses, timed, today, withPostgres, writeSection } from './lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -27,9 +29,9 @@ async function measure(label: string, fn: () => Promise<unknown>): Promise<numbe
 }
 
 async function run(database: string, label: string): Promise<string[]> {
-  const tracker = await Tracker.open({ database });
+  const store = await openKyselyStore({ database });
+  const tracker = await Tracker.open({ store });
   await tracker.migrate();
-  const store = tracker.store as KyselyStore;
   const owner = tracker.forOwner('analytics-owner');
   const categoryIds = [];
   for (let i = 0; i < 8; i += 1) categoryIds.push((await owner.categories.create({ name: `Category ${i}` })).id);

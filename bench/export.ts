@@ -13,7 +13,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Sqlite from 'better-sqlite3';
 import { parse } from 'csv-parse';
-import { formatAmount, KyselyStore, localDate, neutraliseCell, Tracker } from '@expense-tracker/core';
+import { formatAmount, localDate, Tracker } from '@expense-tracker/core';
+import { openKyselyStore } from '@expense-tracker/core/kysely';
+import { neutraliseCell } from '../packages/core/src/domain/csv-cells.js';
 import { fmt, machine, repoRoot, seedExpenses, today, writeSection } from './lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -69,13 +71,14 @@ async function verify(database: string, out: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'et-bench-export-'));
   try {
     const database = join(dir, 'export.db');
-    const tracker = await Tracker.open({ database });
+    const store = await openKyselyStore({ database });
+    const tracker = await Tracker.open({ store });
     await tracker.migrate();
     const owner = tracker.forOwner(OWNER);
     const categoryIds = [];
     for (let i = 0; i < 8; i += 1) categoryIds.push((await owner.categories.create({ name: `Category ${i}` })).id);
     console.log(`seeding ${fmt(ROWS)} expenses…`);
-    await seedExpenses(tracker.store as KyselyStore, OWNER, { count: ROWS, days: 1095, lastDate: localDate(new Date(), 'UTC'), categoryIds });
+    await seedExpenses(store, OWNER, { count: ROWS, days: 1095, lastDate: localDate(new Date(), 'UTC'), categoryIds });
     await owner.expenses.create({ amount: '1.00', description: '=SUM(A1:A9)', notes: 'line 1\nline 2, "quoted"' });
     await tracker.close();
 

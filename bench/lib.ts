@@ -6,8 +6,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql, type Kysely } from 'kysely';
-import type { Database, KyselyStore } from '@expense-tracker/core';
+import { sql } from 'kysely';
+import type { KyselyStore } from '@expense-tracker/core/kysely';
 import { startThrowawayPostgres } from '../packages/core/test/setup/postgres-global-setup.js';
 import { createTestDatabase } from '../packages/core/test/setup/pg-database.js';
 
@@ -66,7 +66,7 @@ export async function seedExpenses(
   ownerId: string,
   options: { count: number; days: number; lastDate: string; categoryIds: string[]; idPrefix?: string },
 ): Promise<void> {
-  const db = store.db as Kysely<Database>;
+  const { db } = store;
   const prefix = options.idPrefix ?? 'exp_seed_';
   const slots = options.categoryIds.length + 1;
   const category = (n: string) =>

@@ -8,7 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KyselyStore, localDate, Tracker, type OwnerHandle } from '@expense-tracker/core';
+import { localDate, Tracker, type OwnerHandle } from '@expense-tracker/core';
+import { openKyselyStore, type KyselyStore } from '@expense-tracker/core/kysely';
 import { fmt, machine, median, seedExpenses, timed, today, withPostgres, writeSection } from './lib.js';
 
 const LARGE = Number(process.env.BENCH_ROWS ?? 1_000_000);
@@ -17,21 +18,22 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const ROUNDS = 5;
 const day = localDate(new Date(), 'UTC');
 
-async function ownerWithHistory(tracker: Tracker, ownerId: string, count: number): Promise<{ owner: OwnerHandle; budgetId: string }> {
+async function ownerWithHistory(tracker: Tracker, store: KyselyStore, ownerId: string, count: number): Promise<{ owner: OwnerHandle; budgetId: string }> {
   const owner = tracker.forOwner(ownerId);
   const categoryIds = [];
   for (let i = 0; i < 8; i += 1) categoryIds.push((await owner.categories.create({ name: `Category ${i}` })).id);
-  await seedExpenses(tracker.store as KyselyStore, ownerId, { count, days: 1095, lastDate: day, categoryIds, idPrefix: `exp_${ownerId}_` });
+  await seedExpenses(store, ownerId, { count, days: 1095, lastDate: day, categoryIds, idPrefix: `exp_${ownerId}_` });
   const budget = await owner.budgets.create({ name: 'Monthly', amount: '5000', categoryIds: categoryIds.slice(0, 4) });
   return { owner, budgetId: budget.id };
 }
 
 async function run(database: string, label: string): Promise<string> {
-  const tracker = await Tracker.open({ database });
+  const store = await openKyselyStore({ database });
+  const tracker = await Tracker.open({ store });
   await tracker.migrate();
   console.log(`${label}: seeding ${fmt(SMALL)} and ${fmt(LARGE)} expenses…`);
-  const small = await ownerWithHistory(tracker, 'status-small', SMALL);
-  const large = await ownerWithHistory(tracker, 'status-large', LARGE);
+  const small = await ownerWithHistory(tracker, store, 'status-small', SMALL);
+  const large = await ownerWithHistory(tracker, store, 'status-large', LARGE);
   const perCall = async ({ owner, budgetId }: { owner: OwnerHandle; budgetId: string }) => {
     const ms = await timed(async () => {
       for (let i = 0; i < CALLS; i += 1) await owner.budgets.status(budgetId);

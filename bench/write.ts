@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
-import { KyselyStore, Tracker, localDate, type OwnerHandle } from '@expense-tracker/core';
+import { Tracker, localDate, type OwnerHandle } from '@expense-tracker/core';
+import { openKyselyStore, type KyselyStore } from '@expense-tracker/core/kysely';
 import { fmt, machine, median, seedExpenses, timed, today, withPostgres, writeSection } from './lib.js';
 
 const HISTORY = 100_000;
@@ -21,12 +22,12 @@ const WRITERS = 10;
 const day = localDate(new Date(), 'UTC');
 
 /** An owner with 8 categories, `HISTORY` expenses, and 2 budgets × 2 default rules that do not fire. */
-async function prepareOwner(tracker: Tracker, ownerId: string): Promise<{ owner: OwnerHandle; categoryIds: string[] }> {
+async function prepareOwner(tracker: Tracker, store: KyselyStore, ownerId: string): Promise<{ owner: OwnerHandle; categoryIds: string[] }> {
   const owner = tracker.forOwner(ownerId);
   const categories = [];
   for (let i = 0; i < 8; i += 1) categories.push(await owner.categories.create({ name: `Category ${i}` }));
   const categoryIds = categories.map((c) => c.id);
-  await seedExpenses(tracker.store as KyselyStore, ownerId, { count: HISTORY, days: 365, lastDate: day, categoryIds, idPrefix: `exp_${ownerId}_` });
+  await seedExpenses(store, ownerId, { count: HISTORY, days: 365, lastDate: day, categoryIds, idPrefix: `exp_${ownerId}_` });
   // Limits far above the spending: every write evaluates both budgets' rules, none fires.
   await owner.budgets.create({ name: 'Everything', amount: '100000000' });
   await owner.budgets.create({ name: 'Category 0', amount: '100000000', categoryIds: [categoryIds[0]!] });
@@ -40,14 +41,16 @@ function eventData(i: number) {
 async function sqliteRun(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'et-bench-write-'));
   try {
-    const tracker = await Tracker.open({ database: join(dir, 'sdk.db') });
+    const store = await openKyselyStore({ database: join(dir, 'sdk.db') });
+    const tracker = await Tracker.open({ store });
     await tracker.migrate();
-    const { owner, categoryIds } = await prepareOwner(tracker, 'bench-owner');
+    const { owner, categoryIds } = await prepareOwner(tracker, store, 'bench-owner');
 
     // The floor: the same schema and history, raw prepared statements.
-    const rawTracker = await Tracker.open({ database: join(dir, 'raw.db') });
+    const rawStore = await openKyselyStore({ database: join(dir, 'raw.db') });
+    const rawTracker = await Tracker.open({ store: rawStore });
     await rawTracker.migrate();
-    await seedExpenses(rawTracker.store as KyselyStore, 'raw-owner', { count: HISTORY, days: 365, lastDate: day, categoryIds: [] });
+    await seedExpenses(rawStore, 'raw-owner', { count: HISTORY, days: 365, lastDate: day, categoryIds: [] });
     await rawTracker.close();
     const raw = new Sqlite(join(dir, 'raw.db'));
     raw.pragma('journal_mode = WAL');
@@ -97,12 +100,13 @@ async function sqliteRun(): Promise<string> {
 
 async function postgresRun(): Promise<string> {
   return withPostgres(async (url) => {
-    const tracker = await Tracker.open({ database: url, poolSize: WRITERS });
+    const store = await openKyselyStore({ database: url, poolSize: WRITERS });
+    const tracker = await Tracker.open({ store });
     await tracker.migrate();
     const owners: { owner: OwnerHandle; categoryIds: string[] }[] = [];
-    for (let w = 0; w < WRITERS; w += 1) owners.push(await prepareOwner(tracker, `bench-owner-${w}`));
+    for (let w = 0; w < WRITERS; w += 1) owners.push(await prepareOwner(tracker, store, `bench-owner-${w}`));
     for (let w = 0; w < WRITERS; w += 1) {
-      await seedExpenses(tracker.store as KyselyStore, `raw-owner-${w}`, { count: HISTORY, days: 365, lastDate: day, categoryIds: [], idPrefix: `exp_raw_seed_${w}_` });
+      await seedExpenses(store, `raw-owner-${w}`, { count: HISTORY, days: 365, lastDate: day, categoryIds: [], idPrefix: `exp_raw_seed_${w}_` });
     }
     const pool = new pg.Pool({ connectionString: url, max: WRITERS });
     pool.on('error', () => undefined); // connections end when the database is dropped

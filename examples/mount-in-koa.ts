@@ -2,10 +2,10 @@
 // Run it with `npm run example:mount-in-koa`.
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { KyselyStore, Tracker } from '@expense-tracker/core';
-import { AccountService, createApp, migrateServer, PasswordHasher, TokenService, type ServerDatabase } from '@expense-tracker/server';
+import { Tracker } from '@expense-tracker/core';
+import { hostDatabase } from '@expense-tracker/core/kysely';
+import { AccountService, createApp, migrateServer, PasswordHasher, SERVER_TABLES, TokenService } from '@expense-tracker/server';
 import Koa from 'koa';
-import type { Kysely } from 'kysely';
 
 const tracker = await Tracker.open({ database: ':memory:' });
 await tracker.migrate();
@@ -18,9 +18,10 @@ const hostUsers = new Map([['key-alice', 'alice'], ['key-bob', 'bob']]);
 
 // The API's owner is an account of the server (its id is the owner id in core). The host links each
 // of its users to one, with a password only the host knows, and gets tokens for them. It uses the
-// server's AccountService over the same database and secret, so the tokens are the API's own.
+// server's AccountService over the same database and secret, so the tokens are the API's own; its
+// tables are the server's `srv_` ones, reached through core's handle for a host's own tables.
 const accounts = new AccountService({
-  db: (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>,
+  db: hostDatabase(tracker, SERVER_TABLES),
   tracker,
   hasher: new PasswordHasher({ logN: 12, r: 8, p: 1 }),
   tokens: new TokenService(jwtSecret, 900),

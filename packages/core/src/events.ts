@@ -87,13 +87,13 @@ export type TrackerEvent<T extends TrackerEventType = TrackerEventType> = {
  *
  * @example
  * ```ts
- * import type { PendingEvent } from '@expense-tracker/core';
+ * import type { PendingEvent } from '@expense-tracker/core/store';
  *
  * // What a Store's `events.append` receives; it answers with the events' seqs (e.g. when
  * // testing a custom store; the SDK's own writes append their events themselves).
  * const category = await owner.categories.create({ name: 'Food' });
  * const pending: PendingEvent = { type: 'category.created', data: { category } };
- * const [stored] = await tracker.store.transaction((tx) => tx.events.append('store-test', [pending], new Date().toISOString()));
+ * const [stored] = await store.transaction((tx) => tx.events.append('store-test', [pending], new Date().toISOString()));
  * stored?.seq; // 1: the first event of owner 'store-test'
  * ```
  */

@@ -1,12 +1,15 @@
 /**
  * `@expense-tracker/core`: exact-money expense tracking and budgeting, embedded in your
- * Node app over SQLite or PostgreSQL.
+ * Node app over SQLite or PostgreSQL. This entry is for app developers: the tracker and its
+ * owner handles, money and date helpers, errors, events, and the zod schemas of every input
+ * and answer. Store authors find the `Store` interface on `@expense-tracker/core/store`; the
+ * bundled Kysely store, its tables and a host's own tables are on `@expense-tracker/core/kysely`.
  *
  * @packageDocumentation
  */
 export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
+export type { DatabaseInput } from './store/open-database.js';
 export type { RemoteEventsOptions } from './store/remote-events.js';
-export { EVENTS_CHANNEL, type EventsNotification } from './store/kysely-events.js';
 export {
   OwnerHandle,
   type AlertsApi,
@@ -20,7 +23,6 @@ export {
 export type { ChangesPage } from './services/changes.js';
 export type { OverallBudgetChange } from './services/budgets.js';
 export type { IdempotencyKeyOptions } from './services/idempotency.js';
-export type { IdempotencyRecord, IdempotencyRepository } from './store/idempotency-repository.js';
 export {
   ERROR_CODES,
   TrackerError,
@@ -29,80 +31,114 @@ export {
   type TrackerErrorOptions,
   type ValidationIssue,
 } from './errors.js';
-export { EVENT_TYPES, type PendingEvent, type TrackerEvent, type TrackerEventMap, type TrackerEventType } from './events.js';
+export { EVENT_TYPES, type TrackerEvent, type TrackerEventMap, type TrackerEventType } from './events.js';
 export { CURRENCY_EXPONENTS, currencyExponent, isCurrencyCode } from './currencies.js';
 export { formatAmount, parseAmount } from './money.js';
 export { addDays, isLocalDate, isTimeZone, localDate, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from './dates.js';
 export { systemClock, type Clock } from './clock.js';
-export * from './schemas/common.js';
-export * from './schemas/owner.js';
-export * from './schemas/category.js';
-export * from './schemas/expense.js';
-export * from './schemas/changes.js';
-export * from './schemas/events.js';
-export * from './schemas/budget.js';
-export * from './schemas/analytics.js';
-export { neutraliseCell } from './domain/csv-cells.js';
 export { CSV_COLUMNS, EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from './services/export.js';
 export { MAX_BUCKETS } from './services/analytics.js';
+
+// The zod schemas of inputs and answers, with the types derived from them.
 export {
-  addMonthsClamped,
-  daysIn,
-  defaultAnchor,
-  isRecurring,
-  periodAt,
-  periodContaining,
-  periodIndexOf,
-  previousPeriod,
-  type DateRange,
-  type OneOffPeriod,
-  type PeriodDefinition,
-  type RecurringPeriod,
-} from './domain/periods.js';
-export { computeStatus, forecastConfidentFrom, forecastMinDays, rolloverChain, WARNING_PERCENT, type DailySpend, type StatusFigures, type StatusInput } from './domain/budget-status.js';
-export type {
-  AlertRuleRecord,
-  AlertRuleRepository,
-  BudgetRecord,
-  BudgetRepository,
-  NotificationQuery,
-  NotificationRecord,
-  NotificationRepository,
-  TotalsDelta,
-  TotalsGroup,
-  TotalsQuery,
-  TotalsRepository,
-  TotalsRow,
-  CategoryRecord,
-  CategoryRepository,
-  Dialect,
-  EventRecord,
-  EventRepository,
-  ExpenseFilter,
-  ExpensePageRequest,
-  ExpenseRecord,
-  ExpenseRepository,
-  OwnerLock,
-  OwnerRepository,
-  Store,
-  StoreSession,
-} from './store/store.js';
-export { KyselyStore, MIGRATION_TABLE, type KyselyStoreOptions } from './store/kysely-store.js';
-export { preparedQuery, type PreparedQuery } from './store/prepared-query.js';
-export { toStoreError } from './store/driver-errors.js';
-export type {
-  AlertRuleTable,
-  BudgetTable,
-  CategoryTable,
-  CurrencyTotalTable,
-  DailyTotalTable,
-  Database,
-  EventTable,
-  ExpenseTable,
-  ExpenseTagTable,
-  IdempotencyTable,
-  Int8,
-  NotificationTable,
-  OwnerTable,
-} from './store/database.js';
-export type { DatabaseInput } from './store/open-database.js';
+  amountMinorSchema,
+  currencySchema,
+  decimalAmountSchema,
+  idSchema,
+  instantSchema,
+  localDateSchema,
+  ownerIdSchema,
+  positiveAmountMinorSchema,
+  positiveDecimalAmountSchema,
+  isStorableText,
+  storableText,
+  timeZoneSchema,
+} from './schemas/common.js';
+export {
+  DEFAULT_OWNER_SETTINGS,
+  ownerSettingsPatchSchema,
+  ownerSettingsSchema,
+  type OwnerSettings,
+  type OwnerSettingsPatch,
+} from './schemas/owner.js';
+export {
+  categoryDeleteOptionsSchema,
+  categoryInputSchema,
+  categoryPatchSchema,
+  categorySchema,
+  type Category,
+  type CategoryDeleteOptions,
+  type CategoryInput,
+  type CategoryPatch,
+} from './schemas/category.js';
+export {
+  MAX_BATCH_SIZE,
+  expenseBatchSchema,
+  expenseInputSchema,
+  expenseListQuerySchema,
+  expensePageSchema,
+  expensePatchSchema,
+  expenseSchema,
+  type Expense,
+  type ExpenseInput,
+  type ExpenseListQuery,
+  type ExpensePage,
+  type ExpensePatch,
+} from './schemas/expense.js';
+export { changesPageSchema, changesQuerySchema, type ChangesQuery } from './schemas/changes.js';
+export { changeEventOf, changeEventSchema, eventDataSchemas } from './schemas/events.js';
+export {
+  alertKindSchema,
+  alertRuleCreateSchema,
+  alertRuleInputSchema,
+  alertRulePatchSchema,
+  alertRuleSchema,
+  budgetHistoryQuerySchema,
+  budgetInputSchema,
+  budgetPatchSchema,
+  budgetSchema,
+  budgetStatusQuerySchema,
+  budgetStatusSchema,
+  dateRangeSchema,
+  notificationListQuerySchema,
+  notificationSchema,
+  oneOffPeriodSchema,
+  overallBudgetInputSchema,
+  periodInputSchema,
+  periodSchema,
+  recurringPeriodSchema,
+  type AlertRule,
+  type AlertRuleCreate,
+  type AlertRulePatch,
+  type Budget,
+  type BudgetInput,
+  type BudgetPatch,
+  type BudgetStatus,
+  type Notification,
+  type NotificationListQuery,
+  type OverallBudgetInput,
+} from './schemas/budget.js';
+export {
+  bucketCurrencySchema,
+  categoryTotalSchema,
+  currencySummarySchema,
+  exportQuerySchema,
+  monthlyQuerySchema,
+  monthlySchema,
+  summaryQuerySchema,
+  summarySchema,
+  trendPointSchema,
+  trendsQuerySchema,
+  trendsSchema,
+  weeklyQuerySchema,
+  weeklySchema,
+  type ExportQuery,
+  type Monthly,
+  type MonthlyQuery,
+  type Summary,
+  type SummaryQuery,
+  type Trends,
+  type TrendsQuery,
+  type Weekly,
+  type WeeklyQuery,
+} from './schemas/analytics.js';

@@ -33,7 +33,11 @@ export interface TrackerOptions {
    * (the tracker uses it and leaves it open on `close()`).
    */
   database?: DatabaseInput;
-  /** A custom {@link Store} instead of `database`, e.g. for another engine. */
+  /**
+   * A store instead of `database`: one of your own for another engine (see
+   * `@expense-tracker/core/store`), or the bundled one you opened yourself with
+   * `openKyselyStore` from `@expense-tracker/core/kysely`. The tracker closes it on `close()`.
+   */
   store?: Store;
   /** The engine behind a `Kysely` instance given as `database`, when its adapter does not tell. */
   dialect?: Dialect;
@@ -92,6 +96,33 @@ export type TrackerListener<T extends TrackerEventType> = (event: TrackerEvent<T
 type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };
 
 /**
+ * What core's other entry points reach of a tracker: `hostDatabase()` in
+ * `@expense-tracker/core/kysely` runs on its store. Kept off the class so that the public
+ * type of `Tracker` has no way to the store; never exported from an entry point.
+ */
+export interface TrackerInternals {
+  readonly store: Store;
+  isClosed(): boolean;
+}
+
+const internals = new WeakMap<Tracker, TrackerInternals>();
+
+/**
+ * The internals of `tracker`.
+ *
+ * @throws `VALIDATION_FAILED` for anything that is not a tracker of this copy of the package
+ */
+export function internalsOf(tracker: Tracker): TrackerInternals {
+  const found = internals.get(tracker);
+  if (!found) {
+    throw new TrackerError('VALIDATION_FAILED', 'Expected a Tracker opened by this copy of @expense-tracker/core', {
+      issues: [{ path: ['tracker'], code: 'invalid_type', message: 'Not a Tracker of this copy of @expense-tracker/core' }],
+    });
+  }
+  return found;
+}
+
+/**
  * The embeddable expense tracker: open it over SQLite or PostgreSQL, migrate, and work
  * through owner-scoped handles. Two trackers in one process never share state.
  *
@@ -107,8 +138,7 @@ type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };
  * ```
  */
 export class Tracker {
-  /** The store the tracker runs on. */
-  readonly store: Store;
+  readonly #store: Store;
   readonly #emitter: Emitter<EmitterEvents> = mitt<EmitterEvents>();
   readonly #ctx: ServiceContext;
   readonly #onError: NonNullable<TrackerOptions['onError']>;
@@ -116,7 +146,7 @@ export class Tracker {
   #closed = false;
 
   private constructor(store: Store, clock: Clock, onError: NonNullable<TrackerOptions['onError']>) {
-    this.store = store;
+    this.#store = store;
     this.#onError = onError;
     this.#ctx = {
       store,
@@ -125,6 +155,7 @@ export class Tracker {
       isClosed: () => this.#closed,
       configCache: new OwnerConfigCache(),
     };
+    internals.set(this, { store, isClosed: () => this.#closed });
   }
 
   /**
@@ -134,7 +165,8 @@ export class Tracker {
    * ```ts
    * const tracker = await Tracker.open({ database: process.env.DATABASE_URL ?? ':memory:' });
    * ```
-   * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be opened
+   * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be
+   * opened, or its engine's driver (`better-sqlite3`, `pg`) is not installed
    */
   static async open(options: TrackerOptions): Promise<Tracker> {
     const onError: NonNullable<TrackerOptions['onError']> =
@@ -146,13 +178,14 @@ export class Tracker {
         database: options.database ?? ':memory:',
         dialect: options.dialect,
         poolSize: options.poolSize,
-        onBackgroundError: (error) => onError(error, { source: 'database' }),
+        onError: (error) => onError(error, { source: 'database' }),
         instanceId,
       }));
     const tracker = new Tracker(store, options.clock ?? systemClock, onError);
     if (options.listen && store.dialect === 'postgres') {
       try {
-        await tracker.#listen(options, options.store ? (store as { instanceId?: string }).instanceId : instanceId);
+        // The store's own notifications carry its instance id (the bundled store's, or one of yours that has it).
+        await tracker.#listen(options, 'instanceId' in store && typeof store.instanceId === 'string' ? store.instanceId : undefined);
       } catch (error) {
         await tracker.close().catch(() => undefined);
         throw error;
@@ -174,10 +207,10 @@ export class Tracker {
     }
     const remote = new RemoteEvents(
       {
-        store: this.store,
+        store: this.#store,
         instanceId,
         client,
-        emit: (event) => this.#emitter.emit(event.type, event as never),
+        emit: (event) => this.#emitter.emit<TrackerEventType>(event.type, event),
         onError: (error) => this.#onError(error, { source: 'database' }),
       },
       listen,
@@ -201,7 +234,27 @@ export class Tracker {
    * ```
    */
   async migrate(): Promise<void> {
-    await this.store.migrate();
+    await this.#store.migrate();
+  }
+
+  /**
+   * Resolves when the database answers: a readiness check (the server's `/health/ready`).
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await tracker.ping();
+   *   console.log('ready');
+   * } catch (error) {
+   *   if (isTrackerError(error, 'STORE_UNAVAILABLE')) console.log('the database does not answer; try again shortly');
+   *   else throw error;
+   * }
+   * ```
+   * @throws `STORE_UNAVAILABLE` when the database does not answer; `TRACKER_CLOSED` after {@link Tracker.close}
+   */
+  async ping(): Promise<void> {
+    if (this.#closed) throw new TrackerError('TRACKER_CLOSED', 'The tracker was closed');
+    await this.#store.ping();
   }
 
   /**
@@ -267,12 +320,12 @@ export class Tracker {
     this.#closed = true;
     this.#emitter.all.clear();
     await this.#remote?.close();
-    await this.store.close();
+    await this.#store.close();
   }
 
   #emit(events: readonly TrackerEvent[]): void {
     // Listening: local and remote events are put in seq order per owner together.
     if (this.#remote) return this.#remote.local(events);
-    for (const event of events) this.#emitter.emit(event.type, event as never);
+    for (const event of events) this.#emitter.emit<TrackerEventType>(event.type, event);
   }
 }

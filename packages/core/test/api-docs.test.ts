@@ -38,7 +38,7 @@ async function convertDocsProject(): Promise<ProjectReflection> {
   return project;
 }
 
-/** The entry modules: `@expense-tracker/server`, `@expense-tracker/core/index`, `.../testing`. */
+/** The entry modules: `@expense-tracker/server`, `@expense-tracker/core/index`, `.../store`, `.../kysely`, `.../testing`. */
 function entryModules(project: ProjectReflection): { name: string; module: ContainerReflection }[] {
   const modules: { name: string; module: ContainerReflection }[] = [];
   for (const pkg of project.children ?? []) {
@@ -66,6 +66,8 @@ describe('the API reference', () => {
   it('documents every entry point of both packages', () => {
     expect(entryModules(project).map((entry) => entry.name).sort()).toEqual([
       '@expense-tracker/core/index',
+      '@expense-tracker/core/kysely',
+      '@expense-tracker/core/store',
       '@expense-tracker/core/testing',
       '@expense-tracker/server',
     ]);
@@ -84,6 +86,8 @@ describe('the API reference', () => {
     }
     // The walk must really reach the exports, or an empty list would pass for the wrong reason.
     expect(checked).toContain('@expense-tracker/core/index: Tracker (Class)');
+    expect(checked).toContain('@expense-tracker/core/store: Store (Interface)');
+    expect(checked).toContain('@expense-tracker/core/kysely: hostDatabase (Function)');
     expect(checked).toContain('@expense-tracker/server: createApp (Function)');
     expect(checked.length).toBeGreaterThan(200);
     expect(missing).toEqual([]);

@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { KyselyStore, Tracker } from '../src/index.js';
+import { openKyselyStore } from '../src/kysely/index.js';
 import { defineStoreConformance, kyselyRawQuery } from '../src/testing/index.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database';
 
@@ -10,11 +10,11 @@ defineStoreConformance({
   openStore: async () => {
     database = await createTestDatabase(inject('pgUrl'));
     // Enough connections that concurrent writes really run at once.
-    return (await Tracker.open({ database: database.url, poolSize: 20 })).store;
+    return openKyselyStore({ database: database.url, poolSize: 20 });
   },
   // A second pool on the same database, as another server instance has: concurrent writers
   // in the contract checks run on two real connections of two stores.
-  openPeer: async () => (await Tracker.open({ database: database!.url, poolSize: 5 })).store,
-  rawQuery: (store) => kyselyRawQuery(store as KyselyStore),
+  openPeer: () => openKyselyStore({ database: database!.url, poolSize: 5 }),
+  rawQuery: (store) => kyselyRawQuery(store),
   cleanup: async () => database?.drop(),
 });

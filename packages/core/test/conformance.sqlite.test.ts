@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KyselyStore, Tracker } from '../src/index.js';
+import { openKyselyStore } from '../src/kysely/index.js';
 import { defineStoreConformance, kyselyRawQuery } from '../src/testing/index.js';
 
 // A real file (WAL mode), as applications use it, rather than :memory:.
@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'et-conformance-'));
 // is what the concurrency checks then see.
 defineStoreConformance({
   name: 'sqlite',
-  openStore: async () => (await Tracker.open({ database: join(dir, 'conformance.db') })).store,
-  rawQuery: (store) => kyselyRawQuery(store as KyselyStore),
+  openStore: () => openKyselyStore({ database: join(dir, 'conformance.db') }),
+  rawQuery: (store) => kyselyRawQuery(store),
   cleanup: async () => rmSync(dir, { recursive: true, force: true }),
 });

@@ -14,7 +14,8 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
-import { isTrackerError, KyselyStore, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
+import { isTrackerError, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
+import { openKyselyStore } from '../src/kysely/index.js';
 import { coreMigrations } from '../src/store/migrations/core-migrations.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
@@ -348,6 +349,7 @@ describe('invalid and closed trackers', () => {
     const later = tracker.forOwner('y');
     const calls: [string, () => Promise<unknown>][] = [
       ['migrate', () => tracker.migrate()],
+      ['ping', () => tracker.ping()],
       ['expenses.create', () => owner.expenses.create({ amount: '1.00' })],
       ['expenses.createMany', () => owner.expenses.createMany([{ amount: '1.00' }])],
       ['expenses.get', () => owner.expenses.get(created.id)],
@@ -371,13 +373,14 @@ describe('invalid and closed trackers', () => {
 
 describe('0006-currency-totals on a database with data', () => {
   it.each(['SQLite', 'PostgreSQL'] as const)('on %s: fills each owner’s all-time total per currency from the daily totals written before it', async (engine) => {
-    const tracker = await open({ database: engine === 'SQLite' ? ':memory:' : (await freshPgDatabase()).url });
+    const store = await openKyselyStore({ database: engine === 'SQLite' ? ':memory:' : (await freshPgDatabase()).url });
+    const tracker = await open({ store });
     await tracker.migrate();
     const alice = tracker.forOwner('alice');
     await alice.expenses.createMany([{ amount: '10.00', date: '2026-01-01' }, { amount: '2.50', date: '2026-02-03' }, { amount: '700', currency: 'JPY', date: '2026-02-03' }]);
     await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
     // Back to how a database migrated before 0006 looks: no table, no bookkeeping row.
-    const { db } = tracker.store as KyselyStore;
+    const { db } = store;
     await db.schema.dropTable('et_currency_total').execute();
     await sql`delete from et_migration where name = '0006-currency-totals'`.execute(db);
     await tracker.migrate();
@@ -387,5 +390,19 @@ describe('0006-currency-totals on a database with data', () => {
       ['alice', 'USD', 1250, 2],
       ['bob', 'USD', 100, 1],
     ]);
+  });
+});
+
+describe('tracker.ping(), the readiness check', () => {
+  it('resolves when the database answers, on SQLite and on PostgreSQL', async () => {
+    await expect((await open({ database: ':memory:' })).ping()).resolves.toBeUndefined();
+    await expect((await open({ database: (await freshPgDatabase()).url })).ping()).resolves.toBeUndefined();
+  });
+
+  it('rejects with STORE_UNAVAILABLE when PostgreSQL does not answer (the tracker opens its pool lazily)', async () => {
+    // Port 1 (tcpmux) is closed on any machine that runs these tests: the connection is refused.
+    const tracker = await open({ database: 'postgres://nobody@127.0.0.1:1/none' });
+    const error = await rejectionOf(tracker.ping());
+    expect(isTrackerError(error, 'STORE_UNAVAILABLE')).toBe(true);
   });
 });

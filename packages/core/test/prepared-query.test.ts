@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { preparedQuery } from '../src/index.js';
+import { preparedQuery } from '../src/kysely/index.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
 /** `preparedQuery` must answer exactly what the same Kysely query built afresh answers, on both engines. */

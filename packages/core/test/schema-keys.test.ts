@@ -7,8 +7,8 @@
 import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isTrackerError } from '../src/errors.js';
-import type { KyselyStore } from '../src/store/kysely-store.js';
-import { MIGRATION_TABLE } from '../src/store/kysely-store.js';
+import { MIGRATION_TABLE, type KyselyStore } from '../src/store/kysely-store.js';
+import { openKyselyStore } from '../src/store/open-database.js';
 import { coreMigrations } from '../src/store/migrations/core-migrations.js';
 import { kyselyRawQuery, type RawQuery } from '../src/testing/harness.js';
 import { Tracker } from '../src/tracker.js';
@@ -125,10 +125,11 @@ describe('every primary key and unique key of an et_ table leads with the owner,
   });
 
   async function migrated(database: string): Promise<RawQuery> {
-    const tracker = await Tracker.open({ database });
+    const store = await openKyselyStore({ database });
+    const tracker = await Tracker.open({ store });
     trackers.push(tracker);
     await tracker.migrate();
-    return kyselyRawQuery(tracker.store as KyselyStore);
+    return kyselyRawQuery(store);
   }
 
   let sqlite: RawQuery;
@@ -207,10 +208,10 @@ describe('migrating a database that has data to owner-leading keys (0005) keeps 
   });
 
   /** A database migrated up to 0004 (the last before owner-leading keys) and seeded, then migrated to the latest. */
-  async function upgraded(database: string): Promise<{ tracker: Tracker; raw: RawQuery; before: Record<string, unknown[]> }> {
-    const tracker = await Tracker.open({ database });
+  async function upgraded(database: string): Promise<{ tracker: Tracker; store: KyselyStore; raw: RawQuery; before: Record<string, unknown[]> }> {
+    const store = await openKyselyStore({ database });
+    const tracker = await Tracker.open({ store });
     trackers.push(tracker);
-    const store = tracker.store as KyselyStore;
     const migrator = new Migrator({
       db: store.db,
       provider: { getMigrations: async () => coreMigrations(store.dialect) },
@@ -223,13 +224,13 @@ describe('migrating a database that has data to owner-leading keys (0005) keeps 
     for (const [statement, values] of SEED) await raw(statement, values);
     const before = await dump(raw);
     await tracker.migrate();
-    return { tracker, raw, before };
+    return { tracker, store, raw, before };
   }
 
   for (const engine of ['sqlite', 'postgres'] as const) {
     it(`on ${engine === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, async () => {
       if (engine === 'postgres') pgDatabase = await createTestDatabase(inject('pgUrl'));
-      const { tracker, raw, before } = await upgraded(engine === 'sqlite' ? ':memory:' : pgDatabase!.url);
+      const { tracker, store, raw, before } = await upgraded(engine === 'sqlite' ? ':memory:' : pgDatabase!.url);
       expect(Object.values(before).every((rows) => rows.length > 0)).toBe(true);
       expect(await dump(raw)).toEqual(before);
       expect(offenders(engine === 'sqlite' ? await sqliteSchema(raw) : await postgresSchema(raw))).toEqual([]);
@@ -237,7 +238,6 @@ describe('migrating a database that has data to owner-leading keys (0005) keeps 
       expect((await raw('select owner_id, currency, amount_minor, count from et_currency_total')).map((r) => Object.values(r).map(String))).toEqual([['alice', 'EUR', '90000', '1']]);
       if (engine === 'sqlite') expect(await raw('pragma foreign_keys')).toEqual([{ foreign_keys: 1 }]);
 
-      const { store } = tracker;
       // A notification still fires once per (rule, period), now keyed with the owner.
       const again = { ...(await store.notifications.findById('alice', 'ntf_1'))!, id: 'ntf_2' };
       expect(await store.transaction((tx) => tx.notifications.insertOnce(again))).toBe(false);

@@ -4,10 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { KyselyStore } from '../src/store/kysely-store.js';
+import { openKyselyStore } from '../src/store/open-database.js';
 import type { Store, StoreSession } from '../src/store/store.js';
 import { runContractChecks, type ContractEnv } from '../src/testing/contract/contract-check.js';
 import { contractGroups } from '../src/testing/contract/contract-groups.js';
-import { Tracker } from '../src/tracker.js';
 import { breakStore, type BreakageName } from './support/broken-stores.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
@@ -36,9 +36,9 @@ describe('the contract checks, on PostgreSQL with two stores on one database', (
 
   beforeAll(async () => {
     database = await createTestDatabase(inject('pgUrl'));
-    store = (await Tracker.open({ database: database.url, poolSize: 10 })).store as KyselyStore;
+    store = await openKyselyStore({ database: database.url, poolSize: 10 });
     await store.migrate();
-    peer = (await Tracker.open({ database: database.url, poolSize: 10 })).store as KyselyStore;
+    peer = await openKyselyStore({ database: database.url, poolSize: 10 });
   });
 
   afterAll(async () => {
@@ -69,7 +69,7 @@ describe('the contract checks, on SQLite with one connection', () => {
   let store: KyselyStore;
 
   beforeAll(async () => {
-    store = (await Tracker.open({ database: ':memory:' })).store as KyselyStore;
+    store = await openKyselyStore({ database: ':memory:' });
     await store.migrate();
   });
 

@@ -1,7 +1,8 @@
 import { createServer, maxHeaderSize, type Server, type ServerOptions } from 'node:http';
 import cors from '@koa/cors';
 import { Router } from '@koa/router';
-import { KyselyStore, type Clock, type Tracker } from '@expense-tracker/core';
+import { isTrackerError, type Clock, type Tracker } from '@expense-tracker/core';
+import { hostDatabase } from '@expense-tracker/core/kysely';
 import Koa from 'koa';
 import helmet from 'koa-helmet';
 import websockify from 'koa-websocket';
@@ -10,7 +11,7 @@ import { pino, type Logger } from 'pino';
 import { AccountService, type AuthLimits } from './auth/accounts.js';
 import { PasswordHasher, type HashingLimits } from './auth/passwords.js';
 import { createRequireAuth } from './auth/require-auth.js';
-import { migrateServerTables, type ServerDatabase } from './auth/server-tables.js';
+import { SERVER_TABLES, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
 import { createBodyParser } from './http/body.js';
 import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/client-errors.js';
@@ -81,8 +82,12 @@ export interface AppOptions {
    * not used).
    */
   auth?: { clock?: Clock; limits?: Partial<AuthLimits>; hashing?: Partial<HashingLimits>; hasher?: PasswordHasher };
-  /** Where the server's own tables live. @default the tracker's Kysely database */
-  db?: Kysely<unknown>;
+  /**
+   * Where the server's own `srv_` tables live: needed when the tracker runs on a store of your
+   * own, which has no connections to share. Run `migrateServer({ tracker, db })` on it first.
+   * @default the tracker's database, through `hostDatabase(tracker, SERVER_TABLES)`
+   */
+  db?: Kysely<ServerDatabase>;
   /**
    * Tuning of the notification socket (`/ws/notifications`); tests shorten them.
    * `pingIntervalMs`: how often each socket is pinged; a peer that has not ponged since the
@@ -117,10 +122,14 @@ export interface AppOptions {
  */
 export type ExpenseTrackerApp = websockify.App<AppState, Koa.DefaultContext>;
 
-function serverDb(options: AppOptions): Kysely<unknown> {
+function serverDb(options: Pick<AppOptions, 'tracker' | 'db'>): Kysely<ServerDatabase> {
   if (options.db) return options.db;
-  if (options.tracker.store instanceof KyselyStore) return options.tracker.store.db as unknown as Kysely<unknown>;
-  throw new Error('createApp needs `db` for its own tables when the tracker does not run on the bundled Kysely store');
+  try {
+    return hostDatabase(options.tracker, SERVER_TABLES);
+  } catch (error) {
+    if (!isTrackerError(error, 'VALIDATION_FAILED')) throw error;
+    throw new Error('The server needs `db` for its own tables when the tracker does not run on the bundled Kysely store: give createApp and migrateServer a Kysely<ServerDatabase> of yours', { cause: error });
+  }
 }
 
 /** The first path segment, lower-cased (routes match case-insensitively): `/Budget/status` → `budget`. */
@@ -201,11 +210,11 @@ export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions =
  * const tracker = await Tracker.open({ database: process.env.DATABASE_URL! });
  * await tracker.migrate(); // core's tables
  * await migrateServer({ tracker }); // the srv_ tables, in the tracker's database; already applied ones are skipped
- * // A tracker on a store of your own: pass `db`, a Kysely database for the srv_ tables.
+ * // A tracker on a store of your own: pass `db`, a Kysely<ServerDatabase> of yours for the srv_ tables.
  * ```
  */
-export function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>): Promise<void> {
-  return migrateServerTables(serverDb(options as AppOptions));
+export async function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>): Promise<void> {
+  await SERVER_TABLES.migrate(serverDb(options));
 }
 
 /**
@@ -225,7 +234,7 @@ export function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>): Prom
  */
 export function createApp(options: AppOptions): ExpenseTrackerApp {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const db = serverDb(options) as Kysely<ServerDatabase>;
+  const db = serverDb(options);
   const tokens = new TokenService(options.jwtSecret, options.accessTokenTtl ?? 900);
   const hasher = options.auth?.hasher ?? new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 }, options.auth?.hashing);
   const accounts = new AccountService({

@@ -22,4 +22,4 @@ export { notificationMessageSchema, type NotificationMessage } from './ws/notifi
 export { PasswordHasher, type HashingLimits, type HashingStats, type HashTicket, type ScryptParams } from './auth/passwords.js';
 export type { ThrottleRule } from './auth/throttle.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, type AccessClaims } from './auth/tokens.js';
-export type { ServerDatabase } from './auth/server-tables.js';
+export { SERVER_TABLES, type ServerDatabase } from './auth/server-tables.js';

@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import { hostDatabase } from '@expense-tracker/core/kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerDatabase } from '../src/auth/server-tables.js';
+import { SERVER_TABLES } from '../src/auth/server-tables.js';
 import { PasswordHasher } from '../src/auth/passwords.js';
 import { expectProblem } from './support/problems.js';
 import { waitFor } from './support/process.js';
@@ -114,7 +114,7 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
       for (const a of answers.filter((x) => x.status !== 201)) expectProblem(a, 429, 'RATE_LIMITED');
       expect(shared.stats.refused).toBe(4);
       // The address's registration counter holds the 8 made: the refused ones gave their points back.
-      const { db } = server.tracker.store as unknown as { db: Kysely<ServerDatabase> };
+      const db = hostDatabase(server.tracker, SERVER_TABLES);
       const row = await db.selectFrom('srv_throttle').select('hits').where('key', '=', 'register-address:198.51.100.77').executeTakeFirstOrThrow();
       expect(row.hits).toBe(8);
     } finally {

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@expense-tracker/core';
+import { hostDatabase } from '@expense-tracker/core/kysely';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../core/test/setup/pg-database.js';
 import { PasswordHasher } from '../src/auth/passwords.js';
 import { addressKey, Throttle } from '../src/auth/throttle.js';
-import type { ServerDatabase } from '../src/auth/server-tables.js';
+import { SERVER_TABLES, type ServerDatabase } from '../src/auth/server-tables.js';
 import { expectProblem } from './support/problems.js';
 import { DIALECTS, startServer, type TestDialect, type TestServer } from './support/server.js';
 
@@ -33,7 +34,7 @@ function testHasher(limits: ConstructorParameters<typeof PasswordHasher>[1] = { 
 const from = (address: string) => ({ 'x-forwarded-for': address });
 
 function db(api: TestServer): Kysely<ServerDatabase> {
-  return (api.tracker.store as unknown as { db: Kysely<ServerDatabase> }).db;
+  return hostDatabase(api.tracker, SERVER_TABLES);
 }
 
 /** How many answers had each status. */

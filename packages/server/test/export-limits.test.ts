@@ -102,7 +102,7 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
     }
     fullSize = (await (await fetch(`${api.url}/analytics/export?format=csv`, { headers: { authorization: `Bearer ${alice.token}` } })).arrayBuffer()).byteLength;
     // Counts what the store hands out: the real store, observed, not replaced.
-    const expenses = api.tracker.store.expenses as { list: typeof api.tracker.store.expenses.list };
+    const expenses = api.store.expenses as { list: typeof api.store.expenses.list };
     const list = expenses.list;
     expenses.list = async (ownerId, query) => {
       if (query.after === undefined) started.set(ownerId, (started.get(ownerId) ?? 0) + 1);

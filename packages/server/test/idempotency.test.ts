@@ -1,4 +1,4 @@
-import type { KyselyStore } from '@expense-tracker/core';
+import { defineHostTables, hostDatabase } from '@expense-tracker/core/kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, issuePaths } from './support/problems.js';
@@ -115,7 +115,8 @@ describe('a retry sent while the first attempt is still writing, on PostgreSQL',
   it('waits for the first attempt (no 409) and replays its answer; the expense is stored once', async () => {
     const { id, token } = await api.user();
     expect((await api.request('POST', '/categories', { token, body: { name: 'Food' } })).status).toBe(201);
-    const db = (api.tracker.store as KyselyStore).db;
+    // Raw SQL on the tracker's own pool: no tables of the test's, only pg_locks and a lock on et_owner.
+    const db = hostDatabase(api.tracker, defineHostTables<Record<string, never>>({ prefix: 'test_', migrations: {} }));
     const waiting = async () => Number((await sql<{ n: number }>`select count(*) as n from pg_locks where not granted`.execute(db)).rows[0]!.n);
 
     // Hold the owner's write lock, as a long write of theirs would.

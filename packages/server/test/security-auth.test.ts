@@ -1,6 +1,7 @@
 import { decodeJwt, exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
-import { sql, type Kysely } from 'kysely';
+import { hostDatabase } from '@expense-tracker/core/kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SERVER_TABLES } from '../src/auth/server-tables.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../src/auth/tokens.js';
 import { expectProblem } from './support/problems.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
@@ -129,8 +130,7 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
   it('refuses a token whose account was deleted', async () => {
     const doomed = await api.user();
     expect((await api.request('GET', '/expenses', { token: doomed.token })).status).toBe(200);
-    const { db } = api.tracker.store as unknown as { db: Kysely<unknown> };
-    await sql`delete from srv_account where id = ${doomed.id}`.execute(db);
+    await hostDatabase(api.tracker, SERVER_TABLES).deleteFrom('srv_account').where('id', '=', doomed.id).execute();
     await expectRefused(doomed.token);
     // The refresh token of the deleted account is refused too.
     expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: doomed.refresh } }), 401, 'UNAUTHORIZED');

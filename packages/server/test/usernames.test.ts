@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Tracker } from '@expense-tracker/core';
+import { defineHostTables, hostDatabase } from '@expense-tracker/core/kysely';
 import { decodeJwt } from 'jose';
-import { Migrator, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../core/test/setup/pg-database.js';
 import { PasswordHasher } from '../src/auth/passwords.js';
-import { migrateServerTables, SERVER_MIGRATIONS, type ServerDatabase } from '../src/auth/server-tables.js';
+import { SERVER_MIGRATIONS, SERVER_TABLES, type ServerDatabase } from '../src/auth/server-tables.js';
 import { skeletonOf, usernameForms } from '../src/auth/usernames.js';
 import { expectProblem } from './support/problems.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
@@ -19,6 +19,10 @@ import { DIALECTS, startServer, type TestServer } from './support/server.js';
  */
 
 const PASSWORD = 'correct horse battery staple';
+
+/** The server's tables as the release before normalised usernames left them: its first migration only. */
+type LegacyDatabase = Omit<ServerDatabase, 'srv_account'> & { srv_account: Omit<ServerDatabase['srv_account'], 'username_skeleton'> };
+const LEGACY_TABLES = defineHostTables<LegacyDatabase>({ prefix: 'srv_', migrations: { '0001-accounts': SERVER_MIGRATIONS['0001-accounts']! } });
 
 describe('username forms', () => {
   it('NFKC folds fullwidth and mathematical letters; the skeleton maps look-alikes from other scripts', () => {
@@ -45,7 +49,7 @@ describe.each(DIALECTS)('look-alike usernames at registration on %s', (dialect) 
 
   const register = (username: string) => api.request('POST', '/auth/register', { body: { username, password: PASSWORD } });
   const login = (username: string) => api.request('POST', '/auth/login', { body: { username, password: PASSWORD } });
-  const accounts = () => (api.tracker.store as unknown as { db: Kysely<ServerDatabase> }).db.selectFrom('srv_account').select(['username', 'username_key']);
+  const accounts = () => hostDatabase(api.tracker, SERVER_TABLES).selectFrom('srv_account').select(['username', 'username_key']);
 
   it('a name equal to a taken one after NFKC and case folding, or looking like it (UTS #39 skeleton), is refused 409', async () => {
     // Before: each of these made a separate account.
@@ -104,21 +108,15 @@ describe.each(DIALECTS)('accounts made before usernames were normalised, on %s',
     // The database as the previous release left it: only the first server migration, keys lower-cased.
     const tracker = await Tracker.open({ database });
     await tracker.migrate();
-    const db = (tracker.store as unknown as { db: Kysely<ServerDatabase> }).db;
-    const first = new Migrator({
-      db,
-      provider: { getMigrations: async () => ({ '0001-accounts': SERVER_MIGRATIONS['0001-accounts']! }) },
-      migrationTableName: 'srv_migration',
-      migrationLockTableName: 'srv_migration_lock',
-    });
-    expect((await first.migrateToLatest()).error).toBeUndefined();
+    const db = hostDatabase(tracker, LEGACY_TABLES);
+    await LEGACY_TABLES.migrate(db);
     const hash = await new PasswordHasher({ logN: 10, r: 8, p: 1 }).hash(PASSWORD);
     // In order of creation: 'Ｂｏｂ' normalises to bob's key, 'd\u0430ve' (Cyrillic а) looks like dave.
     const legacy = ['bob', 'Ｂｏｂ', 'Ｃａｒｏｌ', 'dave', 'd\u0430ve'];
     for (const [i, username] of legacy.entries()) {
       ids[username] = `acc_legacy_${i}`;
       const at = new Date(Date.UTC(2026, 0, 1 + i)).toISOString();
-      await (db as unknown as Kysely<Omit<ServerDatabase, 'srv_account'> & { srv_account: Omit<ServerDatabase['srv_account'], 'username_skeleton'> }>)
+      await db
         .insertInto('srv_account')
         .values({ id: ids[username]!, username, username_key: username.toLowerCase(), email: null, password_hash: hash, created_at: at, updated_at: at })
         .execute();
@@ -155,9 +153,9 @@ describe.each(DIALECTS)('accounts made before usernames were normalised, on %s',
   });
 
   it('running the migrations again changes nothing', async () => {
-    const db = (api.tracker.store as unknown as { db: Kysely<ServerDatabase> }).db;
+    const db = hostDatabase(api.tracker, SERVER_TABLES);
     const before = await db.selectFrom('srv_account').selectAll().orderBy('id').execute();
-    await migrateServerTables(db as unknown as Kysely<unknown>);
+    await SERVER_TABLES.migrate(db);
     expect(await db.selectFrom('srv_account').selectAll().orderBy('id').execute()).toEqual(before);
   });
 });

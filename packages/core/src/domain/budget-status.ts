@@ -6,7 +6,7 @@ import { daysIn, type DateRange } from './periods.js';
  *
  * @example
  * ```ts
- * import { computeStatus, type DailySpend } from '@expense-tracker/core';
+ * import { computeStatus, type DailySpend } from './budget-status.js'; // internal to core
  *
  * const daily: DailySpend[] = [{ date: '2026-11-02', amountMinor: 12_000 }, { date: '2026-11-09', amountMinor: 8_000 }];
  * const { spentMinor } = computeStatus({ period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 40_000, rolloverMinor: 0, daily, today: '2026-11-10' });
@@ -23,7 +23,7 @@ export interface DailySpend {
  *
  * @example
  * ```ts
- * import { computeStatus, type StatusInput } from '@expense-tracker/core';
+ * import { computeStatus, type StatusInput } from './budget-status.js'; // internal to core
  *
  * // Only the total is known: every figure but the exceed date of an overspent budget can be computed.
  * const input: StatusInput = { period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 40_000, rolloverMinor: 5_000, daily: { totalMinor: 30_000 }, today: '2026-11-15' };
@@ -49,7 +49,7 @@ export interface StatusInput {
  *
  * @example
  * ```ts
- * import { computeStatus, type StatusFigures } from '@expense-tracker/core';
+ * import { computeStatus, type StatusFigures } from './budget-status.js'; // internal to core
  *
  * const figures: StatusFigures = computeStatus({
  *   period: { start: '2026-11-01', end: '2026-11-30' },
@@ -86,7 +86,7 @@ export interface StatusFigures {
  *
  * @example
  * ```ts
- * import { computeStatus, WARNING_PERCENT } from '@expense-tracker/core';
+ * import { computeStatus, WARNING_PERCENT } from './budget-status.js'; // internal to core
  *
  * WARNING_PERCENT; // 80
  * // 80.00 of 100.00 spent on the last day: no forecast overspend, but the threshold is reached.
@@ -112,7 +112,7 @@ export const WARNING_PERCENT = 80;
  *
  * @example
  * ```ts
- * import { forecastMinDays } from '@expense-tracker/core';
+ * import { forecastMinDays } from './budget-status.js'; // internal to core
  *
  * forecastMinDays(30); // 8
  * forecastMinDays(7); // 3
@@ -128,7 +128,7 @@ export function forecastMinDays(daysTotal: number): number {
  *
  * @example
  * ```ts
- * import { forecastConfidentFrom } from '@expense-tracker/core';
+ * import { forecastConfidentFrom } from './budget-status.js'; // internal to core
  *
  * forecastConfidentFrom({ start: '2026-11-01', end: '2026-11-30' }); // '2026-11-08'
  * ```
@@ -175,7 +175,7 @@ export function percentOf(part: number, whole: number): number {
  *
  * @example
  * ```ts
- * import { computeStatus } from '@expense-tracker/core';
+ * import { computeStatus } from './budget-status.js'; // internal to core
  *
  * const figures = computeStatus({
  *   period: { start: '2026-11-01', end: '2026-11-30' },
@@ -263,7 +263,7 @@ export function computeStatus(input: StatusInput): StatusFigures {
  *
  * @example
  * ```ts
- * import { rolloverChain } from '@expense-tracker/core';
+ * import { rolloverChain } from './budget-status.js'; // internal to core
  *
  * // A limit of 100.00; 80.00 spent in the first period, then 130.00.
  * rolloverChain('surplus', 10_000, [8_000, 13_000]); // [0, 2000, 0]: the overspend is forgiven

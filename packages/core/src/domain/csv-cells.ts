@@ -8,7 +8,7 @@ const FORMULA_START = /^[=+\-@\t\r]/;
  *
  * @example
  * ```ts
- * import { neutraliseCell } from '@expense-tracker/core';
+ * import { neutraliseCell } from './csv-cells.js'; // internal to core
  *
  * neutraliseCell('=HYPERLINK("http://evil")'); // '\'=HYPERLINK("http://evil")'
  * neutraliseCell('Lunch'); // 'Lunch'

@@ -5,10 +5,10 @@ import { addDays, dayNumberOf, daysInMonth, fromDayNumber, MAX_LOCAL_DATE, MIN_L
  *
  * @example
  * ```ts
- * import { periodContaining, type RecurringPeriod } from '@expense-tracker/core';
+ * import type { RecurringPeriod } from '@expense-tracker/core/store';
  *
+ * // Every other week, from Monday 5 January 2026 (and backwards from it): 19 Jan–1 Feb is one.
  * const fortnightly: RecurringPeriod = { unit: 'week', every: 2, anchor: '2026-01-05' };
- * periodContaining(fortnightly, '2026-01-20'); // { start: '2026-01-19', end: '2026-02-01' }
  * ```
  */
 export interface RecurringPeriod {
@@ -23,11 +23,9 @@ export interface RecurringPeriod {
  *
  * @example
  * ```ts
- * import { periodContaining, type OneOffPeriod } from '@expense-tracker/core';
+ * import type { OneOffPeriod } from '@expense-tracker/core/store';
  *
- * const trip: OneOffPeriod = { start: '2026-07-01', end: '2026-07-14' };
- * periodContaining(trip, '2026-07-10'); // { start: '2026-07-01', end: '2026-07-14' }
- * periodContaining(trip, '2026-08-01'); // null: outside the period
+ * const trip: OneOffPeriod = { start: '2026-07-01', end: '2026-07-14' }; // 14 days, both ends included
  * ```
  */
 export interface OneOffPeriod {
@@ -40,11 +38,11 @@ export interface OneOffPeriod {
  *
  * @example
  * ```ts
- * import { isRecurring, type PeriodDefinition } from '@expense-tracker/core';
+ * import type { PeriodDefinition } from '@expense-tracker/core/store';
  *
  * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
- * const period: PeriodDefinition = budget.period;
- * console.log(isRecurring(period) ? `every ${period.every} ${period.unit} from ${period.anchor}` : `${period.start} to ${period.end}`);
+ * const period: PeriodDefinition | undefined = (await store.budgets.findById(owner.ownerId, budget.id))?.period;
+ * if (period) console.log('unit' in period ? `every ${period.every} ${period.unit} from ${period.anchor}` : `${period.start} to ${period.end}`);
  * ```
  */
 export type PeriodDefinition = RecurringPeriod | OneOffPeriod;
@@ -54,7 +52,7 @@ export type PeriodDefinition = RecurringPeriod | OneOffPeriod;
  *
  * @example
  * ```ts
- * import { daysIn, periodAt, type DateRange } from '@expense-tracker/core';
+ * import { daysIn, periodAt, type DateRange } from './periods.js'; // internal to core
  *
  * const february: DateRange = periodAt({ unit: 'month', every: 1, anchor: '2026-01-01' }, 1);
  * february; // { start: '2026-02-01', end: '2026-02-28' }
@@ -71,7 +69,7 @@ export interface DateRange {
  *
  * @example
  * ```ts
- * import { isRecurring } from '@expense-tracker/core';
+ * import { isRecurring } from './periods.js'; // internal to core
  *
  * isRecurring({ unit: 'month', every: 1, anchor: '2026-01-01' }); // true
  * isRecurring({ start: '2026-07-01', end: '2026-07-14' }); // false
@@ -99,7 +97,7 @@ const MAX_DAY = toDayNumber(MAX_LOCAL_DATE);
  *
  * @example
  * ```ts
- * import { addMonthsClamped } from '@expense-tracker/core';
+ * import { addMonthsClamped } from './periods.js'; // internal to core
  *
  * addMonthsClamped('2026-01-31', 1); // '2026-02-28'
  * addMonthsClamped('2024-01-31', 1); // '2024-02-29'
@@ -164,7 +162,7 @@ export function periodInRange(period: RecurringPeriod, k: number): boolean {
  *
  * @example
  * ```ts
- * import { periodAt } from '@expense-tracker/core';
+ * import { periodAt } from './periods.js'; // internal to core
  *
  * const monthly = { unit: 'month', every: 1, anchor: '2026-01-25' } as const;
  * periodAt(monthly, 0); // { start: '2026-01-25', end: '2026-02-24' }
@@ -180,7 +178,7 @@ export function periodAt(period: RecurringPeriod, k: number): DateRange {
  *
  * @example
  * ```ts
- * import { periodAt, periodIndexOf } from '@expense-tracker/core';
+ * import { periodAt, periodIndexOf } from './periods.js'; // internal to core
  *
  * const monthly = { unit: 'month', every: 1, anchor: '2026-01-25' } as const;
  * periodIndexOf(monthly, '2026-03-02'); // 1
@@ -213,7 +211,7 @@ export function periodIndexOf(period: RecurringPeriod, date: string): number {
  *
  * @example
  * ```ts
- * import { periodContaining } from '@expense-tracker/core';
+ * import { periodContaining } from './periods.js'; // internal to core
  *
  * periodContaining({ unit: 'month', every: 1, anchor: '2026-01-25' }, '2026-03-02');
  * // { start: '2026-02-25', end: '2026-03-24' }
@@ -229,7 +227,7 @@ export function periodContaining(period: PeriodDefinition, date: string): DateRa
  *
  * @example
  * ```ts
- * import { previousPeriod } from '@expense-tracker/core';
+ * import { previousPeriod } from './periods.js'; // internal to core
  *
  * previousPeriod({ unit: 'month', every: 1, anchor: '2026-01-25' }, { start: '2026-02-25', end: '2026-03-24' });
  * // { start: '2026-01-25', end: '2026-02-24' }
@@ -246,7 +244,7 @@ export function previousPeriod(period: PeriodDefinition, range: DateRange): Date
  *
  * @example
  * ```ts
- * import { daysIn } from '@expense-tracker/core';
+ * import { daysIn } from './periods.js'; // internal to core
  *
  * daysIn({ start: '2026-11-01', end: '2026-11-30' }); // 30
  * daysIn({ start: '2026-11-25', end: '2026-11-25' }); // 1
@@ -262,7 +260,7 @@ export function daysIn(range: DateRange): number {
  *
  * @example
  * ```ts
- * import { defaultAnchor } from '@expense-tracker/core';
+ * import { defaultAnchor } from './periods.js'; // internal to core
  *
  * // 2026-11-25 is a Wednesday.
  * defaultAnchor('week', '2026-11-25', 1); // '2026-11-23': the Monday before

@@ -8,7 +8,7 @@ import { isTimeZone, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from '../dates.js';
  * @example
  * ```ts
  * import { z } from 'zod';
- * import { noNul } from '@expense-tracker/core';
+ * import { noNul } from './common.js'; // internal to core
  *
  * noNul('Lunch'); // true
  * noNul('Lu\u0000nch'); // false
@@ -247,7 +247,7 @@ export const instantSchema = z.string().meta({ description: 'ISO 8601 UTC instan
  *
  * @example
  * ```ts
- * import { limitSchema } from '@expense-tracker/core';
+ * import { limitSchema } from './common.js'; // internal to core
  *
  * limitSchema.parse('25'); // 25: query-string values are coerced
  * limitSchema.safeParse(0).success; // false
@@ -266,7 +266,7 @@ export const limitSchema = z.coerce
  * @param max - the most characters allowed after trimming
  * @example
  * ```ts
- * import { optionalText } from '@expense-tracker/core';
+ * import { optionalText } from './common.js'; // internal to core
  *
  * const notes = optionalText(2000);
  * notes.parse('  Paid by card  '); // 'Paid by card'
@@ -288,7 +288,7 @@ export function optionalText(max: number) {
  * @example
  * ```ts
  * import { z } from 'zod';
- * import { oneOrMany } from '@expense-tracker/core';
+ * import { oneOrMany } from './common.js'; // internal to core
  *
  * const tags = oneOrMany(z.string());
  * tags.parse('work'); // ['work']: `?tag=work`

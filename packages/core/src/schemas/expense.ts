@@ -198,7 +198,7 @@ export const expenseBatchSchema = z
  * @example
  * ```ts
  * import { z } from 'zod';
- * import { expenseFilterFields } from '@expense-tracker/core';
+ * import { expenseFilterFields } from './expense.js'; // internal to core
  *
  * const reportQuerySchema = z.strictObject({ ...expenseFilterFields, title: z.string().default('Report') });
  * reportQuerySchema.parse({ from: '2026-11-01', tag: 'work' });

@@ -14,8 +14,8 @@ import { toExpense } from './presenters.js';
  * ```ts
  * import { EXPORT_BATCH_SIZE } from '@expense-tracker/core';
  *
- * EXPORT_BATCH_SIZE; // 1000
- * // An export of 2,500 expenses reads them in three queries, however slowly it is consumed.
+ * EXPORT_BATCH_SIZE; // 200
+ * // An export of 500 expenses reads them in three queries, however slowly it is consumed.
  * ```
  */
 export const EXPORT_BATCH_SIZE = 200;

@@ -8,9 +8,10 @@ import type { ColumnType } from 'kysely';
  * @example
  * ```ts
  * import type { Kysely } from 'kysely';
- * import type { Database, KyselyStore } from '@expense-tracker/core';
+ * import { openKyselyStore, type Database } from '@expense-tracker/core/kysely';
  *
- * const db: Kysely<Database> = (tracker.store as KyselyStore).db; // typed queries over core's tables
+ * const store = await openKyselyStore({ database: './data/expenses.db' }); // then Tracker.open({ store })
+ * const db: Kysely<Database> = store.db; // typed queries over core's tables
  * const largest = await db.selectFrom('et_expense').select(['id', 'amount_minor', 'currency'])
  *   .where('owner_id', '=', owner.ownerId).orderBy('amount_minor', 'desc').limit(5).execute();
  * ```
@@ -34,9 +35,7 @@ export interface Database {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const row = await db.selectFrom('et_owner').select('last_seq').where('id', '=', owner.ownerId).executeTakeFirst();
  * const lastSeq = Number(row?.last_seq ?? 0); // an Int8 column: '12' on PostgreSQL, 12 on SQLite
  * ```
@@ -48,9 +47,7 @@ export type Int8 = ColumnType<number | string, number, number>;
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const owners = await db.selectFrom('et_owner').select(['id', 'timezone', 'currency']).orderBy('created_at').execute();
  * ```
  */
@@ -72,9 +69,7 @@ export interface OwnerTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * // Top-level categories of an owner, as stored.
  * const roots = await db.selectFrom('et_category').select(['id', 'name', 'color'])
  *   .where('owner_id', '=', owner.ownerId).where('parent_id', 'is', null).orderBy('name_key').execute();
@@ -98,9 +93,7 @@ export interface CategoryTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const row = await db.selectFrom('et_expense').select(['amount_minor', 'currency', 'tags'])
  *   .where('owner_id', '=', owner.ownerId).orderBy('created_at', 'desc').executeTakeFirst();
  * const tags = row ? (JSON.parse(row.tags) as string[]) : []; // stored as JSON text
@@ -129,9 +122,7 @@ export interface ExpenseTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * // How often each tag is used by an owner.
  * const usage = await db.selectFrom('et_expense_tag').select(['tag', db.fn.countAll<number>().as('uses')])
  *   .where('owner_id', '=', owner.ownerId).groupBy('tag').execute();
@@ -149,9 +140,7 @@ export interface ExpenseTagTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const rows = await db.selectFrom('et_event').select(['seq', 'type', 'data'])
  *   .where('owner_id', '=', owner.ownerId).orderBy('seq').execute();
  * const events = rows.map((row) => ({ seq: Number(row.seq), type: row.type, data: JSON.parse(row.data) as unknown }));
@@ -174,9 +163,7 @@ export interface EventTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * // Uncategorized spending per day, as stored.
  * const days = await db.selectFrom('et_daily_total').select(['date', 'currency', 'amount_minor', 'count'])
  *   .where('owner_id', '=', owner.ownerId).where('category_key', '=', '').orderBy('date').execute();
@@ -198,11 +185,14 @@ export interface DailyTotalTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
+ * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
  *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const store = await openKyselyStore({ database: './data/expenses.db' });
+ * const tracker = await Tracker.open({ store });
+ * const { db } = store;
  * const totals = await db.selectFrom('et_currency_total').select(['currency', 'amount_minor', 'count'])
- *   .where('owner_id', '=', owner.ownerId).orderBy('currency').execute();
+ *   .where('owner_id', '=', 'alice').orderBy('currency').execute();
  * ```
  */
 export interface CurrencyTotalTable {
@@ -217,9 +207,9 @@ export interface CurrencyTotalTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore, PeriodDefinition } from '@expense-tracker/core';
+ * import type { PeriodDefinition } from '@expense-tracker/core/store';
  *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const row = await db.selectFrom('et_budget').select(['name', 'period', 'category_ids'])
  *   .where('owner_id', '=', owner.ownerId).executeTakeFirst();
  * const period = row ? (JSON.parse(row.period) as PeriodDefinition) : undefined; // JSON text columns
@@ -247,9 +237,7 @@ export interface BudgetTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const active = await db.selectFrom('et_alert_rule').select(['budget_id', 'threshold_percent', 'kind'])
  *   .where('owner_id', '=', owner.ownerId).where('active', '=', 1).execute(); // 1/0, not a boolean
  * ```
@@ -271,9 +259,7 @@ export interface AlertRuleTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const unread = await db.selectFrom('et_notification').select(['message', 'period_start', 'created_at'])
  *   .where('owner_id', '=', owner.ownerId).where('read_at', 'is', null).orderBy('id', 'desc').execute();
  * ```
@@ -303,9 +289,7 @@ export interface NotificationTable {
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
- *
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const keys = await db.selectFrom('et_idempotency').select(['idempotency_key', 'created_at'])
  *   .where('owner_id', '=', owner.ownerId).orderBy('created_at', 'desc').execute();
  * ```

@@ -56,7 +56,7 @@ export function isUnavailable(error: unknown): boolean {
  *
  * @example
  * ```ts
- * import { toStoreError } from '@expense-tracker/core';
+ * import { toStoreError } from '@expense-tracker/core/store';
  *
  * // PostgreSQL's unique violation, a refused connection, and anything else:
  * toStoreError(Object.assign(new Error('duplicate key value'), { code: '23505' })).code; // 'CONFLICT'

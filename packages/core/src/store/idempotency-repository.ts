@@ -5,11 +5,11 @@
  *
  * @example
  * ```ts
- * import type { IdempotencyRecord } from '@expense-tracker/core';
+ * import type { IdempotencyRecord } from '@expense-tracker/core/store';
  *
  * const keyed = owner.withIdempotencyKey('order-1234');
  * const lunch = await keyed.expenses.create({ amount: '12.50' });
- * const record: IdempotencyRecord | null = await tracker.store.idempotency.find(owner.ownerId, 'order-1234');
+ * const record: IdempotencyRecord | null = await store.idempotency.find(owner.ownerId, 'order-1234');
  * JSON.parse(record!.result!).id === lunch.id; // true: the result, recorded with the write
  * ```
  */
@@ -34,9 +34,9 @@ export interface IdempotencyRecord {
  *
  * @example
  * ```ts
- * import type { IdempotencyRepository } from '@expense-tracker/core';
+ * import type { IdempotencyRepository } from '@expense-tracker/core/store';
  *
- * const records: IdempotencyRepository = tracker.store.idempotency;
+ * const records: IdempotencyRepository = store.idempotency;
  * await owner.withIdempotencyKey('order-1234').expenses.create({ amount: '12.50' });
  * (await records.find(owner.ownerId, 'order-1234'))?.createdAt; // when the expense was committed
  * await records.find('someone-else', 'order-1234'); // null: keys are per owner

@@ -10,7 +10,7 @@ import type { EventRecord, EventRepository } from './store.js';
  * @example
  * ```ts
  * import pg from 'pg';
- * import { EVENTS_CHANNEL, type EventsNotification } from '@expense-tracker/core';
+ * import { EVENTS_CHANNEL, type EventsNotification } from '@expense-tracker/core/kysely';
  *
  * // Another service (a worker, say) learns of every commit without polling.
  * const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
@@ -33,7 +33,7 @@ export const EVENTS_CHANNEL = 'et_events';
  * @example
  * ```ts
  * import pg from 'pg';
- * import { EVENTS_CHANNEL, type EventsNotification } from '@expense-tracker/core';
+ * import { EVENTS_CHANNEL, type EventsNotification } from '@expense-tracker/core/kysely';
  *
  * const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
  * await client.connect();

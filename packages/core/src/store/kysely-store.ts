@@ -21,7 +21,8 @@ import type { Dialect, Store, StoreSession } from './store.js';
  * ```ts
  * import pg from 'pg';
  * import { Kysely, PostgresDialect } from 'kysely';
- * import { KyselyStore, Tracker, type Database, type KyselyStoreOptions } from '@expense-tracker/core';
+ * import { Tracker } from '@expense-tracker/core';
+ * import { KyselyStore, type Database, type KyselyStoreOptions } from '@expense-tracker/core/kysely';
  *
  * // What Tracker.open({ database: 'postgres://…' }) sets up, by hand:
  * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });
@@ -63,10 +64,10 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
  * @example
  * ```ts
  * import { sql } from 'kysely';
- * import { KyselyStore, MIGRATION_TABLE } from '@expense-tracker/core';
+ * import { MIGRATION_TABLE } from '@expense-tracker/core/kysely';
  *
  * MIGRATION_TABLE; // 'et_migration'
- * const { db } = tracker.store as KyselyStore; // Tracker.open({ database }) always builds a KyselyStore
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
  * const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(db);
  * rows.map((row) => row.name); // ['0001-initial', '0002-budgets', ...]
  * ```
@@ -77,16 +78,19 @@ export const MIGRATION_TABLE = 'et_migration';
  * The bundled {@link Store}: one Kysely implementation for SQLite and PostgreSQL. The
  * only dialect difference it needs is how a write transaction starts.
  *
+ * `Tracker.open({ database })` builds one and keeps it to itself. To reach its `db` (raw SQL
+ * over core's tables in tests and maintenance), open it yourself with {@link openKyselyStore},
+ * or build it over a Kysely instance of yours, and hand it over as `Tracker.open({ store })`.
+ *
  * @example
  * ```ts
- * import { KyselyStore, Tracker } from '@expense-tracker/core';
+ * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore, type KyselyStore } from '@expense-tracker/core/kysely';
  *
- * // Tracker.open({ database }) builds one; its `db` is there for raw SQL in tests and maintenance.
- * const tracker = await Tracker.open({ database: ':memory:' });
+ * const store: KyselyStore = await openKyselyStore({ database: ':memory:' });
+ * const tracker = await Tracker.open({ store });
  * await tracker.migrate();
- * if (tracker.store instanceof KyselyStore) {
- *   const owners = await tracker.store.db.selectFrom('et_owner').select(['id', 'currency']).execute();
- * }
+ * const owners = await store.db.selectFrom('et_owner').select(['id', 'currency']).execute();
  * ```
  */
 export class KyselyStore implements Store {
@@ -125,7 +129,11 @@ export class KyselyStore implements Store {
     this.idempotency = session.idempotency;
   }
 
-  /** {@inheritDoc Store.transaction} */
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws
+   * (`BEGIN IMMEDIATE` on SQLite). What `fn` throws passes through; failures to begin or
+   * commit are `TrackerError`s.
+   */
   async transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T> {
     this.#assertOpen();
     // What `fn` throws is the caller's and passes through untouched (driver errors inside it
@@ -162,7 +170,7 @@ export class KyselyStore implements Store {
     }
   }
 
-  /** {@inheritDoc Store.migrate} */
+  /** Applies core's migrations that have not run yet, bookkept in {@link MIGRATION_TABLE}. */
   async migrate(): Promise<void> {
     this.#assertOpen();
     const migrator = new Migrator({
@@ -175,7 +183,7 @@ export class KyselyStore implements Store {
     if (error) throw toStoreError(error);
   }
 
-  /** {@inheritDoc Store.ping} */
+  /** Resolves when the database answers; throws `STORE_UNAVAILABLE` otherwise. */
   async ping(): Promise<void> {
     this.#assertOpen();
     try {
@@ -188,7 +196,7 @@ export class KyselyStore implements Store {
     }
   }
 
-  /** {@inheritDoc Store.close} */
+  /** Releases what the store opened itself (never a connection the host application passed in). */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

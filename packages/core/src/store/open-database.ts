@@ -32,16 +32,34 @@ import type { Dialect } from './store.js';
  */
 export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>; // any: a host's Kysely<HostTables> must fit
 
-/** Options for opening the bundled store. */
-export interface OpenStoreOptions {
+/**
+ * Options of {@link openKyselyStore}: what `Tracker.open` passes for its `database`,
+ * `dialect` and `poolSize` options.
+ *
+ * @example
+ * ```ts
+ * import { openKyselyStore, type OpenKyselyStoreOptions } from '@expense-tracker/core/kysely';
+ *
+ * const options: OpenKyselyStoreOptions = {
+ *   database: process.env.DATABASE_URL ?? './data/expenses.db',
+ *   poolSize: 20, // PostgreSQL only
+ *   onError: (error) => console.error('an idle database connection failed', error),
+ * };
+ * const store = await openKyselyStore(options);
+ * ```
+ */
+export interface OpenKyselyStoreOptions {
   /** The database; see {@link DatabaseInput}. */
   database: DatabaseInput;
   /** The engine behind a host's `Kysely` instance, when it cannot be told from its adapter. */
   dialect?: Dialect;
-  /** Most PostgreSQL connections of a pool the tracker opens. @default 10 */
+  /** Most PostgreSQL connections of a pool the store opens. @default 10 */
   poolSize?: number;
-  /** Receives errors of idle pool connections, which must not crash the process. */
-  onBackgroundError: (error: unknown) => void;
+  /**
+   * Receives errors of idle pool connections, which must not crash the process.
+   * @default writes to `console.error`
+   */
+  onError?: (error: unknown) => void;
   /** Identifies the store in the event notifications it sends on PostgreSQL. @default a random id */
   instanceId?: string;
 }
@@ -81,8 +99,26 @@ function kyselyDialect(db: Kysely<unknown>, explicit: Dialect | undefined): Dial
   });
 }
 
+/**
+ * Loads an engine's driver, which is an optional peer dependency: a host installs only the
+ * one for the engine it uses. A missing one is named, with the command that installs it.
+ */
+async function importDriver<T>(name: 'better-sqlite3' | 'pg', engine: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
+    if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(error).includes(`'${name}'`)) {
+      throw new TrackerError('STORE_UNAVAILABLE', `${engine} needs the ${name} package, which is not installed: run \`npm install ${name}\``, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
 async function openSqliteFile(path: string): Promise<BetterSqlite3.Database> {
-  const { default: Sqlite } = await import('better-sqlite3');
+  const { default: Sqlite } = await importDriver('better-sqlite3', 'SQLite', () => import('better-sqlite3'));
   if (path !== ':memory:') {
     // Expenses are personal: the file is the owner's alone (0600; SQLite gives the -wal and
     // -shm files it creates beside it the same mode), and so are directories made for it
@@ -98,11 +134,11 @@ async function openSqliteFile(path: string): Promise<BetterSqlite3.Database> {
   return db;
 }
 
-async function openPgPool(url: string, options: OpenStoreOptions): Promise<Pool> {
-  const { default: pg } = await import('pg');
+async function openPgPool(url: string, options: OpenKyselyStoreOptions): Promise<Pool> {
+  const { default: pg } = await importDriver('pg', 'PostgreSQL', () => import('pg'));
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // An idle connection that dies emits 'error' on the pool; unhandled, that crashes the process.
-  pool.on('error', options.onBackgroundError);
+  pool.on('error', options.onError ?? ((error) => console.error('[expense-tracker] database error:', error)));
   // A connection that dies while checked out (mid-query or mid-transaction) emits 'error' on
   // the client itself, where pg-pool listens only while it is idle; unhandled, that crashes the
   // process too. The caller already gets the failure from its query (STORE_UNAVAILABLE), and the
@@ -111,8 +147,28 @@ async function openPgPool(url: string, options: OpenStoreOptions): Promise<Pool>
   return pool;
 }
 
-/** Opens the bundled Kysely store over the given database. */
-export async function openKyselyStore(options: OpenStoreOptions): Promise<KyselyStore> {
+/**
+ * Opens the bundled store over a database, as `Tracker.open({ database })` does; hand it to
+ * `Tracker.open({ store })`. Open it yourself when you need the store's own handle: raw SQL over
+ * core's tables in tests and maintenance (its `db`), or the {@link KyselyStore} for the
+ * conformance suite. The SQLite (`better-sqlite3`) or PostgreSQL (`pg`) driver is loaded only
+ * when that engine is opened, so a host installs only the one it uses.
+ *
+ * @example
+ * ```ts
+ * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
+ *
+ * const store = await openKyselyStore({ database: './data/expenses.db' });
+ * const tracker = await Tracker.open({ store });
+ * await tracker.migrate();
+ * const owners = await store.db.selectFrom('et_owner').select(['id', 'currency']).execute();
+ * await tracker.close(); // closes the store too
+ * ```
+ * @throws `VALIDATION_FAILED` for an unsupported `database`; `STORE_UNAVAILABLE` when it cannot be
+ * opened, or its engine's driver is not installed
+ */
+export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<KyselyStore> {
   const { database } = options;
   try {
     if (typeof database === 'string') {

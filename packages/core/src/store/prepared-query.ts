@@ -21,7 +21,7 @@ import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'k
  * ```ts
  * import { Kysely, SqliteDialect } from 'kysely';
  * import Database from 'better-sqlite3';
- * import { preparedQuery, type Database as TrackerTables } from '@expense-tracker/core';
+ * import { preparedQuery, type Database as TrackerTables } from '@expense-tracker/core/kysely';
  *
  * const db = new Kysely<TrackerTables>({ dialect: new SqliteDialect({ database: new Database('expenses.db') }) });
  * const ownerSettings = preparedQuery((db: Kysely<TrackerTables>, ownerId: string) =>
@@ -77,7 +77,7 @@ export function preparedQuery<DB, A extends unknown[], R>(build: (db: Kysely<DB>
  * @example
  * ```ts
  * import type { Kysely } from 'kysely';
- * import { preparedQuery, type Database, type PreparedQuery } from '@expense-tracker/core';
+ * import { preparedQuery, type Database, type PreparedQuery } from '@expense-tracker/core/kysely';
  *
  * // (db, ownerId) → rows of { timezone }
  * const settingsQuery: PreparedQuery<Database, [ownerId: string], { timezone: string }> = preparedQuery(

@@ -11,7 +11,8 @@ import type { Store } from './store.js';
  * ```ts
  * import { Kysely, PostgresDialect } from 'kysely';
  * import pg from 'pg';
- * import { Tracker, type Database, type RemoteEventsOptions } from '@expense-tracker/core';
+ * import { Tracker, type RemoteEventsOptions } from '@expense-tracker/core';
+ * import type { Database } from '@expense-tracker/core/kysely';
  *
  * // With a Kysely instance as `database`, say where to LISTEN.
  * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: process.env.DATABASE_URL }) }) });

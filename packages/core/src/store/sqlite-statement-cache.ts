@@ -20,7 +20,7 @@ export function withStatementCache(db: BetterSqlite3.Database, size = 500): Sqli
         if (cache.size >= size) cache.delete(cache.keys().next().value!);
       }
       cache.set(sql, statement);
-      return statement as unknown as ReturnType<SqliteDatabase['prepare']>;
+      return statement;
     },
     close() {
       cache.clear();

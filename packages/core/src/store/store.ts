@@ -7,24 +7,25 @@ import type { IdempotencyRepository } from './idempotency-repository.js';
  *
  * @example
  * ```ts
- * import { Tracker, type Dialect } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
+ * import type { Dialect } from '@expense-tracker/core/store';
  *
- * const tracker = await Tracker.open({ database: process.env.DATABASE_URL ?? ':memory:' });
- * const dialect: Dialect = tracker.store.dialect; // 'postgres' for a postgres:// URL, else 'sqlite'
+ * const store = await openKyselyStore({ database: process.env.DATABASE_URL ?? ':memory:' });
+ * const dialect: Dialect = store.dialect; // 'postgres' for a postgres:// URL, else 'sqlite'
  * ```
  */
 export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * A category as stored. It is what a {@link Store}'s `categories` repository reads and writes.
- * The SDK returns it to you as a {@link Category}, without `ownerId`.
+ * The SDK returns it to you as a {@link index!Category}, without `ownerId`.
  *
  * @example
  * ```ts
- * import type { CategoryRecord } from '@expense-tracker/core';
+ * import type { CategoryRecord } from '@expense-tracker/core/store';
  *
  * const food = await owner.categories.create({ name: 'Food' });
- * const record: CategoryRecord | null = await tracker.store.categories.findById(owner.ownerId, food.id);
+ * const record: CategoryRecord | null = await store.categories.findById(owner.ownerId, food.id);
  * record?.ownerId; // owner.ownerId
  * ```
  */
@@ -41,14 +42,14 @@ export interface CategoryRecord {
 
 /**
  * An expense as stored. It is what a {@link Store}'s `expenses` repository reads and writes,
- * in minor units only. The SDK returns it to you as an {@link Expense}, with `amount` added.
+ * in minor units only. The SDK returns it to you as an {@link index!Expense}, with `amount` added.
  *
  * @example
  * ```ts
- * import type { ExpenseRecord } from '@expense-tracker/core';
+ * import type { ExpenseRecord } from '@expense-tracker/core/store';
  *
  * const lunch = await owner.expenses.create({ amount: '12.50' });
- * const record: ExpenseRecord | null = await tracker.store.expenses.findById(owner.ownerId, lunch.id);
+ * const record: ExpenseRecord | null = await store.expenses.findById(owner.ownerId, lunch.id);
  * record?.amountMinor; // 1250
  * ```
  */
@@ -69,14 +70,14 @@ export interface ExpenseRecord {
 
 /**
  * An event as stored in the outbox. It is what a {@link Store}'s `events` repository appends
- * and lists. `owner.changes()` returns the same rows as {@link TrackerEvent}s.
+ * and lists. `owner.changes()` returns the same rows as {@link index!TrackerEvent}s.
  *
  * @example
  * ```ts
- * import type { EventRecord } from '@expense-tracker/core';
+ * import type { EventRecord } from '@expense-tracker/core/store';
  *
  * await owner.expenses.create({ amount: '12.50' });
- * const records: EventRecord[] = await tracker.store.events.list(owner.ownerId, 0, 10);
+ * const records: EventRecord[] = await store.events.list(owner.ownerId, 0, 10);
  * records.map((r) => `${r.seq}:${r.type}`); // ['1:expense.created'] for a new owner
  * ```
  */
@@ -93,11 +94,11 @@ export interface EventRecord {
  *
  * @example
  * ```ts
- * import type { ExpenseFilter } from '@expense-tracker/core';
+ * import type { ExpenseFilter } from '@expense-tracker/core/store';
  *
  * // Uncategorized USD expenses of November from 10.00 up, straight from the store.
  * const filter: ExpenseFilter = { from: '2026-11-01', to: '2026-11-30', categoryIds: [null], currency: 'USD', minAmountMinor: 1000 };
- * const rows = await tracker.store.expenses.list(owner.ownerId, { ...filter, sort: 'date', order: 'desc', limit: 50 });
+ * const rows = await store.expenses.list(owner.ownerId, { ...filter, sort: 'date', order: 'desc', limit: 50 });
  * ```
  */
 export interface ExpenseFilter {
@@ -124,13 +125,13 @@ export interface ExpenseFilter {
  *
  * @example
  * ```ts
- * import type { ExpensePageRequest } from '@expense-tracker/core';
+ * import type { ExpensePageRequest } from '@expense-tracker/core/store';
  *
  * // Keyset paging, as the SDK does it: the next page starts after the last row's (sort key, id).
  * const request: ExpensePageRequest = { sort: 'date', order: 'asc', limit: 100 };
- * const first = await tracker.store.expenses.list(owner.ownerId, request);
+ * const first = await store.expenses.list(owner.ownerId, request);
  * const last = first.at(-1);
- * const second = last ? await tracker.store.expenses.list(owner.ownerId, { ...request, after: { key: last.date, id: last.id } }) : [];
+ * const second = last ? await store.expenses.list(owner.ownerId, { ...request, after: { key: last.date, id: last.id } }) : [];
  * ```
  */
 export interface ExpensePageRequest extends ExpenseFilter {
@@ -143,14 +144,14 @@ export interface ExpensePageRequest extends ExpenseFilter {
 
 /**
  * A budget as stored; a recurring period always has its anchor. The SDK returns it to you
- * as a {@link Budget}.
+ * as a {@link index!Budget}.
  *
  * @example
  * ```ts
- * import type { BudgetRecord } from '@expense-tracker/core';
+ * import type { BudgetRecord } from '@expense-tracker/core/store';
  *
  * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
- * const record: BudgetRecord | null = await tracker.store.budgets.findById(owner.ownerId, budget.id);
+ * const record: BudgetRecord | null = await store.budgets.findById(owner.ownerId, budget.id);
  * record?.amountMinor; // 40000
  * ```
  */
@@ -171,14 +172,14 @@ export interface BudgetRecord {
 }
 
 /**
- * An alert rule as stored. The SDK returns it to you as an {@link AlertRule}.
+ * An alert rule as stored. The SDK returns it to you as an {@link index!AlertRule}.
  *
  * @example
  * ```ts
- * import type { AlertRuleRecord } from '@expense-tracker/core';
+ * import type { AlertRuleRecord } from '@expense-tracker/core/store';
  *
  * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
- * const rules: AlertRuleRecord[] = await tracker.store.alertRules.list(owner.ownerId, [budget.id]);
+ * const rules: AlertRuleRecord[] = await store.alertRules.list(owner.ownerId, [budget.id]);
  * rules.map((rule) => rule.thresholdPercent); // [80, 100]
  * ```
  */
@@ -195,13 +196,13 @@ export interface AlertRuleRecord {
 
 /**
  * A notification as stored: one (rule, period) that fired. The SDK returns it to you as a
- * {@link Notification}, with `period` as a range.
+ * {@link index!Notification}, with `period` as a range.
  *
  * @example
  * ```ts
- * import type { NotificationRecord } from '@expense-tracker/core';
+ * import type { NotificationRecord } from '@expense-tracker/core/store';
  *
- * const unread: NotificationRecord[] = await tracker.store.notifications.list(owner.ownerId, { unread: true, limit: 20 });
+ * const unread: NotificationRecord[] = await store.notifications.list(owner.ownerId, { unread: true, limit: 20 });
  * for (const n of unread) console.log(n.periodStart, n.periodEnd, n.message);
  * ```
  */
@@ -228,7 +229,7 @@ export interface NotificationRecord {
  *
  * @example
  * ```ts
- * import type { TotalsDelta } from '@expense-tracker/core';
+ * import type { TotalsDelta } from '@expense-tracker/core/store';
  *
  * // How a custom store's `totals.applyDeltas` adds them up, here in memory.
  * const totals = new Map<string, { amountMinor: number; count: number }>();
@@ -257,10 +258,10 @@ export interface TotalsDelta {
  *
  * @example
  * ```ts
- * import type { TotalsGroup } from '@expense-tracker/core';
+ * import type { TotalsGroup } from '@expense-tracker/core/store';
  *
  * const groupBy: TotalsGroup[] = ['month', 'currency'];
- * await tracker.store.totals.query(owner.ownerId, { from: '2026-01-01', to: '2026-12-31', groupBy });
+ * await store.totals.query(owner.ownerId, { from: '2026-01-01', to: '2026-12-31', groupBy });
  * // e.g. [{ month: '2026-11', currency: 'USD', amountMinor: 1649, count: 2 }]
  * ```
  */
@@ -271,11 +272,11 @@ export type TotalsGroup = 'date' | 'month' | 'currency' | 'category';
  *
  * @example
  * ```ts
- * import type { TotalsQuery } from '@expense-tracker/core';
+ * import type { TotalsQuery } from '@expense-tracker/core/store';
  *
  * // Daily USD spending of November, uncategorized expenses only.
  * const query: TotalsQuery = { from: '2026-11-01', to: '2026-11-30', currency: 'USD', categoryIds: [null], groupBy: ['date'] };
- * const rows = await tracker.store.totals.query(owner.ownerId, query);
+ * const rows = await store.totals.query(owner.ownerId, query);
  * ```
  */
 export interface TotalsQuery {
@@ -292,10 +293,10 @@ export interface TotalsQuery {
  *
  * @example
  * ```ts
- * import type { TotalsRow } from '@expense-tracker/core';
+ * import type { TotalsRow } from '@expense-tracker/core/store';
  *
  * await owner.expenses.createMany([{ amount: '12.50', date: '2026-11-02' }, { amount: '3.99', date: '2026-11-03' }]);
- * const rows: TotalsRow[] = await tracker.store.totals.query(owner.ownerId, { from: '2026-11-01', to: '2026-11-30', groupBy: ['currency'] });
+ * const rows: TotalsRow[] = await store.totals.query(owner.ownerId, { from: '2026-11-01', to: '2026-11-30', groupBy: ['currency'] });
  * // [{ currency: 'USD', amountMinor: 1649, count: 2 }] for an owner with only these two expenses:
  * // no `date`, `month` or `categoryId`, as they were not grouped by
  * ```
@@ -316,9 +317,9 @@ export interface TotalsRow {
  *
  * @example
  * ```ts
- * import type { TotalsRepository } from '@expense-tracker/core';
+ * import type { TotalsRepository } from '@expense-tracker/core/store';
  *
- * const totals: TotalsRepository = tracker.store.totals;
+ * const totals: TotalsRepository = store.totals;
  * await totals.query(owner.ownerId, { from: '2026-11-01', to: '2026-11-30', groupBy: ['category'] });
  * await totals.rebuild(owner.ownerId); // what owner.rebuildTotals() runs, in a transaction
  * ```
@@ -352,9 +353,9 @@ export interface TotalsRepository {
  *
  * @example
  * ```ts
- * import type { BudgetRepository } from '@expense-tracker/core';
+ * import type { BudgetRepository } from '@expense-tracker/core/store';
  *
- * const budgets: BudgetRepository = tracker.store.budgets;
+ * const budgets: BudgetRepository = store.budgets;
  * const created = await owner.budgets.create({ name: 'Groceries', amount: '400' });
  * (await budgets.list(owner.ownerId)).map((b) => b.name); // ['Groceries']
  * await budgets.findById('someone-else', created.id); // null: scoped by owner
@@ -379,9 +380,9 @@ export interface BudgetRepository {
  *
  * @example
  * ```ts
- * import type { AlertRuleRepository } from '@expense-tracker/core';
+ * import type { AlertRuleRepository } from '@expense-tracker/core/store';
  *
- * const rules: AlertRuleRepository = tracker.store.alertRules;
+ * const rules: AlertRuleRepository = store.alertRules;
  * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
  * (await rules.list(owner.ownerId, [budget.id])).length; // 2: the default rules at 80 % and 100 %
  * ```
@@ -403,11 +404,11 @@ export interface AlertRuleRepository {
  *
  * @example
  * ```ts
- * import type { NotificationQuery } from '@expense-tracker/core';
+ * import type { NotificationQuery } from '@expense-tracker/core/store';
  *
  * const budget = await owner.budgets.create({ name: 'Groceries', amount: '400' });
  * const query: NotificationQuery = { unread: true, budgetId: budget.id, limit: 20 };
- * await tracker.store.notifications.list(owner.ownerId, query); // newest first
+ * await store.notifications.list(owner.ownerId, query); // newest first
  * ```
  */
 export interface NotificationQuery {
@@ -425,9 +426,9 @@ export interface NotificationQuery {
  *
  * @example
  * ```ts
- * import type { NotificationRepository } from '@expense-tracker/core';
+ * import type { NotificationRepository } from '@expense-tracker/core/store';
  *
- * const notifications: NotificationRepository = tracker.store.notifications;
+ * const notifications: NotificationRepository = store.notifications;
  * const [latest] = await notifications.list(owner.ownerId, { limit: 1 });
  * if (latest) await notifications.markRead(owner.ownerId, latest.id, new Date().toISOString());
  * ```
@@ -456,9 +457,9 @@ export interface NotificationRepository {
  *
  * @example
  * ```ts
- * import type { OwnerLock } from '@expense-tracker/core';
+ * import type { OwnerLock } from '@expense-tracker/core/store';
  *
- * const lock: OwnerLock = await tracker.store.transaction((tx) => tx.owners.lock(owner.ownerId, new Date().toISOString()));
+ * const lock: OwnerLock = await store.transaction((tx) => tx.owners.lock(owner.ownerId, new Date().toISOString()));
  * lock.settings; // { timezone: 'UTC', currency: 'USD', weekStartsOn: 1 } for a new owner
  * ```
  */
@@ -477,9 +478,9 @@ export interface OwnerLock {
  *
  * @example
  * ```ts
- * import type { OwnerRepository } from '@expense-tracker/core';
+ * import type { OwnerRepository } from '@expense-tracker/core/store';
  *
- * const owners: OwnerRepository = tracker.store.owners;
+ * const owners: OwnerRepository = store.owners;
  * await owners.getSettings('never-seen'); // null: no row until an owner saves settings or writes
  * await owner.settings.update({ currency: 'EUR' });
  * (await owners.getSettings(owner.ownerId))?.currency; // 'EUR'
@@ -517,9 +518,9 @@ export interface OwnerRepository {
  *
  * @example
  * ```ts
- * import type { CategoryRepository } from '@expense-tracker/core';
+ * import type { CategoryRepository } from '@expense-tracker/core/store';
  *
- * const categories: CategoryRepository = tracker.store.categories;
+ * const categories: CategoryRepository = store.categories;
  * const food = await owner.categories.create({ name: 'Food' });
  * await owner.categories.create({ name: 'Groceries', parentId: food.id });
  * await categories.countChildren(owner.ownerId, food.id); // 1
@@ -546,9 +547,9 @@ export interface CategoryRepository {
  *
  * @example
  * ```ts
- * import type { ExpenseRepository } from '@expense-tracker/core';
+ * import type { ExpenseRepository } from '@expense-tracker/core/store';
  *
- * const expenses: ExpenseRepository = tracker.store.expenses;
+ * const expenses: ExpenseRepository = store.expenses;
  * const food = await owner.categories.create({ name: 'Food' });
  * await owner.expenses.create({ amount: '12.50', categoryId: food.id });
  * await expenses.countByCategory(owner.ownerId, food.id); // 1
@@ -585,9 +586,9 @@ export interface ExpenseRepository {
  *
  * @example
  * ```ts
- * import type { EventRepository } from '@expense-tracker/core';
+ * import type { EventRepository } from '@expense-tracker/core/store';
  *
- * const events: EventRepository = tracker.store.events;
+ * const events: EventRepository = store.events;
  * await owner.expenses.create({ amount: '12.50' });
  * const lastSeq = await events.lastSeq(owner.ownerId); // 1 for a new owner
  * const newest = await events.list(owner.ownerId, lastSeq - 1, 1); // the newest event only
@@ -612,10 +613,10 @@ export interface EventRepository {
  *
  * @example
  * ```ts
- * import type { StoreSession } from '@expense-tracker/core';
+ * import type { StoreSession } from '@expense-tracker/core/store';
  *
  * // Two reads that see the same snapshot.
- * const counts = await tracker.store.transaction(async (tx: StoreSession) => ({
+ * const counts = await store.transaction(async (tx: StoreSession) => ({
  *   categories: (await tx.categories.list(owner.ownerId)).length,
  *   budgets: (await tx.budgets.list(owner.ownerId)).length,
  * }));
@@ -644,14 +645,20 @@ export interface StoreSession {
  * services. Failures MUST be `TrackerError`s: `CONFLICT` for unique violations,
  * `STORE_UNAVAILABLE` when the database cannot be reached, `STORE_FAILED` otherwise.
  *
+ * The examples on this page call the repositories of `store`, the store a tracker runs on:
+ * one of yours, or the bundled one opened with `openKyselyStore` and handed to
+ * `Tracker.open({ store })`.
+ *
  * @example
  * ```ts
- * import { Tracker, type Store } from '@expense-tracker/core';
+ * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
+ * import type { Store } from '@expense-tracker/core/store';
  *
- * // Every tracker runs on a store: the bundled one, unless you pass your own.
- * const bundled: Store = (await Tracker.open({ database: ':memory:' })).store;
+ * // Every tracker runs on a store: the bundled one (which Tracker.open({ database }) opens), or yours.
+ * const bundled: Store = await openKyselyStore({ database: ':memory:' });
  * await bundled.ping();
- * // A custom store (a class of yours implementing Store) is handed over as `store`:
+ * // A custom store (a class of yours implementing Store) is handed over the same way:
  * const tracker = await Tracker.open({ store: bundled });
  * await tracker.migrate(); // runs store.migrate()
  * ```

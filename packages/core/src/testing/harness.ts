@@ -13,10 +13,11 @@ import type { Tracker } from '../tracker.js';
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
  * import { kyselyRawQuery, type RawQuery } from '@expense-tracker/core/testing';
  *
- * const raw: RawQuery = kyselyRawQuery(tracker.store as KyselyStore);
+ * const store = await openKyselyStore({ database: ':memory:' }); // then Tracker.open({ store })
+ * const raw: RawQuery = kyselyRawQuery(store);
  * const rows = await raw('select amount_minor, currency from et_expense where owner_id = ?', [owner.ownerId]);
  * ```
  */
@@ -25,30 +26,31 @@ export type RawQuery = (text: string, params?: readonly unknown[]) => Promise<Re
 /**
  * What a store must provide to run the conformance suite.
  *
+ * @typeParam S - the store's type, which `rawQuery` is given
  * @example
  * ```ts
  * // sqlite-store.test.ts: the bundled store over a fresh SQLite file, with raw SQL checks.
  * import { mkdtempSync, rmSync } from 'node:fs';
  * import { tmpdir } from 'node:os';
  * import { join } from 'node:path';
- * import { Tracker, type KyselyStore } from '@expense-tracker/core';
+ * import { openKyselyStore, type KyselyStore } from '@expense-tracker/core/kysely';
  * import { defineStoreConformance, kyselyRawQuery, type ConformanceHarness } from '@expense-tracker/core/testing';
  *
  * const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
- * const harness: ConformanceHarness = {
+ * const harness: ConformanceHarness<KyselyStore> = {
  *   name: 'sqlite',
- *   openStore: async () => (await Tracker.open({ database: join(dir, 'test.db') })).store,
- *   rawQuery: (store) => kyselyRawQuery(store as KyselyStore),
+ *   openStore: () => openKyselyStore({ database: join(dir, 'test.db') }),
+ *   rawQuery: (store) => kyselyRawQuery(store),
  *   cleanup: async () => rmSync(dir, { recursive: true, force: true }),
  * };
  * defineStoreConformance(harness);
  * ```
  */
-export interface ConformanceHarness {
+export interface ConformanceHarness<S extends Store = Store> {
   /** Shown in the suite's name, e.g. `'sqlite'`. */
   name: string;
   /** Opens a fresh store over an empty database; the suite migrates and closes it. */
-  openStore(): Promise<Store>;
+  openStore(): Promise<S>;
   /**
    * Opens a second store over the database `openStore` opened (as a second process would),
    * after the suite migrated it; the suite closes it. The contract checks of concurrent
@@ -61,7 +63,7 @@ export interface ConformanceHarness {
    * Raw SQL against the store's database. When given, the suite also checks what is really
    * persisted (the bundled store's tables); a store with another schema leaves it out.
    */
-  rawQuery?(store: Store): RawQuery;
+  rawQuery?(store: S): RawQuery;
   /** Runs after the store is closed, e.g. to drop a test database. */
   cleanup?(): Promise<void>;
 }
@@ -123,13 +125,15 @@ export function createTestClock(): TestClock {
  * @example
  * ```ts
  * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
  * import { createTestClock, uniqueOwnerId, type ConformanceEnv } from '@expense-tracker/core/testing';
  *
  * const clock = createTestClock();
- * const tracker = await Tracker.open({ database: ':memory:', clock });
+ * const store = await openKyselyStore({ database: ':memory:' });
+ * const tracker = await Tracker.open({ store, clock });
  * await tracker.migrate();
  * const env: ConformanceEnv = {
- *   tracker, store: tracker.store, clock, raw: undefined,
+ *   tracker, store, clock, raw: undefined,
  *   newOwner: () => tracker.forOwner(uniqueOwnerId()),
  * };
  * const owner = env.newOwner(); // an owner with no data
@@ -193,10 +197,13 @@ export async function expectTrackerError(promise: Promise<unknown>, code: ErrorC
  *
  * @example
  * ```ts
- * import type { KyselyStore } from '@expense-tracker/core';
+ * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
  * import { kyselyRawQuery } from '@expense-tracker/core/testing';
  *
- * const raw = kyselyRawQuery(tracker.store as KyselyStore);
+ * const store = await openKyselyStore({ database: ':memory:' });
+ * const owner = (await Tracker.open({ store })).forOwner('alice');
+ * const raw = kyselyRawQuery(store);
  * await owner.expenses.create({ amount: '12.50' });
  * await raw('select amount_minor from et_expense where owner_id = ?', [owner.ownerId]); // [{ amount_minor: 1250 }] on SQLite
  * ```

@@ -39,16 +39,16 @@ import { totalsTests } from './suites/totals.js';
  *
  * @example
  * ```ts
- * import { Tracker } from '@expense-tracker/core';
+ * import { openKyselyStore } from '@expense-tracker/core/kysely';
  * import { defineStoreConformance } from '@expense-tracker/core/testing';
  *
  * defineStoreConformance({
  *   name: 'sqlite',
- *   openStore: async () => (await Tracker.open({ database: ':memory:' })).store,
+ *   openStore: () => openKyselyStore({ database: ':memory:' }),
  * });
  * ```
  */
-export function defineStoreConformance(harness: ConformanceHarness): void {
+export function defineStoreConformance<S extends Store>(harness: ConformanceHarness<S>): void {
   configurePropertySeed();
   describe(`store conformance: ${harness.name}`, () => {
     let env: ConformanceEnv | undefined;

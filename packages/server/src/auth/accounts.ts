@@ -1,4 +1,5 @@
-import { isTrackerError, ownerSettingsPatchSchema, preparedQuery, storableText, systemClock, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
+import { isTrackerError, ownerSettingsPatchSchema, storableText, systemClock, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
+import { preparedQuery } from '@expense-tracker/core/kysely';
 import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
 import { z } from 'zod';
@@ -194,15 +195,14 @@ function throttled(what: string, seconds: number): HttpError {
  *
  * @example
  * ```ts
- * import { KyselyStore } from '@expense-tracker/core';
- * import { AccountService, migrateServer, PasswordHasher, TokenService, type ServerDatabase } from '@expense-tracker/server';
- * import type { Kysely } from 'kysely';
+ * import { hostDatabase } from '@expense-tracker/core/kysely';
+ * import { AccountService, migrateServer, PasswordHasher, SERVER_TABLES, TokenService } from '@expense-tracker/server';
  *
  * // createApp makes its own; make one over the same database and secret to manage accounts
  * // from your own code (an admin script, a host app), with tokens the API accepts.
  * await migrateServer({ tracker });
  * const accounts = new AccountService({
- *   db: (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>,
+ *   db: hostDatabase(tracker, SERVER_TABLES), // the srv_ tables, on the tracker's connections
  *   tracker,
  *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
  *   tokens: new TokenService(process.env.JWT_SECRET!, 900),

@@ -1,4 +1,5 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import { defineHostTables } from '@expense-tracker/core/kysely';
+import type { Kysely, Migration } from 'kysely';
 import { skeletonOf, usernameForms } from './usernames.js';
 
 /**
@@ -8,12 +9,11 @@ import { skeletonOf, usernameForms } from './usernames.js';
  *
  * @example
  * ```ts
- * import { KyselyStore } from '@expense-tracker/core';
- * import type { ServerDatabase } from '@expense-tracker/server';
- * import type { Kysely } from 'kysely';
+ * import { hostDatabase } from '@expense-tracker/core/kysely';
+ * import { SERVER_TABLES } from '@expense-tracker/server';
  *
  * // By default the server's tables live in the tracker's database (see migrateServer).
- * const db = (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>;
+ * const db = hostDatabase(tracker, SERVER_TABLES); // Kysely<ServerDatabase>
  * const openSessions = await db
  *   .selectFrom('srv_session as s')
  *   .innerJoin('srv_account as a', 'a.id', 's.account_id')
@@ -203,14 +203,24 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0004-normalised-usernames': normalisedUsernames,
 };
 
-/** Applies the server's migrations (its own bookkeeping table, `srv_migration`). */
-export async function migrateServerTables(db: Kysely<unknown>): Promise<void> {
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => SERVER_MIGRATIONS },
-    migrationTableName: 'srv_migration',
-    migrationLockTableName: 'srv_migration_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error) throw error;
-}
+/**
+ * The server's own tables (`srv_`), declared to core as a host's tables: `migrateServer` applies
+ * their migrations (bookkept in `srv_migration`), and `hostDatabase(tracker, SERVER_TABLES)` from
+ * `@expense-tracker/core/kysely` is a Kysely handle for them on the tracker's connections.
+ *
+ * @example
+ * ```ts
+ * import { hostDatabase } from '@expense-tracker/core/kysely';
+ * import { AccountService, PasswordHasher, SERVER_TABLES, TokenService } from '@expense-tracker/server';
+ *
+ * // The server's accounts over the tracker's database, from code of your own (an admin script).
+ * const accounts = new AccountService({
+ *   db: hostDatabase(tracker, SERVER_TABLES),
+ *   tracker,
+ *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   refreshTtl: 30 * 24 * 60 * 60,
+ * });
+ * ```
+ */
+export const SERVER_TABLES = defineHostTables<ServerDatabase>({ prefix: 'srv_', migrations: SERVER_MIGRATIONS });

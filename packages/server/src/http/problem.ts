@@ -1,4 +1,5 @@
-import { isTrackerError, toStoreError, type ErrorCode } from '@expense-tracker/core';
+import { isTrackerError, type ErrorCode } from '@expense-tracker/core';
+import { toStoreError } from '@expense-tracker/core/store';
 
 /**
  * Codes of failures the server itself raises, beside core's.

@@ -10,7 +10,7 @@ export function createHealthRouter(tracker: Tracker): Router<AppState> {
   });
   router.get('/ready', async (ctx) => {
     try {
-      await tracker.store.ping();
+      await tracker.ping();
       ctx.body = { status: 'ready', database: 'ok' };
     } catch (error) {
       if (!isTrackerError(error)) throw error;

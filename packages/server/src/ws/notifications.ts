@@ -161,16 +161,15 @@ function pathUser(path: string): string | null | undefined {
  *
  * @example
  * ```ts
- * import { KyselyStore } from '@expense-tracker/core';
- * import { AccountService, attachNotificationSocket, PasswordHasher, TokenService, type ServerDatabase } from '@expense-tracker/server';
+ * import { hostDatabase } from '@expense-tracker/core/kysely';
+ * import { AccountService, attachNotificationSocket, PasswordHasher, SERVER_TABLES, TokenService } from '@expense-tracker/server';
  * import Koa from 'koa';
  * import websockify from 'koa-websocket';
- * import type { Kysely } from 'kysely';
  * import { pino } from 'pino';
  *
  * // The accounts of the API (same database and secret), so its tokens and logouts count here too.
  * const accounts = new AccountService({
- *   db: (tracker.store as KyselyStore).db as unknown as Kysely<ServerDatabase>,
+ *   db: hostDatabase(tracker, SERVER_TABLES),
  *   tracker,
  *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
  *   tokens: new TokenService(process.env.JWT_SECRET!, 900),

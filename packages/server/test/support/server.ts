@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Tracker, type Clock } from '@expense-tracker/core';
+import { openKyselyStore, type KyselyStore } from '@expense-tracker/core/kysely';
 import { inject } from 'vitest';
 import { createTestDatabase } from '../../../core/test/setup/pg-database.js';
 import { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } from '../../src/app.js';
@@ -14,6 +15,8 @@ export interface TestServer {
   url: string;
   wsUrl: string;
   tracker: Tracker;
+  /** The tracker's store (the bundled Kysely one), for tests that observe what it is asked. */
+  store: KyselyStore;
   server: Server;
   /** Sends a request; JSON bodies are encoded, the answer's JSON decoded. */
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -36,7 +39,9 @@ export async function startServer(
 ): Promise<TestServer> {
   const { extend, database, ...appOptions } = options;
   const pg = dialect === 'postgres' && database === undefined ? await createTestDatabase(inject('pgUrl')) : null;
-  const tracker = await Tracker.open({ database: database ?? (pg ? pg.url : ':memory:'), clock: options.clock, onError: () => undefined });
+  // The store is opened here so that a test can observe it (the tracker keeps its own private).
+  const store = await openKyselyStore({ database: database ?? (pg ? pg.url : ':memory:'), onError: () => undefined });
+  const tracker = await Tracker.open({ store, clock: options.clock, onError: () => undefined });
   await tracker.migrate();
   await migrateServer({ tracker });
   // scrypt at 2^12 keeps tests fast; production uses 2^17. Every test user registers from
@@ -81,6 +86,7 @@ export async function startServer(
     url,
     wsUrl: url.replace('http', 'ws'),
     tracker,
+    store,
     server,
     request,
     user,
