@@ -11,7 +11,7 @@
  * import { defineHostTables, hostDatabase } from '@expense-tracker/core/kysely';
  *
  * interface AppTables { app_note: { id: string; text: string } }
- * const appTables = defineHostTables<AppTables>({ prefix: 'app_', migrations });
+ * const appTables = defineHostTables<AppTables>({ prefix: 'app_', migrations: {} }); // by name: see defineHostTables
  * const tracker = await Tracker.open({ database: './data/app.db' });
  * await tracker.migrate();
  * const db = hostDatabase(tracker, appTables); // Kysely<AppTables>, on the tracker's connections

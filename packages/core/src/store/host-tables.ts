@@ -47,7 +47,7 @@ export interface HostTablesOptions {
  * import { defineHostTables, hostDatabase, type HostTables } from '@expense-tracker/core/kysely';
  *
  * interface AppTables { app_invoice: { id: string; owner_id: string; total_minor: number } }
- * const appTables: HostTables<AppTables> = defineHostTables<AppTables>({ prefix: 'app_', migrations });
+ * const appTables: HostTables<AppTables> = defineHostTables<AppTables>({ prefix: 'app_', migrations: {} }); // by name: see defineHostTables
  * await appTables.migrate(hostDatabase(tracker, appTables));
  * ```
  */
@@ -154,10 +154,11 @@ export function defineHostTables<DB>(options: HostTablesOptions): HostTables<DB>
  * @example
  * ```ts
  * import { Tracker } from '@expense-tracker/core';
- * import { hostDatabase } from '@expense-tracker/core/kysely';
+ * import { hostDatabase, type HostTables } from '@expense-tracker/core/kysely';
  *
+ * declare const appTables: HostTables<{ app_invoice: { id: string; owner_id: string; total_minor: number } }>; // see defineHostTables
  * const tracker = await Tracker.open({ database: process.env.DATABASE_URL ?? './data/app.db' });
- * const db = hostDatabase(tracker, appTables); // appTables: see defineHostTables
+ * const db = hostDatabase(tracker, appTables);
  * await appTables.migrate(db);
  * await db.transaction().execute(async (trx) => {
  *   await trx.insertInto('app_invoice').values({ id: 'inv_2', owner_id: 'alice', total_minor: 990 }).execute();

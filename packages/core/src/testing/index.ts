@@ -5,7 +5,10 @@
  * @example
  * ```ts
  * // my-store.test.ts
+ * import type { Store } from '@expense-tracker/core/store';
  * import { defineStoreConformance } from '@expense-tracker/core/testing';
+ *
+ * declare const MyStore: { open(url: string): Promise<Store> }; // your store, from your package
  * defineStoreConformance({ name: 'my-engine', openStore: () => MyStore.open(process.env.MY_URL!) });
  * ```
  *

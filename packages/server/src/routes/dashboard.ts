@@ -39,6 +39,10 @@ export interface DashboardRouter {
  *
  * @example
  * ```ts
+ * import Koa from 'koa';
+ * import { createDashboardRouter } from './dashboard.js';
+ *
+ * const app = new Koa();
  * const dashboard = createDashboardRouter();
  * app.use(dashboard.routes()).use(dashboard.allowedMethods());
  * ```
