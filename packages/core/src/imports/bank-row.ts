@@ -55,7 +55,7 @@ export type SkippedRowCode = (typeof SKIPPED_ROW_CODES)[number];
 /**
  * Which way money moved, from the account holder's side. A `debit` left the account (an
  * expense); a `credit` came in (a refund, or an inflow such as salary that a later step
- * reports as `inflow_ignored`). A reversal flips the direction of the entry it reverses.
+ * reports as `inflow_ignored`). A reversal moves money the other way from the entry it reverses.
  */
 export type BankDirection = 'debit' | 'credit';
 

@@ -21,7 +21,8 @@ interface Statement {
 /**
  * Reads a CAMT.053 file. Entries that are pending (`PDNG`) or informational (`INFO`) are
  * skipped with a reason: a statement's booked entries are its lines, and the bank sends a
- * pending one again once booked. A reversal (`RvslInd`) flips the entry's direction.
+ * pending one again once booked. A reversal (`RvslInd`) keeps the direction its
+ * `CdtDbtInd` states: ISO 20022 writes the way the reversal's own money moved.
  */
 export async function* parseCamt053(source: AsyncIterable<string>): AsyncGenerator<ParsedBankRow> {
   let statement: Statement = { account: null, currency: '' };
@@ -65,7 +66,7 @@ function readEntry(xml: string, line: number, statement: Statement): ParsedBankR
       return readDetail(entry, detail, index, parts.length, at, statement);
     } catch (error) {
       const problem = toRowProblem(error);
-      return invalidRow(at, problem.code, problem.message, [...entryText(entry), ...detailText(detail)].join(' '));
+      return invalidRow(at, problem.code, problem.message, xml);
     }
   });
 }
@@ -101,8 +102,9 @@ function readDetail(entry: XmlNode | undefined, detail: XmlNode | undefined, ind
 function readDirection(entry: XmlNode | undefined, detail: XmlNode | undefined): BankDirection {
   const indicator = (text(detail, 'CdtDbtInd') || text(entry, 'CdtDbtInd')).toUpperCase();
   if (indicator !== 'DBIT' && indicator !== 'CRDT') throw new RowProblem('missing_field', 'The entry has no CdtDbtInd (CRDT or DBIT)');
-  const reversal = text(entry, 'RvslInd').toLowerCase() === 'true';
-  return (indicator === 'DBIT') !== reversal ? 'debit' : 'credit';
+  // A reversal's indicator is already the way its own money moved (ISO 20022: CRDT with
+  // RvslInd means the original was a debit), so it is not flipped again.
+  return indicator === 'DBIT' ? 'debit' : 'credit';
 }
 
 /** The other party: who was paid on a debit, who paid on a credit. */

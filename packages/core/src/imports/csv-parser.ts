@@ -67,20 +67,29 @@ async function* readRecords(text: AsyncIterable<string>, profile: CsvProfile): A
     info: true,
     raw: true,
     on_skip: (error: CsvError | undefined, raw: string | undefined) => {
-      const line = typeof error?.lines === 'number' ? error.lines : 0;
-      broken.push({ code: 'malformed_record', line, reason: error?.message ?? 'Unreadable CSV record', raw: raw ?? '' });
+      const body = (raw ?? '').replace(TRAILING_BREAK, '');
+      const line = typeof error?.lines === 'number' ? error.lines - innerBreaks(body) : 0;
+      broken.push({ code: 'malformed_record', line, reason: error?.message ?? 'Unreadable CSV record', raw: body });
       return undefined;
     },
   });
   // pipeline destroys the parser with the source's error (a limit), which the loop below rethrows.
   pipeline(Readable.from(text), parser, () => undefined);
+  // csv-parse reports a broken record as soon as it reads it, often before the records ahead of
+  // it have been consumed here: each waits for its place in line order.
   for await (const output of parser as AsyncIterable<{ record: string[]; info: Info; raw: string }>) {
-    yield* broken.splice(0);
-    const body = output.raw.replace(/(\r\n|\n|\r)$/, '');
-    const inner = body.match(/\r\n|\n|\r/g)?.length ?? 0;
-    yield { cells: output.record, line: output.info.lines - inner, raw: body };
+    const body = output.raw.replace(TRAILING_BREAK, '');
+    const line = output.info.lines - innerBreaks(body);
+    while (broken[0] && broken[0].line < line) yield broken.shift()!;
+    yield { cells: output.record, line, raw: body };
   }
   yield* broken.splice(0);
+}
+
+const TRAILING_BREAK = /(\r\n|\n|\r)$/;
+
+function innerBreaks(body: string): number {
+  return body.match(/\r\n|\n|\r/g)?.length ?? 0;
 }
 
 /** 0-based cell indices of the profile's columns. */
