@@ -4,7 +4,7 @@
  * file only moves characters, it never computes with the number.
  */
 import { parseAmount } from '../money.js';
-import { RowProblem } from './row-problem.js';
+import { RowProblem, toRowProblem } from './row-problem.js';
 
 /** The separator between whole and fractional digits. */
 export type DecimalSeparator = '.' | ',';
@@ -55,7 +55,11 @@ export function readAmount(text: string, style: DecimalStyle, currency: string):
   if (decimal === null) {
     throw new RowProblem('invalid_amount', `${JSON.stringify(text.trim())} is not an amount written like ${example(style)}`);
   }
-  return { minor: BigInt(parseAmount(decimal, currency)), negative };
+  try {
+    return { minor: BigInt(parseAmount(decimal, currency)), negative };
+  } catch (error) {
+    throw toRowProblem(error);
+  }
 }
 
 /** Strips signs, parentheses, DR/CR and currency marks, counting how many say "negative". */

@@ -114,24 +114,27 @@ function declaredInFile(sample: Uint8Array): TextEncoding | null {
 }
 
 /**
- * chardet's best guess among the supported encodings, accepted when it is at least half as
- * confident as chardet's overall best (short Latin texts often score ISO-8859-2 or -9 close to
- * -1); a file whose best guess is far from all of them (Shift_JIS, say) is refused.
+ * chardet's best guess for a sample that is not UTF-8. Its UTF-8 and ASCII answers are set
+ * aside (the sample is known to be neither). A supported guess is accepted when it is at least
+ * half as confident as chardet's best (short Latin texts often score ISO-8859-2 or -9 close to
+ * -1); a file whose best guess is far from all of them (Shift_JIS, say) is refused. With no
+ * guess at all (a few bytes), Windows-1252 is taken: a non-UTF-8 bank file of Western text is
+ * almost always that.
  */
 function byChardet(sample: Uint8Array): TextEncoding {
-  const matches = analyse(sample);
+  const matches = analyse(sample).filter((match) => !/^(utf-8|ascii)$/i.test(match.name));
   const top = matches[0];
+  if (!top) return 'windows-1252';
   for (const match of matches) {
     const supported = toSupported(match.name);
-    if (supported && top && match.confidence * 2 >= top.confidence) {
+    if (supported && match.confidence * 2 >= top.confidence) {
       return supported === 'iso-8859-1' ? 'windows-1252' : supported;
     }
   }
-  const guess = top?.name ?? 'unknown';
   throw fileError(
     'unsupported_encoding',
-    `The file looks like ${guess}, which cannot be imported; save it as UTF-8 or declare one of ${TEXT_ENCODINGS.join(', ')}`,
-    { detected: guess },
+    `The file looks like ${top.name}, which cannot be imported; save it as UTF-8 or declare one of ${TEXT_ENCODINGS.join(', ')}`,
+    { detected: top.name },
   );
 }
 
