@@ -71,7 +71,7 @@ describe('OFX and QFX', () => {
 });
 
 describe('QIF', () => {
-  it('reads a US Quicken export: D1/3\'26 dates, the opening balance skipped, splits summed in T, a bad amount', async () => {
+  it('reads a US Quicken export: padded D 1/ 3\'26 dates, the opening balance skipped, splits summed in T, a bad amount', async () => {
     const rows = await parseFixture('quicken-checking-us.qif', { currency: 'USD' });
     const usd = { kind: 'row', currency: 'USD', status: 'booked', account: 'Everyday Checking', externalId: null } as const;
     expect(rows).toEqual([

@@ -23,13 +23,14 @@ export interface DateParts {
 
 /**
  * Splits a date into its numbers. A time after the date (`2026-01-31 14:02`, `…T14:02:00Z`) is
- * ignored. Two-digit years and QIF's `'26` are read as 2000–2099, as banks have written them
+ * ignored, and so are spaces inside it (`1/ 3'26`). Two-digit years and QIF's `'26` are read as 2000–2099, as banks have written them
  * since 2000.
  *
  * @throws RowProblem `invalid_date` when the text is not three numbers.
  */
 export function readDateParts(text: string): DateParts {
-  const trimmed = text.trim().replace(/[T\s].*$/, '');
+  // Drop a time, then spaces: Quicken pads its dates (`D 1/ 3'26`).
+  const trimmed = text.trim().replace(/[T\s]+\d{1,2}:\d{2}.*$/, '').replace(/\s+/g, '');
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
   if (compact) return { year: Number(compact[1]), first: Number(compact[2]), second: Number(compact[3]), yearFirst: true };
   const yearFirst = /^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$/.exec(trimmed);

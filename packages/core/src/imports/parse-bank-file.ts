@@ -1,7 +1,8 @@
 import { isCurrencyCode } from '../currencies.js';
+import type { DecimalSeparator } from './amount-text.js';
 import type { BankFileFormat, ParsedBankRow } from './bank-row.js';
 import { parseCamt053 } from './camt-parser.js';
-import { csvProfileSchema, type CsvProfileInput } from './csv-profile.js';
+import { type CsvProfile, csvProfileSchema, type CsvProfileInput } from './csv-profile.js';
 import { parseCsv } from './csv-parser.js';
 import type { DateOrder } from './date-text.js';
 import { fileError } from './file-errors.js';
@@ -10,7 +11,6 @@ import { parseOfx } from './ofx-parser.js';
 import { parseQif } from './qif-parser.js';
 import { type FormatHints, sniffFormat } from './sniff-format.js';
 import { decodeText, type TextEncoding } from './text-decoding.js';
-import type { DecimalSeparator } from './amount-text.js';
 
 /** How to read one bank file. Everything is optional except what the format cannot carry. */
 export interface ParseBankFileOptions extends FormatHints {
@@ -71,7 +71,7 @@ function rowsOf(
   format: BankFileFormat,
   text: AsyncIterable<string>,
   options: ParseBankFileOptions,
-  profile: ReturnType<typeof readProfile> | undefined,
+  profile: CsvProfile | undefined,
 ): AsyncIterable<ParsedBankRow> {
   switch (format) {
     case 'csv':
@@ -91,7 +91,8 @@ function rowsOf(
   }
 }
 
-function readProfile(input: CsvProfileInput) {
+/** The profile with its defaults, or `invalid_profile` naming the first problem. */
+function readProfile(input: CsvProfileInput): CsvProfile {
   const parsed = csvProfileSchema.safeParse(input);
   if (parsed.success) return parsed.data;
   const first = parsed.error.issues[0];
