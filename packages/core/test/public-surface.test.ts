@@ -35,13 +35,15 @@ describe('the public surface', () => {
 
   it('has no `export *` in any entry point: every public name is chosen', () => {
     const entries = ['src/index.ts', 'src/store/index.ts', 'src/kysely/index.ts', 'src/testing/index.ts'];
-    expect(entries.filter((entry) => /export \*/.test(readFileSync(join(coreDir, entry), 'utf8')))).toEqual([]);
+    // The bank-file parsers' own index, kept until the import step decides their public surface (issue 13).
+    const moduleIndexes = ['src/imports/index.ts'];
+    expect([...entries, ...moduleIndexes].filter((entry) => /export \*/.test(readFileSync(join(coreDir, entry), 'utf8')))).toEqual([]);
     // And those are all the entry points there are.
     const indexFiles = readdirSync(join(coreDir, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((path) => path.endsWith('index.ts'))
       .map((path) => `src/${path}`)
       .sort();
-    expect(indexFiles).toEqual([...entries].sort());
+    expect(indexFiles).toEqual([...entries, ...moduleIndexes].sort());
   });
 
   it('gives a tracker no way to its store: no property, at runtime or in its type', async () => {
