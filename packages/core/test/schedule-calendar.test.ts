@@ -44,7 +44,7 @@ describe('days of the month', () => {
   });
 
   it('the 15th and the last day: 15 and 28 February, 15 and 29 in a leap year, 15 and 31 March', () => {
-    const twice = { unit: 'month', anchor: '2026-01-01', days: [15, -1] } as const;
+    const twice: RecurrenceInput = { unit: 'month', anchor: '2026-01-01', days: [15, -1] };
     expect(dues(twice, '2026-02-01', '2026-03-31')).toEqual(['2026-02-15', '2026-02-28', '2026-03-15', '2026-03-31']);
     expect(dues({ ...twice, anchor: '2028-01-01' }, '2028-02-01', '2028-02-29')).toEqual(['2028-02-15', '2028-02-29']);
   });
@@ -82,12 +82,12 @@ describe('weekdays', () => {
   });
 
   it('every other week on Monday and Thursday', () => {
-    const rule = { unit: 'week', every: 2, anchor: '2026-01-05', weekdays: [{ weekday: 'thu' }, { weekday: 'mon' }] } as const;
+    const rule: RecurrenceInput = { unit: 'week', every: 2, anchor: '2026-01-05', weekdays: [{ weekday: 'thu' }, { weekday: 'mon' }] };
     expect(dues(rule, '2026-01-01', '2026-02-06')).toEqual(['2026-01-05', '2026-01-08', '2026-01-19', '2026-01-22', '2026-02-02', '2026-02-05']);
   });
 
   it('a weekly rule anchored mid-week starts at the first chosen weekday after the anchor', () => {
-    const rule = { unit: 'week', every: 2, anchor: '2026-01-07', weekdays: [{ weekday: 'mon' }] } as const;
+    const rule: RecurrenceInput = { unit: 'week', every: 2, anchor: '2026-01-07', weekdays: [{ weekday: 'mon' }] };
     expect(dues(rule, '2026-01-01', '2026-01-31')).toEqual(['2026-01-12', '2026-01-26']);
   });
 
@@ -100,6 +100,11 @@ describe('weekend shifts', () => {
   it('after: rent due Saturday 28 February is due Monday 2 March; its nominal date stays the 28th', () => {
     const rent = rule({ unit: 'month', anchor: '2026-01-31', weekendShift: 'after' });
     expect(occurrencesBetween(rent, '2026-02-03', '2026-03-05')).toEqual([{ nominal: '2026-02-28', due: '2026-03-02' }]);
+    // A range that starts on that Monday has it.
+    expect(occurrencesBetween(rent, '2026-03-02', '2026-03-31')).toEqual([
+      { nominal: '2026-02-28', due: '2026-03-02' },
+      { nominal: '2026-03-31', due: '2026-03-31' },
+    ]);
     // Saturday 31 January is due Monday 2 February: in February's range, though its nominal date is in January.
     expect(occurrencesBetween(rent, '2026-02-01', '2026-02-02')).toEqual([{ nominal: '2026-01-31', due: '2026-02-02' }]);
   });
@@ -124,7 +129,7 @@ describe('weekend shifts', () => {
 
   it('never moves across another occurrence: the last day and the 1st, across a month end', () => {
     // Saturday 31 January and Sunday 1 February.
-    const ends = { unit: 'month', anchor: '2026-01-01', days: [1, -1] } as const;
+    const ends: RecurrenceInput = { unit: 'month', anchor: '2026-01-01', days: [1, -1] };
     expect(occurrencesBetween(rule({ ...ends, weekendShift: 'after' }), '2026-01-30', '2026-02-03')).toEqual([
       { nominal: '2026-01-31', due: '2026-01-31' },
       { nominal: '2026-02-01', due: '2026-02-02' },
@@ -144,7 +149,7 @@ describe('weekend shifts', () => {
 
 describe('ends', () => {
   it('after N counts nominal occurrences, from the anchor', () => {
-    const three = { unit: 'month', anchor: '2026-01-20', days: [1, 15], end: { after: 3 } } as const;
+    const three: RecurrenceInput = { unit: 'month', anchor: '2026-01-20', days: [1, 15], end: { after: 3 } };
     expect(dues(three, '2026-01-01', '2027-12-31')).toEqual(['2026-02-01', '2026-02-15', '2026-03-01']);
     expect(nextOccurrence(rule(three), '2026-03-02')).toBeNull();
   });

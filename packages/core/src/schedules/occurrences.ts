@@ -15,8 +15,8 @@ export interface Occurrence {
 
 /**
  * How far a weekend shift moves a date at most (Sunday to Friday, Saturday to Monday): the
- * nominal dates are read this much beyond a range for its edges' due dates, and as much again
- * for the neighbours that decide those.
+ * nominal dates are read from this much before a range, for a Saturday due on the Monday it
+ * starts on (and, with `before`, for the neighbour that decides a Sunday on its first days).
  */
 const MAX_SHIFT_DAYS = 2;
 
@@ -32,7 +32,7 @@ function* occurrencesFrom(rule: Recurrence, fromDay: number): Generator<Occurren
     const due = dueDay(rule.weekendShift, day, before, after);
     return due >= fromDay ? { nominal: fromDayNumber(day), due: fromDayNumber(due) } : null;
   };
-  for (const next of nominalDaysFrom(rule, fromDay - 2 * MAX_SHIFT_DAYS)) {
+  for (const next of nominalDaysFrom(rule, fromDay - MAX_SHIFT_DAYS)) {
     const occurrence = current === null ? null : emit(current, previous, next);
     if (occurrence) yield occurrence;
     [previous, current] = [current, next];
