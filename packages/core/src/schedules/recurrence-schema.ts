@@ -54,7 +54,14 @@ const monthDaySchema = z
 
 /**
  * How an occurrence on a Saturday or Sunday moves: `keep` stays, `before` goes to the
- * Friday before, `after` to the Monday after.
+ * Friday before, `after` to the Monday after (unless another occurrence is on the way).
+ *
+ * @example
+ * ```ts
+ * import { weekendShiftSchema } from './recurrence-schema.js'; // internal to core for now
+ *
+ * weekendShiftSchema.options; // ['keep', 'before', 'after']
+ * ```
  */
 export const weekendShiftSchema = z.enum(['keep', 'before', 'after']);
 
@@ -64,6 +71,15 @@ export type WeekendShift = z.output<typeof weekendShiftSchema>;
 /**
  * When a recurrence ends: `after` N occurrences (counted on nominal dates, so a weekend
  * shift never changes the count), or `on` a date (the last nominal date it may have).
+ *
+ * @example
+ * ```ts
+ * import { recurrenceEndSchema } from './recurrence-schema.js'; // internal to core for now
+ *
+ * recurrenceEndSchema.parse({ after: 12 }); // twelve occurrences
+ * recurrenceEndSchema.parse({ on: '2026-12-31' }); // none with a nominal date after that
+ * recurrenceEndSchema.safeParse({ after: 12, on: '2026-12-31' }).success; // false: one of them
+ * ```
  */
 export const recurrenceEndSchema = z.union([
   z.strictObject({ after: z.int().min(1, 'after must be at least 1').max(100_000, 'after must be at most 100000') }),
