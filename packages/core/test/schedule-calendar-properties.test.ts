@@ -9,7 +9,7 @@ import {
   weekdayNameSchema,
   type Occurrence,
   type Recurrence,
-} from '../src/schedules/index.js';
+} from '../src/schedules/calendar.js';
 import { configurePropertySeed } from '../src/testing/property-seed.js';
 
 // The run's seed (FC_SEED, printed when drawn): a failure here replays with it.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextOccurrence, occurrenceOn, occurrencesBetween, recurrenceSchema, type RecurrenceInput } from '../src/schedules/index.js';
+import { nextOccurrence, occurrenceOn, occurrencesBetween, recurrenceSchema, type RecurrenceInput } from '../src/schedules/calendar.js';
 
 const rule = (input: RecurrenceInput) => recurrenceSchema.parse(input);
 /** The due dates of the occurrences due in `from`..`to`. */

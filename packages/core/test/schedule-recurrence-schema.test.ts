@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { recurrenceSchema, type RecurrenceInput } from '../src/schedules/index.js';
+import { recurrenceSchema, type RecurrenceInput } from '../src/schedules/calendar.js';
 
 /** The issues of a refused shape, as `path: message` lines. */
 function refusal(input: unknown): string[] {

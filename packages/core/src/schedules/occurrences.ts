@@ -52,7 +52,7 @@ function* occurrencesFrom(rule: Recurrence, fromDay: number): Generator<Occurren
  *
  * @example
  * ```ts
- * import { occurrencesBetween, recurrenceSchema } from './index.js'; // internal to core for now
+ * import { occurrencesBetween, recurrenceSchema } from './calendar.js'; // internal to core for now
  *
  * const rent = recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-31' });
  * occurrencesBetween(rent, '2026-01-01', '2026-04-30').map((o) => o.due);
@@ -78,7 +78,7 @@ export function occurrencesBetween(rule: Recurrence, from: string, to: string): 
  *
  * @example
  * ```ts
- * import { nextOccurrence, recurrenceSchema } from './index.js'; // internal to core for now
+ * import { nextOccurrence, recurrenceSchema } from './calendar.js'; // internal to core for now
  *
  * const lastFriday = recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-01', weekdays: [{ weekday: 'fri', nth: -1 }] });
  * nextOccurrence(lastFriday, '2026-01-31'); // { nominal: '2026-02-27', due: '2026-02-27' }
@@ -96,7 +96,7 @@ export function nextOccurrence(rule: Recurrence, date: string): Occurrence | nul
  *
  * @example
  * ```ts
- * import { occurrenceOn, recurrenceSchema } from './index.js'; // internal to core for now
+ * import { occurrenceOn, recurrenceSchema } from './calendar.js'; // internal to core for now
  *
  * const rent = recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-31', weekendShift: 'after' });
  * occurrenceOn(rent, '2026-02-28'); // { nominal: '2026-02-28', due: '2026-03-02' }: a Saturday, due on Monday
