@@ -1,6 +1,5 @@
 import { createServer, maxHeaderSize, type Server, type ServerOptions } from 'node:http';
 import cors from '@koa/cors';
-import { Router } from '@koa/router';
 import { isTrackerError, type Clock, type Tracker } from '@expense-tracker/core';
 import { hostDatabase } from '@expense-tracker/core/kysely';
 import Koa from 'koa';
@@ -15,22 +14,15 @@ import { SERVER_TABLES, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
 import { createBodyParser } from './http/body.js';
 import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/client-errors.js';
-import type { AppContext, AppState } from './http/context.js';
+import type { AppState } from './http/context.js';
 import { createIdempotency } from './http/idempotency.js';
-import { createRequestChecks, createRequestHandler, renderLateErrors } from './http/middleware.js';
-import { createAlertRouter } from './routes/alerts.js';
-import { createAnalyticsRouter } from './routes/analytics.js';
+import { createErrorRenderer, createNotFound, createRequestChecks, createRequestId, createRequestLog, renderLateErrors } from './http/middleware.js';
+import { mountRoutes } from './http/mount-routes.js';
+import { buildOpenApiDocument } from './http/openapi.js';
+import type { RouteServices } from './http/route.js';
+import { API_ROUTES } from './routes/api-routes.js';
 import { ExportStreams, type ExportLimits } from './routes/export-streams.js';
-import { createAuthRouter } from './routes/auth.js';
-import { createBudgetRouter } from './routes/budgets.js';
-import { createCategoryRouter } from './routes/categories.js';
-import { createChangesRouter } from './routes/changes.js';
-import { createDashboardRouter, type DashboardRouter } from './routes/dashboard.js';
-import { createDocsRouter } from './routes/docs.js';
-import { createExpenseRouter } from './routes/expenses.js';
-import { createHealthRouter } from './routes/health.js';
-import { createNotificationRouter } from './routes/notifications.js';
-import { createWebSocketRouter } from './routes/websocket.js';
+import { createDashboardRouter } from './routes/dashboard.js';
 import { attachNotificationSocket } from './ws/notifications.js';
 
 /**
@@ -132,48 +124,6 @@ function serverDb(options: Pick<AppOptions, 'tracker' | 'db'>): Kysely<ServerDat
   }
 }
 
-/** The first path segment, lower-cased (routes match case-insensitively): `/Budget/status` → `budget`. */
-function firstSegment(path: string): string {
-  const end = path.indexOf('/', 1);
-  return (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
-}
-
-/**
- * A router's `routes()` and `allowedMethods()`, skipped for requests whose first path segment
- * none of its routes has. Every router would otherwise test its routes' patterns against
- * every request that reaches it (twelve routers, ~60 patterns for a request to a protected
- * route); this way a request pays for its own router only. A router with a route whose
- * first segment is a parameter or a pattern is always run. (Its `use()` middleware runs only
- * for requests one of its routes matches, so it is skipped with them.)
- */
-function onlyItsPaths(router: Router<AppState> | DashboardRouter): Koa.Middleware<AppState>[] {
-  const routes = router.routes() as Koa.Middleware<AppState>;
-  const allowed = router.allowedMethods() as Koa.Middleware<AppState>;
-  if (!(router instanceof Router)) return [routes, allowed]; // not a route table (the dashboard's own check is one regex)
-  const segments = new Set<string>();
-  for (const layer of router.stack) {
-    if (layer.methods.length === 0) continue; // router.use() middleware: runs only when a route matched
-    if (typeof layer.path !== 'string') return [routes, allowed];
-    const segment = firstSegment(layer.path);
-    if (/[:(*?+{]/.test(segment)) return [routes, allowed];
-    segments.add(segment);
-  }
-  const dispatch: Koa.Middleware<AppState> = (ctx, next) => (segments.has(firstSegment(ctx.path)) ? routes(ctx, next) : next());
-  // Like routes()' own dispatch function, it carries the router: its route table stays readable.
-  Object.assign(dispatch, { router });
-  return [dispatch, (ctx, next) => (segments.has(firstSegment(ctx.path)) ? allowed(ctx, next) : next())];
-}
-
-/**
- * `Cache-Control: no-store` on every answer of the routes that serve someone's data (their
- * problems included): no shared cache or browser history keeps a copy of personal data.
- * Set before the token check, so a 401 carries it too.
- */
-function noStore(ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> {
-  ctx.set('cache-control', 'no-store');
-  return next();
-}
-
 /** The largest WebSocket message accepted: clients send nothing the server needs. */
 const WS_MAX_PAYLOAD = 64 * 1024;
 
@@ -264,40 +214,31 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   renderLateErrors(app, logger);
 
   const allowed = new Set(options.corsOrigins ?? []);
-  app.use(createRequestHandler(logger));
+  app.use(createRequestId());
+  app.use(createRequestLog(logger));
+  app.use(createErrorRenderer(logger));
+  app.use(createNotFound());
   app.use(helmet());
   app.use(cors({ origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''), exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
   app.use(createRequestChecks());
-  // Bodies are parsed per route, where the route needs them: after the token check on every
-  // route that needs one, so an anonymous body is never read (issue 11, finding 6). Forms
-  // only where OAuth2 clients send them: /auth/login and /auth/refresh.
-  const parseJson = createBodyParser({ form: false });
-  const parseForm = createBodyParser({ form: true });
 
-  // Public routes: no token needed.
-  const publicRoutes = [createHealthRouter(options.tracker), createAuthRouter(accounts, requireAuth, { json: parseJson, form: parseForm }, noStore), createDocsRouter(), createDashboardRouter(), createWebSocketRouter()];
-  for (const router of publicRoutes) for (const middleware of onlyItsPaths(router)) app.use(middleware);
-
-  // Every other route needs a token; the owner handle it yields scopes every core call.
-  const idempotency = createIdempotency();
-  const protectedRoutes = [
-    createExpenseRouter(),
-    createCategoryRouter(),
-    createBudgetRouter(),
-    createAlertRouter('/alert'),
-    createAlertRouter('/alerts'),
-    createNotificationRouter(),
-    createAnalyticsRouter(new ExportStreams(options.exports)),
-    createChangesRouter(),
-  ];
-  for (const routes of protectedRoutes) {
-    // Authentication runs only for a request that one of these routes answers: an unknown
-    // path is a 404 and a known path with another method a 405, token or not.
-    const api = new Router<AppState>();
-    api.use(noStore, requireAuth, parseJson, idempotency);
-    api.use(routes.routes(), routes.allowedMethods());
-    for (const middleware of onlyItsPaths(api)) app.use(middleware);
-  }
+  // Every route comes from its definition (src/routes/api-routes.ts): the same list builds
+  // /openapi.json. Bodies are parsed per route, where the route needs them: after the token
+  // check on every route that needs one, so an anonymous body is never read (issue 11,
+  // finding 6). Forms only where OAuth2 clients send them: /auth/login and /auth/refresh.
+  let openApiJson: string | undefined;
+  const services: RouteServices = {
+    tracker: options.tracker,
+    accounts,
+    exports: new ExportStreams(options.exports),
+    openApiJson: () => (openApiJson ??= JSON.stringify(buildOpenApiDocument())),
+  };
+  const middleware = { requireAuth, json: createBodyParser({ form: false }), form: createBodyParser({ form: true }), idempotency: createIdempotency() };
+  for (const route of mountRoutes(API_ROUTES, middleware, services)) app.use(route);
+  // The dashboard's static page is plain middleware, not a route definition (see dashboard.ts).
+  const dashboard = createDashboardRouter();
+  app.use(dashboard.routes());
+  app.use(dashboard.allowedMethods());
 
   // WebSocket routes (app.ws) are attached here.
   attachNotificationSocket(app, { tracker: options.tracker, accounts, logger, ...options.websocket });

@@ -202,6 +202,29 @@ describe('errors met outside the request handler are problems too', () => {
     }
   });
 
+  it('a 5xx is emitted the Koa way, so a host’s app.on(\'error\') sees it with its context; a 4xx is an answer and is not emitted', async () => {
+    const lines: string[] = [];
+    const seen: { message: string; path: string }[] = [];
+    const api = await startServer('sqlite', {
+      logger: capturingLogger(lines),
+      extend: (app) => {
+        app.on('error', (error: Error, ctx: { path: string }) => seen.push({ message: error.message, path: ctx.path }));
+        app.use((ctx) => {
+          if (ctx.path === '/host/broken') throw new Error('the host route broke');
+        });
+      },
+    });
+    try {
+      expectProblem(await api.request('GET', '/host/broken', { headers: { 'x-request-id': 'emit-1' } }), 500, 'INTERNAL');
+      expectProblem(await api.request('GET', '/expenses'), 401, 'UNAUTHORIZED');
+      expectProblem(await api.request('GET', '/nowhere'), 404, 'ROUTE_NOT_FOUND');
+      expect(seen).toEqual([{ message: 'the host route broke', path: '/host/broken' }]);
+      expect(lines.filter((line) => line.includes('"requestId":"emit-1"') && line.includes('"msg":"request failed"'))).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+
   it('a streamed body that breaks after its headers were sent cannot become a problem: the answer ends short, and it is logged', async () => {
     const lines: string[] = [];
     const api = await startServer('sqlite', {

@@ -20,37 +20,65 @@ function unansweredError(ctx: AppContext): HttpError | undefined {
 }
 
 /**
- * The first middleware: gives the request an id (`x-request-id`, echoed), logs it as one
- * structured line when it ends, and turns anything thrown into problem+json with no stack
- * trace (5xx are logged with their cause).
+ * The first middleware: gives the request an id (`x-request-id` when the client sent a
+ * sane one, else a UUID), on `ctx.state.requestId` and echoed in the answer.
  */
-export function createRequestHandler(logger: Logger) {
-  return async function handleRequest(ctx: AppContext, next: Next): Promise<void> {
+export function createRequestId() {
+  return function requestId(ctx: AppContext, next: Next): Promise<unknown> {
     const incoming = ctx.get('x-request-id');
-    const requestId = /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
-    ctx.state.requestId = requestId;
-    ctx.set('x-request-id', requestId);
+    const id = /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = id;
+    ctx.set('x-request-id', id);
+    return next();
+  };
+}
+
+/** Logs each request as one structured line when it ends, with its final status and duration. */
+export function createRequestLog(logger: Logger) {
+  return async function logRequest(ctx: AppContext, next: Next): Promise<void> {
     const start = performance.now();
     try {
       await next();
-      const unanswered = unansweredError(ctx);
-      if (unanswered) {
-        const { problem } = toProblem(unanswered);
-        ctx.type = 'application/problem+json';
-        ctx.body = problem;
-        ctx.status = problem.status;
-      }
+    } finally {
+      const ms = Math.round((performance.now() - start) * 10) / 10;
+      logger.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms, owner: ctx.state.auth?.accountId }, 'request');
+    }
+  };
+}
+
+/**
+ * Turns anything thrown downstream into problem+json with no stack trace. A 5xx is logged
+ * with its cause and emitted the Koa way (`app.emit('error', error, ctx)`), so a host app's
+ * `app.on('error')` sees the server's failures as it sees its own; 4xx are answers, not errors.
+ */
+export function createErrorRenderer(logger: Logger) {
+  return async function renderErrors(ctx: AppContext, next: Next): Promise<void> {
+    try {
+      await next();
     } catch (error) {
       const { problem, headers } = toProblem(error);
-      if (problem.status >= 500) logger.error({ requestId, err: error }, 'request failed');
+      if (problem.status >= 500) {
+        logger.error({ requestId: ctx.state.requestId, err: error }, 'request failed');
+        ctx.app.emit('error', error, ctx);
+      }
       ctx.status = problem.status;
       ctx.set(headers);
       ctx.type = 'application/problem+json';
       ctx.body = problem;
-    } finally {
-      const ms = Math.round((performance.now() - start) * 10) / 10;
-      logger.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms, owner: ctx.state.auth?.accountId }, 'request');
     }
+  };
+}
+
+/** Answers as a problem the error statuses left without a body: no route (404), 405, 501. */
+export function createNotFound() {
+  return async function notFound(ctx: AppContext, next: Next): Promise<void> {
+    await next();
+    const unanswered = unansweredError(ctx);
+    if (!unanswered) return;
+    const { problem } = toProblem(unanswered);
+    ctx.type = 'application/problem+json';
+    ctx.body = problem;
+    ctx.status = problem.status;
   };
 }
 
@@ -95,7 +123,10 @@ export function renderLateErrors(app: Koa<AppState, Koa.DefaultContext>, logger:
       return;
     }
     const { problem, headers } = toProblem(error);
-    if (problem.status >= 500) logger.error({ requestId, err: error }, 'request failed');
+    if (problem.status >= 500) {
+      logger.error({ requestId, err: error }, 'request failed');
+      this.app.emit('error', error, this);
+    }
     const res = this.res;
     for (const name of BODY_HEADERS) res.removeHeader(name);
     const body = JSON.stringify(problem);

@@ -56,8 +56,8 @@ export const expenseBatchBodySchema = z.union([expenseBatchSchema, z.object({ it
 /** Answer of `POST /expenses/batch`: the stored expenses, in the order given. */
 export const expenseBatchResultSchema = z.object({ items: z.array(expenseSchema) }).meta({ id: 'ExpenseBatchResult' });
 
-/** Query of the alert rule listings: the rules of one budget, or all. */
-export const alertListQuerySchema = alertRuleSchema.pick({ budgetId: true }).partial();
+/** Query of the alert rule listings: the rules of one budget, or all; other keys are refused. */
+export const alertListQuerySchema = z.strictObject(alertRuleSchema.pick({ budgetId: true }).partial().shape);
 
 /** `{id}` in a path: a record id. */
 export const pathIdSchema = idSchema.meta({ description: 'The record id, as the API returned it' });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import serverPackage from '../../package.json' with { type: 'json' };
-import { OPENAPI_TAGS, ROUTES, SOCKET_ROUTES, type ProblemStatus, type RouteSpec, type SocketSpec } from './openapi-routes.js';
+import { API_ROUTES } from '../routes/api-routes.js';
 import { pathIdSchema, problemSchema } from './openapi-schemas.js';
+import { OPENAPI_TAGS } from './openapi-tags.js';
+import type { ProblemStatus, Route, SocketDoc } from './route.js';
 
 /**
  * A JSON Schema (draft 2020-12) or any other JSON object of the document.
@@ -143,7 +145,8 @@ class SchemaCollector {
 }
 
 /** Query parameters from an object schema's properties; `x | x[]` becomes a repeatable (exploded) array parameter. */
-function queryParameters(collector: SchemaCollector, schema: z.ZodType): JsonObject[] {
+function queryParameters(collector: SchemaCollector, schema: z.ZodType | undefined): JsonObject[] {
+  if (!schema) return [];
   const object = collector.convert(schema, 'input', true);
   if (object.type !== 'object') throw new Error('A query schema must be an object schema');
   const required = new Set((object.required ?? []) as string[]);
@@ -181,24 +184,43 @@ const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: stri
 };
 
 /** The problem statuses an operation can answer: those of its kind, plus its own. */
-function problemStatuses(route: RouteSpec): ProblemStatus[] {
+function problemStatuses(route: Route): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(route.errors);
-  if (!route.public) statuses.add(401);
+  const isPublic = route.permission === 'public';
+  if (!isPublic) statuses.add(401);
   if (route.path.includes('{')) statuses.add(404);
-  if (route.body) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
-  if (route.query) statuses.add(422);
-  if (!route.public && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (bodyOf(route)) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (queryOf(route)) statuses.add(422);
+  if (!isPublic && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (!route.noDatabase) statuses.add(503);
   return [...statuses].sort((a, b) => a - b);
 }
 
-function operation(collector: SchemaCollector, route: RouteSpec): JsonObject {
-  const { description: idDescription, ...idSchema } = collector.convert(pathIdSchema, 'input');
-  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, description: idDescription, schema: idSchema }));
+/** The schema of the body a route takes: checked by the route, or read by its handler. */
+function bodyOf(route: Route): z.ZodType | undefined {
+  return route.body ?? route.unchecked?.body;
+}
+
+/** The schema of the query a route takes: checked by the route, or read by its handler. */
+function queryOf(route: Route): z.ZodType | undefined {
+  return route.query ?? route.unchecked?.query;
+}
+
+/** The path parameters: each `{name}` of the template, a record id unless the route's `params` schema says otherwise. */
+function pathParameters(collector: SchemaCollector, route: Route): JsonObject[] {
+  const shape: Record<string, z.ZodType> = route.params?.shape ?? {};
+  return [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name = '']) => {
+    const { description, ...schema } = collector.convert(shape[name] ?? pathIdSchema, 'input');
+    return { name, in: 'path', required: true, ...(description !== undefined ? { description } : {}), schema };
+  });
+}
+
+function operation(collector: SchemaCollector, route: Route): JsonObject {
+  const isPublic = route.permission === 'public';
   const parameters = [
-    ...pathParams,
-    ...(route.query ? queryParameters(collector, route.query) : []),
-    ...(!route.public && route.method === 'post' ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
+    ...pathParameters(collector, route),
+    ...queryParameters(collector, queryOf(route)),
+    ...(!isPublic && route.method === 'post' ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
   ];
   const success: Record<string, z.ZodType> = { ...(route.response ? { 'application/json': route.response } : {}), ...route.content };
   const content = Object.fromEntries(Object.entries(success).map(([type, schema]) => [type, { schema: collector.convert(schema, 'output') }]));
@@ -206,8 +228,9 @@ function operation(collector: SchemaCollector, route: RouteSpec): JsonObject {
   for (const status of [route.status ?? 200].flat()) responses[status] = { description: STATUS_TEXT[status], ...(Object.keys(content).length > 0 ? { content } : {}) };
   for (const problem of problemStatuses(route)) responses[problem] = { $ref: `#/components/responses/${PROBLEM_RESPONSES[problem].name}` };
   let requestBody: JsonObject | undefined;
-  if (route.body) {
-    const schema = collector.convert(route.body, 'input');
+  const body = bodyOf(route);
+  if (body) {
+    const schema = collector.convert(body, 'input');
     const types = route.form ? ['application/json', 'application/x-www-form-urlencoded'] : ['application/json'];
     requestBody = { required: true, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
   }
@@ -216,10 +239,11 @@ function operation(collector: SchemaCollector, route: RouteSpec): JsonObject {
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    ...(route.public ? { security: [] } : {}),
+    ...(isPublic ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
     responses,
+    'x-permission': route.permission,
   };
 }
 
@@ -227,18 +251,14 @@ function operation(collector: SchemaCollector, route: RouteSpec): JsonObject {
  * The GET that opens a WebSocket: 101 on upgrade, 426 without one. Its messages' schema is
  * a component, also named under `x-websocket.message`, since OpenAPI has no place for it.
  */
-function socketOperation(collector: SchemaCollector, socket: SocketSpec): JsonObject {
-  const pathParams = Object.entries(socket.pathParams ?? {}).map(([name, schema]) => {
-    const { description, ...paramSchema } = collector.convert(schema, 'input');
-    return { name, in: 'path', required: true, ...(description !== undefined ? { description } : {}), schema: paramSchema };
-  });
+function socketOperation(collector: SchemaCollector, route: Route, socket: SocketDoc): JsonObject {
   return {
-    operationId: socket.operationId,
-    summary: socket.summary,
-    description: socket.description,
-    tags: ['Notifications'],
+    operationId: route.operationId,
+    summary: route.summary,
+    description: route.description,
+    tags: [route.tag],
     security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
-    parameters: [...pathParams, ...queryParameters(collector, socket.query)],
+    parameters: [...pathParameters(collector, route), ...queryParameters(collector, queryOf(route))],
     responses: {
       101: {
         description: 'Switching Protocols: the socket is open, and each message it sends is a `NotificationMessage` (a JSON text frame)',
@@ -247,6 +267,7 @@ function socketOperation(collector: SchemaCollector, socket: SocketSpec): JsonOb
       426: { $ref: `#/components/responses/${PROBLEM_RESPONSES[426].name}` },
     },
     'x-websocket': { message: collector.convert(socket.message, 'output'), closeCodes: socket.closeCodes },
+    'x-permission': route.permission,
   };
 }
 
@@ -273,8 +294,10 @@ function addDiscriminatorMappings(schemas: Record<string, JsonObject>): void {
 function build(options: OpenApiOptions): OpenApiDocument {
   const collector = new SchemaCollector();
   const paths: OpenApiDocument['paths'] = {};
-  for (const route of ROUTES) (paths[route.path] ??= {})[route.method] = operation(collector, route);
-  for (const socket of SOCKET_ROUTES) (paths[socket.path] ??= {}).get = socketOperation(collector, socket);
+  for (const route of API_ROUTES) {
+    if (route.hidden) continue;
+    (paths[route.path] ??= {})[route.method] = route.socket ? socketOperation(collector, route, route.socket) : operation(collector, route);
+  }
   addDiscriminatorMappings(collector.schemas);
   const problem = { 'application/problem+json': { schema: collector.convert(problemSchema, 'output') } };
   const responses = Object.fromEntries(
@@ -328,8 +351,9 @@ const cache = new Map<string, OpenApiDocument>();
 /**
  * The OpenAPI 3.1 document of the REST API. Request bodies, query parameters and answers
  * are generated from core's (and the server's) zod schemas with `z.toJSONSchema`; schemas
- * named with `.meta({ id })` appear under `components.schemas`. Only the route table
- * (`openapi-routes.ts`) is written by hand. Built once per `serverUrl`; each call returns
+ * named with `.meta({ id })` appear under `components.schemas`. The operations are the
+ * route definitions the app registers (`src/routes/`), each with its permission as
+ * `x-permission` (`resource:action`, or `public`). Built once per `serverUrl`; each call returns
  * a copy the caller may change.
  *
  * @example

@@ -1,9 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { Router } from '@koa/router';
-import type { AppState } from '../http/context.js';
-import { buildOpenApiDocument } from '../http/openapi.js';
+import { z } from 'zod';
+import { defineRoute, type Route } from '../http/route.js';
 import { sendStaticFile } from '../http/static-file.js';
 
 /** Content types of the swagger-ui-dist files the page may load; other files are not served. */
@@ -17,6 +16,16 @@ const ASSET_TYPES: Record<string, string> = {
 /** swagger-ui-dist's directory: resolved from its package.json (the package has no types to import `getAbsoluteFSPath` with). */
 function swaggerUiDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+}
+
+let swaggerUi: { dir: string; files: Set<string> } | undefined;
+
+/** swagger-ui-dist's directory and the files of its listing with a known type, read once. */
+function swaggerUiFiles(): { dir: string; files: Set<string> } {
+  if (swaggerUi) return swaggerUi;
+  const dir = swaggerUiDir();
+  swaggerUi = { dir, files: new Set(readdirSync(dir).filter((name) => ASSET_TYPES[extname(name)] !== undefined)) };
+  return swaggerUi;
 }
 
 // No inline script: the Content-Security-Policy (`script-src 'self'`) would block it, so the
@@ -56,39 +65,46 @@ window.addEventListener('load', function () {
  * `GET /openapi.json` (the OpenAPI 3.1 document, built once) and `GET /docs` (Swagger UI,
  * its files served from the installed `swagger-ui-dist` under `/docs/assets/*`, with a
  * day's cache and ETags). Only files of the package's own directory listing with a known
- * type are served, so no path can reach outside it.
+ * type are served, so no path can reach outside it. The boot script and the assets are
+ * routes of the page, not API operations: `hidden`, out of the document.
  */
-export function createDocsRouter(): Router<AppState> {
-  const router = new Router<AppState>();
-  const assetDir = swaggerUiDir();
-  const assets = new Set(readdirSync(assetDir).filter((name) => ASSET_TYPES[extname(name)] !== undefined));
-  let documentJson: string | undefined;
-
-  router.get('/openapi.json', (ctx) => {
-    documentJson ??= JSON.stringify(buildOpenApiDocument());
-    ctx.type = 'application/json';
-    ctx.set('cache-control', 'no-cache');
-    ctx.body = documentJson;
-  });
-
-  router.get('/docs', (ctx) => {
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.set('cache-control', 'no-cache');
-    ctx.body = PAGE;
-  });
-
-  router.get('/docs/init.js', (ctx) => {
-    ctx.type = 'text/javascript; charset=utf-8';
-    ctx.set('cache-control', 'no-cache');
-    ctx.body = INIT;
-  });
-
-  router.get('/docs/assets/:file', (ctx) => {
-    const name = ctx.params.file!;
-    // An allow-list of basenames: `..`, `/` or anything not in the package's listing is a 404.
-    if (!assets.has(name)) return; // falls through to the app's 404 problem
-    sendStaticFile(ctx, join(assetDir, name), ASSET_TYPES[extname(name)]!, 'public, max-age=86400');
-  });
-
-  return router;
-}
+export const docsRoutes: readonly Route[] = [
+  defineRoute({
+    method: 'get', path: '/openapi.json', operationId: 'openApiDocument', tag: 'Ops', permission: 'public', noDatabase: true, summary: 'This OpenAPI 3.1 document',
+    response: z.record(z.string(), z.unknown()),
+    handler: ({ ctx, services }) => {
+      ctx.type = 'application/json';
+      ctx.set('cache-control', 'no-cache');
+      ctx.body = services.openApiJson();
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/docs', operationId: 'interactiveDocs', tag: 'Ops', permission: 'public', noDatabase: true, summary: 'Interactive docs (Swagger UI, served from this server)',
+    content: { 'text/html': z.string() },
+    handler: ({ ctx }) => {
+      ctx.type = 'text/html; charset=utf-8';
+      ctx.set('cache-control', 'no-cache');
+      ctx.body = PAGE;
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/docs/init.js', operationId: 'docsBootScript', tag: 'Ops', permission: 'public', hidden: true, summary: 'The boot script of /docs',
+    handler: ({ ctx }) => {
+      ctx.type = 'text/javascript; charset=utf-8';
+      ctx.set('cache-control', 'no-cache');
+      ctx.body = INIT;
+      return undefined;
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/docs/assets/{file}', operationId: 'docsAsset', tag: 'Ops', permission: 'public', hidden: true, summary: 'A file of swagger-ui-dist',
+    handler: ({ ctx, params }) => {
+      const { dir, files } = swaggerUiFiles();
+      // An allow-list of basenames: `..`, `/` or anything not in the package's listing is a 404.
+      if (files.has(params.file)) sendStaticFile(ctx, join(dir, params.file), ASSET_TYPES[extname(params.file)]!, 'public, max-age=86400');
+      return undefined; // otherwise falls through to the app's 404 problem
+    },
+  }),
+];

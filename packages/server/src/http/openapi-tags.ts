@@ -1,0 +1,12 @@
+/** The tags operations are grouped by, with their descriptions, in the document's order. */
+export const OPENAPI_TAGS = {
+  Auth: 'Accounts, login (JSON or the OAuth2 password grant), token refresh and logout',
+  Expenses: 'Expenses: amounts in integer minor units (`amountMinor`) with the exact decimal (`amount`)',
+  Categories: 'Categories (one level of nesting); deleting a used one needs `reassignTo` or `uncategorize`',
+  Budgets: 'The overall budget (`/budget`) and any number of budgets (`/budgets`), with status and history',
+  Alerts: 'Alert rules on budgets (`/alert` is the seed’s path, `/alerts` the plural one)',
+  Notifications: 'Notifications stored when an alert rule fires, and the live notification socket (WebSocket)',
+  Analytics: 'Summaries, monthly and weekly breakdowns, trends, and the streamed export',
+  Changes: 'The change feed: every event after a sequence number, oldest first',
+  Ops: 'Health checks, this document and the interactive docs',
+} as const;
