@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const docsDir = join(repoRoot, 'docs');
-/** The pages checked: the README and every guide in docs/ (not the generated docs/api). */
-const pages = [join(repoRoot, 'README.md'), ...readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => join(docsDir, f))];
+/** The pages checked: the README, CONTRIBUTING and every guide in docs/ (not the generated docs/api). */
+const pages = [join(repoRoot, 'README.md'), join(repoRoot, 'CONTRIBUTING.md'), ...readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => join(docsDir, f))];
 
 /** The page without fenced code blocks and inline code, where `[x](y)` is not a link. */
 function prose(markdown: string): string {

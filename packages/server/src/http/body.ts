@@ -1,4 +1,4 @@
-import { bodyParser } from '@koa/bodyparser';
+import coBody from 'co-body';
 import type { AppContext } from './context.js';
 import { assertNoNul } from './nul-guard.js';
 import { HttpError } from './problem.js';
@@ -6,6 +6,7 @@ import { HttpError } from './problem.js';
 /** The largest JSON body, and the largest on `POST /expenses/batch` (up to 1,000 expenses). */
 const JSON_LIMIT = '1mb';
 const BATCH_LIMIT = '5mb';
+const FORM_LIMIT = '64kb';
 /** The batch route, as the router matches it (case-insensitively, with an optional trailing slash). */
 const BATCH_PATH = /^\/expenses\/batch\/?$/i;
 
@@ -13,7 +14,6 @@ const BATCH_PATH = /^\/expenses\/batch\/?$/i;
 function bodyError(error: Error, form: boolean): HttpError {
   const status = (error as { status?: number }).status;
   if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
-  if (status === 415 || error.name === 'UnsupportedBodyTypeError') return unsupported(form);
   // The body stopped arriving: the client went away, or Node's requestTimeout cut it off (and
   // answered 408 itself). Either way it is not a JSON error, and the log line says so.
   if ((error as { type?: string }).type === 'request.aborted') return new HttpError('REQUEST_TIMEOUT', 'The request body did not arrive in full in time');
@@ -35,21 +35,40 @@ function unsupported(form: boolean): HttpError {
  */
 export function createBodyParser(options: { form: boolean }) {
   const { form } = options;
-  const onError = (error: Error) => {
-    throw bodyError(error, form);
-  };
-  const methods = { parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'] as ('POST' | 'PUT' | 'PATCH' | 'DELETE')[] };
-  // DELETE too: `DELETE /categories/{id}` takes its options as a JSON body as well as in the query.
-  const body = bodyParser({ enableTypes: form ? ['json', 'form'] : ['json'], ...methods, jsonLimit: JSON_LIMIT, formLimit: '64kb', onError });
-  const batchBody = bodyParser({ enableTypes: ['json'], ...methods, jsonLimit: BATCH_LIMIT, onError });
   const types = form ? ['json', 'urlencoded'] : ['json'];
-  return function parseBody(ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> {
+  return async function parseBody(ctx: AppContext, next: () => Promise<unknown>): Promise<unknown> {
     const empty = ctx.request.length === 0 || (ctx.request.length === undefined && !ctx.get('transfer-encoding'));
-    if (!empty && ctx.is(types) === false) throw unsupported(form);
-    const checked = () => {
-      assertNoNul(ctx);
-      return next();
-    };
-    return BATCH_PATH.test(ctx.path) ? batchBody(ctx as never, checked) : body(ctx as never, checked);
+    const type = empty ? false : ctx.is(types);
+    if (!empty && type === false) throw unsupported(form);
+    // DELETE too: `DELETE /categories/{id}` takes its options as a JSON body as well as in the query.
+    if (PARSED_METHODS.has(ctx.method) && ctx.request.body === undefined) {
+      await read(ctx, type === 'urlencoded' ? 'form' : type === false ? undefined : 'json');
+    }
+    assertNoNul(ctx);
+    return next();
   };
+}
+
+/** The methods whose bodies are read. */
+const PARSED_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Reads and parses the body with co-body (what `@koa/bodyparser` runs underneath, called
+ * directly: its middleware is typed for koa-websocket's context, not a router's), strict JSON
+ * (an object or an array), keeping the raw text for the idempotency hash. No body: `{}`.
+ */
+async function read(ctx: AppContext, kind: 'json' | 'form' | undefined): Promise<void> {
+  if (kind === undefined) {
+    ctx.request.body = {};
+    return;
+  }
+  const limit = kind === 'form' ? FORM_LIMIT : BATCH_PATH.test(ctx.path) ? BATCH_LIMIT : JSON_LIMIT;
+  try {
+    // co-body is typed `any`; with returnRawBody it resolves to { parsed, raw }.
+    const { parsed, raw } = (await coBody[kind](ctx.req, { limit, encoding: 'utf-8', returnRawBody: true, strict: true })) as { parsed: unknown; raw: string };
+    ctx.request.body = parsed;
+    ctx.request.rawBody = raw;
+  } catch (error) {
+    throw bodyError(error instanceof Error ? error : new Error(String(error)), kind === 'form');
+  }
 }

@@ -6,6 +6,15 @@ import { TrackerError, type ValidationIssue } from '@expense-tracker/core';
 import type { AccessClaims } from '../auth/tokens.js';
 import { HttpError } from './problem.js';
 
+declare module 'koa' {
+  interface Request {
+    /** The parsed body, set by the body parser of routes that take one (`http/body.ts`). */
+    body?: unknown;
+    /** The body's text as received, kept for the idempotency hash. */
+    rawBody?: string;
+  }
+}
+
 /**
  * What middleware leaves on `ctx.state`. `requestId` is set on every request; `auth` and
  * `owner` on the API's own routes that need a token.
