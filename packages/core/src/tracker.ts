@@ -142,12 +142,14 @@ export class Tracker {
   readonly #emitter: Emitter<EmitterEvents> = mitt<EmitterEvents>();
   readonly #ctx: ServiceContext;
   readonly #onError: NonNullable<TrackerOptions['onError']>;
+  readonly #clock: Clock;
   #remote: RemoteEvents | undefined;
   #closed = false;
 
   private constructor(store: Store, clock: Clock, onError: NonNullable<TrackerOptions['onError']>) {
     this.#store = store;
     this.#onError = onError;
+    this.#clock = clock;
     this.#ctx = {
       store,
       clock,
@@ -235,6 +237,21 @@ export class Tracker {
    */
   async migrate(): Promise<void> {
     await this.#store.migrate();
+  }
+
+  /**
+   * Where this tracker reads "now" (`TrackerOptions.clock`, or the system clock). Code that
+   * works alongside the tracker reads it too, so that one clock decides every time: the
+   * server's token expiry, throttle windows and socket timers, for instance, move with it.
+   *
+   * @example
+   * ```ts
+   * const tracker = await Tracker.open({ database: ':memory:', clock: { now: () => new Date('2026-03-01T12:00:00Z') } });
+   * tracker.clock.now().toISOString(); // '2026-03-01T12:00:00.000Z'
+   * ```
+   */
+  get clock(): Clock {
+    return this.#clock;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Tracker } from '@expense-tracker/core';
+import type { Clock, Tracker } from '@expense-tracker/core';
 import type Koa from 'koa';
 import type websockify from 'koa-websocket';
 import { pino, type Logger } from 'pino';
@@ -8,7 +8,7 @@ import { bearerToken } from '../auth/require-auth.js';
 import type { AppState } from '../http/context.js';
 import { NotificationHub } from './notification-hub.js';
 import { NotificationStream } from './notification-stream.js';
-import { closeAt, keepAlive } from './socket-timers.js';
+import { closeAt, keepAlive, type CloseReason } from './socket-timers.js';
 
 /**
  * Close codes the notification socket uses.
@@ -82,6 +82,11 @@ export interface NotificationSocketOptions {
    * {@link NOTIFICATION_CLOSE_CODES}.TOO_MANY_SOCKETS (4029) once authenticated. @default 20
    */
   maxSocketsPerUser?: number;
+  /**
+   * Where token expiry is read: the socket closes with 4001 when `expiresAt` passes by this
+   * clock (a real timer waits for it; every ping checks it again). @default the tracker's clock
+   */
+  clock?: Clock;
 }
 
 /**
@@ -124,6 +129,9 @@ export interface NotificationSocket {
  */
 export type WsApp = Pick<websockify.App<AppState, Koa.DefaultContext>, 'ws'>;
 type WsContext = Parameters<websockify.Middleware<AppState, Koa.DefaultContext>>[0];
+
+const TOKEN_EXPIRED: CloseReason = { code: NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED, reason: 'token expired' };
+const SESSION_REVOKED: CloseReason = { code: NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION, reason: 'session revoked' };
 
 const PATH = /^\/ws\/notifications(?:\/([^/]+))?\/?$/;
 
@@ -172,7 +180,7 @@ function pathUser(path: string): string | null | undefined {
  *   db: hostDatabase(tracker, SERVER_TABLES),
  *   tracker,
  *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
- *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900, tracker.clock), // one clock with the tracker
  *   refreshTtl: 30 * 24 * 60 * 60,
  * });
  * const logger = pino({ level: 'info' });
@@ -187,6 +195,7 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const maxSocketsPerUser = options.maxSocketsPerUser ?? 20;
+  const clock = options.clock ?? options.tracker.clock;
   /** Open sockets per user: each holds a subscription, timers and up to maxBufferedBytes. */
   const perUser = new Map<string, number>();
   const hub = new NotificationHub(options.tracker, (error) => logger.error({ err: error }, 'notification delivery failed'));
@@ -227,14 +236,19 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
     }
     perUser.set(owner, open + 1);
     const stream = new NotificationStream({ socket, owner: options.tracker.forOwner(owner), maxBufferedBytes, logger });
-    // Every ping also re-checks the session, so a logout closes the socket within one interval.
+    const expiresAtMs = claims.expiresAt * 1000;
+    // Every ping also re-checks expiry and the session, so a logout (or a clock moved past
+    // expiry) closes the socket within one interval.
     const stopPings = keepAlive(
       socket,
       pingIntervalMs,
       () => logger.info({ owner }, 'notification socket: no pong, terminated'),
-      async () => (await options.accounts.authenticate(token)) !== null,
+      async () => {
+        if (clock.now().getTime() >= expiresAtMs) return TOKEN_EXPIRED;
+        return (await options.accounts.authenticate(token)) === null ? SESSION_REVOKED : null;
+      },
     );
-    const stopExpiry = closeAt(socket, claims.expiresAt * 1000, NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED, 'token expired');
+    const stopExpiry = closeAt(socket, expiresAtMs, TOKEN_EXPIRED, clock);
     sockets.add(socket);
     hub.add(stream);
     socket.once('close', (code, reason) => {
