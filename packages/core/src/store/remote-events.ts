@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Client, ClientConfig, Notification } from 'pg';
 import type { TrackerEvent } from '../events.js';
 import { EVENTS_CHANNEL, type EventsNotification } from './kysely-events.js';
@@ -75,11 +76,10 @@ const CATCH_UP_CONCURRENCY = 4;
 export class RemoteEvents {
   readonly #ctx: RemoteEventsContext;
   readonly #applicationName: string;
-  readonly #maxOwners: number;
   readonly #minDelay: number;
   readonly #maxDelay: number;
-  /** Owner → last emitted seq, least recently used first. */
-  readonly #last = new Map<string, number>();
+  /** Owner → last emitted seq; the least recently emitted for are forgotten past `maxOwners`. */
+  readonly #last: LRUCache<string, number>;
   /** Owner → the seq a running feed read must reach (Infinity: the feed's end). */
   readonly #want = new Map<string, number>();
   /** Owner → its running feed read. */
@@ -93,7 +93,7 @@ export class RemoteEvents {
   constructor(ctx: RemoteEventsContext, options: RemoteEventsOptions = {}) {
     this.#ctx = ctx;
     this.#applicationName = options.applicationName ?? 'et-listen';
-    this.#maxOwners = Math.max(1, options.maxOwners ?? 10_000);
+    this.#last = new LRUCache({ max: Math.max(1, options.maxOwners ?? 10_000) });
     this.#minDelay = Math.max(1, options.minReconnectDelayMs ?? 100);
     this.#maxDelay = Math.max(this.#minDelay, options.maxReconnectDelayMs ?? 5000);
   }
@@ -116,7 +116,7 @@ export class RemoteEvents {
         this.#request(owner, event.seq, event.seq - 1);
         continue;
       }
-      const last = this.#last.get(owner);
+      const last = this.#last.peek(owner);
       if (last === undefined || event.seq === last + 1) {
         this.#remember(owner, event.seq);
         this.#ctx.emit(event);
@@ -204,7 +204,7 @@ export class RemoteEvents {
     const worker = async () => {
       while (next < owners.length && !this.#closed) {
         const owner = owners[next++]!;
-        const last = this.#last.get(owner);
+        const last = this.#last.peek(owner);
         if (last === undefined) continue;
         this.#request(owner, Infinity, last);
         await this.#running.get(owner);
@@ -224,7 +224,7 @@ export class RemoteEvents {
     }
     if (typeof note.ownerId !== 'string' || !Number.isSafeInteger(note.seq) || !Number.isSafeInteger(note.first)) return;
     if (note.instance !== undefined && note.instance === this.#ctx.instanceId) return;
-    const last = this.#last.get(note.ownerId);
+    const last = this.#last.peek(note.ownerId);
     if (last !== undefined && note.seq <= last && !this.#running.has(note.ownerId)) return;
     this.#request(note.ownerId, note.seq, note.first - 1);
   }
@@ -237,7 +237,7 @@ export class RemoteEvents {
     this.#want.set(owner, Math.max(this.#want.get(owner) ?? 0, target));
     if (this.#running.has(owner)) return;
     // #read yields before anything else, so it is in #running before it can finish.
-    this.#running.set(owner, this.#read(owner, this.#last.get(owner) ?? from));
+    this.#running.set(owner, this.#read(owner, this.#last.peek(owner) ?? from));
   }
 
   async #read(owner: string, after: number): Promise<void> {
@@ -269,8 +269,6 @@ export class RemoteEvents {
   }
 
   #remember(owner: string, seq: number): void {
-    this.#last.delete(owner);
     this.#last.set(owner, seq);
-    if (this.#last.size > this.#maxOwners) this.#last.delete(this.#last.keys().next().value!);
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '@expense-tracker/core';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ulid } from 'ulid';
 
 /**
@@ -73,7 +74,7 @@ const VERIFIED_CACHE_SIZE = 10_000;
  *
  * Verifying through jose costs ~70 µs of CPU here (WebCrypto HMAC, asynchronous) and every
  * authenticated request does it, so the claims of tokens that verified are remembered, keyed
- * by the whole token string (the oldest dropped past 10,000): the same bytes verify
+ * by the whole token string (the least recently used dropped past 10,000): the same bytes verify
  * the same way, so only the time checks are made again (`exp`, on every use). Tokens that fail
  * are never remembered. Revocation is not decided here (see `AccountService.authenticate`).
  *
@@ -92,7 +93,7 @@ export class TokenService {
   readonly #key: Uint8Array;
   readonly #ttl: number;
   readonly #clock: Clock;
-  readonly #verified = new Map<string, AccessClaims>();
+  readonly #verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_CACHE_SIZE });
 
   /**
    * @param secret - the signing secret (≥ 32 characters)
@@ -134,10 +135,7 @@ export class TokenService {
       return null;
     }
     const claims = await this.#verify(token);
-    if (claims) {
-      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!);
-      this.#verified.set(token, Object.freeze(claims));
-    }
+    if (claims) this.#verified.set(token, Object.freeze(claims));
     return claims;
   }
 
