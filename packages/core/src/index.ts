@@ -21,6 +21,7 @@ export {
   type OwnerSettingsApi,
 } from './owner.js';
 export type { ChangesPage } from './services/changes.js';
+export type { Follower, FollowOptions } from './services/follow.js';
 export type { OverallBudgetChange } from './services/budgets.js';
 export type { IdempotencyKeyOptions } from './services/idempotency.js';
 export {

@@ -5,6 +5,7 @@ import type { TrackerEvent, TrackerEventType } from './events.js';
 import { OwnerHandle } from './owner.js';
 import { ownerIdSchema } from './schemas/common.js';
 import { parseInput, type ServiceContext } from './services/context.js';
+import { Followers } from './services/follow.js';
 import { OwnerConfigCache } from './services/owner-config.js';
 import { TrackerError } from './errors.js';
 import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './store/open-database.js';
@@ -143,6 +144,7 @@ export class Tracker {
   readonly #ctx: ServiceContext;
   readonly #onError: NonNullable<TrackerOptions['onError']>;
   readonly #clock: Clock;
+  readonly #followers = new Followers();
   #remote: RemoteEvents | undefined;
   #closed = false;
 
@@ -156,6 +158,7 @@ export class Tracker {
       emit: (events) => this.#emit(events),
       isClosed: () => this.#closed,
       configCache: new OwnerConfigCache(),
+      followers: this.#followers,
     };
     internals.set(this, { store, isClosed: () => this.#closed });
   }
@@ -212,7 +215,7 @@ export class Tracker {
         store: this.#store,
         instanceId,
         client,
-        emit: (event) => this.#emitter.emit<TrackerEventType>(event.type, event),
+        emit: (event) => this.#publish(event),
         onError: (error) => this.#onError(error, { source: 'database' }),
       },
       listen,
@@ -336,6 +339,7 @@ export class Tracker {
     if (this.#closed) return;
     this.#closed = true;
     this.#emitter.all.clear();
+    this.#followers.close();
     await this.#remote?.close();
     await this.#store.close();
   }
@@ -343,6 +347,12 @@ export class Tracker {
   #emit(events: readonly TrackerEvent[]): void {
     // Listening: local and remote events are put in seq order per owner together.
     if (this.#remote) return this.#remote.local(events);
-    for (const event of events) this.#emitter.emit<TrackerEventType>(event.type, event);
+    for (const event of events) this.#publish(event);
+  }
+
+  /** One event, in its owner's seq order: to the listeners, then to the owner's followers. */
+  #publish(event: TrackerEvent): void {
+    this.#emitter.emit<TrackerEventType>(event.type, event);
+    this.#followers.dispatch(event);
   }
 }

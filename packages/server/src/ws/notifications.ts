@@ -1,4 +1,4 @@
-import type { Clock, Tracker } from '@expense-tracker/core';
+import type { Clock, Follower, Tracker } from '@expense-tracker/core';
 import type Koa from 'koa';
 import type websockify from 'koa-websocket';
 import { pino, type Logger } from 'pino';
@@ -6,8 +6,7 @@ import { WebSocket } from 'ws';
 import type { AccountService } from '../auth/accounts.js';
 import { bearerToken } from '../auth/require-auth.js';
 import type { AppState } from '../http/context.js';
-import { NotificationHub } from './notification-hub.js';
-import { NotificationStream } from './notification-stream.js';
+import { pipeNotifications } from './notification-pipe.js';
 import { closeAt, keepAlive, type CloseReason } from './socket-timers.js';
 
 /**
@@ -198,8 +197,8 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
   const clock = options.clock ?? options.tracker.clock;
   /** Open sockets per user: each holds a subscription, timers and up to maxBufferedBytes. */
   const perUser = new Map<string, number>();
-  const hub = new NotificationHub(options.tracker, (error) => logger.error({ err: error }, 'notification delivery failed'));
   const sockets = new Set<WebSocket>();
+  const followers = new Set<Follower>();
 
   const refuse = (socket: WebSocket, path: string, reason: string, code: number = NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION) => {
     logger.info({ path, code, reason }, 'notification socket refused');
@@ -235,7 +234,6 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       return refuse(socket, path, `At most ${maxSocketsPerUser} notification sockets per user are open at once; close one first`, NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS);
     }
     perUser.set(owner, open + 1);
-    const stream = new NotificationStream({ socket, owner: options.tracker.forOwner(owner), maxBufferedBytes, logger });
     const expiresAtMs = claims.expiresAt * 1000;
     // Every ping also re-checks expiry and the session, so a logout (or a clock moved past
     // expiry) closes the socket within one interval.
@@ -250,19 +248,27 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
     );
     const stopExpiry = closeAt(socket, expiresAtMs, TOKEN_EXPIRED, clock);
     sockets.add(socket);
-    hub.add(stream);
+    let follower: Follower | null = null;
+    let closed = false;
     socket.once('close', (code, reason) => {
+      closed = true;
       const left = (perUser.get(owner) ?? 1) - 1;
       if (left > 0) perUser.set(owner, left);
       else perUser.delete(owner);
-      hub.remove(stream);
       sockets.delete(socket);
       stopPings();
       stopExpiry();
-      logger.info({ owner, code, reason: reason.toString(), lastSeq: stream.lastSeq }, 'notification socket closed');
+      if (follower) {
+        follower.close();
+        followers.delete(follower);
+      }
+      logger.info({ owner, code, reason: reason.toString(), lastSeq: follower?.lastSeq ?? null }, 'notification socket closed');
     });
     logger.info({ owner, path, after: afterParam ?? null }, 'notification socket opened');
-    await stream.start(afterParam === undefined ? null : Number(afterParam));
+    const after = afterParam === undefined ? null : Number(afterParam);
+    follower = await pipeNotifications(socket, options.tracker.forOwner(owner), { after, maxBufferedBytes, logger });
+    if (follower && closed) follower.close();
+    else if (follower) followers.add(follower);
   });
 
   return {
@@ -270,7 +276,8 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       return sockets.size;
     },
     close() {
-      hub.close();
+      for (const follower of followers) follower.close();
+      followers.clear();
       for (const socket of sockets) socket.close(NOTIFICATION_CLOSE_CODES.GOING_AWAY, 'Server shutting down');
     },
   };
