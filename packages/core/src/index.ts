@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
-export type { DatabaseInput } from './store/open-database.js';
+export { isPostgresUrl, type DatabaseInput } from './store/open-database.js';
 export type { RemoteEventsOptions } from './store/remote-events.js';
 export {
   OwnerHandle,
