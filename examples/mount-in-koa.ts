@@ -24,7 +24,7 @@ const accounts = new AccountService({
   db: hostDatabase(tracker, SERVER_TABLES),
   tracker,
   hasher: new PasswordHasher({ logN: 12, r: 8, p: 1 }),
-  tokens: new TokenService(jwtSecret, 900),
+  tokens: new TokenService(jwtSecret, 900, tracker.clock), // the tracker's clock, as createApp's tokens use
   refreshTtl: 30 * 24 * 60 * 60,
 });
 const links = new Map<string, { password: string; accountId?: string; token?: string; refresh?: string; expiresAt?: number }>();

@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
-export type { DatabaseInput } from './store/open-database.js';
+export { isPostgresUrl, type DatabaseInput } from './store/open-database.js';
 export type { RemoteEventsOptions } from './store/remote-events.js';
 export {
   OwnerHandle,
@@ -21,6 +21,7 @@ export {
   type OwnerSettingsApi,
 } from './owner.js';
 export type { ChangesPage } from './services/changes.js';
+export type { Follower, FollowOptions } from './services/follow.js';
 export type { OverallBudgetChange } from './services/budgets.js';
 export type { IdempotencyKeyOptions } from './services/idempotency.js';
 export {

@@ -16,6 +16,7 @@ import type { ChangesQuery } from './schemas/changes.js';
 import type { OwnerSettings, OwnerSettingsPatch } from './schemas/owner.js';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './services/categories.js';
 import { readChanges, type ChangesPage } from './services/changes.js';
+import { follow, type Follower, type FollowOptions } from './services/follow.js';
 import type { ServiceContext } from './services/context.js';
 import { IdempotencyScope, type IdempotencyKeyOptions } from './services/idempotency.js';
 import { createExpense, createExpenses, deleteExpense, getExpense, listExpenses, updateExpense } from './services/expenses.js';
@@ -766,5 +767,26 @@ export class OwnerHandle {
    */
   changes(query?: ChangesQuery): Promise<ChangesPage> {
     return readChanges(this.#ctx, this.ownerId, query);
+  }
+
+  /**
+   * Follows the owner's committed events: replays the change feed after `after` (`null`:
+   * from now), then goes live, delivering every event once and in seq order. A live event
+   * that skips a seq (committed by another process, with `listen`) is held while the gap is
+   * read from the feed. This is what the server's notification socket pipes to its client.
+   *
+   * @example
+   * ```ts
+   * const follower = await owner.follow({
+   *   after: lastSeenSeq, // from your client; null starts from now
+   *   deliver: (event) => socket.send(JSON.stringify(event)),
+   *   onError: () => socket.close(),
+   * });
+   * socket.on('close', () => follower.close());
+   * ```
+   * @throws `TRACKER_CLOSED` after `tracker.close()`; a store error when the feed's end cannot be read
+   */
+  follow(options: FollowOptions): Promise<Follower> {
+    return follow(this.#ctx, this.ownerId, options);
   }
 }

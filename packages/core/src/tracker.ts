@@ -5,6 +5,7 @@ import type { TrackerEvent, TrackerEventType } from './events.js';
 import { OwnerHandle } from './owner.js';
 import { ownerIdSchema } from './schemas/common.js';
 import { parseInput, type ServiceContext } from './services/context.js';
+import { Followers } from './services/follow.js';
 import { OwnerConfigCache } from './services/owner-config.js';
 import { TrackerError } from './errors.js';
 import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './store/open-database.js';
@@ -142,18 +143,22 @@ export class Tracker {
   readonly #emitter: Emitter<EmitterEvents> = mitt<EmitterEvents>();
   readonly #ctx: ServiceContext;
   readonly #onError: NonNullable<TrackerOptions['onError']>;
+  readonly #clock: Clock;
+  readonly #followers = new Followers();
   #remote: RemoteEvents | undefined;
   #closed = false;
 
   private constructor(store: Store, clock: Clock, onError: NonNullable<TrackerOptions['onError']>) {
     this.#store = store;
     this.#onError = onError;
+    this.#clock = clock;
     this.#ctx = {
       store,
       clock,
       emit: (events) => this.#emit(events),
       isClosed: () => this.#closed,
       configCache: new OwnerConfigCache(),
+      followers: this.#followers,
     };
     internals.set(this, { store, isClosed: () => this.#closed });
   }
@@ -210,7 +215,7 @@ export class Tracker {
         store: this.#store,
         instanceId,
         client,
-        emit: (event) => this.#emitter.emit<TrackerEventType>(event.type, event),
+        emit: (event) => this.#publish(event),
         onError: (error) => this.#onError(error, { source: 'database' }),
       },
       listen,
@@ -235,6 +240,21 @@ export class Tracker {
    */
   async migrate(): Promise<void> {
     await this.#store.migrate();
+  }
+
+  /**
+   * Where this tracker reads "now" (`TrackerOptions.clock`, or the system clock). Code that
+   * works alongside the tracker reads it too, so that one clock decides every time: the
+   * server's token expiry, throttle windows and socket timers, for instance, move with it.
+   *
+   * @example
+   * ```ts
+   * const tracker = await Tracker.open({ database: ':memory:', clock: { now: () => new Date('2026-03-01T12:00:00Z') } });
+   * tracker.clock.now().toISOString(); // '2026-03-01T12:00:00.000Z'
+   * ```
+   */
+  get clock(): Clock {
+    return this.#clock;
   }
 
   /**
@@ -319,6 +339,7 @@ export class Tracker {
     if (this.#closed) return;
     this.#closed = true;
     this.#emitter.all.clear();
+    this.#followers.close();
     await this.#remote?.close();
     await this.#store.close();
   }
@@ -326,6 +347,12 @@ export class Tracker {
   #emit(events: readonly TrackerEvent[]): void {
     // Listening: local and remote events are put in seq order per owner together.
     if (this.#remote) return this.#remote.local(events);
-    for (const event of events) this.#emitter.emit<TrackerEventType>(event.type, event);
+    for (const event of events) this.#publish(event);
+  }
+
+  /** One event, in its owner's seq order: to the listeners, then to the owner's followers. */
+  #publish(event: TrackerEvent): void {
+    this.#emitter.emit<TrackerEventType>(event.type, event);
+    this.#followers.dispatch(event);
   }
 }

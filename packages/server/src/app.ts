@@ -68,12 +68,18 @@ export interface AppOptions {
    */
   trustProxy?: boolean;
   /**
-   * Authentication: `clock` (throttle windows, session times; default: the system clock),
-   * `limits` (overrides of {@link AuthLimits}), `hashing` (how password hashing is shared, see
-   * {@link HashingLimits}), or a whole `hasher` of your own (then `scryptLogN` and `hashing` are
-   * not used).
+   * Where the server reads "now": token issue and expiry, session times, throttle windows and
+   * the notification socket's expiry. One clock for the tracker and the server, so a test (or
+   * a simulation) that moves it moves every time at once.
+   * @default the tracker's clock (`tracker.clock`)
    */
-  auth?: { clock?: Clock; limits?: Partial<AuthLimits>; hashing?: Partial<HashingLimits>; hasher?: PasswordHasher };
+  clock?: Clock;
+  /**
+   * Authentication: `limits` (overrides of {@link AuthLimits}), `hashing` (how password hashing
+   * is shared, see {@link HashingLimits}), or a whole `hasher` of your own (then `scryptLogN`
+   * and `hashing` are not used).
+   */
+  auth?: { limits?: Partial<AuthLimits>; hashing?: Partial<HashingLimits>; hasher?: PasswordHasher };
   /**
    * Where the server's own `srv_` tables live: needed when the tracker runs on a store of your
    * own, which has no connections to share. Run `migrateServer({ tracker, db })` on it first.
@@ -185,7 +191,8 @@ export async function migrateServer(options: Pick<AppOptions, 'tracker' | 'db'>)
 export function createApp(options: AppOptions): ExpenseTrackerApp {
   const logger = options.logger ?? pino({ level: 'silent' });
   const db = serverDb(options);
-  const tokens = new TokenService(options.jwtSecret, options.accessTokenTtl ?? 900);
+  const clock = options.clock ?? options.tracker.clock;
+  const tokens = new TokenService(options.jwtSecret, options.accessTokenTtl ?? 900, clock);
   const hasher = options.auth?.hasher ?? new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 }, options.auth?.hashing);
   const accounts = new AccountService({
     db,
@@ -193,7 +200,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     hasher,
     tokens,
     refreshTtl: options.refreshTokenTtl ?? 30 * 24 * 60 * 60,
-    clock: options.auth?.clock,
+    clock,
     limits: options.auth?.limits,
   });
   const requireAuth = createRequireAuth(accounts, options.tracker);
@@ -231,6 +238,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     tracker: options.tracker,
     accounts,
     exports: new ExportStreams(options.exports),
+    clock,
     openApiJson: () => (openApiJson ??= JSON.stringify(buildOpenApiDocument())),
   };
   const middleware = { requireAuth, json: createBodyParser({ form: false }), form: createBodyParser({ form: true }), idempotency: createIdempotency() };
@@ -241,7 +249,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   app.use(dashboard.allowedMethods());
 
   // WebSocket routes (app.ws) are attached here.
-  attachNotificationSocket(app, { tracker: options.tracker, accounts, logger, ...options.websocket });
+  attachNotificationSocket(app, { tracker: options.tracker, accounts, logger, clock, ...options.websocket });
 
   return app;
 }

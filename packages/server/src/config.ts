@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { isPostgresUrl } from '@expense-tracker/core';
 import { z } from 'zod';
 
 const seconds = (name: string, fallback: number) =>
@@ -29,7 +30,7 @@ export const envSchema = z.object({
   HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
   DATABASE_URL: z
     .string()
-    .refine((v) => /^(sqlite:|postgres(ql)?:\/\/)/i.test(v) || v === ':memory:', 'DATABASE_URL must start with sqlite: or postgres://')
+    .refine((v) => /^sqlite:/i.test(v) || isPostgresUrl(v) || v === ':memory:', 'DATABASE_URL must start with sqlite: or postgres://')
     .default('sqlite:./data/expense-tracker.db'),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
   JWT_SECRET_KEY: z.string().min(32, 'JWT_SECRET_KEY must be at least 32 characters').optional(),

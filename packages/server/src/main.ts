@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import type { Server } from 'node:http';
-import { Tracker } from '@expense-tracker/core';
+import { isPostgresUrl, Tracker } from '@expense-tracker/core';
 import { pino } from 'pino';
 import { createApp, createAppServer, migrateServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -26,7 +26,7 @@ export async function main(): Promise<void> {
     database: config.databaseUrl,
     // Several instances may share a PostgreSQL database: each one's sockets must get the
     // events every instance commits (LISTEN/NOTIFY on the outbox). SQLite is single-instance.
-    listen: /^postgres(ql)?:\/\//i.test(config.databaseUrl),
+    listen: isPostgresUrl(config.databaseUrl),
     onError: (error, context) => logger.error({ err: error, source: context.source }, 'background error'),
   });
   await tracker.migrate();

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Clock } from '@expense-tracker/core';
 import { hostDatabase } from '@expense-tracker/core/kysely';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../core/test/setup/pg-
 import { PasswordHasher } from '../src/auth/passwords.js';
 import { addressKey, Throttle } from '../src/auth/throttle.js';
 import { SERVER_TABLES, type ServerDatabase } from '../src/auth/server-tables.js';
+import { manualClock } from './support/clock.js';
 import { expectProblem } from './support/problems.js';
 import { DIALECTS, startServer, type TestDialect, type TestServer } from './support/server.js';
 
@@ -19,12 +19,6 @@ import { DIALECTS, startServer, type TestDialect, type TestServer } from './supp
  * before the scrypt work and charged after it, so every request of a burst passed the check,
  * and the counters lived in each process's memory.
  */
-
-/** A clock the test moves by hand. */
-function manualClock(start = '2026-11-15T12:00:00.000Z'): Clock & { advance(ms: number): void } {
-  let now = new Date(start).getTime();
-  return { now: () => new Date(now), advance: (ms) => (now += ms) };
-}
 
 /** A hasher at the tests' cheap cost whose counters the test reads; roomy unless told otherwise. */
 function testHasher(limits: ConstructorParameters<typeof PasswordHasher>[1] = { concurrency: 2, maxWaiting: 1000, maxPerClient: 1000 }): PasswordHasher {
@@ -127,7 +121,8 @@ describe.each(DIALECTS)('PATCH /auth/me is no password oracle on %s', (dialect) 
   const clock = manualClock();
 
   beforeAll(async () => {
-    api = await startServer(dialect, { auth: { clock, hasher: testHasher() } });
+    // Tokens live an hour here: the test moves the clock 15 minutes, past the default 900 s.
+    api = await startServer(dialect, { clock, accessTokenTtl: 3600, auth: { hasher: testHasher() } });
   });
   afterAll(async () => {
     await api.close();
@@ -163,7 +158,8 @@ describe.each(DIALECTS)('registration and refresh throttling on %s', (dialect) =
   beforeAll(async () => {
     api = await startServer(dialect, {
       trustProxy: true,
-      auth: { clock, hasher: testHasher(), limits: { registerPerAddress: { points: 3, windowSeconds: 3600 }, refreshPerAddress: { points: 3, windowSeconds: 900 } } },
+      clock,
+      auth: { hasher: testHasher(), limits: { registerPerAddress: { points: 3, windowSeconds: 3600 }, refreshPerAddress: { points: 3, windowSeconds: 900 } } },
     });
   });
   afterAll(async () => {
@@ -250,7 +246,7 @@ describe.each(DIALECTS)('limits shared by instances and kept across restarts on 
   });
 
   const instance = async () => {
-    const server = await startServer(dialect, { database, auth: { clock } });
+    const server = await startServer(dialect, { database, clock });
     servers.push(server);
     return server;
   };

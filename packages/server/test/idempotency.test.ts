@@ -1,6 +1,7 @@
 import { defineHostTables, hostDatabase } from '@expense-tracker/core/kysely';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from './support/clock.js';
 import { expectProblem, issuePaths } from './support/problems.js';
 import { waitFor } from './support/process.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
@@ -14,17 +15,13 @@ import { DIALECTS, startServer, type TestServer } from './support/server.js';
 
 type Answer = Awaited<ReturnType<TestServer['request']>>;
 
-/** A clock the test moves by hand (the tracker's: records are kept 24 h by it). */
-function manualClock(start: string) {
-  let ms = Date.parse(start);
-  return { now: () => new Date(ms), set: (instant: string) => void (ms = Date.parse(instant)) };
-}
-
 describe.each(DIALECTS)('Idempotency-Key over HTTP on %s', (dialect) => {
+  // The tracker's clock (records are kept 24 h by it), moved by hand.
   const clock = manualClock('2026-11-15T12:00:00.000Z');
   let api: TestServer;
   beforeAll(async () => {
-    api = await startServer(dialect, { clock });
+    // Tokens live two days here: one login outlasts the 24 h the test moves the clock through.
+    api = await startServer(dialect, { clock, accessTokenTtl: 2 * 24 * 3600 });
   });
   afterAll(async () => {
     await api.close();

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from '../src/auth/tokens.js';
+import { manualClock } from './support/clock.js';
 
 /**
  * The access-token check remembers tokens that verified (a jose HS256 check costs ~70 µs of
@@ -10,15 +11,10 @@ import { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService } from '../src/auth/tokens.j
 
 const SECRET = 'token-test-secret-that-is-at-least-32-characters';
 
-afterEach(() => {
-  vi.useRealTimers();
-});
-
 describe('TokenService.verify', () => {
   it('answers the same claims for the same token, and refuses it once it has expired even though it verified before', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-25T12:00:00Z'));
-    const tokens = new TokenService(SECRET, 60);
+    const clock = manualClock('2026-11-25T12:00:00Z');
+    const tokens = new TokenService(SECRET, 60, clock);
     const token = await tokens.sign('acc_1', 'ses_1');
     const first = await tokens.verify(token);
     expect(first).toMatchObject({ accountId: 'acc_1', sessionId: 'ses_1' });
@@ -26,12 +22,23 @@ describe('TokenService.verify', () => {
     // A caller cannot change what the next request is told.
     expect(() => Object.assign(first!, { accountId: 'acc_2' })).toThrow(TypeError);
 
-    vi.setSystemTime(new Date('2026-11-25T12:00:59Z'));
+    clock.set('2026-11-25T12:00:59Z');
     expect(await tokens.verify(token)).toEqual(first);
-    vi.setSystemTime(new Date('2026-11-25T12:01:00Z'));
+    clock.set('2026-11-25T12:01:00Z');
     expect(await tokens.verify(token)).toBeNull();
     // And a fresh service (nothing remembered) agrees.
-    expect(await new TokenService(SECRET, 60).verify(token)).toBeNull();
+    expect(await new TokenService(SECRET, 60, clock).verify(token)).toBeNull();
+  });
+
+  it('reads time only from its clock: a token it signed carries the clock\'s iat and exp, and is refused when the clock says issued in the future', async () => {
+    const clock = manualClock('2026-11-25T12:00:00Z');
+    const tokens = new TokenService(SECRET, 600, clock);
+    const token = await tokens.sign('acc_1', 'ses_1');
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+    expect(payload).toMatchObject({ iat: Date.parse('2026-11-25T12:00:00Z') / 1000, exp: Date.parse('2026-11-25T12:10:00Z') / 1000 });
+    // The same token, checked by a service whose clock is an hour behind: issued in its future.
+    expect(await new TokenService(SECRET, 600, manualClock('2026-11-25T11:00:00Z')).verify(token)).toBeNull();
+    expect(await new TokenService(SECRET, 600, manualClock('2026-11-25T11:59:30Z')).verify(token)).not.toBeNull(); // within the minute of skew
   });
 
   it('never remembers a refused token: a tampered copy of a remembered one, another key, another audience', async () => {

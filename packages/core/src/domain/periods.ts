@@ -1,7 +1,11 @@
+import type { z } from 'zod';
+import type { periodSchema } from '../schemas/budget.js';
 import { addDays, dayNumberOf, daysInMonth, fromDayNumber, MAX_LOCAL_DATE, MIN_LOCAL_DATE, toDayNumber } from '../dates.js';
 
 /**
- * A recurring budget period: every `every` `unit`s, starting from `anchor`.
+ * A recurring budget period: every `every` `unit`s, starting from `anchor` (a date on which a
+ * period starts; periods repeat forwards and backwards from it). Derived from the stored
+ * period schema, so the units are defined once.
  *
  * @example
  * ```ts
@@ -11,12 +15,7 @@ import { addDays, dayNumberOf, daysInMonth, fromDayNumber, MAX_LOCAL_DATE, MIN_L
  * const fortnightly: RecurringPeriod = { unit: 'week', every: 2, anchor: '2026-01-05' };
  * ```
  */
-export interface RecurringPeriod {
-  unit: 'day' | 'week' | 'month' | 'year';
-  every: number;
-  /** A date on which a period starts; periods repeat forwards and backwards from it. */
-  anchor: string;
-}
+export type RecurringPeriod = Extract<z.output<typeof periodSchema>, { unit: unknown }>;
 
 /**
  * A one-off budget period: `start` to `end`, both inclusive.
@@ -28,10 +27,7 @@ export interface RecurringPeriod {
  * const trip: OneOffPeriod = { start: '2026-07-01', end: '2026-07-14' }; // 14 days, both ends included
  * ```
  */
-export interface OneOffPeriod {
-  start: string;
-  end: string;
-}
+export type OneOffPeriod = Extract<z.output<typeof periodSchema>, { start: string }>;
 
 /**
  * A budget's period definition.

@@ -11,6 +11,9 @@ import {
   storableText,
 } from './common.js';
 
+/** The units a recurring period counts in: the one definition the schemas and the period maths share. */
+const periodUnitSchema = z.enum(['day', 'week', 'month', 'year']);
+
 /**
  * A recurring period: every `every` `unit`s from `anchor` (a date on which a period starts).
  *
@@ -25,7 +28,7 @@ import {
  */
 export const recurringPeriodSchema = z
   .strictObject({
-    unit: z.enum(['day', 'week', 'month', 'year']),
+    unit: periodUnitSchema,
     every: z.int().min(1, 'every must be at least 1').max(366, 'every must be at most 366').default(1),
     anchor: localDateSchema.optional(),
   })
@@ -350,7 +353,7 @@ export type BudgetPatch = z.input<typeof budgetPatchSchema>;
  */
 export const periodSchema = z
   .union([
-    z.object({ unit: z.enum(['day', 'week', 'month', 'year']), every: z.int(), anchor: localDateSchema }),
+    z.object({ unit: periodUnitSchema, every: z.int(), anchor: localDateSchema }),
     z.object({ start: localDateSchema, end: localDateSchema }),
   ])
   .meta({ id: 'Period' });

@@ -15,18 +15,7 @@ import {
 import type { AlertRuleRecord, BudgetRecord, ExpenseRecord, NotificationRecord } from '../store/store.js';
 import { activePeriod, budgetFigures, coveredCategories } from './budget-figures.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
-
-/** The public shape of a stored rule. */
-export function toAlertRule(record: AlertRuleRecord): AlertRule {
-  const { ownerId: _owner, ...rule } = record;
-  return rule;
-}
-
-/** The public shape of a stored notification. */
-export function toNotification(record: NotificationRecord): Notification {
-  const { ownerId: _owner, periodStart, periodEnd, ...rest } = record;
-  return { ...rest, period: { start: periodStart, end: periodEnd } };
-}
+import { toAlertRule, toNotification } from './presenters.js';
 
 function daysLeft(figures: StatusFigures): string {
   const left = figures.daysTotal - figures.daysElapsed + (figures.daysElapsed > 0 && figures.daysElapsed <= figures.daysTotal ? 1 : 0);

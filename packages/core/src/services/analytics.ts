@@ -19,7 +19,8 @@ import {
 } from '../schemas/analytics.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { BudgetRecord, CategoryRecord, TotalsRow } from '../store/store.js';
-import { activePeriod, budgetFigures, coveredCategories, toBudgetStatus } from './budget-figures.js';
+import { activePeriod, budgetFigures, coveredCategories } from './budget-figures.js';
+import { toBudgetStatus } from './presenters.js';
 import { assertOpen, parseInput, type ServiceContext } from './context.js';
 import { readOwner } from './owner-config.js';
 

@@ -1,6 +1,5 @@
 import { computeStatus, type StatusFigures } from '../domain/budget-status.js';
 import { isRecurring, periodAt, periodIndexOf, type DateRange } from '../domain/periods.js';
-import type { BudgetStatus } from '../schemas/budget.js';
 import type { BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
 
 /**
@@ -24,11 +23,6 @@ function periodsOf(budget: BudgetRecord, from: number, to: number): DateRange[] 
   const period = budget.period;
   if (!isRecurring(period)) return [{ start: period.start, end: period.end }];
   return Array.from({ length: to - from + 1 }, (_, i) => periodAt(period, from + i));
-}
-
-/** Adds the budget's id and currency to computed figures. */
-export function toBudgetStatus(budget: BudgetRecord, figures: StatusFigures): BudgetStatus {
-  return { budgetId: budget.id, currency: budget.currency, ...figures };
 }
 
 /**

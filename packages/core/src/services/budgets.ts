@@ -1,9 +1,8 @@
 import type { z } from 'zod';
 import { defaultAnchor, isRecurring, periodContaining, periodIndexOf, type PeriodDefinition } from '../domain/periods.js';
 import { localDate, MIN_LOCAL_DATE } from '../dates.js';
-import { notFound, validationError, type ValidationIssue } from '../errors.js';
+import { notFound, validationError } from '../errors.js';
 import { newId } from '../ids.js';
-import { formatAmount } from '../money.js';
 import {
   budgetHistoryQuerySchema,
   budgetInputSchema,
@@ -17,20 +16,16 @@ import {
   type OverallBudgetInput,
 } from '../schemas/budget.js';
 import type { OwnerSettings } from '../schemas/owner.js';
-import type { BudgetRecord, StoreSession } from '../store/store.js';
+import type { BudgetRecord } from '../store/store.js';
 import { positiveAmount } from './amounts.js';
 import { DEFAULT_ALERT_RULES, evaluateBudgets, newRules } from './alerts.js';
-import { budgetFigures, coveredCategories, periodIndex, toBudgetStatus } from './budget-figures.js';
+import { budgetFigures, coveredCategories, periodIndex } from './budget-figures.js';
+import { assertCategories } from './categories.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 import { readOwner } from './owner-config.js';
+import { toBudget, toBudgetStatus } from './presenters.js';
 
 type PeriodInput = NonNullable<ReturnType<typeof budgetInputSchema.parse>['period']>;
-
-/** The public shape of a stored budget. */
-export function toBudget(record: BudgetRecord): Budget {
-  const { ownerId: _owner, ...budget } = record;
-  return { ...budget, amount: formatAmount(record.amountMinor, record.currency), categoryIds: [...record.categoryIds] };
-}
 
 /** Resolves a period input: a recurring period gets its default anchor from today. */
 function resolvePeriod(input: PeriodInput | undefined, today: string, settings: OwnerSettings): PeriodDefinition {
@@ -44,16 +39,8 @@ function defaultStart(period: PeriodDefinition, today: string): string {
   return isRecurring(period) ? periodContaining(period, today)!.start : period.start;
 }
 
-/** Checks that every category is the owner's. */
-async function assertCategories(tx: StoreSession, ownerId: string, ids: readonly string[]): Promise<void> {
-  const issues: ValidationIssue[] = [];
-  for (const [index, id] of ids.entries()) {
-    if (!(await tx.categories.findById(ownerId, id))) {
-      issues.push({ path: ['categoryIds', index], code: 'unknown_category', message: `No category ${JSON.stringify(id)}` });
-    }
-  }
-  if (issues.length > 0) throw validationError(issues);
-}
+/** The issue paths of a budget's categories: `['categoryIds', index]`. */
+const categoryRefs = (ids: readonly string[]) => ids.map((categoryId, index) => ({ categoryId, path: ['categoryIds', index] }));
 
 type ParsedBudgetInput = z.output<typeof budgetInputSchema>;
 type ParsedBudgetPatch = z.output<typeof budgetPatchSchema>;
@@ -71,7 +58,7 @@ async function insertBudget(scope: WriteScope, ownerId: string, data: ParsedBudg
   const currency = data.currency ?? settings.currency;
   const period = resolvePeriod(data.period, today, settings);
   const categoryIds = data.categoryIds ?? [];
-  await assertCategories(tx, ownerId, categoryIds);
+  await assertCategories(scope, categoryRefs(categoryIds));
   const record: BudgetRecord = {
     id: newId('bud'),
     ownerId,
@@ -189,7 +176,7 @@ async function changeBudget(scope: WriteScope, ownerId: string, current: BudgetR
     throw validationError([{ path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' }]);
   }
   const period = data.period !== undefined || replace ? resolvePeriod(data.period, today, settings) : current.period;
-  if (data.categoryIds !== undefined) await assertCategories(tx, ownerId, data.categoryIds);
+  if (data.categoryIds !== undefined) await assertCategories(scope, categoryRefs(data.categoryIds));
   const next: BudgetRecord = {
     ...current,
     name: data.name ?? current.name,

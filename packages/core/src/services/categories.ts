@@ -1,4 +1,4 @@
-import { notFound, TrackerError, validationError } from '../errors.js';
+import { notFound, TrackerError, validationError, type ValidationIssue } from '../errors.js';
 import { newId } from '../ids.js';
 import {
   categoryDeleteOptionsSchema,
@@ -10,9 +10,8 @@ import {
   type CategoryPatch,
 } from '../schemas/category.js';
 import type { CategoryRecord, StoreSession } from '../store/store.js';
-import { toBudget } from './budgets.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
-import { toCategory } from './presenters.js';
+import { toBudget, toCategory } from './presenters.js';
 
 /** Checks that `parentId` may be the parent of category `selfId` (one level of nesting). */
 async function assertParent(tx: StoreSession, ownerId: string, parentId: string, selfId: string | null): Promise<void> {
@@ -170,4 +169,19 @@ export async function deleteCategory(
     scope.configChanged();
     record({ type: 'category.deleted', data: { category: toCategory(current), reassignedTo: target, expenseCount: moved } });
   });
+}
+
+/**
+ * Checks that every referenced category is the owner's, as the write's transaction sees
+ * them; another owner's id is "unknown", never revealed. One `unknown_category` issue per
+ * unknown id, at its `path`. `null` (uncategorized) is always fine.
+ */
+export async function assertCategories(scope: WriteScope, refs: readonly { categoryId: string | null; path: (string | number)[] }[]): Promise<void> {
+  const wanted = refs.filter((ref) => ref.categoryId !== null);
+  if (wanted.length === 0) return;
+  const known = new Set((await scope.config()).categories.map((c) => c.id));
+  const issues: ValidationIssue[] = wanted
+    .filter(({ categoryId }) => !known.has(categoryId!))
+    .map(({ categoryId, path }) => ({ path, code: 'unknown_category', message: `No category ${JSON.stringify(categoryId)}` }));
+  if (issues.length > 0) throw validationError(issues);
 }

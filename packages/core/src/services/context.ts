@@ -6,6 +6,7 @@ import { localDate } from '../dates.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { Store, StoreSession } from '../store/store.js';
 import { recordedResult, recordResult, type KeyedWrite } from './idempotency.js';
+import type { Followers } from './follow.js';
 import { loadOwnerConfig, type OwnerConfig, type OwnerConfigCache } from './owner-config.js';
 
 /** What every service needs: the store, the clock, and the after-commit emitter. */
@@ -18,6 +19,8 @@ export interface ServiceContext {
   isClosed(): boolean;
   /** Owners' categories, budgets and rules kept between writes. */
   readonly configCache: OwnerConfigCache;
+  /** Followers of owners' events (`OwnerHandle.follow`), fed in the tracker's order. */
+  readonly followers: Followers;
   /** Set on the context of a write made under an idempotency key (`owner.withIdempotencyKey`). */
   readonly keyed?: KeyedWrite;
 }

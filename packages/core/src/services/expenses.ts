@@ -16,23 +16,13 @@ import type { ExpenseFilter, ExpenseRecord } from '../store/store.js';
 import { amountAt, positiveAmount } from './amounts.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
 import { decodeCursor, encodeCursor } from './expense-cursor.js';
+import { assertCategories } from './categories.js';
 import { toExpense } from './presenters.js';
 import { getSettings } from './settings.js';
 import { applySpending } from './spending.js';
 
 type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
 type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
-
-/** Checks that every referenced category is the owner's; another owner's id is "unknown", never revealed. */
-async function assertCategories(scope: WriteScope, refs: { categoryId: string | null; path: (string | number)[] }[]) {
-  const wanted = refs.filter((ref) => ref.categoryId !== null);
-  if (wanted.length === 0) return;
-  const known = new Set((await scope.config()).categories.map((c) => c.id));
-  const issues: ValidationIssue[] = wanted
-    .filter(({ categoryId }) => !known.has(categoryId!))
-    .map(({ categoryId, path }) => ({ path: [...path, 'categoryId'], code: 'unknown_category', message: `No category ${JSON.stringify(categoryId)}` }));
-  if (issues.length > 0) throw validationError(issues);
-}
 
 /** Builds a new expense record from parsed input, with the owner's defaults. */
 function newRecord(ownerId: string, data: ParsedInput, settings: OwnerSettings, today: string, at: string, path: (string | number)[]): ExpenseRecord {
@@ -59,7 +49,7 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings, record } = scope;
     const row = newRecord(ownerId, data, settings, scope.today, at, []);
-    await assertCategories(scope, [{ categoryId: row.categoryId, path: [] }]);
+    await assertCategories(scope, [{ categoryId: row.categoryId, path: ['categoryId'] }]);
     await tx.expenses.insert([row]);
     const expense = toExpense(row);
     record({ type: 'expense.created', data: { expense } });
@@ -86,7 +76,7 @@ export async function createExpenses(ctx: ServiceContext, ownerId: string, input
       }
     });
     if (issues.length > 0) throw validationError(issues);
-    await assertCategories(scope, rows.map((row, index) => ({ categoryId: row.categoryId, path: [index] })));
+    await assertCategories(scope, rows.map((row, index) => ({ categoryId: row.categoryId, path: [index, 'categoryId'] })));
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
     for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
@@ -154,7 +144,7 @@ export async function updateExpense(
     if (!current) throw notFound('Expense', id);
     const next = merge(current, data, replace);
     if (sameContent(current, next)) return toExpense(current);
-    if (next.categoryId !== current.categoryId) await assertCategories(scope, [{ categoryId: next.categoryId, path: [] }]);
+    if (next.categoryId !== current.categoryId) await assertCategories(scope, [{ categoryId: next.categoryId, path: ['categoryId'] }]);
     next.updatedAt = at;
     await tx.expenses.update(next);
     const expense = toExpense(next);

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DEFAULT_OWNER_SETTINGS, type OwnerSettings } from '../schemas/owner.js';
 import type { AlertRuleRecord, BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
 import type { ServiceContext } from './context.js';
@@ -27,27 +28,21 @@ export async function loadOwnerConfig(tx: StoreSession, ownerId: string): Promis
  * same version is exactly what the database holds, even with other processes writing.
  */
 export class OwnerConfigCache {
-  readonly #entries = new Map<string, { version: number; config: OwnerConfig }>();
-  readonly #max: number;
+  readonly #entries: LRUCache<string, { version: number; config: OwnerConfig }>;
 
   /** @param max - owners kept; the least recently used goes first */
   constructor(max = 1000) {
-    this.#max = max;
+    this.#entries = new LRUCache({ max });
   }
 
   /** The config read at `version`, if kept. */
   get(ownerId: string, version: number): OwnerConfig | undefined {
     const entry = this.#entries.get(ownerId);
-    if (!entry || entry.version !== version) return undefined;
-    this.#entries.delete(ownerId);
-    this.#entries.set(ownerId, entry);
-    return entry.config;
+    return entry?.version === version ? entry.config : undefined;
   }
 
   /** Keeps a config read at `version` (only ever one that was committed). */
   set(ownerId: string, version: number, config: OwnerConfig): void {
-    this.#entries.delete(ownerId);
-    if (this.#entries.size >= this.#max) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(ownerId, { version, config });
   }
 }

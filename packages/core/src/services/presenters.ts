@@ -1,7 +1,15 @@
+import type { StatusFigures } from '../domain/budget-status.js';
 import { formatAmount } from '../money.js';
+import type { AlertRule, Budget, BudgetStatus, Notification } from '../schemas/budget.js';
 import type { Category } from '../schemas/category.js';
 import type { Expense } from '../schemas/expense.js';
-import type { CategoryRecord, ExpenseRecord } from '../store/store.js';
+import type { AlertRuleRecord, BudgetRecord, CategoryRecord, ExpenseRecord, NotificationRecord } from '../store/store.js';
+
+/*
+ * Presenters: a stored record → the public object the SDK returns. All of them here, so the
+ * rules they share (no `ownerId` in a public object, `amount` beside `amountMinor`, copies of
+ * arrays) are read and changed in one place.
+ */
 
 /** The public shape of a stored expense: the exact decimal `amount` beside `amountMinor`. */
 export function toExpense(record: ExpenseRecord): Expense {
@@ -32,4 +40,27 @@ export function toCategory(record: CategoryRecord): Category {
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
+}
+
+/** The public shape of a stored budget. */
+export function toBudget(record: BudgetRecord): Budget {
+  const { ownerId: _owner, ...budget } = record;
+  return { ...budget, amount: formatAmount(record.amountMinor, record.currency), categoryIds: [...record.categoryIds] };
+}
+
+/** A budget's computed figures for one period, with its id and currency. */
+export function toBudgetStatus(budget: BudgetRecord, figures: StatusFigures): BudgetStatus {
+  return { budgetId: budget.id, currency: budget.currency, ...figures };
+}
+
+/** The public shape of a stored rule. */
+export function toAlertRule(record: AlertRuleRecord): AlertRule {
+  const { ownerId: _owner, ...rule } = record;
+  return rule;
+}
+
+/** The public shape of a stored notification. */
+export function toNotification(record: NotificationRecord): Notification {
+  const { ownerId: _owner, periodStart, periodEnd, ...rest } = record;
+  return { ...rest, period: { start: periodStart, end: periodEnd } };
 }

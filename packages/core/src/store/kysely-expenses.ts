@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder } from 'kysely';
 import type { Database, ExpenseTable } from './database.js';
-import { aggregateExpenses } from './kysely-totals.js';
+import { aggregateExpenses, type SumsQueries } from './kysely-totals.js';
 import { preparedQuery } from './prepared-query.js';
 import { chunk, escapeLike, toInt, toSearchText } from './sql-values.js';
 import type { ExpenseFilter, ExpenseRecord, ExpenseRepository } from './store.js';
@@ -138,7 +138,7 @@ const insertOne = preparedQuery(
 );
 
 /** Expenses over Kysely. */
-export function createExpenseRepository(db: Kysely<Database>): ExpenseRepository {
+export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries): ExpenseRepository {
   return {
     async insert(records) {
       if (records.length === 1) {
@@ -223,7 +223,7 @@ export function createExpenseRepository(db: Kysely<Database>): ExpenseRepository
     },
 
     aggregate(ownerId, query) {
-      return aggregateExpenses(db, ownerId, query);
+      return aggregateExpenses(db, sums, ownerId, query);
     },
   };
 }

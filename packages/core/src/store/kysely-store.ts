@@ -10,7 +10,7 @@ import { createIdempotencyRepository } from './kysely-idempotency.js';
 import { createAlertRuleRepository, createBudgetRepository } from './kysely-budgets.js';
 import { createNotificationRepository } from './kysely-notifications.js';
 import { createOwnerRepository } from './kysely-owners.js';
-import { createTotalsRepository } from './kysely-totals.js';
+import { createTotalsRepository, SumsQueries } from './kysely-totals.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
 
@@ -44,13 +44,13 @@ export interface KyselyStoreOptions {
   instanceId?: string;
 }
 
-function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: string): StoreSession {
+function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: string, sums: SumsQueries): StoreSession {
   return {
     owners: withStoreErrors(createOwnerRepository(db)),
     categories: withStoreErrors(createCategoryRepository(db)),
-    expenses: withStoreErrors(createExpenseRepository(db)),
+    expenses: withStoreErrors(createExpenseRepository(db, sums)),
     events: withStoreErrors(createEventRepository(db, dialect === 'postgres' ? { notify: { instanceId } } : {})),
-    totals: withStoreErrors(createTotalsRepository(db)),
+    totals: withStoreErrors(createTotalsRepository(db, sums)),
     budgets: withStoreErrors(createBudgetRepository(db)),
     alertRules: withStoreErrors(createAlertRuleRepository(db)),
     notifications: withStoreErrors(createNotificationRepository(db)),
@@ -109,6 +109,8 @@ export class KyselyStore implements Store {
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
   readonly instanceId: string;
   readonly #onClose: (() => Promise<void>) | undefined;
+  /** Prepared grouped sums, this store's own (shared by its transactions, never by another store). */
+  readonly #sums = new SumsQueries();
   #closed = false;
 
   /** @param options - the Kysely instance, its dialect, and what to do on close */
@@ -117,7 +119,7 @@ export class KyselyStore implements Store {
     this.dialect = options.dialect;
     this.#onClose = options.onClose;
     this.instanceId = options.instanceId ?? randomUUID();
-    const session = createSession(options.db, this.dialect, this.instanceId);
+    const session = createSession(options.db, this.dialect, this.instanceId, this.#sums);
     this.owners = session.owners;
     this.categories = session.categories;
     this.expenses = session.expenses;
@@ -154,7 +156,7 @@ export class KyselyStore implements Store {
         return await this.db.connection().execute(async (connection) => {
           await sql`begin immediate`.execute(connection);
           try {
-            const result = await run(createSession(connection, this.dialect, this.instanceId));
+            const result = await run(createSession(connection, this.dialect, this.instanceId, this.#sums));
             await sql`commit`.execute(connection);
             return result;
           } catch (error) {
@@ -163,7 +165,7 @@ export class KyselyStore implements Store {
           }
         });
       }
-      return await this.db.transaction().execute((trx) => run(createSession(trx, this.dialect, this.instanceId)));
+      return await this.db.transaction().execute((trx) => run(createSession(trx, this.dialect, this.instanceId, this.#sums)));
     } catch (error) {
       if (thrown && thrown.error === error) throw error;
       throw toStoreError(error);

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { Database } from './database.js';
 import { preparedQuery, type PreparedQuery } from './prepared-query.js';
 import { chunk, toInt } from './sql-values.js';
@@ -16,27 +17,34 @@ const categoryKeyOf = sql<string>`coalesce(category_id, ${sql.lit(NONE)})`;
 
 type Source = 'et_daily_total' | 'et_expense';
 
-/** One prepared query per shape of grouped sum (table, grouping, filters): status, analytics and alert checks reuse a few. */
-const sumsQueries = new Map<string, PreparedQuery<Database, string[], Record<string, unknown>>>();
+type SumsQuery = PreparedQuery<Database, string[], Record<string, unknown>>;
+
+/** Shapes of grouped sum kept prepared by one store: status, analytics and alert checks use a few. */
 const MAX_SUMS_SHAPES = 256;
 
 /**
- * The grouped sum of one shape, prepared: arguments are the owner, `from`, `to`, then the
- * currency when filtered by one, then the category keys when filtered by categories.
+ * The prepared grouped sums of one store, by shape (table, grouping, filters): arguments are
+ * the owner, `from`, `to`, then the currency when filtered by one, then the category keys when
+ * filtered by categories. One per {@link KyselyStore}, never module state: two stores in one
+ * process keep their own (least recently used shapes dropped past 256).
  */
-function sumsQuery(source: Source, groupBy: TotalsQuery['groupBy'], byCurrency: boolean, categoryCount: number | undefined) {
-  const shape = `${source}|${groupBy.join(',')}|${byCurrency ? 1 : 0}|${categoryCount ?? '*'}`;
-  let prepared = sumsQueries.get(shape);
-  if (!prepared) {
-    prepared = preparedQuery((db: Kysely<Database>, ...args: string[]) => {
-      const [ownerId, from, to, ...rest] = args;
-      const currency = byCurrency ? rest.shift() : undefined;
-      return { compile: () => sumsSql(source, groupBy, ownerId!, from!, to!, currency, categoryCount === undefined ? undefined : rest).compile(db) };
-    });
-    if (sumsQueries.size >= MAX_SUMS_SHAPES) sumsQueries.delete(sumsQueries.keys().next().value!);
-    sumsQueries.set(shape, prepared);
+export class SumsQueries {
+  readonly #byShape = new LRUCache<string, SumsQuery>({ max: MAX_SUMS_SHAPES });
+
+  /** The grouped sum of one shape, prepared on first use. */
+  get(source: Source, groupBy: TotalsQuery['groupBy'], byCurrency: boolean, categoryCount: number | undefined): SumsQuery {
+    const shape = `${source}|${groupBy.join(',')}|${byCurrency ? 1 : 0}|${categoryCount ?? '*'}`;
+    let prepared = this.#byShape.get(shape);
+    if (!prepared) {
+      prepared = preparedQuery((db: Kysely<Database>, ...args: string[]) => {
+        const [ownerId, from, to, ...rest] = args;
+        const currency = byCurrency ? rest.shift() : undefined;
+        return { compile: () => sumsSql(source, groupBy, ownerId!, from!, to!, currency, categoryCount === undefined ? undefined : rest).compile(db) };
+      });
+      this.#byShape.set(shape, prepared);
+    }
+    return prepared;
   }
-  return prepared;
 }
 
 /** The SQL of one grouped sum over either table. */
@@ -71,10 +79,10 @@ function sumsSql(source: Source, groupBy: TotalsQuery['groupBy'], ownerId: strin
  * One grouped sum over either the totals or the expense table: the same SQL shape, so the
  * two answer identically (which the daily-totals property test relies on).
  */
-async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+async function groupedSums(db: Kysely<Database>, sums: SumsQueries, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
   const categoryKeys = query.categoryIds?.map(toKey);
   const args = [ownerId, query.from, query.to, ...(query.currency === undefined ? [] : [query.currency]), ...(categoryKeys ?? [])];
-  const result = await sumsQuery(source, query.groupBy, query.currency !== undefined, categoryKeys?.length).execute(db, ...args);
+  const result = await sums.get(source, query.groupBy, query.currency !== undefined, categoryKeys?.length).execute(db, ...args);
   return result.rows
     .filter((row) => toInt(row.count as number) > 0)
     .map((row) => {
@@ -88,8 +96,8 @@ async function groupedSums(db: Kysely<Database>, source: Source, ownerId: string
 }
 
 /** Sums straight over the expense table. */
-export function aggregateExpenses(db: Kysely<Database>, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
-  return groupedSums(db, 'et_expense', ownerId, query);
+export function aggregateExpenses(db: Kysely<Database>, sums: SumsQueries, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+  return groupedSums(db, sums, 'et_expense', ownerId, query);
 }
 
 /** The usual delta of a write, one row: compiled once. */
@@ -123,8 +131,8 @@ const upsertCurrencyTotal = preparedQuery((db: Kysely<Database>, ownerId: string
     .returning(['amount_minor', 'count']),
 );
 
-/** Daily totals over Kysely. */
-export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
+/** Daily totals over Kysely; `sums` are the store's prepared grouped sums. */
+export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries): TotalsRepository {
   return {
     async applyDeltas(ownerId, deltas) {
       // One row per key, in key order: the same order in every transaction, so concurrent
@@ -182,7 +190,7 @@ export function createTotalsRepository(db: Kysely<Database>): TotalsRepository {
     },
 
     query(ownerId, query) {
-      return groupedSums(db, 'et_daily_total', ownerId, query);
+      return groupedSums(db, sums, 'et_daily_total', ownerId, query);
     },
 
     async moveCategory(ownerId, fromId, toId) {

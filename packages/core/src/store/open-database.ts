@@ -65,11 +65,31 @@ export interface OpenKyselyStoreOptions {
 }
 
 /**
+ * Whether `database` is a PostgreSQL URL (`postgres://` or `postgresql://`, any case): what
+ * `Tracker.open({ database })` opens on PostgreSQL. The one test of it, for core and the
+ * server alike (whether to LISTEN, which URLs `DATABASE_URL` takes).
+ *
+ * @example
+ * ```ts
+ * import { isPostgresUrl, Tracker } from '@expense-tracker/core';
+ *
+ * const database = process.env.DATABASE_URL ?? ':memory:';
+ * isPostgresUrl('postgresql://app@db/expenses'); // true
+ * isPostgresUrl('sqlite:./data/expenses.db'); // false
+ * // Other processes' events matter only where several can share the database.
+ * const tracker = await Tracker.open({ database, listen: isPostgresUrl(database) });
+ * ```
+ */
+export function isPostgresUrl(database: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(database);
+}
+
+/**
  * How to open a connection of its own to the PostgreSQL database `database` designates:
  * its URL, or a pool's settings. `undefined` for SQLite and for a `Kysely` instance.
  */
 export function postgresClientConfig(database: DatabaseInput): ClientConfig | undefined {
-  if (typeof database === 'string') return /^postgres(ql)?:\/\//i.test(database) ? { connectionString: database } : undefined;
+  if (typeof database === 'string') return isPostgresUrl(database) ? { connectionString: database } : undefined;
   if (typeof database === 'object' && database !== null && !isKysely(database) && isPgPool(database)) {
     // pg.Pool keeps the options it was created with; its pool-only keys are ignored by pg.Client.
     return { ...(database as Pool & { options: ClientConfig }).options };
@@ -172,7 +192,7 @@ export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<
   const { database } = options;
   try {
     if (typeof database === 'string') {
-      if (/^postgres(ql)?:\/\//i.test(database)) {
+      if (isPostgresUrl(database)) {
         const pool = await openPgPool(database, options);
         const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
         return new KyselyStore({ db, dialect: 'postgres', onClose: () => db.destroy(), instanceId: options.instanceId });

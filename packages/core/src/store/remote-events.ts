@@ -1,5 +1,7 @@
+import { LRUCache } from 'lru-cache';
 import type { Client, ClientConfig, Notification } from 'pg';
 import type { TrackerEvent } from '../events.js';
+import { OrderedDelivery } from '../services/ordered-delivery.js';
 import { EVENTS_CHANNEL, type EventsNotification } from './kysely-events.js';
 import type { Store } from './store.js';
 
@@ -50,40 +52,35 @@ export interface RemoteEventsContext {
   onError(error: unknown): void;
 }
 
-/** Change feed page size while catching up. */
-const PAGE = 200;
 /** Owners caught up at once after a reconnection, so live traffic keeps most of the pool. */
 const CATCH_UP_CONCURRENCY = 4;
 
 /**
  * Delivers every owner's events, local and remote, to the tracker's listeners in seq order
  * and at most once, for trackers that listen on PostgreSQL (`Tracker.open({ listen: true })`).
+ * Each owner's order is kept by an {@link OrderedDelivery}; this class brings it the events:
  *
- * - Local commits ({@link local}) are emitted at once when they follow the owner's last
- *   emitted seq (or the owner is not known yet); when they skip a seq (another process wrote
- *   in between and its notification is still on the way), the owner's change feed is read
- *   from the last emitted seq instead, which returns both, in order.
- * - A notification from another process makes it read that owner's feed after the last
- *   emitted seq (for an owner it does not know yet, from the notification's first seq).
- * - Reads of one owner never overlap; while one runs, the owner's local events wait for it.
+ * - Local commits ({@link local}) are pushed to it: emitted at once when they follow the
+ *   owner's last emitted seq (or the owner is not known yet); when they skip a seq (another
+ *   process wrote in between and its notification is still on the way), the owner's change
+ *   feed is read from the last emitted seq, which returns both, in order.
+ * - A notification from another process makes it read that owner's feed up to the notified
+ *   seq (for an owner it does not know yet, from the notification's first seq).
  * - When the LISTEN connection drops it reconnects with backoff, LISTENs again, and then
- *   reads the feed of every owner it remembers after their last emitted seq: nothing
- *   committed meanwhile is missed for those owners. Owners it has never emitted for are
- *   not read (their next event is emitted with its seq; a consumer that tracks seqs, like
- *   the server's sockets, fills the gap from the feed).
+ *   reads the feed of every owner it remembers to its end: nothing committed meanwhile is
+ *   missed for those owners. Owners it has never emitted for are not read (their next event
+ *   is emitted with its seq; a consumer that tracks seqs, like `OwnerHandle.follow`, fills the
+ *   gap from the feed).
  */
 export class RemoteEvents {
   readonly #ctx: RemoteEventsContext;
   readonly #applicationName: string;
-  readonly #maxOwners: number;
   readonly #minDelay: number;
   readonly #maxDelay: number;
-  /** Owner → last emitted seq, least recently used first. */
-  readonly #last = new Map<string, number>();
-  /** Owner → the seq a running feed read must reach (Infinity: the feed's end). */
-  readonly #want = new Map<string, number>();
-  /** Owner → its running feed read. */
-  readonly #running = new Map<string, Promise<void>>();
+  /** Owner → its ordered delivery; the least recently used are forgotten past `maxOwners`. */
+  readonly #owners: LRUCache<string, OrderedDelivery>;
+  /** Forgotten owners whose feed read still runs: kept until it ends, so no second one starts beside it. */
+  readonly #busy = new Map<string, OrderedDelivery>();
   #client: Client | undefined;
   #closed = false;
   #reconnecting: Promise<void> | undefined;
@@ -93,9 +90,16 @@ export class RemoteEvents {
   constructor(ctx: RemoteEventsContext, options: RemoteEventsOptions = {}) {
     this.#ctx = ctx;
     this.#applicationName = options.applicationName ?? 'et-listen';
-    this.#maxOwners = Math.max(1, options.maxOwners ?? 10_000);
     this.#minDelay = Math.max(1, options.minReconnectDelayMs ?? 100);
     this.#maxDelay = Math.max(this.#minDelay, options.maxReconnectDelayMs ?? 5000);
+    this.#owners = new LRUCache({
+      max: Math.max(1, options.maxOwners ?? 10_000),
+      dispose: (delivery, owner, reason) => {
+        if (reason !== 'evict' || !delivery.reading) return;
+        this.#busy.set(owner, delivery);
+        void delivery.idle.then(() => this.#busy.get(owner) === delivery && this.#busy.delete(owner));
+      },
+    });
   }
 
   /** Opens the LISTEN connection; rejects when the first attempt fails. */
@@ -110,21 +114,7 @@ export class RemoteEvents {
 
   /** Takes the events of a local commit, in seq order. */
   local(events: readonly TrackerEvent[]): void {
-    for (const event of events) {
-      const owner = event.ownerId;
-      if (this.#running.has(owner)) {
-        this.#request(owner, event.seq, event.seq - 1);
-        continue;
-      }
-      const last = this.#last.get(owner);
-      if (last === undefined || event.seq === last + 1) {
-        this.#remember(owner, event.seq);
-        this.#ctx.emit(event);
-      } else if (event.seq > last) {
-        this.#request(owner, event.seq, last);
-      }
-      // event.seq <= last: a feed read already emitted it.
-    }
+    for (const event of events) this.#delivery(event.ownerId).push(event);
   }
 
   /** Stops listening and reading; resolves once the connection is closed. */
@@ -136,7 +126,9 @@ export class RemoteEvents {
     const client = this.#client;
     this.#client = undefined;
     await client?.end().catch(() => undefined);
-    await Promise.allSettled([...this.#running.values()]);
+    const deliveries = [...this.#owners.values(), ...this.#busy.values()];
+    for (const delivery of deliveries) delivery.close();
+    await Promise.allSettled(deliveries.map((delivery) => delivery.idle));
   }
 
   async #connect(): Promise<void> {
@@ -199,15 +191,14 @@ export class RemoteEvents {
   }
 
   async #catchUpAll(): Promise<void> {
-    const owners = [...this.#last.keys()];
+    const owners = [...this.#owners.keys()];
     let next = 0;
     const worker = async () => {
       while (next < owners.length && !this.#closed) {
-        const owner = owners[next++]!;
-        const last = this.#last.get(owner);
-        if (last === undefined) continue;
-        this.#request(owner, Infinity, last);
-        await this.#running.get(owner);
+        const delivery = this.#owners.peek(owners[next++]!);
+        if (delivery?.lastSeq === undefined) continue;
+        delivery.request(Infinity);
+        await delivery.idle;
       }
     };
     await Promise.all(Array.from({ length: CATCH_UP_CONCURRENCY }, worker));
@@ -224,53 +215,25 @@ export class RemoteEvents {
     }
     if (typeof note.ownerId !== 'string' || !Number.isSafeInteger(note.seq) || !Number.isSafeInteger(note.first)) return;
     if (note.instance !== undefined && note.instance === this.#ctx.instanceId) return;
-    const last = this.#last.get(note.ownerId);
-    if (last !== undefined && note.seq <= last && !this.#running.has(note.ownerId)) return;
-    this.#request(note.ownerId, note.seq, note.first - 1);
+    const known = this.#owners.peek(note.ownerId) ?? this.#busy.get(note.ownerId);
+    if (known?.lastSeq !== undefined && note.seq <= known.lastSeq && !known.reading) return;
+    this.#delivery(note.ownerId).request(note.seq, note.first - 1);
   }
 
-  /**
-   * Makes the owner's feed be read up to `target`, starting after its last emitted seq
-   * (or after `from` when it has none): joins the running read, or starts one.
-   */
-  #request(owner: string, target: number, from: number): void {
-    this.#want.set(owner, Math.max(this.#want.get(owner) ?? 0, target));
-    if (this.#running.has(owner)) return;
-    // #read yields before anything else, so it is in #running before it can finish.
-    this.#running.set(owner, this.#read(owner, this.#last.get(owner) ?? from));
-  }
-
-  async #read(owner: string, after: number): Promise<void> {
-    try {
-      await Promise.resolve();
-      while (!this.#closed) {
-        const want = this.#want.get(owner) ?? 0;
-        if (after >= want) return;
-        const page = await this.#ctx.store.events.list(owner, after, PAGE);
-        if (this.#closed) return;
-        for (const record of page) {
-          if (record.seq <= after) continue;
-          after = record.seq;
-          this.#remember(owner, after);
-          this.#ctx.emit(record as TrackerEvent);
-        }
-        // The end of the feed, and nobody asked for more meanwhile.
-        if (page.length < PAGE && want === this.#want.get(owner)) return;
-      }
-    } catch (error) {
-      // The owner's next event finds the gap and reads the feed again.
-      if (!this.#closed) this.#ctx.onError(error);
-    } finally {
-      // Synchronously with the last check above: a local event that comes later finds the
-      // owner idle and is emitted (or starts a new read) itself.
-      this.#running.delete(owner);
-      this.#want.delete(owner);
+  /** The owner's ordered delivery, made on first use. */
+  #delivery(owner: string): OrderedDelivery {
+    let delivery = this.#owners.get(owner) ?? this.#busy.get(owner);
+    if (!delivery) {
+      delivery = new OrderedDelivery({
+        read: async (after, limit) => (await this.#ctx.store.events.list(owner, after, limit)).map((record) => record as TrackerEvent),
+        deliver: (event) => this.#ctx.emit(event),
+        onError: (error) => this.#ctx.onError(error),
+      });
     }
-  }
-
-  #remember(owner: string, seq: number): void {
-    this.#last.delete(owner);
-    this.#last.set(owner, seq);
-    if (this.#last.size > this.#maxOwners) this.#last.delete(this.#last.keys().next().value!);
+    if (!this.#owners.has(owner)) {
+      this.#busy.delete(owner);
+      this.#owners.set(owner, delivery);
+    }
+    return delivery;
   }
 }

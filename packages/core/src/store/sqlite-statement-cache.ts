@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Kysely's SQLite driver prepares every statement anew on each execution; preparing costs
@@ -9,17 +10,14 @@ import type { SqliteDatabase } from 'kysely';
  * the SDK never streams (which would hold a statement open).
  */
 export function withStatementCache(db: BetterSqlite3.Database, size = 500): SqliteDatabase {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new LRUCache<string, BetterSqlite3.Statement>({ max: size });
   return {
     prepare(sql: string) {
       let statement = cache.get(sql);
-      if (statement) {
-        cache.delete(sql); // re-insert: the Map's order is the recency order
-      } else {
+      if (!statement) {
         statement = db.prepare(sql);
-        if (cache.size >= size) cache.delete(cache.keys().next().value!);
+        cache.set(sql, statement);
       }
-      cache.set(sql, statement);
       return statement;
     },
     close() {

@@ -14,7 +14,7 @@ import { createIdempotencyRepository } from '../../src/store/kysely-idempotency.
 import { createNotificationRepository } from '../../src/store/kysely-notifications.js';
 import { createOwnerRepository } from '../../src/store/kysely-owners.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
-import { createTotalsRepository } from '../../src/store/kysely-totals.js';
+import { createTotalsRepository, SumsQueries } from '../../src/store/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
@@ -123,13 +123,13 @@ async function insertNotification(db: Kysely<Database>, r: NotificationRecord): 
 }
 
 /** The real store's repositories over `db`, with the breakage's methods in place of theirs. */
-function brokenSession(db: Kysely<Database>, breakage: Breakage): StoreSession {
+function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueries): StoreSession {
   const real: StoreSession = {
     owners: createOwnerRepository(db),
     categories: createCategoryRepository(db),
-    expenses: createExpenseRepository(db),
+    expenses: createExpenseRepository(db, sums),
     events: createEventRepository(db),
-    totals: createTotalsRepository(db),
+    totals: createTotalsRepository(db, sums),
     budgets: createBudgetRepository(db),
     alertRules: createAlertRuleRepository(db),
     notifications: createNotificationRepository(db),
@@ -156,15 +156,16 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage): StoreSession {
 export function breakStore(store: KyselyStore, name: BreakageName): Store {
   const breakage: Breakage = BREAKAGES[name];
   const { db, dialect } = store;
+  const sums = new SumsQueries();
   return {
     dialect,
-    ...brokenSession(db, breakage),
+    ...brokenSession(db, breakage, sums),
     async transaction(fn) {
-      if (dialect === 'postgres') return db.transaction().execute((trx) => fn(brokenSession(trx, breakage)));
+      if (dialect === 'postgres') return db.transaction().execute((trx) => fn(brokenSession(trx, breakage, sums)));
       return db.connection().execute(async (connection) => {
         await sql`begin immediate`.execute(connection);
         try {
-          const result = await fn(brokenSession(connection, breakage));
+          const result = await fn(brokenSession(connection, breakage, sums));
           await sql`commit`.execute(connection);
           return result;
         } catch (error) {

@@ -1,4 +1,4 @@
-import { isTrackerError, ownerSettingsPatchSchema, storableText, systemClock, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
+import { isTrackerError, ownerSettingsPatchSchema, storableText, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
 import { preparedQuery } from '@expense-tracker/core/kysely';
 import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
@@ -205,7 +205,7 @@ function throttled(what: string, seconds: number): HttpError {
  *   db: hostDatabase(tracker, SERVER_TABLES), // the srv_ tables, on the tracker's connections
  *   tracker,
  *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
- *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900, tracker.clock), // one clock with the tracker
  *   refreshTtl: 30 * 24 * 60 * 60,
  * });
  * const alice = await accounts.register({ username: 'alice', password: 'correct horse battery', currency: 'EUR' });
@@ -226,7 +226,8 @@ export class AccountService {
 
   /**
    * @param options - `clock`: where throttle windows and session times read "now" (default: the
-   * system clock); `limits`: overrides of {@link AuthLimits}
+   * tracker's, so one clock decides every time; give `tokens` the same one); `limits`:
+   * overrides of {@link AuthLimits}
    */
   constructor(options: {
     db: Kysely<ServerDatabase>;
@@ -242,7 +243,7 @@ export class AccountService {
     this.#hasher = options.hasher;
     this.#tokens = options.tokens;
     this.#refreshTtl = options.refreshTtl;
-    this.#clock = options.clock ?? systemClock;
+    this.#clock = options.clock ?? options.tracker.clock;
     // A limit given as undefined keeps its default.
     this.#limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, rule]) => rule !== undefined)) };
     this.#throttle = new Throttle(options.db, this.#clock);

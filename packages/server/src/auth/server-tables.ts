@@ -218,7 +218,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
  *   db: hostDatabase(tracker, SERVER_TABLES),
  *   tracker,
  *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
- *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900, tracker.clock), // one clock with the tracker
  *   refreshTtl: 30 * 24 * 60 * 60,
  * });
  * ```

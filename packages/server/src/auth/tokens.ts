@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '@expense-tracker/core';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ulid } from 'ulid';
 
 /**
@@ -72,7 +74,7 @@ const VERIFIED_CACHE_SIZE = 10_000;
  *
  * Verifying through jose costs ~70 µs of CPU here (WebCrypto HMAC, asynchronous) and every
  * authenticated request does it, so the claims of tokens that verified are remembered, keyed
- * by the whole token string (the oldest dropped past 10,000): the same bytes verify
+ * by the whole token string (the least recently used dropped past 10,000): the same bytes verify
  * the same way, so only the time checks are made again (`exp`, on every use). Tokens that fail
  * are never remembered. Revocation is not decided here (see `AccountService.authenticate`).
  *
@@ -90,12 +92,19 @@ const VERIFIED_CACHE_SIZE = 10_000;
 export class TokenService {
   readonly #key: Uint8Array;
   readonly #ttl: number;
-  readonly #verified = new Map<string, AccessClaims>();
+  readonly #clock: Clock;
+  readonly #verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_CACHE_SIZE });
 
-  /** @param secret - the signing secret (≥ 32 characters); @param accessTtl - lifetime in seconds */
-  constructor(secret: string, accessTtl: number) {
+  /**
+   * @param secret - the signing secret (≥ 32 characters)
+   * @param accessTtl - lifetime in seconds
+   * @param clock - where `iat`, `exp` and every expiry check read "now": the tracker's clock in
+   * `createApp`, so that tests move token time instead of sleeping. @default the system clock
+   */
+  constructor(secret: string, accessTtl: number, clock: Clock = systemClock) {
     this.#key = new TextEncoder().encode(secret);
     this.#ttl = accessTtl;
+    this.#clock = clock;
   }
 
   /** The access token lifetime, in seconds. */
@@ -105,12 +114,13 @@ export class TokenService {
 
   /** A signed access token for a session: `sub`, `sid`, `jti`, `iat`, `exp`, `iss`, `aud`. */
   sign(accountId: string, sessionId: string): Promise<string> {
+    const now = this.#nowSeconds();
     return new SignJWT({ sid: sessionId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(accountId)
       .setJti(ulid())
-      .setIssuedAt()
-      .setExpirationTime(`${this.#ttl}s`)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.#ttl)
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)
       .sign(this.#key);
@@ -120,29 +130,37 @@ export class TokenService {
   async verify(token: string): Promise<AccessClaims | null> {
     const known = this.#verified.get(token);
     if (known) {
-      if (known.expiresAt > Date.now() / 1000) return known;
+      if (known.expiresAt > this.#clock.now().getTime() / 1000) return known;
       this.#verified.delete(token);
       return null;
     }
     const claims = await this.#verify(token);
-    if (claims) {
-      if (this.#verified.size >= VERIFIED_CACHE_SIZE) this.#verified.delete(this.#verified.keys().next().value!);
-      this.#verified.set(token, Object.freeze(claims));
-    }
+    if (claims) this.#verified.set(token, Object.freeze(claims));
     return claims;
   }
 
   async #verify(token: string): Promise<AccessClaims | null> {
     try {
-      const { payload } = await jwtVerify(token, this.#key, { algorithms: ALGORITHMS, issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'] });
+      const { payload } = await jwtVerify(token, this.#key, {
+        algorithms: ALGORITHMS,
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+        requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
+        currentDate: this.#clock.now(),
+      });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
       // Not issued in the future (jose checks iat only with maxTokenAge); a minute allows for clock skew between instances.
-      if (typeof payload.iat !== 'number' || payload.iat > Math.floor(Date.now() / 1000) + MAX_IAT_SKEW_SECONDS) return null;
+      if (typeof payload.iat !== 'number' || payload.iat > this.#nowSeconds() + MAX_IAT_SKEW_SECONDS) return null;
       return { accountId: payload.sub, sessionId: payload.sid, tokenId: payload.jti, expiresAt: payload.exp };
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return null;
       throw error;
     }
+  }
+
+  /** The clock's "now" in whole seconds, as JWT times are. */
+  #nowSeconds(): number {
+    return Math.floor(this.#clock.now().getTime() / 1000);
   }
 }
 

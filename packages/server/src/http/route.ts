@@ -1,4 +1,4 @@
-import type { OwnerHandle, Tracker } from '@expense-tracker/core';
+import type { Clock, OwnerHandle, Tracker } from '@expense-tracker/core';
 import type { z } from 'zod';
 import type { AccountService } from '../auth/accounts.js';
 import type { AccessClaims } from '../auth/tokens.js';
@@ -24,6 +24,8 @@ export interface RouteServices {
   readonly tracker: Tracker;
   readonly accounts: AccountService;
   readonly exports: ExportStreams;
+  /** The server's clock (the tracker's unless `createApp({ clock })` says otherwise). */
+  readonly clock: Clock;
   /** The OpenAPI document as served (`GET /openapi.json`), built once. */
   openApiJson(): string;
 }

@@ -1,4 +1,4 @@
-import { exportQuerySchema, expenseSchema, monthlyQuerySchema, monthlySchema, summaryQuerySchema, summarySchema, trendsQuerySchema, trendsSchema, weeklyQuerySchema, weeklySchema, type ExportQuery } from '@expense-tracker/core';
+import { exportQuerySchema, expenseSchema, monthlyQuerySchema, monthlySchema, summaryQuerySchema, summarySchema, trendsQuerySchema, trendsSchema, weeklyQuerySchema, weeklySchema, localDate, type ExportQuery } from '@expense-tracker/core';
 import { z } from 'zod';
 import { csvExportSchema, ndjsonExportSchema } from '../http/openapi-schemas.js';
 import { defineRoute, type Route, type RouteInput } from '../http/route.js';
@@ -29,7 +29,8 @@ async function exportDownload({ owner, auth, query, ctx, services }: RouteInput<
     throw error;
   }
   const format = EXPORT_FORMATS[query.format ?? 'csv'];
-  const today = new Date().toISOString().slice(0, 10);
+  // The owner's date by the one clock (their settings are cached per configuration version).
+  const today = localDate(services.clock.now(), (await owner.settings.get()).timezone);
   ctx.type = format.type;
   ctx.set('content-disposition', `attachment; filename="expenses-${today}.${format.extension}"`);
   ctx.set('cache-control', 'no-store');

@@ -1,4 +1,4 @@
-import type { Tracker } from '@expense-tracker/core';
+import type { Clock, Follower, Tracker } from '@expense-tracker/core';
 import type Koa from 'koa';
 import type websockify from 'koa-websocket';
 import { pino, type Logger } from 'pino';
@@ -6,9 +6,8 @@ import { WebSocket } from 'ws';
 import type { AccountService } from '../auth/accounts.js';
 import { bearerToken } from '../auth/require-auth.js';
 import type { AppState } from '../http/context.js';
-import { NotificationHub } from './notification-hub.js';
-import { NotificationStream } from './notification-stream.js';
-import { closeAt, keepAlive } from './socket-timers.js';
+import { pipeNotifications } from './notification-pipe.js';
+import { closeAt, keepAlive, type CloseReason } from './socket-timers.js';
 
 /**
  * Close codes the notification socket uses.
@@ -82,6 +81,11 @@ export interface NotificationSocketOptions {
    * {@link NOTIFICATION_CLOSE_CODES}.TOO_MANY_SOCKETS (4029) once authenticated. @default 20
    */
   maxSocketsPerUser?: number;
+  /**
+   * Where token expiry is read: the socket closes with 4001 when `expiresAt` passes by this
+   * clock (a real timer waits for it; every ping checks it again). @default the tracker's clock
+   */
+  clock?: Clock;
 }
 
 /**
@@ -124,6 +128,9 @@ export interface NotificationSocket {
  */
 export type WsApp = Pick<websockify.App<AppState, Koa.DefaultContext>, 'ws'>;
 type WsContext = Parameters<websockify.Middleware<AppState, Koa.DefaultContext>>[0];
+
+const TOKEN_EXPIRED: CloseReason = { code: NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED, reason: 'token expired' };
+const SESSION_REVOKED: CloseReason = { code: NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION, reason: 'session revoked' };
 
 const PATH = /^\/ws\/notifications(?:\/([^/]+))?\/?$/;
 
@@ -172,7 +179,7 @@ function pathUser(path: string): string | null | undefined {
  *   db: hostDatabase(tracker, SERVER_TABLES),
  *   tracker,
  *   hasher: new PasswordHasher({ logN: 17, r: 8, p: 1 }),
- *   tokens: new TokenService(process.env.JWT_SECRET!, 900),
+ *   tokens: new TokenService(process.env.JWT_SECRET!, 900, tracker.clock), // one clock with the tracker
  *   refreshTtl: 30 * 24 * 60 * 60,
  * });
  * const logger = pino({ level: 'info' });
@@ -187,10 +194,11 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
   const pingIntervalMs = options.pingIntervalMs ?? 30_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const maxSocketsPerUser = options.maxSocketsPerUser ?? 20;
+  const clock = options.clock ?? options.tracker.clock;
   /** Open sockets per user: each holds a subscription, timers and up to maxBufferedBytes. */
   const perUser = new Map<string, number>();
-  const hub = new NotificationHub(options.tracker, (error) => logger.error({ err: error }, 'notification delivery failed'));
   const sockets = new Set<WebSocket>();
+  const followers = new Set<Follower>();
 
   const refuse = (socket: WebSocket, path: string, reason: string, code: number = NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION) => {
     logger.info({ path, code, reason }, 'notification socket refused');
@@ -226,29 +234,41 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       return refuse(socket, path, `At most ${maxSocketsPerUser} notification sockets per user are open at once; close one first`, NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS);
     }
     perUser.set(owner, open + 1);
-    const stream = new NotificationStream({ socket, owner: options.tracker.forOwner(owner), maxBufferedBytes, logger });
-    // Every ping also re-checks the session, so a logout closes the socket within one interval.
+    const expiresAtMs = claims.expiresAt * 1000;
+    // Every ping also re-checks expiry and the session, so a logout (or a clock moved past
+    // expiry) closes the socket within one interval.
     const stopPings = keepAlive(
       socket,
       pingIntervalMs,
       () => logger.info({ owner }, 'notification socket: no pong, terminated'),
-      async () => (await options.accounts.authenticate(token)) !== null,
+      async () => {
+        if (clock.now().getTime() >= expiresAtMs) return TOKEN_EXPIRED;
+        return (await options.accounts.authenticate(token)) === null ? SESSION_REVOKED : null;
+      },
     );
-    const stopExpiry = closeAt(socket, claims.expiresAt * 1000, NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED, 'token expired');
+    const stopExpiry = closeAt(socket, expiresAtMs, TOKEN_EXPIRED, clock);
     sockets.add(socket);
-    hub.add(stream);
+    let follower: Follower | null = null;
+    let closed = false;
     socket.once('close', (code, reason) => {
+      closed = true;
       const left = (perUser.get(owner) ?? 1) - 1;
       if (left > 0) perUser.set(owner, left);
       else perUser.delete(owner);
-      hub.remove(stream);
       sockets.delete(socket);
       stopPings();
       stopExpiry();
-      logger.info({ owner, code, reason: reason.toString(), lastSeq: stream.lastSeq }, 'notification socket closed');
+      if (follower) {
+        follower.close();
+        followers.delete(follower);
+      }
+      logger.info({ owner, code, reason: reason.toString(), lastSeq: follower?.lastSeq ?? null }, 'notification socket closed');
     });
     logger.info({ owner, path, after: afterParam ?? null }, 'notification socket opened');
-    await stream.start(afterParam === undefined ? null : Number(afterParam));
+    const after = afterParam === undefined ? null : Number(afterParam);
+    follower = await pipeNotifications(socket, options.tracker.forOwner(owner), { after, maxBufferedBytes, logger });
+    if (follower && closed) follower.close();
+    else if (follower) followers.add(follower);
   });
 
   return {
@@ -256,7 +276,8 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       return sockets.size;
     },
     close() {
-      hub.close();
+      for (const follower of followers) follower.close();
+      followers.clear();
       for (const socket of sockets) socket.close(NOTIFICATION_CLOSE_CODES.GOING_AWAY, 'Server shutting down');
     },
   };

@@ -1,7 +1,14 @@
+import type { Clock } from '@expense-tracker/core';
 import { WebSocket } from 'ws';
 
 /** The longest delay `setTimeout` takes (about 24.8 days); a longer one would fire at once. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
+
+/** Why a socket is closed: its close code and reason. */
+export interface CloseReason {
+  code: number;
+  reason: string;
+}
 
 /**
  * Pings the peer every `intervalMs` and terminates it when it has not answered the previous
@@ -13,8 +20,11 @@ export function keepAlive(
   socket: WebSocket,
   intervalMs: number,
   onDead: () => void = () => undefined,
-  /** Checked on every ping; when it answers false (e.g. the session was revoked), the socket is closed with 1008. */
-  stillAllowed?: () => Promise<boolean>,
+  /**
+   * Asked on every ping whether the socket must go (its token expired by the clock, its
+   * session was revoked); a reason closes it with that code.
+   */
+  mustClose?: () => Promise<CloseReason | null>,
 ): () => void {
   let alive = true;
   const onPong = () => {
@@ -30,9 +40,9 @@ export function keepAlive(
     }
     alive = false;
     socket.ping();
-    stillAllowed?.().then(
-      (allowed) => {
-        if (!allowed && socket.readyState === WebSocket.OPEN) socket.close(1008, 'session revoked');
+    mustClose?.().then(
+      (close) => {
+        if (close && socket.readyState === WebSocket.OPEN) socket.close(close.code, close.reason);
       },
       () => undefined, // a database hiccup is not a reason to drop the client
     );
@@ -44,22 +54,25 @@ export function keepAlive(
 }
 
 /**
- * Closes the socket with `code` and `reason` at `atMs` (epoch milliseconds), for instance when
- * the access token it was opened with expires.
+ * Closes the socket with `close` at `atMs` (epoch milliseconds by `clock`), for instance when
+ * the access token it was opened with expires. The wait is a real timer, armed for the
+ * clock's distance to `atMs`; a clock moved by hand is seen at the next ping instead (see
+ * {@link keepAlive}'s `mustClose`).
  *
  * @returns a function that cancels it
  */
-export function closeAt(socket: WebSocket, atMs: number, code: number, reason: string): () => void {
+export function closeAt(socket: WebSocket, atMs: number, close: CloseReason, clock: Clock): () => void {
   let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    const delay = atMs - Date.now();
-    if (delay <= 0) {
-      if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
+  // "Now" is read once: a clock moved by hand does not move a timer that already waits.
+  const arm = (remainingMs: number) => {
+    if (remainingMs <= 0) {
+      if (socket.readyState === WebSocket.OPEN) socket.close(close.code, close.reason);
       return;
     }
-    // Re-armed in steps, since setTimeout cannot wait longer than MAX_TIMEOUT.
-    timer = setTimeout(arm, Math.min(delay, MAX_TIMEOUT));
+    // In steps, since setTimeout cannot wait longer than MAX_TIMEOUT.
+    const step = Math.min(remainingMs, MAX_TIMEOUT);
+    timer = setTimeout(() => arm(remainingMs - step), step);
   };
-  arm();
+  arm(atMs - clock.now().getTime());
   return () => clearTimeout(timer);
 }

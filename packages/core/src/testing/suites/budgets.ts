@@ -96,7 +96,8 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
         [{ name: 'B', amount: '1', ownerId: 'someone-else' }, []],
       ];
       for (const [input, path] of cases) {
-        await expectTrackerError(owner.budgets.create(input as never), 'VALIDATION_FAILED', path);
+        // @ts-expect-error -- a deliberately invalid input: validation must refuse it
+        await expectTrackerError(owner.budgets.create(input), 'VALIDATION_FAILED', path);
       }
       expect(await owner.budgets.list()).toEqual([]);
       expect(await owner.alerts.list()).toEqual([]);
@@ -223,7 +224,7 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
         updatedAt: '2026-06-02T12:00:00.000Z',
       });
       expect(await owner.alerts.list({ budgetId: budget.id })).toEqual(rules);
-      await expectTrackerError(owner.budgets.replace(budget.id, { name: 'No amount' } as never), 'VALIDATION_FAILED', ['amount']);
+      await expectTrackerError(owner.budgets.replace(budget.id, { name: 'No amount' }), 'VALIDATION_FAILED', ['amount']);
       await expectTrackerError(owner.budgets.replace('bud_missing', { name: 'x', amount: '1' }), 'NOT_FOUND');
     });
 
