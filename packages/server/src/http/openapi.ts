@@ -346,15 +346,13 @@ function build(options: OpenApiOptions): OpenApiDocument {
   };
 }
 
-const cache = new Map<string, OpenApiDocument>();
-
 /**
  * The OpenAPI 3.1 document of the REST API. Request bodies, query parameters and answers
  * are generated from core's (and the server's) zod schemas with `z.toJSONSchema`; schemas
  * named with `.meta({ id })` appear under `components.schemas`. The operations are the
  * route definitions the app registers (`src/routes/`), each with its permission as
- * `x-permission` (`resource:action`, or `public`). Built once per `serverUrl`; each call returns
- * a copy the caller may change.
+ * `x-permission` (`resource:action`, or `public`). Built anew on each call (a few
+ * milliseconds; an app builds its own once, for `GET /openapi.json`), so nothing is module state.
  *
  * @example
  * ```ts
@@ -366,11 +364,5 @@ const cache = new Map<string, OpenApiDocument>();
  * @throws Error when one schema id converts to two different JSON Schemas (a bug in the schemas, caught by the tests)
  */
 export function buildOpenApiDocument(options: OpenApiOptions = {}): OpenApiDocument {
-  const key = options.serverUrl ?? '/';
-  let document = cache.get(key);
-  if (!document) {
-    document = build(options);
-    cache.set(key, document);
-  }
-  return structuredClone(document);
+  return build(options);
 }
