@@ -777,6 +777,9 @@ export class OwnerHandle {
    *
    * @example
    * ```ts
+   * declare const lastSeenSeq: number | null;
+   * declare const socket: { send(text: string): void; close(): void; on(event: 'close', listener: () => void): void };
+   *
    * const follower = await owner.follow({
    *   after: lastSeenSeq, // from your client; null starts from now
    *   deliver: (event) => socket.send(JSON.stringify(event)),

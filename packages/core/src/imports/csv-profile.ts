@@ -44,6 +44,8 @@ export const DEFAULT_BALANCE_LABELS: readonly string[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import { csvProfileSchema } from './csv-profile.js';
+ *
  * // A German bank: `;`-separated, Windows-1252, `1.234,56`, separate Soll/Haben columns.
  * const profile = csvProfileSchema.parse({
  *   delimiter: ';',

@@ -49,6 +49,7 @@ export interface ParseBankFileOptions extends FormatHints {
  * @example
  * ```ts
  * import { createReadStream } from 'node:fs';
+ * import { parseBankFile } from './parse-bank-file.js';
  *
  * for await (const row of parseBankFile(createReadStream('statement.ofx'))) {
  *   if (row.kind === 'row') console.log(row.date, row.direction, row.amountMinor, row.currency, row.description);

@@ -72,10 +72,17 @@ export class Reply<S extends SuccessStatus = SuccessStatus> {
  *
  * @example
  * ```ts
- * handler: async ({ owner, body }) => {
- *   const { budget, created } = await owner.budgets.setOverall(body);
- *   return reply(created ? 201 : 200, budget);
- * },
+ * import { defineRoute, reply } from './route.js';
+ *
+ * export const setOverallBudget = defineRoute({
+ *   method: 'post', path: '/budget', operationId: 'setOverallBudget', tag: 'Budgets',
+ *   summary: 'Set or replace the overall budget', permission: 'budgets:write',
+ *   body: overallBudgetInputSchema, status: [200, 201], response: budgetSchema,
+ *   handler: async ({ owner, body }) => {
+ *     const { budget, created } = await owner.budgets.setOverall(body);
+ *     return reply(created ? 201 : 200, budget);
+ *   },
+ * });
  * ```
  */
 export function reply<S extends SuccessStatus>(status: S, body: unknown): Reply<S> {
@@ -154,6 +161,8 @@ export interface RouteDefinition<Path extends string = string, Q = Schema | unde
  *
  * @example
  * ```ts
+ * import { defineRoute } from './route.js';
+ *
  * export const listExpenses = defineRoute({
  *   method: 'get', path: '/expenses', operationId: 'listExpenses', tag: 'Expenses',
  *   summary: 'List expenses: filters and a keyset cursor', permission: 'expenses:read',
