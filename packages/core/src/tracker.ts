@@ -103,7 +103,7 @@ type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };
  */
 export interface TrackerInternals {
   readonly store: Store;
-  isClosed(): boolean;
+  readonly isClosed: () => boolean;
 }
 
 const internals = new WeakMap<Tracker, TrackerInternals>();
