@@ -83,6 +83,7 @@ export class RemoteEvents {
   readonly #busy = new Map<string, OrderedDelivery>();
   #client: Client | undefined;
   #closed = false;
+  // eslint-disable-next-line no-unused-private-class-members -- read by `??=` in #dropped: one reconnect at a time
   #reconnecting: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
