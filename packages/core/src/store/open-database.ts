@@ -30,7 +30,8 @@ import type { Dialect } from './store.js';
  * await pool.end();
  * ```
  */
-export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>; // any: a host's Kysely<HostTables> must fit
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a host's Kysely<HostTables> of any shape must fit
+export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>;
 
 /**
  * Options of {@link openKyselyStore}: what `Tracker.open` passes for its `database`,

@@ -64,8 +64,9 @@ function handlerOf(route: Route, services: RouteServices): Middleware {
   return async function handleRoute(ctx: AppContext): Promise<void> {
     const result = await route.handler(inputFor(route, ctx, services));
     if (result instanceof Reply) {
-      ctx.status = result.status;
-      ctx.body = result.body;
+      const reply: Reply = result; // instanceof on the generic class narrows to Reply<any>
+      ctx.status = reply.status;
+      ctx.body = reply.body;
     } else if (result !== undefined) {
       ctx.status = status;
       ctx.body = result;
@@ -117,8 +118,12 @@ export function mountRoutes(routes: readonly Route[], middleware: RouteMiddlewar
   return [...routers].flatMap(([segment, router]) => {
     const dispatch = router.routes();
     const allowed = router.allowedMethods();
-    const routes: RouterMiddleware<AppState> = (ctx, next) => (firstSegment(ctx.path) === segment ? dispatch(ctx, next) : next());
-    const methods: RouterMiddleware<AppState> = (ctx, next) => (firstSegment(ctx.path) === segment ? allowed(ctx, next) : next());
+    const routes: RouterMiddleware<AppState> = async (ctx, next) => {
+      await (firstSegment(ctx.path) === segment ? dispatch(ctx, next) : next());
+    };
+    const methods: RouterMiddleware<AppState> = async (ctx, next) => {
+      await (firstSegment(ctx.path) === segment ? allowed(ctx, next) : next());
+    };
     return [routes, methods];
   });
 }
