@@ -321,7 +321,7 @@ export class Tracker {
       this.#emitter.on('*', wildcard);
       return () => this.#emitter.off('*', wildcard);
     }
-    const handler = guard as (event: EmitterEvents[TrackerEventType]) => void;
+    const handler = guard;
     this.#emitter.on(type, handler);
     return () => this.#emitter.off(type, handler);
   }

@@ -205,7 +205,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   });
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
-  const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD }) as ExpenseTrackerApp;
+  const app: ExpenseTrackerApp = websockify<AppState, Koa.DefaultContext>(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD });
   app.proxy = options.trustProxy ?? false;
   // With a proxy, the client address is the last one in X-Forwarded-For (the one the proxy
   // appended); Koa would otherwise take the first, which the client writes itself.

@@ -50,7 +50,7 @@ async function unixApi(tracker: TestServer['tracker'], exports: ExportLimits): P
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: /json/.test(res.headers['content-type'] ?? '') && text ? JSON.parse(text) : text }));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: (res.headers['content-type'] ?? '').includes('json') && text ? JSON.parse(text) : text }));
         });
         req.on('error', reject);
         req.end();

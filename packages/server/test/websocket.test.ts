@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import type { TrackerEvent } from '@expense-tracker/core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -83,7 +82,7 @@ async function expectedAfter(api: TestServer, ownerId: string, after: number): P
   const out: Message[] = [];
   for (;;) {
     const { events } = await api.tracker.forOwner(ownerId).changes({ after, limit: 200 });
-    for (const e of events as TrackerEvent[]) if (FORWARDED.has(e.type)) out.push({ type: e.type, seq: e.seq, at: e.at, data: e.data });
+    for (const e of events) if (FORWARDED.has(e.type)) out.push({ type: e.type, seq: e.seq, at: e.at, data: e.data });
     if (events.length < 200) return out;
     after = events[events.length - 1]!.seq;
   }
@@ -235,7 +234,7 @@ describe.each(DIALECTS)('WebSocket notifications on %s', (dialect) => {
   });
 });
 
-type Ids = { id: string; token: string };
+interface Ids { id: string; token: string }
 
 describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
   it('closes with 4001 "token expired" when the access token expires by the clock', async () => {

@@ -133,7 +133,7 @@ export async function updateExpense(
   ctx: ServiceContext,
   ownerId: string,
   id: string,
-  input: ExpensePatch | ExpenseInput,
+  input: ExpensePatch,
   replace: boolean,
 ): Promise<Expense> {
   const data = replace ? parseInput(expenseInputSchema, input) : parseInput(expensePatchSchema, input);

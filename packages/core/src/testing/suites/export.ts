@@ -24,7 +24,7 @@ async function textOf(owner: OwnerHandle, query: ExportQuery): Promise<string> {
 
 /** The records of a CSV export, header first. */
 function csvRecords(text: string): string[][] {
-  return parse(text) as string[][];
+  return parse(text);
 }
 
 /** The record delimiters of a CSV text: every line break outside a quoted field. */
@@ -181,7 +181,7 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const list = vi.spyOn(env.store.expenses, 'list');
       try {
         const reads = () => list.mock.calls.filter(([ownerId]) => ownerId === owner.ownerId).length;
-        const chunks = owner.export({ format: 'ndjson' })[Symbol.asyncIterator]();
+        const chunks: AsyncIterator<string, undefined> = owner.export({ format: 'ndjson' })[Symbol.asyncIterator]();
         let rows = 0;
         const take = async (n: number) => {
           for (let i = 0; i < n; i += 1) rows += (await chunks.next()).value!.split('\n').length - 1;
