@@ -54,6 +54,11 @@ function inputFor(route: Route, ctx: AppContext, services: RouteServices) {
   return { ...base, owner, auth };
 }
 
+/** `instanceof Reply` narrows to `Reply<any>`: this narrows to a `Reply` of some success status. */
+function isReply(value: unknown): value is Reply {
+  return value instanceof Reply;
+}
+
 /**
  * The last middleware of a route: checks the input, calls the handler and shapes its answer
  * (the route's status and the returned body, or a {@link Reply}'s; `undefined` leaves the
@@ -63,10 +68,9 @@ function handlerOf(route: Route, services: RouteServices): Middleware {
   const [status = 200] = [route.status ?? 200].flat();
   return async function handleRoute(ctx: AppContext): Promise<void> {
     const result = await route.handler(inputFor(route, ctx, services));
-    if (result instanceof Reply) {
-      const reply: Reply = result; // instanceof on the generic class narrows to Reply<any>
-      ctx.status = reply.status;
-      ctx.body = reply.body;
+    if (isReply(result)) {
+      ctx.status = result.status;
+      ctx.body = result.body;
     } else if (result !== undefined) {
       ctx.status = status;
       ctx.body = result;

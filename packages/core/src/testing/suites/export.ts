@@ -181,10 +181,14 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const list = vi.spyOn(env.store.expenses, 'list');
       try {
         const reads = () => list.mock.calls.filter(([ownerId]) => ownerId === owner.ownerId).length;
-        const chunks: AsyncIterator<string, undefined> = owner.export({ format: 'ndjson' })[Symbol.asyncIterator]();
+        const chunks = owner.export({ format: 'ndjson' })[Symbol.asyncIterator]();
         let rows = 0;
         const take = async (n: number) => {
-          for (let i = 0; i < n; i += 1) rows += (await chunks.next()).value!.split('\n').length - 1;
+          for (let i = 0; i < n; i += 1) {
+            const chunk = await chunks.next();
+            if (chunk.done) throw new Error('The export ended early');
+            rows += chunk.value.split('\n').length - 1;
+          }
         };
         await take(1);
         expect([reads(), rows]).toEqual([1, EXPORT_CHUNK_SIZE]);
