@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { manualClock } from './support/clock.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
+import { messageText } from './support/ws-text.js';
 
 /** A message as the notification socket sends it. */
 interface Message {
@@ -24,7 +25,7 @@ class Client {
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as Message);
+      this.messages.push(JSON.parse(messageText(data)) as Message);
       this.#changed();
     });
     socket.on('ping', () => {
