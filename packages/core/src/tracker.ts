@@ -175,6 +175,7 @@ export class Tracker {
    */
   static async open(options: TrackerOptions): Promise<Tracker> {
     const onError: NonNullable<TrackerOptions['onError']> =
+      // eslint-disable-next-line no-console -- the documented default when the host passes no onError
       options.onError ?? ((error, context) => console.error(`[expense-tracker] ${context.source} error:`, error));
     const instanceId = randomUUID();
     const store =
