@@ -21,7 +21,7 @@ export function machine(): string {
 }
 
 /** Runs `fn` and returns milliseconds taken. */
-export async function timed(fn: () => Promise<unknown> | unknown): Promise<number> {
+export async function timed(fn: () => unknown): Promise<number> {
   const start = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - start) / 1e6;

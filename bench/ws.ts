@@ -39,7 +39,8 @@ async function openSocket(wsUrl: string, user: { id: string; token: string }): P
   const socket: Socket = { ws, waiting: new Map(), arrived: new Map() };
   ws.on('message', (data) => {
     const at = performance.now();
-    const message = JSON.parse(String(data)) as { type: string; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (!Buffer.isBuffer(data)) return; // ws hands a text message over as one Buffer (its default binaryType)
+    const message = JSON.parse(data.toString()) as { type: string; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
     const key =
       message.type === 'expense.created' ? `expense:${message.data?.expense?.id}` : message.type === 'alert.triggered' ? `alert:${message.data?.notification?.thresholdPercent}` : null;
     if (!key) return;

@@ -34,6 +34,7 @@ const socket = new WebSocket(`${base.replace('http', 'ws')}/ws/notifications?tok
 await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
 const alert = new Promise<void>((resolve) => {
   socket.on('message', (raw) => {
+    if (!Buffer.isBuffer(raw)) return; // ws hands a text message over as one Buffer (its default binaryType)
     // Each message is `{ type, seq, at, data }`: one committed event of this user.
     const message = JSON.parse(raw.toString()) as { type: keyof TrackerEventMap; seq: number; at: string; data: unknown };
     console.log(`ws: #${message.seq} ${message.type}`);

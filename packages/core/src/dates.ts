@@ -159,7 +159,7 @@ export function localDate(instant: Date, timeZone: string): string {
   const last = lastLocalDate.get(timeZone);
   // Every zone's offset has been a whole number of minutes since 1973, so a day boundary
   // never falls inside a minute there: the same minute gives the same date.
-  if (last && last.minute === minute && ms >= WHOLE_MINUTE_OFFSETS_SINCE) return last.date;
+  if (last?.minute === minute && ms >= WHOLE_MINUTE_OFFSETS_SINCE) return last.date;
   let formatter = formatters.get(timeZone);
   if (!formatter) {
     // en-CA formats as YYYY-MM-DD; the parts are read explicitly to be safe across ICU versions.

@@ -103,7 +103,7 @@ type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };
  */
 export interface TrackerInternals {
   readonly store: Store;
-  isClosed(): boolean;
+  readonly isClosed: () => boolean;
 }
 
 const internals = new WeakMap<Tracker, TrackerInternals>();
@@ -175,6 +175,7 @@ export class Tracker {
    */
   static async open(options: TrackerOptions): Promise<Tracker> {
     const onError: NonNullable<TrackerOptions['onError']> =
+      // eslint-disable-next-line no-console -- the documented default when the host passes no onError
       options.onError ?? ((error, context) => console.error(`[expense-tracker] ${context.source} error:`, error));
     const instanceId = randomUUID();
     const store =
@@ -321,7 +322,7 @@ export class Tracker {
       this.#emitter.on('*', wildcard);
       return () => this.#emitter.off('*', wildcard);
     }
-    const handler = guard as (event: EmitterEvents[TrackerEventType]) => void;
+    const handler = guard;
     this.#emitter.on(type, handler);
     return () => this.#emitter.off(type, handler);
   }

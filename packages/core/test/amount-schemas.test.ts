@@ -17,7 +17,7 @@ import { positiveAmount } from '../src/services/amounts.js';
 // pattern and bounds that zod does not check itself (the services do, knowing the
 // currency), so these tests hold the two to the same answers.
 
-type JsonSchema = { anyOf?: JsonSchema[]; type?: string; pattern?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number };
+interface JsonSchema { anyOf?: JsonSchema[]; type?: string; pattern?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number }
 
 /** The JSON Schema of an input, as the OpenAPI document converts it. */
 const inputJson = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;

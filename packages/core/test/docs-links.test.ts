@@ -25,8 +25,8 @@ function linksOf(markdown: string): Link[] {
   const text = prose(markdown);
   const links: Link[] = [];
   const lineAt = (index: number) => text.slice(0, index).split('\n').length;
-  for (const match of text.matchAll(/!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ target: match[1]!, line: lineAt(match.index!) });
-  for (const match of text.matchAll(/^ {0,3}\[[^\]\n]+\]:\s+<?(\S+?)>?(?:\s|$)/gm)) links.push({ target: match[1]!, line: lineAt(match.index!) });
+  for (const match of text.matchAll(/!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ target: match[1]!, line: lineAt(match.index) });
+  for (const match of text.matchAll(/^ {0,3}\[[^\]\n]+\]:\s+<?(\S+?)>?(?:\s|$)/gm)) links.push({ target: match[1]!, line: lineAt(match.index) });
   return links;
 }
 
@@ -36,7 +36,7 @@ function anchorsOf(markdown: string): Set<string> {
   const seen = new Map<string, number>();
   for (const match of prose(markdown).matchAll(/^#{1,6}[ \t]+.*$/gm)) {
     // The heading's own text (prose() blanked its inline code), without the #s around it.
-    const heading = markdown.slice(match.index!, match.index! + match[0].length);
+    const heading = markdown.slice(match.index, match.index + match[0].length);
     const slug = heading
       .replace(/^#{1,6}[ \t]+/, '')
       .replace(/[ \t]+#+[ \t]*$/, '')

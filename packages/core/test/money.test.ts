@@ -177,7 +177,7 @@ describe('parseAmount()', () => {
 
   it('rejects a value that is neither a string nor a number with invalid_amount', () => {
     for (const input of [null, undefined, 12n, {}, ['1']]) {
-      expect(rejection(() => parseAmount(input as unknown as string, 'USD')).code).toBe('invalid_amount');
+      expect(rejection(() => parseAmount(input as string, 'USD')).code).toBe('invalid_amount');
     }
   });
 

@@ -36,7 +36,7 @@ describe('npm pack', () => {
     const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
     const files = info.files.map((file) => file.path);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/store/index.d.ts', 'dist/kysely/index.js']));
-    expect(files.filter((path) => /^test\//.test(path))).toEqual([]);
+    expect(files.filter((path) => path.startsWith('test/'))).toEqual([]);
     expect(files).toContain('src/index.ts'); // for source maps and the `source` condition
     // Every entry point whose source exists is shipped built, under each condition a consumer resolves.
     for (const path of shippedExportTargets()) expect(files).toContain(path);

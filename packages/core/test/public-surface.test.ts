@@ -37,7 +37,7 @@ describe('the public surface', () => {
     const entries = ['src/index.ts', 'src/store/index.ts', 'src/kysely/index.ts', 'src/testing/index.ts'];
     // The bank-file parsers' own index, kept until the import step decides their public surface (issue 13).
     const moduleIndexes = ['src/imports/index.ts'];
-    expect([...entries, ...moduleIndexes].filter((entry) => /export \*/.test(readFileSync(join(coreDir, entry), 'utf8')))).toEqual([]);
+    expect([...entries, ...moduleIndexes].filter((entry) => readFileSync(join(coreDir, entry), 'utf8').includes('export *'))).toEqual([]);
     // And those are all the entry points there are.
     const indexFiles = readdirSync(join(coreDir, 'src'), { recursive: true, encoding: 'utf8' })
       .filter((path) => path.endsWith('index.ts'))

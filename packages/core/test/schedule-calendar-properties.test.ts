@@ -105,7 +105,7 @@ const recurrence: fc.Arbitrary<Recurrence> = fc
     recurrenceSchema.safeParse({ ...shape, anchor, weekendShift, end: typeof end === 'number' ? { on: addDays(anchor, end) } : end }),
   )
   .filter((result) => result.success)
-  .map((result) => result.data!);
+  .map((result) => result.data);
 
 /** A rule and a window of up to ~2.5 years near its anchor (before it, too). */
 const ruleAndWindow = recurrence.chain((rule) =>

@@ -1,4 +1,4 @@
-import { createServer, maxHeaderSize, type Server, type ServerOptions } from 'node:http';
+import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import cors from '@koa/cors';
 import { isTrackerError, type Clock, type Tracker } from '@expense-tracker/core';
 import { hostDatabase } from '@expense-tracker/core/kysely';
@@ -143,7 +143,9 @@ const WS_MAX_PAYLOAD = 64 * 1024;
  * WebSocket handshake, which ws would answer in HTML.
  */
 export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions = {}): Server {
-  const handle = app.callback();
+  const callback = app.callback();
+  // Koa answers every error itself (the error handler, then ctx.onerror): the promise never rejects.
+  const handle = (req: IncomingMessage, res: ServerResponse): void => void callback(req, res);
   // Node's own Host check answers a bare 400: the app makes it (createRequestChecks).
   const server = createServer({ ...options, requireHostHeader: false }, handle);
   // Without a listener Node answers an unmet Expect with a bare 417; the app answers it.
@@ -205,7 +207,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   });
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
-  const app = websockify(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD }) as ExpenseTrackerApp;
+  const app: ExpenseTrackerApp = websockify<AppState, Koa.DefaultContext>(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD });
   app.proxy = options.trustProxy ?? false;
   // With a proxy, the client address is the last one in X-Forwarded-For (the one the proxy
   // appended); Koa would otherwise take the first, which the client writes itself.

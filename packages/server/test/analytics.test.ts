@@ -123,7 +123,7 @@ describe.each(DIALECTS)('/analytics and /changes over HTTP on %s (today is 2026-
     const csv = await api.request('GET', `/analytics/export?categoryId=${food.id}&categoryId=${fun.id}&from=2026-11-01`, { token });
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect((parse(csv.body, { columns: true }) as Record<string, string>[]).map((r) => r.amount)).toEqual(['30.00', '60.00']);
+    expect(parse<Record<string, string>>(csv.body, { columns: true }).map((r) => r.amount)).toEqual(['30.00', '60.00']);
 
     const json = await api.request('GET', '/analytics/export?format=json&currency=JPY', { token });
     expect(json.status).toBe(200);
@@ -149,7 +149,7 @@ describe.each(DIALECTS)('/analytics and /changes over HTTP on %s (today is 2026-
     }
     const response = await api.request('GET', '/analytics/export', { token: own });
     expect(response.status).toBe(200);
-    const rows = parse(response.body, { columns: true }) as Record<string, string>[];
+    const rows = parse<Record<string, string>>(response.body, { columns: true });
     expect(rows).toHaveLength(2400);
     expect(new Set(rows.map((r) => r.id)).size).toBe(2400);
     const dates = rows.map((r) => r.date!);

@@ -57,7 +57,7 @@ async function setup(): Promise<Setup> {
 }
 
 /** 40 creates of 3.01…3.20, half Food, half Fun: 62.10 into each. */
-function creates(s: Setup): Array<{ amount: string; categoryId: string; description: string }> {
+function creates(s: Setup): { amount: string; categoryId: string; description: string }[] {
   return Array.from({ length: 40 }, (_, i) => ({
     amount: `3.${String((i % 20) + 1).padStart(2, '0')}`,
     categoryId: i < 20 ? s.food.id : s.fun.id,
@@ -66,7 +66,7 @@ function creates(s: Setup): Array<{ amount: string; categoryId: string; descript
 }
 
 /** Every expense of the owner, through the paged listing. */
-async function allExpenses(token: string): Promise<Array<{ id: string; amountMinor: number; categoryId: string | null; description: string }>> {
+async function allExpenses(token: string): Promise<{ id: string; amountMinor: number; categoryId: string | null; description: string }[]> {
   const items = [];
   let cursor: string | null = null;
   do {
@@ -78,7 +78,7 @@ async function allExpenses(token: string): Promise<Array<{ id: string; amountMin
   return items;
 }
 
-async function allChanges(token: string): Promise<{ events: Array<{ seq: number; type: string }>; lastSeq: number }> {
+async function allChanges(token: string): Promise<{ events: { seq: number; type: string }[]; lastSeq: number }> {
   const events = [];
   let after = 0;
   for (;;) {
@@ -101,14 +101,14 @@ async function checkInvariants(s: Setup, expectedCreates: number): Promise<void>
   // Computed independently too: 62.10 created into each; the 30.00 moved from Food to Fun.
   expect(spent).toEqual({ food: 6210, fun: 3000 + 6210, overall: 3000 + 2 * 6210 });
 
-  for (const [name, id] of Object.entries(s.budgets) as Array<[keyof typeof spent, string]>) {
+  for (const [name, id] of Object.entries(s.budgets) as [keyof typeof spent, string][]) {
     const status = await api.request('GET', `/budgets/${id}/status`, { token });
     expect(status.status).toBe(200);
     expect(status.body.spentMinor, `${name} budget`).toBe(spent[name]);
   }
 
   // Every budget ended above 100 %: each rule fired, each exactly once for the period.
-  const notifications: Array<{ ruleId: string; budgetId: string; period: { start: string }; thresholdPercent: number }> = (await api.request('GET', '/notifications?limit=200', { token })).body;
+  const notifications: { ruleId: string; budgetId: string; period: { start: string }; thresholdPercent: number }[] = (await api.request('GET', '/notifications?limit=200', { token })).body;
   const keys = notifications.map((n) => `${n.ruleId}@${n.period.start}`);
   expect(new Set(keys).size, JSON.stringify(notifications)).toBe(keys.length);
   const fired = notifications.map((n) => `${Object.entries(s.budgets).find(([, id]) => id === n.budgetId)![0]}:${n.thresholdPercent}`).sort();

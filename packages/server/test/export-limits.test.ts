@@ -40,7 +40,8 @@ interface UnixApi {
 async function unixApi(tracker: TestServer['tracker'], exports: ExportLimits): Promise<UnixApi> {
   const dir = mkdtempSync(join(tmpdir(), 'et-export-'));
   const path = join(dir, 'api.sock');
-  const server: Server = createServer(createApp({ tracker, jwtSecret: JWT_SECRET, scryptLogN: 12, exports }).callback());
+  const handle = createApp({ tracker, jwtSecret: JWT_SECRET, scryptLogN: 12, exports }).callback();
+  const server: Server = createServer((req, res) => void handle(req, res)); // Koa answers its own errors
   await new Promise<void>((resolve) => server.listen(path, resolve));
   return {
     path,
@@ -50,7 +51,7 @@ async function unixApi(tracker: TestServer['tracker'], exports: ExportLimits): P
           let text = '';
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: /json/.test(res.headers['content-type'] ?? '') && text ? JSON.parse(text) : text }));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: (res.headers['content-type'] ?? '').includes('json') && text ? JSON.parse(text) : text }));
         });
         req.on('error', reject);
         req.end();

@@ -32,7 +32,7 @@ async function start(databaseUrl: string): Promise<ServerProcess> {
   return server;
 }
 
-function batchOf(marker: string): Array<{ amount: string; description: string; tags: string[]; date: string }> {
+function batchOf(marker: string): { amount: string; description: string; tags: string[]; date: string }[] {
   return Array.from({ length: BATCH }, (_, i) => ({ amount: `${(i % 97) + 1}.${String(i % 100).padStart(2, '0')}`, description: `${marker} #${i}`, tags: [marker], date: '2026-11-01' }));
 }
 
@@ -94,7 +94,7 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL during batch imports on 
     do {
       const page: Awaited<ReturnType<ServerProcess['request']>> = await server.request('GET', `/expenses?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
       expect(page.status).toBe(200);
-      for (const e of page.body.items as Array<{ tags: string[]; description: string }>) {
+      for (const e of page.body.items as { tags: string[]; description: string }[]) {
         expect(e.description.startsWith(`${e.tags[0]} #`)).toBe(true);
         counts.set(e.tags[0]!, (counts.get(e.tags[0]!) ?? 0) + 1);
         expenses += 1;
@@ -117,7 +117,7 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL during batch imports on 
     for (;;) {
       const page = await server.request('GET', `/changes?after=${after}&limit=200`, { token });
       expect(page.status).toBe(200);
-      for (const event of page.body.events as Array<{ seq: number; type: string }>) {
+      for (const event of page.body.events as { seq: number; type: string }[]) {
         seqs.push(event.seq);
         if (event.type === 'expense.created') created += 1;
       }

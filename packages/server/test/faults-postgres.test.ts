@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startThrowawayPostgres, type ThrowawayPostgres } from '../../core/test/setup/postgres-global-setup.js';
 import { processUser, startServerProcess, waitFor, type ServerProcess } from './support/process.js';
+import { messageText } from './support/ws-text.js';
 
 /**
  * PostgreSQL stopped under a running server process, then started again (issue 7, part 5).
@@ -16,7 +17,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (server && server.child.exitCode === null) {
+  if (server?.child.exitCode === null) {
     server.child.kill('SIGKILL');
     await server.exited;
   }
@@ -48,7 +49,7 @@ describe('PostgreSQL stopped while the server runs', () => {
     const messages: Message[] = [];
     const closes: number[] = [];
     const socket = new WebSocket(`${server.url.replace('http', 'ws')}/ws/notifications/${id}?token=${token}&after=0`);
-    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+    socket.on('message', (data) => messages.push(JSON.parse(messageText(data)) as Message));
     socket.on('close', (code) => closes.push(code));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     await waitFor('the replayed feed', () => messages.length, (n) => n >= 2);

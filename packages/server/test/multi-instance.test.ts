@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createTestDatabase, type TestDatabase } from '../../core/test/setup/pg-database.js';
 import { startServerProcess, waitFor, type ServerProcess } from './support/process.js';
+import { messageText } from './support/ws-text.js';
 
 /**
  * Two real server processes (`src/main.ts`, as deployed) on one PostgreSQL database: a
@@ -68,7 +69,7 @@ describe('several server instances on one PostgreSQL', () => {
     // A socket on B: replays the budget from the feed, then is live.
     const messages: Message[] = [];
     const socket = new WebSocket(`${b.url.replace('http', 'ws')}/ws/notifications/${registered.body.id}?token=${token}&after=0`);
-    socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+    socket.on('message', (data) => messages.push(JSON.parse(messageText(data)) as Message));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
     await waitFor('the replayed budget.created', () => messages.map((m) => m.type), (types) => types.includes('budget.created'));
 

@@ -5,6 +5,7 @@ import type { NotificationMessage } from '../src/ws/notification-message.js';
 import { documentSchemas, type DocumentSchemas } from './support/document-schemas.js';
 import { NOV_15 } from './support/problems.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
+import { messageText } from './support/ws-text.js';
 
 const EVENT_TYPES = ['expense.created', 'expense.updated', 'expense.deleted', 'category.created', 'category.updated', 'category.deleted', 'budget.created', 'budget.updated', 'budget.deleted', 'alert.triggered'];
 const SOCKET_TYPES = EVENT_TYPES.filter((type) => !type.startsWith('category.'));
@@ -15,7 +16,7 @@ async function listen(url: string): Promise<{ messages: NotificationMessage[]; u
   const messages: NotificationMessage[] = [];
   let changed = () => {};
   socket.on('message', (data) => {
-    messages.push(JSON.parse(String(data)) as NotificationMessage);
+    messages.push(JSON.parse(messageText(data)) as NotificationMessage);
     changed();
   });
   await new Promise((resolve, reject) => {

@@ -240,12 +240,12 @@ describe('OpenAPI document and interactive docs', () => {
         const path = template.replace(/\{\w+\}/g, 'no_such_id');
         const response = await api.request(method.toUpperCase(), path, { token, body: 'amount=12.50', headers: { 'content-type': 'text/plain' } });
         const documented = (op.responses as Record<string, unknown>)[String(response.status)] !== undefined;
-        const problem = /^application\/problem\+json/.test(response.headers.get('content-type') ?? '') && schemas.errors('Problem', response.body).length === 0;
+        const problem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json') && schemas.errors('Problem', response.body).length === 0;
         answers.push(`${method.toUpperCase()} ${template} → ${response.status} ${response.body?.code}${documented ? '' : ' (undocumented)'}${problem ? '' : ' (not a Problem)'}`);
       }
     }
     expect(answers.length).toBeGreaterThan(20);
-    expect(answers.filter((answer) => !/ → 415 UNSUPPORTED_MEDIA_TYPE$/.test(answer))).toEqual([]);
+    expect(answers.filter((answer) => !answer.endsWith(' → 415 UNSUPPORTED_MEDIA_TYPE'))).toEqual([]);
   });
 
   it('documents the notification socket: the upgrade, its token, `after`, the close codes, and NotificationMessage as what it sends', () => {

@@ -41,7 +41,7 @@ describe('secrets', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     try {
       const start = Date.now();
-      while (!/"msg":"listening"/.test(logs)) {
+      while (!logs.includes('"msg":"listening"')) {
         if (Date.now() - start > 20_000) throw new Error(`server did not start: ${logs}`);
         await new Promise((r) => setTimeout(r, 50));
       }

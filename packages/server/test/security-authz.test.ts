@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import { expectProblem } from './support/problems.js';
 import { ownerSnapshot } from './support/snapshot.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
+import { messageText } from './support/ws-text.js';
 
 /**
  * Authorization (issue 7, part 3): another user's ids smuggled in bodies and queries, mass
@@ -176,7 +177,7 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(`${api.wsUrl}${path}`, { headers });
       const messages: string[] = [];
-      socket.on('message', (data) => messages.push(String(data)));
+      socket.on('message', (data) => messages.push(messageText(data)));
       socket.once('close', (code) => resolve({ code, messages }));
       socket.once('error', reject);
       setTimeout(() => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { NOTIFICATION_CLOSE_CODES } from '../src/ws/notifications.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
+import { messageText } from './support/ws-text.js';
 
 /** A notification socket that records its messages and how it was closed. */
 interface Socket {
@@ -15,7 +16,7 @@ interface Socket {
 function open(api: TestServer, token: string): Promise<Socket> {
   const ws = new WebSocket(`${api.wsUrl}/ws/notifications?token=${token}&after=0`);
   const messages: { type: string }[] = [];
-  ws.on('message', (data) => messages.push(JSON.parse(String(data)) as { type: string }));
+  ws.on('message', (data) => messages.push(JSON.parse(messageText(data)) as { type: string }));
   let isOpen = false;
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.once('close', (code, reason) => {

@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
-import type { TrackerEvent } from '@expense-tracker/core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { manualClock } from './support/clock.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
+import { messageText } from './support/ws-text.js';
 
 /** A message as the notification socket sends it. */
 interface Message {
@@ -25,7 +25,7 @@ class Client {
 
   constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.messages.push(JSON.parse(String(data)) as Message);
+      this.messages.push(JSON.parse(messageText(data)) as Message);
       this.#changed();
     });
     socket.on('ping', () => {
@@ -83,7 +83,7 @@ async function expectedAfter(api: TestServer, ownerId: string, after: number): P
   const out: Message[] = [];
   for (;;) {
     const { events } = await api.tracker.forOwner(ownerId).changes({ after, limit: 200 });
-    for (const e of events as TrackerEvent[]) if (FORWARDED.has(e.type)) out.push({ type: e.type, seq: e.seq, at: e.at, data: e.data });
+    for (const e of events) if (FORWARDED.has(e.type)) out.push({ type: e.type, seq: e.seq, at: e.at, data: e.data });
     if (events.length < 200) return out;
     after = events[events.length - 1]!.seq;
   }
@@ -235,7 +235,7 @@ describe.each(DIALECTS)('WebSocket notifications on %s', (dialect) => {
   });
 });
 
-type Ids = { id: string; token: string };
+interface Ids { id: string; token: string }
 
 describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
   it('closes with 4001 "token expired" when the access token expires by the clock', async () => {

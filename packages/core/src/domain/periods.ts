@@ -79,10 +79,6 @@ function parts(date: string): [number, number, number] {
   return [Number(date.slice(0, 4)), Number(date.slice(5, 7)), Number(date.slice(8, 10))];
 }
 
-function pad(n: number, width = 2): string {
-  return String(n).padStart(width, '0');
-}
-
 const MIN_DAY = toDayNumber(MIN_LOCAL_DATE);
 const MAX_DAY = toDayNumber(MAX_LOCAL_DATE);
 

@@ -107,7 +107,7 @@ export function closeSgml(sgml: string): string {
     const [, slash, name, after = ''] = token;
     const value = after.trim().replace(BARE_AMPERSAND, '&amp;');
     const next = tokens[index + 1];
-    const closedNext = next !== undefined && next[1] === '/' && next[2] === name;
+    const closedNext = next?.[1] === '/' && next[2] === name;
     if (slash) xml += `</${name}>`;
     else if (value && !closedNext) xml += `<${name}>${value}</${name}>`;
     else xml += `<${name}>${value}`;

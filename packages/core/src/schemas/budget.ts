@@ -2,7 +2,6 @@ import { z } from 'zod';
 import {
   amountMinorSchema,
   currencySchema,
-  decimalAmountSchema,
   idSchema,
   instantSchema,
   localDateSchema,

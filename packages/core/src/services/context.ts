@@ -56,11 +56,11 @@ export interface WriteScope {
   /** Today in the owner's time zone, at the write's instant. */
   readonly today: string;
   /** Queues an event; it is appended to the outbox before commit and emitted after. */
-  record(event: PendingEvent): void;
+  readonly record: (event: PendingEvent) => void;
   /** The owner's categories, budgets and rules as this transaction sees them. */
   config(): Promise<OwnerConfig>;
   /** Says the write changed categories, budgets, rules or notifications: the version is bumped. */
-  configChanged(): void;
+  readonly configChanged: () => void;
 }
 
 /**

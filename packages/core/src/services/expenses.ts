@@ -14,7 +14,7 @@ import {
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { ExpenseFilter, ExpenseRecord } from '../store/store.js';
 import { amountAt, positiveAmount } from './amounts.js';
-import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from './context.js';
+import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
 import { decodeCursor, encodeCursor } from './expense-cursor.js';
 import { assertCategories } from './categories.js';
 import { toExpense } from './presenters.js';
@@ -133,7 +133,7 @@ export async function updateExpense(
   ctx: ServiceContext,
   ownerId: string,
   id: string,
-  input: ExpensePatch | ExpenseInput,
+  input: ExpensePatch,
   replace: boolean,
 ): Promise<Expense> {
   const data = replace ? parseInput(expenseInputSchema, input) : parseInput(expensePatchSchema, input);

@@ -68,7 +68,7 @@ export class Followers {
   /** Starts pushing the owner's events to `delivery`. @returns a function that stops it */
   add(ownerId: string, delivery: OrderedDelivery, options: FollowOptions): () => void {
     let owners = this.#byOwner.get(ownerId);
-    if (!owners) this.#byOwner.set(ownerId, (owners = new Map()));
+    if (!owners) this.#byOwner.set(ownerId, (owners = new Map<OrderedDelivery, FollowOptions>()));
     owners.set(delivery, options);
     return () => {
       owners.delete(delivery);
@@ -112,9 +112,9 @@ export async function follow(ctx: ServiceContext, ownerId: string, options: Foll
     lastSeq: start,
     read: async (after, limit) => (await ctx.store.events.list(ownerId, after, limit)).map((record) => record as TrackerEvent),
     deliver: (event) => options.deliver(event),
-    ready: options.ready,
+    ready: options.ready?.bind(options),
     onError: (error) => options.onError(error),
-    onGap: options.onGap,
+    onGap: options.onGap?.bind(options),
   });
   const remove = ctx.followers.add(ownerId, delivery, options);
   // Live from here: what was committed since `end` was read is in the feed, which is read next.

@@ -40,7 +40,9 @@ class BorrowedDriver implements Driver {
     this.#isClosed = isClosed;
   }
 
-  async init(): Promise<void> {}
+  async init(): Promise<void> {
+    // Nothing to open: the connections are the lender's.
+  }
 
   acquireConnection(): Promise<DatabaseConnection> {
     if (this.#isClosed()) return Promise.reject(new TrackerError('TRACKER_CLOSED', 'The tracker was closed'));
@@ -58,10 +60,11 @@ class BorrowedDriver implements Driver {
     });
   }
 
-  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
     const giveBack = this.#giveBack.get(connection);
     this.#giveBack.delete(connection);
     giveBack?.();
+    return Promise.resolve();
   }
 
   async beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
@@ -98,7 +101,9 @@ class BorrowedDriver implements Driver {
   }
 
   /** The connections are the lender's: it closes them. */
-  async destroy(): Promise<void> {}
+  async destroy(): Promise<void> {
+    // Nothing to close.
+  }
 }
 
 /**

@@ -123,7 +123,7 @@ export function defineHostTables<DB>(options: HostTablesOptions): HostTables<DB>
     async migrate(db: Kysely<DB>): Promise<void> {
       const migrator = new Migrator({
         db,
-        provider: { getMigrations: async () => migrations },
+        provider: { getMigrations: () => Promise.resolve(migrations) },
         migrationTableName: `${prefix}migration`,
         migrationLockTableName: `${prefix}migration_lock`,
       });

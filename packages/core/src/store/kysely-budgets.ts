@@ -102,7 +102,7 @@ export function createAlertRuleRepository(db: Kysely<Database>): AlertRuleReposi
       return row ? ruleFromRow(row) : null;
     },
     async list(ownerId, budgetIds) {
-      if (budgetIds !== undefined && budgetIds.length === 0) return [];
+      if (budgetIds?.length === 0) return [];
       let query = db.selectFrom('et_alert_rule').selectAll().where('owner_id', '=', ownerId);
       if (budgetIds !== undefined) query = query.where('budget_id', 'in', budgetIds);
       return (await query.orderBy('created_at').orderBy('id').execute()).map(ruleFromRow);

@@ -177,7 +177,7 @@ export class KyselyStore implements Store {
     this.#assertOpen();
     const migrator = new Migrator({
       db: this.db,
-      provider: { getMigrations: async () => coreMigrations(this.dialect) },
+      provider: { getMigrations: () => Promise.resolve(coreMigrations(this.dialect)) },
       migrationTableName: MIGRATION_TABLE,
       migrationLockTableName: `${MIGRATION_TABLE}_lock`,
     });

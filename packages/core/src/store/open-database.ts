@@ -30,7 +30,8 @@ import type { Dialect } from './store.js';
  * await pool.end();
  * ```
  */
-export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>; // any: a host's Kysely<HostTables> must fit
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a host's Kysely<HostTables> of any shape must fit
+export type DatabaseInput = string | BetterSqlite3.Database | Pool | Kysely<any>;
 
 /**
  * Options of {@link openKyselyStore}: what `Tracker.open` passes for its `database`,
@@ -158,6 +159,7 @@ async function openPgPool(url: string, options: OpenKyselyStoreOptions): Promise
   const { default: pg } = await importDriver('pg', 'PostgreSQL', () => import('pg'));
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
   // An idle connection that dies emits 'error' on the pool; unhandled, that crashes the process.
+  // eslint-disable-next-line no-console -- the documented default when the host passes no onError
   pool.on('error', options.onError ?? ((error) => console.error('[expense-tracker] database error:', error)));
   // A connection that dies while checked out (mid-query or mid-transaction) emits 'error' on
   // the client itself, where pg-pool listens only while it is idle; unhandled, that crashes the

@@ -61,7 +61,7 @@ export function preparedQuery<DB, A extends unknown[], R>(build: (db: Kysely<DB>
     compile(db, ...args) {
       const { query, slots } = compile(db, args.length);
       const parameters = slots.map((slot) => (typeof slot === 'number' ? args[slot] : slot.value));
-      return CompiledQuery.raw(query.sql, parameters) as CompiledQuery<R>;
+      return CompiledQuery.raw(query.sql, parameters);
     },
     execute(db, ...args) {
       const { query, slots } = compile(db, args.length);

@@ -83,6 +83,7 @@ export class RemoteEvents {
   readonly #busy = new Map<string, OrderedDelivery>();
   #client: Client | undefined;
   #closed = false;
+  // eslint-disable-next-line no-unused-private-class-members -- read by `??=` in #dropped: one reconnect at a time
   #reconnecting: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #wake: (() => void) | undefined;
@@ -222,14 +223,14 @@ export class RemoteEvents {
 
   /** The owner's ordered delivery, made on first use. */
   #delivery(owner: string): OrderedDelivery {
-    let delivery = this.#owners.get(owner) ?? this.#busy.get(owner);
-    if (!delivery) {
-      delivery = new OrderedDelivery({
+    const delivery =
+      this.#owners.get(owner) ??
+      this.#busy.get(owner) ??
+      new OrderedDelivery({
         read: async (after, limit) => (await this.#ctx.store.events.list(owner, after, limit)).map((record) => record as TrackerEvent),
         deliver: (event) => this.#ctx.emit(event),
         onError: (error) => this.#ctx.onError(error),
       });
-    }
     if (!this.#owners.has(owner)) {
       this.#busy.delete(owner);
       this.#owners.set(owner, delivery);

@@ -51,6 +51,7 @@ export function configurePropertySeed(options: { env?: Record<string, string | u
   if (current.seed !== undefined) return current.seed;
   const { seed, drawn } = readPropertySeed(options.env);
   fc.configureGlobal({ ...current, seed });
+  // eslint-disable-next-line no-console -- the seed is printed first so a failing run can be replayed
   if (drawn) (options.log ?? console.info)(`fast-check seed ${seed} (replay with FC_SEED=${seed})`);
   return seed;
 }

@@ -6,7 +6,7 @@ export interface TestDatabase {
   /** Connection URL of the new database. */
   url: string;
   /** Drops the database, disconnecting anyone still connected. Close your pools first. */
-  drop(): Promise<void>;
+  readonly drop: () => Promise<void>;
 }
 
 /**

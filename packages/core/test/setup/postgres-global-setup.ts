@@ -36,7 +36,7 @@ export interface ThrowawayPostgres {
   /** `postgres://postgres@127.0.0.1:PORT/postgres` */
   url: string;
   /** Stops the server and removes its files. */
-  stop(): Promise<void>;
+  readonly stop: () => Promise<void>;
   /** Stops the server (fast shutdown: open connections are cut) and keeps its files, for fault tests. */
   halt(): Promise<void>;
   /** Starts a halted server again, on the same data and port. */

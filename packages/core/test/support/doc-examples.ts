@@ -206,7 +206,7 @@ function implicitImports(code: string, names: Map<string, PublicName>): string {
  * node_modules, and an example of an internal module can import it by its relative path.
  */
 export function compileExamples(repoRoot: string, packageDirs: string[], examples: DocExample[]): DocExampleError[] {
-  const config = ts.readConfigFile(join(repoRoot, 'tsconfig.base.json'), ts.sys.readFile);
+  const config = ts.readConfigFile(join(repoRoot, 'tsconfig.base.json'), (path) => ts.sys.readFile(path));
   const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, repoRoot);
   const names = publicNames(repoRoot, packageDirs);
   const virtual = new Map<string, { example: DocExample; headerLines: number; text: string }>();

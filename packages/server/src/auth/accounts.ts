@@ -385,7 +385,8 @@ export class AccountService {
       .where('t.token_hash', '=', hash)
       .executeTakeFirst();
     const now = this.#clock.now().toISOString();
-    if (!row || row.revoked_at !== null || row.expires_at <= now) throw invalid();
+    if (!row) throw invalid();
+    if (row.revoked_at !== null || row.expires_at <= now) throw invalid();
     // Mark it used only if nobody else did first: exactly one of two concurrent uses wins.
     const marked = await this.#db.updateTable('srv_refresh_token').set({ used_at: now }).where('token_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
     if (row.used_at !== null || marked.numUpdatedRows === 0n) {
@@ -406,7 +407,8 @@ export class AccountService {
     if (!claims) return null;
     // Joined with the account: a token of a deleted account stops working at once.
     const [session] = (await liveSession.execute(this.#db, claims.sessionId)).rows;
-    if (!session || session.revoked_at !== null || session.account_id !== claims.accountId) return null;
+    if (!session) return null;
+    if (session.revoked_at !== null || session.account_id !== claims.accountId) return null;
     return claims;
   }
 

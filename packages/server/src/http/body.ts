@@ -11,7 +11,7 @@ const FORM_LIMIT = '64kb';
 const BATCH_PATH = /^\/expenses\/batch\/?$/i;
 
 /** The problem for a body the parser refused: too large, an unsupported type, or not JSON. */
-function bodyError(error: Error, form: boolean): HttpError {
+function bodyError(error: Error): HttpError {
   const status = (error as { status?: number }).status;
   if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
   // The body stopped arriving: the client went away, or Node's requestTimeout cut it off (and
@@ -69,6 +69,6 @@ async function read(ctx: AppContext, kind: 'json' | 'form' | undefined): Promise
     ctx.request.body = parsed;
     ctx.request.rawBody = raw;
   } catch (error) {
-    throw bodyError(error instanceof Error ? error : new Error(String(error)), kind === 'form');
+    throw bodyError(error instanceof Error ? error : new Error(String(error)));
   }
 }

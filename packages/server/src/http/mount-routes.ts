@@ -54,6 +54,11 @@ function inputFor(route: Route, ctx: AppContext, services: RouteServices) {
   return { ...base, owner, auth };
 }
 
+/** `instanceof Reply` narrows to `Reply<any>`: this narrows to a `Reply` of some success status. */
+function isReply(value: unknown): value is Reply {
+  return value instanceof Reply;
+}
+
 /**
  * The last middleware of a route: checks the input, calls the handler and shapes its answer
  * (the route's status and the returned body, or a {@link Reply}'s; `undefined` leaves the
@@ -63,7 +68,7 @@ function handlerOf(route: Route, services: RouteServices): Middleware {
   const [status = 200] = [route.status ?? 200].flat();
   return async function handleRoute(ctx: AppContext): Promise<void> {
     const result = await route.handler(inputFor(route, ctx, services));
-    if (result instanceof Reply) {
+    if (isReply(result)) {
       ctx.status = result.status;
       ctx.body = result.body;
     } else if (result !== undefined) {
@@ -117,8 +122,12 @@ export function mountRoutes(routes: readonly Route[], middleware: RouteMiddlewar
   return [...routers].flatMap(([segment, router]) => {
     const dispatch = router.routes();
     const allowed = router.allowedMethods();
-    const routes: RouterMiddleware<AppState> = (ctx, next) => (firstSegment(ctx.path) === segment ? dispatch(ctx, next) : next());
-    const methods: RouterMiddleware<AppState> = (ctx, next) => (firstSegment(ctx.path) === segment ? allowed(ctx, next) : next());
+    const routes: RouterMiddleware<AppState> = async (ctx, next) => {
+      await (firstSegment(ctx.path) === segment ? dispatch(ctx, next) : next());
+    };
+    const methods: RouterMiddleware<AppState> = async (ctx, next) => {
+      await (firstSegment(ctx.path) === segment ? allowed(ctx, next) : next());
+    };
     return [routes, methods];
   });
 }

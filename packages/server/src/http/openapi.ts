@@ -16,7 +16,7 @@ import type { ProblemStatus, Route, SocketDoc } from './route.js';
  * expense?.['required']; // ['id', 'amountMinor', 'amount', 'currency', ...]
  * ```
  */
-export type JsonObject = { [key: string]: unknown };
+export type JsonObject = Record<string, unknown>;
 
 /**
  * An OpenAPI 3.1 document, typed as far as the server's own code and tests read it.
@@ -90,7 +90,7 @@ function soleRef(schema: JsonObject): string | undefined {
 function defaultsInDescriptions(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(defaultsInDescriptions);
   if (value === null || typeof value !== 'object') return value;
-  const node = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, defaultsInDescriptions(item)])) as JsonObject;
+  const node = Object.fromEntries<unknown>(Object.entries(value).map(([key, item]) => [key, defaultsInDescriptions(item)]));
   if (node.properties && typeof node.properties === 'object') {
     node.properties = Object.fromEntries(
       Object.entries(node.properties as Record<string, JsonObject>).map(([name, property]) => {

@@ -27,7 +27,7 @@ export interface Checked<S extends z.ZodType> {
 }
 
 /** Whether `result` accepted `value`: it is then what `schema` takes. */
-function accepted<S extends z.ZodType>(_schema: S, result: { success: boolean }, value: unknown): value is z.input<S> {
+function accepted<S extends z.ZodType>(_schema: S, result: { success: boolean }, _value: unknown): _value is z.input<S> {
   return result.success;
 }
 

@@ -53,10 +53,16 @@ export function createDashboardRouter(dir?: string): DashboardRouter {
   const locate = () => (found ??= candidates.find((candidate) => existsSync(join(candidate, 'index.html'))));
 
   const serve: Koa.Middleware<AppState> = async (ctx, next) => {
-    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
+      await next();
+      return;
+    }
     const asset = ASSET_PATH.exec(ctx.path)?.[1];
     const name = PAGE_PATH.test(ctx.path) ? 'index.html' : asset !== undefined && Object.hasOwn(ASSETS, asset) ? asset : undefined;
-    if (name === undefined) return next(); // other paths fall through to the app's 404 problem
+    if (name === undefined) {
+      await next(); // other paths fall through to the app's 404 problem
+      return;
+    }
     const root = locate();
     if (root === undefined) {
       // A problem like every other error; the router may be mounted without the app's error handler.

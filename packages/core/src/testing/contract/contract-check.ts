@@ -16,7 +16,7 @@ export interface ContractCheck {
   /** The sentence the check proves; it is the test's name. */
   readonly name: string;
   /** Resolves when the store keeps the rule; throws an assertion error when it breaks it. */
-  run(env: ContractEnv): Promise<void>;
+  readonly run: (env: ContractEnv) => Promise<void>;
 }
 
 /** The checks of one repository (or of the store itself). */

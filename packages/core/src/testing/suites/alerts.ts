@@ -66,7 +66,7 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
         ]);
         // In the same transaction as the expense that crossed the threshold, right after it.
         const { events: feed } = await owner.changes({ limit: 200 });
-        const created = feed.find((e) => e.type === 'expense.created' && (e as TrackerEvent<'expense.created'>).data.expense.id === crossing.id);
+        const created = feed.find((e) => e.type === 'expense.created' && e.data.expense.id === crossing.id);
         expect(events[0]!.seq).toBe(created!.seq + 1);
         expect(heard.map((e) => [e.seq, e.data.notification.id])).toEqual(events.map((e) => [e.seq, e.data.notification.id]));
       } finally {

@@ -156,7 +156,7 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       const results = await Promise.all([owner.budgets.setOverall({ name: 'A', amount: '100' }), owner.budgets.setOverall({ name: 'B', amount: '200' })]);
       expect(results.map((r) => r.created).sort()).toEqual([false, true]);
-      expect(results[0]!.budget.id).toBe(results[1]!.budget.id);
+      expect(results[0].budget.id).toBe(results[1].budget.id);
       expect(await owner.budgets.list()).toHaveLength(1);
     });
 

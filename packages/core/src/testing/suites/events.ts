@@ -76,13 +76,15 @@ export function eventTests(getEnv: () => ConformanceEnv): void {
       const offGood = tracker.on('expense.created', (e) => {
         if (e.ownerId === owner.ownerId) seen.push(e.seq);
       });
+      /* eslint-disable no-console -- the default onError reports to console.error: silenced for this check */
       const originalError = console.error;
-      console.error = () => undefined; // the default onError reports to console.error
+      console.error = () => undefined;
       try {
         const expense = await owner.expenses.create({ amount: '1' });
         expect(await owner.expenses.get(expense.id)).toEqual(expense);
       } finally {
         console.error = originalError;
+        /* eslint-enable no-console */
         offBad();
         offGood();
       }
