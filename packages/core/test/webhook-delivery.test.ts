@@ -79,6 +79,12 @@ describe('webhook delivery', () => {
     expect(received).toEqual([]);
   });
 
+  it('refuses localhost through the default resolver (the system’s, which reads /etc/hosts for it)', async () => {
+    respond = (_, response) => response.writeHead(200).end();
+    expect(await deliverer().deliver(`http://localhost:${port}/`, request)).toMatchObject({ kind: 'failure', reason: 'blocked_address' });
+    expect(received).toEqual([]);
+  });
+
   it('refuses a host name that resolves to a private or metadata address, without connecting', async () => {
     respond = (_, response) => response.writeHead(200).end();
     for (const [addresses, range] of [
