@@ -3,8 +3,8 @@
  * notifications they raise belong to budgets (a rule hangs off a budget, and creating a
  * budget creates its rules), so they use `budgets:*` rather than a resource of their own.
  * `account:manage` covers the account itself (its settings, password, sessions): SPEC §7.4
- * says an API token can never change the password, so no token preset will carry it. The
- * second wave adds `imports:write`, `rules:*`, `schedules:*` and `webhooks:manage` here.
+ * says an API token can never change the password, so no token can hold it
+ * (`integrations/scopes.ts` takes every other permission from this list: one vocabulary).
  */
 export const PERMISSIONS = [
   'expenses:read',
@@ -16,6 +16,12 @@ export const PERMISSIONS = [
   'analytics:read',
   'export:read',
   'changes:read',
+  'imports:write',
+  'rules:read',
+  'rules:write',
+  'schedules:read',
+  'schedules:write',
+  'webhooks:manage',
   'account:manage',
 ] as const;
 
