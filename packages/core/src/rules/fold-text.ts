@@ -18,8 +18,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  *   Arabic harakat and Hebrew niqqud lose them, but the vowel signs of Indic scripts, which
  *   change the word, are kept. Letters Unicode does not decompose stay distinct: `ø`, `ł`,
  *   `đ`, `æ`, `œ` do not meet `o`, `l`, `d`, `ae`, `oe`.
- * - Case: upper- then lower-casing gives full case folding, so `"Straße"` and `"STRASSE"`
- *   are both `"strasse"`, and final sigma `ς` is folded to `σ` as Unicode's CaseFolding does
+ * - Case: lower-, upper- then lower-casing gives full case folding, so `"Straße"`, `"STRASSE"`
+ *   and `"STRAẞE"` are all `"strasse"`, and final sigma `ς` is folded to `σ` as Unicode's CaseFolding does
  *   (JavaScript's `toLowerCase` would turn a word-final `Σ` into `ς`). No locale is used:
  *   Turkish dotless `ı` and `I` meet `i`, which is what a merchant search wants.
  * - Whitespace: bank exports pad and wrap their texts, so `"AMAZON   MKTP"` is
@@ -41,10 +41,10 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
  */
 export function foldText(text: string): string {
   if (PRINTABLE_ASCII.test(text)) return collapse(text.toLowerCase());
-  const bare = text.normalize('NFKD').replace(DIACRITIC_MARKS, '');
-  // Case mapping can itself yield marks (`ǰ` upper-cases to `J` + caron): decompose and strip again.
-  const folded = bare.toUpperCase().toLowerCase().replaceAll('ς', 'σ').normalize('NFKD').replace(DIACRITIC_MARKS, '');
-  return collapse(folded);
+  // Case before marks: the Greek iota subscript (a mark) folds to a letter, `ᾀ` to `ἀι`. Case
+  // mapping can compose nothing but can add marks, so decompose again before stripping.
+  const cased = text.normalize('NFKD').toLowerCase().toUpperCase().toLowerCase().replaceAll('ς', 'σ');
+  return collapse(cased.normalize('NFKD').replace(DIACRITIC_MARKS, ''));
 }
 
 function collapse(text: string): string {
