@@ -111,6 +111,23 @@ describe('matches: RE2 patterns', () => {
     expect(rules.evaluate({ ...expense, description: 'a'.repeat(10_000) }, { categoryLockedByUser: false }).matched).toEqual(['rule_redos']);
   });
 
+  it('answers for each rule’s own pattern when many share a field (they run together, 100 to a set)', () => {
+    const rules = compileRules(
+      Array.from({ length: 250 }, (_, i) => ({
+        id: `rule_${String(i).padStart(3, '0')}`,
+        position: i,
+        conditions: [{ field: i % 2 ? 'description' : 'tags', op: 'matches', value: `^ref-${i}$` }],
+        actions: [{ type: 'addTags', tags: [`t${i}`] }],
+      })),
+    );
+    const matched = (subject: Partial<RuleSubject>) => rules.evaluate({ ...expense, ...subject }, { categoryLockedByUser: false }).matched;
+    expect(matched({ description: 'REF-137' })).toEqual(['rule_137']);
+    expect(matched({ description: 'ref-249' })).toEqual(['rule_249']);
+    expect(matched({ description: 'ref-138' })).toEqual([]); // an even pattern is on tags, not the description
+    expect(matched({ tags: ['x', 'Ref-138', 'ref-2'] })).toEqual(['rule_002', 'rule_138']);
+    expect(matched({ description: 'ref-1', tags: ['ref-0'] })).toEqual(['rule_000', 'rule_001']);
+  });
+
   it('refuses backreferences and lookaround, saying why', () => {
     for (const pattern of ['(a)\\1', '(?P<x>a)\\k<x>']) {
       const problem = compilePattern(pattern);

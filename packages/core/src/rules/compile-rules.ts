@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { validationError, type ValidationIssue } from '../errors.js';
 import { compileCondition, type ConditionMatcher } from './condition-matcher.js';
+import { PatternGroups } from './pattern-group.js';
 import { ruleSchema, RULE_LIMITS, type Rule, type RuleAction, type RuleInput } from './rule-schema.js';
 import { SubjectView, type RuleSubject } from './rule-subject.js';
 import { suggestRules, type RuleHistoryRecord, type RuleSuggestion } from './suggest-rules.js';
@@ -81,10 +82,11 @@ interface CompiledRule {
  */
 export function compileRules(rules: readonly RuleInput[]): RuleEvaluator {
   const parsed = parseRules(rules);
+  const patterns = new PatternGroups();
   const compiled = parsed
     .filter((rule) => rule.enabled)
     .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-    .map(compileRule);
+    .map((rule) => compileRule(rule, patterns));
   const evaluator: RuleEvaluator = {
     size: compiled.length,
     evaluate: (subject, options) => evaluate(compiled, subject, options),
@@ -130,13 +132,25 @@ export function toRuleIssues(issues: readonly z.core.$ZodIssue[], prefix: (strin
   });
 }
 
-function compileRule(rule: Rule): CompiledRule {
-  const matchers: ConditionMatcher[] = rule.conditions.map(compileCondition);
-  const test =
-    rule.match === 'all'
-      ? (view: SubjectView) => matchers.every((matches) => matches(view))
-      : (view: SubjectView) => matchers.some((matches) => matches(view));
-  return { id: rule.id, test, actions: rule.actions, stop: rule.stop };
+function compileRule(rule: Rule, patterns: PatternGroups): CompiledRule {
+  const matchers: ConditionMatcher[] = rule.conditions.map((condition) => compileCondition(condition, patterns));
+  return { id: rule.id, test: combine(matchers, rule.match), actions: rule.actions, stop: rule.stop };
+}
+
+/** The rule's test: plain loops, and the condition itself when there is one (most rules). */
+function combine(matchers: ConditionMatcher[], match: Rule['match']): ConditionMatcher {
+  const [only] = matchers;
+  if (matchers.length === 1 && only) return only;
+  if (match === 'all') {
+    return (view) => {
+      for (const matches of matchers) if (!matches(view)) return false;
+      return true;
+    };
+  }
+  return (view) => {
+    for (const matches of matchers) if (matches(view)) return true;
+    return false;
+  };
 }
 
 function evaluate(rules: readonly CompiledRule[], subject: RuleSubject, options: EvaluateOptions): RuleEvaluation {

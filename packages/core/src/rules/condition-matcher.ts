@@ -1,7 +1,8 @@
 import { parseAmount } from '../money.js';
 import { foldText } from './fold-text.js';
 import type { RuleCondition } from './rule-conditions.js';
-import { compilePattern } from './rule-pattern.js';
+import type { PatternGroups } from './pattern-group.js';
+import { runnablePattern } from './rule-pattern.js';
 import type { SubjectView, TextFieldName } from './rule-subject.js';
 
 /** A compiled condition: a predicate over a subject's view. */
@@ -11,12 +12,13 @@ type TextCondition = Extract<RuleCondition, { field: TextFieldName | 'tags' }>;
 type Ordered<T> = { op: 'is' | 'gt' | 'lt'; value: T } | { op: 'oneOf'; value: T[] } | { op: 'between'; value: [T, T] };
 
 /**
- * Compiles a parsed condition once: needles folded, patterns compiled, amounts turned into
- * bigint minor units, so evaluating it is a comparison.
+ * Compiles a parsed condition once: needles folded, amounts turned into bigint minor units,
+ * patterns placed in the rule set's pattern groups, so evaluating it is a comparison or a
+ * lookup.
  *
- * @throws Error if a pattern does not compile, which a parsed condition never has.
+ * @throws Error for a pattern the schema would have refused.
  */
-export function compileCondition(condition: RuleCondition): ConditionMatcher {
+export function compileCondition(condition: RuleCondition, patterns: PatternGroups): ConditionMatcher {
   switch (condition.field) {
     case 'amount': {
       const test = orderedTest(toMinor(condition, condition.currency));
@@ -42,11 +44,16 @@ export function compileCondition(condition: RuleCondition): ConditionMatcher {
       };
     }
     default:
-      return compileText(condition);
+      return condition.op === 'matches' ? compileMatches(condition.field, condition.value, patterns) : compileText(condition);
   }
 }
 
-function compileText(condition: TextCondition): ConditionMatcher {
+function compileMatches(field: TextFieldName | 'tags', pattern: string, patterns: PatternGroups): ConditionMatcher {
+  const { group, index } = patterns.add(field, runnablePattern(pattern));
+  return (view) => view.patternHits(group, field).has(index);
+}
+
+function compileText(condition: Exclude<TextCondition, { op: 'matches' }>): ConditionMatcher {
   const test = textTest(condition);
   if (condition.field === 'tags') return (view) => view.tags().some(test);
   const field = condition.field;
@@ -57,15 +64,10 @@ function compileText(condition: TextCondition): ConditionMatcher {
 }
 
 /** A test of one folded text. */
-function textTest(condition: TextCondition): (text: string) => boolean {
+function textTest(condition: Exclude<TextCondition, { op: 'matches' }>): (text: string) => boolean {
   if (condition.op === 'oneOf') {
     const values = new Set(condition.value.map(foldText));
     return (text) => values.has(text);
-  }
-  if (condition.op === 'matches') {
-    const compiled = compilePattern(condition.value);
-    if ('code' in compiled) throw new Error(`Unchecked pattern reached the rule compiler: ${compiled.message}`);
-    return (text) => compiled.test(text);
   }
   const needle = foldText(condition.value);
   switch (condition.op) {

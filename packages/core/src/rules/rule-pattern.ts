@@ -68,7 +68,7 @@ export function compilePattern(pattern: string): CompiledPattern | PatternProble
   if ('code' in syntax) return syntax;
   const folded = foldPattern(pattern);
   if (typeof folded !== 'string') return folded;
-  const compiled = tryCompile(folded);
+  const compiled = folded === pattern ? syntax : tryCompile(folded);
   if ('code' in compiled) return compiled;
   if (compiled.programSize() > MAX_PATTERN_PROGRAM) {
     return { code: 'pattern_too_complex', message: `The pattern is too complex (over ${MAX_PATTERN_PROGRAM} steps per character): use fewer or smaller counted repeats` };
@@ -94,6 +94,18 @@ function refusal(pattern: string, detail: string): PatternProblem {
     return { code: 'unsupported_pattern', message: `Backreferences (\\1, \\k<name>) are not supported: ${engine}` };
   }
   return { code: 'invalid_pattern', message: `Not a valid regular expression: ${detail.replace(/^error parsing regexp: /, '')}` };
+}
+
+/**
+ * The pattern as it runs, for one that {@link compilePattern} accepted: folding is cheap,
+ * compiling is not, and the rule compiler runs a rule set's patterns together instead.
+ *
+ * @throws Error for a pattern that cannot be folded, which an accepted one never is.
+ */
+export function runnablePattern(pattern: string): string {
+  const folded = foldPattern(pattern);
+  if (typeof folded !== 'string') throw new Error(`Unchecked pattern reached the rule compiler: ${folded.message}`);
+  return folded;
 }
 
 /**

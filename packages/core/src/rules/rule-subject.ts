@@ -1,6 +1,7 @@
 import { toDayNumber } from '../dates.js';
 import type { WeekdayName } from '../schedules/recurrence-schema.js';
 import { foldText } from './fold-text.js';
+import type { PatternGroup } from './pattern-group.js';
 import type { SourceKind } from './rule-conditions.js';
 
 /**
@@ -40,10 +41,12 @@ const WEEKDAYS: readonly WeekdayName[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fr
  */
 export class SubjectView {
   readonly #subject: RuleSubject;
-  readonly #texts = new Map<TextFieldName, string | null>();
+  /** Folded texts by field, filled on first use (a plain object: this is the hottest lookup). */
+  readonly #texts: Partial<Record<TextFieldName, string | null>> = {};
   #tags: string[] | undefined;
   #amount: bigint | undefined;
   #weekday: WeekdayName | undefined;
+  readonly #hits = new Map<PatternGroup, Map<string, Set<number>>>();
 
   constructor(subject: RuleSubject) {
     this.#subject = subject;
@@ -51,11 +54,11 @@ export class SubjectView {
 
   /** A text field, folded; `null` when absent or blank, which no text condition matches. */
   text(field: TextFieldName): string | null {
-    let folded = this.#texts.get(field);
+    let folded = this.#texts[field];
     if (folded === undefined) {
       const raw = this.#subject[field];
       folded = raw == null ? null : foldText(raw) || null;
-      this.#texts.set(field, folded);
+      this.#texts[field] = folded;
     }
     return folded;
   }
@@ -64,6 +67,26 @@ export class SubjectView {
   tags(): string[] {
     this.#tags ??= (this.#subject.tags ?? []).map(foldText).filter((tag) => tag !== '');
     return this.#tags;
+  }
+
+  /**
+   * Which patterns of `group` match a text field (any tag, for `tags`): the group runs once
+   * per field and evaluation, however many of its patterns the rules ask about.
+   */
+  patternHits(group: PatternGroup, field: TextFieldName | 'tags'): Set<number> {
+    let byField = this.#hits.get(group);
+    if (!byField) this.#hits.set(group, (byField = new Map()));
+    let hits = byField.get(field);
+    if (!hits) {
+      hits = field === 'tags' ? new Set(this.tags().flatMap((tag) => [...group.hits(tag)])) : this.#textHits(group, field);
+      byField.set(field, hits);
+    }
+    return hits;
+  }
+
+  #textHits(group: PatternGroup, field: TextFieldName): Set<number> {
+    const text = this.text(field);
+    return text === null ? new Set() : group.hits(text);
   }
 
   amount(): bigint {
