@@ -1,4 +1,5 @@
 import { toDayNumber } from '../dates.js';
+import { weekdayOf } from '../schedules/nominal-dates.js';
 import type { WeekdayName } from '../schedules/recurrence-schema.js';
 import { foldText } from './fold-text.js';
 import type { PatternGroup } from './pattern-group.js';
@@ -33,6 +34,7 @@ export interface RuleSubject {
 /** A text field of {@link RuleSubject}. */
 export type TextFieldName = 'description' | 'merchant' | 'notes' | 'originalText';
 
+/** In `weekdayOf` numbering: 0 is Sunday. */
 const WEEKDAYS: readonly WeekdayName[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 
 /**
@@ -104,8 +106,7 @@ export class SubjectView {
 
   /** The weekday of the expense's local date: no time zone is involved. */
   weekday(): WeekdayName {
-    // Day 0, 1970-01-01, was a Thursday.
-    this.#weekday ??= WEEKDAYS[(((toDayNumber(this.#subject.date) + 4) % 7) + 7) % 7]!;
+    this.#weekday ??= WEEKDAYS[weekdayOf(toDayNumber(this.#subject.date))]!;
     return this.#weekday;
   }
 

@@ -14,7 +14,8 @@
  * - Amounts are exact decimals of the condition's currency, compared as bigint minor units,
  *   and only against expenses in that currency.
  * - `matches` runs on RE2 (`re2js`), case-insensitively over the folded text; backreferences
- *   and lookaround are refused (`compilePattern`).
+ *   and lookaround are refused (`compilePattern`). A rule set's patterns on one field run
+ *   together as RE2 sets, one pass per field and expense (`pattern-group.ts`).
  * - Evaluation (`compileRules`): position order, ties by id; conditions see the expense as
  *   given; first rule wins each field; tags accumulate; `stop` ends the run; a category the
  *   user chose is never changed.
