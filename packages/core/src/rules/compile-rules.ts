@@ -122,7 +122,8 @@ function parseRules(rules: readonly RuleInput[]): Rule[] {
  */
 export function toRuleIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[] = []): ValidationIssue[] {
   return issues.map((issue) => {
-    const own = issue.code === 'custom' ? issue.params?.['code'] : undefined;
+    const code: unknown = issue.code === 'custom' ? issue.params?.code : undefined;
+    const own = typeof code === 'string' ? code : undefined;
     const operator = issue.code === 'invalid_union' && issue.path.at(-1) === 'op';
     return {
       path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],

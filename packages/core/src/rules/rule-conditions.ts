@@ -151,7 +151,7 @@ function checkAmounts(c: { op: string; value: string | string[]; currency: strin
     }
   });
   const [low, high] = minors;
-  if (c.op === 'between' && low != null && high != null && low > high) {
+  if (c.op === 'between' && low !== undefined && low !== null && high !== undefined && high !== null && low > high) {
     issue(ctx, ['value'], 'empty_range', 'between needs [low, high] with low at most high');
   }
 }

@@ -122,7 +122,7 @@ function foldPattern(pattern: string): string | PatternProblem {
     }
     // foldText trims, which would erase a folded no-break space: fold the character between two letters.
     const folded = foldText(`a${char}a`).slice(1, -1);
-    if ([...folded].length > 1 || !LITERAL_ASCII.test(folded.replace(/[^\x00-\x7f]/g, ''))) {
+    if ([...folded].length > 1 || !LITERAL_ASCII.test(folded.replace(/[^\p{ASCII}]/gu, ''))) {
       return {
         code: 'pattern_not_foldable',
         message: `"${char}" is compared as "${folded}" (text is matched case- and accent-insensitively): write that in the pattern instead, escaping any punctuation`,

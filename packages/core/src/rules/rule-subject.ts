@@ -59,7 +59,7 @@ export class SubjectView {
     let folded = this.#texts[field];
     if (folded === undefined) {
       const raw = this.#subject[field];
-      folded = raw == null ? null : foldText(raw) || null;
+      folded = raw === null || raw === undefined ? null : foldText(raw) || null;
       this.#texts[field] = folded;
     }
     return folded;
@@ -77,7 +77,7 @@ export class SubjectView {
    */
   patternHits(group: PatternGroup, field: TextFieldName | 'tags'): Set<number> {
     let byField = this.#hits.get(group);
-    if (!byField) this.#hits.set(group, (byField = new Map()));
+    if (!byField) this.#hits.set(group, (byField = new Map<TextFieldName | 'tags', Set<number>>()));
     let hits = byField.get(field);
     if (!hits) {
       hits = field === 'tags' ? new Set(this.tags().flatMap((tag) => [...group.hits(tag)])) : this.#textHits(group, field);

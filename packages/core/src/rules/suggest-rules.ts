@@ -93,7 +93,7 @@ function coveredByRules(record: RuleHistoryRecord, categoryId: string, rules: Ru
 function fromTally(tally: Tally): RuleSuggestion | null {
   const ranked = [...tally.counts.entries()].sort((a, b) => b[1] - a[1]);
   const [best, runnerUp] = ranked;
-  if (!best || best[1] < SUGGESTION_THRESHOLD || (runnerUp && runnerUp[1] === best[1])) return null;
+  if (!best || best[1] < SUGGESTION_THRESHOLD || runnerUp?.[1] === best[1]) return null;
   const [categoryId, count] = best;
   return {
     merchant: tally.merchant,
