@@ -38,7 +38,9 @@ async function run(database: string, label: string): Promise<string[]> {
   console.log(`${label}: seeding ${fmt(ROWS)} expenses…`);
   await seedExpenses(store, owner.ownerId, { count: ROWS, days: 1095, lastDate: day, categoryIds });
   // The baseline's best index: everything the GROUP BY reads, in range order.
-  await sql`create index bench_expense_covering on et_expense (owner_id, date, currency, category_id, amount_minor)`.execute(store.db);
+  await sql`create index bench_expense_covering on et_expense (owner_id, date, currency, category_id, amount_minor)`.execute(
+    store.db,
+  );
   await sql`analyze`.execute(store.db);
 
   const rawMonthly = (from: string, to: string) =>
@@ -60,10 +62,15 @@ async function run(database: string, label: string): Promise<string[]> {
     const raw = await rawMonthly(from, to);
     const sdkSum = sdk.months.flatMap((m) => m.currencies).reduce((s, c) => s + c.totalMinor, 0);
     const rawSum = raw.rows.reduce<number>((s, r) => s + Number((r as { total: unknown }).total), 0);
-    if (sdkSum !== rawSum) throw new Error(`monthly(${months}) disagrees with the raw GROUP BY: ${sdkSum} vs ${rawSum}`);
+    if (sdkSum !== rawSum)
+      throw new Error(`monthly(${months}) disagrees with the raw GROUP BY: ${sdkSum} vs ${rawSum}`);
     const base = await measure(`${label} raw GROUP BY ${months} months`, () => rawMonthly(from, to));
-    const ours = await measure(`${label} monthly ${months} months`, () => owner.analytics.monthly({ fromMonth, toMonth: thisMonth }));
-    rows.push(`| ${label} | \`monthly\`, ${months} months | ${fmt(base, 1)} ms | ${fmt(ours, 1)} ms | ${fmt((ours / base) * 100, 1)} % | ≤ 10 % | ${ours / base <= 0.1 ? 'met' : 'missed'} |`);
+    const ours = await measure(`${label} monthly ${months} months`, () =>
+      owner.analytics.monthly({ fromMonth, toMonth: thisMonth }),
+    );
+    rows.push(
+      `| ${label} | \`monthly\`, ${months} months | ${fmt(base, 1)} ms | ${fmt(ours, 1)} ms | ${fmt((ours / base) * 100, 1)} % | ≤ 10 % | ${ours / base <= 0.1 ? 'met' : 'missed'} |`,
+    );
   }
   const from = addDays(day, -364);
   const base = await measure(`${label} raw GROUP BY summary`, async () => {
@@ -71,7 +78,9 @@ async function run(database: string, label: string): Promise<string[]> {
     await rawSummary(addDays(from, -365), addDays(from, -1)); // the previous range, as summary compares
   });
   const ours = await measure(`${label} summary 12 months`, () => owner.analytics.summary({ from, to: day }));
-  rows.push(`| ${label} | \`summary\`, 365 days (and the 365 before) | ${fmt(base, 1)} ms | ${fmt(ours, 1)} ms | ${fmt((ours / base) * 100, 1)} % | ≤ 10 % | ${ours / base <= 0.1 ? 'met' : 'missed'} |`);
+  rows.push(
+    `| ${label} | \`summary\`, 365 days (and the 365 before) | ${fmt(base, 1)} ms | ${fmt(ours, 1)} ms | ${fmt((ours / base) * 100, 1)} % | ≤ 10 % | ${ours / base <= 0.1 ? 'met' : 'missed'} |`,
+  );
   await tracker.close();
   return rows;
 }

@@ -21,7 +21,8 @@ if (mode === 'sdk') {
   let header = true;
   async function* counted() {
     for await (const chunk of tracker.forOwner(OWNER).export({ format: 'csv' })) {
-      if (header) header = false; // the first chunk is the header row
+      if (header)
+        header = false; // the first chunk is the header row
       else {
         if (firstRowMs < 0) firstRowMs = performance.now() - start;
       }
@@ -52,4 +53,6 @@ if (mode === 'sdk') {
   ms = performance.now() - start;
   db.close();
 }
-console.log(JSON.stringify({ rows, ms, firstRowMs, peakRssMb: process.resourceUsage().maxRSS / 1024, bytes: statSync(out).size }));
+console.log(
+  JSON.stringify({ rows, ms, firstRowMs, peakRssMb: process.resourceUsage().maxRSS / 1024, bytes: statSync(out).size }),
+);

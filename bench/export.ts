@@ -41,24 +41,41 @@ async function measureIn(mode: 'sdk' | 'baseline', database: string, out: string
 /** Parses the SDK's CSV back and checks every row against the database, in order. */
 async function verify(database: string, out: string): Promise<void> {
   const db = new Sqlite(database, { readonly: true });
-  const expected = (db.prepare(`select id, date, amount_minor, currency, description from et_expense where owner_id = ? order by date, id`).iterate(OWNER) as IterableIterator<{
-    id: string;
-    date: string;
-    amount_minor: number;
-    currency: string;
-    description: string | null;
-  }>)[Symbol.iterator]();
+  const expected = (
+    db
+      .prepare(
+        `select id, date, amount_minor, currency, description from et_expense where owner_id = ? order by date, id`,
+      )
+      .iterate(OWNER) as IterableIterator<{
+      id: string;
+      date: string;
+      amount_minor: number;
+      currency: string;
+      description: string | null;
+    }>
+  )[Symbol.iterator]();
   let header = true;
   let count = 0;
-  for await (const record of createReadStream(out).pipe(parse({ relax_column_count: false })) as AsyncIterable<string[]>) {
+  for await (const record of createReadStream(out).pipe(parse({ relax_column_count: false })) as AsyncIterable<
+    string[]
+  >) {
     if (header) {
       header = false;
       continue;
     }
     const row = expected.next().value;
     const [id, date, amount, currency, , , description] = record;
-    if (!row || id !== row.id || date !== row.date || amount !== formatAmount(row.amount_minor, row.currency) || currency !== row.currency || description !== neutraliseCell(row.description ?? '')) {
-      throw new Error(`CSV row ${count + 1} does not match the database: ${JSON.stringify(record)} vs ${JSON.stringify(row)}`);
+    if (
+      !row ||
+      id !== row.id ||
+      date !== row.date ||
+      amount !== formatAmount(row.amount_minor, row.currency) ||
+      currency !== row.currency ||
+      description !== neutraliseCell(row.description ?? '')
+    ) {
+      throw new Error(
+        `CSV row ${count + 1} does not match the database: ${JSON.stringify(record)} vs ${JSON.stringify(row)}`,
+      );
     }
     count += 1;
   }
@@ -85,11 +102,17 @@ async function verify(database: string, out: string): Promise<void> {
     const results: { mode: string; m: Measurement }[] = [];
     for (const mode of ['baseline', 'sdk', 'baseline', 'sdk'] as const) {
       const m = await measureIn(mode, database, join(dir, `${mode}.csv`));
-      console.log(`${mode}: ${fmt(m.rows)} rows in ${fmt(m.ms)} ms = ${fmt((m.rows / m.ms) * 1000)} rows/s, first row ${fmt(m.firstRowMs, 1)} ms, peak RSS ${fmt(m.peakRssMb)} MB`);
+      console.log(
+        `${mode}: ${fmt(m.rows)} rows in ${fmt(m.ms)} ms = ${fmt((m.rows / m.ms) * 1000)} rows/s, first row ${fmt(m.firstRowMs, 1)} ms, peak RSS ${fmt(m.peakRssMb)} MB`,
+      );
       results.push({ mode, m });
     }
     await verify(database, join(dir, 'sdk.csv'));
-    const best = (mode: string) => results.filter((r) => r.mode === mode).map((r) => r.m).sort((a, b) => a.ms - b.ms)[0]!;
+    const best = (mode: string) =>
+      results
+        .filter((r) => r.mode === mode)
+        .map((r) => r.m)
+        .sort((a, b) => a.ms - b.ms)[0]!;
     const base = best('baseline');
     const sdk = best('sdk');
     const rate = (m: Measurement) => (m.rows / m.ms) * 1000;

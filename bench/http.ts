@@ -90,8 +90,16 @@ interface Row {
   result: Result;
 }
 
-async function load(label: string, url: string, connections: number, request: { method?: string; path: string; token?: string; body?: () => string }): Promise<Row> {
-  const headers: Record<string, string> = { ...(request.token ? { authorization: `Bearer ${request.token}` } : {}), ...(request.body ? { 'content-type': 'application/json' } : {}) };
+async function load(
+  label: string,
+  url: string,
+  connections: number,
+  request: { method?: string; path: string; token?: string; body?: () => string },
+): Promise<Row> {
+  const headers: Record<string, string> = {
+    ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
+    ...(request.body ? { 'content-type': 'application/json' } : {}),
+  };
   const result = await autocannon({
     url,
     connections,
@@ -105,7 +113,9 @@ async function load(label: string, url: string, connections: number, request: { 
       },
     ],
   });
-  console.log(`  ${label}: ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
+  console.log(
+    `  ${label}: ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+  );
   return { label, connections, result };
 }
 
@@ -121,27 +131,44 @@ async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | n
     await call(server.url, 'POST', '/expenses/batch', { token, body: { items: historyItems('HTTP') } });
     // JIT warm-up of the server's paths.
     await autocannon({ url: `${server.url}/health`, connections: 10, duration: 2 });
-    await autocannon({ url: `${server.url}/expenses`, connections: 10, duration: 1, headers: { authorization: `Bearer ${token}` } });
+    await autocannon({
+      url: `${server.url}/expenses`,
+      connections: 10,
+      duration: 1,
+      headers: { authorization: `Bearer ${token}` },
+    });
     let n = 0;
     const meter = cpuMeter(() => [server.pid]);
     const rows = [
       await load('`GET /health` (baseline)', server.url, READ_CONNECTIONS, { path: '/health' }),
-      await load('`GET /auth/me` (authentication + 2 one-row reads, for reference)', server.url, READ_CONNECTIONS, { path: '/auth/me', token }),
+      await load('`GET /auth/me` (authentication + 2 one-row reads, for reference)', server.url, READ_CONNECTIONS, {
+        path: '/auth/me',
+        token,
+      }),
       await load('`GET /expenses` (50 per page)', server.url, READ_CONNECTIONS, { path: '/expenses?limit=50', token }),
       await load('`GET /budget/status`', server.url, READ_CONNECTIONS, { path: '/budget/status', token }),
       await load('`GET /analytics/summary`', server.url, READ_CONNECTIONS, { path: '/analytics/summary', token }),
-      await load('`POST /nothing` (the same bodies parsed, then a 404 problem: no authentication, no database; for reference)', server.url, WRITE_CONNECTIONS, {
-        method: 'POST',
-        path: '/nothing',
-        body: () => JSON.stringify({ amount: '1.10', description: `Load ${n}`, merchant: `Shop ${n % 50}` }),
-      }),
+      await load(
+        '`POST /nothing` (the same bodies parsed, then a 404 problem: no authentication, no database; for reference)',
+        server.url,
+        WRITE_CONNECTIONS,
+        {
+          method: 'POST',
+          path: '/nothing',
+          body: () => JSON.stringify({ amount: '1.10', description: `Load ${n}`, merchant: `Shop ${n % 50}` }),
+        },
+      ),
       await load('`POST /expenses`', server.url, WRITE_CONNECTIONS, {
         method: 'POST',
         path: '/expenses',
         token,
         body: () => {
           n += 1;
-          return JSON.stringify({ amount: `${1 + (n % 50)}.${String(n % 100).padStart(2, '0')}`, description: `Load ${n}`, merchant: `Shop ${n % 50}` });
+          return JSON.stringify({
+            amount: `${1 + (n % 50)}.${String(n % 100).padStart(2, '0')}`,
+            description: `Load ${n}`,
+            merchant: `Shop ${n % 50}`,
+          });
         },
       }),
     ];
@@ -165,7 +192,10 @@ const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) =
   const health = rows[0]!.result.requests.average;
   const rate = (label: string) => rows.find((r) => r.label.includes(label))!.result.requests.average;
   const table = rows
-    .map(({ label, connections, result }) => `| ${label} | ${connections} | ${fmt(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${fmt((result.requests.average / health) * 100)} % | ${result.non2xx + result.errors + result.timeouts} |`)
+    .map(
+      ({ label, connections, result }) =>
+        `| ${label} | ${connections} | ${fmt(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${fmt((result.requests.average / health) * 100)} % | ${result.non2xx + result.errors + result.timeouts} |`,
+    )
     .join('\n');
   const post = rate('POST /expenses');
   const bare = rate('POST /nothing');

@@ -28,7 +28,11 @@ const REAL_LOGINS = 5;
 
 /** POSTs JSON as the client at `address`; the status. */
 async function post(url: string, path: string, body: unknown, address: string): Promise<number> {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': address }, body: JSON.stringify(body) });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-forwarded-for': address },
+    body: JSON.stringify(body),
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -70,7 +74,11 @@ try {
   const names = Array.from({ length: LOGINS }, (_, i) => `bench_login_${i}_${Date.now()}`);
   const realUser = `bench_real_${Date.now()}`;
   console.log(`registering ${LOGINS + 1} users at N = 2^17…`);
-  const registered = await Promise.all([...names, realUser].map((username, i) => post(server.url, '/auth/register', { username, password: PASSWORD }, `198.18.0.${i + 1}`)));
+  const registered = await Promise.all(
+    [...names, realUser].map((username, i) =>
+      post(server.url, '/auth/register', { username, password: PASSWORD }, `198.18.0.${i + 1}`),
+    ),
+  );
   if (registered.some((s) => s !== 201)) throw new Error(`registrations answered ${registered.join(', ')}`);
   await probe(server.url, new Promise((r) => setTimeout(r, 1000))); // warm-up
 
@@ -80,12 +88,16 @@ try {
   const meter = cpuMeter(() => [server.pid]);
   const loginLatencies: number[] = [];
   const started = performance.now();
-  const logins = Promise.all(names.map(async (username, i) => loginLatencies.push(await timedLogin(server.url, username, `198.18.1.${i + 1}`))));
+  const logins = Promise.all(
+    names.map(async (username, i) => loginLatencies.push(await timedLogin(server.url, username, `198.18.1.${i + 1}`))),
+  );
   const during = await probe(server.url, logins);
   await logins;
   const wall = performance.now() - started;
   const cpu = meter.stop();
-  console.log(`during ${LOGINS} logins (${fmt(wall)} ms): /health p50 ${fmt(percentile(during, 50), 2)} ms, p99 ${fmt(percentile(during, 99), 2)} ms; login p50 ${fmt(percentile(loginLatencies, 50))} ms, p99 ${fmt(percentile(loginLatencies, 99))} ms`);
+  console.log(
+    `during ${LOGINS} logins (${fmt(wall)} ms): /health p50 ${fmt(percentile(during, 50), 2)} ms, p99 ${fmt(percentile(during, 99), 2)} ms; login p50 ${fmt(percentile(loginLatencies, 50))} ms, p99 ${fmt(percentile(loginLatencies, 99))} ms`,
+  );
 
   // A real user's login, idle and then during an anonymous flood.
   const realIdle = await realLogins(server.url, realUser);
@@ -94,7 +106,15 @@ try {
   const floodStatuses: number[] = [];
   const flood = Promise.all(
     Array.from({ length: FLOOD_ADDRESSES }, async (_, a) => {
-      for (let i = 0; flooding; i += 1) floodStatuses.push(await post(server.url, '/auth/login', { username: `ghost_${a}_${i}`, password: 'Winter2026!' }, `203.0.113.${a + 1}`));
+      for (let i = 0; flooding; i += 1)
+        floodStatuses.push(
+          await post(
+            server.url,
+            '/auth/login',
+            { username: `ghost_${a}_${i}`, password: 'Winter2026!' },
+            `203.0.113.${a + 1}`,
+          ),
+        );
     }),
   );
   await new Promise((r) => setTimeout(r, 2000)); // the flood fills the queue first
@@ -103,7 +123,9 @@ try {
   const floodCpu = floodMeter.stop();
   flooding = false;
   await flood;
-  console.log(`real login, during the flood: ${realFlood.map((ms) => fmt(ms)).join(', ')} ms; flood answers ${JSON.stringify(tally(floodStatuses))}`);
+  console.log(
+    `real login, during the flood: ${realFlood.map((ms) => fmt(ms)).join(', ')} ms; flood answers ${JSON.stringify(tally(floodStatuses))}`,
+  );
   result = { idle, during, loginLatencies, wall, cpu, realIdle, realFlood, floodStatuses, floodCpu };
 } finally {
   await server.stop();
@@ -139,7 +161,13 @@ Same run, same server. One user logs in ${REAL_LOGINS} times, one login after an
 | idle (baseline) | ${realIdle.length} | ${ms(realIdle, 50)} | ${ms(realIdle, 100)} |
 | during the flood | ${realFlood.length} | ${ms(realFlood, 50)} | ${ms(realFlood, 100)} |
 
-During the flood a real login took ${fmt(percentile(realFlood, 50) / percentile(realIdle, 50), 1)}× its idle time (p50): it waits for the hashes already running in the 2 slots, not for the flood's queue. The flood's ${floodStatuses.length} logins were answered ${Object.entries(tally(floodStatuses)).map(([status, n]) => `${status} × ${n}`).join(', ')} (401: checked and wrong; 429: an address over its share of the queue or its 20 failures; 503: the queue full). Before issue 11, every hash waited in one FIFO: 30 anonymous failing logins stretched a real login from 1.3 s to 37 s on this machine kind.`,
+During the flood a real login took ${fmt(percentile(realFlood, 50) / percentile(realIdle, 50), 1)}× its idle time (p50): it waits for the hashes already running in the 2 slots, not for the flood's queue. The flood's ${floodStatuses.length} logins were answered ${Object.entries(
+    tally(floodStatuses),
+  )
+    .map(([status, n]) => `${status} × ${n}`)
+    .join(
+      ', ',
+    )} (401: checked and wrong; 429: an address over its share of the queue or its 20 failures; 503: the queue full). Before issue 11, every hash waited in one FIFO: 30 anonymous failing logins stretched a real login from 1.3 s to 37 s on this machine kind.`,
 );
 
 /** How many of each status. */

@@ -23,12 +23,20 @@ const target = process.argv[2] ?? '/budget/status';
 const post = target === 'POST';
 const duration = Number(process.env.BENCH_DURATION ?? 5);
 const profileDir = mkdtempSync(join(tmpdir(), 'et-profile-'));
-const server = await startServerProcess({ databaseUrl: process.env.DATABASE_URL ?? null, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+const server = await startServerProcess({
+  databaseUrl: process.env.DATABASE_URL ?? null,
+  nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`],
+});
 let summary: string;
 try {
   const { token } = await registerAndLogin(server.url, `profile_${Date.now()}`);
   await call(server.url, 'POST', '/budget', { token, body: { name: 'Monthly', amount: '100000000' } });
-  const items = Array.from({ length: 1000 }, (_, i) => ({ amount: `${1 + (i % 90)}.05`, description: `History ${i}`, merchant: `Shop ${i % 50}`, date: localDate(new Date(Date.now() - (i % 60) * 86_400_000), 'UTC') }));
+  const items = Array.from({ length: 1000 }, (_, i) => ({
+    amount: `${1 + (i % 90)}.05`,
+    description: `History ${i}`,
+    merchant: `Shop ${i % 50}`,
+    date: localDate(new Date(Date.now() - (i % 60) * 86_400_000), 'UTC'),
+  }));
   await call(server.url, 'POST', '/expenses/batch', { token, body: { items } });
   let n = 0;
   const result = await autocannon({
@@ -40,7 +48,18 @@ try {
       {
         method: post ? 'POST' : 'GET',
         path: post ? '/expenses' : target,
-        ...(post ? { setupRequest: (req) => ({ ...req, body: JSON.stringify({ amount: `${1 + (++n % 50)}.10`, description: `Load ${n}`, merchant: `Shop ${n % 50}` }) }) } : {}),
+        ...(post
+          ? {
+              setupRequest: (req) => ({
+                ...req,
+                body: JSON.stringify({
+                  amount: `${1 + (++n % 50)}.10`,
+                  description: `Load ${n}`,
+                  merchant: `Shop ${n % 50}`,
+                }),
+              }),
+            }
+          : {}),
       },
     ],
   });
@@ -51,7 +70,11 @@ try {
 
 const file = readdirSync(profileDir).find((name) => name.endsWith('.cpuprofile'));
 if (!file) throw new Error('the server wrote no CPU profile');
-const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+const profile = JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+};
 rmSync(profileDir, { recursive: true, force: true });
 
 const selfTime = new Map<number, number>();
@@ -66,7 +89,10 @@ for (const node of profile.nodes) {
   const modules = url.split('node_modules/');
   const rest = modules.length > 1 ? modules.at(-1)! : '';
   const where = rest
-    ? rest.split('/').slice(0, rest.startsWith('@') ? 2 : 1).join('/')
+    ? rest
+        .split('/')
+        .slice(0, rest.startsWith('@') ? 2 : 1)
+        .join('/')
     : url.includes('/packages/')
       ? `@expense-tracker/${url.split('/packages/')[1]!.split('/')[0]}`
       : url.startsWith('node:')
@@ -82,4 +108,6 @@ const top = (map: Map<string, number>, count: number) =>
     .slice(0, count)
     .map(([name, time]) => `${((time / total) * 100).toFixed(1).padStart(5)} %  ${name}`)
     .join('\n');
-console.log(`${summary}\n\nself time by package:\n${top(byPackage, 20)}\n\nself time by function:\n${top(byFunction, 25)}`);
+console.log(
+  `${summary}\n\nself time by package:\n${top(byPackage, 20)}\n\nself time by function:\n${top(byFunction, 25)}`,
+);

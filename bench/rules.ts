@@ -14,7 +14,16 @@ const RULES = 500;
 const CALLS = Number(process.env.BENCH_CALLS ?? 20_000);
 const ROUNDS = 7;
 
-const MERCHANTS = ['Café Nord', 'REWE Markt', 'Bäckerei Kamps', 'Amazon Mktp DE', 'Deutsche Bahn', 'Späti Kreuzberg', 'Lidl', 'Shell Tankstelle'];
+const MERCHANTS = [
+  'Café Nord',
+  'REWE Markt',
+  'Bäckerei Kamps',
+  'Amazon Mktp DE',
+  'Deutsche Bahn',
+  'Späti Kreuzberg',
+  'Lidl',
+  'Shell Tankstelle',
+];
 
 /**
  * Imported card payments with accents and bank padding, as most expenses reaching rules are:
@@ -49,13 +58,32 @@ function ruleSet(): RuleInput[] {
       case 0:
         return { ...base, conditions: [{ field: 'merchant', op: 'contains', value: `Händler ${i}` }] };
       case 1:
-        return { ...base, conditions: [{ field: 'merchant', op: 'oneOf', value: [`Shop ${i}`, `Shop ${i} GmbH`, `SHOP-${i}`] }] };
+        return {
+          ...base,
+          conditions: [{ field: 'merchant', op: 'oneOf', value: [`Shop ${i}`, `Shop ${i} GmbH`, `SHOP-${i}`] }],
+        };
       case 2:
-        return { ...base, conditions: [{ field: 'originalText', op: 'matches', value: `^(lastschrift|sepa) .*ref ?${i}\\b` }] };
+        return {
+          ...base,
+          conditions: [{ field: 'originalText', op: 'matches', value: `^(lastschrift|sepa) .*ref ?${i}\\b` }],
+        };
       case 3:
-        return { ...base, conditions: [{ field: 'merchant', op: 'startsWith', value: `Store ${i}` }, { field: 'amount', op: 'between', value: ['100', '200'], currency: 'EUR' }] };
+        return {
+          ...base,
+          conditions: [
+            { field: 'merchant', op: 'startsWith', value: `Store ${i}` },
+            { field: 'amount', op: 'between', value: ['100', '200'], currency: 'EUR' },
+          ],
+        };
       default:
-        return { ...base, match: 'any', conditions: [{ field: 'description', op: 'endsWith', value: `branch ${i}` }, { field: 'originalText', op: 'contains', value: `MANDATE ${i}X` }] };
+        return {
+          ...base,
+          match: 'any',
+          conditions: [
+            { field: 'description', op: 'endsWith', value: `branch ${i}` },
+            { field: 'originalText', op: 'contains', value: `MANDATE ${i}X` },
+          ],
+        };
     }
   });
 }
@@ -85,7 +113,9 @@ for (let round = 0; round < ROUNDS; round += 1) {
 const w = median(withRules);
 const n = median(without);
 const compileMs = median(await Promise.all(Array.from({ length: 5 }, () => timed(() => compileRules(ruleSet())))));
-console.log(`evaluate(): ${fmt(w, 1)} µs with ${RULES} rules, ${fmt(n, 2)} µs with none; compileRules(${RULES}) ${fmt(compileMs, 1)} ms`);
+console.log(
+  `evaluate(): ${fmt(w, 1)} µs with ${RULES} rules, ${fmt(n, 2)} µs with none; compileRules(${RULES}) ${fmt(compileMs, 1)} ms`,
+);
 
 // The create rate of bench:write bounds what a write can spend on rules: at ≥ 70 % of the
 // rate with none, evaluation may add at most 3/7 of a create's time.

@@ -8,7 +8,14 @@
  */
 import autocannon, { type Result } from 'autocannon';
 import { fmt, machine, median, today, withPostgres, writeSection } from './lib.js';
-import { call, cpuMeter, registerAndLogin, startServerProcess, waitForQuietMachine, type ServerProcess } from './server-process.js';
+import {
+  call,
+  cpuMeter,
+  registerAndLogin,
+  startServerProcess,
+  waitForQuietMachine,
+  type ServerProcess,
+} from './server-process.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -43,7 +50,11 @@ async function post(instances: ServerProcess[], tokens: string[]): Promise<Round
               return {
                 ...req,
                 headers: { ...req.headers, authorization: `Bearer ${tokens[n % tokens.length]}` },
-                body: JSON.stringify({ amount: `${1 + (n % 50)}.${String(n % 100).padStart(2, '0')}`, description: `Scale ${n}`, merchant: `Shop ${n % 50}` }),
+                body: JSON.stringify({
+                  amount: `${1 + (n % 50)}.${String(n % 100).padStart(2, '0')}`,
+                  description: `Scale ${n}`,
+                  merchant: `Shop ${n % 50}`,
+                }),
               };
             },
           },
@@ -60,7 +71,9 @@ async function post(instances: ServerProcess[], tokens: string[]): Promise<Round
     machineBusy: cpu.machineBusy,
     ours: cpu.ours,
   };
-  console.log(`  ${instances.length} instance(s): ${fmt(round.rate)} req/s, p50 ${round.p50} ms, p99 ${round.p99} ms, errors ${round.errors}, machine ${fmt(cpu.machineBusy * 100)} % busy (client + servers ${fmt(cpu.ours * 100)} %)`);
+  console.log(
+    `  ${instances.length} instance(s): ${fmt(round.rate)} req/s, p50 ${round.p50} ms, p99 ${round.p99} ms, errors ${round.errors}, machine ${fmt(cpu.machineBusy * 100)} % busy (client + servers ${fmt(cpu.ours * 100)} %)`,
+  );
   return round;
 }
 
@@ -108,6 +121,6 @@ ${row('1 instance (baseline)', one)}
 ${row('2 instances', two)}
 
 Two instances against one: **${fmt(scaling, 2)} ×** the throughput.
-On this 2-core machine the load generator, the Node processes and PostgreSQL share the same 2 cores. With one instance the machine was ${fmt(pick(one, 'machineBusy') * 100)} % busy (PostgreSQL and anything else: ${fmt((pick(one, 'machineBusy') - pick(one, 'ours')) * 100)} % of it); with two, ${fmt(pick(two, 'machineBusy') * 100)} %${pick(two, 'machineBusy') > 0.95 ? ': the second instance used the idle share that was left and then ran out of cores, so here the limit is the machine\'s CPU (shared with the load generator and PostgreSQL), not the server' : ''}.
+On this 2-core machine the load generator, the Node processes and PostgreSQL share the same 2 cores. With one instance the machine was ${fmt(pick(one, 'machineBusy') * 100)} % busy (PostgreSQL and anything else: ${fmt((pick(one, 'machineBusy') - pick(one, 'ours')) * 100)} % of it); with two, ${fmt(pick(two, 'machineBusy') * 100)} %${pick(two, 'machineBusy') > 0.95 ? ": the second instance used the idle share that was left and then ran out of cores, so here the limit is the machine's CPU (shared with the load generator and PostgreSQL), not the server" : ''}.
 What scaling out buys is set by the cores available to the instances and by PostgreSQL's write capacity, not by the server: instances share nothing but the database (see [deployment.md](deployment.md)).`,
 );

@@ -41,7 +41,12 @@ export function freePort(): Promise<number> {
  * `databaseUrl` (`null`: a SQLite file in a temporary directory); resolves once `/health` answers.
  * `nodeArgs` go to node before the script (e.g. `--cpu-prof` to profile the server under load).
  */
-export async function startServerProcess(options: { databaseUrl: string | null; scryptLogN?: number; env?: Record<string, string>; nodeArgs?: string[] }): Promise<ServerProcess> {
+export async function startServerProcess(options: {
+  databaseUrl: string | null;
+  scryptLogN?: number;
+  env?: Record<string, string>;
+  nodeArgs?: string[];
+}): Promise<ServerProcess> {
   const main = join(repoRoot, 'packages/server/dist/main.js');
   if (!existsSync(main)) throw new Error('packages/server/dist/main.js is missing: run `npm run build` first');
   const cwd = mkdtempSync(join(tmpdir(), 'et-bench-server-'));
@@ -81,7 +86,10 @@ export async function startServerProcess(options: { databaseUrl: string | null; 
       await stop();
       throw new Error(`the server exited during start:\n${out}`);
     }
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) {
       await stop();
@@ -93,7 +101,13 @@ export async function startServerProcess(options: { databaseUrl: string | null; 
 }
 
 /** Sends a request; JSON bodies are encoded, JSON answers decoded; throws on an unexpected status. */
-export async function call(url: string, method: string, path: string, options: { body?: unknown; token?: string; expect?: number } = {}): Promise<any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function call(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; expect?: number } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON bodies of any route
+): Promise<any> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -184,7 +198,11 @@ export function cpuMeter(pids: () => number[]): { stop(): { machineBusy: number;
       let ours = (self.user + self.system) / 1e6;
       for (const [pid, start] of startChildren) ours += cpuSeconds(pid) - start;
       const total = end.total - startMachine.total;
-      return { machineBusy: total > 0 ? (end.busy - startMachine.busy) / total : 0, ours: total > 0 ? ours / total : 0, cores: total };
+      return {
+        machineBusy: total > 0 ? (end.busy - startMachine.busy) / total : 0,
+        ours: total > 0 ? ours / total : 0,
+        cores: total,
+      };
     },
   };
 }

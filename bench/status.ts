@@ -18,7 +18,12 @@ const CALLS = Number(process.env.BENCH_CALLS ?? 300);
 const ROUNDS = 5;
 const day = localDate(new Date(), 'UTC');
 
-async function ownerWithHistory(tracker: Tracker, store: KyselyStore, ownerId: string, count: number): Promise<{ owner: OwnerHandle; budgetId: string }> {
+async function ownerWithHistory(
+  tracker: Tracker,
+  store: KyselyStore,
+  ownerId: string,
+  count: number,
+): Promise<{ owner: OwnerHandle; budgetId: string }> {
   const owner = tracker.forOwner(ownerId);
   const categoryIds = [];
   for (let i = 0; i < 8; i += 1) categoryIds.push((await owner.categories.create({ name: `Category ${i}` })).id);

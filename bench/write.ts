@@ -22,12 +22,22 @@ const WRITERS = 10;
 const day = localDate(new Date(), 'UTC');
 
 /** An owner with 8 categories, `HISTORY` expenses, and 2 budgets × 2 default rules that do not fire. */
-async function prepareOwner(tracker: Tracker, store: KyselyStore, ownerId: string): Promise<{ owner: OwnerHandle; categoryIds: string[] }> {
+async function prepareOwner(
+  tracker: Tracker,
+  store: KyselyStore,
+  ownerId: string,
+): Promise<{ owner: OwnerHandle; categoryIds: string[] }> {
   const owner = tracker.forOwner(ownerId);
   const categories = [];
   for (let i = 0; i < 8; i += 1) categories.push(await owner.categories.create({ name: `Category ${i}` }));
   const categoryIds = categories.map((c) => c.id);
-  await seedExpenses(store, ownerId, { count: HISTORY, days: 365, lastDate: day, categoryIds, idPrefix: `exp_${ownerId}_` });
+  await seedExpenses(store, ownerId, {
+    count: HISTORY,
+    days: 365,
+    lastDate: day,
+    categoryIds,
+    idPrefix: `exp_${ownerId}_`,
+  });
   // Limits far above the spending: every write evaluates both budgets' rules, none fires.
   await owner.budgets.create({ name: 'Everything', amount: '100000000' });
   await owner.budgets.create({ name: 'Category 0', amount: '100000000', categoryIds: [categoryIds[0]!] });
@@ -35,7 +45,22 @@ async function prepareOwner(tracker: Tracker, store: KyselyStore, ownerId: strin
 }
 
 function eventData(i: number) {
-  return JSON.stringify({ expense: { id: `exp_raw_${i}`, amountMinor: 1234, amount: '12.34', currency: 'USD', date: day, categoryId: null, description: 'Bench', merchant: null, tags: [], notes: null, createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() } });
+  return JSON.stringify({
+    expense: {
+      id: `exp_raw_${i}`,
+      amountMinor: 1234,
+      amount: '12.34',
+      currency: 'USD',
+      date: day,
+      categoryId: null,
+      description: 'Bench',
+      merchant: null,
+      tags: [],
+      notes: null,
+      createdAt: new Date().toISOString(),
+      updatedAt: new Date().toISOString(),
+    },
+  });
 }
 
 async function sqliteRun(): Promise<string> {
@@ -55,13 +80,21 @@ async function sqliteRun(): Promise<string> {
     const raw = new Sqlite(join(dir, 'raw.db'));
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
-    raw.prepare(`insert into et_owner (id, last_seq, created_at, updated_at) values ('raw-owner', 0, 'x', 'x') on conflict do nothing`).run();
+    raw
+      .prepare(
+        `insert into et_owner (id, last_seq, created_at, updated_at) values ('raw-owner', 0, 'x', 'x') on conflict do nothing`,
+      )
+      .run();
     const insertExpense = raw.prepare(
       `insert into et_expense (id, owner_id, amount_minor, currency, date, category_id, description, merchant, notes, tags, search_text, created_at, updated_at)
        values (?, 'raw-owner', 1234, 'USD', ?, null, 'Bench', null, null, '[]', 'bench', ?, ?)`,
     );
-    const bumpSeq = raw.prepare(`update et_owner set last_seq = last_seq + 1 where id = 'raw-owner' returning last_seq`);
-    const insertEvent = raw.prepare(`insert into et_event (owner_id, seq, type, data, at) values ('raw-owner', ?, 'expense.created', ?, ?)`);
+    const bumpSeq = raw.prepare(
+      `update et_owner set last_seq = last_seq + 1 where id = 'raw-owner' returning last_seq`,
+    );
+    const insertEvent = raw.prepare(
+      `insert into et_event (owner_id, seq, type, data, at) values ('raw-owner', ?, 'expense.created', ?, ?)`,
+    );
     let n = 0;
     const rawCreate = raw.transaction(() => {
       n += 1;
@@ -82,7 +115,12 @@ async function sqliteRun(): Promise<string> {
       const sdkMs = await timed(async () => {
         for (let k = 0; k < OPS; k += 1) {
           i += 1;
-          await owner.expenses.create({ amount: '12.34', categoryId: categoryIds[i % 8]!, description: 'Bench', date: day });
+          await owner.expenses.create({
+            amount: '12.34',
+            categoryId: categoryIds[i % 8]!,
+            description: 'Bench',
+            date: day,
+          });
         }
       });
       sdkRates.push((OPS / sdkMs) * 1000);
@@ -106,12 +144,21 @@ async function postgresRun(): Promise<string> {
     const owners: { owner: OwnerHandle; categoryIds: string[] }[] = [];
     for (let w = 0; w < WRITERS; w += 1) owners.push(await prepareOwner(tracker, store, `bench-owner-${w}`));
     for (let w = 0; w < WRITERS; w += 1) {
-      await seedExpenses(store, `raw-owner-${w}`, { count: HISTORY, days: 365, lastDate: day, categoryIds: [], idPrefix: `exp_raw_seed_${w}_` });
+      await seedExpenses(store, `raw-owner-${w}`, {
+        count: HISTORY,
+        days: 365,
+        lastDate: day,
+        categoryIds: [],
+        idPrefix: `exp_raw_seed_${w}_`,
+      });
     }
     const pool = new pg.Pool({ connectionString: url, max: WRITERS });
     pool.on('error', () => undefined); // connections end when the database is dropped
     for (let w = 0; w < WRITERS; w += 1) {
-      await pool.query(`insert into et_owner (id, last_seq, created_at, updated_at) values ($1, 0, 'x', 'x') on conflict do nothing`, [`raw-owner-${w}`]);
+      await pool.query(
+        `insert into et_owner (id, last_seq, created_at, updated_at) values ($1, 0, 'x', 'x') on conflict do nothing`,
+        [`raw-owner-${w}`],
+      );
     }
     let n = 0;
     const rawCreate = async (w: number) => {
@@ -126,8 +173,14 @@ async function postgresRun(): Promise<string> {
            values ($1, $2, 1234, 'USD', $3, null, 'Bench', null, null, '[]', 'bench', $4, $4)`,
           [`exp_raw_${id}`, `raw-owner-${w}`, day, at],
         );
-        const { rows } = await client.query<{ last_seq: string }>(`update et_owner set last_seq = last_seq + 1 where id = $1 returning last_seq`, [`raw-owner-${w}`]);
-        await client.query(`insert into et_event (owner_id, seq, type, data, at) values ($1, $2, 'expense.created', $3, $4)`, [`raw-owner-${w}`, rows[0]!.last_seq, eventData(id), at]);
+        const { rows } = await client.query<{ last_seq: string }>(
+          `update et_owner set last_seq = last_seq + 1 where id = $1 returning last_seq`,
+          [`raw-owner-${w}`],
+        );
+        await client.query(
+          `insert into et_event (owner_id, seq, type, data, at) values ($1, $2, 'expense.created', $3, $4)`,
+          [`raw-owner-${w}`, rows[0]!.last_seq, eventData(id), at],
+        );
         await client.query('commit');
       } finally {
         client.release();
@@ -139,18 +192,27 @@ async function postgresRun(): Promise<string> {
     let i = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       const rawMs = await timed(() =>
-        Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
-          for (let k = 0; k < perWriter; k += 1) await rawCreate(w);
-        })),
+        Promise.all(
+          Array.from({ length: WRITERS }, async (_, w) => {
+            for (let k = 0; k < perWriter; k += 1) await rawCreate(w);
+          }),
+        ),
       );
       rawRates.push(((perWriter * WRITERS) / rawMs) * 1000);
       const sdkMs = await timed(() =>
-        Promise.all(owners.map(async ({ owner, categoryIds }) => {
-          for (let k = 0; k < perWriter; k += 1) {
-            i += 1;
-            await owner.expenses.create({ amount: '12.34', categoryId: categoryIds[i % 8]!, description: 'Bench', date: day });
-          }
-        })),
+        Promise.all(
+          owners.map(async ({ owner, categoryIds }) => {
+            for (let k = 0; k < perWriter; k += 1) {
+              i += 1;
+              await owner.expenses.create({
+                amount: '12.34',
+                categoryId: categoryIds[i % 8]!,
+                description: 'Bench',
+                date: day,
+              });
+            }
+          }),
+        ),
       );
       sdkRates.push(((perWriter * WRITERS) / sdkMs) * 1000);
       console.log(`postgres round ${round + 1}: raw ${fmt(rawRates.at(-1)!)} /s, sdk ${fmt(sdkRates.at(-1)!)} /s`);

@@ -42,7 +42,11 @@ async function openSocket(wsUrl: string, user: { id: string; token: string }): P
     if (!Buffer.isBuffer(data)) return; // ws hands a text message over as one Buffer (its default binaryType)
     const message = JSON.parse(data.toString()) as { type: string; data: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
     const key =
-      message.type === 'expense.created' ? `expense:${message.data?.expense?.id}` : message.type === 'alert.triggered' ? `alert:${message.data?.notification?.thresholdPercent}` : null;
+      message.type === 'expense.created'
+        ? `expense:${message.data?.expense?.id}`
+        : message.type === 'alert.triggered'
+          ? `alert:${message.data?.notification?.thresholdPercent}`
+          : null;
     if (!key) return;
     const waiter = socket.waiting.get(key);
     if (waiter) {
@@ -79,10 +83,17 @@ function arrival(socket: Socket, key: string): Promise<number | null> {
 
 async function prepareUser(url: string, wsUrl: string, name: string, rules: number, sockets: number): Promise<User> {
   const user = await registerAndLogin(url, name);
-  const budget = await call(url, 'POST', '/budget', { token: user.token, body: { name: 'Monthly', amount: String(BUDGET) } });
-  for (let t = 1; t <= rules; t += 1) await call(url, 'POST', '/alerts', { token: user.token, body: { budgetId: budget.id, thresholdPercent: t } });
+  const budget = await call(url, 'POST', '/budget', {
+    token: user.token,
+    body: { name: 'Monthly', amount: String(BUDGET) },
+  });
+  for (let t = 1; t <= rules; t += 1)
+    await call(url, 'POST', '/alerts', { token: user.token, body: { budgetId: budget.id, thresholdPercent: t } });
   const opened: Socket[] = [];
-  for (let i = 0; i < sockets; i += 25) opened.push(...(await Promise.all(Array.from({ length: Math.min(25, sockets - i) }, () => openSocket(wsUrl, user)))));
+  for (let i = 0; i < sockets; i += 25)
+    opened.push(
+      ...(await Promise.all(Array.from({ length: Math.min(25, sockets - i) }, () => openSocket(wsUrl, user)))),
+    );
   return { ...user, sockets: opened, writes: 0 };
 }
 
@@ -102,12 +113,18 @@ async function write(url: string, user: User, into: Latencies): Promise<void> {
   user.writes += 1;
   const threshold = user.writes;
   const sent = performance.now();
-  const created = await call(url, 'POST', '/expenses', { token: user.token, body: { amount: `${BUDGET / 100}.01`, description: `Fan-out ${threshold}` } });
+  const created = await call(url, 'POST', '/expenses', {
+    token: user.token,
+    body: { amount: `${BUDGET / 100}.01`, description: `Fan-out ${threshold}` },
+  });
   const returned = performance.now();
   const expenseArrivals = await Promise.all(user.sockets.map((s) => arrival(s, `expense:${created.id}`)));
   const alertArrivals = await Promise.all(user.sockets.map((s) => arrival(s, `alert:${threshold}`)));
   let last = 0;
-  for (const [list, arrivals] of [[into.expense, expenseArrivals], [into.alert, alertArrivals]] as const) {
+  for (const [list, arrivals] of [
+    [into.expense, expenseArrivals],
+    [into.alert, alertArrivals],
+  ] as const) {
     for (const at of arrivals) {
       if (at === null) {
         into.missing += 1;
@@ -138,15 +155,20 @@ async function run(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | null) {
     const solo = await prepareUser(server.url, wsUrl, `bench_ws_solo_${stamp}`, BASELINE_WRITES, 1);
     const baseline = empty();
     for (let i = 0; i < BASELINE_WRITES; i += 1) await write(server.url, solo, baseline);
-    console.log(`  baseline (1 socket): alert p50 ${fmt(percentile(baseline.alert, 50), 2)} ms, p99 ${fmt(percentile(baseline.alert, 99), 2)} ms`);
+    console.log(
+      `  baseline (1 socket): alert p50 ${fmt(percentile(baseline.alert, 50), 2)} ms, p99 ${fmt(percentile(baseline.alert, 99), 2)} ms`,
+    );
 
     const users: User[] = [];
-    for (let u = 0; u < USERS; u += 1) users.push(await prepareUser(server.url, wsUrl, `bench_ws_${u}_${stamp}`, WRITES_PER_USER, SOCKETS_PER_USER));
+    for (let u = 0; u < USERS; u += 1)
+      users.push(await prepareUser(server.url, wsUrl, `bench_ws_${u}_${stamp}`, WRITES_PER_USER, SOCKETS_PER_USER));
     const connected = users.reduce((n, u) => n + u.sockets.length, 0) + solo.sockets.length;
     console.log(`  ${connected} sockets connected`);
     const loaded = empty();
     for (let i = 0; i < WRITES_PER_USER * USERS; i += 1) await write(server.url, users[i % USERS]!, loaded);
-    console.log(`  ${connected} sockets: alert p50 ${fmt(percentile(loaded.alert, 50), 2)} ms, p99 ${fmt(percentile(loaded.alert, 99), 2)} ms, last socket p99 ${fmt(percentile(loaded.lastSocket, 99), 2)} ms, missing ${loaded.missing}`);
+    console.log(
+      `  ${connected} sockets: alert p50 ${fmt(percentile(loaded.alert, 50), 2)} ms, p99 ${fmt(percentile(loaded.alert, 99), 2)} ms, last socket p99 ${fmt(percentile(loaded.lastSocket, 99), 2)} ms, missing ${loaded.missing}`,
+    );
     for (const user of [solo, ...users]) for (const s of user.sockets) s.ws.terminate();
     return { name, connected, baseline, loaded };
   } finally {

@@ -10,18 +10,21 @@ const carol = tracker.forOwner('carol');
 // do the network call asynchronously and handle its errors yourself.
 function webhookRequest(event: TrackerEvent<'alert.triggered'>): [url: string, init: RequestInit & { body: string }] {
   const { notification, budget } = event.data;
-  return ['https://hooks.example.com/expense-alerts', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'idempotency-key': notification.id },
-    body: JSON.stringify({
-      text: notification.message,
-      owner: event.ownerId,
-      budget: budget.name,
-      threshold: notification.thresholdPercent,
-      spent: formatAmount(notification.spentMinor, notification.currency),
-      currency: notification.currency,
-    }),
-  }];
+  return [
+    'https://hooks.example.com/expense-alerts',
+    {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': notification.id },
+      body: JSON.stringify({
+        text: notification.message,
+        owner: event.ownerId,
+        budget: budget.name,
+        threshold: notification.thresholdPercent,
+        spent: formatAmount(notification.spentMinor, notification.currency),
+        currency: notification.currency,
+      }),
+    },
+  ];
 }
 
 tracker.on('alert.triggered', (event) => {
@@ -42,6 +45,8 @@ for (const amount of ['45.00', '60.00', '70.00', '40.00', '12.00']) {
 
 // Each (rule, period) fires once; the notifications are stored for a client to read later.
 const notifications = await carol.notifications.list({ unread: true });
-console.log(`${notifications.length} unread notifications: ${notifications.map((n) => `${n.kind} ${n.thresholdPercent} %`).join(', ')}`);
+console.log(
+  `${notifications.length} unread notifications: ${notifications.map((n) => `${n.kind} ${n.thresholdPercent} %`).join(', ')}`,
+);
 
 await tracker.close();

@@ -26,11 +26,16 @@ await bob.expenses.createMany([
 
 const status = await bob.budgets.status(budget.id);
 const eur = (minor: number) => `${formatAmount(minor, 'EUR')} EUR`;
-console.log(`${status.period.start}..${status.period.end}: ${eur(status.spentMinor)} of ${eur(status.availableMinor)} (${status.percentUsed} %), ${status.state}`);
-console.log(`forecast ${eur(status.projectedSpendMinor)}, over budget on ${status.projectedExceedDate}, ${eur(status.dailyAllowanceMinor)} a day left`);
+console.log(
+  `${status.period.start}..${status.period.end}: ${eur(status.spentMinor)} of ${eur(status.availableMinor)} (${status.percentUsed} %), ${status.state}`,
+);
+console.log(
+  `forecast ${eur(status.projectedSpendMinor)}, over budget on ${status.projectedExceedDate}, ${eur(status.dailyAllowanceMinor)} a day left`,
+);
 
 const { months } = await bob.analytics.monthly({ from: '2026-10', to: '2026-11' });
-for (const month of months) console.log(`${month.month}: ${month.currencies.map((c) => `${c.total} ${c.currency}`).join(', ')}`);
+for (const month of months)
+  console.log(`${month.month}: ${month.currencies.map((c) => `${c.total} ${c.currency}`).join(', ')}`);
 
 // Streamed in batches; a cell that a spreadsheet would run as a formula is neutralised.
 for await (const chunk of bob.export({ format: 'csv', from: '2026-11-15' })) process.stdout.write(chunk);

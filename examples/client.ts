@@ -10,7 +10,10 @@ import { WebSocket } from 'ws';
 const tracker = await Tracker.open({ database: ':memory:', clock: { now: () => new Date('2026-11-21T12:00:00Z') } });
 await tracker.migrate();
 await migrateServer({ tracker });
-const server = createApp({ tracker, jwtSecret: 'example-secret-of-at-least-32-characters', scryptLogN: 12 }).listen(0, '127.0.0.1');
+const server = createApp({ tracker, jwtSecret: 'example-secret-of-at-least-32-characters', scryptLogN: 12 }).listen(
+  0,
+  '127.0.0.1',
+);
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -18,7 +21,11 @@ const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 async function call<T>(method: string, path: string, body?: unknown, token?: string): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const payload = await response.json();
   if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(payload)}`);
   return payload as T;
@@ -36,7 +43,12 @@ const alert = new Promise<void>((resolve) => {
   socket.on('message', (raw) => {
     if (!Buffer.isBuffer(raw)) return; // ws hands a text message over as one Buffer (its default binaryType)
     // Each message is `{ type, seq, at, data }`: one committed event of this user.
-    const message = JSON.parse(raw.toString()) as { type: keyof TrackerEventMap; seq: number; at: string; data: unknown };
+    const message = JSON.parse(raw.toString()) as {
+      type: keyof TrackerEventMap;
+      seq: number;
+      at: string;
+      data: unknown;
+    };
     console.log(`ws: #${message.seq} ${message.type}`);
     if (message.type === 'alert.triggered') {
       const { notification } = message.data as TrackerEventMap['alert.triggered'];
@@ -49,7 +61,12 @@ const alert = new Promise<void>((resolve) => {
 const budget = await call<{ id: string }>('POST', '/budgets', { name: 'Fun', amount: '100' }, token);
 await call('POST', '/expenses', { amount: '85.00', date: '2026-11-20', description: 'Concert' }, token); // 85 % of 100
 await alert;
-const status = await call<{ percentUsed: number; state: string }>('GET', `/budgets/${budget.id}/status`, undefined, token);
+const status = await call<{ percentUsed: number; state: string }>(
+  'GET',
+  `/budgets/${budget.id}/status`,
+  undefined,
+  token,
+);
 console.log(`status: ${status.percentUsed} % used, ${status.state}`);
 
 socket.close();

@@ -23,12 +23,16 @@ try {
   ]);
 
   const { items } = await me.expenses.list({ from: '2026-11-01', to: '2026-11-30' });
-  for (const e of items) console.log(`${e.date}  ${e.amount.padStart(7)} ${e.currency}  ${e.description ?? e.merchant ?? ''}`);
+  for (const e of items)
+    console.log(`${e.date}  ${e.amount.padStart(7)} ${e.currency}  ${e.description ?? e.merchant ?? ''}`);
 
   const summary = await me.analytics.summary(); // default: the current month
   for (const c of summary.currencies) {
-    console.log(`${summary.from}..${summary.to}: ${c.total} ${c.currency} in ${c.count} expenses, ${c.averagePerDay} a day`);
-    for (const cat of c.byCategory) console.log(`  ${cat.categoryName ?? 'Uncategorized'}: ${cat.total} (${cat.sharePercent} %)`);
+    console.log(
+      `${summary.from}..${summary.to}: ${c.total} ${c.currency} in ${c.count} expenses, ${c.averagePerDay} a day`,
+    );
+    for (const cat of c.byCategory)
+      console.log(`  ${cat.categoryName ?? 'Uncategorized'}: ${cat.total} (${cat.sharePercent} %)`);
   }
   await tracker.close();
 

@@ -15,7 +15,8 @@ const me = tracker.forOwner('importer');
 await me.settings.update({ currency: 'EUR' }); // for rows that leave the currency empty
 
 // Streamed in both passes, so a file of any size takes bounded memory.
-const rows = () => createReadStream(file).pipe(parse({ columns: true, info: true, skip_empty_lines: true, trim: true }));
+const rows = () =>
+  createReadStream(file).pipe(parse({ columns: true, info: true, skip_empty_lines: true, trim: true }));
 let total = 0;
 for await (const _ of rows()) total++; // a first pass to know M for the progress line
 
@@ -48,7 +49,8 @@ async function flush(batch: { line: number; input: ExpenseInput }[]): Promise<vo
       const bad = new Map<number, string>(); // index in the batch -> reason
       for (const issue of error.issues ?? []) {
         const [index, ...path] = issue.path;
-        if (typeof index === 'number' && !bad.has(index)) bad.set(index, `${path.join('.') || 'row'}: ${issue.message}`);
+        if (typeof index === 'number' && !bad.has(index))
+          bad.set(index, `${path.join('.') || 'row'}: ${issue.message}`);
       }
       if (bad.size === 0) throw error;
       for (const [index, reason] of bad) rejected.push({ line: batch[index]!.line, reason });
@@ -59,7 +61,10 @@ async function flush(batch: { line: number; input: ExpenseInput }[]): Promise<vo
 }
 
 let batch: { line: number; input: ExpenseInput }[] = [];
-for await (const { record, info } of rows() as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+for await (const { record, info } of rows() as AsyncIterable<{
+  record: Record<string, string>;
+  info: { lines: number };
+}>) {
   batch.push({
     line: info.lines,
     input: {
@@ -69,7 +74,12 @@ for await (const { record, info } of rows() as AsyncIterable<{ record: Record<st
       categoryId: await categoryId(record.category ?? ''),
       description: record.description || undefined,
       merchant: record.merchant || undefined,
-      tags: record.tags ? record.tags.split(';').map((t) => t.trim()).filter(Boolean) : undefined,
+      tags: record.tags
+        ? record.tags
+            .split(';')
+            .map((t) => t.trim())
+            .filter(Boolean)
+        : undefined,
     },
   });
   if (batch.length === BATCH) {
@@ -86,7 +96,8 @@ for (const { line, reason } of rejected) console.log(`  line ${line}: ${reason}`
 
 if (imported > 0) {
   const { months } = await me.analytics.monthly({ fromMonth: first.slice(0, 7), toMonth: last.slice(0, 7) });
-  for (const month of months) console.log(`${month.month}: ${month.currencies.map((c) => `${c.total} ${c.currency}`).join(', ')}`);
+  for (const month of months)
+    console.log(`${month.month}: ${month.currencies.map((c) => `${c.total} ${c.currency}`).join(', ')}`);
 }
 
 await tracker.close();

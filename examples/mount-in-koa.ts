@@ -4,7 +4,14 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Tracker } from '@expense-tracker/core';
 import { hostDatabase } from '@expense-tracker/core/kysely';
-import { AccountService, createApp, migrateServer, PasswordHasher, SERVER_TABLES, TokenService } from '@expense-tracker/server';
+import {
+  AccountService,
+  createApp,
+  migrateServer,
+  PasswordHasher,
+  SERVER_TABLES,
+  TokenService,
+} from '@expense-tracker/server';
 import Koa from 'koa';
 
 const tracker = await Tracker.open({ database: ':memory:' });
@@ -14,7 +21,10 @@ const jwtSecret = 'example-secret-of-at-least-32-characters';
 const api = createApp({ tracker, jwtSecret, scryptLogN: 12 }); // 12: fast, test strength; the default is 17
 
 // The host's own auth: here API keys; in your app, your session cookie or SSO.
-const hostUsers = new Map([['key-alice', 'alice'], ['key-bob', 'bob']]);
+const hostUsers = new Map([
+  ['key-alice', 'alice'],
+  ['key-bob', 'bob'],
+]);
 
 // The API's owner is an account of the server (its id is the owner id in core). The host links each
 // of its users to one, with a password only the host knows, and gets tokens for them. It uses the
@@ -27,7 +37,10 @@ const accounts = new AccountService({
   tokens: new TokenService(jwtSecret, 900, tracker.clock), // the tracker's clock, as createApp's tokens use
   refreshTtl: 30 * 24 * 60 * 60,
 });
-const links = new Map<string, { password: string; accountId?: string; token?: string; refresh?: string; expiresAt?: number }>();
+const links = new Map<
+  string,
+  { password: string; accountId?: string; token?: string; refresh?: string; expiresAt?: number }
+>();
 
 // (In a real app, make concurrent first requests of one user wait for one registration.)
 async function tokenFor(user: string): Promise<string> {
@@ -38,8 +51,14 @@ async function tokenFor(user: string): Promise<string> {
     link.accountId = (await accounts.register({ username: `host.${user}`, password: link.password })).id;
   }
   if (!link.token || link.expiresAt! - Date.now() < 60_000) {
-    const pair = link.refresh ? await accounts.refresh(link.refresh) : await accounts.login(`host.${user}`, link.password, 'host');
-    Object.assign(link, { token: pair.access_token, refresh: pair.refresh_token, expiresAt: Date.now() + pair.expires_in * 1000 });
+    const pair = link.refresh
+      ? await accounts.refresh(link.refresh)
+      : await accounts.login(`host.${user}`, link.password, 'host');
+    Object.assign(link, {
+      token: pair.access_token,
+      refresh: pair.refresh_token,
+      expiresAt: Date.now() + pair.expires_in * 1000,
+    });
   }
   return link.token!;
 }
@@ -83,12 +102,20 @@ const request = (method: string, path: string, key?: string, body?: unknown) =>
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 
-const created = await request('POST', '/api/expenses', 'key-alice', { amount: '12.50', date: '2026-11-20', description: 'Team lunch' });
+const created = await request('POST', '/api/expenses', 'key-alice', {
+  amount: '12.50',
+  date: '2026-11-20',
+  description: 'Team lunch',
+});
 const expense = (await created.json()) as { amount: string; currency: string; description: string };
-console.log(`POST /api/expenses as alice: ${created.status} ${expense.amount} ${expense.currency} ${expense.description}`);
+console.log(
+  `POST /api/expenses as alice: ${created.status} ${expense.amount} ${expense.currency} ${expense.description}`,
+);
 
 const asBob = await request('GET', '/api/expenses', 'key-bob');
-console.log(`GET /api/expenses as bob: ${asBob.status}, ${((await asBob.json()) as { items: unknown[] }).items.length} expenses`);
+console.log(
+  `GET /api/expenses as bob: ${asBob.status}, ${((await asBob.json()) as { items: unknown[] }).items.length} expenses`,
+);
 const anonymous = await request('GET', '/api/expenses');
 console.log(`GET /api/expenses without a key: ${anonymous.status}`);
 

@@ -19,7 +19,14 @@ import { readChanges, type ChangesPage } from './services/changes.js';
 import { follow, type Follower, type FollowOptions } from './services/follow.js';
 import type { ServiceContext } from './services/context.js';
 import { IdempotencyScope, type IdempotencyKeyOptions } from './services/idempotency.js';
-import { createExpense, createExpenses, deleteExpense, getExpense, listExpenses, updateExpense } from './services/expenses.js';
+import {
+  createExpense,
+  createExpenses,
+  deleteExpense,
+  getExpense,
+  listExpenses,
+  updateExpense,
+} from './services/expenses.js';
 import { getSettings, updateSettings } from './services/settings.js';
 import {
   createAlertRule,
@@ -748,7 +755,10 @@ export class OwnerHandle {
    * ```
    */
   rebuildTotals(): Promise<number> {
-    return rebuildTotals(this.#idempotency ? { ...this.#ctx, keyed: this.#idempotency.forCall('rebuildTotals', []) } : this.#ctx, this.ownerId);
+    return rebuildTotals(
+      this.#idempotency ? { ...this.#ctx, keyed: this.#idempotency.forCall('rebuildTotals', []) } : this.#ctx,
+      this.ownerId,
+    );
   }
 
   /**

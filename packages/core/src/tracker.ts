@@ -117,7 +117,9 @@ export function internalsOf(tracker: Tracker): TrackerInternals {
   const found = internals.get(tracker);
   if (!found) {
     throw new TrackerError('VALIDATION_FAILED', 'Expected a Tracker opened by this copy of @expense-tracker/core', {
-      issues: [{ path: ['tracker'], code: 'invalid_type', message: 'Not a Tracker of this copy of @expense-tracker/core' }],
+      issues: [
+        { path: ['tracker'], code: 'invalid_type', message: 'Not a Tracker of this copy of @expense-tracker/core' },
+      ],
     });
   }
   return found;
@@ -191,7 +193,10 @@ export class Tracker {
     if (options.listen && store.dialect === 'postgres') {
       try {
         // The store's own notifications carry its instance id (the bundled store's, or one of yours that has it).
-        await tracker.#listen(options, 'instanceId' in store && typeof store.instanceId === 'string' ? store.instanceId : undefined);
+        await tracker.#listen(
+          options,
+          'instanceId' in store && typeof store.instanceId === 'string' ? store.instanceId : undefined,
+        );
       } catch (error) {
         await tracker.close().catch(() => undefined);
         throw error;
@@ -207,9 +212,19 @@ export class Tracker {
         ? { connectionString: listen.connection }
         : (listen.connection ?? (options.database === undefined ? undefined : postgresClientConfig(options.database)));
     if (!client) {
-      throw new TrackerError('VALIDATION_FAILED', 'listen needs a connection: pass listen: { connection } with this database', {
-        issues: [{ path: ['listen', 'connection'], code: 'required', message: 'Pass the PostgreSQL URL or client settings to LISTEN on' }],
-      });
+      throw new TrackerError(
+        'VALIDATION_FAILED',
+        'listen needs a connection: pass listen: { connection } with this database',
+        {
+          issues: [
+            {
+              path: ['listen', 'connection'],
+              code: 'required',
+              message: 'Pass the PostgreSQL URL or client settings to LISTEN on',
+            },
+          ],
+        },
+      );
     }
     const remote = new RemoteEvents(
       {

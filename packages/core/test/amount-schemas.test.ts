@@ -17,7 +17,14 @@ import { positiveAmount } from '../src/services/amounts.js';
 // pattern and bounds that zod does not check itself (the services do, knowing the
 // currency), so these tests hold the two to the same answers.
 
-interface JsonSchema { anyOf?: JsonSchema[]; type?: string; pattern?: string; minimum?: number; maximum?: number; exclusiveMinimum?: number }
+interface JsonSchema {
+  anyOf?: JsonSchema[];
+  type?: string;
+  pattern?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+}
 
 /** The JSON Schema of an input, as the OpenAPI document converts it. */
 const inputJson = (schema: z.ZodType) => z.toJSONSchema(schema, { target: 'draft-2020-12', io: 'input' }) as JsonSchema;
@@ -57,7 +64,8 @@ describe('the documented amount schemas refuse what core refuses', () => {
       fc.property(amountLike, currency, (text, code) => {
         const refused = refusal(text, code);
         if (refused === null) expect(pattern.test(text), `core takes ${JSON.stringify(text)}`).toBe(true);
-        else if (!CURRENCY_DEPENDENT.includes(refused)) expect(pattern.test(text), `core refuses ${JSON.stringify(text)} (${refused})`).toBe(false);
+        else if (!CURRENCY_DEPENDENT.includes(refused))
+          expect(pattern.test(text), `core refuses ${JSON.stringify(text)} (${refused})`).toBe(false);
       }),
       { numRuns: 5000 },
     );
@@ -127,8 +135,12 @@ describe('the documented amountMinor bounds are the ones core enforces', () => {
       await expect(newOwner().budgets.create({ name: 'Limit', amountMinor })).resolves.toMatchObject({ amountMinor });
     }
     for (const amountMinor of [json.minimum! - 1, -1, json.maximum! + 1, 1.5]) {
-      await expect(newOwner().expenses.create({ amountMinor }), String(amountMinor)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
-      await expect(newOwner().budgets.create({ name: 'Bad', amountMinor }), String(amountMinor)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(newOwner().expenses.create({ amountMinor }), String(amountMinor)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
+      await expect(newOwner().budgets.create({ name: 'Bad', amountMinor }), String(amountMinor)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
     }
   });
 });

@@ -54,7 +54,9 @@ const hasExample = (comment: Comment | undefined): boolean =>
 
 /** Functions keep their comment on the signature, most other kinds on the declaration. */
 function documentedWithExample(reflection: DeclarationReflection): boolean {
-  return hasExample(reflection.comment) || (reflection.signatures ?? []).some((signature) => hasExample(signature.comment));
+  return (
+    hasExample(reflection.comment) || (reflection.signatures ?? []).some((signature) => hasExample(signature.comment))
+  );
 }
 
 describe('the API reference', () => {
@@ -64,7 +66,11 @@ describe('the API reference', () => {
   }, 300_000); // TypeDoc over both packages: ~40 s alone, past 120 s on a loaded 2-core machine
 
   it('documents every entry point of both packages', () => {
-    expect(entryModules(project).map((entry) => entry.name).sort()).toEqual([
+    expect(
+      entryModules(project)
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual([
       '@expense-tracker/core/index',
       '@expense-tracker/core/kysely',
       '@expense-tracker/core/store',

@@ -22,14 +22,19 @@ function sources(): { path: string; text: string }[] {
 
 describe('bounded caches', () => {
   it('evict only through lru-cache: no source drops a map’s oldest key by hand', () => {
-    expect(sources().filter(({ text }) => text.includes('.keys().next()')).map(({ path }) => path)).toEqual([]);
+    expect(
+      sources()
+        .filter(({ text }) => text.includes('.keys().next()'))
+        .map(({ path }) => path),
+    ).toEqual([]);
   });
 
   it('are made per instance: no LRUCache is module state', () => {
     // A module-level cache is a line that starts (unindented) by declaring one.
-    const moduleLevel = sources().filter(({ text }) => /^(?:export )?(?:const|let) \w+\s*(?::[^=]+)?=\s*new LRUCache\b/m.test(text));
+    const moduleLevel = sources().filter(({ text }) =>
+      /^(?:export )?(?:const|let) \w+\s*(?::[^=]+)?=\s*new LRUCache\b/m.test(text),
+    );
     expect(moduleLevel.map(({ path }) => path)).toEqual([]);
     expect(sources().filter(({ text }) => /new LRUCache\b/.test(text)).length).toBeGreaterThanOrEqual(5);
   });
-
 });

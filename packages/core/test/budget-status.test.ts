@@ -11,8 +11,18 @@ const PERIODS: { name: string; definition: PeriodDefinition; days: number; confi
   { name: 'every 3 days', definition: { unit: 'day', every: 3, anchor: '2027-01-01' }, days: 3, confidentOn: 3 },
   { name: 'a week', definition: { unit: 'week', every: 1, anchor: '2027-01-04' }, days: 7, confidentOn: 3 },
   { name: 'two weeks', definition: { unit: 'week', every: 2, anchor: '2027-01-04' }, days: 14, confidentOn: 4 },
-  { name: 'a month of 31 days', definition: { unit: 'month', every: 1, anchor: '2027-01-01' }, days: 31, confidentOn: 8 },
-  { name: 'a month from payday', definition: { unit: 'month', every: 1, anchor: '2026-12-25' }, days: 31, confidentOn: 8 },
+  {
+    name: 'a month of 31 days',
+    definition: { unit: 'month', every: 1, anchor: '2027-01-01' },
+    days: 31,
+    confidentOn: 8,
+  },
+  {
+    name: 'a month from payday',
+    definition: { unit: 'month', every: 1, anchor: '2026-12-25' },
+    days: 31,
+    confidentOn: 8,
+  },
   { name: 'a quarter', definition: { unit: 'month', every: 3, anchor: '2027-01-01' }, days: 90, confidentOn: 23 },
   { name: 'a year', definition: { unit: 'year', every: 1, anchor: '2027-01-01' }, days: 365, confidentOn: 92 },
   { name: 'a one-off of 10 days', definition: { start: '2027-01-10', end: '2027-01-19' }, days: 10, confidentOn: 3 },
@@ -75,7 +85,13 @@ describe('forecast confidence', () => {
   it('spending that already passed the limit is exceeded on any day, and 80 % spent is a warning on any day', () => {
     const period = { start: '2027-02-01', end: '2027-02-28' };
     const on = (today: string, amountMinor: number) =>
-      computeStatus({ period, limitMinor: 10_000, rolloverMinor: 0, daily: [{ date: period.start, amountMinor }], today }).state;
+      computeStatus({
+        period,
+        limitMinor: 10_000,
+        rolloverMinor: 0,
+        daily: [{ date: period.start, amountMinor }],
+        today,
+      }).state;
     expect(on('2027-02-01', 10_001)).toBe('exceeded');
     expect(on('2027-02-01', 8_000)).toBe('warning');
     expect(on('2027-02-01', 7_999)).toBe('ok');

@@ -4,7 +4,12 @@ import { localDate } from '../src/index.js';
 
 /** What `localDate` must answer: the date in the zone, straight from Intl, with nothing remembered. */
 function reference(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date(ms));
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(new Date(ms));
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
@@ -31,7 +36,14 @@ describe('localDate', () => {
   });
 
   it('turns the date at local midnight to the millisecond, in the same minute, in zones with 30- and 45-minute offsets', () => {
-    for (const zone of ['Asia/Kathmandu', 'Australia/Eucla', 'America/St_Johns', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC']) {
+    for (const zone of [
+      'Asia/Kathmandu',
+      'Australia/Eucla',
+      'America/St_Johns',
+      'Asia/Kolkata',
+      'Pacific/Chatham',
+      'UTC',
+    ]) {
       // Find local midnight of 2026-11-25 in the zone: the first UTC minute whose local date is the 25th.
       let ms = Date.UTC(2026, 10, 24, 0, 0);
       while (reference(ms, zone) !== '2026-11-25') ms += 60_000;

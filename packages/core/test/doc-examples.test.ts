@@ -27,8 +27,16 @@ function sourceExamples(): DocExample[] {
 
 /** Examples that must not compile, checked in the same program: proof that a broken example fails, at its line. */
 const BROKEN: DocExample[] = [
-  { file: 'broken/wrong-type.ts', line: 10, code: "const tracker = await Tracker.open({ database: ':memory:' });\nconst wrong: string = (await tracker.forOwner('x').expenses.create({ amount: '1.00' })).amountMinor;" },
-  { file: 'broken/no-such-export.ts', line: 20, code: "import { openKyselyStore } from '@expense-tracker/core';\nawait openKyselyStore({ database: ':memory:' });" },
+  {
+    file: 'broken/wrong-type.ts',
+    line: 10,
+    code: "const tracker = await Tracker.open({ database: ':memory:' });\nconst wrong: string = (await tracker.forOwner('x').expenses.create({ amount: '1.00' })).amountMinor;",
+  },
+  {
+    file: 'broken/no-such-export.ts',
+    line: 20,
+    code: "import { openKyselyStore } from '@expense-tracker/core';\nawait openKyselyStore({ database: ':memory:' });",
+  },
   { file: 'broken/undeclared.ts', line: 30, code: 'await db.destroy();' },
 ];
 

@@ -6,7 +6,13 @@ import { describe, expect, it } from 'vitest';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const docsDir = join(repoRoot, 'docs');
 /** The pages checked: the README, CONTRIBUTING and every guide in docs/ (not the generated docs/api). */
-const pages = [join(repoRoot, 'README.md'), join(repoRoot, 'CONTRIBUTING.md'), ...readdirSync(docsDir).filter((f) => f.endsWith('.md')).map((f) => join(docsDir, f))];
+const pages = [
+  join(repoRoot, 'README.md'),
+  join(repoRoot, 'CONTRIBUTING.md'),
+  ...readdirSync(docsDir)
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join(docsDir, f)),
+];
 
 /** The page without fenced code blocks and inline code, where `[x](y)` is not a link. */
 function prose(markdown: string): string {
@@ -25,8 +31,10 @@ function linksOf(markdown: string): Link[] {
   const text = prose(markdown);
   const links: Link[] = [];
   const lineAt = (index: number) => text.slice(0, index).split('\n').length;
-  for (const match of text.matchAll(/!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ target: match[1]!, line: lineAt(match.index) });
-  for (const match of text.matchAll(/^ {0,3}\[[^\]\n]+\]:\s+<?(\S+?)>?(?:\s|$)/gm)) links.push({ target: match[1]!, line: lineAt(match.index) });
+  for (const match of text.matchAll(/!?\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+    links.push({ target: match[1]!, line: lineAt(match.index) });
+  for (const match of text.matchAll(/^ {0,3}\[[^\]\n]+\]:\s+<?(\S+?)>?(?:\s|$)/gm))
+    links.push({ target: match[1]!, line: lineAt(match.index) });
   return links;
 }
 
@@ -71,8 +79,14 @@ describe('relative links in the README and docs/*.md', () => {
   it('finds the links (the parser is not silently matching nothing)', () => {
     const readme = linksOf(readFileSync(join(repoRoot, 'README.md'), 'utf8')).map((l) => l.target);
     expect(readme).toContain('docs/README.md');
-    expect(linksOf('a [x](y.md) `[not](a-link.md)` ![i](img.png)\n```\n[no](code.md)\n```\n[ref]: z.md\n').map((l) => l.target)).toEqual(['y.md', 'img.png', 'z.md']);
-    expect(anchorsOf('# The server\n## Budgets, alerts and `export`\n## The server\n')).toEqual(new Set(['the-server', 'budgets-alerts-and-export', 'the-server-1']));
+    expect(
+      linksOf('a [x](y.md) `[not](a-link.md)` ![i](img.png)\n```\n[no](code.md)\n```\n[ref]: z.md\n').map(
+        (l) => l.target,
+      ),
+    ).toEqual(['y.md', 'img.png', 'z.md']);
+    expect(anchorsOf('# The server\n## Budgets, alerts and `export`\n## The server\n')).toEqual(
+      new Set(['the-server', 'budgets-alerts-and-export', 'the-server-1']),
+    );
   });
 
   it.each(pages.map((page) => [relative(repoRoot, page), page]))('%s has no broken relative link', (_name, page) => {

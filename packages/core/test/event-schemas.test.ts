@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
-import { changeEventSchema, changesPageSchema, EVENT_TYPES, eventDataSchemas, Tracker, type TrackerEvent, type TrackerEventMap } from '../src/index.js';
+import {
+  changeEventSchema,
+  changesPageSchema,
+  EVENT_TYPES,
+  eventDataSchemas,
+  Tracker,
+  type TrackerEvent,
+  type TrackerEventMap,
+} from '../src/index.js';
 
 describe('the event schemas are the events', () => {
   let tracker: Tracker;
@@ -16,7 +24,9 @@ describe('the event schemas are the events', () => {
 
   it('types: TrackerEvent and TrackerEventMap are what the schemas parse to', () => {
     expectTypeOf<z.output<typeof changeEventSchema>>().toEqualTypeOf<TrackerEvent>();
-    expectTypeOf<z.output<(typeof eventDataSchemas)['alert.triggered']>>().toEqualTypeOf<TrackerEventMap['alert.triggered']>();
+    expectTypeOf<z.output<(typeof eventDataSchemas)['alert.triggered']>>().toEqualTypeOf<
+      TrackerEventMap['alert.triggered']
+    >();
     expect(Object.keys(eventDataSchemas).sort()).toEqual([...EVENT_TYPES].sort());
     expect(changeEventSchema.options.map((option) => option.shape.type.value).sort()).toEqual([...EVENT_TYPES].sort());
   });
@@ -28,7 +38,12 @@ describe('the event schemas are the events', () => {
     await owner.categories.update(food.id, { icon: 'apple' });
     const budget = await owner.budgets.create({ name: 'Food', amount: '10', categoryIds: [food.id] });
     await owner.budgets.update(budget.id, { amount: '20' });
-    const lunch = await owner.expenses.create({ amount: '19.00', categoryId: food.id, tags: ['work'], merchant: 'Deli' }); // fires the 80 % rule
+    const lunch = await owner.expenses.create({
+      amount: '19.00',
+      categoryId: food.id,
+      tags: ['work'],
+      merchant: 'Deli',
+    }); // fires the 80 % rule
     await owner.expenses.update(lunch.id, { notes: 'with the team' });
     await owner.expenses.delete(lunch.id);
     await owner.expenses.create({ amount: '1.00', categoryId: other.id });

@@ -38,7 +38,9 @@ describe('examples', () => {
       '2026-10: 120.40 EUR',
       '2026-11: 255.10 EUR',
     ]);
-    expect(lines[5]).toBe('id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt\r');
+    expect(lines[5]).toBe(
+      'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt\r',
+    );
     expect(lines.slice(6).map((line) => line.split(',').slice(1, 5).join(','))).toEqual([
       '2026-11-18,110.00,EUR,Groceries',
       '2026-11-20,50.00,EUR,Groceries',
@@ -49,10 +51,14 @@ describe('examples', () => {
 
   /** Runs `npm run example:<name>` (it must exit 0) and returns its output lines. */
   async function example(name: string, ...args: string[]): Promise<string[]> {
-    const { stdout } = await run('npm', ['run', '--silent', `example:${name}`, ...(args.length ? ['--', ...args] : [])], {
-      cwd: repoRoot,
-      timeout: 55_000,
-    });
+    const { stdout } = await run(
+      'npm',
+      ['run', '--silent', `example:${name}`, ...(args.length ? ['--', ...args] : [])],
+      {
+        cwd: repoRoot,
+        timeout: 55_000,
+      },
+    );
     return stdout.trimEnd().split('\n');
   }
 
@@ -126,9 +132,15 @@ describe('examples', () => {
   it('import-csv takes a path and imports a larger file in batches of 500 with progress', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'import-csv-'));
     try {
-      const rows = Array.from({ length: 1200 }, (_, i) => `2026-11-${String((i % 28) + 1).padStart(2, '0')},1.00,EUR,Cat${i % 3},row ${i},,`);
+      const rows = Array.from(
+        { length: 1200 },
+        (_, i) => `2026-11-${String((i % 28) + 1).padStart(2, '0')},1.00,EUR,Cat${i % 3},row ${i},,`,
+      );
       rows[700] = '2026-11-01,1.999,EUR,,bad,,';
-      await writeFile(join(dir, 'big.csv'), ['date,amount,currency,category,description,merchant,tags', ...rows, ''].join('\n'));
+      await writeFile(
+        join(dir, 'big.csv'),
+        ['date,amount,currency,category,description,merchant,tags', ...rows, ''].join('\n'),
+      );
       expect(await example('import-csv', join(dir, 'big.csv'))).toEqual([
         'imported 500/1200',
         'imported 999/1200',

@@ -136,7 +136,10 @@ describe.each(['sqlite', 'postgres'] as const)('a host’s own tables on %s', (e
     const trx = await db.startTransaction().execute();
     await trx.insertInto('app_note').values(NOTE).execute();
     const saved = await trx.savepoint('before "second"').execute();
-    await saved.insertInto('app_note').values({ ...NOTE, id: 'note_2' }).execute();
+    await saved
+      .insertInto('app_note')
+      .values({ ...NOTE, id: 'note_2' })
+      .execute();
     await saved.rollbackToSavepoint('before "second"').execute();
     await trx.commit().execute();
     expect(await db.selectFrom('app_note').select('id').execute()).toEqual([{ id: 'note_1' }]);
@@ -271,7 +274,11 @@ describe('defineHostTables() and hostDatabase() refuse', () => {
       error = caught;
     }
     expect(isTrackerError(error, 'VALIDATION_FAILED')).toBe(true);
-    expect(error).toMatchObject({ message: expect.stringContaining('keep the app_ tables on a Kysely instance of yours and run their migrate() on it') });
+    expect(error).toMatchObject({
+      message: expect.stringContaining(
+        'keep the app_ tables on a Kysely instance of yours and run their migrate() on it',
+      ),
+    });
 
     const mine = new Kysely<AppTables>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     try {

@@ -16,7 +16,13 @@ const CONVENTIONS: { locale: string; grouping: boolean; style: DecimalStyle }[] 
 ];
 
 /** How exports write a negative amount, and a positive one. */
-const NEGATIVE = [(x: string) => `-${x}`, (x: string) => `${x}-`, (x: string) => `(${x})`, (x: string) => `${x} DR`, (x: string) => `−${x}`];
+const NEGATIVE = [
+  (x: string) => `-${x}`,
+  (x: string) => `${x}-`,
+  (x: string) => `(${x})`,
+  (x: string) => `${x} DR`,
+  (x: string) => `−${x}`,
+];
 const POSITIVE = [(x: string) => x, (x: string) => `+${x}`, (x: string) => `${x} CR`];
 
 const CURRENCIES = ['JPY', 'EUR', 'KWD', 'CLF'];
@@ -25,17 +31,29 @@ describe('reading amounts as banks write them', () => {
   it('reads back, exactly, any amount a locale formatter wrote in each decimal convention and sign style', () => {
     const magnitude = fc.bigInt({ min: 1n, max: BigInt(Number.MAX_SAFE_INTEGER) });
     fc.assert(
-      fc.property(magnitude, fc.boolean(), fc.constantFrom(...CURRENCIES), fc.constantFrom(...CONVENTIONS), fc.nat(), fc.boolean(), (minor, negative, currency, convention, signStyle, curly) => {
-        const digits = currencyExponent(currency);
-        const decimal = formatAmount(Number(minor), currency);
-        const format = new Intl.NumberFormat(convention.locale, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: convention.grouping });
-        // Intl reads a string as an exact decimal: the formatter never goes through a float.
-        let written = format.format(decimal as Intl.StringNumericLiteral);
-        if (curly) written = written.replace(/'/g, '’');
-        const signs = negative ? NEGATIVE : POSITIVE;
-        const text = signs[signStyle % signs.length]!(written);
-        expect(readAmount(text, convention.style, currency)).toEqual({ minor, negative });
-      }),
+      fc.property(
+        magnitude,
+        fc.boolean(),
+        fc.constantFrom(...CURRENCIES),
+        fc.constantFrom(...CONVENTIONS),
+        fc.nat(),
+        fc.boolean(),
+        (minor, negative, currency, convention, signStyle, curly) => {
+          const digits = currencyExponent(currency);
+          const decimal = formatAmount(Number(minor), currency);
+          const format = new Intl.NumberFormat(convention.locale, {
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+            useGrouping: convention.grouping,
+          });
+          // Intl reads a string as an exact decimal: the formatter never goes through a float.
+          let written = format.format(decimal as Intl.StringNumericLiteral);
+          if (curly) written = written.replace(/'/g, '’');
+          const signs = negative ? NEGATIVE : POSITIVE;
+          const text = signs[signStyle % signs.length]!(written);
+          expect(readAmount(text, convention.style, currency)).toEqual({ minor, negative });
+        },
+      ),
     );
   });
 

@@ -30,7 +30,25 @@ describe('CURRENCY_EXPONENTS', () => {
 
   it('gives 0, 3 and 4 decimals to exactly the currencies ISO 4217 says, and 2 to every other', () => {
     const expected: Record<number, string[]> = {
-      0: ['BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'UYI', 'VND', 'VUV', 'XAF', 'XOF', 'XPF'],
+      0: [
+        'BIF',
+        'CLP',
+        'DJF',
+        'GNF',
+        'ISK',
+        'JPY',
+        'KMF',
+        'KRW',
+        'PYG',
+        'RWF',
+        'UGX',
+        'UYI',
+        'VND',
+        'VUV',
+        'XAF',
+        'XOF',
+        'XPF',
+      ],
       3: ['BHD', 'IQD', 'JOD', 'KWD', 'LYD', 'OMR', 'TND'],
       4: ['CLF', 'UYW'],
     };
@@ -42,7 +60,24 @@ describe('CURRENCY_EXPONENTS', () => {
   });
 
   it('includes recent additions, fund codes and recently withdrawn codes kept for stored data', () => {
-    const codes = ['XCD', 'XCG', 'SLE', 'VED', 'ZWG', 'BOV', 'CHE', 'CHW', 'COU', 'MXV', 'USN', 'ANG', 'CUC', 'HRK', 'SLL', 'ZWL'];
+    const codes = [
+      'XCD',
+      'XCG',
+      'SLE',
+      'VED',
+      'ZWG',
+      'BOV',
+      'CHE',
+      'CHW',
+      'COU',
+      'MXV',
+      'USN',
+      'ANG',
+      'CUC',
+      'HRK',
+      'SLL',
+      'ZWL',
+    ];
     for (const code of codes) expect(isCurrencyCode(code), code).toBe(true);
   });
 
@@ -245,9 +280,14 @@ interface Decimal {
 
 /** A decimal with up to `maxWhole` integer digits and up to `maxFraction` decimals. */
 const decimal = (maxWhole: number, maxFraction: number) =>
-  fc.record({ sign: fc.constantFrom<Decimal['sign']>('', '+', '-'), whole: digits(1, maxWhole), fraction: digits(0, maxFraction) });
+  fc.record({
+    sign: fc.constantFrom<Decimal['sign']>('', '+', '-'),
+    whole: digits(1, maxWhole),
+    fraction: digits(0, maxFraction),
+  });
 
-const decimalText = ({ sign, whole, fraction }: Decimal) => (fraction === '' ? sign + whole : `${sign}${whole}.${fraction}`);
+const decimalText = ({ sign, whole, fraction }: Decimal) =>
+  fraction === '' ? sign + whole : `${sign}${whole}.${fraction}`;
 
 /** `value` as a BigInt count of 10^-scale units, from its digits alone. */
 const scaled = ({ sign, whole, fraction }: Decimal, scale: number) =>
@@ -272,9 +312,7 @@ describe('money properties', () => {
   });
 
   it('formatAmount(parseAmount(x, c), c) is x with exactly the currency’s decimals, for any x the currency can hold', () => {
-    const cases = currency.chain((code) =>
-      decimal(11, CURRENCY_EXPONENTS[code]!).map((value) => ({ code, value })),
-    );
+    const cases = currency.chain((code) => decimal(11, CURRENCY_EXPONENTS[code]!).map((value) => ({ code, value })));
     fc.assert(
       fc.property(cases, ({ code, value }) => {
         const exponent = CURRENCY_EXPONENTS[code]!;
@@ -290,7 +328,11 @@ describe('money properties', () => {
 
   it('appending zeros to the decimals of an amount never changes what it parses to', () => {
     const cases = currency.chain((code) =>
-      fc.record({ code: fc.constant(code), value: decimal(11, CURRENCY_EXPONENTS[code]!), zeros: fc.integer({ min: 1, max: 8 }) }),
+      fc.record({
+        code: fc.constant(code),
+        value: decimal(11, CURRENCY_EXPONENTS[code]!),
+        zeros: fc.integer({ min: 1, max: 8 }),
+      }),
     );
     fc.assert(
       fc.property(cases, ({ code, value, zeros }) => {
@@ -305,7 +347,10 @@ describe('money properties', () => {
     // expected total string also carries trailing zeros that parseAmount must accept.
     const scale = 6;
     const cases = currency.chain((code) =>
-      fc.record({ code: fc.constant(code), values: fc.array(decimal(10, CURRENCY_EXPONENTS[code]!), { maxLength: 30 }) }),
+      fc.record({
+        code: fc.constant(code),
+        values: fc.array(decimal(10, CURRENCY_EXPONENTS[code]!), { maxLength: 30 }),
+      }),
     );
     fc.assert(
       fc.property(cases, ({ code, values }) => {

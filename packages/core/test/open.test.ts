@@ -107,7 +107,9 @@ describe('Tracker.open with a database it opens itself', () => {
     const raw = new Database(path, { readonly: true });
     try {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
-      expect(raw.prepare('select id, amount_minor from et_expense').all()).toEqual([{ id: created.id, amount_minor: 150 }]);
+      expect(raw.prepare('select id, amount_minor from et_expense').all()).toEqual([
+        { id: created.id, amount_minor: 150 },
+      ]);
     } finally {
       raw.close();
     }
@@ -199,7 +201,9 @@ describe("Tracker.open with the host app's connection", () => {
   });
 
   it('works on a Kysely instance with SqliteDialect and leaves it open on close()', async () => {
-    const host = new Kysely<Record<string, never>>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+    const host = new Kysely<Record<string, never>>({
+      dialect: new SqliteDialect({ database: new Database(':memory:') }),
+    });
     try {
       const tracker = await open({ database: host });
       const created = await roundTrip(tracker);
@@ -243,7 +247,9 @@ describe('migrate() beside a host app', () => {
       const created = await roundTrip(tracker); // a third migrate() inside
 
       const tables = host
-        .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name")
+        .prepare(
+          "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' order by name",
+        )
         .pluck()
         .all();
       expect(tables).toEqual([...CORE_TABLES, 'host_note'].sort());
@@ -271,7 +277,9 @@ describe('migrate() beside a host app', () => {
         "select table_name from information_schema.tables where table_schema = 'public' order by table_name",
       );
       expect(tables.rows.map((row) => row.table_name)).toEqual([...CORE_TABLES, 'host_note'].sort());
-      expect((await host.query('select name from et_migration order by name')).rows).toEqual(MIGRATIONS.map((name) => ({ name })));
+      expect((await host.query('select name from et_migration order by name')).rows).toEqual(
+        MIGRATIONS.map((name) => ({ name })),
+      );
       expect((await host.query('select id, body from host_note')).rows).toEqual([{ id: 1, body: 'keep me' }]);
       expect((await host.query('select id from et_expense')).rows).toEqual([{ id: created.id }]);
     } finally {
@@ -372,25 +380,39 @@ describe('invalid and closed trackers', () => {
 });
 
 describe('0006-currency-totals on a database with data', () => {
-  it.each(['SQLite', 'PostgreSQL'] as const)('on %s: fills each owner’s all-time total per currency from the daily totals written before it', async (engine) => {
-    const store = await openKyselyStore({ database: engine === 'SQLite' ? ':memory:' : (await freshPgDatabase()).url });
-    const tracker = await open({ store });
-    await tracker.migrate();
-    const alice = tracker.forOwner('alice');
-    await alice.expenses.createMany([{ amount: '10.00', date: '2026-01-01' }, { amount: '2.50', date: '2026-02-03' }, { amount: '700', currency: 'JPY', date: '2026-02-03' }]);
-    await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
-    // Back to how a database migrated before 0006 looks: no table, no bookkeeping row.
-    const { db } = store;
-    await db.schema.dropTable('et_currency_total').execute();
-    await sql`delete from et_migration where name = '0006-currency-totals'`.execute(db);
-    await tracker.migrate();
-    const rows = await db.selectFrom('et_currency_total').select(['owner_id', 'currency', 'amount_minor', 'count']).orderBy('owner_id').orderBy('currency').execute();
-    expect(rows.map((r) => [r.owner_id, r.currency, Number(r.amount_minor), Number(r.count)])).toEqual([
-      ['alice', 'JPY', 700, 1],
-      ['alice', 'USD', 1250, 2],
-      ['bob', 'USD', 100, 1],
-    ]);
-  });
+  it.each(['SQLite', 'PostgreSQL'] as const)(
+    'on %s: fills each owner’s all-time total per currency from the daily totals written before it',
+    async (engine) => {
+      const store = await openKyselyStore({
+        database: engine === 'SQLite' ? ':memory:' : (await freshPgDatabase()).url,
+      });
+      const tracker = await open({ store });
+      await tracker.migrate();
+      const alice = tracker.forOwner('alice');
+      await alice.expenses.createMany([
+        { amount: '10.00', date: '2026-01-01' },
+        { amount: '2.50', date: '2026-02-03' },
+        { amount: '700', currency: 'JPY', date: '2026-02-03' },
+      ]);
+      await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
+      // Back to how a database migrated before 0006 looks: no table, no bookkeeping row.
+      const { db } = store;
+      await db.schema.dropTable('et_currency_total').execute();
+      await sql`delete from et_migration where name = '0006-currency-totals'`.execute(db);
+      await tracker.migrate();
+      const rows = await db
+        .selectFrom('et_currency_total')
+        .select(['owner_id', 'currency', 'amount_minor', 'count'])
+        .orderBy('owner_id')
+        .orderBy('currency')
+        .execute();
+      expect(rows.map((r) => [r.owner_id, r.currency, Number(r.amount_minor), Number(r.count)])).toEqual([
+        ['alice', 'JPY', 700, 1],
+        ['alice', 'USD', 1250, 2],
+        ['bob', 'USD', 100, 1],
+      ]);
+    },
+  );
 });
 
 describe('tracker.ping(), the readiness check', () => {

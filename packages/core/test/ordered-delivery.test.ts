@@ -13,14 +13,33 @@ import { OrderedDelivery, type OrderedDeliveryOptions } from '../src/services/or
 function feedOf(count: number): TrackerEvent[] {
   const at = '2026-01-01T00:00:00.000Z';
   return Array.from({ length: count }, (_, i): TrackerEvent => {
-    const category = { id: `c${i + 1}`, name: 'Food', color: null, icon: null, parentId: null, createdAt: at, updatedAt: at };
-    return { seq: i + 1, ownerId: 'o', type: 'category.deleted', at, data: { category, reassignedTo: null, expenseCount: 0 } };
+    const category = {
+      id: `c${i + 1}`,
+      name: 'Food',
+      color: null,
+      icon: null,
+      parentId: null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    return {
+      seq: i + 1,
+      ownerId: 'o',
+      type: 'category.deleted',
+      at,
+      data: { category, reassignedTo: null, expenseCount: 0 },
+    };
   });
 }
 
 /** A delivery over `feed` that records the seqs it delivers, the reads it makes and the errors and gaps it is told. */
 function over(feed: TrackerEvent[], options: Partial<OrderedDeliveryOptions> = {}) {
-  const seen = { delivered: [] as number[], reads: [] as number[], errors: [] as unknown[], gaps: [] as [number, number | undefined][] };
+  const seen = {
+    delivered: [] as number[],
+    reads: [] as number[],
+    errors: [] as unknown[],
+    gaps: [] as [number, number | undefined][],
+  };
   const delivery = new OrderedDelivery({
     read: async (after, limit) => {
       seen.reads.push(after);
@@ -80,7 +99,10 @@ describe('OrderedDelivery', () => {
 
   it('delivers what it holds when the feed cannot fill a gap, and says so', async () => {
     const feed = feedOf(5);
-    const { delivery, seen } = over(feed.filter((e) => e.seq !== 3), { lastSeq: 1 });
+    const { delivery, seen } = over(
+      feed.filter((e) => e.seq !== 3),
+      { lastSeq: 1 },
+    );
     delivery.push(feed[4]!);
     await vi.waitFor(() => expect(seen.delivered).toEqual([2, 4, 5]));
     expect(seen.gaps).toEqual([]); // the feed is gapless by contract: what it returns is delivered as it is
@@ -128,7 +150,13 @@ describe('owner.follow', () => {
       const owner = tracker.forOwner('alice');
       await owner.expenses.createMany(Array.from({ length: 250 }, () => ({ amount: '1' })));
       const seqs: number[] = [];
-      const follower = await owner.follow({ after: 3, deliver: (e) => void seqs.push(e.seq), onError: (error) => { throw error; } });
+      const follower = await owner.follow({
+        after: 3,
+        deliver: (e) => void seqs.push(e.seq),
+        onError: (error) => {
+          throw error;
+        },
+      });
       await tracker.forOwner('bob').expenses.create({ amount: '1' }); // someone else's: never delivered
       for (let i = 0; i < 5; i++) await owner.expenses.create({ amount: '2' });
       await vi.waitFor(() => expect(seqs).toEqual(upTo(255, 4)));
@@ -155,7 +183,13 @@ describe('owner.follow', () => {
       const owner = tracker.forOwner('alice');
       const errors: unknown[] = [];
       const good: number[] = [];
-      await owner.follow({ after: null, deliver: () => { throw new Error('socket gone'); }, onError: (error) => void errors.push(error) });
+      await owner.follow({
+        after: null,
+        deliver: () => {
+          throw new Error('socket gone');
+        },
+        onError: (error) => void errors.push(error),
+      });
       await owner.follow({ after: null, deliver: (e) => void good.push(e.seq), onError: () => undefined });
       await owner.expenses.create({ amount: '1' });
       await owner.expenses.create({ amount: '1' });

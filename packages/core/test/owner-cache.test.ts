@@ -55,7 +55,9 @@ describe.each(['sqlite', 'postgres'])('reads after another tracker’s writes on
       const foodBudget = await onB.budgets.create({ name: 'Food', amount: '50', categoryIds: [food.id] });
       await onB.expenses.create({ amount: '12', description: 'Apples', categoryId: groceries.id });
       expect((await onA.budgets.status(foodBudget.id)).spentMinor).toBe(1200);
-      expect((await onA.analytics.summary()).currencies[0]!.byCategory.map((c) => c.categoryName)).toContain('Groceries');
+      expect((await onA.analytics.summary()).currencies[0]!.byCategory.map((c) => c.categoryName)).toContain(
+        'Groceries',
+      );
 
       // Renamed by B, shown renamed by A.
       await onB.categories.update(groceries.id, { name: 'Fruit' });

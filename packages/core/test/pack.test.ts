@@ -32,10 +32,20 @@ describe('npm pack', () => {
     await run('npm', ['run', 'build', '-w', '@expense-tracker/core'], { cwd: repoRoot });
 
     const packDir = await tempDir('et-pack-');
-    const packed = await run('npm', ['pack', '--pack-destination', packDir, '--json', '--ignore-scripts'], { cwd: coreDir });
+    const packed = await run('npm', ['pack', '--pack-destination', packDir, '--json', '--ignore-scripts'], {
+      cwd: coreDir,
+    });
     const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
     const files = info.files.map((file) => file.path);
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/store/index.d.ts', 'dist/kysely/index.js']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'dist/index.js',
+        'dist/index.d.ts',
+        'dist/store/index.d.ts',
+        'dist/kysely/index.js',
+      ]),
+    );
     expect(files.filter((path) => path.startsWith('test/'))).toEqual([]);
     expect(files).toContain('src/index.ts'); // for source maps and the `source` condition
     // Every entry point whose source exists is shipped built, under each condition a consumer resolves.
@@ -52,7 +62,11 @@ describe('npm pack', () => {
     // What a SQLite app installs (the README's install section): the package, its required peers
     // and SQLite's driver, with the driver types core's own types name (for a full typecheck).
     const sqlitePeers = lowestPeers(['kysely', 'zod', 'better-sqlite3', '@types/better-sqlite3', '@types/pg']);
-    await run('npm', ['install', tarball, ...sqlitePeers, '--no-audit', '--no-fund', '--prefix', consumer], consumerOptions(consumer));
+    await run(
+      'npm',
+      ['install', tarball, ...sqlitePeers, '--no-audit', '--no-fund', '--prefix', consumer],
+      consumerOptions(consumer),
+    );
     expect(lstatSync(join(consumer, 'node_modules', '@expense-tracker', 'core')).isSymbolicLink()).toBe(false);
     expect(existsSync(join(consumer, 'node_modules', 'pg'))).toBe(false);
 
@@ -82,13 +96,25 @@ describe('npm pack', () => {
       ].join('\n'),
     );
     const sqliteRun = lastJsonLine((await run(process.execPath, ['check.mjs'], consumerOptions(consumer))).stdout);
-    expect(sqliteRun.read).toMatchObject({ amountMinor: 1999, amount: '19.99', currency: 'USD', description: 'Packed' });
+    expect(sqliteRun.read).toMatchObject({
+      amountMinor: 1999,
+      amount: '19.99',
+      currency: 'USD',
+      description: 'Packed',
+    });
     expect(sqliteRun.notes).toEqual([{ id: 'n1' }]);
-    expect(sqliteRun.missing).toEqual({ code: 'STORE_UNAVAILABLE', message: expect.stringContaining('`npm install pg`') });
+    expect(sqliteRun.missing).toEqual({
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringContaining('`npm install pg`'),
+    });
     expect(sqliteRun.wrapped).toBe('STORE_FAILED');
 
     // A PostgreSQL app installs pg too, and nothing else changes.
-    await run('npm', ['install', ...lowestPeers(['pg']), '--no-audit', '--no-fund', '--prefix', consumer], consumerOptions(consumer));
+    await run(
+      'npm',
+      ['install', ...lowestPeers(['pg']), '--no-audit', '--no-fund', '--prefix', consumer],
+      consumerOptions(consumer),
+    );
     pgDatabase = await createTestDatabase(inject('pgUrl'));
     await writeFile(
       join(consumer, 'check-pg.mjs'),
@@ -104,7 +130,14 @@ describe('npm pack', () => {
       ].join('\n'),
     );
     const pgOptions = consumerOptions(consumer);
-    const pgRun = lastJsonLine((await run(process.execPath, ['check-pg.mjs'], { ...pgOptions, env: { ...pgOptions.env, PG_URL: pgDatabase.url } })).stdout);
+    const pgRun = lastJsonLine(
+      (
+        await run(process.execPath, ['check-pg.mjs'], {
+          ...pgOptions,
+          env: { ...pgOptions.env, PG_URL: pgDatabase.url },
+        })
+      ).stdout,
+    );
     expect(pgRun.read).toMatchObject({ amountMinor: 510, amount: '5.10', currency: 'EUR' });
 
     await writeFile(
@@ -120,7 +153,7 @@ describe('npm pack', () => {
         "const expense: Expense = await tracker.forOwner('consumer').expenses.create({ amount: '19.99' });",
         'const minor: number = expense.amountMinor;',
         "const code: ErrorCode = 'NOT_FOUND';",
-        "interface Notes { app_note: { id: string; text: string } }",
+        'interface Notes { app_note: { id: string; text: string } }',
         "const notes = defineHostTables<Notes>({ prefix: 'app_', migrations: {} });",
         "const rows: { id: string; text: string }[] = await hostDatabase(tracker, notes).selectFrom('app_note').selectAll().execute();",
         'console.log(minor, code, rows, isTrackerError(null));',
@@ -153,8 +186,12 @@ describe('npm pack', () => {
       (error: unknown) => error as Error,
     );
     expect(failure.message).toMatch(/wrong\.ts\(5,7\): error TS2322: Type 'number' is not assignable to type 'string'/);
-    expect(failure.message).toMatch(/wrong\.ts\(6,28\): error TS2339: Property 'store' does not exist on type 'Tracker'/);
-    expect(failure.message).toMatch(/wrong\.ts\(8,47\): error TS2345: Argument of type '"et_expense"' is not assignable/);
+    expect(failure.message).toMatch(
+      /wrong\.ts\(6,28\): error TS2339: Property 'store' does not exist on type 'Tracker'/,
+    );
+    expect(failure.message).toMatch(
+      /wrong\.ts\(8,47\): error TS2345: Argument of type '"et_expense"' is not assignable/,
+    );
 
     // Our own .d.ts checked in full too, with the driver types they name.
     await typecheck('check.ts', false);
@@ -163,7 +200,9 @@ describe('npm pack', () => {
 
 /** `name@version` for each peer: the lowest version its range in core's package.json allows. */
 function lowestPeers(names: string[]): string[] {
-  const manifest = JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(coreDir, 'package.json'), 'utf8')) as {
+    peerDependencies: Record<string, string>;
+  };
   return names.map((name) => {
     const range = manifest.peerDependencies[name];
     const lowest = range?.match(/^\^(\d+\.\d+\.\d+)/)?.[1];
@@ -190,8 +229,16 @@ function shippedExportTargets(): string[] {
 
 function tscFlags(skipLibCheck: boolean): string[] {
   return [
-    '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--skipLibCheck', String(skipLibCheck),
+    '--noEmit',
+    '--strict',
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--skipLibCheck',
+    String(skipLibCheck),
   ];
 }
 

@@ -258,18 +258,31 @@ describe('period properties', () => {
     expect(periodContaining(eons, '9999-12-31')).toEqual(range('9999-12-31', '9999-12-31'));
     expect(periodContaining(eons, '1900-01-01')).toEqual(range('1900-01-01', '1947-12-30'));
     expect(periodIndexOf(eons, '1900-01-01')).toBe(-23);
-    expect([periodInRange(eons, -23), periodInRange(eons, -24), periodInRange(eons, 0), periodInRange(eons, 1)]).toEqual([true, false, true, false]);
-    expect(periodContaining({ unit: 'year', every: 1, anchor: '2026-03-01' }, '9999-12-31')).toEqual(range('9999-03-01', '9999-12-31'));
+    expect([
+      periodInRange(eons, -23),
+      periodInRange(eons, -24),
+      periodInRange(eons, 0),
+      periodInRange(eons, 1),
+    ]).toEqual([true, false, true, false]);
+    expect(periodContaining({ unit: 'year', every: 1, anchor: '2026-03-01' }, '9999-12-31')).toEqual(
+      range('9999-03-01', '9999-12-31'),
+    );
     expect(periodContaining(monthly('2026-01-31'), '9999-12-31')).toEqual(range('9999-12-31', '9999-12-31'));
-    expect(periodContaining({ unit: 'week', every: 1, anchor: '2026-03-02' }, '1900-01-01')).toEqual(range('1900-01-01', '1900-01-07'));
+    expect(periodContaining({ unit: 'week', every: 1, anchor: '2026-03-02' }, '1900-01-01')).toEqual(
+      range('1900-01-01', '1900-01-07'),
+    );
     // Every day of the range is in exactly one in-range period, up to the last one.
     fc.assert(
-      fc.property(definition, fc.integer({ min: toDayNumber('9990-01-01'), max: toDayNumber('9999-12-31') }).map(fromDayNumber), (def, d) => {
-        const k = periodIndexOf(def, d);
-        const p = periodAt(def, k);
-        expect(p.start <= d && d <= p.end && p.end <= '9999-12-31').toBe(true);
-        expect(periodInRange(def, k)).toBe(true);
-      }),
+      fc.property(
+        definition,
+        fc.integer({ min: toDayNumber('9990-01-01'), max: toDayNumber('9999-12-31') }).map(fromDayNumber),
+        (def, d) => {
+          const k = periodIndexOf(def, d);
+          const p = periodAt(def, k);
+          expect(p.start <= d && d <= p.end && p.end <= '9999-12-31').toBe(true);
+          expect(periodInRange(def, k)).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });

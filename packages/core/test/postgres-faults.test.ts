@@ -91,12 +91,19 @@ async function portWithNothingListening(): Promise<number> {
 describe('an unreachable PostgreSQL', () => {
   it('fails migrate() and owner calls with STORE_UNAVAILABLE when nothing listens on the port', async () => {
     const port = await portWithNothingListening();
-    const tracker = await Tracker.open({ database: `postgres://postgres@127.0.0.1:${port}/x`, onError: () => undefined });
+    const tracker = await Tracker.open({
+      database: `postgres://postgres@127.0.0.1:${port}/x`,
+      onError: () => undefined,
+    });
     openTrackers.push(tracker);
     const owner = tracker.forOwner('x');
 
     const started = Date.now();
-    for (const call of [() => tracker.migrate(), () => owner.expenses.create({ amount: '1.50' }), () => owner.expenses.list()]) {
+    for (const call of [
+      () => tracker.migrate(),
+      () => owner.expenses.create({ amount: '1.50' }),
+      () => owner.expenses.list(),
+    ]) {
       const error = await rejectionOf(call());
       expect(isTrackerError(error) ? error.code : error).toBe('STORE_UNAVAILABLE');
       // Never leaks driver internals in the message; the driver error is the cause.
@@ -113,7 +120,10 @@ describe('an unreachable PostgreSQL', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
     try {
-      const tracker = await Tracker.open({ database: `postgres://postgres@127.0.0.1:${port}/x`, onError: () => undefined });
+      const tracker = await Tracker.open({
+        database: `postgres://postgres@127.0.0.1:${port}/x`,
+        onError: () => undefined,
+      });
       openTrackers.push(tracker);
 
       const started = Date.now();
@@ -122,7 +132,10 @@ describe('an unreachable PostgreSQL', () => {
         rejectionOf(tracker.forOwner('x').expenses.create({ amount: '1.50' })),
       ]);
       const elapsed = Date.now() - started;
-      expect(errors.map((error) => (isTrackerError(error) ? error.code : error))).toEqual(['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE']);
+      expect(errors.map((error) => (isTrackerError(error) ? error.code : error))).toEqual([
+        'STORE_UNAVAILABLE',
+        'STORE_UNAVAILABLE',
+      ]);
       expect(elapsed).toBeGreaterThanOrEqual(4500);
       expect(elapsed).toBeLessThan(7000);
     } finally {

@@ -24,9 +24,20 @@ const engines: [string, Kysely<Tables>][] = [];
 beforeAll(async () => {
   pgDatabase = await createTestDatabase(inject('pgUrl'));
   engines.push(['sqlite', new Kysely<Tables>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) })]);
-  engines.push(['postgres', new Kysely<Tables>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgDatabase.url, max: 2 }) }) })]);
+  engines.push([
+    'postgres',
+    new Kysely<Tables>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgDatabase.url, max: 2 }) }),
+    }),
+  ]);
   for (const [, db] of engines) {
-    await db.schema.createTable('item').addColumn('id', 'text', (c) => c.primaryKey()).addColumn('owner', 'text').addColumn('n', 'integer').addColumn('note', 'text').execute();
+    await db.schema
+      .createTable('item')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('owner', 'text')
+      .addColumn('n', 'integer')
+      .addColumn('note', 'text')
+      .execute();
     await db.insertInto('item').values(rows).execute();
   }
 }, 60_000);
@@ -38,19 +49,51 @@ afterAll(async () => {
 
 // One prepared query for both engines: its SQL is compiled per database.
 const byOwnerAbove = preparedQuery((db: Kysely<Tables>, owner: string, min: number, limit: number) =>
-  db.selectFrom('item').select(['id', 'n']).where('owner', '=', owner).where('n', '>=', min).where('note', 'is not', null).orderBy('n').limit(limit),
+  db
+    .selectFrom('item')
+    .select(['id', 'n'])
+    .where('owner', '=', owner)
+    .where('n', '>=', min)
+    .where('note', 'is not', null)
+    .orderBy('n')
+    .limit(limit),
 );
 const sameValueTwice = preparedQuery((db: Kysely<Tables>, owner: string) =>
-  db.selectFrom('item').select('id').where((eb) => eb.or([eb('owner', '=', owner), eb('id', '=', owner)])).where('n', '<', 100).orderBy('id'),
+  db
+    .selectFrom('item')
+    .select('id')
+    .where((eb) => eb.or([eb('owner', '=', owner), eb('id', '=', owner)]))
+    .where('n', '<', 100)
+    .orderBy('id'),
 );
-const inTemplate = preparedQuery((db: Kysely<Tables>, owner: string, plus: number) => db.selectFrom('item').select(sql<number>`n + ${plus}`.as('m')).where('owner', '=', owner).orderBy('id'));
+const inTemplate = preparedQuery((db: Kysely<Tables>, owner: string, plus: number) =>
+  db
+    .selectFrom('item')
+    .select(sql<number>`n + ${plus}`.as('m'))
+    .where('owner', '=', owner)
+    .orderBy('id'),
+);
 
 describe.each(['sqlite', 'postgres'])('preparedQuery on %s', (engine) => {
   const db = () => engines.find(([name]) => name === engine)![1];
 
   it('answers what the same query built afresh answers, for each set of values', async () => {
-    for (const [owner, min, limit] of [['o1', 0, 10], ['o1', 6, 10], ['o2', 0, 10], ['o1', 0, 1], ['nobody', 0, 5]] as const) {
-      const fresh = await db().selectFrom('item').select(['id', 'n']).where('owner', '=', owner).where('n', '>=', min).where('note', 'is not', null).orderBy('n').limit(limit).execute();
+    for (const [owner, min, limit] of [
+      ['o1', 0, 10],
+      ['o1', 6, 10],
+      ['o2', 0, 10],
+      ['o1', 0, 1],
+      ['nobody', 0, 5],
+    ] as const) {
+      const fresh = await db()
+        .selectFrom('item')
+        .select(['id', 'n'])
+        .where('owner', '=', owner)
+        .where('n', '>=', min)
+        .where('note', 'is not', null)
+        .orderBy('n')
+        .limit(limit)
+        .execute();
       expect((await byOwnerAbove.execute(db(), owner, min, limit)).rows).toEqual(fresh);
     }
     expect((await byOwnerAbove.execute(db(), 'o1', 6, 10)).rows).toEqual([{ id: 'd', n: 9 }]);
@@ -78,6 +121,8 @@ describe.each(['sqlite', 'postgres'])('preparedQuery on %s', (engine) => {
 
 it('refuses a builder that does not bind an argument (its value would be compiled into the SQL once)', () => {
   const db = engines[0]![1];
-  const literal = preparedQuery((db: Kysely<Tables>, owner: string) => db.selectFrom('item').select('id').where('owner', '=', sql.lit(owner)));
+  const literal = preparedQuery((db: Kysely<Tables>, owner: string) =>
+    db.selectFrom('item').select('id').where('owner', '=', sql.lit(owner)),
+  );
   expect(() => literal.compile(db, 'o1')).toThrow(/argument 0 is not a bound value/);
 });

@@ -26,14 +26,21 @@ afterAll(async () => {
   await db?.drop();
 });
 
-async function tracker(options: Partial<Parameters<typeof Tracker.open>[0]> = {}, errors: unknown[] = []): Promise<Tracker> {
+async function tracker(
+  options: Partial<Parameters<typeof Tracker.open>[0]> = {},
+  errors: unknown[] = [],
+): Promise<Tracker> {
   const t = await Tracker.open({ database: db.url, onError: (error) => errors.push(error), ...options });
   open.push(t);
   return t;
 }
 
 /** Records what a tracker emits, per owner. */
-function record(t: Tracker): { all: TrackerEvent[]; of(owner: string): number[]; until(done: () => boolean, ms?: number): Promise<void> } {
+function record(t: Tracker): {
+  all: TrackerEvent[];
+  of(owner: string): number[];
+  until(done: () => boolean, ms?: number): Promise<void>;
+} {
   const all: TrackerEvent[] = [];
   t.on('*', (event) => all.push(event));
   return {
@@ -69,14 +76,18 @@ describe('remote events over LISTEN/NOTIFY', () => {
     const gotA = record(a);
     const owners = ['ra1', 'ra2', 'ra3'];
     // 50 writes across 3 owners, all at once.
-    await Promise.all(range(50).map((i) => a.forOwner(owners[i % 3]!).expenses.create({ amount: `${i}.00`, description: `e${i}` })));
+    await Promise.all(
+      range(50).map((i) => a.forOwner(owners[i % 3]!).expenses.create({ amount: `${i}.00`, description: `e${i}` })),
+    );
     const counts = owners.map((o) => range(50).filter((i) => owners[i % 3] === o).length);
     await got.until(() => owners.every((o, k) => got.of(o).length >= counts[k]!));
     await new Promise((r) => setTimeout(r, 200)); // anything extra would show up by now
     for (const [k, o] of owners.entries()) {
       expect(got.of(o)).toEqual(range(counts[k]!));
       // Exactly what A emitted for its own writes, in the same order.
-      expect(got.all.filter((e) => e.ownerId === o)).toEqual([...gotA.all.filter((e) => e.ownerId === o)].sort((x, y) => x.seq - y.seq));
+      expect(got.all.filter((e) => e.ownerId === o)).toEqual(
+        [...gotA.all.filter((e) => e.ownerId === o)].sort((x, y) => x.seq - y.seq),
+      );
     }
     expect(got.all.every((e) => e.type === 'expense.created')).toBe(true);
     expect(errors).toEqual([]);
@@ -113,7 +124,9 @@ describe('remote events over LISTEN/NOTIFY', () => {
     await got.until(() => got.of('alice-rc').length >= 12);
     await new Promise((r) => setTimeout(r, 200));
     expect(got.of('alice-rc')).toEqual(range(12));
-    const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'et-listen'`);
+    const { rows } = await admin.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'et-listen'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -127,7 +140,9 @@ describe('remote events over LISTEN/NOTIFY', () => {
     await gotC.until(() => gotC.of('solo').length === 1);
     expect(gotB.all).toEqual([]);
     await c.close();
-    const { rows } = await admin.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'et-listen-c'`);
+    const { rows } = await admin.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = 'et-listen-c'`,
+    );
     expect(rows[0].n).toBe(0);
   });
 
@@ -143,7 +158,13 @@ describe('remote events over LISTEN/NOTIFY', () => {
       const deadline = Date.now() + 5000;
       while (notes.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(notes).toHaveLength(1);
-      expect(JSON.parse(notes[0]!)).toEqual({ instance: expect.any(String), ownerId: 'payload', first: 1, seq: 1, type: 'expense.created' });
+      expect(JSON.parse(notes[0]!)).toEqual({
+        instance: expect.any(String),
+        ownerId: 'payload',
+        first: 1,
+        seq: 1,
+        type: 'expense.created',
+      });
       expect(notes[0]).not.toContain('secret');
     } finally {
       await listener.end();

@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { compileRules, type RuleConditionInput, type RuleInput, type RuleSubject } from '../src/rules/rules.js';
 
-const expense: RuleSubject = { amountMinor: 1250, currency: 'EUR', date: '2026-11-03', merchant: 'Café Nord', tags: ['Work'], sourceKind: 'import' };
+const expense: RuleSubject = {
+  amountMinor: 1250,
+  currency: 'EUR',
+  date: '2026-11-03',
+  merchant: 'Café Nord',
+  tags: ['Work'],
+  sourceKind: 'import',
+};
 const free = { categoryLockedByUser: false };
 
 function matches(condition: RuleConditionInput, subject: Partial<RuleSubject> = {}): boolean {
-  const rules = compileRules([{ id: 'rule_t', position: 0, conditions: [condition], actions: [{ type: 'setNotes', notes: 'hit' }] }]);
+  const rules = compileRules([
+    { id: 'rule_t', position: 0, conditions: [condition], actions: [{ type: 'setNotes', notes: 'hit' }] },
+  ]);
   return rules.evaluate({ ...expense, ...subject }, free).matched.length === 1;
 }
 
@@ -20,7 +29,12 @@ const rule = (id: string, position: number, rest: Partial<RuleInput> = {}): Rule
 
 describe('amount conditions: exact minor units of the condition’s currency', () => {
   it('is, oneOf, gt and lt (strict), between (both ends included)', () => {
-    const eur = (op: 'is' | 'gt' | 'lt', value: string): RuleConditionInput => ({ field: 'amount', op, value, currency: 'EUR' });
+    const eur = (op: 'is' | 'gt' | 'lt', value: string): RuleConditionInput => ({
+      field: 'amount',
+      op,
+      value,
+      currency: 'EUR',
+    });
     expect(matches(eur('is', '12.50'))).toBe(true);
     expect(matches(eur('is', '12.5'))).toBe(true);
     expect(matches(eur('is', '12.51'))).toBe(false);
@@ -43,8 +57,18 @@ describe('amount conditions: exact minor units of the condition’s currency', (
   it('uses the currency’s own exponent, and takes bigint amounts from bank rows', () => {
     expect(matches({ field: 'amount', op: 'is', value: '1250', currency: 'JPY' }, { currency: 'JPY' })).toBe(true);
     expect(matches({ field: 'amount', op: 'is', value: '1.250', currency: 'KWD' }, { currency: 'KWD' })).toBe(true);
-    expect(matches({ field: 'amount', op: 'gt', value: '90071992547409.90', currency: 'EUR' }, { amountMinor: 9_007_199_254_740_991n })).toBe(true);
-    expect(matches({ field: 'amount', op: 'is', value: '90071992547409.91', currency: 'EUR' }, { amountMinor: 9_007_199_254_740_991n })).toBe(true);
+    expect(
+      matches(
+        { field: 'amount', op: 'gt', value: '90071992547409.90', currency: 'EUR' },
+        { amountMinor: 9_007_199_254_740_991n },
+      ),
+    ).toBe(true);
+    expect(
+      matches(
+        { field: 'amount', op: 'is', value: '90071992547409.91', currency: 'EUR' },
+        { amountMinor: 9_007_199_254_740_991n },
+      ),
+    ).toBe(true);
   });
 });
 
@@ -73,7 +97,12 @@ describe('date, weekday, currency and source kind conditions', () => {
     expect(matches({ field: 'currency', op: 'oneOf', value: ['USD', 'GBP'] })).toBe(false);
     expect(matches({ field: 'sourceKind', op: 'is', value: 'import' })).toBe(true);
     expect(matches({ field: 'sourceKind', op: 'oneOf', value: ['manual', 'api'] })).toBe(false);
-    expect(matches({ field: 'sourceKind', op: 'oneOf', value: ['manual', 'api', 'import', 'schedule'] }, { sourceKind: null })).toBe(false);
+    expect(
+      matches(
+        { field: 'sourceKind', op: 'oneOf', value: ['manual', 'api', 'import', 'schedule'] },
+        { sourceKind: null },
+      ),
+    ).toBe(false);
   });
 });
 
@@ -81,7 +110,9 @@ describe('match: all | any', () => {
   const two: RuleConditionInput[] = [merchantHas('cafe'), { field: 'amount', op: 'gt', value: '100', currency: 'EUR' }];
   it('all needs every condition, any one of them', () => {
     expect(compileRules([rule('a', 0, { conditions: two })]).evaluate(expense, free).matched).toEqual([]);
-    expect(compileRules([rule('a', 0, { conditions: two, match: 'any' })]).evaluate(expense, free).matched).toEqual(['a']);
+    expect(compileRules([rule('a', 0, { conditions: two, match: 'any' })]).evaluate(expense, free).matched).toEqual([
+      'a',
+    ]);
   });
 });
 
@@ -94,8 +125,18 @@ describe('evaluation order, stop and first-wins', () => {
   it('gives each field to the first rule that sets it; later rules still set the fields left', () => {
     const rules = compileRules([
       rule('first', 0, { actions: [{ type: 'setCategory', categoryId: 'cat_food' }] }),
-      rule('second', 1, { actions: [{ type: 'setCategory', categoryId: 'cat_other' }, { type: 'setMerchant', merchant: 'Nord' }] }),
-      rule('third', 2, { actions: [{ type: 'setMerchant', merchant: 'Ignored' }, { type: 'setNotes', notes: 'coffee' }] }),
+      rule('second', 1, {
+        actions: [
+          { type: 'setCategory', categoryId: 'cat_other' },
+          { type: 'setMerchant', merchant: 'Nord' },
+        ],
+      }),
+      rule('third', 2, {
+        actions: [
+          { type: 'setMerchant', merchant: 'Ignored' },
+          { type: 'setNotes', notes: 'coffee' },
+        ],
+      }),
     ]);
     expect(rules.evaluate(expense, free)).toEqual({
       changes: [
@@ -117,7 +158,11 @@ describe('evaluation order, stop and first-wins', () => {
   });
 
   it('stops after a matching rule with stop, its own actions applied', () => {
-    const rules = compileRules([rule('a', 0), rule('b', 1, { stop: true, actions: [{ type: 'addTags', tags: ['x'] }] }), rule('c', 2, { actions: [{ type: 'setNotes', notes: 'n' }] })]);
+    const rules = compileRules([
+      rule('a', 0),
+      rule('b', 1, { stop: true, actions: [{ type: 'addTags', tags: ['x'] }] }),
+      rule('c', 2, { actions: [{ type: 'setNotes', notes: 'n' }] }),
+    ]);
     const result = rules.evaluate(expense, free);
     expect(result.matched).toEqual(['a', 'b']);
     expect(result.stoppedBy).toBe('b');
@@ -132,7 +177,11 @@ describe('evaluation order, stop and first-wins', () => {
   it('skips disabled rules entirely, their stop included', () => {
     const rules = compileRules([rule('off', 0, { enabled: false, stop: true }), rule('on', 1)]);
     expect(rules.size).toBe(1);
-    expect(rules.evaluate(expense, free)).toEqual({ changes: [{ field: 'categoryId', value: 'cat_on', ruleId: 'on' }], matched: ['on'], stoppedBy: null });
+    expect(rules.evaluate(expense, free)).toEqual({
+      changes: [{ field: 'categoryId', value: 'cat_on', ruleId: 'on' }],
+      matched: ['on'],
+      stoppedBy: null,
+    });
   });
 
   it('accumulates tags across rules, skipping ones the expense has (any case), up to 20', () => {
@@ -157,7 +206,12 @@ describe('evaluation order, stop and first-wins', () => {
 
 describe('a category the user chose by hand', () => {
   const rules = compileRules([
-    rule('cat', 0, { actions: [{ type: 'setCategory', categoryId: 'cat_food' }, { type: 'addTags', tags: ['coffee'] }] }),
+    rule('cat', 0, {
+      actions: [
+        { type: 'setCategory', categoryId: 'cat_food' },
+        { type: 'addTags', tags: ['coffee'] },
+      ],
+    }),
     rule('later', 1, { actions: [{ type: 'setCategory', categoryId: 'cat_other' }] }),
   ]);
 

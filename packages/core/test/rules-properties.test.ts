@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromDayNumber, toDayNumber } from '../src/dates.js';
 import { formatAmount } from '../src/money.js';
-import { compileRules, foldText, type RuleActionInput, type RuleConditionInput, type RuleInput, type RuleSubject } from '../src/rules/rules.js';
+import {
+  compileRules,
+  foldText,
+  type RuleActionInput,
+  type RuleConditionInput,
+  type RuleInput,
+  type RuleSubject,
+} from '../src/rules/rules.js';
 import { configurePropertySeed } from '../src/testing/property-seed.js';
 
 // The run's seed (FC_SEED, printed when drawn): a failure here replays with it.
@@ -28,10 +35,27 @@ const subject: fc.Arbitrary<RuleSubject> = fc.record({
 });
 
 const condition: fc.Arbitrary<RuleConditionInput> = fc.oneof(
-  fc.record({ field: fc.constantFrom('merchant', 'description', 'tags' as const), op: fc.constantFrom('is', 'contains', 'startsWith', 'endsWith' as const), value: word }),
-  fc.record({ field: fc.constant('merchant' as const), op: fc.constant('matches' as const), value: fc.constantFrom('^caf', 'ss', 'mktp$', '\\d') }),
-  fc.record({ field: fc.constant('amount' as const), op: fc.constantFrom('gt', 'lt' as const), value: fc.integer({ min: 0, max: 1000 }).map(String), currency: fc.constantFrom(...CURRENCIES) }),
-  fc.record({ field: fc.constant('weekday' as const), op: fc.constant('oneOf' as const), value: fc.uniqueArray(fc.constantFrom('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun' as const), { minLength: 1 }) }),
+  fc.record({
+    field: fc.constantFrom('merchant', 'description', 'tags' as const),
+    op: fc.constantFrom('is', 'contains', 'startsWith', 'endsWith' as const),
+    value: word,
+  }),
+  fc.record({
+    field: fc.constant('merchant' as const),
+    op: fc.constant('matches' as const),
+    value: fc.constantFrom('^caf', 'ss', 'mktp$', '\\d'),
+  }),
+  fc.record({
+    field: fc.constant('amount' as const),
+    op: fc.constantFrom('gt', 'lt' as const),
+    value: fc.integer({ min: 0, max: 1000 }).map(String),
+    currency: fc.constantFrom(...CURRENCIES),
+  }),
+  fc.record({
+    field: fc.constant('weekday' as const),
+    op: fc.constant('oneOf' as const),
+    value: fc.uniqueArray(fc.constantFrom('mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun' as const), { minLength: 1 }),
+  }),
   fc.record({ field: fc.constant('date' as const), op: fc.constantFrom('gt', 'lt' as const), value: date }),
 );
 
@@ -42,17 +66,19 @@ const action: fc.Arbitrary<RuleActionInput> = fc.oneof(
 );
 
 /** A rule set with unique ids; actions unique by kind, as the schema requires. */
-const rules: fc.Arbitrary<RuleInput[]> = fc.array(
-  fc.record({
-    position: fc.integer({ min: 0, max: 5 }),
-    enabled: fc.boolean(),
-    match: fc.constantFrom('all', 'any' as const),
-    conditions: fc.array(condition, { minLength: 1, maxLength: 3 }),
-    actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.type }),
-    stop: fc.boolean(),
-  }),
-  { maxLength: 8 },
-).map((list) => list.map((rule, i) => ({ ...rule, id: `rule_${i}` })));
+const rules: fc.Arbitrary<RuleInput[]> = fc
+  .array(
+    fc.record({
+      position: fc.integer({ min: 0, max: 5 }),
+      enabled: fc.boolean(),
+      match: fc.constantFrom('all', 'any' as const),
+      conditions: fc.array(condition, { minLength: 1, maxLength: 3 }),
+      actions: fc.uniqueArray(action, { minLength: 1, maxLength: 3, selector: (a) => a.type }),
+      stop: fc.boolean(),
+    }),
+    { maxLength: 8 },
+  )
+  .map((list) => list.map((rule, i) => ({ ...rule, id: `rule_${i}` })));
 
 describe('rule evaluation, as properties', () => {
   it('is deterministic, and independent of the order the rules are given in', () => {
@@ -88,7 +114,10 @@ describe('rule evaluation, as properties', () => {
   it('treats any of one condition as all of it', () => {
     fc.assert(
       fc.property(condition, subject, (c, s) => {
-        const one = (match: 'all' | 'any') => compileRules([{ id: 'r', position: 0, match, conditions: [c], actions: [{ type: 'setNotes', notes: 'x' }] }]).evaluate(s, free);
+        const one = (match: 'all' | 'any') =>
+          compileRules([
+            { id: 'r', position: 0, match, conditions: [c], actions: [{ type: 'setNotes', notes: 'x' }] },
+          ]).evaluate(s, free);
         expect(one('any')).toEqual(one('all'));
       }),
     );
@@ -100,11 +129,15 @@ describe('rule evaluation, as properties', () => {
         const value = (m: bigint) => formatAmount(Number(m), currency);
         const [low, high] = a <= b ? [a, b] : [b, a];
         const holds = (c: RuleConditionInput) =>
-          compileRules([{ id: 'r', position: 0, conditions: [c], actions: [{ type: 'setNotes', notes: 'x' }] }]).evaluate({ amountMinor: amount, currency, date: '2026-01-01' }, free).matched.length === 1;
+          compileRules([
+            { id: 'r', position: 0, conditions: [c], actions: [{ type: 'setNotes', notes: 'x' }] },
+          ]).evaluate({ amountMinor: amount, currency, date: '2026-01-01' }, free).matched.length === 1;
         expect(holds({ field: 'amount', op: 'gt', value: value(a), currency })).toBe(amount > a);
         expect(holds({ field: 'amount', op: 'lt', value: value(a), currency })).toBe(amount < a);
         expect(holds({ field: 'amount', op: 'is', value: value(a), currency })).toBe(amount === a);
-        expect(holds({ field: 'amount', op: 'between', value: [value(low), value(high)], currency })).toBe(low <= amount && amount <= high);
+        expect(holds({ field: 'amount', op: 'between', value: [value(low), value(high)], currency })).toBe(
+          low <= amount && amount <= high,
+        );
       }),
     );
   });

@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { compilePattern, compileRules, foldText, MAX_PATTERN_LENGTH, TEXT_FIELDS, type RuleConditionInput, type RuleSubject } from '../src/rules/rules.js';
+import {
+  compilePattern,
+  compileRules,
+  foldText,
+  MAX_PATTERN_LENGTH,
+  TEXT_FIELDS,
+  type RuleConditionInput,
+  type RuleSubject,
+} from '../src/rules/rules.js';
 
 const expense: RuleSubject = { amountMinor: 1250, currency: 'EUR', date: '2026-11-03' };
 
 /** Whether one rule with this condition matches the subject. */
 function matches(condition: RuleConditionInput, subject: Partial<RuleSubject>): boolean {
-  const rules = compileRules([{ id: 'rule_t', position: 0, conditions: [condition], actions: [{ type: 'setNotes', notes: 'hit' }] }]);
+  const rules = compileRules([
+    { id: 'rule_t', position: 0, conditions: [condition], actions: [{ type: 'setNotes', notes: 'hit' }] },
+  ]);
   return rules.evaluate({ ...expense, ...subject }, { categoryLockedByUser: false }).matched.length === 1;
 }
 
@@ -79,19 +89,35 @@ describe('text operators', () => {
   }
 
   it('matches "STRASSE" against "Straße" with every text operator', () => {
-    expect(matches({ field: 'description', op: 'is', value: 'Hauptstraße' }, { description: 'HAUPTSTRASSE' })).toBe(true);
-    expect(matches({ field: 'description', op: 'contains', value: 'STRASSE' }, { description: 'Hauptstraße 5' })).toBe(true);
+    expect(matches({ field: 'description', op: 'is', value: 'Hauptstraße' }, { description: 'HAUPTSTRASSE' })).toBe(
+      true,
+    );
+    expect(matches({ field: 'description', op: 'contains', value: 'STRASSE' }, { description: 'Hauptstraße 5' })).toBe(
+      true,
+    );
   });
 
   it('reads only its own field', () => {
-    expect(matches({ field: 'merchant', op: 'contains', value: 'cafe' }, { description: 'cafe', notes: 'cafe', originalText: 'cafe', tags: ['cafe'] })).toBe(false);
-    expect(matches({ field: 'originalText', op: 'contains', value: 'SEPA' }, { description: 'SEPA', originalText: 'KARTENZAHLUNG' })).toBe(false);
+    expect(
+      matches(
+        { field: 'merchant', op: 'contains', value: 'cafe' },
+        { description: 'cafe', notes: 'cafe', originalText: 'cafe', tags: ['cafe'] },
+      ),
+    ).toBe(false);
+    expect(
+      matches(
+        { field: 'originalText', op: 'contains', value: 'SEPA' },
+        { description: 'SEPA', originalText: 'KARTENZAHLUNG' },
+      ),
+    ).toBe(false);
   });
 });
 
 describe('matches: RE2 patterns', () => {
   it('is case-insensitive and folds the pattern’s own accents, as the text is folded', () => {
-    expect(matches({ field: 'merchant', op: 'matches', value: 'AMZN\\s+MKTP' }, { merchant: 'amzn   mktp de' })).toBe(true);
+    expect(matches({ field: 'merchant', op: 'matches', value: 'AMZN\\s+MKTP' }, { merchant: 'amzn   mktp de' })).toBe(
+      true,
+    );
     expect(matches({ field: 'merchant', op: 'matches', value: 'CAFÉ' }, { merchant: 'Cafe' })).toBe(true);
     expect(matches({ field: 'merchant', op: 'matches', value: 'cafe\u0301' }, { merchant: 'CAFÉ' })).toBe(true);
     // ASCII escapes keep their case: \D is "not a digit", not \d.
@@ -100,15 +126,28 @@ describe('matches: RE2 patterns', () => {
   });
 
   it('searches anywhere unless anchored', () => {
-    expect(matches({ field: 'description', op: 'matches', value: 'rent' }, { description: 'November rent' })).toBe(true);
-    expect(matches({ field: 'description', op: 'matches', value: '^rent' }, { description: 'November rent' })).toBe(false);
+    expect(matches({ field: 'description', op: 'matches', value: 'rent' }, { description: 'November rent' })).toBe(
+      true,
+    );
+    expect(matches({ field: 'description', op: 'matches', value: '^rent' }, { description: 'November rent' })).toBe(
+      false,
+    );
   });
 
   it('answers (a+)+$ against a 10 kB description, both ways, without backtracking', () => {
-    const rules = compileRules([{ id: 'rule_redos', position: 0, conditions: [{ field: 'description', op: 'matches', value: '(a+)+$' }], actions: [{ type: 'addTags', tags: ['a'] }] }]);
+    const rules = compileRules([
+      {
+        id: 'rule_redos',
+        position: 0,
+        conditions: [{ field: 'description', op: 'matches', value: '(a+)+$' }],
+        actions: [{ type: 'addTags', tags: ['a'] }],
+      },
+    ]);
     const hostile = { ...expense, description: `${'a'.repeat(10_000)}!` };
     expect(rules.evaluate(hostile, { categoryLockedByUser: false }).matched).toEqual([]);
-    expect(rules.evaluate({ ...expense, description: 'a'.repeat(10_000) }, { categoryLockedByUser: false }).matched).toEqual(['rule_redos']);
+    expect(
+      rules.evaluate({ ...expense, description: 'a'.repeat(10_000) }, { categoryLockedByUser: false }).matched,
+    ).toEqual(['rule_redos']);
   });
 
   it('answers for each rule’s own pattern when many share a field (they run together, 100 to a set)', () => {
@@ -120,7 +159,8 @@ describe('matches: RE2 patterns', () => {
         actions: [{ type: 'addTags', tags: [`t${i}`] }],
       })),
     );
-    const matched = (subject: Partial<RuleSubject>) => rules.evaluate({ ...expense, ...subject }, { categoryLockedByUser: false }).matched;
+    const matched = (subject: Partial<RuleSubject>) =>
+      rules.evaluate({ ...expense, ...subject }, { categoryLockedByUser: false }).matched;
     expect(matched({ description: 'REF-137' })).toEqual(['rule_137']);
     expect(matched({ description: 'ref-249' })).toEqual(['rule_249']);
     expect(matched({ description: 'ref-138' })).toEqual([]); // an even pattern is on tags, not the description
@@ -131,21 +171,33 @@ describe('matches: RE2 patterns', () => {
   it('refuses backreferences and lookaround, saying why', () => {
     for (const pattern of ['(a)\\1', '(?P<x>a)\\k<x>']) {
       const problem = compilePattern(pattern);
-      expect(problem).toEqual({ code: 'unsupported_pattern', message: expect.stringMatching(/^Backreferences .* not supported: the linear-time engine/) });
+      expect(problem).toEqual({
+        code: 'unsupported_pattern',
+        message: expect.stringMatching(/^Backreferences .* not supported: the linear-time engine/),
+      });
     }
     for (const pattern of ['foo(?=bar)', 'foo(?!bar)', '(?<=foo)bar', '(?<!foo)bar']) {
-      expect(compilePattern(pattern)).toEqual({ code: 'unsupported_pattern', message: expect.stringMatching(/^Lookahead and lookbehind .* not supported/) });
+      expect(compilePattern(pattern)).toEqual({
+        code: 'unsupported_pattern',
+        message: expect.stringMatching(/^Lookahead and lookbehind .* not supported/),
+      });
     }
   });
 
   it('refuses invalid syntax with RE2’s reason', () => {
-    expect(compilePattern('caf[e')).toEqual({ code: 'invalid_pattern', message: 'Not a valid regular expression: missing closing ]: `[e`' });
+    expect(compilePattern('caf[e')).toEqual({
+      code: 'invalid_pattern',
+      message: 'Not a valid regular expression: missing closing ]: `[e`',
+    });
     expect(patternProblem('a{1001}')).toBe('invalid_pattern');
     expect(patternProblem('(?i')).toBe('invalid_pattern');
   });
 
   it('refuses characters that folding would turn into several letters or into syntax, naming what to write', () => {
-    expect(compilePattern('straße')).toEqual({ code: 'pattern_not_foldable', message: expect.stringContaining('"ß" is compared as "ss"') });
+    expect(compilePattern('straße')).toEqual({
+      code: 'pattern_not_foldable',
+      message: expect.stringContaining('"ß" is compared as "ss"'),
+    });
     expect(patternProblem('ﬁnance')).toBe('pattern_not_foldable');
     expect(patternProblem('wait…')).toBe('pattern_not_foldable');
     expect(patternProblem('（1）')).toBe('pattern_not_foldable');

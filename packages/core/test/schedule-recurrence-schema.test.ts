@@ -8,7 +8,11 @@ function refusal(input: unknown): string[] {
   return (result.error?.issues ?? []).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
 }
 
-const month = (extra: Partial<RecurrenceInput> = {}): RecurrenceInput => ({ unit: 'month', anchor: '2026-01-01', ...extra });
+const month = (extra: Partial<RecurrenceInput> = {}): RecurrenceInput => ({
+  unit: 'month',
+  anchor: '2026-01-01',
+  ...extra,
+});
 
 describe('the recurrence shape', () => {
   it('is the budget period (unit, every, anchor) with every defaulting to 1 and no weekend shift', () => {
@@ -58,12 +62,24 @@ describe('the recurrence shape', () => {
   });
 
   it('refuses days and weekdays together rather than guessing union or intersection', () => {
-    expect(refusal(month({ days: [1], weekdays: [{ weekday: 'mon', nth: 1 }] }))).toEqual(['weekdays: Give days or weekdays, not both']);
+    expect(refusal(month({ days: [1], weekdays: [{ weekday: 'mon', nth: 1 }] }))).toEqual([
+      'weekdays: Give days or weekdays, not both',
+    ]);
   });
 
   it('takes nth weekdays in a month: 1 to 4 from the start, -1 to -4 from the end', () => {
-    const rule = recurrenceSchema.parse(month({ weekdays: [{ weekday: 'tue', nth: 2 }, { weekday: 'fri', nth: -1 }] }));
-    expect(rule.weekdays).toEqual([{ weekday: 'tue', nth: 2 }, { weekday: 'fri', nth: -1 }]);
+    const rule = recurrenceSchema.parse(
+      month({
+        weekdays: [
+          { weekday: 'tue', nth: 2 },
+          { weekday: 'fri', nth: -1 },
+        ],
+      }),
+    );
+    expect(rule.weekdays).toEqual([
+      { weekday: 'tue', nth: 2 },
+      { weekday: 'fri', nth: -1 },
+    ]);
     expect(refusal(month({ weekdays: [{ weekday: 'tue', nth: 5 }] }))).toEqual([
       'weekdays.0.nth: nth must be 1 to 4, or -1 (the last) to -4: a 5th weekday is missing from most months',
     ]);
@@ -80,19 +96,33 @@ describe('the recurrence shape', () => {
     expect(refusal({ unit: 'week', anchor: '2026-01-05', weekdays: [{ weekday: 'tue', nth: 2 }] })).toEqual([
       'weekdays.0.nth: nth counts weekdays in a month: with unit week, leave nth out',
     ]);
-    expect(refusal({ unit: 'day', anchor: '2026-01-05', weekdays: [{ weekday: 'tue' }] })).toEqual(['weekdays: weekdays need unit week, month or year']);
+    expect(refusal({ unit: 'day', anchor: '2026-01-05', weekdays: [{ weekday: 'tue' }] })).toEqual([
+      'weekdays: weekdays need unit week, month or year',
+    ]);
   });
 
   it('refuses the same weekday counted from both ends where the two meet (4th and last Tuesday)', () => {
-    const both = (nth: number, fromEnd: number) => month({ weekdays: [{ weekday: 'tue', nth }, { weekday: 'tue', nth: fromEnd }] });
-    expect(refusal(both(4, -1))).toEqual(['weekdays: nth 4 and -1 of tue fall on the same date in some months: choose one']);
+    const both = (nth: number, fromEnd: number) =>
+      month({
+        weekdays: [
+          { weekday: 'tue', nth },
+          { weekday: 'tue', nth: fromEnd },
+        ],
+      });
+    expect(refusal(both(4, -1))).toEqual([
+      'weekdays: nth 4 and -1 of tue fall on the same date in some months: choose one',
+    ]);
     expect(refusal(both(2, -4))).toHaveLength(1); // a 5-Tuesday month: the 2nd is the 4th from the end
     expect(recurrenceSchema.safeParse(both(1, -1)).success).toBe(true); // the first and the last never meet
     expect(recurrenceSchema.safeParse(both(4, -4)).success).toBe(true); // they would need seven Tuesdays
   });
 
   it('keeps each weekday once', () => {
-    const rule = recurrenceSchema.parse({ unit: 'week', anchor: '2026-01-05', weekdays: [{ weekday: 'mon' }, { weekday: 'mon' }] });
+    const rule = recurrenceSchema.parse({
+      unit: 'week',
+      anchor: '2026-01-05',
+      weekdays: [{ weekday: 'mon' }, { weekday: 'mon' }],
+    });
     expect(rule.weekdays).toEqual([{ weekday: 'mon' }]);
   });
 

@@ -31,23 +31,45 @@ interface ForeignKey {
 }
 
 /** Core's tables holding owners' data: all but Kysely's migration bookkeeping (`et_migration`, `et_migration_lock`). */
-const OWNER_TABLES = ['et_alert_rule', 'et_budget', 'et_category', 'et_currency_total', 'et_daily_total', 'et_event', 'et_expense', 'et_expense_tag', 'et_idempotency', 'et_notification', 'et_owner'];
+const OWNER_TABLES = [
+  'et_alert_rule',
+  'et_budget',
+  'et_category',
+  'et_currency_total',
+  'et_daily_total',
+  'et_event',
+  'et_expense',
+  'et_expense_tag',
+  'et_idempotency',
+  'et_notification',
+  'et_owner',
+];
 const BOOKKEEPING = ['et_migration', 'et_migration_lock'];
 
 /** The owner column of a table: `et_owner`'s rows are the owners themselves. */
 const ownerColumn = (table: string) => (table === 'et_owner' ? 'id' : 'owner_id');
 
 async function sqliteSchema(raw: RawQuery): Promise<{ tables: string[]; keys: Key[]; foreignKeys: ForeignKey[] }> {
-  const tables = (await raw(`select name from sqlite_master where type = 'table' and name like 'et\\_%' escape '\\' order by name`)).map((r) => String(r.name));
+  const tables = (
+    await raw(`select name from sqlite_master where type = 'table' and name like 'et\\_%' escape '\\' order by name`)
+  ).map((r) => String(r.name));
   const keys: Key[] = [];
   const foreignKeys: ForeignKey[] = [];
   for (const table of tables) {
     for (const index of await raw('select name, "unique", origin from pragma_index_list(?)', [table])) {
       if (Number(index.unique) !== 1) continue;
       const columns = await raw('select name from pragma_index_info(?) order by seqno', [String(index.name)]);
-      keys.push({ table, name: String(index.name), primary: index.origin === 'pk', columns: columns.map((c) => (typeof c.name === 'string' ? c.name : '(expression)')) });
+      keys.push({
+        table,
+        name: String(index.name),
+        primary: index.origin === 'pk',
+        columns: columns.map((c) => (typeof c.name === 'string' ? c.name : '(expression)')),
+      });
     }
-    const references = await raw('select id, seq, "table" as parent, "from" as child_column, "to" as parent_column from pragma_foreign_key_list(?) order by id, seq', [table]);
+    const references = await raw(
+      'select id, seq, "table" as parent, "from" as child_column, "to" as parent_column from pragma_foreign_key_list(?) order by id, seq',
+      [table],
+    );
     for (const id of new Set(references.map((r) => Number(r.id)))) {
       const parts = references.filter((r) => Number(r.id) === id);
       foreignKeys.push({
@@ -63,7 +85,9 @@ async function sqliteSchema(raw: RawQuery): Promise<{ tables: string[]; keys: Ke
 
 async function postgresSchema(raw: RawQuery): Promise<{ tables: string[]; keys: Key[]; foreignKeys: ForeignKey[] }> {
   const tables = (
-    await raw(`select tablename from pg_tables where schemaname = current_schema() and tablename like 'et\\_%' order by tablename`)
+    await raw(
+      `select tablename from pg_tables where schemaname = current_schema() and tablename like 'et\\_%' order by tablename`,
+    )
   ).map((r) => String(r.tablename));
   // Every unique index (primary keys and unique constraints are backed by one), columns in index order.
   const keys = await raw(`
@@ -96,11 +120,17 @@ function offenders({ keys, foreignKeys }: { keys: Key[]; foreignKeys: ForeignKey
   const found: string[] = [];
   for (const key of keys) {
     if (BOOKKEEPING.includes(key.table)) continue;
-    if (key.columns[0] !== ownerColumn(key.table)) found.push(`${key.table}: ${key.primary ? 'primary key' : 'unique'} ${key.name} (${key.columns.join(', ')})`);
+    if (key.columns[0] !== ownerColumn(key.table))
+      found.push(`${key.table}: ${key.primary ? 'primary key' : 'unique'} ${key.name} (${key.columns.join(', ')})`);
   }
   for (const fk of foreignKeys) {
-    const joinsOwners = fk.columns.some((column, i) => column === ownerColumn(fk.table) && fk.referencedColumns[i] === ownerColumn(fk.references));
-    if (!joinsOwners) found.push(`${fk.table}: foreign key (${fk.columns.join(', ')}) → ${fk.references} (${fk.referencedColumns.join(', ')})`);
+    const joinsOwners = fk.columns.some(
+      (column, i) => column === ownerColumn(fk.table) && fk.referencedColumns[i] === ownerColumn(fk.references),
+    );
+    if (!joinsOwners)
+      found.push(
+        `${fk.table}: foreign key (${fk.columns.join(', ')}) → ${fk.references} (${fk.referencedColumns.join(', ')})`,
+      );
   }
   return found;
 }
@@ -109,7 +139,10 @@ function expectKeysLeadWithTheOwner(schema: { tables: string[]; keys: Key[]; for
   // The catalog queries must really see the tables, or an empty result would pass for the wrong reason.
   expect(schema.tables).toEqual([...OWNER_TABLES, ...BOOKKEEPING].sort());
   for (const table of OWNER_TABLES) {
-    expect(schema.keys.filter((k) => k.table === table && k.primary), `${table} has a primary key`).toHaveLength(1);
+    expect(
+      schema.keys.filter((k) => k.table === table && k.primary),
+      `${table} has a primary key`,
+    ).toHaveLength(1);
   }
   expect(schema.foreignKeys.length).toBeGreaterThanOrEqual(3);
   expect(offenders(schema)).toEqual([]);
@@ -153,7 +186,9 @@ describe('every primary key and unique key of an et_ table leads with the owner,
         .filter((k) => !BOOKKEEPING.includes(k.table))
         .map((k) => `${k.table}${k.primary ? ' primary' : ''} (${k.columns.join(', ')})`)
         .sort(),
-      foreignKeys: schema.foreignKeys.map((fk) => `${fk.table} (${fk.columns.join(', ')}) → ${fk.references} (${fk.referencedColumns.join(', ')})`).sort(),
+      foreignKeys: schema.foreignKeys
+        .map((fk) => `${fk.table} (${fk.columns.join(', ')}) → ${fk.references} (${fk.referencedColumns.join(', ')})`)
+        .sort(),
     });
     expect(shape(await sqliteSchema(sqlite))).toEqual(shape(await postgresSchema(postgres)));
   });
@@ -161,27 +196,91 @@ describe('every primary key and unique key of an et_ table leads with the owner,
 
 /** One owner's rows of every kind, as a 0003 database holds them. */
 const SEED: [string, unknown[]][] = [
-  ['insert into et_owner (id, timezone, currency, week_starts_on, last_seq, config_version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', ['alice', 'Europe/Paris', 'EUR', 1, 1, 3, 'T0', 'T0']],
-  ['insert into et_category (id, owner_id, name, name_key, color, icon, parent_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', ['cat_home', 'alice', 'Home', 'home', '#112233', null, null, 'T0', 'T0']],
-  ['insert into et_category (id, owner_id, name, name_key, color, icon, parent_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)', ['cat_rent', 'alice', 'Rent', 'rent', null, 'house', 'cat_home', 'T0', 'T0']],
+  [
+    'insert into et_owner (id, timezone, currency, week_starts_on, last_seq, config_version, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    ['alice', 'Europe/Paris', 'EUR', 1, 1, 3, 'T0', 'T0'],
+  ],
+  [
+    'insert into et_category (id, owner_id, name, name_key, color, icon, parent_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ['cat_home', 'alice', 'Home', 'home', '#112233', null, null, 'T0', 'T0'],
+  ],
+  [
+    'insert into et_category (id, owner_id, name, name_key, color, icon, parent_id, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ['cat_rent', 'alice', 'Rent', 'rent', null, 'house', 'cat_home', 'T0', 'T0'],
+  ],
   [
     'insert into et_expense (id, owner_id, amount_minor, currency, date, category_id, description, merchant, notes, tags, search_text, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ['exp_1', 'alice', 90_000, 'EUR', '2026-03-01', 'cat_rent', 'March', null, null, '["Home","Fixed"]', 'march', 'T0', 'T0'],
+    [
+      'exp_1',
+      'alice',
+      90_000,
+      'EUR',
+      '2026-03-01',
+      'cat_rent',
+      'March',
+      null,
+      null,
+      '["Home","Fixed"]',
+      'march',
+      'T0',
+      'T0',
+    ],
   ],
   ['insert into et_expense_tag (owner_id, expense_id, tag) values (?, ?, ?)', ['alice', 'exp_1', 'home']],
   ['insert into et_expense_tag (owner_id, expense_id, tag) values (?, ?, ?)', ['alice', 'exp_1', 'fixed']],
-  ['insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count) values (?, ?, ?, ?, ?, ?)', ['alice', '2026-03-01', 'EUR', 'cat_rent', 90_000, 1]],
+  [
+    'insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count) values (?, ?, ?, ?, ?, ?)',
+    ['alice', '2026-03-01', 'EUR', 'cat_rent', 90_000, 1],
+  ],
   [
     'insert into et_budget (id, owner_id, name, amount_minor, currency, category_ids, period, rollover, starts_on, ends_on, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ['bud_1', 'alice', 'Home', 100_000, 'EUR', '["cat_home","cat_rent"]', '{"unit":"month","every":1,"anchor":"2026-01-01"}', 'none', '2026-01-01', null, 'T0', 'T0'],
+    [
+      'bud_1',
+      'alice',
+      'Home',
+      100_000,
+      'EUR',
+      '["cat_home","cat_rent"]',
+      '{"unit":"month","every":1,"anchor":"2026-01-01"}',
+      'none',
+      '2026-01-01',
+      null,
+      'T0',
+      'T0',
+    ],
   ],
-  ['insert into et_alert_rule (id, owner_id, budget_id, threshold_percent, kind, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)', ['rule_1', 'alice', 'bud_1', 80, 'spent', 1, 'T0', 'T0']],
+  [
+    'insert into et_alert_rule (id, owner_id, budget_id, threshold_percent, kind, active, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?)',
+    ['rule_1', 'alice', 'bud_1', 80, 'spent', 1, 'T0', 'T0'],
+  ],
   [
     'insert into et_notification (id, owner_id, budget_id, rule_id, kind, period_start, period_end, threshold_percent, currency, spent_minor, available_minor, projected_spend_minor, message, created_at, read_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ['ntf_1', 'alice', 'bud_1', 'rule_1', 'spent', '2026-03-01', '2026-03-31', 80, 'EUR', 90_000, 100_000, 90_000, 'Home: 90 %', 'T0', null],
+    [
+      'ntf_1',
+      'alice',
+      'bud_1',
+      'rule_1',
+      'spent',
+      '2026-03-01',
+      '2026-03-31',
+      80,
+      'EUR',
+      90_000,
+      100_000,
+      90_000,
+      'Home: 90 %',
+      'T0',
+      null,
+    ],
   ],
-  ['insert into et_event (owner_id, seq, type, data, at) values (?, ?, ?, ?, ?)', ['alice', 1, 'expense.created', '{"expense":{"id":"exp_1"}}', 'T0']],
-  ['insert into et_idempotency (owner_id, idempotency_key, fingerprint, result, created_at) values (?, ?, ?, ?, ?)', ['alice', 'k1', 'POST /expenses', '{"id":"exp_1"}', 'T0']],
+  [
+    'insert into et_event (owner_id, seq, type, data, at) values (?, ?, ?, ?, ?)',
+    ['alice', 1, 'expense.created', '{"expense":{"id":"exp_1"}}', 'T0'],
+  ],
+  [
+    'insert into et_idempotency (owner_id, idempotency_key, fingerprint, result, created_at) values (?, ?, ?, ?, ?)',
+    ['alice', 'k1', 'POST /expenses', '{"id":"exp_1"}', 'T0'],
+  ],
 ];
 
 /** Every row of every owner table, in a stable order, with numbers as numbers (pg returns bigint as text). */
@@ -191,7 +290,11 @@ async function dump(raw: RawQuery): Promise<Record<string, unknown[]>> {
   for (const table of OWNER_TABLES.filter((t) => t !== 'et_currency_total')) {
     const rows = await raw(`select * from ${table}`);
     tables[table] = rows
-      .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])))
+      .map((row) =>
+        Object.fromEntries(
+          Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v]),
+        ),
+      )
       .map((row) => JSON.stringify(Object.fromEntries(Object.entries(row).sort(([a], [b]) => (a < b ? -1 : 1)))))
       .sort();
   }
@@ -208,7 +311,9 @@ describe('migrating a database that has data to owner-leading keys (0005) keeps 
   });
 
   /** A database migrated up to 0004 (the last before owner-leading keys) and seeded, then migrated to the latest. */
-  async function upgraded(database: string): Promise<{ tracker: Tracker; store: KyselyStore; raw: RawQuery; before: Record<string, unknown[]> }> {
+  async function upgraded(
+    database: string,
+  ): Promise<{ tracker: Tracker; store: KyselyStore; raw: RawQuery; before: Record<string, unknown[]> }> {
     const store = await openKyselyStore({ database });
     const tracker = await Tracker.open({ store });
     trackers.push(tracker);
@@ -235,20 +340,30 @@ describe('migrating a database that has data to owner-leading keys (0005) keeps 
       expect(await dump(raw)).toEqual(before);
       expect(offenders(engine === 'sqlite' ? await sqliteSchema(raw) : await postgresSchema(raw))).toEqual([]);
       // 0006 filled the all-time totals from the expenses.
-      expect((await raw('select owner_id, currency, amount_minor, count from et_currency_total')).map((r) => Object.values(r).map(String))).toEqual([['alice', 'EUR', '90000', '1']]);
+      expect(
+        (await raw('select owner_id, currency, amount_minor, count from et_currency_total')).map((r) =>
+          Object.values(r).map(String),
+        ),
+      ).toEqual([['alice', 'EUR', '90000', '1']]);
       if (engine === 'sqlite') expect(await raw('pragma foreign_keys')).toEqual([{ foreign_keys: 1 }]);
 
       // A notification still fires once per (rule, period), now keyed with the owner.
       const again = { ...(await store.notifications.findById('alice', 'ntf_1'))!, id: 'ntf_2' };
       expect(await store.transaction((tx) => tx.notifications.insertOnce(again))).toBe(false);
       // The foreign keys hold: a tag needs its owner's expense, and goes with it.
-      const orphan = await raw('insert into et_expense_tag (owner_id, expense_id, tag) values (?, ?, ?)', ['mallory', 'exp_1', 'x']).catch((e: unknown) => e);
+      const orphan = await raw('insert into et_expense_tag (owner_id, expense_id, tag) values (?, ?, ?)', [
+        'mallory',
+        'exp_1',
+        'x',
+      ]).catch((e: unknown) => e);
       expect(orphan).toBeInstanceOf(Error);
       const alice = tracker.forOwner('alice');
       expect((await alice.expenses.list({ tag: 'fixed' })).items.map((e) => e.id)).toEqual(['exp_1']);
       await alice.expenses.delete('exp_1');
       expect(await raw('select tag from et_expense_tag')).toEqual([]);
-      expect(isTrackerError(await alice.categories.create({ name: 'HOME' }).catch((e: unknown) => e), 'CONFLICT')).toBe(true);
+      expect(isTrackerError(await alice.categories.create({ name: 'HOME' }).catch((e: unknown) => e), 'CONFLICT')).toBe(
+        true,
+      );
     });
   }
 });

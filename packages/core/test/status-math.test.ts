@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, fromDayNumber, toDayNumber } from '../src/dates.js';
-import { computeStatus, mulDiv, percentOf, rolloverChain, type DailySpend, type StatusInput } from '../src/domain/budget-status.js';
+import {
+  computeStatus,
+  mulDiv,
+  percentOf,
+  rolloverChain,
+  type DailySpend,
+  type StatusInput,
+} from '../src/domain/budget-status.js';
 
 const NOVEMBER = { start: '2026-11-01', end: '2026-11-30' };
 
@@ -74,7 +81,12 @@ describe('percentOf', () => {
     // Parts up to ten times the whole (1000 %) either way: figures a budget shows.
     const partAndWhole = fc
       .integer({ min: 1, max: 2 ** 45 })
-      .chain((whole) => fc.tuple(fc.integer({ min: -Math.min(10 * whole, 2 ** 46), max: Math.min(10 * whole, 2 ** 46) }), fc.constant(whole)));
+      .chain((whole) =>
+        fc.tuple(
+          fc.integer({ min: -Math.min(10 * whole, 2 ** 46), max: Math.min(10 * whole, 2 ** 46) }),
+          fc.constant(whole),
+        ),
+      );
     fc.assert(
       fc.property(partAndWhole, ([part, whole]) => {
         const result = percentOf(part, whole);
@@ -85,7 +97,8 @@ describe('percentOf', () => {
         const twice = 2n * (error < 0n ? -error : error);
         expect(twice <= BigInt(whole)).toBe(true);
         // On an exact tie, the larger magnitude.
-        if (twice === BigInt(whole)) expect(BigInt(Math.abs(basisPoints)) * BigInt(whole) > BigInt(Math.abs(part)) * 10_000n).toBe(true);
+        if (twice === BigInt(whole))
+          expect(BigInt(Math.abs(basisPoints)) * BigInt(whole) > BigInt(Math.abs(part)) * 10_000n).toBe(true);
         // `+ 0` makes -0 and 0 one value.
         expect(percentOf(-part, whole) + 0).toBe(-result + 0);
       }),
@@ -109,7 +122,11 @@ describe('rolloverChain', () => {
         fc.integer({ min: 0, max: 10_000_000 }),
         fc.array(fc.integer({ min: 0, max: 20_000_000 }), { maxLength: 40 }),
         (limit, spent) => {
-          const [none, surplus, full] = [rolloverChain('none', limit, spent), rolloverChain('surplus', limit, spent), rolloverChain('full', limit, spent)];
+          const [none, surplus, full] = [
+            rolloverChain('none', limit, spent),
+            rolloverChain('surplus', limit, spent),
+            rolloverChain('full', limit, spent),
+          ];
           for (const chain of [none, surplus, full]) {
             expect(chain).toHaveLength(spent.length + 1);
             expect(chain[0]).toBe(0);
@@ -137,7 +154,14 @@ describe('computeStatus', () => {
     { date: '2026-10-31', amountMinor: 99_999 },
     { date: '2026-12-01', amountMinor: 99_999 },
   ];
-  const input = (extra: Partial<StatusInput> = {}): StatusInput => ({ period: NOVEMBER, limitMinor: 40_000, rolloverMinor: 0, daily, today: '2026-11-10', ...extra });
+  const input = (extra: Partial<StatusInput> = {}): StatusInput => ({
+    period: NOVEMBER,
+    limitMinor: 40_000,
+    rolloverMinor: 0,
+    daily,
+    today: '2026-11-10',
+    ...extra,
+  });
 
   it('on day 10 of 30 with 200.00 of 400.00 spent: every figure', () => {
     expect(computeStatus(input())).toEqual({
@@ -161,33 +185,64 @@ describe('computeStatus', () => {
 
   it('before the period: nothing elapsed, the whole period left, the forecast is what was spent', () => {
     const status = computeStatus(input({ today: '2026-10-20', daily: [] }));
-    expect(status).toMatchObject({ daysElapsed: 0, spentMinor: 0, dailyAllowanceMinor: 1_333, projectedSpendMinor: 0, projectedExceedDate: null, state: 'ok' });
+    expect(status).toMatchObject({
+      daysElapsed: 0,
+      spentMinor: 0,
+      dailyAllowanceMinor: 1_333,
+      projectedSpendMinor: 0,
+      projectedExceedDate: null,
+      state: 'ok',
+    });
   });
 
   it('after the period: all of it elapsed, no allowance, the forecast is what was spent', () => {
     const status = computeStatus(input({ today: '2026-12-15' }));
-    expect(status).toMatchObject({ daysElapsed: 30, dailyAllowanceMinor: 0, projectedSpendMinor: 20_000, projectedExceedDate: null, state: 'ok' });
+    expect(status).toMatchObject({
+      daysElapsed: 30,
+      dailyAllowanceMinor: 0,
+      projectedSpendMinor: 20_000,
+      projectedExceedDate: null,
+      state: 'ok',
+    });
   });
 
   it('a rollover adds to (or, negative, takes from) what is available', () => {
-    expect(computeStatus(input({ rolloverMinor: 5_000 }))).toMatchObject({ availableMinor: 45_000, remainingMinor: 25_000, percentUsed: 44.44 });
-    expect(computeStatus(input({ rolloverMinor: -25_000 }))).toMatchObject({ availableMinor: 15_000, remainingMinor: -5_000, state: 'exceeded' });
+    expect(computeStatus(input({ rolloverMinor: 5_000 }))).toMatchObject({
+      availableMinor: 45_000,
+      remainingMinor: 25_000,
+      percentUsed: 44.44,
+    });
+    expect(computeStatus(input({ rolloverMinor: -25_000 }))).toMatchObject({
+      availableMinor: 15_000,
+      remainingMinor: -5_000,
+      state: 'exceeded',
+    });
   });
 
   it('overspent: exceeded, and the exceed date is the day the running sum passed what was available', () => {
     const status = computeStatus(input({ limitMinor: 15_000 }));
-    expect(status).toMatchObject({ state: 'exceeded', remainingMinor: -5_000, dailyAllowanceMinor: 0, projectedExceedDate: '2026-11-09' });
+    expect(status).toMatchObject({
+      state: 'exceeded',
+      remainingMinor: -5_000,
+      dailyAllowanceMinor: 0,
+      projectedExceedDate: '2026-11-09',
+    });
     // From a total alone, that day cannot be known.
     expect(computeStatus(input({ limitMinor: 15_000, daily: { totalMinor: 20_000 } })).projectedExceedDate).toBeNull();
   });
 
   it('nothing available (a full rollover ate the limit): no percentage, and any spending is at least a warning', () => {
-    expect(computeStatus(input({ rolloverMinor: -40_000, daily: [] }))).toMatchObject({ availableMinor: 0, percentUsed: null, state: 'ok' });
+    expect(computeStatus(input({ rolloverMinor: -40_000, daily: [] }))).toMatchObject({
+      availableMinor: 0,
+      percentUsed: null,
+      state: 'ok',
+    });
     expect(computeStatus(input({ rolloverMinor: -40_000 }))).toMatchObject({ percentUsed: null, state: 'exceeded' });
   });
 
   it('80 % spent is a warning on the last day, 79.99 % is not', () => {
-    const last = (amountMinor: number) => computeStatus(input({ today: NOVEMBER.end, daily: [{ date: NOVEMBER.start, amountMinor }] })).state;
+    const last = (amountMinor: number) =>
+      computeStatus(input({ today: NOVEMBER.end, daily: [{ date: NOVEMBER.start, amountMinor }] })).state;
     expect(last(32_000)).toBe('warning');
     expect(last(31_996)).toBe('ok');
     expect(last(40_000)).toBe('warning');
@@ -202,7 +257,13 @@ describe('computeStatus', () => {
       todayOffset: fc.integer({ min: -10, max: 410 }),
       limitMinor: fc.integer({ min: 0, max: 10_000_000_000 }),
       rolloverMinor: fc.integer({ min: -10_000_000_000, max: 10_000_000_000 }),
-      spends: fc.array(fc.record({ offset: fc.integer({ min: -5, max: 405 }), amountMinor: fc.integer({ min: 1, max: 1_000_000_000 }) }), { maxLength: 30 }),
+      spends: fc.array(
+        fc.record({
+          offset: fc.integer({ min: -5, max: 405 }),
+          amountMinor: fc.integer({ min: 1, max: 1_000_000_000 }),
+        }),
+        { maxLength: 30 },
+      ),
     })
     .map(({ startDay, length, todayOffset, limitMinor, rolloverMinor, spends }) => {
       const period = { start: fromDayNumber(startDay), end: fromDayNumber(startDay + length - 1) };
@@ -219,7 +280,13 @@ describe('computeStatus', () => {
         expect(s.spentMinor).toBe(inPeriod.reduce((sum, d) => sum + d.amountMinor, 0));
         expect(s.availableMinor).toBe(limitMinor + rolloverMinor);
         expect(s.remainingMinor).toBe(s.availableMinor - s.spentMinor);
-        for (const figure of [s.spentMinor, s.availableMinor, s.remainingMinor, s.dailyAllowanceMinor, s.projectedSpendMinor]) {
+        for (const figure of [
+          s.spentMinor,
+          s.availableMinor,
+          s.remainingMinor,
+          s.dailyAllowanceMinor,
+          s.projectedSpendMinor,
+        ]) {
           expect(Number.isSafeInteger(figure)).toBe(true);
         }
         expect(s.daysTotal).toBe(length);
@@ -233,8 +300,12 @@ describe('computeStatus', () => {
         } else expect(s.dailyAllowanceMinor).toBe(0);
         // The forecast continues the pace so far to the end of the period, rounded down.
         if (s.daysElapsed > 0 && s.daysElapsed < length) {
-          expect(BigInt(s.projectedSpendMinor) * BigInt(s.daysElapsed) <= BigInt(s.spentMinor) * BigInt(length)).toBe(true);
-          expect(BigInt(s.projectedSpendMinor + 1) * BigInt(s.daysElapsed) > BigInt(s.spentMinor) * BigInt(length)).toBe(true);
+          expect(BigInt(s.projectedSpendMinor) * BigInt(s.daysElapsed) <= BigInt(s.spentMinor) * BigInt(length)).toBe(
+            true,
+          );
+          expect(
+            BigInt(s.projectedSpendMinor + 1) * BigInt(s.daysElapsed) > BigInt(s.spentMinor) * BigInt(length),
+          ).toBe(true);
         } else expect(s.projectedSpendMinor).toBe(s.spentMinor);
       }),
     );
@@ -248,7 +319,8 @@ describe('computeStatus', () => {
         if (s.state === 'ok' && s.availableMinor > 0) expect(s.spentMinor * 100).toBeLessThan(s.availableMinor * 80);
         if (s.state === 'ok' && s.availableMinor <= 0) expect(s.spentMinor).toBe(0);
         // A forecast that does not count yet never makes a warning on its own.
-        if (!s.forecastConfident && s.state === 'warning') expect(s.spentMinor * 100).toBeGreaterThanOrEqual(s.availableMinor * 80);
+        if (!s.forecastConfident && s.state === 'warning')
+          expect(s.spentMinor * 100).toBeGreaterThanOrEqual(s.availableMinor * 80);
         if (s.percentUsed !== null) expect(s.availableMinor).toBeGreaterThan(0);
       }),
     );
@@ -264,7 +336,9 @@ describe('computeStatus', () => {
         if (s.spentMinor > s.availableMinor) {
           const inPeriod = daily.filter((d) => d.date >= period.start && d.date <= period.end);
           const upTo = (last: string, inclusive: boolean) =>
-            inPeriod.filter((d) => (inclusive ? d.date <= last : d.date < last)).reduce((sum, d) => sum + d.amountMinor, 0);
+            inPeriod
+              .filter((d) => (inclusive ? d.date <= last : d.date < last))
+              .reduce((sum, d) => sum + d.amountMinor, 0);
           // A day with spending, by which the sum passed what was available and before which it
           // had not (with less than nothing available, no spending at all is "not yet").
           expect(inPeriod.some((d) => d.date === date)).toBe(true);
@@ -284,8 +358,15 @@ describe('computeStatus', () => {
     fc.assert(
       fc.property(scenario, ({ period, today, limitMinor, rolloverMinor, daily }) => {
         const fromDays = computeStatus({ period, limitMinor, rolloverMinor, daily, today });
-        const fromTotal = computeStatus({ period, limitMinor, rolloverMinor, daily: { totalMinor: fromDays.spentMinor }, today });
-        if (fromDays.spentMinor > fromDays.availableMinor) expect(fromTotal).toEqual({ ...fromDays, projectedExceedDate: null });
+        const fromTotal = computeStatus({
+          period,
+          limitMinor,
+          rolloverMinor,
+          daily: { totalMinor: fromDays.spentMinor },
+          today,
+        });
+        if (fromDays.spentMinor > fromDays.availableMinor)
+          expect(fromTotal).toEqual({ ...fromDays, projectedExceedDate: null });
         else expect(fromTotal).toEqual(fromDays);
       }),
     );

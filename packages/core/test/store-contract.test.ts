@@ -11,7 +11,17 @@ import { contractGroups } from '../src/testing/contract/contract-groups.js';
 import { breakStore, type BreakageName } from './support/broken-stores.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
-const REPOSITORIES = ['owners', 'categories', 'expenses', 'events', 'totals', 'budgets', 'alertRules', 'notifications', 'idempotency'] as const;
+const REPOSITORIES = [
+  'owners',
+  'categories',
+  'expenses',
+  'events',
+  'totals',
+  'budgets',
+  'alertRules',
+  'notifications',
+  'idempotency',
+] as const;
 
 /** The names (`group › check`) of the checks that fail against `env`. */
 async function failingChecks(env: ContractEnv): Promise<string[]> {
@@ -20,14 +30,22 @@ async function failingChecks(env: ContractEnv): Promise<string[]> {
   return outcomes.filter((o) => o.error !== undefined).map((o) => `${o.group} › ${o.check}`);
 }
 
-const INSERT_ONCE_AGAIN = 'notifications › insertOnce answers false for a (rule, period start) that already has a notification, and keeps the first';
-const INSERT_ONCE_RACE = 'notifications › insertOnce from two concurrent transactions fires once: the second answers false once the first commits';
-const IDEMPOTENCY_AGAIN = 'idempotency › insert of a second record for the same (owner, key) fails with CONFLICT and keeps the first; another owner may use the key';
-const IDEMPOTENCY_RACE = 'idempotency › insert from two concurrent transactions for one key: the second fails with CONFLICT once the first commits';
-const LOCK_WAITS = 'owners › lock makes a second writer of the owner wait until the first commits, and then read what it wrote';
-const LOCK_ROLLBACK = 'owners › lock is released when the holder rolls back, and the waiting writer goes on without its writes';
-const APPEND_WAITS = 'events › append of a second transaction of the owner waits until the first commits, then takes the next seqs';
-const APPEND_MANY = 'events › 30 concurrent transactions appending for one owner (some rolling back) leave gapless seqs, and a reader only ever sees a prefix';
+const INSERT_ONCE_AGAIN =
+  'notifications › insertOnce answers false for a (rule, period start) that already has a notification, and keeps the first';
+const INSERT_ONCE_RACE =
+  'notifications › insertOnce from two concurrent transactions fires once: the second answers false once the first commits';
+const IDEMPOTENCY_AGAIN =
+  'idempotency › insert of a second record for the same (owner, key) fails with CONFLICT and keeps the first; another owner may use the key';
+const IDEMPOTENCY_RACE =
+  'idempotency › insert from two concurrent transactions for one key: the second fails with CONFLICT once the first commits';
+const LOCK_WAITS =
+  'owners › lock makes a second writer of the owner wait until the first commits, and then read what it wrote';
+const LOCK_ROLLBACK =
+  'owners › lock is released when the holder rolls back, and the waiting writer goes on without its writes';
+const APPEND_WAITS =
+  'events › append of a second transaction of the owner waits until the first commits, then takes the next seqs';
+const APPEND_MANY =
+  'events › 30 concurrent transactions appending for one owner (some rolling back) leave gapless seqs, and a reader only ever sees a prefix';
 
 describe('the contract checks, on PostgreSQL with two stores on one database', () => {
   let database: TestDatabase;
@@ -60,7 +78,9 @@ describe('the contract checks, on PostgreSQL with two stores on one database', (
   ];
   for (const [breakage, expected] of cases) {
     it(`reject a store whose ${breakage}, through exactly the checks of that rule`, async () => {
-      expect(await failingChecks({ store: breakStore(store, breakage), peer: breakStore(peer, breakage) })).toEqual(expected);
+      expect(await failingChecks({ store: breakStore(store, breakage), peer: breakStore(peer, breakage) })).toEqual(
+        expected,
+      );
     });
   }
 });
@@ -93,7 +113,9 @@ describe('the contract checks, on SQLite with one connection', () => {
     const called = new Set<string>();
     const recorded = recording(store, called);
     expect(await failingChecks({ store: recorded, peer: recorded })).toEqual([]);
-    const repositoryMethods = REPOSITORIES.flatMap((repo) => Object.keys(store[repo]).map((method) => `${repo}.${method}`));
+    const repositoryMethods = REPOSITORIES.flatMap((repo) =>
+      Object.keys(store[repo]).map((method) => `${repo}.${method}`),
+    );
     expect(repositoryMethods).toHaveLength(44);
     expect([...called].sort()).toEqual([...repositoryMethods, 'migrate', 'ping', 'transaction'].sort());
   });

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkAddress, createDeliverer, type Deliverer, type DelivererOptions, type ResolveHost } from '../src/webhooks/webhooks.js';
+import {
+  checkAddress,
+  createDeliverer,
+  type Deliverer,
+  type DelivererOptions,
+  type ResolveHost,
+} from '../src/webhooks/webhooks.js';
 
 /**
  * SSRF-safe outbound delivery (SPEC §7.5) against a real HTTP server on 127.0.0.1, which the
@@ -50,14 +56,21 @@ function deliverer(options: DelivererOptions = {}): Deliverer {
   deliverers.push(created);
   return created;
 }
-const request = { headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1' }, body: '{"type":"expense.created","seq":7}', timeoutMs: 2_000 };
+const request = {
+  headers: { 'content-type': 'application/json', 'webhook-id': 'msg_1' },
+  body: '{"type":"expense.created","seq":7}',
+  timeoutMs: 2_000,
+};
 /** A resolver that answers every name with `addresses` and counts its calls. */
 function resolverOf(...addresses: string[]): ResolveHost & { calls: string[] } {
   const calls: string[] = [];
-  return Object.assign(async (hostname: string) => {
-    calls.push(hostname);
-    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  }, { calls });
+  return Object.assign(
+    async (hostname: string) => {
+      calls.push(hostname);
+      return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    },
+    { calls },
+  );
 }
 
 describe('webhook delivery', () => {
@@ -67,21 +80,34 @@ describe('webhook delivery', () => {
     expect(outcome).toEqual({ kind: 'response', status: 204, retryAfter: null, body: '' });
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ method: 'POST', url: '/hooks?x=1', body: request.body });
-    expect(received[0]!.headers).toMatchObject({ 'content-type': 'application/json', 'webhook-id': 'msg_1', 'user-agent': 'expense-tracker-webhooks' });
+    expect(received[0]!.headers).toMatchObject({
+      'content-type': 'application/json',
+      'webhook-id': 'msg_1',
+      'user-agent': 'expense-tracker-webhooks',
+    });
   });
 
   it('refuses loopback by default, before anything is sent', async () => {
     respond = (_, response) => response.writeHead(200).end();
     const outcome = await deliverer().deliver(`http://127.0.0.1:${port}/hooks`, request);
     expect(outcome).toMatchObject({ kind: 'failure', reason: 'blocked_address' });
-    expect((await deliverer().deliver(`http://[::1]:${port}/`, request))).toMatchObject({ kind: 'failure', reason: 'blocked_address' });
-    expect((await deliverer().deliver(`http://[::ffff:127.0.0.1]:${port}/`, request))).toMatchObject({ kind: 'failure', reason: 'blocked_address' });
+    expect(await deliverer().deliver(`http://[::1]:${port}/`, request)).toMatchObject({
+      kind: 'failure',
+      reason: 'blocked_address',
+    });
+    expect(await deliverer().deliver(`http://[::ffff:127.0.0.1]:${port}/`, request)).toMatchObject({
+      kind: 'failure',
+      reason: 'blocked_address',
+    });
     expect(received).toEqual([]);
   });
 
   it('refuses localhost through the default resolver (the system’s, which reads /etc/hosts for it)', async () => {
     respond = (_, response) => response.writeHead(200).end();
-    expect(await deliverer().deliver(`http://localhost:${port}/`, request)).toMatchObject({ kind: 'failure', reason: 'blocked_address' });
+    expect(await deliverer().deliver(`http://localhost:${port}/`, request)).toMatchObject({
+      kind: 'failure',
+      reason: 'blocked_address',
+    });
     expect(received).toEqual([]);
   });
 
@@ -104,7 +130,10 @@ describe('webhook delivery', () => {
       expect(resolve.calls).toEqual(['hooks.example.test']);
     }
     // The metadata service stays out of reach even where private networks are allowed.
-    const outcome = await deliverer({ allowPrivate: true, resolve: resolverOf('169.254.169.254') }).deliver(`http://metadata.test:${port}/`, request);
+    const outcome = await deliverer({ allowPrivate: true, resolve: resolverOf('169.254.169.254') }).deliver(
+      `http://metadata.test:${port}/`,
+      request,
+    );
     expect(outcome).toMatchObject({ kind: 'failure', reason: 'blocked_address' });
     expect(received).toEqual([]);
   });
@@ -118,7 +147,10 @@ describe('webhook delivery', () => {
       calls.push(hostname);
       return [{ address: calls.length === 1 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
     };
-    const outcome = await deliverer({ allowPrivate: true, resolve }).deliver(`http://receiver.test:${port}/in`, request);
+    const outcome = await deliverer({ allowPrivate: true, resolve }).deliver(
+      `http://receiver.test:${port}/in`,
+      request,
+    );
     expect(outcome).toEqual({ kind: 'response', status: 200, retryAfter: null, body: 'ok' });
     expect(calls).toEqual(['receiver.test']);
     expect(received[0]!.headers.host).toBe(`receiver.test:${port}`);
@@ -128,8 +160,14 @@ describe('webhook delivery', () => {
     const failing: ResolveHost = async () => {
       throw Object.assign(new Error('getaddrinfo ENOTFOUND nowhere.test'), { code: 'ENOTFOUND' });
     };
-    expect(await deliverer({ resolve: failing }).deliver('https://nowhere.test/', request)).toMatchObject({ kind: 'failure', reason: 'unresolvable' });
-    expect(await deliverer({ resolve: resolverOf() }).deliver('https://empty.test/', request)).toMatchObject({ kind: 'failure', reason: 'unresolvable' });
+    expect(await deliverer({ resolve: failing }).deliver('https://nowhere.test/', request)).toMatchObject({
+      kind: 'failure',
+      reason: 'unresolvable',
+    });
+    expect(await deliverer({ resolve: resolverOf() }).deliver('https://empty.test/', request)).toMatchObject({
+      kind: 'failure',
+      reason: 'unresolvable',
+    });
   });
 
   it('follows no redirect: a 3xx is a failed attempt, and the target is never asked', async () => {
@@ -145,7 +183,10 @@ describe('webhook delivery', () => {
   it('times out on a receiver that never answers', async () => {
     respond = () => {}; // reads the request, never responds
     const started = performance.now();
-    const outcome = await deliverer({ allowPrivate: true }).deliver(`http://127.0.0.1:${port}/`, { ...request, timeoutMs: 150 });
+    const outcome = await deliverer({ allowPrivate: true }).deliver(`http://127.0.0.1:${port}/`, {
+      ...request,
+      timeoutMs: 150,
+    });
     expect(outcome).toMatchObject({ kind: 'failure', reason: 'timeout' });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(received).toHaveLength(1);
@@ -156,7 +197,10 @@ describe('webhook delivery', () => {
       response.writeHead(200, { 'content-type': 'text/plain' });
       response.write('still going…');
     };
-    const outcome = await deliverer({ allowPrivate: true }).deliver(`http://127.0.0.1:${port}/`, { ...request, timeoutMs: 150 });
+    const outcome = await deliverer({ allowPrivate: true }).deliver(`http://127.0.0.1:${port}/`, {
+      ...request,
+      timeoutMs: 150,
+    });
     expect(outcome).toMatchObject({ kind: 'failure', reason: 'timeout' });
   });
 
@@ -172,7 +216,10 @@ describe('webhook delivery', () => {
       write(160); // 10 MiB
       response.on('error', () => {});
     };
-    const outcome = await deliverer({ allowPrivate: true, maxResponseBytes: 1_000 }).deliver(`http://127.0.0.1:${port}/`, request);
+    const outcome = await deliverer({ allowPrivate: true, maxResponseBytes: 1_000 }).deliver(
+      `http://127.0.0.1:${port}/`,
+      request,
+    );
     expect(outcome).toEqual({ kind: 'response', status: 500, retryAfter: null, body: 'x'.repeat(1_000) });
   });
 
@@ -193,11 +240,20 @@ describe('webhook delivery', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    expect(await deliverer({ allowPrivate: true }).deliver(`http://127.0.0.1:${closedPort}/`, request)).toMatchObject({ kind: 'failure', reason: 'network' });
+    expect(await deliverer({ allowPrivate: true }).deliver(`http://127.0.0.1:${closedPort}/`, request)).toMatchObject({
+      kind: 'failure',
+      reason: 'network',
+    });
   });
 
   it('refuses URLs that are not http(s), not absolute, or carry credentials', async () => {
-    for (const url of ['ftp://example.com/', 'file:///etc/passwd', '/relative', 'not a url', 'https://user:pass@example.com/']) {
+    for (const url of [
+      'ftp://example.com/',
+      'file:///etc/passwd',
+      '/relative',
+      'not a url',
+      'https://user:pass@example.com/',
+    ]) {
       expect(await deliverer().deliver(url, request), url).toMatchObject({ kind: 'failure', reason: 'invalid_url' });
     }
   });
@@ -234,9 +290,11 @@ describe('the address policy', () => {
       ['64:ff9b::a9fe:a9fe', 'rfc6052'],
       ['not-an-ip', 'invalid'],
     ];
-    for (const [address, range] of refused) expect(checkAddress(address), address).toMatchObject({ allowed: false, range });
+    for (const [address, range] of refused)
+      expect(checkAddress(address), address).toMatchObject({ allowed: false, range });
     // Neighbours just outside the private ranges are public.
-    for (const address of ['172.32.0.1', '100.128.0.1', '11.0.0.1', '192.169.0.1']) expect(checkAddress(address).allowed, address).toBe(true);
+    for (const address of ['172.32.0.1', '100.128.0.1', '11.0.0.1', '192.169.0.1'])
+      expect(checkAddress(address).allowed, address).toBe(true);
   });
 
   it('allowPrivate lets every range through except the metadata addresses', () => {
@@ -244,7 +302,10 @@ describe('the address policy', () => {
       expect(checkAddress(address, { allowPrivate: true }).allowed, address).toBe(true);
     }
     for (const address of ['169.254.169.254', '::ffff:169.254.169.254', 'fd00:ec2::254']) {
-      expect(checkAddress(address, { allowPrivate: true }), address).toMatchObject({ allowed: false, range: 'metadata' });
+      expect(checkAddress(address, { allowPrivate: true }), address).toMatchObject({
+        allowed: false,
+        range: 'metadata',
+      });
     }
   });
 });

@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configurePropertySeed } from '../src/testing/property-seed.js';
-import { DEFAULT_RETRY_POLICY, nextRetry, parseRetryAfter, retryCeiling, type RetryPolicy } from '../src/webhooks/webhooks.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  nextRetry,
+  parseRetryAfter,
+  retryCeiling,
+  type RetryPolicy,
+} from '../src/webhooks/webhooks.js';
 
 // The run's seed (FC_SEED, printed when drawn): a failure here replays with it.
 configurePropertySeed();
@@ -39,7 +45,10 @@ describe('the retry schedule', () => {
     expect(retryCeiling(DEFAULT_RETRY_POLICY, 1_000)).toBe(86_400);
     // The longest a dead message can have been retried: the sum of the ceilings, under two days.
     expect(ceilings.reduce((sum, c) => sum + c, 0)).toBe(163_835);
-    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 15, random: () => 0.999 })).toEqual({ dead: false, delaySeconds: 81_839 });
+    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 15, random: () => 0.999 })).toEqual({
+      dead: false,
+      delaySeconds: 81_839,
+    });
     expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 16, random: () => 0.5 })).toEqual({ dead: true });
   });
 
@@ -59,27 +68,42 @@ describe('the retry schedule', () => {
 
   it('honours Retry-After, but only up to its bound', () => {
     const low = () => 0;
-    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 1, retryAfter: 3_600, random: low })).toEqual({ dead: false, delaySeconds: 3_600 });
-    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 1, retryAfter: 30 * 86_400, random: low })).toEqual({ dead: false, delaySeconds: 86_400 });
+    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 1, retryAfter: 3_600, random: low })).toEqual({
+      dead: false,
+      delaySeconds: 3_600,
+    });
+    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 1, retryAfter: 30 * 86_400, random: low })).toEqual({
+      dead: false,
+      delaySeconds: 86_400,
+    });
     // A Retry-After shorter than the backoff's draw does not bring the retry forward.
-    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 12, retryAfter: 1, random: () => 0.5 })).toEqual({ dead: false, delaySeconds: 5_120 });
+    expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 12, retryAfter: 1, random: () => 0.5 })).toEqual({
+      dead: false,
+      delaySeconds: 5_120,
+    });
     // Nor does it keep a message alive past its last attempt.
     expect(nextRetry(DEFAULT_RETRY_POLICY, { attempts: 16, retryAfter: 5, random: low })).toEqual({ dead: true });
   });
 
   it('property: dead exactly from maxAttempts on; otherwise a whole delay within [max(min, asked), max(ceiling, asked)]', () => {
     fc.assert(
-      fc.property(policyArbitrary, fc.integer({ min: 1, max: 60 }), fc.option(fc.integer({ min: 0, max: 10 ** 9 })), unit, (policy, attempts, retryAfter, r) => {
-        const decision = nextRetry(policy, { attempts, retryAfter, random: () => r });
-        expect(decision.dead).toBe(attempts >= policy.maxAttempts);
-        if (decision.dead) return;
-        const asked = Math.min(retryAfter ?? 0, policy.maxRetryAfterSeconds);
-        const ceiling = retryCeiling(policy, attempts);
-        expect(Number.isInteger(decision.delaySeconds)).toBe(true);
-        expect(decision.delaySeconds).toBeGreaterThanOrEqual(Math.max(policy.minDelaySeconds, asked));
-        expect(decision.delaySeconds).toBeLessThanOrEqual(Math.max(ceiling, asked, policy.minDelaySeconds));
-        expect(ceiling).toBeLessThanOrEqual(policy.maxDelaySeconds);
-      }),
+      fc.property(
+        policyArbitrary,
+        fc.integer({ min: 1, max: 60 }),
+        fc.option(fc.integer({ min: 0, max: 10 ** 9 })),
+        unit,
+        (policy, attempts, retryAfter, r) => {
+          const decision = nextRetry(policy, { attempts, retryAfter, random: () => r });
+          expect(decision.dead).toBe(attempts >= policy.maxAttempts);
+          if (decision.dead) return;
+          const asked = Math.min(retryAfter ?? 0, policy.maxRetryAfterSeconds);
+          const ceiling = retryCeiling(policy, attempts);
+          expect(Number.isInteger(decision.delaySeconds)).toBe(true);
+          expect(decision.delaySeconds).toBeGreaterThanOrEqual(Math.max(policy.minDelaySeconds, asked));
+          expect(decision.delaySeconds).toBeLessThanOrEqual(Math.max(ceiling, asked, policy.minDelaySeconds));
+          expect(ceiling).toBeLessThanOrEqual(policy.maxDelaySeconds);
+        },
+      ),
     );
   });
 
@@ -98,7 +122,8 @@ describe('the retry schedule', () => {
   it('property: the same inputs and random numbers give the same schedule (pure)', () => {
     fc.assert(
       fc.property(fc.array(unit, { minLength: 16, maxLength: 16 }), (draws) => {
-        const schedule = () => draws.map((r, i) => nextRetry(DEFAULT_RETRY_POLICY, { attempts: i + 1, random: () => r }));
+        const schedule = () =>
+          draws.map((r, i) => nextRetry(DEFAULT_RETRY_POLICY, { attempts: i + 1, random: () => r }));
         expect(schedule()).toEqual(schedule());
       }),
     );
@@ -107,7 +132,9 @@ describe('the retry schedule', () => {
   it('holds a faulty random source to the range: no negative, NaN or endless delay', () => {
     for (const value of [-1, 2, Number.NaN, Number.POSITIVE_INFINITY]) {
       const decision = nextRetry(DEFAULT_RETRY_POLICY, { attempts: 3, random: () => value });
-      expect(decision.dead === false && decision.delaySeconds >= 1 && decision.delaySeconds <= 20, String(value)).toBe(true);
+      expect(decision.dead === false && decision.delaySeconds >= 1 && decision.delaySeconds <= 20, String(value)).toBe(
+        true,
+      );
     }
   });
 });
@@ -124,7 +151,18 @@ describe('Retry-After', () => {
   });
 
   it('ignores what is neither form, including dates Date.parse would read in the local time zone', () => {
-    for (const text of [null, undefined, '', 'soon', '-5', '1.5', '2026-12-01T10:05:00', '2026-12-01', 'Tuesday, 01-Dec-26 10:05:00 GMT', 'Tue, 01 Dec 2026 10:05:00 +0100']) {
+    for (const text of [
+      null,
+      undefined,
+      '',
+      'soon',
+      '-5',
+      '1.5',
+      '2026-12-01T10:05:00',
+      '2026-12-01',
+      'Tuesday, 01-Dec-26 10:05:00 GMT',
+      'Tue, 01 Dec 2026 10:05:00 +0100',
+    ]) {
       expect(parseRetryAfter(text, now), String(text)).toBeNull();
     }
   });

@@ -59,7 +59,10 @@ describe('the secret box', () => {
     const sealer = createSecretBox([{ id: 'k1', key: key() }]);
     const envelope = sealer.seal(SECRET);
     expect(createSecretBox([{ id: 'k1', key: key() }]).open(envelope)).toEqual({ ok: false, problem: 'not_authentic' });
-    const both = createSecretBox([{ id: 'k2', key: key() }, { id: 'k1', key: key() }]);
+    const both = createSecretBox([
+      { id: 'k2', key: key() },
+      { id: 'k1', key: key() },
+    ]);
     expect(both.open(envelope.replace('.k1.', '.k2.'))).toEqual({ ok: false, problem: 'not_authentic' });
   });
 
@@ -67,13 +70,24 @@ describe('the secret box', () => {
     const box = createSecretBox([{ id: 'k1', key: key() }]);
     const envelope = box.seal(SECRET);
     expect(createSecretBox([{ id: 'k9', key: key() }]).open(envelope)).toEqual({ ok: false, problem: 'unknown_key' });
-    for (const bad of ['', SECRET, envelope.replace(/^v1/, 'v2'), `${envelope}.x`, envelope.split('.').slice(0, 4).join('.'), envelope.replace(/\.[\w-]+$/, '.ab+c'), envelope.replace(/^v1\.k1\.[\w-]+\./, 'v1.k1.AAAA.')]) {
+    for (const bad of [
+      '',
+      SECRET,
+      envelope.replace(/^v1/, 'v2'),
+      `${envelope}.x`,
+      envelope.split('.').slice(0, 4).join('.'),
+      envelope.replace(/\.[\w-]+$/, '.ab+c'),
+      envelope.replace(/^v1\.k1\.[\w-]+\./, 'v1.k1.AAAA.'),
+    ]) {
       expect(box.open(bad), bad).toEqual({ ok: false, problem: 'malformed' });
     }
   });
 
   it('rotates: a new key first seals, old envelopes still open and are found stale until re-sealed', () => {
-    const [old, next] = [{ id: '2026-01', key: key() }, { id: '2026-12', key: key() }];
+    const [old, next] = [
+      { id: '2026-01', key: key() },
+      { id: '2026-12', key: key() },
+    ];
     const stored = createSecretBox([old]).seal(SECRET, 'ep_1');
     const rotating = createSecretBox([next, old]);
     expect(rotating.isStale(stored)).toBe(true);
@@ -94,7 +108,13 @@ describe('the secret box', () => {
       [[{ id: 'k1', key: short }], /"k1" must be 32 bytes/],
       [[{ id: 'k1', key: 'not base64!' }], /"k1" must be 32 bytes/],
       [[{ id: 'k.1', key: key() }], /key id is 1 to 32/],
-      [[{ id: 'k1', key: key() }, { id: 'k1', key: key() }], /"k1" is configured twice/],
+      [
+        [
+          { id: 'k1', key: key() },
+          { id: 'k1', key: key() },
+        ],
+        /"k1" is configured twice/,
+      ],
     ];
     for (const [keys, message] of cases) {
       let caught: unknown;

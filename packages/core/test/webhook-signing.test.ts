@@ -9,7 +9,13 @@ import { generateWebhookSecret, signWebhook, webhookSignature } from '../src/web
  * `Date.now()` (5 minutes' tolerance), so these messages are signed at the real time.
  */
 
-const body = JSON.stringify({ type: 'expense.created', timestamp: '2026-12-01T10:00:00.000Z', seq: 42, ownerId: 'own_1', data: { amountMinor: '1250' } });
+const body = JSON.stringify({
+  type: 'expense.created',
+  timestamp: '2026-12-01T10:00:00.000Z',
+  seq: 42,
+  ownerId: 'own_1',
+  data: { amountMinor: '1250' },
+});
 
 describe('webhook signatures', () => {
   it('match the Standard Webhooks spec’s published example', () => {
@@ -37,7 +43,9 @@ describe('webhook signatures', () => {
     const receiver = new Webhook(secret);
     expect(() => receiver.verify(body.replace('1250', '125000'), headers)).toThrow(WebhookVerificationError);
     expect(() => receiver.verify(`${body} `, headers)).toThrow(WebhookVerificationError);
-    expect(() => receiver.verify(body, { ...headers, 'webhook-timestamp': String(Number(headers['webhook-timestamp']) - 1) })).toThrow(/signature/i);
+    expect(() =>
+      receiver.verify(body, { ...headers, 'webhook-timestamp': String(Number(headers['webhook-timestamp']) - 1) }),
+    ).toThrow(/signature/i);
     expect(() => receiver.verify(body, { ...headers, 'webhook-id': 'msg_2' })).toThrow(WebhookVerificationError);
     // And the untouched message still verifies: the failures above are the tampering's.
     expect(() => receiver.verify(body, headers)).not.toThrow();
@@ -53,7 +61,10 @@ describe('webhook signatures', () => {
     const [next, previous, stranger] = [generateWebhookSecret(), generateWebhookSecret(), generateWebhookSecret()];
     const message = { id: 'msg_rotating', timestamp: new Date(), body };
     const headers = signWebhook(message, [next, previous]);
-    expect(headers['webhook-signature'].split(' ')).toEqual([webhookSignature(next, message), webhookSignature(previous, message)]);
+    expect(headers['webhook-signature'].split(' ')).toEqual([
+      webhookSignature(next, message),
+      webhookSignature(previous, message),
+    ]);
     expect(new Webhook(next).verify(body, headers)).toEqual(JSON.parse(body));
     expect(new Webhook(previous).verify(body, headers)).toEqual(JSON.parse(body));
     expect(() => new Webhook(stranger).verify(body, headers)).toThrow(WebhookVerificationError);
@@ -62,7 +73,13 @@ describe('webhook signatures', () => {
   it('refuse a malformed secret or none, without repeating the secret in the error', () => {
     const message = { id: 'msg_1', timestamp: new Date('2026-12-01T10:00:00Z'), body };
     const short = `whsec_${Buffer.alloc(16, 7).toString('base64')}`;
-    for (const bad of ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', short, 'whsec_not base64 at all!!', 'whsec_', `whsec_${Buffer.alloc(65).toString('base64')}`]) {
+    for (const bad of [
+      'MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      short,
+      'whsec_not base64 at all!!',
+      'whsec_',
+      `whsec_${Buffer.alloc(65).toString('base64')}`,
+    ]) {
       let caught: unknown;
       try {
         webhookSignature(bad, message);

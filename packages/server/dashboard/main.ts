@@ -1,22 +1,74 @@
 // The dashboard served at /app: plain TypeScript over the public REST API and the
 // notification WebSocket. Bundled with chart.js by esbuild (dashboard/build.mjs); no inline
 // script or style, so it runs under the server's CSP (`script-src 'self'`).
-import { ArcElement, CategoryScale, Chart, DoughnutController, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+import {
+  ArcElement,
+  CategoryScale,
+  Chart,
+  DoughnutController,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
 
-Chart.register(ArcElement, CategoryScale, DoughnutController, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip);
+Chart.register(
+  ArcElement,
+  CategoryScale,
+  DoughnutController,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+);
 
-interface CategoryTotal { categoryName: string | null; total: string; sharePercent: number }
-interface Summary { from: string; to: string; currencies: { currency: string; total: string; count: number; byCategory: CategoryTotal[] }[] }
-interface Trends { currency: string; points: { start: string; total: string }[] }
-interface Budget { id: string; name: string; amount: string; currency: string }
+interface CategoryTotal {
+  categoryName: string | null;
+  total: string;
+  sharePercent: number;
+}
+interface Summary {
+  from: string;
+  to: string;
+  currencies: { currency: string; total: string; count: number; byCategory: CategoryTotal[] }[];
+}
+interface Trends {
+  currency: string;
+  points: { start: string; total: string }[];
+}
+interface Budget {
+  id: string;
+  name: string;
+  amount: string;
+  currency: string;
+}
 interface BudgetStatus {
   period: { start: string; end: string };
-  spentMinor: number; availableMinor: number; percentUsed: number | null;
-  projectedSpendMinor: number; projectedExceedDate: string | null; state: 'ok' | 'warning' | 'exceeded';
-  forecastConfident: boolean; forecastConfidentFrom: string;
+  spentMinor: number;
+  availableMinor: number;
+  percentUsed: number | null;
+  projectedSpendMinor: number;
+  projectedExceedDate: string | null;
+  state: 'ok' | 'warning' | 'exceeded';
+  forecastConfident: boolean;
+  forecastConfidentFrom: string;
 }
-interface Notification { id: string; message: string; createdAt: string; readAt: string | null }
-interface TokenPair { access_token: string; refresh_token: string }
+interface Notification {
+  id: string;
+  message: string;
+  createdAt: string;
+  readAt: string | null;
+}
+interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+}
 
 const LIVE_TYPES = /^(expense\.|alert\.triggered$|budget\.)/;
 const COLORS = ['#3b6ee8', '#e8833b', '#36a26b', '#c94a8a', '#8a63d2', '#d4b21f', '#2fa4b5', '#7b8597'];
@@ -42,7 +94,9 @@ const money = (amount: string, currency: string): string => `${group(amount)} ${
 
 /** Minor units as a decimal string with `exponent` fraction digits (`4250, 2` → `42.50`). */
 function fromMinor(minor: number, exponent: number): string {
-  const digits = Math.abs(minor).toString().padStart(exponent + 1, '0');
+  const digits = Math.abs(minor)
+    .toString()
+    .padStart(exponent + 1, '0');
   const whole = exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return minor < 0 ? `-${whole}` : whole;
 }
@@ -56,7 +110,11 @@ let tokens: TokenPair | null = JSON.parse(sessionStorage.getItem('tokens') ?? 'n
 
 function saveTokens(pair: TokenPair | null): void {
   tokens = pair;
-  if (pair) sessionStorage.setItem('tokens', JSON.stringify({ access_token: pair.access_token, refresh_token: pair.refresh_token }));
+  if (pair)
+    sessionStorage.setItem(
+      'tokens',
+      JSON.stringify({ access_token: pair.access_token, refresh_token: pair.refresh_token }),
+    );
   else sessionStorage.removeItem('tokens');
 }
 
@@ -69,7 +127,11 @@ async function send(path: string, init: RequestInit = {}): Promise<Response> {
 
 async function refreshTokens(): Promise<boolean> {
   if (!tokens) return false;
-  const response = await fetch('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refresh_token: tokens.refresh_token }) });
+  const response = await fetch('/auth/refresh', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refresh_token: tokens.refresh_token }),
+  });
   saveTokens(response.ok ? ((await response.json()) as TokenPair) : null);
   return response.ok;
 }
@@ -101,31 +163,54 @@ function renderSummary(summary: Summary): void {
     : `No spending from ${summary.from} to ${summary.to}`;
   const labels = categories.map((c) => c.categoryName ?? 'Uncategorized');
   const list = el('category-list');
-  list.replaceChildren(...categories.map((c, i) => text('li', `${labels[i]}: ${money(c.total, first!.currency)} (${c.sharePercent}%)`)));
+  list.replaceChildren(
+    ...categories.map((c, i) => text('li', `${labels[i]}: ${money(c.total, first!.currency)} (${c.sharePercent}%)`)),
+  );
   // Chart.js needs numbers to draw; every label and tooltip shows the exact string.
   const data = { labels, datasets: [{ data: categories.map((c) => Number(c.total)), backgroundColor: COLORS }] };
-  const tooltip = { callbacks: { label: (item: { dataIndex: number }) => money(categories[item.dataIndex]!.total, first!.currency) } };
+  const tooltip = {
+    callbacks: { label: (item: { dataIndex: number }) => money(categories[item.dataIndex]!.total, first!.currency) },
+  };
   if (categoryChart) {
     categoryChart.data = data;
     categoryChart.options.plugins!.tooltip = tooltip;
     categoryChart.update();
   } else {
-    categoryChart = new Chart(el<HTMLCanvasElement>('category-chart'), { type: 'doughnut', data, options: { maintainAspectRatio: false, plugins: { tooltip, legend: { position: 'right' } } } });
+    categoryChart = new Chart(el<HTMLCanvasElement>('category-chart'), {
+      type: 'doughnut',
+      data,
+      options: { maintainAspectRatio: false, plugins: { tooltip, legend: { position: 'right' } } },
+    });
   }
 }
 
 function renderTrend(trends: Trends): void {
   const data = {
     labels: trends.points.map((p) => p.start),
-    datasets: [{ label: `Spent (${trends.currency})`, data: trends.points.map((p) => Number(p.total)), borderColor: COLORS[0], backgroundColor: 'rgba(59, 110, 232, 0.15)', fill: true, tension: 0.25 }],
+    datasets: [
+      {
+        label: `Spent (${trends.currency})`,
+        data: trends.points.map((p) => Number(p.total)),
+        borderColor: COLORS[0],
+        backgroundColor: 'rgba(59, 110, 232, 0.15)',
+        fill: true,
+        tension: 0.25,
+      },
+    ],
   };
-  const tooltip = { callbacks: { label: (item: { dataIndex: number }) => money(trends.points[item.dataIndex]!.total, trends.currency) } };
+  const tooltip = {
+    callbacks: { label: (item: { dataIndex: number }) => money(trends.points[item.dataIndex]!.total, trends.currency) },
+  };
   if (trendChart) {
     trendChart.data = data;
     trendChart.options.plugins!.tooltip = tooltip;
     trendChart.update();
   } else {
-    trendChart = new Chart(el<HTMLCanvasElement>('trend-chart'), { type: 'line', data, options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { tooltip } } });
+    trendChart = new Chart(el<HTMLCanvasElement>('trend-chart'), {
+      type: 'line',
+      data,
+      options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { tooltip } },
+    });
   }
 }
 
@@ -185,7 +270,9 @@ async function refresh(): Promise<void> {
     api<Budget[]>('/budgets'),
     api<Notification[]>('/notifications?limit=10'),
   ]);
-  const statuses = await Promise.all(budgets.map((b) => api<BudgetStatus>(`/budgets/${encodeURIComponent(b.id)}/status`)));
+  const statuses = await Promise.all(
+    budgets.map((b) => api<BudgetStatus>(`/budgets/${encodeURIComponent(b.id)}/status`)),
+  );
   renderSummary(summary);
   renderTrend(trends);
   renderBudgets(budgets.map((budget, i) => ({ budget, status: statuses[i]! })));
@@ -213,7 +300,9 @@ function connect(): void {
   if (!tokens) return;
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const after = lastSeq === null ? '' : `&after=${lastSeq}`;
-  const ws = new WebSocket(`${scheme}://${location.host}/ws/notifications?token=${encodeURIComponent(tokens.access_token)}${after}`);
+  const ws = new WebSocket(
+    `${scheme}://${location.host}/ws/notifications?token=${encodeURIComponent(tokens.access_token)}${after}`,
+  );
   socket = ws;
   ws.addEventListener('open', () => setLive(true, 'Live'));
   ws.addEventListener('message', (event) => {
@@ -225,7 +314,13 @@ function connect(): void {
     if (socket !== ws) return; // logged out, or replaced
     setLive(false, 'Reconnecting…');
     // 4001: the access token expired; refresh it, then resume after the last seq seen.
-    setTimeout(() => void (event.code === 4001 ? refreshTokens() : Promise.resolve(true)).then((ok) => (ok ? connect() : showLogin('Your session ended: log in again.'))), 2000);
+    setTimeout(
+      () =>
+        void (event.code === 4001 ? refreshTokens() : Promise.resolve(true)).then((ok) =>
+          ok ? connect() : showLogin('Your session ended: log in again.'),
+        ),
+      2000,
+    );
   });
 }
 
@@ -258,9 +353,14 @@ el<HTMLFormElement>('login').addEventListener('submit', (event) => {
   event.preventDefault();
   const form = new FormData(event.target as HTMLFormElement);
   el('login-error').textContent = '';
-  fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: form.get('username'), password: form.get('password') }) })
+  fetch('/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
+  })
     .then(async (response) => {
-      if (!response.ok) throw new Error(response.status === 401 ? 'Wrong username or password.' : `Login failed (${response.status}).`);
+      if (!response.ok)
+        throw new Error(response.status === 401 ? 'Wrong username or password.' : `Login failed (${response.status}).`);
       saveTokens((await response.json()) as TokenPair);
       showDashboard();
     })

@@ -1,4 +1,11 @@
-import { createServer, maxHeaderSize, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  maxHeaderSize,
+  type IncomingMessage,
+  type Server,
+  type ServerOptions,
+  type ServerResponse,
+} from 'node:http';
 import cors from '@koa/cors';
 import { isTrackerError, type Clock, type Tracker } from '@expense-tracker/core';
 import { hostDatabase } from '@expense-tracker/core/kysely';
@@ -16,7 +23,14 @@ import { createBodyParser } from './http/body.js';
 import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/client-errors.js';
 import type { AppState } from './http/context.js';
 import { createIdempotency } from './http/idempotency.js';
-import { createErrorRenderer, createNotFound, createRequestChecks, createRequestId, createRequestLog, renderLateErrors } from './http/middleware.js';
+import {
+  createErrorRenderer,
+  createNotFound,
+  createRequestChecks,
+  createRequestId,
+  createRequestLog,
+  renderLateErrors,
+} from './http/middleware.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import type { RouteServices } from './http/route.js';
@@ -126,7 +140,10 @@ function serverDb(options: Pick<AppOptions, 'tracker' | 'db'>): Kysely<ServerDat
     return hostDatabase(options.tracker, SERVER_TABLES);
   } catch (error) {
     if (!isTrackerError(error, 'VALIDATION_FAILED')) throw error;
-    throw new Error('The server needs `db` for its own tables when the tracker does not run on the bundled Kysely store: give createApp and migrateServer a Kysely<ServerDatabase> of yours', { cause: error });
+    throw new Error(
+      'The server needs `db` for its own tables when the tracker does not run on the bundled Kysely store: give createApp and migrateServer a Kysely<ServerDatabase> of yours',
+      { cause: error },
+    );
   }
 }
 
@@ -195,7 +212,8 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const db = serverDb(options);
   const clock = options.clock ?? options.tracker.clock;
   const tokens = new TokenService(options.jwtSecret, options.accessTokenTtl ?? 900, clock);
-  const hasher = options.auth?.hasher ?? new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 }, options.auth?.hashing);
+  const hasher =
+    options.auth?.hasher ?? new PasswordHasher({ logN: options.scryptLogN ?? 17, r: 8, p: 1 }, options.auth?.hashing);
   const accounts = new AccountService({
     db,
     tracker: options.tracker,
@@ -207,7 +225,9 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   });
   const requireAuth = createRequireAuth(accounts, options.tracker);
 
-  const app: ExpenseTrackerApp = websockify<AppState, Koa.DefaultContext>(new Koa<AppState, Koa.DefaultContext>(), { maxPayload: WS_MAX_PAYLOAD });
+  const app: ExpenseTrackerApp = websockify<AppState, Koa.DefaultContext>(new Koa<AppState, Koa.DefaultContext>(), {
+    maxPayload: WS_MAX_PAYLOAD,
+  });
   app.proxy = options.trustProxy ?? false;
   // With a proxy, the client address is the last one in X-Forwarded-For (the one the proxy
   // appended); Koa would otherwise take the first, which the client writes itself.
@@ -228,7 +248,13 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   app.use(createErrorRenderer(logger));
   app.use(createNotFound());
   app.use(helmet());
-  app.use(cors({ origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''), exposeHeaders: ['x-request-id', 'retry-after'], maxAge: 600 }));
+  app.use(
+    cors({
+      origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''),
+      exposeHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    }),
+  );
   app.use(createRequestChecks());
 
   // Every route comes from its definition (src/routes/api-routes.ts): the same list builds
@@ -243,7 +269,12 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     clock,
     openApiJson: () => (openApiJson ??= JSON.stringify(buildOpenApiDocument())),
   };
-  const middleware = { requireAuth, json: createBodyParser({ form: false }), form: createBodyParser({ form: true }), idempotency: createIdempotency() };
+  const middleware = {
+    requireAuth,
+    json: createBodyParser({ form: false }),
+    form: createBodyParser({ form: true }),
+    idempotency: createIdempotency(),
+  };
   for (const route of mountRoutes(API_ROUTES, middleware, services)) app.use(route);
   // The dashboard's static page is plain middleware, not a route definition (see dashboard.ts).
   const dashboard = createDashboardRouter();

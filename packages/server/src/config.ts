@@ -24,47 +24,74 @@ const seconds = (name: string, fallback: number) =>
  * envSchema.safeParse({ LOG_LEVEL: 'loud' }).success; // false
  * ```
  */
-export const envSchema = z.object({
-  NODE_ENV: z.string().optional(),
-  PORT: z.coerce.number({ message: 'PORT must be a port number' }).int('PORT must be a whole number').min(0, 'PORT must be 0–65535').max(65535, 'PORT must be 0–65535').default(8000),
-  HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
-  DATABASE_URL: z
-    .string()
-    .refine((v) => /^sqlite:/i.test(v) || isPostgresUrl(v) || v === ':memory:', 'DATABASE_URL must start with sqlite: or postgres://')
-    .default('sqlite:./data/expense-tracker.db'),
-  JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
-  JWT_SECRET_KEY: z.string().min(32, 'JWT_SECRET_KEY must be at least 32 characters').optional(),
-  ACCESS_TOKEN_TTL: seconds('ACCESS_TOKEN_TTL', 15 * 60),
-  REFRESH_TOKEN_TTL: seconds('REFRESH_TOKEN_TTL', 30 * 24 * 60 * 60),
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean)),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).default('info'),
-  DATA_DIR: z.string().optional(),
-  /** Trust X-Forwarded-* from a reverse proxy (the client address for login throttling). */
-  TRUST_PROXY: z.enum(['true', 'false'], { message: 'TRUST_PROXY must be true or false' }).default('false').transform((v) => v === 'true'),
-  /** scrypt cost N as a power of two; 17 (OWASP's minimum) unless set lower for tests. */
-  SCRYPT_LOG_N: z.coerce.number().int().min(10, 'SCRYPT_LOG_N must be 10–20').max(20, 'SCRYPT_LOG_N must be 10–20').default(17),
-  /** A client must have sent its request line and headers within this many seconds (slowloris). */
-  HEADERS_TIMEOUT: seconds('HEADERS_TIMEOUT', 10),
-  /** A client must have sent its whole request, body included, within this many seconds. */
-  REQUEST_TIMEOUT: seconds('REQUEST_TIMEOUT', 30),
-  /** An idle keep-alive connection is closed after this many seconds (Node's default, 5). */
-  KEEP_ALIVE_TIMEOUT: seconds('KEEP_ALIVE_TIMEOUT', 5),
-  /** Exports (`GET /analytics/export`) one user may be receiving at once. */
-  EXPORTS_PER_USER: z.coerce
-    .number({ message: 'EXPORTS_PER_USER must be a number' })
-    .int('EXPORTS_PER_USER must be a whole number')
-    .min(1, 'EXPORTS_PER_USER must be at least 1')
-    .default(2),
-  /** An export whose client takes nothing for this many seconds is cut off. */
-  EXPORT_IDLE_TIMEOUT: seconds('EXPORT_IDLE_TIMEOUT', 30),
-}).refine((e) => e.HEADERS_TIMEOUT <= e.REQUEST_TIMEOUT, {
-  // The whole request includes its headers: a longer headers timeout could never apply.
-  path: ['HEADERS_TIMEOUT'],
-  message: 'HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT',
-});
+export const envSchema = z
+  .object({
+    NODE_ENV: z.string().optional(),
+    PORT: z.coerce
+      .number({ message: 'PORT must be a port number' })
+      .int('PORT must be a whole number')
+      .min(0, 'PORT must be 0–65535')
+      .max(65535, 'PORT must be 0–65535')
+      .default(8000),
+    HOST: z.string().min(1, 'HOST must not be empty').default('127.0.0.1'),
+    DATABASE_URL: z
+      .string()
+      .refine(
+        (v) => /^sqlite:/i.test(v) || isPostgresUrl(v) || v === ':memory:',
+        'DATABASE_URL must start with sqlite: or postgres://',
+      )
+      .default('sqlite:./data/expense-tracker.db'),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    JWT_SECRET_KEY: z.string().min(32, 'JWT_SECRET_KEY must be at least 32 characters').optional(),
+    ACCESS_TOKEN_TTL: seconds('ACCESS_TOKEN_TTL', 15 * 60),
+    REFRESH_TOKEN_TTL: seconds('REFRESH_TOKEN_TTL', 30 * 24 * 60 * 60),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      ),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .default('info'),
+    DATA_DIR: z.string().optional(),
+    /** Trust X-Forwarded-* from a reverse proxy (the client address for login throttling). */
+    TRUST_PROXY: z
+      .enum(['true', 'false'], { message: 'TRUST_PROXY must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** scrypt cost N as a power of two; 17 (OWASP's minimum) unless set lower for tests. */
+    SCRYPT_LOG_N: z.coerce
+      .number()
+      .int()
+      .min(10, 'SCRYPT_LOG_N must be 10–20')
+      .max(20, 'SCRYPT_LOG_N must be 10–20')
+      .default(17),
+    /** A client must have sent its request line and headers within this many seconds (slowloris). */
+    HEADERS_TIMEOUT: seconds('HEADERS_TIMEOUT', 10),
+    /** A client must have sent its whole request, body included, within this many seconds. */
+    REQUEST_TIMEOUT: seconds('REQUEST_TIMEOUT', 30),
+    /** An idle keep-alive connection is closed after this many seconds (Node's default, 5). */
+    KEEP_ALIVE_TIMEOUT: seconds('KEEP_ALIVE_TIMEOUT', 5),
+    /** Exports (`GET /analytics/export`) one user may be receiving at once. */
+    EXPORTS_PER_USER: z.coerce
+      .number({ message: 'EXPORTS_PER_USER must be a number' })
+      .int('EXPORTS_PER_USER must be a whole number')
+      .min(1, 'EXPORTS_PER_USER must be at least 1')
+      .default(2),
+    /** An export whose client takes nothing for this many seconds is cut off. */
+    EXPORT_IDLE_TIMEOUT: seconds('EXPORT_IDLE_TIMEOUT', 30),
+  })
+  .refine((e) => e.HEADERS_TIMEOUT <= e.REQUEST_TIMEOUT, {
+    // The whole request includes its headers: a longer headers timeout could never apply.
+    path: ['HEADERS_TIMEOUT'],
+    message: 'HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT',
+  });
 
 /**
  * The server's configuration. {@link loadConfig} returns it.
@@ -153,10 +180,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
   }
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
-  const dataDir = resolve(e.DATA_DIR ?? (e.DATABASE_URL.startsWith('sqlite:') ? dirname(e.DATABASE_URL.replace(/^sqlite:(\/\/)?/i, '')) : './data'));
+  const dataDir = resolve(
+    e.DATA_DIR ??
+      (e.DATABASE_URL.startsWith('sqlite:') ? dirname(e.DATABASE_URL.replace(/^sqlite:(\/\/)?/i, '')) : './data'),
+  );
   let jwtSecret = e.JWT_SECRET ?? e.JWT_SECRET_KEY;
   if (!jwtSecret) {
-    if (production) throw new ConfigError('Invalid configuration: JWT_SECRET is required in production (at least 32 characters)');
+    if (production)
+      throw new ConfigError('Invalid configuration: JWT_SECRET is required in production (at least 32 characters)');
     jwtSecret = developmentSecret(dataDir);
   }
   return {

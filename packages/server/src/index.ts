@@ -6,8 +6,24 @@
  */
 export { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } from './app.js';
 export { ConfigError, envSchema, loadConfig, type ServerConfig } from './config.js';
-export { HttpError, SERVER_ERROR_CODES, STATUS_BY_CODE, toProblem, type Problem, type ProblemCode, type ServerErrorCode } from './http/problem.js';
-export { AccountService, accountPatchSchema, loginSchema, registerSchema, type AccountView, type AuthLimits, type TokenPair } from './auth/accounts.js';
+export {
+  HttpError,
+  SERVER_ERROR_CODES,
+  STATUS_BY_CODE,
+  toProblem,
+  type Problem,
+  type ProblemCode,
+  type ServerErrorCode,
+} from './http/problem.js';
+export {
+  AccountService,
+  accountPatchSchema,
+  loginSchema,
+  registerSchema,
+  type AccountView,
+  type AuthLimits,
+  type TokenPair,
+} from './auth/accounts.js';
 export type { AppState } from './http/context.js';
 export type { ExportLimits } from './routes/export-streams.js';
 export { buildOpenApiDocument, type JsonObject, type OpenApiDocument, type OpenApiOptions } from './http/openapi.js';
@@ -19,7 +35,13 @@ export {
   type WsApp,
 } from './ws/notifications.js';
 export { notificationMessageSchema, type NotificationMessage } from './ws/notification-message.js';
-export { PasswordHasher, type HashingLimits, type HashingStats, type HashTicket, type ScryptParams } from './auth/passwords.js';
+export {
+  PasswordHasher,
+  type HashingLimits,
+  type HashingStats,
+  type HashTicket,
+  type ScryptParams,
+} from './auth/passwords.js';
 export type { ThrottleRule } from './auth/throttle.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, type AccessClaims } from './auth/tokens.js';
 export { SERVER_TABLES, type ServerDatabase } from './auth/server-tables.js';

@@ -56,7 +56,14 @@ export async function main(): Promise<void> {
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ url: `http://${config.host}:${port}`, docs: `http://${config.host}:${port}/docs`, database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@') }, 'listening');
+  logger.info(
+    {
+      url: `http://${config.host}:${port}`,
+      docs: `http://${config.host}:${port}/docs`,
+      database: config.databaseUrl.replace(/\/\/[^@]*@/, '//***@'),
+    },
+    'listening',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -17,7 +17,10 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
     const { token } = await api.user();
     const budget = (await api.request('POST', '/budgets', { token, body: OVERALL })).body;
     const other = (await api.request('POST', '/budgets', { token, body: { ...OVERALL, name: 'Other' } })).body;
-    const created = await api.request('POST', '/alerts', { token, body: { budgetId: budget.id, thresholdPercent: 50 } });
+    const created = await api.request('POST', '/alerts', {
+      token,
+      body: { budgetId: budget.id, thresholdPercent: 50 },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^rule_/),
@@ -29,14 +32,21 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
       updatedAt: expect.any(String),
     });
     const id = created.body.id;
-    const forecast = await api.request('POST', '/alerts', { token, body: { budgetId: other.id, thresholdPercent: 110, kind: 'forecast', active: false } });
+    const forecast = await api.request('POST', '/alerts', {
+      token,
+      body: { budgetId: other.id, thresholdPercent: 110, kind: 'forecast', active: false },
+    });
     expect(forecast.body).toMatchObject({ budgetId: other.id, kind: 'forecast', active: false });
 
     expect((await api.request('GET', `/alerts/${id}`, { token })).body).toEqual(created.body);
     expect((await api.request('GET', '/alerts', { token })).body).toHaveLength(2);
     expect((await api.request('GET', `/alerts?budgetId=${budget.id}`, { token })).body).toEqual([created.body]);
     expect((await api.request('GET', '/alerts?budgetId=bud_unknown', { token })).body).toEqual([]);
-    expectProblem(await api.request('GET', `/alerts?budgetId=${budget.id}&budgetId=${other.id}`, { token }), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await api.request('GET', `/alerts?budgetId=${budget.id}&budgetId=${other.id}`, { token }),
+      422,
+      'VALIDATION_FAILED',
+    );
     expectProblem(await api.request('GET', '/alerts?active=true', { token }), 422, 'VALIDATION_FAILED');
 
     const put = await api.request('PUT', `/alerts/${id}`, { token, body: { thresholdPercent: 75 } });
@@ -48,7 +58,11 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
 
     expect((await api.request('DELETE', `/alerts/${id}`, { token })).status).toBe(204);
     expectProblem(await api.request('GET', `/alerts/${id}`, { token }), 404, 'NOT_FOUND');
-    expectProblem(await api.request('PUT', `/alerts/${id}`, { token, body: { thresholdPercent: 10 } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await api.request('PUT', `/alerts/${id}`, { token, body: { thresholdPercent: 10 } }),
+      404,
+      'NOT_FOUND',
+    );
     expectProblem(await api.request('DELETE', `/alerts/${id}`, { token }), 404, 'NOT_FOUND');
   });
 
@@ -58,14 +72,21 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
     const missing = await api.request('POST', '/alerts', { token, body: { thresholdPercent: 50 } });
     expectProblem(missing, 422, 'VALIDATION_FAILED');
     expect(issuePaths(missing)).toContainEqual(['budgetId']);
-    const unknown = await api.request('POST', '/alerts', { token, body: { budgetId: 'bud_nope', thresholdPercent: 50 } });
+    const unknown = await api.request('POST', '/alerts', {
+      token,
+      body: { budgetId: 'bud_nope', thresholdPercent: 50 },
+    });
     expect(issuePaths(unknown)).toContainEqual(['budgetId']);
     for (const thresholdPercent of [0, 1001, 12.5, '50']) {
       const bad = await api.request('POST', '/alerts', { token, body: { budgetId: budget.id, thresholdPercent } });
       expectProblem(bad, 422, 'VALIDATION_FAILED');
       expect(issuePaths(bad)).toContainEqual(['thresholdPercent']);
     }
-    expectProblem(await api.request('PATCH', `/alerts/${budget.id}`, { token, body: { kind: 'loud' } }), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await api.request('PATCH', `/alerts/${budget.id}`, { token, body: { kind: 'loud' } }),
+      422,
+      'VALIDATION_FAILED',
+    );
     expect((await api.request('GET', '/alerts', { token })).body).toEqual([]);
   });
 
@@ -88,8 +109,14 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
     const put = await api.request('PUT', `/alert/${id}`, { token, body: { thresholdPercent: 95 } });
     expect(put.status).toBe(200);
     expect(put.body.thresholdPercent).toBe(95);
-    expect((await api.request('PATCH', `/alert/${id}`, { token, body: { active: false } })).body).toMatchObject({ thresholdPercent: 95, active: false });
-    expect((await api.request('GET', `/alert/${id}`, { token })).body).toMatchObject({ thresholdPercent: 95, active: false });
+    expect((await api.request('PATCH', `/alert/${id}`, { token, body: { active: false } })).body).toMatchObject({
+      thresholdPercent: 95,
+      active: false,
+    });
+    expect((await api.request('GET', `/alert/${id}`, { token })).body).toMatchObject({
+      thresholdPercent: 95,
+      active: false,
+    });
     expect((await api.request('DELETE', `/alert/${id}`, { token })).status).toBe(204);
     expectProblem(await api.request('DELETE', `/alert/${id}`, { token }), 404, 'NOT_FOUND');
     expect((await api.request('GET', '/alerts', { token })).body).toEqual([]);
@@ -98,7 +125,17 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
   it('spending past a threshold stores a notification; GET /notifications filters, pages, and POST …/read marks it once', async () => {
     const { token } = await api.user();
     const budget = (await api.request('POST', '/budget', { token, body: { name: 'Everything', amount: '100' } })).body;
-    const trip = (await api.request('POST', '/budgets', { token, body: { name: 'Trip', amount: '10', period: { start: '2026-11-10', end: '2026-11-20' }, alertRules: [{ thresholdPercent: 50 }] } })).body;
+    const trip = (
+      await api.request('POST', '/budgets', {
+        token,
+        body: {
+          name: 'Trip',
+          amount: '10',
+          period: { start: '2026-11-10', end: '2026-11-20' },
+          alertRules: [{ thresholdPercent: 50 }],
+        },
+      })
+    ).body;
     expect((await api.request('GET', '/notifications', { token })).body).toEqual([]);
 
     await api.request('POST', '/expenses', { token, body: { amount: '85', date: '2026-11-14' } });
@@ -134,10 +171,15 @@ describe.each(DIALECTS)('/alert, /alerts and /notifications over HTTP on %s', (d
     const again = await api.request('POST', `/notifications/${eighty.id}/read`, { token });
     expect(again.body.readAt).toBe(read.body.readAt);
 
-    const ids = (query: string) => api.request('GET', `/notifications?${query}`, { token }).then((r) => r.body.map((n: { id: string }) => n.id));
+    const ids = (query: string) =>
+      api.request('GET', `/notifications?${query}`, { token }).then((r) => r.body.map((n: { id: string }) => n.id));
     expect(await ids('unread=false')).toEqual([eighty.id]);
-    expect(await ids('unread=true')).toEqual(all.map((n: { id: string }) => n.id).filter((id: string) => id !== eighty.id));
-    expect(await ids(`budgetId=${trip.id}`)).toEqual([all.find((n: { budgetId: string }) => n.budgetId === trip.id).id]);
+    expect(await ids('unread=true')).toEqual(
+      all.map((n: { id: string }) => n.id).filter((id: string) => id !== eighty.id),
+    );
+    expect(await ids(`budgetId=${trip.id}`)).toEqual([
+      all.find((n: { budgetId: string }) => n.budgetId === trip.id).id,
+    ]);
     const first = await ids('limit=1');
     expect(first).toEqual([all[0].id]);
     expect(await ids(`limit=2&before=${first[0]}`)).toEqual([all[1].id, all[2].id]);

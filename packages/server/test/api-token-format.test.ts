@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { API_TOKEN_PATTERN, apiTokenHashesEqual, hashApiToken, mintApiToken, parseApiToken } from '../src/integrations/api-token.js';
+import {
+  API_TOKEN_PATTERN,
+  apiTokenHashesEqual,
+  hashApiToken,
+  mintApiToken,
+  parseApiToken,
+} from '../src/integrations/api-token.js';
 
 /**
  * API tokens (SPEC §7.4): `etk_` + 32 random base62 characters + a 6-character base62 CRC32
@@ -102,8 +108,14 @@ describe('API token format', () => {
     expect(parseApiToken('')).toEqual({ ok: false, problem: 'missing_prefix' });
     expect(parseApiToken(token.slice(0, -1))).toEqual({ ok: false, problem: 'wrong_length' });
     expect(parseApiToken(`${token} `)).toEqual({ ok: false, problem: 'wrong_length' });
-    expect(parseApiToken(`${token.slice(0, 10)}-${token.slice(11)}`)).toEqual({ ok: false, problem: 'invalid_character' });
-    expect(parseApiToken(`${token.slice(0, 10)}é${token.slice(11)}`)).toEqual({ ok: false, problem: 'invalid_character' });
+    expect(parseApiToken(`${token.slice(0, 10)}-${token.slice(11)}`)).toEqual({
+      ok: false,
+      problem: 'invalid_character',
+    });
+    expect(parseApiToken(`${token.slice(0, 10)}é${token.slice(11)}`)).toEqual({
+      ok: false,
+      problem: 'invalid_character',
+    });
   });
 
   it('is found by a secret scanner’s pattern in surrounding text', () => {

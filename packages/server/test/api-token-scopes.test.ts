@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { grants, normaliseScopes, TOKEN_PERMISSIONS, SCOPE_PRESETS, scopeSchema, tokenScopesSchema, type Permission } from '../src/integrations/scopes.js';
+import {
+  grants,
+  normaliseScopes,
+  TOKEN_PERMISSIONS,
+  SCOPE_PRESETS,
+  scopeSchema,
+  tokenScopesSchema,
+  type Permission,
+} from '../src/integrations/scopes.js';
 
 /** The permission vocabulary of SPEC §7.0 as tokens hold it: scopes, wildcards, presets, and the check. */
 
-const READS: Permission[] = ['expenses:read', 'categories:read', 'budgets:read', 'analytics:read', 'export:read', 'changes:read', 'rules:read', 'schedules:read'];
+const READS: Permission[] = [
+  'expenses:read',
+  'categories:read',
+  'budgets:read',
+  'analytics:read',
+  'export:read',
+  'changes:read',
+  'rules:read',
+  'schedules:read',
+];
 
 describe('API token scopes', () => {
   it('is the vocabulary of SPEC §7.0, resource:action', () => {
@@ -24,7 +41,12 @@ describe('API token scopes', () => {
   it('presets: read-only reads everything and writes nothing; ingest gets money in; full is everything', () => {
     expect([...SCOPE_PRESETS['read-only']].sort()).toEqual([...READS].sort());
     expect(SCOPE_PRESETS['read-only'].some((p) => p.endsWith(':write') || p === 'webhooks:manage')).toBe(false);
-    expect([...SCOPE_PRESETS.ingest].sort()).toEqual(['categories:read', 'expenses:read', 'expenses:write', 'imports:write']);
+    expect([...SCOPE_PRESETS.ingest].sort()).toEqual([
+      'categories:read',
+      'expenses:read',
+      'expenses:write',
+      'imports:write',
+    ]);
     expect(SCOPE_PRESETS.full).toEqual(TOKEN_PERMISSIONS);
   });
 
@@ -32,11 +54,22 @@ describe('API token scopes', () => {
     expect(normaliseScopes(['rules:*'])).toEqual(['rules:read', 'rules:write']);
     expect(normaliseScopes(['imports:*'])).toEqual(['imports:write']);
     expect(normaliseScopes(['webhooks:*'])).toEqual(['webhooks:manage']);
-    expect(normaliseScopes(['expenses:*', 'expenses:read', 'read-only']).filter((p) => p.startsWith('expenses:'))).toEqual(['expenses:read', 'expenses:write']);
+    expect(
+      normaliseScopes(['expenses:*', 'expenses:read', 'read-only']).filter((p) => p.startsWith('expenses:')),
+    ).toEqual(['expenses:read', 'expenses:write']);
   });
 
   it('refuses what is not in the vocabulary: unknown actions, unknown resources, a bare *', () => {
-    for (const bad of ['rules:delete', 'tokens:write', 'auth:*', '*', 'expenses', 'Expenses:read', ' expenses:read', 'expenses:read ']) {
+    for (const bad of [
+      'rules:delete',
+      'tokens:write',
+      'auth:*',
+      '*',
+      'expenses',
+      'Expenses:read',
+      ' expenses:read',
+      'expenses:read ',
+    ]) {
       expect(scopeSchema.safeParse(bad).success, bad).toBe(false);
     }
   });
@@ -44,7 +77,14 @@ describe('API token scopes', () => {
   it('a token asks for at least one scope, and stores them expanded, sorted and distinct', () => {
     expect(tokenScopesSchema.safeParse([]).success).toBe(false);
     expect(tokenScopesSchema.safeParse(['tokens:write']).success).toBe(false);
-    expect(tokenScopesSchema.parse(['budgets:write', 'ingest', 'budgets:*'])).toEqual(['expenses:read', 'expenses:write', 'categories:read', 'budgets:read', 'budgets:write', 'imports:write']);
+    expect(tokenScopesSchema.parse(['budgets:write', 'ingest', 'budgets:*'])).toEqual([
+      'expenses:read',
+      'expenses:write',
+      'categories:read',
+      'budgets:read',
+      'budgets:write',
+      'imports:write',
+    ]);
     expect(tokenScopesSchema.parse(['full'])).toEqual([...TOKEN_PERMISSIONS]);
   });
 

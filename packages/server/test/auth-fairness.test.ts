@@ -31,15 +31,29 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
 
   it('4 addresses × 9 failing logins at once: the 9th of each is refused at once (429), and a real user’s login is served ahead of the queued flood', async () => {
     const real = await api.user();
-    const flood = Array.from({ length: 4 }, (_, a) => Array.from({ length: 9 }, (_, i) => ({ address: `198.51.100.${a + 1}`, username: `ghost_${a}_${i}` }))).flat();
+    const flood = Array.from({ length: 4 }, (_, a) =>
+      Array.from({ length: 9 }, (_, i) => ({ address: `198.51.100.${a + 1}`, username: `ghost_${a}_${i}` })),
+    ).flat();
     let pending = flood.length;
     const answers = flood.map((f) =>
-      api.request('POST', '/auth/login', { body: { username: f.username, password: 'Winter2026!' }, headers: { 'x-forwarded-for': f.address } }).finally(() => (pending -= 1)),
+      api
+        .request('POST', '/auth/login', {
+          body: { username: f.username, password: 'Winter2026!' },
+          headers: { 'x-forwarded-for': f.address },
+        })
+        .finally(() => (pending -= 1)),
     );
     // The flood is queued: one hash runs, the others wait.
-    await waitFor('the flood to queue', () => hasher.stats.waiting, (n) => n >= 24);
+    await waitFor(
+      'the flood to queue',
+      () => hasher.stats.waiting,
+      (n) => n >= 24,
+    );
 
-    const login = await api.request('POST', '/auth/login', { body: { username: real.username, password: real.password }, headers: { 'x-forwarded-for': '192.0.2.50' } });
+    const login = await api.request('POST', '/auth/login', {
+      body: { username: real.username, password: real.password },
+      headers: { 'x-forwarded-for': '192.0.2.50' },
+    });
     expect(login.status).toBe(200);
     const stillWaiting = pending;
     const statuses = (await Promise.all(answers)).map((a) => a.status);
@@ -50,24 +64,52 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
     // In one FIFO the real login would have been answered after all 32 queued flood checks (0
     // left). Served by priority (its address had no failures, each flood address had up to 8 in
     // flight) it waited only for the running check and the flood's first check per address.
-    expect(stillWaiting, 'flood requests unanswered when the real login was answered (of 32 checked)').toBeGreaterThanOrEqual(12);
+    expect(
+      stillWaiting,
+      'flood requests unanswered when the real login was answered (of 32 checked)',
+    ).toBeGreaterThanOrEqual(12);
   });
 
   it('a flood from 30 fresh addresses, one failing login each: a user who has logged in from their address before is served ahead of all of them', async () => {
     const real = await api.user();
     const home = { 'x-forwarded-for': '192.0.2.70' };
-    expect((await api.request('POST', '/auth/login', { body: { username: real.username, password: real.password }, headers: home })).status).toBe(200);
+    expect(
+      (
+        await api.request('POST', '/auth/login', {
+          body: { username: real.username, password: real.password },
+          headers: home,
+        })
+      ).status,
+    ).toBe(200);
     let pending = 30;
     const answers = Array.from({ length: 30 }, (_, a) =>
-      api.request('POST', '/auth/login', { body: { username: `fresh_${a}`, password: 'Winter2026!' }, headers: { 'x-forwarded-for': `198.51.101.${a + 1}` } }).finally(() => (pending -= 1)),
+      api
+        .request('POST', '/auth/login', {
+          body: { username: `fresh_${a}`, password: 'Winter2026!' },
+          headers: { 'x-forwarded-for': `198.51.101.${a + 1}` },
+        })
+        .finally(() => (pending -= 1)),
     );
-    await waitFor('the flood to queue', () => hasher.stats.waiting, (n) => n >= 20);
+    await waitFor(
+      'the flood to queue',
+      () => hasher.stats.waiting,
+      (n) => n >= 20,
+    );
     // Every flood address is as new as the next: their checks tie on priority. The real user's address
     // has a successful login behind it, so its check goes first.
-    expect((await api.request('POST', '/auth/login', { body: { username: real.username, password: real.password }, headers: home })).status).toBe(200);
+    expect(
+      (
+        await api.request('POST', '/auth/login', {
+          body: { username: real.username, password: real.password },
+          headers: home,
+        })
+      ).status,
+    ).toBe(200);
     const stillWaiting = pending;
     expect((await Promise.all(answers)).every((a) => a.status === 401)).toBe(true);
-    expect(stillWaiting, 'flood requests unanswered when the real login was answered (of 30)').toBeGreaterThanOrEqual(15);
+    expect(stillWaiting, 'flood requests unanswered when the real login was answered (of 30)').toBeGreaterThanOrEqual(
+      15,
+    );
   });
 
   it('with the queue full of a flood’s failing checks, a fresh client is still served: the worst waiter is refused with 503 instead', async () => {
@@ -77,10 +119,20 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
     try {
       const real = await server.user();
       const flood = Array.from({ length: 6 }, (_, i) =>
-        server.request('POST', '/auth/login', { body: { username: `ghost_full_${i}`, password: 'Winter2026!' }, headers: { 'x-forwarded-for': '198.51.100.200' } }),
+        server.request('POST', '/auth/login', {
+          body: { username: `ghost_full_${i}`, password: 'Winter2026!' },
+          headers: { 'x-forwarded-for': '198.51.100.200' },
+        }),
       );
-      await waitFor('the queue to fill', () => full.stats.waiting, (n) => n === 4);
-      const login = await server.request('POST', '/auth/login', { body: { username: real.username, password: real.password }, headers: { 'x-forwarded-for': '192.0.2.60' } });
+      await waitFor(
+        'the queue to fill',
+        () => full.stats.waiting,
+        (n) => n === 4,
+      );
+      const login = await server.request('POST', '/auth/login', {
+        body: { username: real.username, password: real.password },
+        headers: { 'x-forwarded-for': '192.0.2.60' },
+      });
       expect(login.status).toBe(200);
       const answers = await Promise.all(flood);
       const busy = answers.filter((a) => a.status === 503);
@@ -102,10 +154,17 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
     try {
       // Another client's check at scrypt 2^17 holds the only slot while the flood arrives, so every
       // registration of the flood finds the ones before it still waiting.
-      const blocker = shared.verify('a slow check', `scrypt$17$8$1$${'c2FsdHNhbHRzYWx0c2FsdA'}$${'a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U'}`, { client: 'blocker' });
+      const blocker = shared.verify(
+        'a slow check',
+        `scrypt$17$8$1$${'c2FsdHNhbHRzYWx0c2FsdA'}$${'a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U'}`,
+        { client: 'blocker' },
+      );
       const answers = await Promise.all(
         Array.from({ length: 12 }, (_, i) =>
-          server.request('POST', '/auth/register', { body: { username: `reg_flood_${i}`, password: 'correct horse battery staple' }, headers: { 'x-forwarded-for': '198.51.100.77' } }),
+          server.request('POST', '/auth/register', {
+            body: { username: `reg_flood_${i}`, password: 'correct horse battery staple' },
+            headers: { 'x-forwarded-for': '198.51.100.77' },
+          }),
         ),
       );
       await blocker;
@@ -115,7 +174,11 @@ describe.each(DIALECTS)('an anonymous flood does not starve a real login on %s',
       expect(shared.stats.refused).toBe(4);
       // The address's registration counter holds the 8 made: the refused ones gave their points back.
       const db = hostDatabase(server.tracker, SERVER_TABLES);
-      const row = await db.selectFrom('srv_throttle').select('hits').where('key', '=', 'register-address:198.51.100.77').executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('srv_throttle')
+        .select('hits')
+        .where('key', '=', 'register-address:198.51.100.77')
+        .executeTakeFirstOrThrow();
       expect(row.hits).toBe(8);
     } finally {
       await server.close();

@@ -21,7 +21,9 @@ import { DIALECTS, startServer, type TestDialect, type TestServer } from './supp
  */
 
 /** A hasher at the tests' cheap cost whose counters the test reads; roomy unless told otherwise. */
-function testHasher(limits: ConstructorParameters<typeof PasswordHasher>[1] = { concurrency: 2, maxWaiting: 1000, maxPerClient: 1000 }): PasswordHasher {
+function testHasher(
+  limits: ConstructorParameters<typeof PasswordHasher>[1] = { concurrency: 2, maxWaiting: 1000, maxPerClient: 1000 },
+): PasswordHasher {
   return new PasswordHasher({ logN: 12, r: 8, p: 1 }, limits);
 }
 
@@ -55,7 +57,14 @@ describe.each(DIALECTS)('login throttling under concurrency on %s', (dialect) =>
     const victim = await api.user();
     const before = hasher.stats.evaluations;
     const guesses = [...Array.from({ length: 30 }, (_, i) => `wrong guess ${i}`), victim.password];
-    const answers = await Promise.all(guesses.map((password, i) => api.request('POST', '/auth/login', { body: { username: victim.username, password }, headers: from(`198.51.100.${i + 1}`) })));
+    const answers = await Promise.all(
+      guesses.map((password, i) =>
+        api.request('POST', '/auth/login', {
+          body: { username: victim.username, password },
+          headers: from(`198.51.100.${i + 1}`),
+        }),
+      ),
+    );
     const statuses = answers.map((a) => a.status);
     const checked = statuses.filter((s) => s === 401 || s === 200).length;
     expect(checked, JSON.stringify(tally(statuses))).toBe(5);
@@ -67,7 +76,14 @@ describe.each(DIALECTS)('login throttling under concurrency on %s', (dialect) =>
     }
     // Unless the right password happened to be among the 5 checked, the account is locked for everyone now.
     if (statuses.at(-1) !== 200) {
-      expectProblem(await api.request('POST', '/auth/login', { body: { username: victim.username, password: victim.password }, headers: from('192.0.2.1') }), 429, 'RATE_LIMITED');
+      expectProblem(
+        await api.request('POST', '/auth/login', {
+          body: { username: victim.username, password: victim.password },
+          headers: from('192.0.2.1'),
+        }),
+        429,
+        'RATE_LIMITED',
+      );
     }
   });
 
@@ -76,20 +92,32 @@ describe.each(DIALECTS)('login throttling under concurrency on %s', (dialect) =>
     const before = hasher.stats.evaluations;
     const answers = await Promise.all(
       Array.from({ length: 300 }, (_, i) =>
-        api.request('POST', '/auth/login', { body: { username: victim.username, password: `guess ${i}` }, headers: from(`10.${Math.floor(i / 250)}.${i % 250}.9`) }),
+        api.request('POST', '/auth/login', {
+          body: { username: victim.username, password: `guess ${i}` },
+          headers: from(`10.${Math.floor(i / 250)}.${i % 250}.9`),
+        }),
       ),
     );
     expect(tally(answers.map((a) => a.status))).toEqual({ 401: 5, 429: 295 });
     expect(hasher.stats.evaluations - before).toBe(5);
     // The counter holds the 5 failures kept, not the 295 refusals (they gave their points back).
-    const row = await db(api).selectFrom('srv_throttle').select('hits').where('key', '=', `password-user:${victim.username.toLowerCase()}`).executeTakeFirstOrThrow();
+    const row = await db(api)
+      .selectFrom('srv_throttle')
+      .select('hits')
+      .where('key', '=', `password-user:${victim.username.toLowerCase()}`)
+      .executeTakeFirstOrThrow();
     expect(row.hits).toBe(5);
   });
 
   it('60 logins sprayed from one address at 60 usernames at once are checked against the limit of 20: 20 evaluations', async () => {
     const before = hasher.stats.evaluations;
     const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => api.request('POST', '/auth/login', { body: { username: `spray_${i}`, password: 'Winter2026!' }, headers: from('203.0.113.60') })),
+      Array.from({ length: 60 }, (_, i) =>
+        api.request('POST', '/auth/login', {
+          body: { username: `spray_${i}`, password: 'Winter2026!' },
+          headers: from('203.0.113.60'),
+        }),
+      ),
     );
     expect(tally(answers.map((a) => a.status))).toEqual({ 401: 20, 429: 40 });
     expect(hasher.stats.evaluations - before).toBe(20);
@@ -98,7 +126,10 @@ describe.each(DIALECTS)('login throttling under concurrency on %s', (dialect) =>
   it('with a proxy, the address is the one the proxy appended: what the client puts before it in X-Forwarded-For changes nothing', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 21; i += 1) {
-      const answer = await api.request('POST', '/auth/login', { body: { username: `xff_${i}`, password: 'wrong password' }, headers: from(`10.9.9.${i}, 203.0.113.21`) });
+      const answer = await api.request('POST', '/auth/login', {
+        body: { username: `xff_${i}`, password: 'wrong password' },
+        headers: from(`10.9.9.${i}, 203.0.113.21`),
+      });
       statuses.push(answer.status);
     }
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -108,11 +139,42 @@ describe.each(DIALECTS)('login throttling under concurrency on %s', (dialect) =>
   it('a right password clears the username’s failures and gives back the address’s point: only failures count', async () => {
     const u = await api.user();
     const address = from('203.0.113.99');
-    for (let i = 0; i < 4; i += 1) expect((await api.request('POST', '/auth/login', { body: { username: u.username, password: `nope ${i}` }, headers: address })).status).toBe(401);
+    for (let i = 0; i < 4; i += 1)
+      expect(
+        (
+          await api.request('POST', '/auth/login', {
+            body: { username: u.username, password: `nope ${i}` },
+            headers: address,
+          })
+        ).status,
+      ).toBe(401);
     // 25 successes after 4 failures: neither the username's limit (5) nor the address's (20) is reached.
-    for (let i = 0; i < 25; i += 1) expect((await api.request('POST', '/auth/login', { body: { username: u.username, password: u.password }, headers: address })).status).toBe(200);
-    for (let i = 0; i < 5; i += 1) expect((await api.request('POST', '/auth/login', { body: { username: u.username, password: `again ${i}` }, headers: address })).status).toBe(401);
-    expectProblem(await api.request('POST', '/auth/login', { body: { username: u.username, password: u.password }, headers: address }), 429, 'RATE_LIMITED');
+    for (let i = 0; i < 25; i += 1)
+      expect(
+        (
+          await api.request('POST', '/auth/login', {
+            body: { username: u.username, password: u.password },
+            headers: address,
+          })
+        ).status,
+      ).toBe(200);
+    for (let i = 0; i < 5; i += 1)
+      expect(
+        (
+          await api.request('POST', '/auth/login', {
+            body: { username: u.username, password: `again ${i}` },
+            headers: address,
+          })
+        ).status,
+      ).toBe(401);
+    expectProblem(
+      await api.request('POST', '/auth/login', {
+        body: { username: u.username, password: u.password },
+        headers: address,
+      }),
+      429,
+      'RATE_LIMITED',
+    );
   });
 });
 
@@ -131,21 +193,43 @@ describe.each(DIALECTS)('PATCH /auth/me is no password oracle on %s', (dialect) 
   it('30 wrong currentPassword guesses at once with a stolen token: 5 are checked (422), 25 get 429; then the right one is refused too, and the victim stays logged in', async () => {
     // Before: all 30 were answered 422, and the right one changed the password and logged the victim out everywhere.
     const victim = await api.user();
-    const thief = await api.request('POST', '/auth/login', { body: { username: victim.username, password: victim.password } });
+    const thief = await api.request('POST', '/auth/login', {
+      body: { username: victim.username, password: victim.password },
+    });
     const stolen: string = thief.body.access_token;
     const answers = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => api.request('PATCH', '/auth/me', { token: stolen, body: { password: 'the thief’s new password', currentPassword: `guess ${i}` } })),
+      Array.from({ length: 30 }, (_, i) =>
+        api.request('PATCH', '/auth/me', {
+          token: stolen,
+          body: { password: 'the thief’s new password', currentPassword: `guess ${i}` },
+        }),
+      ),
     );
     expect(tally(answers.map((a) => a.status))).toEqual({ 422: 5, 429: 25 });
-    for (const a of answers.filter((x) => x.status === 429)) expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
-    expectProblem(await api.request('PATCH', '/auth/me', { token: stolen, body: { password: 'the thief’s new password', currentPassword: victim.password } }), 429, 'RATE_LIMITED');
+    for (const a of answers.filter((x) => x.status === 429))
+      expect(Number(a.headers.get('retry-after'))).toBeGreaterThan(0);
+    expectProblem(
+      await api.request('PATCH', '/auth/me', {
+        token: stolen,
+        body: { password: 'the thief’s new password', currentPassword: victim.password },
+      }),
+      429,
+      'RATE_LIMITED',
+    );
     // Nothing changed: the victim's own session lives, and the password is the old one.
     expect((await api.request('GET', '/auth/me', { token: victim.token })).status).toBe(200);
     // The guesses count against the account's login as well (one budget of wrong passwords per account).
-    expectProblem(await api.request('POST', '/auth/login', { body: { username: victim.username, password: victim.password } }), 429, 'RATE_LIMITED');
+    expectProblem(
+      await api.request('POST', '/auth/login', { body: { username: victim.username, password: victim.password } }),
+      429,
+      'RATE_LIMITED',
+    );
     // Once the window has passed, the right current password works again (and then logs out the other sessions).
     clock.advance(15 * 60 * 1000 + 1000);
-    const changed = await api.request('PATCH', '/auth/me', { token: victim.token, body: { password: 'a brand new password', currentPassword: victim.password } });
+    const changed = await api.request('PATCH', '/auth/me', {
+      token: victim.token,
+      body: { password: 'a brand new password', currentPassword: victim.password },
+    });
     expect(changed.status).toBe(200);
     expect((await api.request('GET', '/auth/me', { token: stolen })).status).toBe(401);
   });
@@ -159,22 +243,38 @@ describe.each(DIALECTS)('registration and refresh throttling on %s', (dialect) =
     api = await startServer(dialect, {
       trustProxy: true,
       clock,
-      auth: { hasher: testHasher(), limits: { registerPerAddress: { points: 3, windowSeconds: 3600 }, refreshPerAddress: { points: 3, windowSeconds: 900 } } },
+      auth: {
+        hasher: testHasher(),
+        limits: {
+          registerPerAddress: { points: 3, windowSeconds: 3600 },
+          refreshPerAddress: { points: 3, windowSeconds: 900 },
+        },
+      },
     });
   });
   afterAll(async () => {
     await api.close();
   });
 
-  const register = (username: string, address: string) => api.request('POST', '/auth/register', { body: { username, password: 'correct horse battery staple' }, headers: from(address) });
+  const register = (username: string, address: string) =>
+    api.request('POST', '/auth/register', {
+      body: { username, password: 'correct horse battery staple' },
+      headers: from(address),
+    });
 
   it('10 registrations at once from one address with a limit of 3: 3 are made, 7 get 429 and nothing is stored for them; another address still registers', async () => {
     // Before: registrations were not throttled at all.
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => register(`burst_${i}`, '203.0.113.10')));
     expect(tally(answers.map((a) => a.status))).toEqual({ 201: 3, 429: 7 });
     for (const a of answers.filter((x) => x.status === 429)) expectProblem(a, 429, 'RATE_LIMITED');
-    const stored = await db(api).selectFrom('srv_account').select('username').where('username', 'like', 'burst_%').execute();
-    expect(stored.map((r) => r.username).sort()).toEqual(answers.flatMap((a, i) => (a.status === 201 ? [`burst_${i}`] : [])).sort());
+    const stored = await db(api)
+      .selectFrom('srv_account')
+      .select('username')
+      .where('username', 'like', 'burst_%')
+      .execute();
+    expect(stored.map((r) => r.username).sort()).toEqual(
+      answers.flatMap((a, i) => (a.status === 201 ? [`burst_${i}`] : [])).sort(),
+    );
     expect((await register('burst_other', '203.0.113.11')).status).toBe(201);
   });
 
@@ -182,7 +282,14 @@ describe.each(DIALECTS)('registration and refresh throttling on %s', (dialect) =
     const defaults = await startServer(dialect, { auth: { limits: { registerPerAddress: undefined } } });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 21; i += 1) statuses.push((await defaults.request('POST', '/auth/register', { body: { username: `default_${i}`, password: 'correct horse battery staple' } })).status);
+      for (let i = 0; i < 21; i += 1)
+        statuses.push(
+          (
+            await defaults.request('POST', '/auth/register', {
+              body: { username: `default_${i}`, password: 'correct horse battery staple' },
+            })
+          ).status,
+        );
       expect(statuses.slice(0, 20).every((s) => s === 201)).toBe(true);
       expect(statuses[20]).toBe(429);
     } finally {
@@ -206,18 +313,37 @@ describe.each(DIALECTS)('registration and refresh throttling on %s', (dialect) =
 
   it('failed refreshes are limited per address (3 here): the 4th is 429, even with a valid token; successful refreshes do not count', async () => {
     await register('refresher', '203.0.113.30');
-    const login = await api.request('POST', '/auth/login', { body: { username: 'refresher', password: 'correct horse battery staple' } });
+    const login = await api.request('POST', '/auth/login', {
+      body: { username: 'refresher', password: 'correct horse battery staple' },
+    });
     let token: string = login.body.refresh_token;
     for (let i = 0; i < 6; i += 1) {
-      const next = await api.request('POST', '/auth/refresh', { body: { refresh_token: token }, headers: from('203.0.113.31') });
+      const next = await api.request('POST', '/auth/refresh', {
+        body: { refresh_token: token },
+        headers: from('203.0.113.31'),
+      });
       expect(next.status).toBe(200);
       token = next.body.refresh_token;
     }
-    const bad = await Promise.all(Array.from({ length: 5 }, (_, i) => api.request('POST', '/auth/refresh', { body: { refresh_token: `rt_not_a_token_${i}` }, headers: from('203.0.113.31') })));
+    const bad = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        api.request('POST', '/auth/refresh', {
+          body: { refresh_token: `rt_not_a_token_${i}` },
+          headers: from('203.0.113.31'),
+        }),
+      ),
+    );
     expect(tally(bad.map((a) => a.status))).toEqual({ 401: 3, 429: 2 });
-    expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: token }, headers: from('203.0.113.31') }), 429, 'RATE_LIMITED');
+    expectProblem(
+      await api.request('POST', '/auth/refresh', { body: { refresh_token: token }, headers: from('203.0.113.31') }),
+      429,
+      'RATE_LIMITED',
+    );
     // The token was not spent by the refused attempt: from another address it still works.
-    expect((await api.request('POST', '/auth/refresh', { body: { refresh_token: token }, headers: from('203.0.113.32') })).status).toBe(200);
+    expect(
+      (await api.request('POST', '/auth/refresh', { body: { refresh_token: token }, headers: from('203.0.113.32') }))
+        .status,
+    ).toBe(200);
   });
 });
 
@@ -256,7 +382,8 @@ describe.each(DIALECTS)('limits shared by instances and kept across restarts on 
     const a = await instance();
     const b = await instance();
     const victim = await a.user();
-    const guess = (server: TestServer, password: string) => server.request('POST', '/auth/login', { body: { username: victim.username, password } });
+    const guess = (server: TestServer, password: string) =>
+      server.request('POST', '/auth/login', { body: { username: victim.username, password } });
     const statuses = [];
     for (let i = 0; i < 6; i += 1) statuses.push((await guess(i % 2 === 0 ? a : b, `guess ${i}`)).status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
@@ -286,12 +413,29 @@ describe.each(DIALECTS)('the throttle store on %s', (dialect: TestDialect) => {
   it('100 reservations of one counter at once each get a different count, 1 to 100: the increment is atomic', async () => {
     const throttle = new Throttle(db(api), manualClock());
     const rule = { points: 10, windowSeconds: 60 };
-    const reservations = await Promise.all(Array.from({ length: 100 }, () => throttle.reserve([{ key: 'atomic', rule }, { key: 'atomic-2', rule }])));
-    expect(reservations.map((r) => r.hits('atomic')).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    const reservations = await Promise.all(
+      Array.from({ length: 100 }, () =>
+        throttle.reserve([
+          { key: 'atomic', rule },
+          { key: 'atomic-2', rule },
+        ]),
+      ),
+    );
+    expect(reservations.map((r) => r.hits('atomic')).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
     expect(reservations.filter((r) => r.retryAfterSeconds === null)).toHaveLength(10);
     await Promise.all(reservations.map((r) => r.refund(['atomic'])));
-    const rows = await db(api).selectFrom('srv_throttle').select(['key', 'hits']).where('key', 'in', ['atomic', 'atomic-2']).orderBy('key').execute();
-    expect(rows).toEqual([{ key: 'atomic', hits: 0 }, { key: 'atomic-2', hits: 100 }]);
+    const rows = await db(api)
+      .selectFrom('srv_throttle')
+      .select(['key', 'hits'])
+      .where('key', 'in', ['atomic', 'atomic-2'])
+      .orderBy('key')
+      .execute();
+    expect(rows).toEqual([
+      { key: 'atomic', hits: 0 },
+      { key: 'atomic-2', hits: 100 },
+    ]);
   });
 
   it('a window ends with its time; a refund never reaches into the next window; expired counters are swept', async () => {
@@ -313,7 +457,9 @@ describe.each(DIALECTS)('the throttle store on %s', (dialect: TestDialect) => {
     expect((await throttle.reserve([{ key: 'window', rule }])).hits('window')).toBe(2);
     clock.advance(120_000);
     await throttle.reserve([{ key: 'other', rule }]);
-    const left = await sql<{ key: string }>`select key from srv_throttle where key in ('window', 'other')`.execute(db(api));
+    const left = await sql<{ key: string }>`select key from srv_throttle where key in ('window', 'other')`.execute(
+      db(api),
+    );
     expect(left.rows.map((r) => r.key)).toEqual(['other']);
   });
 });

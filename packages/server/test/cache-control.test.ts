@@ -22,7 +22,10 @@ describe.each(DIALECTS)('Cache-Control on %s', (dialect) => {
 
   // Every documented route that needs a token, in the OpenAPI route table; logout last (it ends the session).
   const routes = API_ROUTES.filter((r) => !r.hidden && !r.socket && r.permission !== 'public');
-  const personal = [...routes.filter((r) => r.path !== '/auth/logout'), ...routes.filter((r) => r.path === '/auth/logout')];
+  const personal = [
+    ...routes.filter((r) => r.path !== '/auth/logout'),
+    ...routes.filter((r) => r.path === '/auth/logout'),
+  ];
 
   it(`is no-store on all ${personal.length} routes that need a token: with the token (whatever the answer) and without it (401)`, async () => {
     const statuses = new Set<number>();

@@ -13,7 +13,10 @@ describe.each(DIALECTS)('/categories over HTTP on %s', (dialect) => {
 
   it('POST → 201 with the category; GET, PUT, PATCH answer it; DELETE → 204 and then 404', async () => {
     const { token } = await api.user();
-    const created = await api.request('POST', '/categories', { token, body: { name: 'Food', color: '#22aa55', icon: 'fork' } });
+    const created = await api.request('POST', '/categories', {
+      token,
+      body: { name: 'Food', color: '#22aa55', icon: 'fork' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^cat_/),
@@ -43,7 +46,11 @@ describe.each(DIALECTS)('/categories over HTTP on %s', (dialect) => {
 
     expect((await api.request('DELETE', `/categories/${sub.body.id}`, { token })).status).toBe(204);
     expectProblem(await api.request('GET', `/categories/${sub.body.id}`, { token }), 404, 'NOT_FOUND');
-    expectProblem(await api.request('PUT', `/categories/${sub.body.id}`, { token, body: { name: 'Back' } }), 404, 'NOT_FOUND');
+    expectProblem(
+      await api.request('PUT', `/categories/${sub.body.id}`, { token, body: { name: 'Back' } }),
+      404,
+      'NOT_FOUND',
+    );
     expectProblem(await api.request('DELETE', `/categories/${sub.body.id}`, { token }), 404, 'NOT_FOUND');
   });
 
@@ -62,7 +69,8 @@ describe.each(DIALECTS)('/categories over HTTP on %s', (dialect) => {
     const snacks = (await api.request('POST', '/categories', { token, body: { name: 'Snacks' } })).body;
     const food = (await api.request('POST', '/categories', { token, body: { name: 'Food' } })).body;
     const misc = (await api.request('POST', '/categories', { token, body: { name: 'Misc' } })).body;
-    const chips = (await api.request('POST', '/expenses', { token, body: { amount: '2', categoryId: snacks.id } })).body;
+    const chips = (await api.request('POST', '/expenses', { token, body: { amount: '2', categoryId: snacks.id } }))
+      .body;
     const glue = (await api.request('POST', '/expenses', { token, body: { amount: '3', categoryId: misc.id } })).body;
 
     expectProblem(await api.request('DELETE', `/categories/${snacks.id}`, { token }), 409, 'CONFLICT');
@@ -72,8 +80,12 @@ describe.each(DIALECTS)('/categories over HTTP on %s', (dialect) => {
     expect((await api.request('GET', `/expenses/${chips.id}`, { token })).body.categoryId).toBe(food.id);
 
     // The options can come as a JSON body too.
-    expect((await api.request('DELETE', `/categories/${misc.id}`, { token, body: { uncategorize: true } })).status).toBe(204);
+    expect(
+      (await api.request('DELETE', `/categories/${misc.id}`, { token, body: { uncategorize: true } })).status,
+    ).toBe(204);
     expect((await api.request('GET', `/expenses/${glue.id}`, { token })).body.categoryId).toBeNull();
-    expect((await api.request('GET', '/categories', { token })).body.map((c: { name: string }) => c.name)).toEqual(['Food']);
+    expect((await api.request('GET', '/categories', { token })).body.map((c: { name: string }) => c.name)).toEqual([
+      'Food',
+    ]);
   });
 });

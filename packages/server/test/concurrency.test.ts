@@ -50,8 +50,18 @@ async function setup(): Promise<Setup> {
     fun: (await post('/budgets', { name: 'Fun', amount: '50', categoryIds: [fun.id], ...monthly })).id,
     overall: (await post('/budget', { name: 'Everything', amount: '150', ...monthly })).id,
   };
-  const moved = (await post('/expenses/batch', Array.from({ length: 15 }, (_, i) => ({ amount: '2.00', categoryId: food.id, description: `move ${i}` })))).items.map((e: { id: string }) => e.id);
-  const doomed = (await post('/expenses/batch', Array.from({ length: 10 }, (_, i) => ({ amount: '1.00', categoryId: fun.id, description: `delete ${i}` })))).items.map((e: { id: string }) => e.id);
+  const moved = (
+    await post(
+      '/expenses/batch',
+      Array.from({ length: 15 }, (_, i) => ({ amount: '2.00', categoryId: food.id, description: `move ${i}` })),
+    )
+  ).items.map((e: { id: string }) => e.id);
+  const doomed = (
+    await post(
+      '/expenses/batch',
+      Array.from({ length: 10 }, (_, i) => ({ amount: '1.00', categoryId: fun.id, description: `delete ${i}` })),
+    )
+  ).items.map((e: { id: string }) => e.id);
   expect((await api.request('GET', '/notifications', { token })).body).toEqual([]);
   return { token, food, fun, budgets, moved, doomed };
 }
@@ -66,11 +76,17 @@ function creates(s: Setup): { amount: string; categoryId: string; description: s
 }
 
 /** Every expense of the owner, through the paged listing. */
-async function allExpenses(token: string): Promise<{ id: string; amountMinor: number; categoryId: string | null; description: string }[]> {
+async function allExpenses(
+  token: string,
+): Promise<{ id: string; amountMinor: number; categoryId: string | null; description: string }[]> {
   const items = [];
   let cursor: string | null = null;
   do {
-    const page: Answer = await api.request('GET', `/expenses?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+    const page: Answer = await api.request(
+      'GET',
+      `/expenses?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      { token },
+    );
     expect(page.status).toBe(200);
     items.push(...page.body.items);
     cursor = page.body.nextCursor;
@@ -96,8 +112,13 @@ async function checkInvariants(s: Setup, expectedCreates: number): Promise<void>
   const expenses = await allExpenses(token);
   // 15 moved + 40 created; the 10 deleted are gone.
   expect(expenses).toHaveLength(15 + expectedCreates);
-  const sum = (filter: (e: (typeof expenses)[number]) => boolean) => expenses.filter(filter).reduce((total, e) => total + e.amountMinor, 0);
-  const spent = { food: sum((e) => e.categoryId === s.food.id), fun: sum((e) => e.categoryId === s.fun.id), overall: sum(() => true) };
+  const sum = (filter: (e: (typeof expenses)[number]) => boolean) =>
+    expenses.filter(filter).reduce((total, e) => total + e.amountMinor, 0);
+  const spent = {
+    food: sum((e) => e.categoryId === s.food.id),
+    fun: sum((e) => e.categoryId === s.fun.id),
+    overall: sum(() => true),
+  };
   // Computed independently too: 62.10 created into each; the 30.00 moved from Food to Fun.
   expect(spent).toEqual({ food: 6210, fun: 3000 + 6210, overall: 3000 + 2 * 6210 });
 
@@ -108,10 +129,14 @@ async function checkInvariants(s: Setup, expectedCreates: number): Promise<void>
   }
 
   // Every budget ended above 100 %: each rule fired, each exactly once for the period.
-  const notifications: { ruleId: string; budgetId: string; period: { start: string }; thresholdPercent: number }[] = (await api.request('GET', '/notifications?limit=200', { token })).body;
+  const notifications: { ruleId: string; budgetId: string; period: { start: string }; thresholdPercent: number }[] = (
+    await api.request('GET', '/notifications?limit=200', { token })
+  ).body;
   const keys = notifications.map((n) => `${n.ruleId}@${n.period.start}`);
   expect(new Set(keys).size, JSON.stringify(notifications)).toBe(keys.length);
-  const fired = notifications.map((n) => `${Object.entries(s.budgets).find(([, id]) => id === n.budgetId)![0]}:${n.thresholdPercent}`).sort();
+  const fired = notifications
+    .map((n) => `${Object.entries(s.budgets).find(([, id]) => id === n.budgetId)![0]}:${n.thresholdPercent}`)
+    .sort();
   expect(fired).toEqual(['food:100', 'food:80', 'fun:100', 'fun:80', 'overall:100', 'overall:80']);
 
   // The change feed: seq 1..n without gaps or repeats, one event per write.
@@ -134,7 +159,11 @@ describe('concurrent writers for one user on PostgreSQL', () => {
       ...s.moved.map((id) => api.request('PATCH', `/expenses/${id}`, { token, body: { categoryId: s.fun.id } })),
       ...s.doomed.map((id) => api.request('DELETE', `/expenses/${id}`, { token })),
     ]);
-    expect(answers.map((a) => a.status)).toEqual([...Array(40).fill(201), ...Array(15).fill(200), ...Array(10).fill(204)]);
+    expect(answers.map((a) => a.status)).toEqual([
+      ...Array(40).fill(201),
+      ...Array(15).fill(200),
+      ...Array(10).fill(204),
+    ]);
     await checkInvariants(s, 40);
   });
 
@@ -144,11 +173,14 @@ describe('concurrent writers for one user on PostgreSQL', () => {
     const bodies = creates(s);
     const keys = bodies.map((_, i) => `create-${i}-${Date.now()}`);
     /** Sends one attempt. One still running makes the others wait for it (the owner's lock), never answer 409. */
-    const attempt = (i: number): Promise<Answer> => api.request('POST', '/expenses', { token, body: bodies[i], headers: { 'idempotency-key': keys[i]! } });
+    const attempt = (i: number): Promise<Answer> =>
+      api.request('POST', '/expenses', { token, body: bodies[i], headers: { 'idempotency-key': keys[i]! } });
     const sends = bodies.flatMap((_, i) => Array.from({ length: 2 + (i % 2) }, () => i));
     const [posts] = await Promise.all([
       Promise.all(sends.map(async (i) => ({ i, answer: await attempt(i) }))),
-      Promise.all(s.moved.map((id) => api.request('PATCH', `/expenses/${id}`, { token, body: { categoryId: s.fun.id } }))),
+      Promise.all(
+        s.moved.map((id) => api.request('PATCH', `/expenses/${id}`, { token, body: { categoryId: s.fun.id } })),
+      ),
       Promise.all(s.doomed.map((id) => api.request('DELETE', `/expenses/${id}`, { token }))),
     ]);
     // Every attempt of a key answered 201 with the same body; exactly one was not a replay.

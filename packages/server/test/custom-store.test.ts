@@ -34,7 +34,12 @@ describe('the server over a tracker on a store of the host’s own', () => {
     await tracker.migrate();
     db = new Kysely<ServerDatabase>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
     await migrateServer({ tracker, db });
-    server = createApp({ tracker, db, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12 }).listen(0, '127.0.0.1');
+    server = createApp({
+      tracker,
+      db,
+      jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
+      scryptLogN: 12,
+    }).listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => server.once('listening', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -61,15 +66,22 @@ describe('the server over a tracker on a store of the host’s own', () => {
     const token = ((await login.json()) as { access_token: string }).access_token;
     expect((await post('/expenses', { amount: '7.25', description: 'Tea' }, token)).status).toBe(201);
 
-    expect(await db.selectFrom('srv_account').select(['id', 'username']).execute()).toEqual([{ id: registered.id, username: 'carol' }]);
+    expect(await db.selectFrom('srv_account').select(['id', 'username']).execute()).toEqual([
+      { id: registered.id, username: 'carol' },
+    ]);
     expect(await db.selectFrom('srv_session').select('account_id').execute()).toEqual([{ account_id: registered.id }]);
     expect((await tracker.forOwner(registered.id).expenses.list()).items.map((e) => e.amount)).toEqual(['7.25']);
     const ready = await fetch(`${url}/health/ready`);
-    expect({ status: ready.status, body: await ready.json() }).toEqual({ status: 200, body: { status: 'ready', database: 'ok' } });
+    expect({ status: ready.status, body: await ready.json() }).toEqual({
+      status: 200,
+      body: { status: 'ready', database: 'ok' },
+    });
   });
 
   it('without `db`, createApp and migrateServer refuse, saying that it is needed', async () => {
-    expect(() => createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long' })).toThrow(/The server needs `db` for its own tables/);
+    expect(() => createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long' })).toThrow(
+      /The server needs `db` for its own tables/,
+    );
     await expect(migrateServer({ tracker })).rejects.toThrow(/The server needs `db` for its own tables/);
   });
 });

@@ -7,7 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from './support/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/dashboard.png', import.meta.url));
@@ -31,17 +40,25 @@ describe('dashboard at /app, in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`);
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`,
+      );
     }
     ensureBundle();
     api = await startServer('sqlite');
     user = await api.user();
-    const budget = await api.request('POST', '/budgets', { token: user.token, body: { name: 'Monthly spending', amount: '50.00', period: { unit: 'month' } } });
+    const budget = await api.request('POST', '/budgets', {
+      token: user.token,
+      body: { name: 'Monthly spending', amount: '50.00', period: { unit: 'month' } },
+    });
     expect(budget.status).toBe(201);
     currency = budget.body.currency;
     food = (await api.request('POST', '/categories', { token: user.token, body: { name: 'Food' } })).body.id;
     transport = (await api.request('POST', '/categories', { token: user.token, body: { name: 'Transport' } })).body.id;
-    const first = await api.request('POST', '/expenses', { token: user.token, body: { amount: '12.50', categoryId: food, description: 'Lunch' } });
+    const first = await api.request('POST', '/expenses', {
+      token: user.token,
+      body: { amount: '12.50', categoryId: food, description: 'Lunch' },
+    });
     expect(first.status).toBe(201);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -87,7 +104,10 @@ describe('dashboard at /app, in headless Chromium', () => {
     const refreshes = Number(await page.locator('body').getAttribute('data-refreshed'));
 
     // Added elsewhere: the page hears of it over the WebSocket and refreshes itself.
-    const added = await api.request('POST', '/expenses', { token: user.token, body: { amount: '30.00', categoryId: transport, description: 'Train' } });
+    const added = await api.request('POST', '/expenses', {
+      token: user.token,
+      body: { amount: '30.00', categoryId: transport, description: 'Train' },
+    });
     expect(added.status).toBe(201);
     await expect.poll(() => spent.textContent(), { timeout: 15_000 }).toBe(`42.50 ${currency}`);
     expect(Number(await page.locator('body').getAttribute('data-refreshed'))).toBeGreaterThan(refreshes);
@@ -98,7 +118,9 @@ describe('dashboard at /app, in headless Chromium', () => {
     await expect.poll(() => page.locator('#notifications li').count()).toBeGreaterThan(0);
     expect(await page.locator('#notifications').textContent()).toMatch(/80/);
     // The doughnut drew on its canvas.
-    expect(await page.locator('#category-chart').evaluate((canvas) => (canvas as unknown as { width: number }).width)).toBeGreaterThan(0);
+    expect(
+      await page.locator('#category-chart').evaluate((canvas) => (canvas as unknown as { width: number }).width),
+    ).toBeGreaterThan(0);
 
     await page.waitForTimeout(700); // chart.js animates the update
     mkdirSync(dirname(SCREENSHOT), { recursive: true });

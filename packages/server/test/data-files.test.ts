@@ -48,6 +48,11 @@ describe('data files', () => {
     processes.push(server);
     const { token } = await processUser(server, 'file-owner');
     expect((await server.request('POST', '/expenses', { token, body: { amount: '1.00' } })).status).toBe(201);
-    expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`), mode(join(base, 'data'))]).toEqual(['600', '600', '600', '700']);
+    expect([mode(path), mode(`${path}-wal`), mode(`${path}-shm`), mode(join(base, 'data'))]).toEqual([
+      '600',
+      '600',
+      '600',
+      '700',
+    ]);
   });
 });

@@ -13,7 +13,10 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
 
   it('POST → 201 with the expense; GET, PUT, PATCH answer it; DELETE → 204 and then 404', async () => {
     const { token } = await api.user();
-    const created = await api.request('POST', '/expenses', { token, body: { amount: '12.50', description: 'Lunch', tags: ['work'], notes: 'with Sam' } });
+    const created = await api.request('POST', '/expenses', {
+      token,
+      body: { amount: '12.50', description: 'Lunch', tags: ['work'], notes: 'with Sam' },
+    });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
       id: expect.stringMatching(/^exp_/),
@@ -35,12 +38,24 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
     // PATCH changes the given fields only; null clears one.
     const patched = await api.request('PATCH', `/expenses/${id}`, { token, body: { amountMinor: 1300, notes: null } });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ amountMinor: 1300, amount: '13.00', description: 'Lunch', tags: ['work'], notes: null });
+    expect(patched.body).toMatchObject({
+      amountMinor: 1300,
+      amount: '13.00',
+      description: 'Lunch',
+      tags: ['work'],
+      notes: null,
+    });
 
     // PUT replaces: optional fields left out are cleared.
     const replaced = await api.request('PUT', `/expenses/${id}`, { token, body: { amount: 9, merchant: 'Cafe' } });
     expect(replaced.status).toBe(200);
-    expect(replaced.body).toMatchObject({ amountMinor: 900, merchant: 'Cafe', description: null, tags: [], date: '2026-11-15' });
+    expect(replaced.body).toMatchObject({
+      amountMinor: 900,
+      merchant: 'Cafe',
+      description: null,
+      tags: [],
+      date: '2026-11-15',
+    });
 
     const listed = await api.request('GET', '/expenses', { token });
     expect(listed.status).toBe(200);
@@ -61,7 +76,10 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
     expect(issuePaths(decimals)).toContainEqual(['amount']);
     const unknownField = await api.request('POST', '/expenses', { token, body: { amount: '1', colour: 'red' } });
     expectProblem(unknownField, 422, 'VALIDATION_FAILED');
-    const unknownCategory = await api.request('POST', '/expenses', { token, body: { amount: '1', categoryId: 'cat_nope' } });
+    const unknownCategory = await api.request('POST', '/expenses', {
+      token,
+      body: { amount: '1', categoryId: 'cat_nope' },
+    });
     expectProblem(unknownCategory, 422, 'VALIDATION_FAILED');
     expect(issuePaths(unknownCategory)).toContainEqual(['categoryId']);
     expect((await api.request('GET', '/expenses', { token })).body.items).toEqual([]);
@@ -99,7 +117,11 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
     expect(await amounts('minAmount=7&maxAmount=20')).toEqual(['20.00', '7.00']);
     expect(await amounts('currency=EUR')).toEqual(['30.00']);
     expect(await amounts('sort=amount&order=asc')).toEqual(['5.00', '7.00', '20.00', '30.00', '800.00']);
-    expectProblem(await api.request('GET', '/expenses?from=2026-12-01&to=2026-11-01', { token }), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await api.request('GET', '/expenses?from=2026-12-01&to=2026-11-01', { token }),
+      422,
+      'VALIDATION_FAILED',
+    );
     expectProblem(await api.request('GET', '/expenses?limit=0', { token }), 422, 'VALIDATION_FAILED');
     expectProblem(await api.request('GET', '/expenses?limit=ten', { token }), 422, 'VALIDATION_FAILED');
     expectProblem(await api.request('GET', '/expenses?sort=price', { token }), 422, 'VALIDATION_FAILED');
@@ -123,16 +145,26 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
     } while (cursor);
     expect(sizes).toEqual([3, 3, 1]);
     expect(new Set(seen).size).toBe(7);
-    const all = (await api.request('GET', '/expenses?limit=200', { token })).body.items.map((e: { id: string }) => e.id);
+    const all = (await api.request('GET', '/expenses?limit=200', { token })).body.items.map(
+      (e: { id: string }) => e.id,
+    );
     expect(seen).toEqual(all);
   });
 
   it('POST /expenses/batch takes an array or { items }: 201 with every expense', async () => {
     const { token } = await api.user();
-    const asArray = await api.request('POST', '/expenses/batch', { token, body: [{ amount: '1.10' }, { amount: '220', currency: 'JPY' }] });
+    const asArray = await api.request('POST', '/expenses/batch', {
+      token,
+      body: [{ amount: '1.10' }, { amount: '220', currency: 'JPY' }],
+    });
     expect(asArray.status).toBe(201);
     expect(asArray.body.items).toHaveLength(2);
-    expect(asArray.body.items[0]).toMatchObject({ id: expect.stringMatching(/^exp_/), amountMinor: 110, amount: '1.10', currency: 'USD' });
+    expect(asArray.body.items[0]).toMatchObject({
+      id: expect.stringMatching(/^exp_/),
+      amountMinor: 110,
+      amount: '1.10',
+      currency: 'USD',
+    });
     expect(asArray.body.items[1]).toMatchObject({ amountMinor: 220, amount: '220', currency: 'JPY' });
     const asObject = await api.request('POST', '/expenses/batch', { token, body: { items: [{ amount: '3' }] } });
     expect(asObject.status).toBe(201);
@@ -142,34 +174,57 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
 
   it('a batch is all-or-nothing: one bad item is a 422 naming [index, field], and none is stored', async () => {
     const { token } = await api.user();
-    const bad = await api.request('POST', '/expenses/batch', { token, body: { items: [{ amount: '1' }, { amount: '2' }, { amount: '-3' }, { amount: '4', date: 'soon' }] } });
+    const bad = await api.request('POST', '/expenses/batch', {
+      token,
+      body: { items: [{ amount: '1' }, { amount: '2' }, { amount: '-3' }, { amount: '4', date: 'soon' }] },
+    });
     expectProblem(bad, 422, 'VALIDATION_FAILED');
     expect(issuePaths(bad)).toContainEqual([3, 'date']);
     expect((await api.request('GET', '/expenses', { token })).body.items).toEqual([]);
     expectProblem(await api.request('POST', '/expenses/batch', { token, body: [] }), 422, 'VALIDATION_FAILED');
-    expectProblem(await api.request('POST', '/expenses/batch', { token, body: { nothing: true } }), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await api.request('POST', '/expenses/batch', { token, body: { nothing: true } }),
+      422,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('Idempotency-Key on POST /expenses replays the first answer and stores one expense', async () => {
     const { token } = await api.user();
     const headers = { 'idempotency-key': 'lunch-2026-11-15' };
-    const first = await api.request('POST', '/expenses', { token, headers, body: { amount: '8.40', description: 'Lunch' } });
+    const first = await api.request('POST', '/expenses', {
+      token,
+      headers,
+      body: { amount: '8.40', description: 'Lunch' },
+    });
     expect(first.status).toBe(201);
     expect(first.headers.get('idempotent-replayed')).toBeNull();
-    const again = await api.request('POST', '/expenses', { token, headers, body: { amount: '8.40', description: 'Lunch' } });
+    const again = await api.request('POST', '/expenses', {
+      token,
+      headers,
+      body: { amount: '8.40', description: 'Lunch' },
+    });
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.headers.get('content-type')).toMatch(/^application\/json/);
     expect(again.body).toEqual(first.body);
     expect((await api.request('GET', '/expenses', { token })).body.items).toHaveLength(1);
 
-    const reused = await api.request('POST', '/expenses', { token, headers, body: { amount: '9.00', description: 'Lunch' } });
+    const reused = await api.request('POST', '/expenses', {
+      token,
+      headers,
+      body: { amount: '9.00', description: 'Lunch' },
+    });
     expectProblem(reused, 422, 'IDEMPOTENCY_KEY_REUSED');
     expect((await api.request('GET', '/expenses', { token })).body.items).toHaveLength(1);
 
     // Keys are per account: another user's same key is a new request.
     const other = await api.user();
-    const theirs = await api.request('POST', '/expenses', { token: other.token, headers, body: { amount: '8.40', description: 'Lunch' } });
+    const theirs = await api.request('POST', '/expenses', {
+      token: other.token,
+      headers,
+      body: { amount: '8.40', description: 'Lunch' },
+    });
     expect(theirs.status).toBe(201);
     expect(theirs.headers.get('idempotent-replayed')).toBeNull();
     expect(theirs.body.id).not.toBe(first.body.id);
@@ -178,7 +233,11 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
   it('a failed request with an Idempotency-Key is not stored: the key can be retried with a fixed body', async () => {
     const { token } = await api.user();
     const headers = { 'idempotency-key': 'retry-me' };
-    expectProblem(await api.request('POST', '/expenses', { token, headers, body: { amount: 'abc' } }), 422, 'VALIDATION_FAILED');
+    expectProblem(
+      await api.request('POST', '/expenses', { token, headers, body: { amount: 'abc' } }),
+      422,
+      'VALIDATION_FAILED',
+    );
     const fixed = await api.request('POST', '/expenses', { token, headers, body: { amount: '3' } });
     expect(fixed.status).toBe(201);
   });

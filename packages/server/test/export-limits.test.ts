@@ -27,7 +27,11 @@ const NOTES = 1500;
 interface UnixApi {
   path: string;
   /** Sends a request over the socket; JSON answers are decoded. */
-  request(method: string, url: string, token: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(
+    method: string,
+    url: string,
+    token: string,
+  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   close(): Promise<void>;
 }
 
@@ -47,12 +51,21 @@ async function unixApi(tracker: TestServer['tracker'], exports: ExportLimits): P
     path,
     request: (method, url, token) =>
       new Promise((resolve, reject) => {
-        const req = httpRequest({ socketPath: path, method, path: url, headers: { authorization: `Bearer ${token}` } }, (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: (res.headers['content-type'] ?? '').includes('json') && text ? JSON.parse(text) : text }));
-        });
+        const req = httpRequest(
+          { socketPath: path, method, path: url, headers: { authorization: `Bearer ${token}` } },
+          (res) => {
+            let text = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (text += chunk));
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode!,
+                headers: res.headers,
+                body: (res.headers['content-type'] ?? '').includes('json') && text ? JSON.parse(text) : text,
+              }),
+            );
+          },
+        );
         req.on('error', reject);
         req.end();
       }),
@@ -99,9 +112,20 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
     alice = await api.user();
     const owner = api.tracker.forOwner(alice.id);
     for (let start = 0; start < ROWS; start += 1000) {
-      await owner.expenses.createMany(Array.from({ length: 1000 }, (_, i) => ({ amountMinor: 1000 + i, date: '2026-03-01', description: `row ${start + i}`, notes: 'n'.repeat(NOTES) })));
+      await owner.expenses.createMany(
+        Array.from({ length: 1000 }, (_, i) => ({
+          amountMinor: 1000 + i,
+          date: '2026-03-01',
+          description: `row ${start + i}`,
+          notes: 'n'.repeat(NOTES),
+        })),
+      );
     }
-    fullSize = (await (await fetch(`${api.url}/analytics/export?format=csv`, { headers: { authorization: `Bearer ${alice.token}` } })).arrayBuffer()).byteLength;
+    fullSize = (
+      await (
+        await fetch(`${api.url}/analytics/export?format=csv`, { headers: { authorization: `Bearer ${alice.token}` } })
+      ).arrayBuffer()
+    ).byteLength;
     // Counts what the store hands out: the real store, observed, not replaced.
     const expenses = api.store.expenses as { list: typeof api.store.expenses.list };
     const list = expenses.list;
@@ -128,10 +152,16 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
   }
   /** Waits until `count` more exports of `id` have made their first read, i.e. hold their slots. */
   async function exportsStarted(id: string, count: number, since: number): Promise<void> {
-    await waitFor(`${count} exports to start`, () => (started.get(id) ?? 0) - since, (n) => n >= count, 20_000);
+    await waitFor(
+      `${count} exports to start`,
+      () => (started.get(id) ?? 0) - since,
+      (n) => n >= count,
+      20_000,
+    );
   }
   /** The status of a tiny export (nothing matches): 429 while the user's slots are taken. */
-  const probe = async (unix: UnixApi, token: string) => (await unix.request('GET', '/analytics/export?format=json&from=2030-01-01', token)).status;
+  const probe = async (unix: UnixApi, token: string) =>
+    (await unix.request('GET', '/analytics/export?format=json&from=2030-01-01', token)).status;
 
   it(`a client that stops reading holds at most one batch (${EXPORT_BATCH_SIZE} rows) and two chunks (${EXPORT_CHUNK_SIZE} each) in the server`, async () => {
     const unix = await unixApi(api.tracker, { idleTimeoutMs: 60_000 });
@@ -144,7 +174,9 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
       const inKernel = Math.ceil((2 * wmem) / NOTES);
       const inProcess = EXPORT_BATCH_SIZE + 2 * EXPORT_CHUNK_SIZE;
       // Before: 2,000 rows (two batches of 1,000, and the stream's read-ahead) of ~1.6 KB.
-      expect(rows, `${rows} rows read while the client read nothing (kernel share ≤ ${inKernel})`).toBeLessThanOrEqual(inProcess + inKernel);
+      expect(rows, `${rows} rows read while the client read nothing (kernel share ≤ ${inKernel})`).toBeLessThanOrEqual(
+        inProcess + inKernel,
+      );
       paused.socket.destroy();
     } finally {
       await unix.close();
@@ -159,7 +191,12 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
       const stalledClient = await pausedExport(unix.path, alice.token);
       await exportsStarted(alice.id, 1, since);
       // No clock to move: the server cuts it off after its configured 800 ms of silence (429 until then).
-      await waitFor('the server to cut it off and free its slot', () => probe(unix, alice.token), (status) => status === 200, 10_000);
+      await waitFor(
+        'the server to cut it off and free its slot',
+        () => probe(unix, alice.token),
+        (status) => status === 200,
+        10_000,
+      );
       let cut = 0;
       stalledClient.socket.on('data', (chunk: Buffer) => (cut += chunk.length));
       stalledClient.socket.resume(); // what the kernel kept for it, then the end
@@ -173,11 +210,19 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
         await new Promise((r) => setTimeout(r, ms));
         const before = received;
         reader.socket.resume();
-        await waitFor('more data', () => received, (n) => n > before + 1_000_000);
+        await waitFor(
+          'more data',
+          () => received,
+          (n) => n > before + 1_000_000,
+        );
         reader.socket.pause();
       }
       reader.socket.resume();
-      await waitFor('the whole export', () => received, (n) => n >= fullSize);
+      await waitFor(
+        'the whole export',
+        () => received,
+        (n) => n >= fullSize,
+      );
       reader.socket.destroy();
     } finally {
       await unix.close();
@@ -195,14 +240,22 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
       const third = await unix.request('GET', '/analytics/export?format=csv', alice.token);
       expect(third.status).toBe(429);
       expect(third.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(third.body).toMatchObject({ status: 429, code: 'TOO_MANY_EXPORTS', detail: 'At most 2 exports per user can run at once; wait for one to finish' });
+      expect(third.body).toMatchObject({
+        status: 429,
+        code: 'TOO_MANY_EXPORTS',
+        detail: 'At most 2 exports per user can run at once; wait for one to finish',
+      });
       expect(third.headers['retry-after']).toBe('60');
       expect(third.headers['cache-control']).toBe('no-store');
       // Someone else exports as usual; so does the user once a client has left.
       const bob = await api.user();
       expect(await probe(unix, bob.token)).toBe(200);
       first.socket.destroy();
-      await waitFor('the slot to free', () => probe(unix, alice.token), (status) => status === 200);
+      await waitFor(
+        'the slot to free',
+        () => probe(unix, alice.token),
+        (status) => status === 200,
+      );
       second.socket.destroy();
     } finally {
       await unix.close();
@@ -214,7 +267,10 @@ describe('export limits are configuration', () => {
   it('defaults to 2 exports per user and a 30 s idle timeout; EXPORTS_PER_USER and EXPORT_IDLE_TIMEOUT change them', () => {
     const base = { JWT_SECRET: 'a-secret-that-is-at-least-32-characters-long' };
     expect(loadConfig(base)).toMatchObject({ exportsPerUser: 2, exportIdleTimeout: 30 });
-    expect(loadConfig({ ...base, EXPORTS_PER_USER: '5', EXPORT_IDLE_TIMEOUT: '120' })).toMatchObject({ exportsPerUser: 5, exportIdleTimeout: 120 });
+    expect(loadConfig({ ...base, EXPORTS_PER_USER: '5', EXPORT_IDLE_TIMEOUT: '120' })).toMatchObject({
+      exportsPerUser: 5,
+      exportIdleTimeout: 120,
+    });
     expect(() => loadConfig({ ...base, EXPORTS_PER_USER: '0' })).toThrow(/EXPORTS_PER_USER/);
     expect(() => loadConfig({ ...base, EXPORT_IDLE_TIMEOUT: 'soon' })).toThrow(/EXPORT_IDLE_TIMEOUT/);
   });

@@ -33,7 +33,12 @@ async function start(databaseUrl: string): Promise<ServerProcess> {
 }
 
 function batchOf(marker: string): { amount: string; description: string; tags: string[]; date: string }[] {
-  return Array.from({ length: BATCH }, (_, i) => ({ amount: `${(i % 97) + 1}.${String(i % 100).padStart(2, '0')}`, description: `${marker} #${i}`, tags: [marker], date: '2026-11-01' }));
+  return Array.from({ length: BATCH }, (_, i) => ({
+    amount: `${(i % 97) + 1}.${String(i % 100).padStart(2, '0')}`,
+    description: `${marker} #${i}`,
+    tags: [marker],
+    date: '2026-11-01',
+  }));
 }
 
 describe.each(['sqlite', 'postgres'] as const)('SIGKILL during batch imports on %s', (dialect) => {
@@ -76,7 +81,12 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL during batch imports on 
       };
       const senders = Array.from({ length: SENDERS }, (_, lane) => sender(lane));
       // Kill once a batch of this round has been stored and others are on their way.
-      await waitFor('a batch to be stored', () => acknowledged.size, (n) => n > ackedBefore, 30_000);
+      await waitFor(
+        'a batch to be stored',
+        () => acknowledged.size,
+        (n) => n > ackedBefore,
+        30_000,
+      );
       await new Promise((r) => setTimeout(r, 20 + Math.random() * 150));
       killed = true;
       target.child.kill('SIGKILL');
@@ -92,7 +102,11 @@ describe.each(['sqlite', 'postgres'] as const)('SIGKILL during batch imports on 
     let expenses = 0;
     let cursor: string | null = null;
     do {
-      const page: Awaited<ReturnType<ServerProcess['request']>> = await server.request('GET', `/expenses?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token });
+      const page: Awaited<ReturnType<ServerProcess['request']>> = await server.request(
+        'GET',
+        `/expenses?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token },
+      );
       expect(page.status).toBe(200);
       for (const e of page.body.items as { tags: string[]; description: string }[]) {
         expect(e.description.startsWith(`${e.tags[0]} #`)).toBe(true);

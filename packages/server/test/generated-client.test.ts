@@ -119,18 +119,42 @@ describe('a client generated from /openapi.json with openapi-typescript and open
   }, 60_000);
 
   it.each([
-    ['reads a field the narrowed type does not have', "return `alert ${message.data.notification.thresholdPercent}", "return `alert ${message.data.expense.amountMinor}", /Property 'expense' does not exist/],
-    ['gives /budget categoryIds', "{ amount: '100.00', currency: 'USD' };", "{ amount: '100.00', currency: 'USD', categoryIds: [] };", /'categoryIds' does not exist/],
-    ['gives an amount that is neither a string nor a number', "{ amount: '100.00', currency: 'USD' };", "{ amount: true, currency: 'USD' };", /boolean/],
-    ['asks /analytics/monthly for a query it does not take', "query: { from: '2026-09', to: '2026-11-30' }", "query: { month: '2026-09' }", /'month' does not exist/],
-  ])('fails to typecheck when it %s', async (what, find, replace, error) => {
-    expect(CLIENT).toContain(find);
-    const file = join(dir, `wrong-${what.replace(/\W+/g, '-')}.mts`);
-    await writeFile(file, CLIENT.replace(find, replace));
-    const errors = typeErrors(file);
-    expect(errors.length).toBeGreaterThan(0);
-    expect(errors.join('\n')).toMatch(error);
-  }, 60_000);
+    [
+      'reads a field the narrowed type does not have',
+      'return `alert ${message.data.notification.thresholdPercent}',
+      'return `alert ${message.data.expense.amountMinor}',
+      /Property 'expense' does not exist/,
+    ],
+    [
+      'gives /budget categoryIds',
+      "{ amount: '100.00', currency: 'USD' };",
+      "{ amount: '100.00', currency: 'USD', categoryIds: [] };",
+      /'categoryIds' does not exist/,
+    ],
+    [
+      'gives an amount that is neither a string nor a number',
+      "{ amount: '100.00', currency: 'USD' };",
+      "{ amount: true, currency: 'USD' };",
+      /boolean/,
+    ],
+    [
+      'asks /analytics/monthly for a query it does not take',
+      "query: { from: '2026-09', to: '2026-11-30' }",
+      "query: { month: '2026-09' }",
+      /'month' does not exist/,
+    ],
+  ])(
+    'fails to typecheck when it %s',
+    async (what, find, replace, error) => {
+      expect(CLIENT).toContain(find);
+      const file = join(dir, `wrong-${what.replace(/\W+/g, '-')}.mts`);
+      await writeFile(file, CLIENT.replace(find, replace));
+      const errors = typeErrors(file);
+      expect(errors.length).toBeGreaterThan(0);
+      expect(errors.join('\n')).toMatch(error);
+    },
+    60_000,
+  );
 
   it('runs against the live server: the budget from {amount, currency}, the months from from/to, the messages read by type', async () => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(dir, 'client.mts')], {
@@ -138,15 +162,26 @@ describe('a client generated from /openapi.json with openapi-typescript and open
       env: { ...process.env, API_URL: api.url, API_TOKEN: token },
       timeout: 50_000,
     });
-    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { budget: Record<string, unknown>; months: [string, number][]; messages: string[] };
+    const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+      budget: Record<string, unknown>;
+      months: [string, number][];
+      messages: string[];
+    };
     expect(result.budget).toEqual({ status: 201, name: 'Overall', amountMinor: 10000, currency: 'USD' });
     expect(result.months).toEqual([
       ['2026-09', 0],
       ['2026-10', 0],
       ['2026-11', 9000],
     ]);
-    expect(result.messages).toEqual(['budget Overall 10000', 'expense 9000 USD', expect.stringMatching(/^alert 80: .+ \(Overall\)$/)]);
+    expect(result.messages).toEqual([
+      'budget Overall 10000',
+      'expense 9000 USD',
+      expect.stringMatching(/^alert 80: .+ \(Overall\)$/),
+    ]);
     // What the client saw is what the server stored.
-    expect((await api.request('GET', '/budget', { token })).body).toMatchObject({ name: 'Overall', amountMinor: 10000 });
+    expect((await api.request('GET', '/budget', { token })).body).toMatchObject({
+      name: 'Overall',
+      amountMinor: 10000,
+    });
   }, 60_000);
 });

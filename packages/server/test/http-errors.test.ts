@@ -30,7 +30,13 @@ function expectRawProblem(answer: RawAnswer | undefined, status: number, code: s
   expect(answer!.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(answer!.headers['x-content-type-options']).toBe('nosniff');
   const body = JSON.parse(answer!.body) as Record<string, unknown>;
-  expect(body).toMatchObject({ type: typeOf(code), title: expect.any(String), status, code, detail: expect.any(String) });
+  expect(body).toMatchObject({
+    type: typeOf(code),
+    title: expect.any(String),
+    status,
+    code,
+    detail: expect.any(String),
+  });
   return body;
 }
 
@@ -53,7 +59,14 @@ describe('errors answered before the app runs are problems too', () => {
   }
 
   it('a malformed request line is a 400 MALFORMED_REQUEST problem, and the connection is closed', async () => {
-    for (const line of ['G@T /health HTTP/1.1', 'hello', 'GET /a b HTTP/1.1', 'GET /health HTTP/9.9', 'GET /health HTTP/1.1 extra', '\u0000\u0001\u0002']) {
+    for (const line of [
+      'G@T /health HTTP/1.1',
+      'hello',
+      'GET /a b HTTP/1.1',
+      'GET /health HTTP/9.9',
+      'GET /health HTTP/1.1 extra',
+      '\u0000\u0001\u0002',
+    ]) {
       const body = expectRawProblem(await refused(`${line}\r\nHost: test\r\n\r\n`), 400, 'MALFORMED_REQUEST');
       expect(body.detail, line).toMatch(/^The request is not valid HTTP\/1\.1/);
     }
@@ -72,17 +85,30 @@ describe('errors answered before the app runs are problems too', () => {
   });
 
   it('a chunked body with a bad chunk size is a 400 problem, and chunk extensions over 16 KiB a 413 problem, though the app had the request', async () => {
-    const head = 'POST /expenses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+    const head =
+      'POST /expenses HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
     expectRawProblem(await refused(head, 'zz\r\n{}\r\n0\r\n\r\n'), 400, 'MALFORMED_REQUEST');
-    const body = expectRawProblem(await refused(head, `2;${'e'.repeat(20_000)}\r\n{}\r\n0\r\n\r\n`), 413, 'PAYLOAD_TOO_LARGE');
+    const body = expectRawProblem(
+      await refused(head, `2;${'e'.repeat(20_000)}\r\n{}\r\n0\r\n\r\n`),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
     expect(body.detail).toMatch(/chunk extension/i);
   });
 
   it('a request line over 16 KiB is a 414 URI_TOO_LONG problem; headers over 16 KiB, one large or thousands of small, a 431 HEADERS_TOO_LARGE problem', async () => {
-    const long = expectRawProblem(await refused(`GET /budgets/${'x'.repeat(12_000)}?q=${'a'.repeat(8_000)} HTTP/1.1\r\nHost: test\r\n\r\n`), 414, 'URI_TOO_LONG');
+    const long = expectRawProblem(
+      await refused(`GET /budgets/${'x'.repeat(12_000)}?q=${'a'.repeat(8_000)} HTTP/1.1\r\nHost: test\r\n\r\n`),
+      414,
+      'URI_TOO_LONG',
+    );
     expect(long.detail).toMatch(/16 KiB/);
     expect(long.detail).not.toMatch(/xxxx|aaaa/); // nothing of the request is echoed
-    expectRawProblem(await refused(`GET /health HTTP/1.1\r\nHost: test\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`), 431, 'HEADERS_TOO_LARGE');
+    expectRawProblem(
+      await refused(`GET /health HTTP/1.1\r\nHost: test\r\nX-Big: ${'h'.repeat(20_000)}\r\n\r\n`),
+      431,
+      'HEADERS_TOO_LARGE',
+    );
     const many = Array.from({ length: 3000 }, (_, i) => `X-Many-${i}: v\r\n`).join('');
     expectRawProblem(await refused(`GET /health HTTP/1.1\r\nHost: test\r\n${many}\r\n`), 431, 'HEADERS_TOO_LARGE');
     // Just under the limit is served as usual.
@@ -99,9 +125,15 @@ describe('errors answered before the app runs are problems too', () => {
   });
 
   it('an Expect other than 100-continue is a 417 EXPECTATION_FAILED problem (Node answered a bare 417); 100-continue is served', async () => {
-    const refusedAnswer = await rawExchange(api.url, 'GET /health HTTP/1.1\r\nHost: test\r\nExpect: the-unexpected\r\n\r\n');
+    const refusedAnswer = await rawExchange(
+      api.url,
+      'GET /health HTTP/1.1\r\nHost: test\r\nExpect: the-unexpected\r\n\r\n',
+    );
     expectRawProblem(refusedAnswer.answers[0], 417, 'EXPECTATION_FAILED');
-    const continued = await rawExchange(api.url, 'POST /auth/login HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+    const continued = await rawExchange(
+      api.url,
+      'POST /auth/login HTTP/1.1\r\nHost: test\r\nExpect: 100-continue\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+    );
     expect(continued.answers.map((a) => a.status)).toEqual([100, 422]);
   });
 
@@ -115,32 +147,86 @@ describe('errors answered before the app runs are problems too', () => {
 
   it('a WebSocket handshake that cannot be one is a problem: 400 for another protocol, no key or a bad version, 405 for a method other than GET', async () => {
     const key = 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
-    const upgrade = (method: string, headers: string) => `${method} /ws/notifications HTTP/1.1\r\nHost: test\r\nConnection: Upgrade\r\n${headers}\r\n`;
-    expectRawProblem(await refused(upgrade('GET', `Upgrade: h2c\r\n${key}Sec-WebSocket-Version: 13\r\n`)), 400, 'MALFORMED_REQUEST');
-    expectRawProblem(await refused(upgrade('GET', 'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n')), 400, 'MALFORMED_REQUEST');
+    const upgrade = (method: string, headers: string) =>
+      `${method} /ws/notifications HTTP/1.1\r\nHost: test\r\nConnection: Upgrade\r\n${headers}\r\n`;
+    expectRawProblem(
+      await refused(upgrade('GET', `Upgrade: h2c\r\n${key}Sec-WebSocket-Version: 13\r\n`)),
+      400,
+      'MALFORMED_REQUEST',
+    );
+    expectRawProblem(
+      await refused(upgrade('GET', 'Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n')),
+      400,
+      'MALFORMED_REQUEST',
+    );
     const version = await refused(upgrade('GET', `Upgrade: websocket\r\n${key}Sec-WebSocket-Version: 99\r\n`));
     expectRawProblem(version, 400, 'MALFORMED_REQUEST');
     expect(version.headers['sec-websocket-version']).toBe('13, 8');
-    const post = await refused(upgrade('POST', `Upgrade: websocket\r\n${key}Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n`));
+    const post = await refused(
+      upgrade('POST', `Upgrade: websocket\r\n${key}Sec-WebSocket-Version: 13\r\nContent-Length: 0\r\n`),
+    );
     expectRawProblem(post, 405, 'METHOD_NOT_ALLOWED');
     expect(post.headers.allow).toBe('GET');
   });
 
   it('any mangled request gets only well-formed answers: no server failure (5xx but 501 for a method it does not implement), every error a problem whose status is the answer’s', async () => {
     // Mostly well-formed parts, so that a mangled one is met among answers of the app too.
-    const token = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') }, fc.constantFrom('TRACE', 'CONNECT', 'PROPFIND', 'BREW', 'G@T', '', 'get', 'GET\u0000'));
+    const token = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH') },
+      fc.constantFrom('TRACE', 'CONNECT', 'PROPFIND', 'BREW', 'G@T', '', 'get', 'GET\u0000'),
+    );
     const target = fc.oneof(
       { weight: 4, arbitrary: fc.constantFrom('/health', '/expenses', '/budgets/x', '/nope', '/ws/notifications') },
       fc.constantFrom('*', 'http://test/health', '/%zz', '', '/a b', '/\u00e9'),
       fc.integer({ min: 15_000, max: 20_000 }).map((n) => `/health?q=${'a'.repeat(n)}`),
     );
-    const version = fc.oneof({ weight: 4, arbitrary: fc.constant('HTTP/1.1') }, fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'http/1.1', 'HTTP/1.1 ', ''));
+    const version = fc.oneof(
+      { weight: 4, arbitrary: fc.constant('HTTP/1.1') },
+      fc.constantFrom('HTTP/1.0', 'HTTP/2.0', 'http/1.1', 'HTTP/1.1 ', ''),
+    );
     const name = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom('Host', 'Content-Length', 'Transfer-Encoding', 'Expect', 'Connection', 'Upgrade', 'Sec-WebSocket-Key', 'Sec-WebSocket-Version', 'Content-Type', 'X-A') },
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom(
+          'Host',
+          'Content-Length',
+          'Transfer-Encoding',
+          'Expect',
+          'Connection',
+          'Upgrade',
+          'Sec-WebSocket-Key',
+          'Sec-WebSocket-Version',
+          'Content-Type',
+          'X-A',
+        ),
+      },
       fc.constantFrom('Bad Name', '', 'X-\u00e9'),
     );
     const value = fc.oneof(
-      { weight: 6, arbitrary: fc.constantFrom('', 'test', '0', '2', '5', '-1', '12abc', 'chunked', 'gzip, chunked', '100-continue', 'nope', 'close', 'keep-alive', 'Upgrade', 'websocket', 'h2c', 'dGhlIHNhbXBsZSBub25jZQ==', '13', 'application/json') },
+      {
+        weight: 6,
+        arbitrary: fc.constantFrom(
+          '',
+          'test',
+          '0',
+          '2',
+          '5',
+          '-1',
+          '12abc',
+          'chunked',
+          'gzip, chunked',
+          '100-continue',
+          'nope',
+          'close',
+          'keep-alive',
+          'Upgrade',
+          'websocket',
+          'h2c',
+          'dGhlIHNhbXBsZSBub25jZQ==',
+          '13',
+          'application/json',
+        ),
+      },
       fc.constantFrom('a\u0000b', 'a\rb'),
       fc.integer({ min: 17_000, max: 20_000 }).map((n) => 'v'.repeat(n)),
     );
@@ -150,12 +236,27 @@ describe('errors answered before the app runs are problems too', () => {
       headers: fc.array(fc.tuple(name, value), { maxLength: 4 }),
       eol: fc.oneof({ weight: 6, arbitrary: fc.constant('\r\n') }, fc.constant('\n')),
       // Bytes past a request without a length are read as the next request.
-      body: fc.oneof({ weight: 4, arbitrary: fc.constant('') }, fc.constantFrom('{}', '{"amount":"1"}', '0\r\n\r\n', 'zz\r\n', 'GET /health HTTP/1.1\r\nHost: test\r\n\r\n', '\u0000\u00ff')),
+      body: fc.oneof(
+        { weight: 4, arbitrary: fc.constant('') },
+        fc.constantFrom(
+          '{}',
+          '{"amount":"1"}',
+          '0\r\n\r\n',
+          'zz\r\n',
+          'GET /health HTTP/1.1\r\nHost: test\r\n\r\n',
+          '\u0000\u00ff',
+        ),
+      ),
     });
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(request, async ({ line, host, headers, eol, body }) => {
-        const text = line + eol + [...(host ? [['Host', 'test']] : []), ...headers].map(([n, v]) => `${n}: ${v}${eol}`).join('') + eol + body;
+        const text =
+          line +
+          eol +
+          [...(host ? [['Host', 'test']] : []), ...headers].map(([n, v]) => `${n}: ${v}${eol}`).join('') +
+          eol +
+          body;
         const exchange = await rawExchange(api.url, text);
         const what = JSON.stringify(text.slice(0, 200));
         expect(exchange.closedByServer, `${what}: the connection was not closed`).toBe(true);
@@ -164,10 +265,17 @@ describe('errors answered before the app runs are problems too', () => {
           if (answer.status !== 501) expect(answer.status, `${what} → ${answer.status}`).toBeLessThan(500);
           if (answer.status < 400) continue;
           expect(answer.headers['content-type'], `${what} → ${answer.status}`).toMatch(/^application\/problem\+json/);
-          expect(JSON.parse(answer.body), `${what} → ${answer.status}`).toMatchObject({ type: expect.any(String), title: expect.any(String), status: answer.status, code: expect.any(String), detail: expect.any(String) });
+          expect(JSON.parse(answer.body), `${what} → ${answer.status}`).toMatchObject({
+            type: expect.any(String),
+            title: expect.any(String),
+            status: answer.status,
+            code: expect.any(String),
+            detail: expect.any(String),
+          });
         }
         // Whatever follows the last whole answer is WebSocket frames after a 101, or nothing.
-        if (exchange.answers.at(-1)?.status !== 101) expect(exchange.rest, `${what}: bytes that are not an answer`).toBe('');
+        if (exchange.answers.at(-1)?.status !== 101)
+          expect(exchange.rest, `${what}: bytes that are not an answer`).toBe('');
       }),
       { numRuns: Number(process.env.FUZZ_RUNS ?? 15) * 20 },
     );
@@ -181,7 +289,10 @@ describe('errors answered before the app runs are problems too', () => {
 describe('errors met outside the request handler are problems too', () => {
   /** A pino logger whose lines land in `lines`. */
   function capturingLogger(lines: string[]) {
-    return pino({ level: 'warn' }, new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+    return pino(
+      { level: 'warn' },
+      new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }),
+    );
   }
 
   it('a body JSON cannot serialise (a host’s own route) is a 500 INTERNAL problem with the usual headers, not Koa’s text/plain, and is logged', async () => {
@@ -196,13 +307,15 @@ describe('errors met outside the request handler are problems too', () => {
       expect(answer.headers.get('x-request-id')).toBe('late-1');
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(JSON.stringify(answer.body)).not.toMatch(/BigInt|serialize/);
-      expect(lines.filter((line) => line.includes('"requestId":"late-1"') && line.includes('"msg":"request failed"'))).toHaveLength(1);
+      expect(
+        lines.filter((line) => line.includes('"requestId":"late-1"') && line.includes('"msg":"request failed"')),
+      ).toHaveLength(1);
     } finally {
       await api.close();
     }
   });
 
-  it('a 5xx is emitted the Koa way, so a host’s app.on(\'error\') sees it with its context; a 4xx is an answer and is not emitted', async () => {
+  it("a 5xx is emitted the Koa way, so a host’s app.on('error') sees it with its context; a 4xx is an answer and is not emitted", async () => {
     const lines: string[] = [];
     const seen: { message: string; path: string }[] = [];
     const api = await startServer('sqlite', {
@@ -215,11 +328,17 @@ describe('errors met outside the request handler are problems too', () => {
       },
     });
     try {
-      expectProblem(await api.request('GET', '/host/broken', { headers: { 'x-request-id': 'emit-1' } }), 500, 'INTERNAL');
+      expectProblem(
+        await api.request('GET', '/host/broken', { headers: { 'x-request-id': 'emit-1' } }),
+        500,
+        'INTERNAL',
+      );
       expectProblem(await api.request('GET', '/expenses'), 401, 'UNAUTHORIZED');
       expectProblem(await api.request('GET', '/nowhere'), 404, 'ROUTE_NOT_FOUND');
       expect(seen).toEqual([{ message: 'the host route broke', path: '/host/broken' }]);
-      expect(lines.filter((line) => line.includes('"requestId":"emit-1"') && line.includes('"msg":"request failed"'))).toHaveLength(1);
+      expect(
+        lines.filter((line) => line.includes('"requestId":"emit-1"') && line.includes('"msg":"request failed"')),
+      ).toHaveLength(1);
     } finally {
       await api.close();
     }
@@ -247,7 +366,11 @@ describe('errors met outside the request handler are problems too', () => {
       const response = await fetch(`${api.url}/host/stream`, { headers: { 'x-request-id': 'late-2' } });
       expect(response.status).toBe(200);
       await expect(response.text()).rejects.toThrow();
-      await vi.waitFor(() => expect(lines.some((line) => line.includes('"requestId":"late-2"') && line.includes('answer ended short'))).toBe(true));
+      await vi.waitFor(() =>
+        expect(lines.some((line) => line.includes('"requestId":"late-2"') && line.includes('answer ended short'))).toBe(
+          true,
+        ),
+      );
     } finally {
       await api.close();
     }
@@ -291,7 +414,11 @@ describe('errors met outside the request handler are problems too', () => {
     try {
       await new Promise<void>((resolve) => server.once('listening', resolve));
       const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/app`);
-      expectProblem({ status: response.status, headers: response.headers, body: await response.json() }, 503, 'SERVICE_UNAVAILABLE');
+      expectProblem(
+        { status: response.status, headers: response.headers, body: await response.json() },
+        503,
+        'SERVICE_UNAVAILABLE',
+      );
     } finally {
       server.close();
       rmSync(empty, { recursive: true, force: true });

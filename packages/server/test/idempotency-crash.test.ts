@@ -56,16 +56,26 @@ describe.each(DIALECTS)('a server process killed between the commit of a POST an
     const databaseUrl = await databaseFor(dialect);
 
     // 1. POST /expenses: the process dies once the expense is committed.
-    let server = await start(databaseUrl, { ET_TEST_KILL_AFTER_COMMIT: 'expense.created', ET_TEST_KILL_MATCH: 'killed before its answer' });
+    let server = await start(databaseUrl, {
+      ET_TEST_KILL_AFTER_COMMIT: 'expense.created',
+      ET_TEST_KILL_MATCH: 'killed before its answer',
+    });
     const { token } = await processUser(server, `crash-${dialect}`);
-    expect((await server.request('POST', '/expenses', { token, body: { amount: '1.00', description: 'before' } })).status).toBe(201);
+    expect(
+      (await server.request('POST', '/expenses', { token, body: { amount: '1.00', description: 'before' } })).status,
+    ).toBe(201);
     const lunch = { amount: '7.00', description: 'lunch, killed before its answer' };
-    const sendLunch = (body: unknown = lunch) => server.request('POST', '/expenses', { token, body, headers: { 'idempotency-key': 'crash-expense' } });
+    const sendLunch = (body: unknown = lunch) =>
+      server.request('POST', '/expenses', { token, body, headers: { 'idempotency-key': 'crash-expense' } });
     await expectNoAnswer(server, () => sendLunch());
 
     // 2. A new process, its clock two minutes on (past the 60 s after which the old design
     //    released an unanswered key and ran the write again). This one dies after POST /budget commits.
-    server = await start(databaseUrl, { ET_TEST_CLOCK_OFFSET_MS: '120000', ET_TEST_KILL_AFTER_COMMIT: 'budget.created', ET_TEST_KILL_MATCH: 'Killed month' });
+    server = await start(databaseUrl, {
+      ET_TEST_CLOCK_OFFSET_MS: '120000',
+      ET_TEST_KILL_AFTER_COMMIT: 'budget.created',
+      ET_TEST_KILL_MATCH: 'Killed month',
+    });
     const retried = await sendLunch();
     expect(retried.status, JSON.stringify(retried.body)).toBe(201);
     expect(retried.headers.get('idempotent-replayed')).toBe('true');
@@ -79,12 +89,16 @@ describe.each(DIALECTS)('a server process killed between the commit of a POST an
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const listed = await server.request('GET', '/expenses', { token });
-    expect(listed.body.items.map((e: { description: string }) => e.description).sort()).toEqual(['before', lunch.description]);
+    expect(listed.body.items.map((e: { description: string }) => e.description).sort()).toEqual([
+      'before',
+      lunch.description,
+    ]);
 
     // POST /budget answers 201 when it creates the overall budget and 200 when it replaces
     // it: its retry must still say 201, although the budget exists by then.
     const month = { name: 'Killed month', amount: '500.00' };
-    const sendMonth = () => server.request('POST', '/budget', { token, body: month, headers: { 'idempotency-key': 'crash-budget' } });
+    const sendMonth = () =>
+      server.request('POST', '/budget', { token, body: month, headers: { 'idempotency-key': 'crash-budget' } });
     await expectNoAnswer(server, sendMonth);
 
     // 3. Restarted once more: the budget's retry is a replay too.
@@ -97,7 +111,11 @@ describe.each(DIALECTS)('a server process killed between the commit of a POST an
 
     // Every write happened once: the change feed has one event per stored record.
     const { body: feed } = await server.request('GET', '/changes?after=0&limit=200', { token });
-    expect(feed.events.map((e: { type: string }) => e.type)).toEqual(['expense.created', 'expense.created', 'budget.created']);
+    expect(feed.events.map((e: { type: string }) => e.type)).toEqual([
+      'expense.created',
+      'expense.created',
+      'budget.created',
+    ]);
 
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -12,23 +12,37 @@ describe('limits and headers', () => {
 
   it('a JSON body over 1 MiB is a 413 problem and stores nothing; the batch route takes up to 5 MiB', async () => {
     const u = await api.user();
-    const big = await api.request('POST', '/expenses', { token: u.token, body: { amount: '1', notes: 'x'.repeat(1_100_000) } });
+    const big = await api.request('POST', '/expenses', {
+      token: u.token,
+      body: { amount: '1', notes: 'x'.repeat(1_100_000) },
+    });
     expect(big.status).toBe(413);
     expect(big.body).toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
     expect((await api.request('GET', '/expenses', { token: u.token })).body.items).toEqual([]);
     // ~1.5 MiB of valid expenses is fine on /expenses/batch…
-    const items = Array.from({ length: 1000 }, (_, i) => ({ amount: '1.25', description: `item ${i}`, notes: 'n'.repeat(1500) }));
+    const items = Array.from({ length: 1000 }, (_, i) => ({
+      amount: '1.25',
+      description: `item ${i}`,
+      notes: 'n'.repeat(1500),
+    }));
     const batch = await api.request('POST', '/expenses/batch', { token: u.token, body: items });
     expect(batch.status).toBe(201);
     expect(batch.body.items).toHaveLength(1000);
     // …and over 5 MiB is refused there too.
-    const huge = await api.request('POST', '/expenses/batch', { token: u.token, body: [{ amount: '1', notes: 'x'.repeat(5_300_000) }] });
+    const huge = await api.request('POST', '/expenses/batch', {
+      token: u.token,
+      body: [{ amount: '1', notes: 'x'.repeat(5_300_000) }],
+    });
     expect(huge.status).toBe(413);
   });
 
   it('an unsupported content type is a 415 problem', async () => {
     const u = await api.user();
-    const response = await api.request('POST', '/expenses', { token: u.token, body: '<expense/>', headers: { 'content-type': 'application/xml' } });
+    const response = await api.request('POST', '/expenses', {
+      token: u.token,
+      body: '<expense/>',
+      headers: { 'content-type': 'application/xml' },
+    });
     expect(response.status).toBe(415);
     expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
@@ -45,7 +59,11 @@ describe('limits and headers', () => {
 
   it('CORS answers only the configured origins', async () => {
     const allowed = await api.request('OPTIONS', '/expenses', {
-      headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type',
+      },
     });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
@@ -57,7 +75,10 @@ describe('limits and headers', () => {
     const proxied = await startServer('sqlite', { trustProxy: true });
     try {
       const login = (address: string, i: number) =>
-        proxied.request('POST', '/auth/login', { body: { username: `nobody${i}`, password: 'wrong password' }, headers: { 'x-forwarded-for': address } });
+        proxied.request('POST', '/auth/login', {
+          body: { username: `nobody${i}`, password: 'wrong password' },
+          headers: { 'x-forwarded-for': address },
+        });
       const statuses: number[] = [];
       for (let i = 0; i < 21; i += 1) statuses.push((await login('203.0.113.7', i)).status);
       expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
@@ -69,4 +90,3 @@ describe('limits and headers', () => {
     }
   });
 });
-

@@ -15,11 +15,26 @@ afterAll(() => {
 function startMain(env: Record<string, string>) {
   const cwd = mkdtempSync(join(tmpdir(), 'et-main-'));
   dirs.push(cwd);
-  const child = spawn(process.execPath, ['--conditions=source', '--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, join(repoRoot, 'packages/server/src/main.ts')], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', SCRYPT_LOG_N: '12', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href,
+      join(repoRoot, 'packages/server/src/main.ts'),
+    ],
+    {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        LOG_LEVEL: 'info',
+        SCRYPT_LOG_N: '12',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -69,7 +84,12 @@ describe('the server process', () => {
   }, 60_000);
 
   it('accepts the seed’s JWT_SECRET_KEY in production', async () => {
-    const run = startMain({ NODE_ENV: 'production', PORT: '0', JWT_SECRET_KEY: 'a-production-secret-of-at-least-32-chars!', DATABASE_URL: 'sqlite::memory:' });
+    const run = startMain({
+      NODE_ENV: 'production',
+      PORT: '0',
+      JWT_SECRET_KEY: 'a-production-secret-of-at-least-32-chars!',
+      DATABASE_URL: 'sqlite::memory:',
+    });
     await run.line('listening');
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);

@@ -10,7 +10,6 @@ import { messageText } from './support/ws-text.js';
  * socket on instance B gets, in order, what writes sent to instance A caused.
  */
 
-
 interface Message {
   type: string;
   seq: number;
@@ -55,7 +54,9 @@ describe('several server instances on one PostgreSQL', () => {
     const a = await startInstance();
     const [listenA] = await waitFor('A to LISTEN', listenPids, (pids) => pids.length === 1);
     const b = await startInstance();
-    const listenB = (await waitFor('B to LISTEN', listenPids, (pids) => pids.length === 2)).find((pid) => pid !== listenA)!;
+    const listenB = (await waitFor('B to LISTEN', listenPids, (pids) => pids.length === 2)).find(
+      (pid) => pid !== listenA,
+    )!;
 
     // The account, its budget (alerts at 80 % and 100 %), all through A.
     const credentials = { username: 'multi', password: 'correct horse battery staple' };
@@ -68,14 +69,27 @@ describe('several server instances on one PostgreSQL', () => {
 
     // A socket on B: replays the budget from the feed, then is live.
     const messages: Message[] = [];
-    const socket = new WebSocket(`${b.url.replace('http', 'ws')}/ws/notifications/${registered.body.id}?token=${token}&after=0`);
+    const socket = new WebSocket(
+      `${b.url.replace('http', 'ws')}/ws/notifications/${registered.body.id}?token=${token}&after=0`,
+    );
     socket.on('message', (data) => messages.push(JSON.parse(messageText(data)) as Message));
     await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-    await waitFor('the replayed budget.created', () => messages.map((m) => m.type), (types) => types.includes('budget.created'));
+    await waitFor(
+      'the replayed budget.created',
+      () => messages.map((m) => m.type),
+      (types) => types.includes('budget.created'),
+    );
 
     // Written through A, live on B: only LISTEN/NOTIFY can bring it there.
-    expect((await a.request('POST', '/expenses', { body: { amount: '85', description: 'Groceries' }, token })).status).toBe(201);
-    await waitFor('expense.created and alert.triggered on B', () => messages.length, (n) => n >= 3, 5000);
+    expect(
+      (await a.request('POST', '/expenses', { body: { amount: '85', description: 'Groceries' }, token })).status,
+    ).toBe(201);
+    await waitFor(
+      'expense.created and alert.triggered on B',
+      () => messages.length,
+      (n) => n >= 3,
+      5000,
+    );
     expect(messages.map((m) => m.type)).toEqual(['budget.created', 'expense.created', 'alert.triggered']);
     expect(messages[2]!.data).toMatchObject({ budget: { name: 'Monthly' }, notification: { thresholdPercent: 80 } });
 
@@ -85,17 +99,32 @@ describe('several server instances on one PostgreSQL', () => {
     // One after the other, so the order of the events is known: 90 (no new alert), then 110 (100 %).
     // (Sent at once, either could commit first and the 100 % alert would follow whichever is second.)
     const writes = [];
-    for (const body of [{ amount: '5', description: 'Coffee' }, { amount: '20', description: 'Dinner' }]) {
+    for (const body of [
+      { amount: '5', description: 'Coffee' },
+      { amount: '20', description: 'Dinner' },
+    ]) {
       writes.push(await a.request('POST', '/expenses', { body, token }));
     }
     expect(writes.map((w) => w.status)).toEqual([201, 201]);
     // B reconnects, LISTENs again, and catches up from the change feed.
     await waitFor('B to LISTEN again', listenPids, (pids) => pids.length === 2 && !pids.includes(listenB));
-    await waitFor('the writes made while B was cut off', () => messages.length, (n) => n >= 6, 10_000);
+    await waitFor(
+      'the writes made while B was cut off',
+      () => messages.length,
+      (n) => n >= 6,
+      10_000,
+    );
 
     // And live after the reconnection too.
-    expect((await a.request('POST', '/expenses', { body: { amount: '1', description: 'Gum' }, token })).status).toBe(201);
-    await waitFor('the write after the reconnection', () => messages.length, (n) => n >= 7, 5000);
+    expect((await a.request('POST', '/expenses', { body: { amount: '1', description: 'Gum' }, token })).status).toBe(
+      201,
+    );
+    await waitFor(
+      'the write after the reconnection',
+      () => messages.length,
+      (n) => n >= 7,
+      5000,
+    );
     await new Promise((r) => setTimeout(r, 300)); // anything duplicated would be here by now
 
     const seqs = messages.map((m) => m.seq);

@@ -7,11 +7,24 @@ import { NOV_15 } from './support/problems.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
 import { messageText } from './support/ws-text.js';
 
-const EVENT_TYPES = ['expense.created', 'expense.updated', 'expense.deleted', 'category.created', 'category.updated', 'category.deleted', 'budget.created', 'budget.updated', 'budget.deleted', 'alert.triggered'];
+const EVENT_TYPES = [
+  'expense.created',
+  'expense.updated',
+  'expense.deleted',
+  'category.created',
+  'category.updated',
+  'category.deleted',
+  'budget.created',
+  'budget.updated',
+  'budget.deleted',
+  'alert.triggered',
+];
 const SOCKET_TYPES = EVENT_TYPES.filter((type) => !type.startsWith('category.'));
 
 /** A socket that keeps every message it receives, parsed. */
-async function listen(url: string): Promise<{ messages: NotificationMessage[]; until(count: number): Promise<void>; close(): void }> {
+async function listen(
+  url: string,
+): Promise<{ messages: NotificationMessage[]; until(count: number): Promise<void>; close(): void }> {
   const socket = new WebSocket(url);
   const messages: NotificationMessage[] = [];
   let changed = () => {};
@@ -85,7 +98,9 @@ describe.each(DIALECTS)('what the server sends matches its OpenAPI document, on 
   });
 
   it('every socket message, live and replayed with ?after=0, is a documented NotificationMessage (and not a ChangeEvent: no ownerId)', async () => {
-    const count = (await api.request('GET', '/changes?after=0&limit=200', { token })).body.events.filter((event: { type: string }) => SOCKET_TYPES.includes(event.type)).length;
+    const count = (await api.request('GET', '/changes?after=0&limit=200', { token })).body.events.filter(
+      (event: { type: string }) => SOCKET_TYPES.includes(event.type),
+    ).length;
     const replayed = await listen(`${api.wsUrl}/ws/notifications/${userId}?token=${token}&after=0`);
     try {
       await Promise.all([live.until(count), replayed.until(count)]);
@@ -107,7 +122,12 @@ describe.each(DIALECTS)('what the server sends matches its OpenAPI document, on 
     const { message: _dropped, ...notification } = alert.data.notification;
     expect(schemas.errors('NotificationMessage', { ...alert, data: { ...alert.data, notification } })).not.toEqual([]);
     expect(schemas.errors('NotificationMessage', { ...alert, type: 'expense.created' })).not.toEqual([]);
-    expect(schemas.errors('NotificationMessage', { ...alert, data: { ...alert.data, notification: { ...alert.data.notification, spentMinor: '45.00' } } })).not.toEqual([]);
+    expect(
+      schemas.errors('NotificationMessage', {
+        ...alert,
+        data: { ...alert.data, notification: { ...alert.data.notification, spentMinor: '45.00' } },
+      }),
+    ).not.toEqual([]);
     expect(schemas.errors('NotificationMessage', { ...alert, extra: true })).not.toEqual([]);
   });
 });

@@ -9,30 +9,90 @@ import { startServer, type TestServer } from './support/server.js';
 
 /** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, and the alert routes' by-id reads. */
 const SPEC_OPERATIONS = [
-  'POST /auth/register', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh', 'GET /auth/refresh', 'GET /auth/me', 'PATCH /auth/me',
-  'POST /expenses', 'GET /expenses', 'POST /expenses/batch', 'GET /expenses/{id}', 'PUT /expenses/{id}', 'PATCH /expenses/{id}', 'DELETE /expenses/{id}',
-  'POST /categories', 'GET /categories', 'GET /categories/{id}', 'PUT /categories/{id}', 'PATCH /categories/{id}', 'DELETE /categories/{id}',
-  'POST /budget', 'GET /budget', 'PUT /budget', 'GET /budget/status', 'GET /budget/history',
-  'POST /budgets', 'GET /budgets', 'GET /budgets/{id}', 'PUT /budgets/{id}', 'PATCH /budgets/{id}', 'DELETE /budgets/{id}', 'GET /budgets/{id}/status', 'GET /budgets/{id}/history',
-  'POST /alert', 'GET /alert', 'GET /alert/{id}', 'PUT /alert/{id}', 'PATCH /alert/{id}', 'DELETE /alert/{id}',
-  'POST /alerts', 'GET /alerts', 'GET /alerts/{id}', 'PUT /alerts/{id}', 'PATCH /alerts/{id}', 'DELETE /alerts/{id}',
-  'GET /notifications', 'POST /notifications/{id}/read',
-  'GET /analytics/summary', 'GET /analytics/monthly', 'GET /analytics/weekly', 'GET /analytics/trends', 'GET /analytics/export',
+  'POST /auth/register',
+  'POST /auth/login',
+  'POST /auth/logout',
+  'POST /auth/refresh',
+  'GET /auth/refresh',
+  'GET /auth/me',
+  'PATCH /auth/me',
+  'POST /expenses',
+  'GET /expenses',
+  'POST /expenses/batch',
+  'GET /expenses/{id}',
+  'PUT /expenses/{id}',
+  'PATCH /expenses/{id}',
+  'DELETE /expenses/{id}',
+  'POST /categories',
+  'GET /categories',
+  'GET /categories/{id}',
+  'PUT /categories/{id}',
+  'PATCH /categories/{id}',
+  'DELETE /categories/{id}',
+  'POST /budget',
+  'GET /budget',
+  'PUT /budget',
+  'GET /budget/status',
+  'GET /budget/history',
+  'POST /budgets',
+  'GET /budgets',
+  'GET /budgets/{id}',
+  'PUT /budgets/{id}',
+  'PATCH /budgets/{id}',
+  'DELETE /budgets/{id}',
+  'GET /budgets/{id}/status',
+  'GET /budgets/{id}/history',
+  'POST /alert',
+  'GET /alert',
+  'GET /alert/{id}',
+  'PUT /alert/{id}',
+  'PATCH /alert/{id}',
+  'DELETE /alert/{id}',
+  'POST /alerts',
+  'GET /alerts',
+  'GET /alerts/{id}',
+  'PUT /alerts/{id}',
+  'PATCH /alerts/{id}',
+  'DELETE /alerts/{id}',
+  'GET /notifications',
+  'POST /notifications/{id}/read',
+  'GET /analytics/summary',
+  'GET /analytics/monthly',
+  'GET /analytics/weekly',
+  'GET /analytics/trends',
+  'GET /analytics/export',
   'GET /changes',
-  'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs',
+  'GET /health',
+  'GET /health/ready',
+  'GET /openapi.json',
+  'GET /docs',
   // SPEC section 4: the notification socket, documented as the GET that opens it.
-  'GET /ws/notifications', 'GET /ws/notifications/{userId}',
+  'GET /ws/notifications',
+  'GET /ws/notifications/{userId}',
 ];
 
 const SOCKET_OPERATIONS = ['GET /ws/notifications', 'GET /ws/notifications/{userId}'];
 
-const PUBLIC_OPERATIONS = ['POST /auth/register', 'POST /auth/login', 'POST /auth/refresh', 'GET /auth/refresh', 'GET /health', 'GET /health/ready', 'GET /openapi.json', 'GET /docs'];
+const PUBLIC_OPERATIONS = [
+  'POST /auth/register',
+  'POST /auth/login',
+  'POST /auth/refresh',
+  'GET /auth/refresh',
+  'GET /health',
+  'GET /health/ready',
+  'GET /openapi.json',
+  'GET /docs',
+];
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 /** `METHOD /path` of every operation of the document. */
 function operationsOf(doc: OpenApiDocument): string[] {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => `${m.toUpperCase()} ${path}`));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.keys(item)
+      .filter((m) => METHODS.includes(m))
+      .map((m) => `${m.toUpperCase()} ${path}`),
+  );
 }
 
 /** A GET sent exactly as written, by node:http: fetch would resolve `..` first, and adds `cache-control: no-cache` to conditional requests. */
@@ -72,7 +132,9 @@ describe('OpenAPI document and interactive docs', () => {
 
   it('documents every route of the SPEC table, and nothing else', () => {
     expect(operationsOf(doc).sort()).toEqual([...SPEC_OPERATIONS].sort());
-    expect(new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId))).size).toBe(SPEC_OPERATIONS.length);
+    expect(
+      new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId))).size,
+    ).toBe(SPEC_OPERATIONS.length);
   });
 
   it('every operation declares a permission of the catalogue, or is public (then it needs no token): none is left to deny by default', () => {
@@ -91,14 +153,39 @@ describe('OpenAPI document and interactive docs', () => {
       return doc.paths[path]![method.toLowerCase()]!['x-permission'];
     };
     expect(PUBLIC_OPERATIONS.map(permissionOf)).toEqual(PUBLIC_OPERATIONS.map(() => 'public'));
-    expect(['GET /expenses', 'POST /expenses', 'DELETE /categories/{id}', 'GET /alerts', 'POST /notifications/{id}/read', 'GET /analytics/export', 'GET /ws/notifications', 'PATCH /auth/me'].map(permissionOf)).toEqual([
-      'expenses:read', 'expenses:write', 'categories:write', 'budgets:read', 'budgets:write', 'export:read', 'changes:read', 'account:manage',
+    expect(
+      [
+        'GET /expenses',
+        'POST /expenses',
+        'DELETE /categories/{id}',
+        'GET /alerts',
+        'POST /notifications/{id}/read',
+        'GET /analytics/export',
+        'GET /ws/notifications',
+        'PATCH /auth/me',
+      ].map(permissionOf),
+    ).toEqual([
+      'expenses:read',
+      'expenses:write',
+      'categories:write',
+      'budgets:read',
+      'budgets:write',
+      'export:read',
+      'changes:read',
+      'account:manage',
     ]);
   });
 
   it('every operation needs a bearer token or OAuth2, except the public ones, which say `security: []`', () => {
-    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-    expect(doc.components.securitySchemes.oauth2).toMatchObject({ type: 'oauth2', flows: { password: { tokenUrl: '/auth/login', refreshUrl: '/auth/refresh' } } });
+    expect(doc.components.securitySchemes.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    expect(doc.components.securitySchemes.oauth2).toMatchObject({
+      type: 'oauth2',
+      flows: { password: { tokenUrl: '/auth/login', refreshUrl: '/auth/refresh' } },
+    });
     expect(doc.security).toEqual([{ bearerAuth: [] }, { oauth2: [] }]);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
@@ -111,23 +198,34 @@ describe('OpenAPI document and interactive docs', () => {
           expect(Object.keys(op.responses as Record<string, unknown>).sort(), name).toEqual(['101', '426']);
         } else {
           expect(security, name).toContainEqual({ bearerAuth: [] });
-          expect((op.responses as Record<string, unknown>)['401'], name).toEqual({ $ref: '#/components/responses/Unauthorized' });
+          expect((op.responses as Record<string, unknown>)['401'], name).toEqual({
+            $ref: '#/components/responses/Unauthorized',
+          });
         }
       }
     }
   });
 
   it('schemas come from core’s zod schemas: an Expense has amountMinor as an integer and amount as a string', () => {
-    const expense = doc.components.schemas.Expense as { properties: Record<string, { type: unknown }>; required: string[] };
+    const expense = doc.components.schemas.Expense as {
+      properties: Record<string, { type: unknown }>;
+      required: string[];
+    };
     expect(expense.properties.amountMinor!.type).toBe('integer');
     expect(expense.properties.amount!.type).toBe('string');
     expect(expense.required).toEqual(expect.arrayContaining(['id', 'amountMinor', 'amount', 'currency', 'date']));
     // Inputs convert as input: a decimal amount may be a string or a number, and defaults are not required.
-    const input = (doc.components.schemas.ExpenseInput as { properties: Record<string, { anyOf?: { type: string }[] }> }).properties;
+    const input = (
+      doc.components.schemas.ExpenseInput as { properties: Record<string, { anyOf?: { type: string }[] }> }
+    ).properties;
     expect(input.amount!.anyOf!.map((branch) => branch.type)).toEqual(['string', 'number']);
     const get = doc.paths['/expenses/{id}']!.get!;
-    expect(get.responses).toMatchObject({ 200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Expense' } } } } });
-    expect(doc.paths['/expenses']!.post!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/ExpenseInput' } } } });
+    expect(get.responses).toMatchObject({
+      200: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Expense' } } } },
+    });
+    expect(doc.paths['/expenses']!.post!.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ExpenseInput' } } },
+    });
     // Every $ref resolves to a component.
     const refs = JSON.stringify(doc).match(/"\$ref":"[^"]+"/g) ?? [];
     for (const ref of new Set(refs)) {
@@ -138,15 +236,25 @@ describe('OpenAPI document and interactive docs', () => {
 
   it('POST and PUT /budget document their own body: name optional (default "Overall"), no categoryIds, the rest as a budget', () => {
     for (const method of ['post', 'put']) {
-      expect(doc.paths['/budget']![method]!.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/OverallBudgetInput' } } } });
+      expect(doc.paths['/budget']![method]!.requestBody).toMatchObject({
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/OverallBudgetInput' } } },
+      });
     }
-    const overall = doc.components.schemas.OverallBudgetInput as { properties: Record<string, Record<string, unknown>>; required?: string[]; additionalProperties: unknown };
+    const overall = doc.components.schemas.OverallBudgetInput as {
+      properties: Record<string, Record<string, unknown>>;
+      required?: string[];
+      additionalProperties: unknown;
+    };
     const budget = doc.components.schemas.BudgetInput as { properties: Record<string, unknown>; required?: string[] };
     expect(overall.properties.name).toMatchObject({ type: 'string', description: 'Default: "Overall"' });
     expect(overall.required ?? []).not.toContain('name');
     expect(overall.properties).not.toHaveProperty('categoryIds');
     expect(overall.additionalProperties).toBe(false);
-    expect(Object.keys(overall.properties).sort()).toEqual(Object.keys(budget.properties).filter((key) => key !== 'categoryIds').sort());
+    expect(Object.keys(overall.properties).sort()).toEqual(
+      Object.keys(budget.properties)
+        .filter((key) => key !== 'categoryIds')
+        .sort(),
+    );
     expect(budget.required).toContain('name');
   });
 
@@ -167,17 +275,24 @@ describe('OpenAPI document and interactive docs', () => {
       }
     };
     for (const item of Object.values(doc.paths)) for (const op of Object.values(item)) visit(op.requestBody);
-    expect([...reached]).toEqual(expect.arrayContaining(['OverallBudgetInput', 'RecurringPeriod', 'AlertRuleInput', 'ExpenseInput']));
+    expect([...reached]).toEqual(
+      expect.arrayContaining(['OverallBudgetInput', 'RecurringPeriod', 'AlertRuleInput', 'ExpenseInput']),
+    );
     const withDefaults: string[] = [];
     const findDefaults = (value: unknown, where: string): void => {
       if (Array.isArray(value)) return value.forEach((item, i) => findDefaults(item, `${where}[${i}]`));
       if (value === null || typeof value !== 'object') return;
-      for (const [name, property] of Object.entries((value as { properties?: Record<string, object> }).properties ?? {})) if ('default' in property) withDefaults.push(`${where}.${name}`);
+      for (const [name, property] of Object.entries(
+        (value as { properties?: Record<string, object> }).properties ?? {},
+      ))
+        if ('default' in property) withDefaults.push(`${where}.${name}`);
       for (const [key, item] of Object.entries(value)) findDefaults(item, `${where}.${key}`);
     };
     for (const name of reached) findDefaults(doc.components.schemas[name], name);
     expect(withDefaults).toEqual([]);
-    expect((doc.components.schemas.RecurringPeriod as { properties: Record<string, unknown> }).properties.every).toMatchObject({ description: 'Default: 1' });
+    expect(
+      (doc.components.schemas.RecurringPeriod as { properties: Record<string, unknown> }).properties.every,
+    ).toMatchObject({ description: 'Default: 1' });
   });
 
   it('GET /analytics/monthly documents from/to (months or dates) beside fromMonth/toMonth', () => {
@@ -189,7 +304,10 @@ describe('OpenAPI document and interactive docs', () => {
   });
 
   it('input amounts document what the server takes: a positive decimal pattern, > 0 as a number, amountMinor from 1', () => {
-    const schemas = doc.components.schemas as Record<string, { properties: Record<string, { anyOf?: Record<string, unknown>[]; minimum?: number; maximum?: number }> }>;
+    const schemas = doc.components.schemas as Record<
+      string,
+      { properties: Record<string, { anyOf?: Record<string, unknown>[]; minimum?: number; maximum?: number }> }
+    >;
     for (const name of ['ExpenseInput', 'ExpensePatch', 'BudgetInput', 'BudgetPatch', 'OverallBudgetInput']) {
       const { amount, amountMinor } = schemas[name]!.properties;
       expect(amount!.anyOf, name).toEqual([
@@ -197,8 +315,14 @@ describe('OpenAPI document and interactive docs', () => {
         { type: 'number', exclusiveMinimum: 0 },
       ]);
       const pattern = new RegExp(amount!.anyOf![0]!.pattern as string, 'u');
-      expect(['12.50', '0.01', '+3', ' 7 '].every((text) => pattern.test(text)), name).toBe(true);
-      expect(['0', '0.00', '-5', '1.', '.5', '1e3', '1,000'].some((text) => pattern.test(text)), name).toBe(false);
+      expect(
+        ['12.50', '0.01', '+3', ' 7 '].every((text) => pattern.test(text)),
+        name,
+      ).toBe(true);
+      expect(
+        ['0', '0.00', '-5', '1.', '.5', '1e3', '1,000'].some((text) => pattern.test(text)),
+        name,
+      ).toBe(false);
       expect(amountMinor, name).toMatchObject({ type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
     }
     // Answers keep the plain integer range: amountMinorSchema also describes figures that may be negative.
@@ -206,29 +330,73 @@ describe('OpenAPI document and interactive docs', () => {
   });
 
   it('query parameters come from the query schemas: GET /expenses takes limit 1–200 (default 50) and a repeatable categoryId', () => {
-    const params = doc.paths['/expenses']!.get!.parameters as { name: string; in: string; required: boolean; schema: Record<string, unknown>; explode?: boolean }[];
-    expect(params.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'categoryId', 'tag', 'q', 'minAmount', 'maxAmount', 'currency', 'sort', 'order', 'limit', 'cursor']));
-    expect(params.find((p) => p.name === 'limit')).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
+    const params = doc.paths['/expenses']!.get!.parameters as {
+      name: string;
+      in: string;
+      required: boolean;
+      schema: Record<string, unknown>;
+      explode?: boolean;
+    }[];
+    expect(params.map((p) => p.name)).toEqual(
+      expect.arrayContaining([
+        'from',
+        'to',
+        'categoryId',
+        'tag',
+        'q',
+        'minAmount',
+        'maxAmount',
+        'currency',
+        'sort',
+        'order',
+        'limit',
+        'cursor',
+      ]),
+    );
+    expect(params.find((p) => p.name === 'limit')).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+    });
     expect(params.find((p) => p.name === 'categoryId')).toMatchObject({ explode: true, schema: { type: 'array' } });
-    expect((doc.paths['/changes']!.get!.parameters as { name: string }[]).map((p) => p.name)).toEqual(['after', 'limit']);
+    expect((doc.paths['/changes']!.get!.parameters as { name: string }[]).map((p) => p.name)).toEqual([
+      'after',
+      'limit',
+    ]);
   });
 
   it('errors are problem+json with the shared Problem schema', () => {
-    expect(doc.components.schemas.Problem).toMatchObject({ required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']) });
+    expect(doc.components.schemas.Problem).toMatchObject({
+      required: expect.arrayContaining(['type', 'title', 'status', 'code', 'detail']),
+    });
     for (const [name, response] of Object.entries(doc.components.responses)) {
-      expect(response, name).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+      expect(response, name).toMatchObject({
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      });
     }
     expect(doc.paths['/expenses']!.post!.responses).toMatchObject({ 400: {}, 401: {}, 413: {}, 422: {}, 503: {} });
     expect(doc.paths['/auth/login']!.post!.responses).toHaveProperty('429');
-    expect(doc.paths['/auth/login']!.post!.requestBody).toMatchObject({ content: { 'application/x-www-form-urlencoded': {} } });
+    expect(doc.paths['/auth/login']!.post!.requestBody).toMatchObject({
+      content: { 'application/x-www-form-urlencoded': {} },
+    });
   });
 
   it('every operation with a request body documents 415 (UNSUPPORTED_MEDIA_TYPE) as a problem', () => {
-    const withBody = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.requestBody).map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })));
+    const withBody = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([, op]) => op.requestBody)
+        .map(([method, op]) => ({ name: `${method.toUpperCase()} ${path}`, op })),
+    );
     expect(withBody.length).toBeGreaterThan(20);
-    const undocumented = withBody.filter(({ op }) => JSON.stringify((op.responses as Record<string, unknown>)['415']) !== JSON.stringify({ $ref: '#/components/responses/UnsupportedMediaType' }));
+    const undocumented = withBody.filter(
+      ({ op }) =>
+        JSON.stringify((op.responses as Record<string, unknown>)['415']) !==
+        JSON.stringify({ $ref: '#/components/responses/UnsupportedMediaType' }),
+    );
     expect(undocumented.map(({ name }) => name)).toEqual([]);
-    expect(doc.components.responses.UnsupportedMediaType).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+    expect(doc.components.responses.UnsupportedMediaType).toMatchObject({
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    });
   });
 
   it('a body of another type to any operation that takes one is answered as documented: 415, a Problem with UNSUPPORTED_MEDIA_TYPE', async () => {
@@ -238,10 +406,18 @@ describe('OpenAPI document and interactive docs', () => {
       for (const [method, op] of Object.entries(item)) {
         if (!op.requestBody) continue;
         const path = template.replace(/\{\w+\}/g, 'no_such_id');
-        const response = await api.request(method.toUpperCase(), path, { token, body: 'amount=12.50', headers: { 'content-type': 'text/plain' } });
+        const response = await api.request(method.toUpperCase(), path, {
+          token,
+          body: 'amount=12.50',
+          headers: { 'content-type': 'text/plain' },
+        });
         const documented = (op.responses as Record<string, unknown>)[String(response.status)] !== undefined;
-        const problem = (response.headers.get('content-type') ?? '').startsWith('application/problem+json') && schemas.errors('Problem', response.body).length === 0;
-        answers.push(`${method.toUpperCase()} ${template} → ${response.status} ${response.body?.code}${documented ? '' : ' (undocumented)'}${problem ? '' : ' (not a Problem)'}`);
+        const problem =
+          (response.headers.get('content-type') ?? '').startsWith('application/problem+json') &&
+          schemas.errors('Problem', response.body).length === 0;
+        answers.push(
+          `${method.toUpperCase()} ${template} → ${response.status} ${response.body?.code}${documented ? '' : ' (undocumented)'}${problem ? '' : ' (not a Problem)'}`,
+        );
       }
     }
     expect(answers.length).toBeGreaterThan(20);
@@ -249,40 +425,85 @@ describe('OpenAPI document and interactive docs', () => {
   });
 
   it('documents the notification socket: the upgrade, its token, `after`, the close codes, and NotificationMessage as what it sends', () => {
-    expect(doc.components.securitySchemes.accessTokenQuery).toEqual(expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }));
+    expect(doc.components.securitySchemes.accessTokenQuery).toEqual(
+      expect.objectContaining({ type: 'apiKey', in: 'query', name: 'token' }),
+    );
     for (const path of ['/ws/notifications', '/ws/notifications/{userId}']) {
       const op = doc.paths[path]!.get!;
-      expect(op.responses).toMatchObject({ 101: { headers: { Upgrade: { schema: { const: 'websocket' } } } }, 426: { $ref: '#/components/responses/UpgradeRequired' } });
-      expect((op.parameters as { name: string; in: string }[]).map((p) => `${p.in} ${p.name}`)).toEqual([...(path.includes('{') ? ['path userId'] : []), 'query token', 'query after']);
-      expect(op['x-websocket']).toMatchObject({ message: { $ref: '#/components/schemas/NotificationMessage' }, closeCodes: { 1001: expect.any(String), 1008: expect.any(String), 4001: expect.any(String) } });
+      expect(op.responses).toMatchObject({
+        101: { headers: { Upgrade: { schema: { const: 'websocket' } } } },
+        426: { $ref: '#/components/responses/UpgradeRequired' },
+      });
+      expect((op.parameters as { name: string; in: string }[]).map((p) => `${p.in} ${p.name}`)).toEqual([
+        ...(path.includes('{') ? ['path userId'] : []),
+        'query token',
+        'query after',
+      ]);
+      expect(op['x-websocket']).toMatchObject({
+        message: { $ref: '#/components/schemas/NotificationMessage' },
+        closeCodes: { 1001: expect.any(String), 1008: expect.any(String), 4001: expect.any(String) },
+      });
       for (const code of ['1001', '1008', '4001']) expect(op.description).toContain(`\`${code}\``);
     }
   });
 
   it('NotificationMessage and ChangeEvent are unions discriminated by `type`, one member per event type, each `data` typed', () => {
-    const schemas = doc.components.schemas as Record<string, { oneOf?: { $ref: string }[]; discriminator?: { propertyName: string; mapping: Record<string, string> }; properties?: Record<string, Record<string, unknown>>; required?: string[] }>;
+    const schemas = doc.components.schemas as Record<
+      string,
+      {
+        oneOf?: { $ref: string }[];
+        discriminator?: { propertyName: string; mapping: Record<string, string> };
+        properties?: Record<string, Record<string, unknown>>;
+        required?: string[];
+      }
+    >;
     const members = (name: string) => {
       const union = schemas[name]!;
       expect(union.discriminator?.propertyName, name).toBe('type');
       expect(Object.values(union.discriminator!.mapping), name).toEqual(union.oneOf!.map((member) => member.$ref));
-      return Object.entries(union.discriminator!.mapping).map(([type, ref]) => ({ type, member: schemas[ref.replace('#/components/schemas/', '')]! }));
+      return Object.entries(union.discriminator!.mapping).map(([type, ref]) => ({
+        type,
+        member: schemas[ref.replace('#/components/schemas/', '')]!,
+      }));
     };
     const messages = members('NotificationMessage');
-    expect(messages.map((m) => m.type).sort()).toEqual(['alert.triggered', 'budget.created', 'budget.deleted', 'budget.updated', 'expense.created', 'expense.deleted', 'expense.updated']);
+    expect(messages.map((m) => m.type).sort()).toEqual([
+      'alert.triggered',
+      'budget.created',
+      'budget.deleted',
+      'budget.updated',
+      'expense.created',
+      'expense.deleted',
+      'expense.updated',
+    ]);
     for (const { type, member } of messages) {
       expect(member.properties!.type, type).toEqual({ type: 'string', const: type });
       expect(member.required!.sort(), type).toEqual(['at', 'data', 'seq', 'type']); // no ownerId: a socket only carries its own user's events
       expect(member.properties!.data!.$ref, type).toMatch(/^#\/components\/schemas\/\w+Data$/);
     }
     const events = members('ChangeEvent');
-    expect(events.map((e) => e.type).sort()).toEqual(['alert.triggered', 'budget.created', 'budget.deleted', 'budget.updated', 'category.created', 'category.deleted', 'category.updated', 'expense.created', 'expense.deleted', 'expense.updated']);
+    expect(events.map((e) => e.type).sort()).toEqual([
+      'alert.triggered',
+      'budget.created',
+      'budget.deleted',
+      'budget.updated',
+      'category.created',
+      'category.deleted',
+      'category.updated',
+      'expense.created',
+      'expense.deleted',
+      'expense.updated',
+    ]);
     for (const { type, member } of events) {
       expect(member.required!.sort(), type).toEqual(['at', 'data', 'ownerId', 'seq', 'type']);
       // The same payload schema as the socket's message of that type.
       const message = messages.find((m) => m.type === type);
       if (message) expect(member.properties!.data, type).toEqual(message.member.properties!.data);
     }
-    expect(schemas.AlertTriggeredData).toMatchObject({ properties: { notification: { $ref: '#/components/schemas/Notification' } }, required: ['notification', 'budget'] });
+    expect(schemas.AlertTriggeredData).toMatchObject({
+      properties: { notification: { $ref: '#/components/schemas/Notification' } },
+      required: ['notification', 'budget'],
+    });
   });
 
   it('a plain HTTP request to the socket’s paths is the documented 426 problem, with an Upgrade header', async () => {
@@ -321,7 +542,11 @@ describe('OpenAPI document and interactive docs', () => {
     expect(bundle.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
     expect(bundle.headers.get('cache-control')).toMatch(/max-age=\d+/);
     expect((await bundle.text()).length).toBeGreaterThan(100_000);
-    expect(await rawGet(api.url, '/docs/assets/swagger-ui-bundle.js', { 'if-none-match': bundle.headers.get('etag') ?? 'none' })).toBe(304);
+    expect(
+      await rawGet(api.url, '/docs/assets/swagger-ui-bundle.js', {
+        'if-none-match': bundle.headers.get('etag') ?? 'none',
+      }),
+    ).toBe(304);
     const css = await fetch(`${api.url}/docs/assets/swagger-ui.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
@@ -344,7 +569,9 @@ describe('OpenAPI document and interactive docs', () => {
   });
 
   it('every documented GET without parameters is routed (not ROUTE_NOT_FOUND)', async () => {
-    const paths = Object.keys(doc.paths).filter((path) => doc.paths[path]!.get && !path.includes('{') && path !== '/analytics/export' && path !== '/docs');
+    const paths = Object.keys(doc.paths).filter(
+      (path) => doc.paths[path]!.get && !path.includes('{') && path !== '/analytics/export' && path !== '/docs',
+    );
     expect(paths.length).toBeGreaterThan(15);
     const missing: string[] = [];
     for (const path of paths) {
@@ -361,8 +588,12 @@ describe('OpenAPI document and interactive docs', () => {
       const [method, template] = op.split(' ') as [string, string];
       const path = template.replace(/\{\w+\}/g, 'no_such_id');
       // Logging out revokes the session: use a token the other requests do not need.
-      const response = await api.request(method, path, { token: op === 'POST /auth/logout' ? other.token : token, body: ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined });
-      if (response.status === 405 || (response.status === 404 && response.body?.code === 'ROUTE_NOT_FOUND')) unrouted.push(`${op} → ${response.status}`);
+      const response = await api.request(method, path, {
+        token: op === 'POST /auth/logout' ? other.token : token,
+        body: ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined,
+      });
+      if (response.status === 405 || (response.status === 404 && response.body?.code === 'ROUTE_NOT_FOUND'))
+        unrouted.push(`${op} → ${response.status}`);
     }
     expect(unrouted).toEqual([]);
   });

@@ -14,7 +14,9 @@ describe('PasswordHasher as a bounded, fair queue', () => {
   async function orderServed(hasher: PasswordHasher, tickets: HashTicket[]): Promise<string[]> {
     const served: string[] = [];
     const blocker = hasher.hash('occupies the only slot', { client: 'blocker' });
-    const jobs = tickets.map((t, i) => hasher.hash(`password ${i}`, t).then(() => void served.push(`${t.client}#${i}`)));
+    const jobs = tickets.map((t, i) =>
+      hasher.hash(`password ${i}`, t).then(() => void served.push(`${t.client}#${i}`)),
+    );
     await Promise.all([blocker, ...jobs]);
     return served;
   }
@@ -35,7 +37,11 @@ describe('PasswordHasher as a bounded, fair queue', () => {
     const hasher = new PasswordHasher({ logN: 10, r: 8, p: 1 }, { concurrency: 1, maxWaiting: 10, maxPerClient: 2 });
     const mine = [hasher.hash('a', { client: 'x' }), hasher.hash('b', { client: 'x' })];
     const third = hasher.hash('c', { client: 'x' });
-    await expect(third).rejects.toMatchObject({ code: 'RATE_LIMITED', status: 429, headers: { 'retry-after': expect.stringMatching(/^[1-9]\d*$/) } });
+    await expect(third).rejects.toMatchObject({
+      code: 'RATE_LIMITED',
+      status: 429,
+      headers: { 'retry-after': expect.stringMatching(/^[1-9]\d*$/) },
+    });
     await expect(hasher.hash('d', { client: 'y' })).resolves.toMatch(/^scrypt\$/);
     await Promise.all(mine);
     // The share is of hashes in flight: once done, the client may hash again.
@@ -52,15 +58,29 @@ describe('PasswordHasher as a bounded, fair queue', () => {
 
   it('a full queue refuses with 503 and Retry-After, or pushes out its worst waiter for a better newcomer', async () => {
     const hasher = new PasswordHasher({ logN: 10, r: 8, p: 1 }, { concurrency: 1, maxWaiting: 2, maxPerClient: 10 });
-    const outcome = (p: Promise<string>) => p.then(() => 'hashed', (e: HttpError) => `${e.status} ${e.code} retry-after ${e.headers['retry-after']}`);
+    const outcome = (p: Promise<string>) =>
+      p.then(
+        () => 'hashed',
+        (e: HttpError) => `${e.status} ${e.code} retry-after ${e.headers['retry-after']}`,
+      );
     const running = outcome(hasher.hash('runs', { client: 'flood', priority: 5 }));
-    const waiting = [outcome(hasher.hash('waits', { client: 'flood', priority: 5 })), outcome(hasher.hash('waits too', { client: 'flood', priority: 6 }))];
+    const waiting = [
+      outcome(hasher.hash('waits', { client: 'flood', priority: 5 })),
+      outcome(hasher.hash('waits too', { client: 'flood', priority: 6 })),
+    ];
     expect(hasher.stats).toMatchObject({ running: 1, waiting: 2 });
     // No better than the worst waiter: refused.
-    expect(await outcome(hasher.hash('equal', { client: 'flood', priority: 6 }))).toMatch(/^503 SERVER_BUSY retry-after [1-9]/);
+    expect(await outcome(hasher.hash('equal', { client: 'flood', priority: 6 }))).toMatch(
+      /^503 SERVER_BUSY retry-after [1-9]/,
+    );
     // Better: the worst waiter (priority 6) is pushed out, the newcomer waits in its place.
     const fresh = outcome(hasher.hash('fresh', { client: 'real', priority: 1 }));
-    expect(await Promise.all([running, ...waiting, fresh])).toEqual(['hashed', 'hashed', expect.stringMatching(/^503 SERVER_BUSY/), 'hashed']);
+    expect(await Promise.all([running, ...waiting, fresh])).toEqual([
+      'hashed',
+      'hashed',
+      expect.stringMatching(/^503 SERVER_BUSY/),
+      'hashed',
+    ]);
     expect(hasher.stats).toMatchObject({ running: 0, waiting: 0, evaluations: 3, refused: 2 });
   });
 

@@ -20,11 +20,15 @@ async function walkthrough(url: string): Promise<string> {
 }
 
 /** Runs the walk-through against `api`; returns the budget status it ends with, and the expense it created. */
-async function runWalkthrough(api: TestServer): Promise<{ status: Record<string, unknown>; expense: Record<string, unknown> | undefined }> {
+async function runWalkthrough(
+  api: TestServer,
+): Promise<{ status: Record<string, unknown>; expense: Record<string, unknown> | undefined }> {
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', await walkthrough(api.url)], { timeout: 30_000 });
   const lines = stdout.replace(/}{/g, '}\n{').trim().split('\n');
   const status = JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
-  const expense = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.description === 'Weekly shop');
+  const expense = lines
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((l) => l.description === 'Weekly shop');
   return { status, expense };
 }
 
@@ -46,7 +50,18 @@ describe("the README's curl walk-through", () => {
   // What the README promises must hold whatever day a reader tries it: the first days of a
   // month (a two-day pace must not turn the budget to warning), mid-month, and every possible
   // last day of a month.
-  const DAYS = ['2027-01-01', '2027-01-02', '2027-01-15', '2027-01-28', '2027-01-29', '2027-01-30', '2027-01-31', '2027-02-28', '2028-02-29', '2027-04-30'];
+  const DAYS = [
+    '2027-01-01',
+    '2027-01-02',
+    '2027-01-15',
+    '2027-01-28',
+    '2027-01-29',
+    '2027-01-30',
+    '2027-01-31',
+    '2027-02-28',
+    '2028-02-29',
+    '2027-04-30',
+  ];
   it.each(DAYS)('ends with the budget ok on %s', async (day) => {
     const dated = await startServer('sqlite', { clock: { now: () => new Date(`${day}T12:00:00Z`) } });
     try {

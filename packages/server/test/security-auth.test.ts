@@ -17,7 +17,11 @@ const SECRET = new TextEncoder().encode('test-secret-that-is-at-least-32-charact
 const now = () => Math.floor(Date.now() / 1000);
 
 /** A token signed with the server's own key and algorithm, with these claims (undefined drops one). */
-function signed(claims: Record<string, unknown>, header: { alg: string } = { alg: 'HS256' }, key: Parameters<SignJWT['sign']>[0] = SECRET): Promise<string> {
+function signed(
+  claims: Record<string, unknown>,
+  header: { alg: string } = { alg: 'HS256' },
+  key: Parameters<SignJWT['sign']>[0] = SECRET,
+): Promise<string> {
   const payload = Object.fromEntries(Object.entries(claims).filter(([, v]) => v !== undefined)) as JWTPayload;
   return new SignJWT(payload).setProtectedHeader({ ...header, typ: 'JWT' }).sign(key);
 }
@@ -25,7 +29,16 @@ function signed(claims: Record<string, unknown>, header: { alg: string } = { alg
 /** The claims of a valid access token of `token`'s session, with `changes` applied. */
 function claimsOf(token: string, changes: Record<string, unknown> = {}): Record<string, unknown> {
   const real = decodeJwt(token);
-  return { sub: real.sub, sid: real.sid, jti: `forged_${Math.random()}`, iat: now(), exp: now() + 600, iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, ...changes };
+  return {
+    sub: real.sub,
+    sid: real.sid,
+    jti: `forged_${Math.random()}`,
+    iat: now(),
+    exp: now() + 600,
+    iss: TOKEN_ISSUER,
+    aud: TOKEN_AUDIENCE,
+    ...changes,
+  };
 }
 
 describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
@@ -37,7 +50,10 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
     api = await startServer(dialect);
     alice = await api.user();
     mallory = await api.user();
-    await api.request('POST', '/expenses', { token: alice.token, body: { amount: '12.50', description: 'alice secret' } });
+    await api.request('POST', '/expenses', {
+      token: alice.token,
+      body: { amount: '12.50', description: 'alice secret' },
+    });
   });
   afterAll(async () => {
     await api.close();
@@ -64,7 +80,8 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
     await expectRefused(`${unsecured}${alice.token.split('.')[2]}`);
     // The same header with alg "None"/"NONE" (case games) is no better.
     const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-    for (const alg of ['None', 'NONE', 'nOnE']) await expectRefused(`${b64({ alg, typ: 'JWT' })}.${b64(claimsOf(alice.token))}.`);
+    for (const alg of ['None', 'NONE', 'nOnE'])
+      await expectRefused(`${b64({ alg, typ: 'JWT' })}.${b64(claimsOf(alice.token))}.`);
   });
 
   it('refuses another algorithm with the same secret (HS384, HS512)', async () => {
@@ -82,7 +99,13 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
   });
 
   it('refuses HS256 signed with a wrong key', async () => {
-    await expectRefused(await signed(claimsOf(alice.token), { alg: 'HS256' }, new TextEncoder().encode('another-secret-that-is-at-least-32-characters')));
+    await expectRefused(
+      await signed(
+        claimsOf(alice.token),
+        { alg: 'HS256' },
+        new TextEncoder().encode('another-secret-that-is-at-least-32-characters'),
+      ),
+    );
   });
 
   it('refuses a tampered payload: Alice’s signature over a payload naming Mallory (or a later expiry)', async () => {
@@ -108,11 +131,14 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
     await expectRefused(await signed(claimsOf(alice.token, { nbf: now() + 3600 })));
     // Issued in the future (beyond a minute of clock skew) was accepted before; now refused.
     await expectRefused(await signed(claimsOf(alice.token, { iat: now() + 3600, exp: now() + 7200 })));
-    expect((await api.request('GET', '/auth/me', { token: await signed(claimsOf(alice.token, { iat: now() + 5 })) })).status).toBe(200);
+    expect(
+      (await api.request('GET', '/auth/me', { token: await signed(claimsOf(alice.token, { iat: now() + 5 })) })).status,
+    ).toBe(200);
   });
 
   it('refuses a token missing a required claim (sid, sub, jti, exp, iat) or with a claim of the wrong type', async () => {
-    for (const claim of ['sid', 'sub', 'jti', 'exp', 'iat']) await expectRefused(await signed(claimsOf(alice.token, { [claim]: undefined })));
+    for (const claim of ['sid', 'sub', 'jti', 'exp', 'iat'])
+      await expectRefused(await signed(claimsOf(alice.token, { [claim]: undefined })));
     await expectRefused(await signed(claimsOf(alice.token, { sid: 42 })));
     await expectRefused(await signed(claimsOf(alice.token, { sub: ['x'] })));
     await expectRefused(await signed(claimsOf(alice.token, { exp: String(now() + 600) })));
@@ -133,14 +159,22 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
     await hostDatabase(api.tracker, SERVER_TABLES).deleteFrom('srv_account').where('id', '=', doomed.id).execute();
     await expectRefused(doomed.token);
     // The refresh token of the deleted account is refused too.
-    expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: doomed.refresh } }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await api.request('POST', '/auth/refresh', { body: { refresh_token: doomed.refresh } }),
+      401,
+      'UNAUTHORIZED',
+    );
   });
 
   it('refuses the access token after logout, and the refresh token of the logged-out session', async () => {
     const u = await api.user();
     expect((await api.request('POST', '/auth/logout', { token: u.token })).status).toBe(204);
     await expectRefused(u.token);
-    expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: u.refresh } }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await api.request('POST', '/auth/refresh', { body: { refresh_token: u.refresh } }),
+      401,
+      'UNAUTHORIZED',
+    );
     // Logging out again with the dead token is a 401 too, not a crash.
     expectProblem(await api.request('POST', '/auth/logout', { token: u.token }), 401, 'UNAUTHORIZED');
   });
@@ -152,7 +186,11 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
     const asRefresh = await api.request('POST', '/auth/refresh', { body: { refresh_token: u.token } });
     expect([401, 422]).toContain(asRefresh.status);
     expect(asRefresh.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: u.token.slice(0, 200) } }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await api.request('POST', '/auth/refresh', { body: { refresh_token: u.token.slice(0, 200) } }),
+      401,
+      'UNAUTHORIZED',
+    );
     await expectRefused(u.refresh);
   });
 
@@ -164,17 +202,27 @@ describe.each(DIALECTS)('forged and stale access tokens on %s', (dialect) => {
     expect(rotated.status).toBe(200);
     expect((await api.request('GET', '/auth/me', { token: rotated.body.access_token })).status).toBe(200);
     // The thief replays the old refresh token: refused, and every token of the session dies.
-    expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: u.refresh } }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await api.request('POST', '/auth/refresh', { body: { refresh_token: u.refresh } }),
+      401,
+      'UNAUTHORIZED',
+    );
     await expectRefused(rotated.body.access_token);
     await expectRefused(u.token);
-    expectProblem(await api.request('POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } }), 401, 'UNAUTHORIZED');
+    expectProblem(
+      await api.request('POST', '/auth/refresh', { body: { refresh_token: rotated.body.refresh_token } }),
+      401,
+      'UNAUTHORIZED',
+    );
     // The user's other session is untouched.
     expect((await api.request('GET', '/auth/me', { token: other.body.access_token })).status).toBe(200);
   });
 
   it('two concurrent uses of one refresh token: at most one wins, and the session is revoked', async () => {
     const u = await api.user();
-    const answers = await Promise.all([0, 1, 2].map(() => api.request('POST', '/auth/refresh', { body: { refresh_token: u.refresh } })));
+    const answers = await Promise.all(
+      [0, 1, 2].map(() => api.request('POST', '/auth/refresh', { body: { refresh_token: u.refresh } })),
+    );
     expect(answers.filter((a) => a.status === 200).length).toBeLessThanOrEqual(1);
     for (const a of answers.filter((x) => x.status !== 200)) expectProblem(a, 401, 'UNAUTHORIZED');
     for (const a of answers.filter((x) => x.status === 200)) await expectRefused(a.body.access_token);
@@ -192,23 +240,44 @@ describe.each(DIALECTS)('brute-force logins on %s', (dialect) => {
 
   it('per username: after 5 failures even the right password gets 429 with Retry-After, as a problem', async () => {
     const u = await api.user();
-    for (let i = 0; i < 5; i += 1) expectProblem(await api.request('POST', '/auth/login', { body: { username: u.username, password: `guess ${i}` } }), 401, 'UNAUTHORIZED');
-    const limited = await api.request('POST', '/auth/login', { body: { username: u.username.toUpperCase(), password: u.password } });
+    for (let i = 0; i < 5; i += 1)
+      expectProblem(
+        await api.request('POST', '/auth/login', { body: { username: u.username, password: `guess ${i}` } }),
+        401,
+        'UNAUTHORIZED',
+      );
+    const limited = await api.request('POST', '/auth/login', {
+      body: { username: u.username.toUpperCase(), password: u.password },
+    });
     expectProblem(limited, 429, 'RATE_LIMITED');
     const retryAfter = Number(limited.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(15 * 60);
     // Spaces around the name do not make a new bucket either.
-    expectProblem(await api.request('POST', '/auth/login', { body: { username: ` ${u.username} `, password: u.password } }), 429, 'RATE_LIMITED');
+    expectProblem(
+      await api.request('POST', '/auth/login', { body: { username: ` ${u.username} `, password: u.password } }),
+      429,
+      'RATE_LIMITED',
+    );
     // The form-encoded grant hits the same limit.
     const form = new URLSearchParams({ grant_type: 'password', username: u.username, password: u.password }).toString();
-    expectProblem(await api.request('POST', '/auth/login', { body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 429, 'RATE_LIMITED');
+    expectProblem(
+      await api.request('POST', '/auth/login', {
+        body: form,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      429,
+      'RATE_LIMITED',
+    );
   });
 
   it('per address: spraying many usernames from one address is throttled, and X-Forwarded-For does not get around it', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 24; i += 1) {
-      const answer = await api.request('POST', '/auth/login', { body: { username: `spray${i}`, password: 'Winter2026!' }, headers: { 'x-forwarded-for': `10.0.0.${i}` } });
+      const answer = await api.request('POST', '/auth/login', {
+        body: { username: `spray${i}`, password: 'Winter2026!' },
+        headers: { 'x-forwarded-for': `10.0.0.${i}` },
+      });
       statuses.push(answer.status);
       if (answer.status === 429) expect(Number(answer.headers.get('retry-after'))).toBeGreaterThan(0);
     }
@@ -250,18 +319,23 @@ describe.each(DIALECTS)('user enumeration on %s', (dialect) => {
       wrong.push(w.ms);
       unknown.push(u.ms);
     }
-    expect([...first.unknown!.answer.headers.keys()].filter((k) => k !== 'x-request-id' && k !== 'date').sort()).toEqual(
-      [...first.wrong!.answer.headers.keys()].filter((k) => k !== 'x-request-id' && k !== 'date').sort(),
-    );
+    expect(
+      [...first.unknown!.answer.headers.keys()].filter((k) => k !== 'x-request-id' && k !== 'date').sort(),
+    ).toEqual([...first.wrong!.answer.headers.keys()].filter((k) => k !== 'x-request-id' && k !== 'date').sort());
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ratio = median(unknown) / median(wrong);
-    expect(ratio, `median unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(wrong).toFixed(1)} ms`).toBeGreaterThan(0.5);
+    expect(
+      ratio,
+      `median unknown ${median(unknown).toFixed(1)} ms, wrong password ${median(wrong).toFixed(1)} ms`,
+    ).toBeGreaterThan(0.5);
     expect(ratio).toBeLessThan(2);
   });
 
   it('registration says "taken" for an existing name, as it must, but login never says which part was wrong', async () => {
     const u = await api.user();
-    const taken = await api.request('POST', '/auth/register', { body: { username: u.username, password: 'whatever password' } });
+    const taken = await api.request('POST', '/auth/register', {
+      body: { username: u.username, password: 'whatever password' },
+    });
     expectProblem(taken, 409, 'CONFLICT');
     const wrong = await api.request('POST', '/auth/login', { body: { username: u.username, password: 'nope nope' } });
     expect(JSON.stringify(wrong.body)).not.toMatch(/password is wrong|unknown user|no such user|not found/i);

@@ -41,11 +41,22 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
     const budget = await as('POST', '/budgets', { name: 'Rent', amount: '50', categoryIds: [category.id] });
     const rule = await as('POST', '/alerts', { budgetId: budget.id, thresholdPercent: 10, kind: 'forecast' });
     const expense = await as('POST', '/expenses', { amount: '90', categoryId: category.id, description: 'Flat' });
-    return { category: category.id, child: child.id, unused: unused.id, budget: budget.id, overall: overall.id, rule: rule.id, expense: expense.id };
+    return {
+      category: category.id,
+      child: child.id,
+      unused: unused.id,
+      budget: budget.id,
+      overall: overall.id,
+      rule: rule.id,
+      expense: expense.id,
+    };
   }
 
   /** Both users' data, as each sees it. */
-  const both = async () => ({ alice: await ownerSnapshot(api, alice.token), mallory: await ownerSnapshot(api, mallory.token) });
+  const both = async () => ({
+    alice: await ownerSnapshot(api, alice.token),
+    mallory: await ownerSnapshot(api, mallory.token),
+  });
 
   beforeAll(async () => {
     api = await startServer(dialect);
@@ -63,17 +74,46 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
     ['categoryId on POST /expenses', 'POST', '/expenses', { amount: '1', categoryId: a.category }],
     ['categoryId on PUT /expenses/{id}', 'PUT', `/expenses/${m.expense}`, { amount: '1', categoryId: a.category }],
     ['categoryId on PATCH /expenses/{id}', 'PATCH', `/expenses/${m.expense}`, { categoryId: a.category }],
-    ['categoryId in a batch item', 'POST', '/expenses/batch', [{ amount: '1' }, { amount: '2', categoryId: a.category }]],
+    [
+      'categoryId in a batch item',
+      'POST',
+      '/expenses/batch',
+      [{ amount: '1' }, { amount: '2', categoryId: a.category }],
+    ],
     ['categoryId in a batch { items }', 'POST', '/expenses/batch', { items: [{ amount: '2', categoryId: a.child }] }],
     ['parentId on POST /categories', 'POST', '/categories', { name: 'Sub', parentId: a.category }],
     ['parentId on PUT /categories/{id}', 'PUT', `/categories/${m.unused}`, { name: 'Unused', parentId: a.category }],
     ['parentId on PATCH /categories/{id}', 'PATCH', `/categories/${m.unused}`, { parentId: a.category }],
-    ['reassignTo in the query of DELETE /categories/{id}', 'DELETE', `/categories/${m.category}?reassignTo=${a.unused}`],
-    ['reassignTo in the body of DELETE /categories/{id}', 'DELETE', `/categories/${m.category}`, { reassignTo: a.unused }],
-    ['categoryIds on POST /budgets', 'POST', '/budgets', { name: 'Theirs', amount: '1', categoryIds: [m.unused, a.category] }],
-    ['categoryIds on PUT /budgets/{id}', 'PUT', `/budgets/${m.budget}`, { name: 'Rent', amount: '50', categoryIds: [a.category] }],
+    [
+      'reassignTo in the query of DELETE /categories/{id}',
+      'DELETE',
+      `/categories/${m.category}?reassignTo=${a.unused}`,
+    ],
+    [
+      'reassignTo in the body of DELETE /categories/{id}',
+      'DELETE',
+      `/categories/${m.category}`,
+      { reassignTo: a.unused },
+    ],
+    [
+      'categoryIds on POST /budgets',
+      'POST',
+      '/budgets',
+      { name: 'Theirs', amount: '1', categoryIds: [m.unused, a.category] },
+    ],
+    [
+      'categoryIds on PUT /budgets/{id}',
+      'PUT',
+      `/budgets/${m.budget}`,
+      { name: 'Rent', amount: '50', categoryIds: [a.category] },
+    ],
     ['categoryIds on PATCH /budgets/{id}', 'PATCH', `/budgets/${m.budget}`, { categoryIds: [a.child] }],
-    ['categoryIds on POST /budget', 'POST', '/budget', { name: 'Everything', amount: '100', categoryIds: [a.category] }],
+    [
+      'categoryIds on POST /budget',
+      'POST',
+      '/budget',
+      { name: 'Everything', amount: '100', categoryIds: [a.category] },
+    ],
     ['categoryIds on PUT /budget', 'PUT', '/budget', { name: 'Everything', amount: '100', categoryIds: [a.category] }],
     ['budgetId on POST /alerts', 'POST', '/alerts', { budgetId: a.budget, thresholdPercent: 50 }],
     ['budgetId on POST /alert', 'POST', '/alert', { budgetId: a.overall, thresholdPercent: 50 }],
@@ -97,7 +137,10 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
     for (const [name, method, path, body] of smuggled()) {
       const real = await api.request(method, path, { token: mallory.token, body });
       const swap = (text: string) => Object.values(a).reduce((s, id) => s.replaceAll(id, ghost(id)), text);
-      const made = await api.request(method, swap(path), { token: mallory.token, body: body === undefined ? undefined : JSON.parse(swap(JSON.stringify(body))) });
+      const made = await api.request(method, swap(path), {
+        token: mallory.token,
+        body: body === undefined ? undefined : JSON.parse(swap(JSON.stringify(body))),
+      });
       expect(made.status, name).toBe(real.status);
       expect(swap(JSON.stringify(real.body)), name).toBe(JSON.stringify(made.body));
     }
@@ -123,14 +166,24 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
     ['PATCH', `/alert/${a.rule}`, { thresholdPercent: 55 }, false],
     ['PATCH', '/auth/me', { timezone: 'Asia/Tokyo' }, false],
   ];
-  const FORBIDDEN = (): Record<string, unknown> => ({ ownerId: mallory.id, id: 'exp_01J000000000000000000000000', createdAt: '2000-01-01T00:00:00.000Z', updatedAt: '2000-01-01T00:00:00.000Z', seq: 1 });
+  const FORBIDDEN = (): Record<string, unknown> => ({
+    ownerId: mallory.id,
+    id: 'exp_01J000000000000000000000000',
+    createdAt: '2000-01-01T00:00:00.000Z',
+    updatedAt: '2000-01-01T00:00:00.000Z',
+    seq: 1,
+  });
 
   it('the valid bodies used below are accepted without the forbidden fields (the control)', async () => {
     const u = await api.user();
     const own = await seed(u.token);
-    const swap = (text: string) => Object.entries(a).reduce((s, [key, id]) => s.replaceAll(id, own[key as keyof Ids]), text);
+    const swap = (text: string) =>
+      Object.entries(a).reduce((s, [key, id]) => s.replaceAll(id, own[key as keyof Ids]), text);
     for (const [method, path, body] of writes()) {
-      const answer = await api.request(method, swap(path), { token: u.token, body: JSON.parse(swap(JSON.stringify(body))) });
+      const answer = await api.request(method, swap(path), {
+        token: u.token,
+        body: JSON.parse(swap(JSON.stringify(body))),
+      });
       expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBeLessThan(300);
     }
   });
@@ -151,12 +204,21 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
   it('mass assignment inside a batch item, and on registration, is refused too, with nothing stored', async () => {
     const before = await both();
     for (const [field, value] of Object.entries(FORBIDDEN())) {
-      const answer = await api.request('POST', '/expenses/batch', { token: alice.token, body: [{ amount: '1' }, { amount: '2', [field]: value }] });
+      const answer = await api.request('POST', '/expenses/batch', {
+        token: alice.token,
+        body: [{ amount: '1' }, { amount: '2', [field]: value }],
+      });
       expect(JSON.stringify(expectProblem(answer, 422, 'VALIDATION_FAILED').issues)).toContain(field);
       const username = `mass_${field}_${Date.now()}`;
-      const registered = await api.request('POST', '/auth/register', { body: { username, password: 'a long enough password', [field]: value } });
+      const registered = await api.request('POST', '/auth/register', {
+        body: { username, password: 'a long enough password', [field]: value },
+      });
       expect(JSON.stringify(expectProblem(registered, 422, 'VALIDATION_FAILED').issues)).toContain(field);
-      expectProblem(await api.request('POST', '/auth/login', { body: { username, password: 'a long enough password' } }), 401, 'UNAUTHORIZED');
+      expectProblem(
+        await api.request('POST', '/auth/login', { body: { username, password: 'a long enough password' } }),
+        401,
+        'UNAUTHORIZED',
+      );
     }
     expect(await both()).toEqual(before);
   });
@@ -165,7 +227,10 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
     for (const [method, path, body, hasAmount] of writes()) {
       if (!hasAmount) continue;
       const before = await both();
-      const answer = await api.request(method, path, { token: alice.token, body: { ...body, amount: '5', amountMinor: 1 } });
+      const answer = await api.request(method, path, {
+        token: alice.token,
+        body: { ...body, amount: '5', amountMinor: 1 },
+      });
       const problem = expectProblem(answer, 422, 'VALIDATION_FAILED');
       expect(JSON.stringify(problem.issues), `${method} ${path}`).toMatch(/amount/);
       expect(await both(), `${method} ${path} changed data`).toEqual(before);
@@ -173,7 +238,10 @@ describe.each(DIALECTS)('authorization attacks on %s', (dialect) => {
   });
 
   /** Opens a socket and waits for it to close; returns the close code and any messages. */
-  function socketOutcome(path: string, headers?: Record<string, string>): Promise<{ code: number; messages: string[] }> {
+  function socketOutcome(
+    path: string,
+    headers?: Record<string, string>,
+  ): Promise<{ code: number; messages: string[] }> {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(`${api.wsUrl}${path}`, { headers });
       const messages: string[] = [];

@@ -48,10 +48,17 @@ async function rawClient(url: string): Promise<RawClient> {
 function expectTimeoutProblem(received: string, orNothing = false): void {
   if (orNothing && received === '') return;
   const { answers, rest } = parseAnswers(received);
-  expect(answers.map((a) => a.status), received.slice(0, 300)).toEqual([408]);
+  expect(
+    answers.map((a) => a.status),
+    received.slice(0, 300),
+  ).toEqual([408]);
   expect(rest).toBe('');
   expect(answers[0]!.headers['content-type']).toMatch(/^application\/problem\+json/);
-  expect(JSON.parse(answers[0]!.body)).toMatchObject({ status: 408, code: 'REQUEST_TIMEOUT', title: 'Request Timeout' });
+  expect(JSON.parse(answers[0]!.body)).toMatchObject({
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    title: 'Request Timeout',
+  });
 }
 
 /** Writes `text` one byte every `everyMs` until it is all sent or the connection is gone. */
@@ -74,7 +81,12 @@ function drip(client: RawClient, text: string, everyMs: number): Promise<void> {
 async function getHealthOn(client: RawClient): Promise<string> {
   const before = client.received().length;
   client.socket.write('GET /health HTTP/1.1\r\nHost: test\r\n\r\n');
-  const answer = await waitFor('the /health answer', () => client.received().slice(before), (text) => /\r\n\r\n[\s\S]*\}$/.test(text), 5000);
+  const answer = await waitFor(
+    'the /health answer',
+    () => client.received().slice(before),
+    (text) => /\r\n\r\n[\s\S]*\}$/.test(text),
+    5000,
+  );
   return answer;
 }
 
@@ -96,7 +108,11 @@ describe('connection timeouts are configuration', () => {
 
   it('defaults to 10 s for headers, 30 s for the whole request and 5 s for idle keep-alive connections', () => {
     expect(loadConfig(base)).toMatchObject({ headersTimeout: 10, requestTimeout: 30, keepAliveTimeout: 5 });
-    expect(loadConfig({ ...base, HEADERS_TIMEOUT: '1', REQUEST_TIMEOUT: '2', KEEP_ALIVE_TIMEOUT: '3' })).toMatchObject({ headersTimeout: 1, requestTimeout: 2, keepAliveTimeout: 3 });
+    expect(loadConfig({ ...base, HEADERS_TIMEOUT: '1', REQUEST_TIMEOUT: '2', KEEP_ALIVE_TIMEOUT: '3' })).toMatchObject({
+      headersTimeout: 1,
+      requestTimeout: 2,
+      keepAliveTimeout: 3,
+    });
   });
 
   it('refuses values that cannot work, naming the variable', () => {
@@ -105,7 +121,10 @@ describe('connection timeouts are configuration', () => {
       [{ REQUEST_TIMEOUT: 'soon' }, /REQUEST_TIMEOUT: REQUEST_TIMEOUT must be a number of seconds/],
       [{ KEEP_ALIVE_TIMEOUT: '2.5' }, /KEEP_ALIVE_TIMEOUT: KEEP_ALIVE_TIMEOUT must be a whole number of seconds/],
       [{ HEADERS_TIMEOUT: '40' }, /HEADERS_TIMEOUT: HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT/],
-      [{ HEADERS_TIMEOUT: '5', REQUEST_TIMEOUT: '4' }, /HEADERS_TIMEOUT: HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT/],
+      [
+        { HEADERS_TIMEOUT: '5', REQUEST_TIMEOUT: '4' },
+        /HEADERS_TIMEOUT: HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT/,
+      ],
     ];
     for (const [env, message] of bad) {
       expect(() => loadConfig({ ...base, ...env }), JSON.stringify(env)).toThrow(ConfigError);
@@ -174,7 +193,10 @@ describe('slow clients are cut off (HEADERS_TIMEOUT=1, REQUEST_TIMEOUT=2)', () =
     expect((await server.request('GET', '/health')).status).toBe(200);
     expect(server.output()).not.toMatch(/"msg":"request failed"/);
     // Its log line says what happened: 408, not a 400 for malformed JSON.
-    const line = server.output().split('\n').find((l) => l.includes('"path":"/expenses"') && l.includes('"method":"POST"'));
+    const line = server
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"path":"/expenses"') && l.includes('"method":"POST"'));
     expect(line).toMatch(/"status":408/);
   });
 
@@ -183,7 +205,12 @@ describe('slow clients are cut off (HEADERS_TIMEOUT=1, REQUEST_TIMEOUT=2)', () =
     const client = await rawClient(server.url);
     client.socket.write(head);
     await drip(client, body, 1000 / body.length); // about 1 s for the whole body
-    const answer = await waitFor('the answer', () => client.received(), (text) => /\r\n\r\n[\s\S]*\}$/.test(text), 5000);
+    const answer = await waitFor(
+      'the answer',
+      () => client.received(),
+      (text) => /\r\n\r\n[\s\S]*\}$/.test(text),
+      5000,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 201 Created\r\n/);
     client.socket.destroy();
     const listed = await server.request('GET', '/expenses', { token });

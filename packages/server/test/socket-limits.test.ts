@@ -70,7 +70,10 @@ describe.each(DIALECTS)('notification sockets per user on %s', (dialect) => {
     const refused = sockets.filter((s) => !s.isOpen());
     expect(refused).toHaveLength(5);
     for (const socket of refused) {
-      expect(await socket.closed).toEqual({ code: NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS, reason: 'At most 20 notification sockets per user are open at once; close one first' });
+      expect(await socket.closed).toEqual({
+        code: NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS,
+        reason: 'At most 20 notification sockets per user are open at once; close one first',
+      });
       expect(socket.messages).toEqual([]);
     }
     expect(sockets.filter((s) => s.isOpen() && s.messages[0]?.type === 'expense.created')).toHaveLength(20);

@@ -30,12 +30,18 @@ describe('TokenService.verify', () => {
     expect(await new TokenService(SECRET, 60, clock).verify(token)).toBeNull();
   });
 
-  it('reads time only from its clock: a token it signed carries the clock\'s iat and exp, and is refused when the clock says issued in the future', async () => {
+  it("reads time only from its clock: a token it signed carries the clock's iat and exp, and is refused when the clock says issued in the future", async () => {
     const clock = manualClock('2026-11-25T12:00:00Z');
     const tokens = new TokenService(SECRET, 600, clock);
     const token = await tokens.sign('acc_1', 'ses_1');
-    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
-    expect(payload).toMatchObject({ iat: Date.parse('2026-11-25T12:00:00Z') / 1000, exp: Date.parse('2026-11-25T12:10:00Z') / 1000 });
+    const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      iat: number;
+      exp: number;
+    };
+    expect(payload).toMatchObject({
+      iat: Date.parse('2026-11-25T12:00:00Z') / 1000,
+      exp: Date.parse('2026-11-25T12:10:00Z') / 1000,
+    });
     // The same token, checked by a service whose clock is an hour behind: issued in its future.
     expect(await new TokenService(SECRET, 600, manualClock('2026-11-25T11:00:00Z')).verify(token)).toBeNull();
     expect(await new TokenService(SECRET, 600, manualClock('2026-11-25T11:59:30Z')).verify(token)).not.toBeNull(); // within the minute of skew
@@ -46,7 +52,9 @@ describe('TokenService.verify', () => {
     const token = await tokens.sign('acc_1', 'ses_1');
     expect(await tokens.verify(token)).not.toBeNull();
     const [header, payload, signature] = token.split('.');
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'acc_2' })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), sub: 'acc_2' }),
+    ).toString('base64url');
     for (let i = 0; i < 2; i++) {
       expect(await tokens.verify(`${header}.${forged}.${signature}`)).toBeNull();
       expect(await tokens.verify(`${token}x`)).toBeNull();

@@ -21,8 +21,13 @@ import { DIALECTS, startServer, type TestServer } from './support/server.js';
 const PASSWORD = 'correct horse battery staple';
 
 /** The server's tables as the release before normalised usernames left them: its first migration only. */
-type LegacyDatabase = Omit<ServerDatabase, 'srv_account'> & { srv_account: Omit<ServerDatabase['srv_account'], 'username_skeleton'> };
-const LEGACY_TABLES = defineHostTables<LegacyDatabase>({ prefix: 'srv_', migrations: { '0001-accounts': SERVER_MIGRATIONS['0001-accounts']! } });
+type LegacyDatabase = Omit<ServerDatabase, 'srv_account'> & {
+  srv_account: Omit<ServerDatabase['srv_account'], 'username_skeleton'>;
+};
+const LEGACY_TABLES = defineHostTables<LegacyDatabase>({
+  prefix: 'srv_',
+  migrations: { '0001-accounts': SERVER_MIGRATIONS['0001-accounts']! },
+});
 
 describe('username forms', () => {
   it('NFKC folds fullwidth and mathematical letters; the skeleton maps look-alikes from other scripts', () => {
@@ -47,9 +52,11 @@ describe.each(DIALECTS)('look-alike usernames at registration on %s', (dialect) 
     await api.close();
   });
 
-  const register = (username: string) => api.request('POST', '/auth/register', { body: { username, password: PASSWORD } });
+  const register = (username: string) =>
+    api.request('POST', '/auth/register', { body: { username, password: PASSWORD } });
   const login = (username: string) => api.request('POST', '/auth/login', { body: { username, password: PASSWORD } });
-  const accounts = () => hostDatabase(api.tracker, SERVER_TABLES).selectFrom('srv_account').select(['username', 'username_key']);
+  const accounts = () =>
+    hostDatabase(api.tracker, SERVER_TABLES).selectFrom('srv_account').select(['username', 'username_key']);
 
   it('a name equal to a taken one after NFKC and case folding, or looking like it (UTS #39 skeleton), is refused 409', async () => {
     // Before: each of these made a separate account.
@@ -58,7 +65,9 @@ describe.each(DIALECTS)('look-alike usernames at registration on %s', (dialect) 
     for (const lookalike of ['ALICE', 'ａｌｉｃｅ', '𝐚𝐥𝐢𝐜𝐞', '\u0430lice', 'al\u0456ce', '\u0430\u217Cice']) {
       expectProblem(await register(lookalike), 409, 'CONFLICT');
     }
-    expect((await accounts().execute()).filter((a) => a.username_key.includes('ice'))).toEqual([{ username: 'alice', username_key: 'alice' }]);
+    expect((await accounts().execute()).filter((a) => a.username_key.includes('ice'))).toEqual([
+      { username: 'alice', username_key: 'alice' },
+    ]);
     expect((await register('mallory')).status).toBe(201);
     expectProblem(await register('rnallory'), 409, 'CONFLICT'); // rn looks like m
   });
@@ -67,7 +76,8 @@ describe.each(DIALECTS)('look-alike usernames at registration on %s', (dialect) 
     const made = await register('Ｂｏｂｂｙ');
     expect(made.status).toBe(201);
     expect(made.body.username).toBe('Bobby');
-    for (const typed of ['Bobby', 'bobby', 'ＢＯＢＢＹ', ' 𝐛𝐨𝐛𝐛𝐲 ']) expect((await login(typed)).status, typed).toBe(200);
+    for (const typed of ['Bobby', 'bobby', 'ＢＯＢＢＹ', ' 𝐛𝐨𝐛𝐛𝐲 '])
+      expect((await login(typed)).status, typed).toBe(200);
     // A look-alike from another script is not a way in: it is another (unknown) name.
     expectProblem(await login('b\u043Ebby'), 401, 'UNAUTHORIZED');
   });
@@ -80,7 +90,9 @@ describe.each(DIALECTS)('look-alike usernames at registration on %s', (dialect) 
   });
 
   it('two look-alikes registered at once: exactly one is made (the unique skeleton decides)', async () => {
-    const answers = await Promise.all(['carol', '\u0441arol', 'c\u0430rol', 'car\u043El'].map((name) => register(name)));
+    const answers = await Promise.all(
+      ['carol', '\u0441arol', 'c\u0430rol', 'car\u043El'].map((name) => register(name)),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409]);
     expect((await accounts().execute()).filter((a) => skeletonOf(a.username_key) === 'carol')).toHaveLength(1);
   });
@@ -118,7 +130,15 @@ describe.each(DIALECTS)('accounts made before usernames were normalised, on %s',
       const at = new Date(Date.UTC(2026, 0, 1 + i)).toISOString();
       await db
         .insertInto('srv_account')
-        .values({ id: ids[username], username, username_key: username.toLowerCase(), email: null, password_hash: hash, created_at: at, updated_at: at })
+        .values({
+          id: ids[username],
+          username,
+          username_key: username.toLowerCase(),
+          email: null,
+          password_hash: hash,
+          created_at: at,
+          updated_at: at,
+        })
         .execute();
     }
     await tracker.close();
@@ -148,7 +168,11 @@ describe.each(DIALECTS)('accounts made before usernames were normalised, on %s',
 
   it('new look-alikes of the old accounts are refused', async () => {
     for (const name of ['ＤＡＶＥ', 'CAROL', 'B\u043Eb', 'd\u0430v\u0435']) {
-      expectProblem(await api.request('POST', '/auth/register', { body: { username: name, password: PASSWORD } }), 409, 'CONFLICT');
+      expectProblem(
+        await api.request('POST', '/auth/register', { body: { username: name, password: PASSWORD } }),
+        409,
+        'CONFLICT',
+      );
     }
   });
 

@@ -14,7 +14,15 @@ interface Message {
   data: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const FORWARDED = new Set(['alert.triggered', 'expense.created', 'expense.updated', 'expense.deleted', 'budget.created', 'budget.updated', 'budget.deleted']);
+const FORWARDED = new Set([
+  'alert.triggered',
+  'expense.created',
+  'expense.updated',
+  'expense.deleted',
+  'budget.created',
+  'budget.updated',
+  'budget.deleted',
+]);
 
 /** A real `ws` client that records what it receives and how it was closed. */
 class Client {
@@ -32,14 +40,17 @@ class Client {
       this.pings += 1;
       this.#changed();
     });
-    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
 
   /** Resolves once `done()` holds, checking after every message or ping; rejects after `timeoutMs` or on close. */
   until(done: () => boolean, timeoutMs = 2000, what = 'a condition'): Promise<void> {
     if (done()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const got = () => `${this.messages.length} messages, last ${JSON.stringify(this.messages.slice(-5).map((m) => [m.seq, m.type]))}`;
+      const got = () =>
+        `${this.messages.length} messages, last ${JSON.stringify(this.messages.slice(-5).map((m) => [m.seq, m.type]))}`;
       const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${got()}`)), timeoutMs);
       void this.closed.then(({ code }) => {
         clearTimeout(timer);
@@ -69,7 +80,11 @@ class Client {
 }
 
 /** Opens a socket (the server accepts every upgrade, then refuses by closing it). */
-function connect(api: TestServer, path: string, options: { headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<Client> {
+function connect(
+  api: TestServer,
+  path: string,
+  options: { headers?: Record<string, string>; autoPong?: boolean } = {},
+): Promise<Client> {
   const socket = new WebSocket(`${api.wsUrl}${path}`, { headers: options.headers, autoPong: options.autoPong ?? true });
   const client = new Client(socket);
   return new Promise((resolve, reject) => {
@@ -101,7 +116,8 @@ async function untilLive(api: TestServer, ownerId: string, clients: Client[]): P
   expect(clients.every((c) => c.messages.length > 0)).toBe(true);
 }
 
-const lastSeq = async (api: TestServer, ownerId: string) => (await api.tracker.forOwner(ownerId).changes({ limit: 1 })).lastSeq;
+const lastSeq = async (api: TestServer, ownerId: string) =>
+  (await api.tracker.forOwner(ownerId).changes({ limit: 1 })).lastSeq;
 
 describe.each(DIALECTS)('WebSocket notifications on %s', (dialect) => {
   let api: TestServer;
@@ -116,14 +132,25 @@ describe.each(DIALECTS)('WebSocket notifications on %s', (dialect) => {
     const alice = await api.user();
     const bob = await api.user();
     await api.tracker.forOwner(alice.id).budgets.create({ name: 'B', amount: '100' });
-    const a = await connect(api, `/ws/notifications/${alice.id}?token=${alice.token}&after=${await lastSeq(api, alice.id)}`);
+    const a = await connect(
+      api,
+      `/ws/notifications/${alice.id}?token=${alice.token}&after=${await lastSeq(api, alice.id)}`,
+    );
     const b = await connect(api, `/ws/notifications/${bob.id}?token=${bob.token}&after=0`);
 
     const started = performance.now();
-    expect((await api.request('POST', '/expenses', { token: alice.token, body: { amount: '85', description: 'Groceries' } })).status).toBe(201);
+    expect(
+      (await api.request('POST', '/expenses', { token: alice.token, body: { amount: '85', description: 'Groceries' } }))
+        .status,
+    ).toBe(201);
     const alert = await a.message((m) => m.type === 'alert.triggered', 1000);
     expect(performance.now() - started).toBeLessThan(1000);
-    expect(alert).toMatchObject({ type: 'alert.triggered', seq: expect.any(Number), at: expect.any(String), data: { budget: { name: 'B' }, notification: { thresholdPercent: 80 } } });
+    expect(alert).toMatchObject({
+      type: 'alert.triggered',
+      seq: expect.any(Number),
+      at: expect.any(String),
+      data: { budget: { name: 'B' }, notification: { thresholdPercent: 80 } },
+    });
     expect(Object.keys(alert).sort()).toEqual(['at', 'data', 'seq', 'type']);
     expect(a.messages.map((m) => m.type)).toEqual(['expense.created', 'alert.triggered']);
 
@@ -161,12 +188,27 @@ describe.each(DIALECTS)('WebSocket notifications on %s', (dialect) => {
   it.each([
     ['no token', (_a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}?after=0` })],
     ['a malformed token', (_a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}?token=not-a-jwt&after=0` })],
-    ['a bad bearer header', (_a: Ids, b: Ids) => ({ path: `/ws/notifications?after=0`, headers: { authorization: `Bearer ${b.token}x` } })],
+    [
+      'a bad bearer header',
+      (_a: Ids, b: Ids) => ({ path: `/ws/notifications?after=0`, headers: { authorization: `Bearer ${b.token}x` } }),
+    ],
     ["A's token on B's path", (a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}?token=${a.token}&after=0` })],
-    ["A's bearer header on B's path", (a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}?after=0`, headers: { authorization: `Bearer ${a.token}` } })],
-    ['an after that is not a seq', (_a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}?token=${b.token}&after=-1` })],
+    [
+      "A's bearer header on B's path",
+      (a: Ids, b: Ids) => ({
+        path: `/ws/notifications/${b.id}?after=0`,
+        headers: { authorization: `Bearer ${a.token}` },
+      }),
+    ],
+    [
+      'an after that is not a seq',
+      (_a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}?token=${b.token}&after=-1` }),
+    ],
     ['an unknown path', (_a: Ids, b: Ids) => ({ path: `/ws/other?token=${b.token}&after=0` })],
-    ['a path under another prefix', (_a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}/more?token=${b.token}&after=0` })],
+    [
+      'a path under another prefix',
+      (_a: Ids, b: Ids) => ({ path: `/ws/notifications/${b.id}/more?token=${b.token}&after=0` }),
+    ],
   ])('refuses %s: closed with 1008, no data', async (_name, make) => {
     const a = await api.user();
     const b = await api.user();
@@ -235,7 +277,10 @@ describe.each(DIALECTS)('WebSocket notifications on %s', (dialect) => {
   });
 });
 
-interface Ids { id: string; token: string }
+interface Ids {
+  id: string;
+  token: string;
+}
 
 describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
   it('closes with 4001 "token expired" when the access token expires by the clock', async () => {
@@ -312,14 +357,17 @@ describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
       const owner = api.tracker.forOwner(u.id);
       const notes = 'n'.repeat(2000);
       // About 8 MB: more than the kernel's socket buffers take at once on this machine.
-      for (let i = 0; i < 3; i++) await owner.expenses.createMany(Array.from({ length: 1000 }, () => ({ amount: '1', notes })));
+      for (let i = 0; i < 3; i++)
+        await owner.expenses.createMany(Array.from({ length: 1000 }, () => ({ amount: '1', notes })));
       const client = await connect(api, `/ws/notifications?token=${u.token}&after=0`);
       // The replay has begun (and, paced, is far from done): these are held, then sent after it.
       await client.message(() => true);
       for (let i = 0; i < 10; i++) await owner.expenses.create({ amount: '2', description: `live ${i}` });
       await client.until(() => client.messages.length >= 3010, 20_000, '3010 messages');
       expect(client.messages.map((m) => m.seq)).toEqual(Array.from({ length: 3010 }, (_, i) => i + 1));
-      expect(client.messages.slice(3000).map((m) => m.data.expense.description)).toEqual(Array.from({ length: 10 }, (_, i) => `live ${i}`));
+      expect(client.messages.slice(3000).map((m) => m.data.expense.description)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `live ${i}`),
+      );
       expect(client.socket.readyState).toBe(WebSocket.OPEN);
       client.close();
     } finally {
@@ -335,7 +383,10 @@ describe.each(DIALECTS)('WebSocket notification lifetime on %s', (dialect) => {
         done();
       },
     });
-    const api = await startServer(dialect, { websocket: { maxBufferedBytes: 64 * 1024 }, logger: pino({ level: 'warn' }, sink) });
+    const api = await startServer(dialect, {
+      websocket: { maxBufferedBytes: 64 * 1024 },
+      logger: pino({ level: 'warn' }, sink),
+    });
     try {
       const u = await api.user();
       const owner = api.tracker.forOwner(u.id);

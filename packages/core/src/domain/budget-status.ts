@@ -150,7 +150,7 @@ export function mulDiv(a: number, b: number, c: number): number {
  * exactly in integers (a ratio for display; never used as money). `whole` must not be 0.
  */
 export function percentOf(part: number, whole: number): number {
-  const scaled = BigInt(part) * 20_000n / BigInt(whole); // twice the basis points, truncated
+  const scaled = (BigInt(part) * 20_000n) / BigInt(whole); // twice the basis points, truncated
   const basisPoints = (scaled + (scaled < 0n ? -1n : 1n)) / 2n; // halve, rounding half away from zero
   return Number(basisPoints) / 100;
 }
@@ -197,10 +197,13 @@ export function percentOf(part: number, whole: number): number {
 export function computeStatus(input: StatusInput): StatusFigures {
   const { period, limitMinor, rolloverMinor, today } = input;
   const daily = Array.isArray(input.daily)
-    ? (input.daily as readonly DailySpend[]).filter((d) => d.date >= period.start && d.date <= period.end).sort((a, b) => (a.date < b.date ? -1 : 1))
+    ? (input.daily as readonly DailySpend[])
+        .filter((d) => d.date >= period.start && d.date <= period.end)
+        .sort((a, b) => (a.date < b.date ? -1 : 1))
     : [];
   const availableMinor = limitMinor + rolloverMinor;
-  const spentMinor = 'totalMinor' in input.daily ? input.daily.totalMinor : daily.reduce((sum, d) => sum + d.amountMinor, 0);
+  const spentMinor =
+    'totalMinor' in input.daily ? input.daily.totalMinor : daily.reduce((sum, d) => sum + d.amountMinor, 0);
   const remainingMinor = availableMinor - spentMinor;
   const daysTotal = daysIn(period);
   const daysElapsed =
@@ -232,7 +235,9 @@ export function computeStatus(input: StatusInput): StatusFigures {
   const forecastConfident = daysElapsed >= forecastMinDays(daysTotal);
   const warning =
     (forecastConfident && projectedSpendMinor > availableMinor) ||
-    (availableMinor > 0 ? BigInt(spentMinor) * 100n >= BigInt(availableMinor) * BigInt(WARNING_PERCENT) : spentMinor > 0);
+    (availableMinor > 0
+      ? BigInt(spentMinor) * 100n >= BigInt(availableMinor) * BigInt(WARNING_PERCENT)
+      : spentMinor > 0);
   const state = spentMinor > availableMinor ? 'exceeded' : warning ? 'warning' : 'ok';
   return {
     period,
@@ -271,7 +276,11 @@ export function computeStatus(input: StatusInput): StatusFigures {
  * rolloverChain('none', 10_000, [8_000, 13_000]); // [0, 0, 0]
  * ```
  */
-export function rolloverChain(mode: 'none' | 'surplus' | 'full', limitMinor: number, spent: readonly number[]): number[] {
+export function rolloverChain(
+  mode: 'none' | 'surplus' | 'full',
+  limitMinor: number,
+  spent: readonly number[],
+): number[] {
   const carries = [0];
   for (const spentMinor of spent) {
     const carry = carries[carries.length - 1]!;

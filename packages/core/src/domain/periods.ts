@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import type { periodSchema } from '../schemas/budget.js';
-import { addDays, dayNumberOf, daysInMonth, fromDayNumber, MAX_LOCAL_DATE, MIN_LOCAL_DATE, toDayNumber } from '../dates.js';
+import {
+  addDays,
+  dayNumberOf,
+  daysInMonth,
+  fromDayNumber,
+  MAX_LOCAL_DATE,
+  MIN_LOCAL_DATE,
+  toDayNumber,
+} from '../dates.js';
 
 /**
  * A recurring budget period: every `every` `unit`s, starting from `anchor` (a date on which a
@@ -187,7 +195,7 @@ export function periodIndexOf(period: RecurringPeriod, date: string): number {
   } else {
     const [ay, am] = parts(period.anchor);
     const [dy, dm] = parts(date);
-    const months = (dy * 12 + dm) - (ay * 12 + am);
+    const months = dy * 12 + dm - (ay * 12 + am);
     k = Math.floor(months / (period.every * (period.unit === 'year' ? 12 : 1)));
   }
   // The estimate is off by at most one around clamped month ends: settle it exactly, on
@@ -210,7 +218,8 @@ export function periodIndexOf(period: RecurringPeriod, date: string): number {
  * ```
  */
 export function periodContaining(period: PeriodDefinition, date: string): DateRange | null {
-  if (!isRecurring(period)) return date >= period.start && date <= period.end ? { start: period.start, end: period.end } : null;
+  if (!isRecurring(period))
+    return date >= period.start && date <= period.end ? { start: period.start, end: period.end } : null;
   return periodAt(period, periodIndexOf(period, date));
 }
 

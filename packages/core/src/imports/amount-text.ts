@@ -53,7 +53,10 @@ export function readAmount(text: string, style: DecimalStyle, currency: string):
   const { body, negative } = peelSigns(text);
   const decimal = toPlainDecimal(body, style);
   if (decimal === null) {
-    throw new RowProblem('invalid_amount', `${JSON.stringify(text.trim())} is not an amount written like ${example(style)}`);
+    throw new RowProblem(
+      'invalid_amount',
+      `${JSON.stringify(text.trim())} is not an amount written like ${example(style)}`,
+    );
   }
   try {
     return { minor: BigInt(parseAmount(decimal, currency)), negative };
@@ -64,7 +67,10 @@ export function readAmount(text: string, style: DecimalStyle, currency: string):
 
 /** Strips signs, parentheses, DR/CR and currency marks, counting how many say "negative". */
 function peelSigns(text: string): { body: string; negative: boolean } {
-  let body = text.replace(SPACES, ' ').replace(/\u2212/g, '-').trim();
+  let body = text
+    .replace(SPACES, ' ')
+    .replace(/\u2212/g, '-')
+    .trim();
   let negatives = 0;
   let signs = 0;
   for (let step = 0; step < 6; step++) {

@@ -6,7 +6,14 @@
  */
 import { isCurrencyCode } from '../currencies.js';
 import { readAmount } from './amount-text.js';
-import { type BankDirection, type BankRow, collapseWhitespace, invalidRow, type ParsedBankRow, skippedRow } from './bank-row.js';
+import {
+  type BankDirection,
+  type BankRow,
+  collapseWhitespace,
+  invalidRow,
+  type ParsedBankRow,
+  skippedRow,
+} from './bank-row.js';
 import { readCompactOrIsoDate } from './date-text.js';
 import { RowProblem, toRowProblem } from './row-problem.js';
 import { attribute, child, children, parseXmlRecord, text, type XmlNode } from './xml-fields.js';
@@ -29,7 +36,8 @@ export async function* parseCamt053(source: AsyncIterable<string>): AsyncGenerat
   for await (const piece of cutXml(source, { elements: ['Acct', 'Ntry'], opens: ['Stmt'] })) {
     if (piece.kind === 'open') statement = { account: null, currency: '' };
     else if (piece.name === 'Acct') statement = readAccount(piece.text) ?? statement;
-    else if (piece.unclosed) yield invalidRow(piece.line, 'malformed_record', 'The file ends inside this entry', piece.text);
+    else if (piece.unclosed)
+      yield invalidRow(piece.line, 'malformed_record', 'The file ends inside this entry', piece.text);
     else yield* readEntry(piece.text, piece.line, statement);
   }
 }
@@ -71,12 +79,22 @@ function readEntry(xml: string, line: number, statement: Statement): ParsedBankR
   });
 }
 
-function readDetail(entry: XmlNode | undefined, detail: XmlNode | undefined, index: number, count: number, line: number, statement: Statement): BankRow {
-  const amountNode = child(detail, 'Amt') ?? child(detail, 'AmtDtls', 'TxAmt', 'Amt') ?? (count === 1 ? child(entry, 'Amt') : undefined);
+function readDetail(
+  entry: XmlNode | undefined,
+  detail: XmlNode | undefined,
+  index: number,
+  count: number,
+  line: number,
+  statement: Statement,
+): BankRow {
+  const amountNode =
+    child(detail, 'Amt') ?? child(detail, 'AmtDtls', 'TxAmt', 'Amt') ?? (count === 1 ? child(entry, 'Amt') : undefined);
   const amountText = text(amountNode);
-  if (!amountText) throw new RowProblem('missing_field', 'The transaction detail has no amount of its own in a batch entry');
+  if (!amountText)
+    throw new RowProblem('missing_field', 'The transaction detail has no amount of its own in a batch entry');
   const currency = (attribute(amountNode, 'Ccy') || statement.currency).toUpperCase();
-  if (!isCurrencyCode(currency)) throw new RowProblem('unknown_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code`);
+  if (!isCurrencyCode(currency))
+    throw new RowProblem('unknown_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code`);
   const { minor } = readAmount(amountText, { decimalSeparator: '.', thousandsSeparator: '' }, currency);
   if (minor === 0n) throw new RowProblem('zero_amount', 'The amount is zero, so the line moves no money');
   const booked = text(entry, 'BookgDt', 'Dt') || text(entry, 'BookgDt', 'DtTm');
@@ -101,7 +119,8 @@ function readDetail(entry: XmlNode | undefined, detail: XmlNode | undefined, ind
 
 function readDirection(entry: XmlNode | undefined, detail: XmlNode | undefined): BankDirection {
   const indicator = (text(detail, 'CdtDbtInd') || text(entry, 'CdtDbtInd')).toUpperCase();
-  if (indicator !== 'DBIT' && indicator !== 'CRDT') throw new RowProblem('missing_field', 'The entry has no CdtDbtInd (CRDT or DBIT)');
+  if (indicator !== 'DBIT' && indicator !== 'CRDT')
+    throw new RowProblem('missing_field', 'The entry has no CdtDbtInd (CRDT or DBIT)');
   // A reversal's indicator is already the way its own money moved (ISO 20022: CRDT with
   // RvslInd means the original was a debit), so it is not flipped again.
   return indicator === 'DBIT' ? 'debit' : 'credit';
@@ -111,7 +130,11 @@ function readDirection(entry: XmlNode | undefined, detail: XmlNode | undefined):
 function counterparty(detail: XmlNode | undefined, direction: BankDirection): string | null {
   const parties = child(detail, 'RltdPties');
   const [party, ultimate] = direction === 'debit' ? ['Cdtr', 'UltmtCdtr'] : ['Dbtr', 'UltmtDbtr'];
-  const name = text(parties, party, 'Nm') || text(parties, party, 'Pty', 'Nm') || text(parties, ultimate, 'Nm') || text(parties, ultimate, 'Pty', 'Nm');
+  const name =
+    text(parties, party, 'Nm') ||
+    text(parties, party, 'Pty', 'Nm') ||
+    text(parties, ultimate, 'Nm') ||
+    text(parties, ultimate, 'Pty', 'Nm');
   return collapseWhitespace(name) || null;
 }
 
@@ -119,7 +142,12 @@ function counterparty(detail: XmlNode | undefined, direction: BankDirection): st
  * The bank's reference of the detail, else the entry's (with the detail's position when an
  * entry has several, so each row's id is its own), else the end-to-end id the payer set.
  */
-function externalId(entry: XmlNode | undefined, detail: XmlNode | undefined, index: number, count: number): string | null {
+function externalId(
+  entry: XmlNode | undefined,
+  detail: XmlNode | undefined,
+  index: number,
+  count: number,
+): string | null {
   const own = text(detail, 'Refs', 'AcctSvcrRef');
   if (own) return own;
   const suffix = count > 1 ? `/${index + 1}` : '';

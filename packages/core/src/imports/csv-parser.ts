@@ -29,7 +29,10 @@ interface RawRecord {
   raw: string;
 }
 
-async function* mapRecords(text: AsyncIterable<string>, profile: CsvProfile): AsyncGenerator<ParsedBankRow | UndatedRow> {
+async function* mapRecords(
+  text: AsyncIterable<string>,
+  profile: CsvProfile,
+): AsyncGenerator<ParsedBankRow | UndatedRow> {
   let columns: ColumnIndex | null = profile.header ? null : indexOnly(profile);
   for await (const item of readRecords(text, profile)) {
     if ('code' in item) {
@@ -54,7 +57,10 @@ interface BrokenRecord {
  * The records of the text, and the ones csv-parse could not read, in file order. Quotes inside
  * unquoted fields are kept (`Joe's "Diner"`), as exports write them.
  */
-async function* readRecords(text: AsyncIterable<string>, profile: CsvProfile): AsyncGenerator<RawRecord | BrokenRecord> {
+async function* readRecords(
+  text: AsyncIterable<string>,
+  profile: CsvProfile,
+): AsyncGenerator<RawRecord | BrokenRecord> {
   const broken: BrokenRecord[] = [];
   const parser = parse({
     delimiter: profile.delimiter,
@@ -110,7 +116,11 @@ function resolveColumns(profile: CsvProfile, header: string[]): ColumnIndex {
     if (typeof column === 'number') return column;
     const index = names.indexOf(column.trim().toLowerCase());
     if (index < 0) {
-      throw fileError('missing_column', `The CSV header has no column ${JSON.stringify(column)}; it has ${header.map((h) => JSON.stringify(h.trim())).join(', ')}`, { column });
+      throw fileError(
+        'missing_column',
+        `The CSV header has no column ${JSON.stringify(column)}; it has ${header.map((h) => JSON.stringify(h.trim())).join(', ')}`,
+        { column },
+      );
     }
     return index;
   };
@@ -119,7 +129,12 @@ function resolveColumns(profile: CsvProfile, header: string[]): ColumnIndex {
   const descriptions = profile.description === undefined ? [] : [profile.description].flat();
   return {
     date: find(profile.date.column),
-    amount: amount.kind === 'debitCredit' ? [find(amount.debit), find(amount.credit)] : amount.kind === 'signColumn' ? [find(amount.column), find(amount.sign)] : [find(amount.column)],
+    amount:
+      amount.kind === 'debitCredit'
+        ? [find(amount.debit), find(amount.credit)]
+        : amount.kind === 'signColumn'
+          ? [find(amount.column), find(amount.sign)]
+          : [find(amount.column)],
     currency: optional(profile.currency.column),
     description: descriptions.map(find),
     merchant: optional(profile.merchant),
@@ -138,7 +153,8 @@ function mapRecord(record: RawRecord, profile: CsvProfile, columns: ColumnIndex)
   const cell = (index: number | null) => (index === null ? '' : (record.cells[index] ?? '').trim());
   if (record.cells.every((value) => value.trim() === '')) return null;
   const label = balanceLabel(record.cells, profile.balanceLabels);
-  if (label) return skippedRow(record.line, 'balance_line', `A balance line ("${label}"), not a transaction`, record.raw);
+  if (label)
+    return skippedRow(record.line, 'balance_line', `A balance line ("${label}"), not a transaction`, record.raw);
   const texts = columns.description.map((index) => record.cells[index] ?? '');
   const originalText = texts.join(' ').trim();
   try {
@@ -152,9 +168,17 @@ function mapRecord(record: RawRecord, profile: CsvProfile, columns: ColumnIndex)
       kind: 'undated',
       dateText,
       row: {
-        kind: 'row', line: record.line, amountMinor: minor, direction, currency,
-        description: collapseWhitespace(originalText), merchant: merchant || null, originalText,
-        externalId: cell(columns.externalId) || null, status, account: cell(columns.account) || null,
+        kind: 'row',
+        line: record.line,
+        amountMinor: minor,
+        direction,
+        currency,
+        description: collapseWhitespace(originalText),
+        merchant: merchant || null,
+        originalText,
+        externalId: cell(columns.externalId) || null,
+        status,
+        account: cell(columns.account) || null,
       },
     };
   } catch (error) {
@@ -165,13 +189,19 @@ function mapRecord(record: RawRecord, profile: CsvProfile, columns: ColumnIndex)
 
 function readCurrency(cellValue: string, fallback: string | undefined): string {
   const code = cellValue.toUpperCase() || fallback;
-  if (code === undefined) throw new RowProblem('missing_field', 'The currency is empty and the profile gives no default');
-  if (!isCurrencyCode(code)) throw new RowProblem('unknown_currency', `${JSON.stringify(code)} is not an ISO 4217 currency code`);
+  if (code === undefined)
+    throw new RowProblem('missing_field', 'The currency is empty and the profile gives no default');
+  if (!isCurrencyCode(code))
+    throw new RowProblem('unknown_currency', `${JSON.stringify(code)} is not an ISO 4217 currency code`);
   return code;
 }
 
 /** The amount and its direction from the one, two or three cells the profile's amount kind reads. */
-function readDirectedAmount(cells: string[], profile: CsvProfile, currency: string): { minor: bigint; direction: BankDirection } {
+function readDirectedAmount(
+  cells: string[],
+  profile: CsvProfile,
+  currency: string,
+): { minor: bigint; direction: BankDirection } {
   const style: DecimalStyle = {
     decimalSeparator: profile.decimalSeparator,
     thousandsSeparator: profile.thousandsSeparator ?? defaultThousands(profile.decimalSeparator),
@@ -187,7 +217,8 @@ function readDirectedAmount(cells: string[], profile: CsvProfile, currency: stri
   if (amount.kind === 'debitCredit') {
     const debit = first ? read(first).minor : 0n;
     const credit = second ? read(second).minor : 0n;
-    if (debit !== 0n && credit !== 0n) throw new RowProblem('invalid_amount', 'Both the debit and the credit column hold an amount');
+    if (debit !== 0n && credit !== 0n)
+      throw new RowProblem('invalid_amount', 'Both the debit and the credit column hold an amount');
     if (!first && !second) throw new RowProblem('missing_field', 'Both the debit and the credit column are empty');
     return nonZero(debit || credit, debit !== 0n ? 'debit' : 'credit');
   }
@@ -195,7 +226,10 @@ function readDirectedAmount(cells: string[], profile: CsvProfile, currency: stri
   const { minor } = read(first);
   if (matches(second, amount.debitValues)) return nonZero(minor, 'debit');
   if (matches(second, amount.creditValues)) return nonZero(minor, 'credit');
-  throw new RowProblem('invalid_amount', `The sign ${JSON.stringify(second)} is none of ${[...amount.debitValues, ...amount.creditValues].join(', ')}`);
+  throw new RowProblem(
+    'invalid_amount',
+    `The sign ${JSON.stringify(second)} is none of ${[...amount.debitValues, ...amount.creditValues].join(', ')}`,
+  );
 }
 
 function nonZero(minor: bigint, direction: BankDirection): { minor: bigint; direction: BankDirection } {

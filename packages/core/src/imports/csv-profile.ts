@@ -33,10 +33,23 @@ const amountSchema = z.discriminatedUnion('kind', [
  * common bank exports. Compared case-insensitively with the start of every cell.
  */
 export const DEFAULT_BALANCE_LABELS: readonly string[] = Object.freeze([
-  'opening balance', 'closing balance', 'balance brought forward', 'balance carried forward',
-  'anfangssaldo', 'endsaldo', 'schlusssaldo', 'alter kontostand', 'neuer kontostand',
-  'solde initial', 'solde final', 'saldo inicial', 'saldo final', 'saldo iniziale', 'saldo finale',
-  'beginsaldo', 'eindsaldo',
+  'opening balance',
+  'closing balance',
+  'balance brought forward',
+  'balance carried forward',
+  'anfangssaldo',
+  'endsaldo',
+  'schlusssaldo',
+  'alter kontostand',
+  'neuer kontostand',
+  'solde initial',
+  'solde final',
+  'saldo inicial',
+  'saldo final',
+  'saldo iniziale',
+  'saldo finale',
+  'beginsaldo',
+  'eindsaldo',
 ]);
 
 /**
@@ -80,7 +93,10 @@ export const csvProfileSchema = z
     /** A column with the ISO code, a code for the whole file, or both (the code fills empty cells). */
     currency: z
       .object({ column: columnSchema.optional(), default: currencySchema.optional() })
-      .refine((value) => value.column !== undefined || value.default !== undefined, 'Give a currency column or a default currency'),
+      .refine(
+        (value) => value.column !== undefined || value.default !== undefined,
+        'Give a currency column or a default currency',
+      ),
     /** One column, or several joined with a space (banks split long texts). */
     description: z.union([columnSchema, z.array(columnSchema).min(1).max(10)]).optional(),
     merchant: columnSchema.optional(),
@@ -90,7 +106,10 @@ export const csvProfileSchema = z
     /** A status column and the values that mean "pending"; other values are booked. */
     status: z.object({ column: columnSchema, pendingValues: z.array(z.string().trim().min(1)).min(1) }).optional(),
     /** @default {@link DEFAULT_BALANCE_LABELS} */
-    balanceLabels: z.array(z.string().trim().min(1)).max(100).default([...DEFAULT_BALANCE_LABELS]),
+    balanceLabels: z
+      .array(z.string().trim().min(1))
+      .max(100)
+      .default([...DEFAULT_BALANCE_LABELS]),
   })
   .refine((profile) => profile.thousandsSeparator !== profile.decimalSeparator, {
     message: 'The thousands separator must differ from the decimal separator',

@@ -30,9 +30,13 @@ export interface DateParts {
  */
 export function readDateParts(text: string): DateParts {
   // Drop a time, then spaces: Quicken pads its dates (`D 1/ 3'26`).
-  const trimmed = text.trim().replace(/[T\s]+\d{1,2}:\d{2}.*$/, '').replace(/\s+/g, '');
+  const trimmed = text
+    .trim()
+    .replace(/[T\s]+\d{1,2}:\d{2}.*$/, '')
+    .replace(/\s+/g, '');
   const compact = /^(\d{4})(\d{2})(\d{2})$/.exec(trimmed);
-  if (compact) return { year: Number(compact[1]), first: Number(compact[2]), second: Number(compact[3]), yearFirst: true };
+  if (compact)
+    return { year: Number(compact[1]), first: Number(compact[2]), second: Number(compact[3]), yearFirst: true };
   const yearFirst = /^(\d{4})[-./](\d{1,2})[-./](\d{1,2})$/.exec(trimmed);
   if (yearFirst) {
     return { year: Number(yearFirst[1]), first: Number(yearFirst[2]), second: Number(yearFirst[3]), yearFirst: true };
@@ -64,7 +68,12 @@ export function toIsoDate(parts: DateParts, order: DateOrder, text: string): str
   if (parts.yearFirst !== (order === 'YMD')) {
     throw new RowProblem('invalid_date', `${JSON.stringify(text.trim())} is not written ${order}`);
   }
-  const [day, month] = order === 'MDY' ? [parts.second, parts.first] : order === 'DMY' ? [parts.first, parts.second] : [parts.second, parts.first];
+  const [day, month] =
+    order === 'MDY'
+      ? [parts.second, parts.first]
+      : order === 'DMY'
+        ? [parts.first, parts.second]
+        : [parts.second, parts.first];
   const iso = `${String(parts.year).padStart(4, '0')}-${pad(month)}-${pad(day)}`;
   if (!isLocalDate(iso) || iso < MIN_LOCAL_DATE || iso > MAX_LOCAL_DATE) {
     throw new RowProblem('invalid_date', `${JSON.stringify(text.trim())} is not a calendar date read as ${order}`);

@@ -19,9 +19,21 @@ export {
 export { FILE_ISSUE_CODES, type FileIssueCode } from './file-errors.js';
 export { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits.js';
 export { TEXT_ENCODINGS, decodeText, detectEncoding, type DecodedText, type TextEncoding } from './text-decoding.js';
-export { readAmount, type DecimalSeparator, type DecimalStyle, type SignedMinor, type ThousandsSeparator } from './amount-text.js';
+export {
+  readAmount,
+  type DecimalSeparator,
+  type DecimalStyle,
+  type SignedMinor,
+  type ThousandsSeparator,
+} from './amount-text.js';
 export { DATE_ORDERS, type DateOrder } from './date-text.js';
-export { DEFAULT_BALANCE_LABELS, csvProfileSchema, type CsvColumn, type CsvProfile, type CsvProfileInput } from './csv-profile.js';
+export {
+  DEFAULT_BALANCE_LABELS,
+  csvProfileSchema,
+  type CsvColumn,
+  type CsvProfile,
+  type CsvProfileInput,
+} from './csv-profile.js';
 export { parseCsv } from './csv-parser.js';
 export { parseOfx } from './ofx-parser.js';
 export { parseCamt053 } from './camt-parser.js';

@@ -15,7 +15,10 @@ export interface ImportLimits {
 }
 
 /** The limits of SPEC §7.1: 10 MiB and 50,000 rows per file. */
-export const DEFAULT_IMPORT_LIMITS: Readonly<ImportLimits> = Object.freeze({ maxBytes: 10 * 1024 * 1024, maxRows: 50_000 });
+export const DEFAULT_IMPORT_LIMITS: Readonly<ImportLimits> = Object.freeze({
+  maxBytes: 10 * 1024 * 1024,
+  maxRows: 50_000,
+});
 
 /**
  * Passes chunks through, counting bytes, and throws `file_too_large` as soon as the count
@@ -26,7 +29,9 @@ export async function* limitBytes(source: AsyncIterable<Uint8Array>, maxBytes: n
   for await (const chunk of source) {
     total += chunk.byteLength;
     if (total > maxBytes) {
-      throw fileError('file_too_large', `The file is larger than the ${maxBytes} bytes an import accepts`, { maxBytes });
+      throw fileError('file_too_large', `The file is larger than the ${maxBytes} bytes an import accepts`, {
+        maxBytes,
+      });
     }
     yield chunk;
   }

@@ -29,7 +29,8 @@ export async function* parseOfx(source: AsyncIterable<string>): AsyncGenerator<P
     if (piece.kind === 'open') [currency, account] = ['', null];
     else if (piece.kind === 'leaf') currency = piece.text.trim().toUpperCase();
     else if (piece.name !== 'STMTTRN') account = readAccount(piece.text) ?? account;
-    else if (piece.unclosed) yield invalidRow(piece.line, 'malformed_record', 'The file ends inside this transaction', piece.text);
+    else if (piece.unclosed)
+      yield invalidRow(piece.line, 'malformed_record', 'The file ends inside this transaction', piece.text);
     else yield readTransaction(piece.text, piece.line, currency, account);
   }
 }
@@ -52,8 +53,10 @@ function readTransaction(sgml: string, line: number, statementCurrency: string, 
     if (!amountText) throw new RowProblem('missing_field', 'The transaction has no TRNAMT');
     if (!posted) throw new RowProblem('missing_field', 'The transaction has no DTPOSTED');
     const currency = (text(node, 'CURRENCY', 'CURSYM') || statementCurrency).toUpperCase();
-    if (!currency) throw new RowProblem('missing_field', 'Neither the statement (CURDEF) nor the transaction gives a currency');
-    if (!isCurrencyCode(currency)) throw new RowProblem('unknown_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code`);
+    if (!currency)
+      throw new RowProblem('missing_field', 'Neither the statement (CURDEF) nor the transaction gives a currency');
+    if (!isCurrencyCode(currency))
+      throw new RowProblem('unknown_currency', `${JSON.stringify(currency)} is not an ISO 4217 currency code`);
     // The OFX spec writes decimals with `.`, but some European banks write `-12,50`.
     const decimalSeparator = amountText.includes(',') && !amountText.includes('.') ? ',' : '.';
     const { minor, negative } = readAmount(amountText, { decimalSeparator, thousandsSeparator: '' }, currency);

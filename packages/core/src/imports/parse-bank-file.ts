@@ -57,7 +57,10 @@ export interface ParseBankFileOptions extends FormatHints {
  * }
  * ```
  */
-export async function* parseBankFile(source: AsyncIterable<Uint8Array>, options: ParseBankFileOptions = {}): AsyncGenerator<ParsedBankRow> {
+export async function* parseBankFile(
+  source: AsyncIterable<Uint8Array>,
+  options: ParseBankFileOptions = {},
+): AsyncGenerator<ParsedBankRow> {
   const limits = { ...DEFAULT_IMPORT_LIMITS, ...options.limits };
   const profile = options.profile === undefined ? undefined : readProfile(options.profile);
   const decoded = await decodeText(limitBytes(source, limits.maxBytes), options.encoding ?? profile?.encoding);
@@ -76,7 +79,8 @@ function rowsOf(
 ): AsyncIterable<ParsedBankRow> {
   switch (format) {
     case 'csv':
-      if (!profile) throw fileError('profile_required', 'A CSV file needs a mapping profile saying which column holds what');
+      if (!profile)
+        throw fileError('profile_required', 'A CSV file needs a mapping profile saying which column holds what');
       return parseCsv(text, profile);
     case 'ofx':
       return parseOfx(text);
@@ -99,6 +103,10 @@ function readProfile(input: CsvProfileInput): CsvProfile {
   const first = parsed.error.issues[0];
   const where = first?.path.length ? `${first.path.join('.')}: ` : '';
   throw fileError('invalid_profile', `The CSV profile is invalid: ${where}${first?.message ?? 'invalid'}`, {
-    issues: parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message, code: issue.code })),
+    issues: parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String),
+      message: issue.message,
+      code: issue.code,
+    })),
   });
 }

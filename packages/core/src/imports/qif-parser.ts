@@ -41,7 +41,10 @@ export function parseQif(source: AsyncIterable<string>, options: QifOptions): As
   return resolveDateOrder(mapRecords(source, options), options.dateOrder);
 }
 
-async function* mapRecords(source: AsyncIterable<string>, options: QifOptions): AsyncGenerator<ParsedBankRow | UndatedRow> {
+async function* mapRecords(
+  source: AsyncIterable<string>,
+  options: QifOptions,
+): AsyncGenerator<ParsedBankRow | UndatedRow> {
   let section = 'bank';
   let account: string | null = null;
   let inAccountBlock = false;
@@ -55,7 +58,12 @@ async function* mapRecords(source: AsyncIterable<string>, options: QifOptions): 
     } else if (ACCOUNT_SECTIONS.has(section)) {
       yield mapRecord(item, options, account);
     } else if (!LIST_SECTIONS.has(section)) {
-      yield skippedRow(item.line, 'not_a_transaction', `A record of a ${section} section, not a bank transaction`, item.raw.join('\n'));
+      yield skippedRow(
+        item.line,
+        'not_a_transaction',
+        `A record of a ${section} section, not a bank transaction`,
+        item.raw.join('\n'),
+      );
     }
   }
 }
@@ -104,10 +112,17 @@ function mapRecord(record: QifRecord, options: QifOptions, account: string | nul
       kind: 'undated',
       dateText,
       row: {
-        kind: 'row', line: record.line, amountMinor: minor, direction: negative ? 'debit' : 'credit',
-        currency: options.currency, description: memo || payee, merchant: payee || null,
+        kind: 'row',
+        line: record.line,
+        amountMinor: minor,
+        direction: negative ? 'debit' : 'credit',
+        currency: options.currency,
+        description: memo || payee,
+        merchant: payee || null,
         originalText: [record.fields.get('P'), record.fields.get('M')].filter(Boolean).join(' '),
-        externalId: null, status: 'booked', account,
+        externalId: null,
+        status: 'booked',
+        account,
       },
     };
   } catch (error) {

@@ -14,7 +14,12 @@ export class RowProblem extends Error {
   }
 }
 
-const MONEY_CODES: ReadonlySet<string> = new Set(['invalid_amount', 'too_many_decimals', 'amount_out_of_range', 'unknown_currency']);
+const MONEY_CODES: ReadonlySet<string> = new Set([
+  'invalid_amount',
+  'too_many_decimals',
+  'amount_out_of_range',
+  'unknown_currency',
+]);
 
 /**
  * The row problem of an error thrown while a record was read: a {@link RowProblem} as is, a

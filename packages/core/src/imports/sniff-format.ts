@@ -37,7 +37,10 @@ const BY_EXTENSION: Record<string, BankFileFormat> = { csv: 'csv', txt: 'csv', o
  * @returns the format, or `null` when neither content nor hints say (e.g. another XML).
  */
 export function sniffFormat(head: string, hints: FormatHints = {}): BankFileFormat | null {
-  const start = head.slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  const start = head
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (/^OFXHEADER\s*:/i.test(start) || /<\?OFX[\s>]|<OFX>/i.test(start)) return 'ofx';
   if (/urn:iso:std:iso:20022:tech:xsd:camt\.053\.|<(?:[\w.-]+:)?BkToCstmrStmt[\s>]/.test(start)) return 'camt053';
   if (/^!(Type|Account|Option|Clear)\b/i.test(start)) return 'qif';

@@ -139,10 +139,19 @@ function byChardet(sample: Uint8Array): TextEncoding {
 }
 
 const ALIASES: Record<string, TextEncoding> = {
-  'utf-8': 'utf-8', utf8: 'utf-8', 'us-ascii': 'utf-8', usascii: 'utf-8', ascii: 'utf-8', none: 'utf-8',
-  'utf-16le': 'utf-16le', 'utf-16be': 'utf-16be',
-  'windows-1252': 'windows-1252', cp1252: 'windows-1252',
-  'iso-8859-1': 'iso-8859-1', latin1: 'iso-8859-1', 'iso_8859-1': 'iso-8859-1',
+  'utf-8': 'utf-8',
+  utf8: 'utf-8',
+  'us-ascii': 'utf-8',
+  usascii: 'utf-8',
+  ascii: 'utf-8',
+  none: 'utf-8',
+  'utf-16le': 'utf-16le',
+  'utf-16be': 'utf-16be',
+  'windows-1252': 'windows-1252',
+  cp1252: 'windows-1252',
+  'iso-8859-1': 'iso-8859-1',
+  latin1: 'iso-8859-1',
+  'iso_8859-1': 'iso-8859-1',
 };
 
 function toSupported(name: string | undefined): TextEncoding | null {

@@ -11,7 +11,13 @@ export type XmlNode = string | { [key: string]: XmlNode | XmlNode[] };
  * `parseTagValue: false` keeps every value a string (`000123` stays an id, `12.50` stays an
  * amount for the exact money parser); namespace prefixes are dropped (`ns2:Ntry` is `Ntry`).
  */
-const parser = new XMLParser({ parseTagValue: false, parseAttributeValue: false, ignoreAttributes: false, removeNSPrefix: true, trimValues: true });
+const parser = new XMLParser({
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: false,
+  removeNSPrefix: true,
+  trimValues: true,
+});
 
 /**
  * Parses one cut-out element, checked first: `fast-xml-parser` itself accepts broken XML

@@ -173,10 +173,18 @@ function evaluate(rules: readonly CompiledRule[], subject: RuleSubject, options:
 }
 
 /** Applies one action unless an earlier rule (or the user, for the category) holds its field. */
-function applyAction(action: RuleAction, ruleId: string, taken: Set<'categoryId' | 'merchant' | 'notes'>, tags: Set<string>, changes: RuleChange[]): void {
+function applyAction(
+  action: RuleAction,
+  ruleId: string,
+  taken: Set<'categoryId' | 'merchant' | 'notes'>,
+  tags: Set<string>,
+  changes: RuleChange[],
+): void {
   if (action.type === 'addTags') {
     // Tags are a set compared case-insensitively, as expense tags are; an expense holds at most 20.
-    const added = action.tags.filter((tag) => !tags.has(tag.toLowerCase())).slice(0, Math.max(0, RULE_LIMITS.tags - tags.size));
+    const added = action.tags
+      .filter((tag) => !tags.has(tag.toLowerCase()))
+      .slice(0, Math.max(0, RULE_LIMITS.tags - tags.size));
     for (const tag of added) tags.add(tag.toLowerCase());
     if (added.length > 0) changes.push({ field: 'tags', value: added, ruleId });
     return;

@@ -44,7 +44,9 @@ export function compileCondition(condition: RuleCondition, patterns: PatternGrou
       };
     }
     default:
-      return condition.op === 'matches' ? compileMatches(condition.field, condition.value, patterns) : compileText(condition);
+      return condition.op === 'matches'
+        ? compileMatches(condition.field, condition.value, patterns)
+        : compileText(condition);
   }
 }
 

@@ -39,8 +39,18 @@ export const TEXT_FIELDS = ['description', 'merchant', 'notes', 'originalText', 
 const issue = (ctx: z.RefinementCtx, path: (string | number)[], code: RuleIssueCode, message: string) =>
   ctx.addIssue({ code: 'custom', path, message, params: { code } });
 
-const textValue = storableText(z.string().trim().min(1, 'A text value must not be empty').max(MAX_TEXT_VALUE_LENGTH, `A text value may have at most ${MAX_TEXT_VALUE_LENGTH} characters`));
-const oneOf = <T extends z.ZodType>(item: T) => z.array(item).min(1, 'oneOf needs at least one value').max(MAX_ONE_OF_VALUES, `oneOf takes at most ${MAX_ONE_OF_VALUES} values`);
+const textValue = storableText(
+  z
+    .string()
+    .trim()
+    .min(1, 'A text value must not be empty')
+    .max(MAX_TEXT_VALUE_LENGTH, `A text value may have at most ${MAX_TEXT_VALUE_LENGTH} characters`),
+);
+const oneOf = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .min(1, 'oneOf needs at least one value')
+    .max(MAX_ONE_OF_VALUES, `oneOf takes at most ${MAX_ONE_OF_VALUES} values`);
 const pattern = z.string().superRefine((value, ctx) => {
   const compiled = compilePattern(value);
   if ('code' in compiled) issue(ctx, [], compiled.code, compiled.message);
@@ -50,7 +60,9 @@ const pattern = z.string().superRefine((value, ctx) => {
 function operatorsOf(kind: string, ops: readonly string[]) {
   return {
     error: (iss: { code?: string; input?: unknown }) =>
-      iss.code === 'invalid_union' ? `${kind} take the operators ${ops.join(', ')}, not ${JSON.stringify(opOf(iss.input)) ?? 'none'}` : undefined,
+      iss.code === 'invalid_union'
+        ? `${kind} take the operators ${ops.join(', ')}, not ${JSON.stringify(opOf(iss.input)) ?? 'none'}`
+        : undefined,
   };
 }
 
@@ -61,38 +73,74 @@ function opOf(input: unknown): unknown {
 
 const textField = z.enum(TEXT_FIELDS);
 const TEXT_OPS = ['is', 'contains', 'startsWith', 'endsWith', 'oneOf', 'matches'] as const;
-const textCondition = z.discriminatedUnion('op', [
-  z.strictObject({ field: textField, op: z.enum(['is', 'contains', 'startsWith', 'endsWith']), value: textValue }),
-  z.strictObject({ field: textField, op: z.literal('oneOf'), value: oneOf(textValue) }),
-  z.strictObject({ field: textField, op: z.literal('matches'), value: pattern }),
-], operatorsOf('Text fields', TEXT_OPS));
+const textCondition = z.discriminatedUnion(
+  'op',
+  [
+    z.strictObject({ field: textField, op: z.enum(['is', 'contains', 'startsWith', 'endsWith']), value: textValue }),
+    z.strictObject({ field: textField, op: z.literal('oneOf'), value: oneOf(textValue) }),
+    z.strictObject({ field: textField, op: z.literal('matches'), value: pattern }),
+  ],
+  operatorsOf('Text fields', TEXT_OPS),
+);
 
 /** An exact decimal such as `"12.50"`: a string, so no amount ever passes through a float. */
 const decimal = z.string().trim();
 const amountCondition = z
-  .discriminatedUnion('op', [
-    z.strictObject({ field: z.literal('amount'), op: z.enum(['is', 'gt', 'lt']), value: decimal, currency: currencySchema }),
-    z.strictObject({ field: z.literal('amount'), op: z.literal('oneOf'), value: oneOf(decimal), currency: currencySchema }),
-    z.strictObject({ field: z.literal('amount'), op: z.literal('between'), value: z.tuple([decimal, decimal]), currency: currencySchema }),
-  ], operatorsOf('Amounts', ['is', 'oneOf', 'gt', 'lt', 'between']))
+  .discriminatedUnion(
+    'op',
+    [
+      z.strictObject({
+        field: z.literal('amount'),
+        op: z.enum(['is', 'gt', 'lt']),
+        value: decimal,
+        currency: currencySchema,
+      }),
+      z.strictObject({
+        field: z.literal('amount'),
+        op: z.literal('oneOf'),
+        value: oneOf(decimal),
+        currency: currencySchema,
+      }),
+      z.strictObject({
+        field: z.literal('amount'),
+        op: z.literal('between'),
+        value: z.tuple([decimal, decimal]),
+        currency: currencySchema,
+      }),
+    ],
+    operatorsOf('Amounts', ['is', 'oneOf', 'gt', 'lt', 'between']),
+  )
   .superRefine(checkAmounts);
 
 const dateCondition = z
-  .discriminatedUnion('op', [
-    z.strictObject({ field: z.literal('date'), op: z.enum(['is', 'gt', 'lt']), value: localDateSchema }),
-    z.strictObject({ field: z.literal('date'), op: z.literal('oneOf'), value: oneOf(localDateSchema) }),
-    z.strictObject({ field: z.literal('date'), op: z.literal('between'), value: z.tuple([localDateSchema, localDateSchema]) }),
-  ], operatorsOf('Dates', ['is', 'oneOf', 'gt', 'lt', 'between']))
+  .discriminatedUnion(
+    'op',
+    [
+      z.strictObject({ field: z.literal('date'), op: z.enum(['is', 'gt', 'lt']), value: localDateSchema }),
+      z.strictObject({ field: z.literal('date'), op: z.literal('oneOf'), value: oneOf(localDateSchema) }),
+      z.strictObject({
+        field: z.literal('date'),
+        op: z.literal('between'),
+        value: z.tuple([localDateSchema, localDateSchema]),
+      }),
+    ],
+    operatorsOf('Dates', ['is', 'oneOf', 'gt', 'lt', 'between']),
+  )
   .superRefine((c, ctx) => {
-    if (c.op === 'between' && c.value[0] > c.value[1]) issue(ctx, ['value'], 'empty_range', 'between needs [from, to] with from on or before to');
+    if (c.op === 'between' && c.value[0] > c.value[1])
+      issue(ctx, ['value'], 'empty_range', 'between needs [from, to] with from on or before to');
   });
 
 /** A field whose values are a closed set: equality only. */
 function choiceCondition<F extends string, T extends z.ZodType>(field: F, value: T, kind: string) {
-  return z.discriminatedUnion('op', [
-    z.strictObject({ field: z.literal(field), op: z.literal('is'), value }),
-    z.strictObject({ field: z.literal(field), op: z.literal('oneOf'), value: oneOf(value) }),
-  ], operatorsOf(kind, ['is', 'oneOf']));
+  return z.discriminatedUnion(
+    'op',
+    [
+      z.strictObject({ field: z.literal(field), op: z.literal('is'), value }),
+      z.strictObject({ field: z.literal(field), op: z.literal('oneOf'), value: oneOf(value) }),
+    ],
+    operatorsOf(kind, ['is', 'oneOf']),
+  );
 }
 
 /**
@@ -143,7 +191,13 @@ function checkAmounts(c: { op: string; value: string | string[]; currency: strin
     const path = typeof c.value === 'string' ? ['value'] : ['value', i];
     try {
       const minor = parseAmount(value, c.currency);
-      if (minor < 0) issue(ctx, path, 'invalid_amount', 'An amount condition compares with a non-negative amount: expenses and refunds are positive');
+      if (minor < 0)
+        issue(
+          ctx,
+          path,
+          'invalid_amount',
+          'An amount condition compares with a non-negative amount: expenses and refunds are positive',
+        );
       return minor;
     } catch (error) {
       issue(ctx, path, 'invalid_amount', error instanceof Error ? error.message : String(error));

@@ -71,7 +71,10 @@ export function compilePattern(pattern: string): CompiledPattern | PatternProble
   const compiled = folded === pattern ? syntax : tryCompile(folded);
   if ('code' in compiled) return compiled;
   if (compiled.programSize() > MAX_PATTERN_PROGRAM) {
-    return { code: 'pattern_too_complex', message: `The pattern is too complex (over ${MAX_PATTERN_PROGRAM} steps per character): use fewer or smaller counted repeats` };
+    return {
+      code: 'pattern_too_complex',
+      message: `The pattern is too complex (over ${MAX_PATTERN_PROGRAM} steps per character): use fewer or smaller counted repeats`,
+    };
   }
   return { test: (text) => compiled.test(text) };
 }
@@ -88,12 +91,18 @@ function tryCompile(pattern: string): RE2JS | PatternProblem {
 function refusal(pattern: string, detail: string): PatternProblem {
   const engine = 'the linear-time engine (RE2) cannot run them';
   if (/\(\?<?[=!]/.test(pattern)) {
-    return { code: 'unsupported_pattern', message: `Lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) are not supported: ${engine}` };
+    return {
+      code: 'unsupported_pattern',
+      message: `Lookahead and lookbehind ((?=…), (?!…), (?<=…), (?<!…)) are not supported: ${engine}`,
+    };
   }
   if (/\\[1-9]|\\k</.test(pattern)) {
     return { code: 'unsupported_pattern', message: `Backreferences (\\1, \\k<name>) are not supported: ${engine}` };
   }
-  return { code: 'invalid_pattern', message: `Not a valid regular expression: ${detail.replace(/^error parsing regexp: /, '')}` };
+  return {
+    code: 'invalid_pattern',
+    message: `Not a valid regular expression: ${detail.replace(/^error parsing regexp: /, '')}`,
+  };
 }
 
 /**

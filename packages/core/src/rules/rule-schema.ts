@@ -22,9 +22,23 @@ import type { RuleIssueCode } from './rule-issues.js';
  * RULE_LIMITS.conditions; // 20
  * ```
  */
-export const RULE_LIMITS = { conditions: 20, actions: 4, position: 1_000_000, merchant: 200, notes: 2000, tags: 20, tag: 50 } as const;
+export const RULE_LIMITS = {
+  conditions: 20,
+  actions: 4,
+  position: 1_000_000,
+  merchant: 200,
+  notes: 2000,
+  tags: 20,
+  tag: 50,
+} as const;
 
-const tagSchema = storableText(z.string().trim().min(1, 'A tag must not be empty').max(RULE_LIMITS.tag, `A tag must be at most ${RULE_LIMITS.tag} characters`));
+const tagSchema = storableText(
+  z
+    .string()
+    .trim()
+    .min(1, 'A tag must not be empty')
+    .max(RULE_LIMITS.tag, `A tag must be at most ${RULE_LIMITS.tag} characters`),
+);
 
 /**
  * What a matching rule does. `setCategory` is skipped on an expense whose category the user
@@ -41,7 +55,10 @@ const tagSchema = storableText(z.string().trim().min(1, 'A tag must not be empty
  */
 export const ruleActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('setCategory'), categoryId: idSchema }),
-  z.strictObject({ type: z.literal('setMerchant'), merchant: storableText(z.string().trim().min(1).max(RULE_LIMITS.merchant)) }),
+  z.strictObject({
+    type: z.literal('setMerchant'),
+    merchant: storableText(z.string().trim().min(1).max(RULE_LIMITS.merchant)),
+  }),
   z.strictObject({ type: z.literal('setNotes'), notes: storableText(z.string().trim().min(1).max(RULE_LIMITS.notes)) }),
   z.strictObject({
     type: z.literal('addTags'),
@@ -63,8 +80,14 @@ const definitionShape = {
   position: z.int().min(0).max(RULE_LIMITS.position),
   enabled: z.boolean().default(true),
   match: z.enum(['all', 'any']).default('all'),
-  conditions: z.array(ruleConditionSchema).min(1, 'A rule needs at least one condition').max(RULE_LIMITS.conditions, `A rule may have at most ${RULE_LIMITS.conditions} conditions`),
-  actions: z.array(ruleActionSchema).max(RULE_LIMITS.actions, `A rule may have at most ${RULE_LIMITS.actions} actions, one of each kind`).default([]),
+  conditions: z
+    .array(ruleConditionSchema)
+    .min(1, 'A rule needs at least one condition')
+    .max(RULE_LIMITS.conditions, `A rule may have at most ${RULE_LIMITS.conditions} conditions`),
+  actions: z
+    .array(ruleActionSchema)
+    .max(RULE_LIMITS.actions, `A rule may have at most ${RULE_LIMITS.actions} actions, one of each kind`)
+    .default([]),
   stop: z.boolean().default(false),
 };
 
@@ -120,13 +143,18 @@ export type RuleInput = z.input<typeof ruleSchema>;
 export type Rule = z.output<typeof ruleSchema>;
 
 function checkActions(rule: { actions: RuleAction[]; stop: boolean }, ctx: z.RefinementCtx): void {
-  const issue = (path: (string | number)[], code: RuleIssueCode, message: string) => ctx.addIssue({ code: 'custom', path, message, params: { code } });
+  const issue = (path: (string | number)[], code: RuleIssueCode, message: string) =>
+    ctx.addIssue({ code: 'custom', path, message, params: { code } });
   rule.actions.forEach((action, i) => {
     if (rule.actions.findIndex((a) => a.type === action.type) < i) {
       issue(['actions', i, 'type'], 'duplicate_action', `Only one ${action.type} action per rule`);
     }
   });
   if (rule.actions.length === 0 && !rule.stop) {
-    issue(['actions'], 'nothing_to_do', 'A rule needs at least one action, or stop: true to keep later rules off the expenses it matches');
+    issue(
+      ['actions'],
+      'nothing_to_do',
+      'A rule needs at least one action, or stop: true to keep later rules off the expenses it matches',
+    );
   }
 }

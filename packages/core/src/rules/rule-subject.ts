@@ -80,7 +80,8 @@ export class SubjectView {
     if (!byField) this.#hits.set(group, (byField = new Map<TextFieldName | 'tags', Set<number>>()));
     let hits = byField.get(field);
     if (!hits) {
-      hits = field === 'tags' ? new Set(this.tags().flatMap((tag) => [...group.hits(tag)])) : this.#textHits(group, field);
+      hits =
+        field === 'tags' ? new Set(this.tags().flatMap((tag) => [...group.hits(tag)])) : this.#textHits(group, field);
       byField.set(field, hits);
     }
     return hits;

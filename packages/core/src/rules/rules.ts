@@ -23,7 +23,13 @@
  */
 export { foldText } from './fold-text.js';
 export { RULE_ISSUE_CODES, type RuleIssueCode } from './rule-issues.js';
-export { MAX_PATTERN_LENGTH, MAX_PATTERN_PROGRAM, compilePattern, type CompiledPattern, type PatternProblem } from './rule-pattern.js';
+export {
+  MAX_PATTERN_LENGTH,
+  MAX_PATTERN_PROGRAM,
+  compilePattern,
+  type CompiledPattern,
+  type PatternProblem,
+} from './rule-pattern.js';
 export {
   MAX_ONE_OF_VALUES,
   MAX_TEXT_VALUE_LENGTH,
@@ -47,5 +53,18 @@ export {
   type RuleInput,
 } from './rule-schema.js';
 export type { RuleSubject } from './rule-subject.js';
-export { compileRules, toRuleIssues, type EvaluateOptions, type RuleChange, type RuleEvaluation, type RuleEvaluator } from './compile-rules.js';
-export { SUGGESTION_THRESHOLD, suggestRules, type RuleDraft, type RuleHistoryRecord, type RuleSuggestion } from './suggest-rules.js';
+export {
+  compileRules,
+  toRuleIssues,
+  type EvaluateOptions,
+  type RuleChange,
+  type RuleEvaluation,
+  type RuleEvaluator,
+} from './compile-rules.js';
+export {
+  SUGGESTION_THRESHOLD,
+  suggestRules,
+  type RuleDraft,
+  type RuleHistoryRecord,
+  type RuleSuggestion,
+} from './suggest-rules.js';

@@ -36,7 +36,10 @@ export const recurrenceWeekdaySchema = z.strictObject({
   weekday: weekdayNameSchema,
   nth: z
     .int()
-    .refine((n) => n !== 0 && n >= -4 && n <= 4, 'nth must be 1 to 4, or -1 (the last) to -4: a 5th weekday is missing from most months')
+    .refine(
+      (n) => n !== 0 && n >= -4 && n <= 4,
+      'nth must be 1 to 4, or -1 (the last) to -4: a 5th weekday is missing from most months',
+    )
     .optional(),
 });
 
@@ -81,10 +84,13 @@ export type WeekendShift = z.output<typeof weekendShiftSchema>;
  * recurrenceEndSchema.safeParse({ after: 12, on: '2026-12-31' }).success; // false: one of them
  * ```
  */
-export const recurrenceEndSchema = z.union([
-  z.strictObject({ after: z.int().min(1, 'after must be at least 1').max(100_000, 'after must be at most 100000') }),
-  z.strictObject({ on: localDateSchema }),
-], { error: 'end is { after: N } (occurrences) or { on: "YYYY-MM-DD" } (the last date), one of them' });
+export const recurrenceEndSchema = z.union(
+  [
+    z.strictObject({ after: z.int().min(1, 'after must be at least 1').max(100_000, 'after must be at most 100000') }),
+    z.strictObject({ on: localDateSchema }),
+  ],
+  { error: 'end is { after: N } (occurrences) or { on: "YYYY-MM-DD" } (the last date), one of them' },
+);
 
 /** When a recurrence ends. */
 export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
@@ -177,25 +183,43 @@ const MONTH_TAIL = new Set([28, 29, 30, 31, -1]);
 function checkRecurrence(value: RecurrenceFields, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
   const monthly = value.unit === 'month' || value.unit === 'year';
-  if (value.days && !monthly) issue(['days'], `days are days of a month: use them with unit month or year, not ${value.unit}`);
+  if (value.days && !monthly)
+    issue(['days'], `days are days of a month: use them with unit month or year, not ${value.unit}`);
   if (value.days && value.weekdays) issue(['weekdays'], 'Give days or weekdays, not both');
   if (value.days && value.days.filter((d) => MONTH_TAIL.has(d)).length > 1) {
     issue(['days'], 'days may hold only one of 28, 29, 30, 31 and -1: they fall on the same date in February');
   }
   if (value.weekdays) checkWeekdays(value.unit, value.weekdays, issue);
-  if (value.end && 'on' in value.end && value.end.on < value.anchor) issue(['end', 'on'], 'end.on must not be before the anchor');
+  if (value.end && 'on' in value.end && value.end.on < value.anchor)
+    issue(['end', 'on'], 'end.on must not be before the anchor');
 }
 
-function checkWeekdays(unit: RecurrenceFields['unit'], weekdays: RecurrenceWeekday[], issue: (path: (string | number)[], message: string) => void): void {
+function checkWeekdays(
+  unit: RecurrenceFields['unit'],
+  weekdays: RecurrenceWeekday[],
+  issue: (path: (string | number)[], message: string) => void,
+): void {
   if (unit === 'day') return issue(['weekdays'], 'weekdays need unit week, month or year');
   weekdays.forEach((w, i) => {
-    if (unit === 'week' && w.nth !== undefined) issue(['weekdays', i, 'nth'], 'nth counts weekdays in a month: with unit week, leave nth out');
-    if (unit !== 'week' && w.nth === undefined) issue(['weekdays', i, 'nth'], 'With unit month or year, each weekday needs nth (1 to 4, or -1 for the last); for every such weekday use unit week');
+    if (unit === 'week' && w.nth !== undefined)
+      issue(['weekdays', i, 'nth'], 'nth counts weekdays in a month: with unit week, leave nth out');
+    if (unit !== 'week' && w.nth === undefined)
+      issue(
+        ['weekdays', i, 'nth'],
+        'With unit month or year, each weekday needs nth (1 to 4, or -1 for the last); for every such weekday use unit week',
+      );
   });
   for (const a of weekdays) {
     // The nth and the mth-from-last meet in a month with c of that weekday when n = c + 1 − m,
     // and every month has four or five of each weekday.
-    const meets = weekdays.find((b) => b.weekday === a.weekday && (a.nth ?? 0) > 0 && (b.nth ?? 0) < 0 && [5, 6].includes((a.nth ?? 0) - (b.nth ?? 0)));
-    if (meets) issue(['weekdays'], `nth ${a.nth} and ${meets.nth} of ${a.weekday} fall on the same date in some months: choose one`);
+    const meets = weekdays.find(
+      (b) =>
+        b.weekday === a.weekday && (a.nth ?? 0) > 0 && (b.nth ?? 0) < 0 && [5, 6].includes((a.nth ?? 0) - (b.nth ?? 0)),
+    );
+    if (meets)
+      issue(
+        ['weekdays'],
+        `nth ${a.nth} and ${meets.nth} of ${a.weekday} fall on the same date in some months: choose one`,
+      );
   }
 }

@@ -8,7 +8,10 @@ import { expenseFilterFields } from './expense.js';
 const monthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month written YYYY-MM')
-  .refine((month) => month >= MIN_LOCAL_DATE.slice(0, 7), `Expected a month from ${MIN_LOCAL_DATE.slice(0, 7)} to ${MAX_LOCAL_DATE.slice(0, 7)}`);
+  .refine(
+    (month) => month >= MIN_LOCAL_DATE.slice(0, 7),
+    `Expected a month from ${MIN_LOCAL_DATE.slice(0, 7)} to ${MAX_LOCAL_DATE.slice(0, 7)}`,
+  );
 
 const MONTH_OR_DATE_MESSAGE = 'Expected a month written YYYY-MM or a date written YYYY-MM-DD';
 
@@ -17,10 +20,14 @@ const monthOrDateSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { message: MONTH_OR_DATE_MESSAGE, abort: true })
   .refine((value) => value.length === 7 || isLocalDate(value), MONTH_OR_DATE_MESSAGE)
-  .meta({ description: 'A month (YYYY-MM), or a date (YYYY-MM-DD) that stands for the month containing it', example: '2026-01' });
+  .meta({
+    description: 'A month (YYYY-MM), or a date (YYYY-MM-DD) that stands for the month containing it',
+    example: '2026-01',
+  });
 
 /** Whether the range's start comes after its end: by month, and by day when both are dates. */
-const monthsReversed = (from: string, to: string) => from.slice(0, 7) > to.slice(0, 7) || (from.length === 10 && to.length === 10 && from > to);
+const monthsReversed = (from: string, to: string) =>
+  from.slice(0, 7) > to.slice(0, 7) || (from.length === 10 && to.length === 10 && from > to);
 
 const rangeCheck = (value: { from?: string; to?: string }) => !(value.from && value.to && value.from > value.to);
 
@@ -162,7 +169,13 @@ export type Summary = z.output<typeof summarySchema>;
  * ```
  */
 export const bucketCurrencySchema = z
-  .object({ currency: z.string(), totalMinor: z.int(), total: z.string(), count: z.int(), byCategory: z.array(categoryTotalSchema) })
+  .object({
+    currency: z.string(),
+    totalMinor: z.int(),
+    total: z.string(),
+    count: z.int(),
+    byCategory: z.array(categoryTotalSchema),
+  })
   .meta({ id: 'BucketCurrency' });
 
 /**
@@ -187,14 +200,22 @@ export const monthlyQuerySchema = z
   .strictObject({
     from: monthOrDateSchema.optional(),
     to: monthOrDateSchema.optional(),
-    fromMonth: monthSchema.optional().meta({ description: 'The first month, YYYY-MM: the older name of `from` (use one form)' }),
-    toMonth: monthSchema.optional().meta({ description: 'The last month, YYYY-MM: the older name of `to` (use one form)' }),
+    fromMonth: monthSchema
+      .optional()
+      .meta({ description: 'The first month, YYYY-MM: the older name of `from` (use one form)' }),
+    toMonth: monthSchema
+      .optional()
+      .meta({ description: 'The last month, YYYY-MM: the older name of `to` (use one form)' }),
   })
   .superRefine((value, ctx) => {
     const monthKeys = (['fromMonth', 'toMonth'] as const).filter((key) => value[key] !== undefined);
     const rangeForm = value.from !== undefined || value.to !== undefined;
     if (rangeForm && monthKeys.length > 0) {
-      ctx.addIssue({ code: 'custom', path: [monthKeys[0]!], message: 'Give the range as from/to or as fromMonth/toMonth, not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [monthKeys[0]!],
+        message: 'Give the range as from/to or as fromMonth/toMonth, not both',
+      });
       return;
     }
     const [fromKey, toKey] = rangeForm ? (['from', 'to'] as const) : (['fromMonth', 'toMonth'] as const);
@@ -236,7 +257,14 @@ export const monthlySchema = z
   .object({
     fromMonth: monthSchema,
     toMonth: monthSchema,
-    months: z.array(z.object({ month: monthSchema, start: localDateSchema, end: localDateSchema, currencies: z.array(bucketCurrencySchema) })),
+    months: z.array(
+      z.object({
+        month: monthSchema,
+        start: localDateSchema,
+        end: localDateSchema,
+        currencies: z.array(bucketCurrencySchema),
+      }),
+    ),
   })
   .meta({ id: 'Monthly' });
 
@@ -296,7 +324,9 @@ export type WeeklyQuery = z.input<typeof weeklyQuerySchema>;
 export const weeklySchema = z
   .object({
     weekStartsOn: z.union([z.literal(0), z.literal(1)]),
-    weeks: z.array(z.object({ start: localDateSchema, end: localDateSchema, currencies: z.array(bucketCurrencySchema) })),
+    weeks: z.array(
+      z.object({ start: localDateSchema, end: localDateSchema, currencies: z.array(bucketCurrencySchema) }),
+    ),
   })
   .meta({ id: 'Weekly' });
 

@@ -88,7 +88,10 @@ export const alertKindSchema = z.enum(['spent', 'forecast']);
  */
 export const alertRuleInputSchema = z
   .strictObject({
-    thresholdPercent: z.int().min(1, 'thresholdPercent must be 1 to 1000').max(1000, 'thresholdPercent must be 1 to 1000'),
+    thresholdPercent: z
+      .int()
+      .min(1, 'thresholdPercent must be 1 to 1000')
+      .max(1000, 'thresholdPercent must be 1 to 1000'),
     kind: alertKindSchema.default('spent'),
     active: z.boolean().default(true),
   })
@@ -106,7 +109,9 @@ export const alertRuleInputSchema = z
  * alertRuleCreateSchema.safeParse({ thresholdPercent: 100 }).success; // false: budgetId is required
  * ```
  */
-export const alertRuleCreateSchema = alertRuleInputSchema.extend({ budgetId: idSchema }).meta({ id: 'AlertRuleCreate' });
+export const alertRuleCreateSchema = alertRuleInputSchema
+  .extend({ budgetId: idSchema })
+  .meta({ id: 'AlertRuleCreate' });
 
 /**
  * Input of `owner.alerts.create()`.
@@ -196,7 +201,9 @@ export const alertRuleSchema = z
 export type AlertRule = z.output<typeof alertRuleSchema>;
 
 const budgetFields = {
-  name: storableText(z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters')),
+  name: storableText(
+    z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters'),
+  ),
   amountMinor: positiveAmountMinorSchema.optional(),
   amount: positiveDecimalAmountSchema.optional(),
   currency: currencySchema.optional(),
@@ -235,11 +242,19 @@ export const budgetInputSchema = z
   .meta({ id: 'BudgetInput' });
 
 /** The checks of a whole budget's input: one limit, and a window that does not end before it starts. */
-function checkBudgetInput(value: { amount?: unknown; amountMinor?: unknown; startsOn?: string; endsOn?: string | null }, ctx: z.RefinementCtx): void {
+function checkBudgetInput(
+  value: { amount?: unknown; amountMinor?: unknown; startsOn?: string; endsOn?: string | null },
+  ctx: z.RefinementCtx,
+): void {
   if ((value.amount === undefined) === (value.amountMinor === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give the limit as amount (decimal) or amountMinor (integer), exactly one' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['amount'],
+      message: 'Give the limit as amount (decimal) or amountMinor (integer), exactly one',
+    });
   }
-  if (!windowCheck(value)) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
+  if (!windowCheck(value))
+    ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
 }
 
 const { categoryIds: _allSpending, ...overallBudgetFields } = budgetFields;
@@ -320,7 +335,8 @@ export const budgetPatchSchema = z
     if (value.amount !== undefined && value.amountMinor !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give amount or amountMinor, not both' });
     }
-    if (!windowCheck(value)) ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
+    if (!windowCheck(value))
+      ctx.addIssue({ code: 'custom', path: ['endsOn'], message: 'endsOn must not be before startsOn' });
   })
   .meta({ id: 'BudgetPatch' });
 
@@ -445,8 +461,15 @@ export const budgetStatusSchema = z
     dailyAllowanceMinor: z.int(),
     projectedSpendMinor: z.int(),
     projectedExceedDate: localDateSchema.nullable(),
-    forecastConfident: z.boolean().meta({ description: 'Whether enough of the period has passed for the pace forecast to count: a quarter of it, and at least 3 days. Before that the forecast is shown but does not make the state `warning` or fire a `forecast` alert rule.' }),
-    forecastConfidentFrom: localDateSchema.meta({ description: 'The first day of the period on which the pace forecast counts' }),
+    forecastConfident: z
+      .boolean()
+      .meta({
+        description:
+          'Whether enough of the period has passed for the pace forecast to count: a quarter of it, and at least 3 days. Before that the forecast is shown but does not make the state `warning` or fire a `forecast` alert rule.',
+      }),
+    forecastConfidentFrom: localDateSchema.meta({
+      description: 'The first day of the period on which the pace forecast counts',
+    }),
     state: z.enum(['ok', 'warning', 'exceeded']),
   })
   .meta({ id: 'BudgetStatus' });
@@ -476,7 +499,9 @@ export type BudgetStatus = z.output<typeof budgetStatusSchema>;
  * budgetStatusQuerySchema.parse({ date: '2026-10-15' }); // the period containing 15 October
  * ```
  */
-export const budgetStatusQuerySchema = z.strictObject({ date: localDateSchema.optional() }).meta({ id: 'BudgetStatusQuery' });
+export const budgetStatusQuerySchema = z
+  .strictObject({ date: localDateSchema.optional() })
+  .meta({ id: 'BudgetStatusQuery' });
 
 /**
  * Query of `owner.budgets.history()`: the last `periods` closed periods (default 6, at most 120).
@@ -556,9 +581,7 @@ export type Notification = z.output<typeof notificationSchema>;
  */
 export const notificationListQuerySchema = z
   .strictObject({
-    unread: z
-      .union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')])
-      .optional(),
+    unread: z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')]).optional(),
     budgetId: idSchema.optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     before: storableText(z.string()).optional(),

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, optionalText, storableText } from './common.js';
 
-const nameSchema = storableText(z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters'));
+const nameSchema = storableText(
+  z.string().trim().min(1, 'Name must not be empty').max(100, 'Name must be at most 100 characters'),
+);
 const colorSchema = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, 'Expected a colour written #RRGGBB')

@@ -29,11 +29,15 @@ export const eventDataSchemas = {
   'expense.updated': z.object({ expense: expenseSchema, previous: expenseSchema }).meta({ id: 'ExpenseUpdatedData' }),
   'expense.deleted': z.object({ expense: expenseSchema }).meta({ id: 'ExpenseDeletedData' }),
   'category.created': z.object({ category: categorySchema }).meta({ id: 'CategoryCreatedData' }),
-  'category.updated': z.object({ category: categorySchema, previous: categorySchema }).meta({ id: 'CategoryUpdatedData' }),
+  'category.updated': z
+    .object({ category: categorySchema, previous: categorySchema })
+    .meta({ id: 'CategoryUpdatedData' }),
   'category.deleted': z
     .object({
       category: categorySchema,
-      reassignedTo: idSchema.nullable().meta({ description: 'Where the category’s expenses went; null: uncategorized' }),
+      reassignedTo: idSchema
+        .nullable()
+        .meta({ description: 'Where the category’s expenses went; null: uncategorized' }),
       expenseCount: z.int().min(0).meta({ description: 'How many expenses moved' }),
     })
     .meta({ id: 'CategoryDeletedData' }),
@@ -43,13 +47,18 @@ export const eventDataSchemas = {
   'alert.triggered': z
     .object({
       notification: notificationSchema,
-      budget: z.object({ id: idSchema, name: z.string() }).meta({ description: 'The budget whose rule fired, for display' }),
+      budget: z
+        .object({ id: idSchema, name: z.string() })
+        .meta({ description: 'The budget whose rule fired, for display' }),
     })
     .meta({ id: 'AlertTriggeredData' }),
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
-const seqSchema = z.int().min(1).meta({ description: 'Position in the owner’s change feed, from 1; gapless, in commit order' });
+const seqSchema = z
+  .int()
+  .min(1)
+  .meta({ description: 'Position in the owner’s change feed, from 1; gapless, in commit order' });
 const atSchema = instantSchema.meta({ description: 'When the change was committed (ISO 8601 UTC)' });
 
 /**
@@ -65,7 +74,13 @@ const atSchema = instantSchema.meta({ description: 'When the change was committe
  * ```
  */
 export function changeEventOf<K extends keyof typeof eventDataSchemas>(type: K) {
-  return z.object({ seq: seqSchema, ownerId: z.string(), type: z.literal(type), data: eventDataSchemas[type], at: atSchema });
+  return z.object({
+    seq: seqSchema,
+    ownerId: z.string(),
+    type: z.literal(type),
+    data: eventDataSchemas[type],
+    at: atSchema,
+  });
 }
 
 /**
@@ -99,4 +114,8 @@ export const changeEventSchema = z
     changeEventOf('alert.triggered').meta({ id: 'ChangeEventAlertTriggered' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
-  .meta({ id: 'ChangeEvent', description: 'An event of the change feed; `data` depends on `type`', discriminator: { propertyName: 'type' } });
+  .meta({
+    id: 'ChangeEvent',
+    description: 'An event of the change feed; `data` depends on `type`',
+    discriminator: { propertyName: 'type' },
+  });

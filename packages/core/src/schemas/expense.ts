@@ -32,7 +32,9 @@ import {
  */
 export const MAX_BATCH_SIZE = 1000;
 
-const tagSchema = storableText(z.string().trim().min(1, 'A tag must not be empty').max(50, 'A tag must be at most 50 characters'));
+const tagSchema = storableText(
+  z.string().trim().min(1, 'A tag must not be empty').max(50, 'A tag must be at most 50 characters'),
+);
 
 const tagsSchema = z
   .array(tagSchema)

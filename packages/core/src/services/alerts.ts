@@ -18,7 +18,10 @@ import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } f
 import { toAlertRule, toNotification } from './presenters.js';
 
 function daysLeft(figures: StatusFigures): string {
-  const left = figures.daysTotal - figures.daysElapsed + (figures.daysElapsed > 0 && figures.daysElapsed <= figures.daysTotal ? 1 : 0);
+  const left =
+    figures.daysTotal -
+    figures.daysElapsed +
+    (figures.daysElapsed > 0 && figures.daysElapsed <= figures.daysTotal ? 1 : 0);
   return left === 1 ? '1 day left' : `${left} days left`;
 }
 
@@ -47,7 +50,11 @@ function reached(rule: AlertRuleRecord, figures: StatusFigures): boolean {
  * period stores a notification (once, by the database's unique key) and queues
  * `alert.triggered`.
  */
-export async function evaluateBudgets(scope: WriteScope, ownerId: string, budgets: readonly BudgetRecord[]): Promise<void> {
+export async function evaluateBudgets(
+  scope: WriteScope,
+  ownerId: string,
+  budgets: readonly BudgetRecord[],
+): Promise<void> {
   if (budgets.length === 0) return;
   const { tx, at, today } = scope;
   const config = await scope.config();
@@ -63,7 +70,14 @@ export async function evaluateBudgets(scope: WriteScope, ownerId: string, budget
     }
     const pending = own.filter((rule) => !fired.has(rule.id));
     if (pending.length === 0) continue;
-    const [figures] = await budgetFigures(tx, budget, { from: current.index, to: current.index }, today, coveredCategories(budget, config.categories), { perDay: false });
+    const [figures] = await budgetFigures(
+      tx,
+      budget,
+      { from: current.index, to: current.index },
+      today,
+      coveredCategories(budget, config.categories),
+      { perDay: false },
+    );
     for (const rule of pending) {
       if (!reached(rule, figures!)) continue;
       const notification: NotificationRecord = {
@@ -85,7 +99,10 @@ export async function evaluateBudgets(scope: WriteScope, ownerId: string, budget
       };
       if (await tx.notifications.insertOnce(notification)) {
         scope.configChanged();
-        scope.record({ type: 'alert.triggered', data: { notification: toNotification(notification), budget: { id: budget.id, name: budget.name } } });
+        scope.record({
+          type: 'alert.triggered',
+          data: { notification: toNotification(notification), budget: { id: budget.id, name: budget.name } },
+        });
       }
     }
   }
@@ -120,12 +137,26 @@ export async function evaluateForExpenses(
 }
 
 /** Creates an alert rule on a budget; it is evaluated at once. */
-export async function createAlertRule(ctx: ServiceContext, ownerId: string, input: AlertRuleCreate): Promise<AlertRule> {
+export async function createAlertRule(
+  ctx: ServiceContext,
+  ownerId: string,
+  input: AlertRuleCreate,
+): Promise<AlertRule> {
   const data = parseInput(alertRuleCreateSchema, input);
   return write(ctx, ownerId, async (scope) => {
     const budget = await scope.tx.budgets.findById(ownerId, data.budgetId);
-    if (!budget) throw validationError([{ path: ['budgetId'], code: 'unknown_budget', message: `No budget ${JSON.stringify(data.budgetId)}` }]);
-    const rule: AlertRuleRecord = { id: newId('rule'), ownerId, budgetId: budget.id, ...pickRule(data), createdAt: scope.at, updatedAt: scope.at };
+    if (!budget)
+      throw validationError([
+        { path: ['budgetId'], code: 'unknown_budget', message: `No budget ${JSON.stringify(data.budgetId)}` },
+      ]);
+    const rule: AlertRuleRecord = {
+      id: newId('rule'),
+      ownerId,
+      budgetId: budget.id,
+      ...pickRule(data),
+      createdAt: scope.at,
+      updatedAt: scope.at,
+    };
     await scope.tx.alertRules.insert([rule]);
     scope.configChanged();
     await evaluateBudgets(scope, ownerId, [budget]);
@@ -144,8 +175,20 @@ export const DEFAULT_ALERT_RULES = [
 ] as const;
 
 /** Builds rule records for a budget. */
-export function newRules(ownerId: string, budgetId: string, at: string, inputs: readonly { thresholdPercent: number; kind: 'spent' | 'forecast'; active: boolean }[]): AlertRuleRecord[] {
-  return inputs.map((input) => ({ id: newId('rule'), ownerId, budgetId, ...pickRule(input), createdAt: at, updatedAt: at }));
+export function newRules(
+  ownerId: string,
+  budgetId: string,
+  at: string,
+  inputs: readonly { thresholdPercent: number; kind: 'spent' | 'forecast'; active: boolean }[],
+): AlertRuleRecord[] {
+  return inputs.map((input) => ({
+    id: newId('rule'),
+    ownerId,
+    budgetId,
+    ...pickRule(input),
+    createdAt: at,
+    updatedAt: at,
+  }));
 }
 
 /** The owner's rules, of one budget when `budgetId` is given. */
@@ -163,7 +206,12 @@ export async function getAlertRule(ctx: ServiceContext, ownerId: string, id: str
 }
 
 /** Changes a rule; it is evaluated at once. */
-export async function updateAlertRule(ctx: ServiceContext, ownerId: string, id: string, patch: AlertRulePatch): Promise<AlertRule> {
+export async function updateAlertRule(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  patch: AlertRulePatch,
+): Promise<AlertRule> {
   const data = parseInput(alertRulePatchSchema, patch);
   return write(ctx, ownerId, async (scope) => {
     const current = await scope.tx.alertRules.findById(ownerId, id);
@@ -193,7 +241,11 @@ export async function deleteAlertRule(ctx: ServiceContext, ownerId: string, id: 
 }
 
 /** The owner's notifications, newest first. Pass the last id as `before` for the next page. */
-export async function listNotifications(ctx: ServiceContext, ownerId: string, query: NotificationListQuery = {}): Promise<Notification[]> {
+export async function listNotifications(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: NotificationListQuery = {},
+): Promise<Notification[]> {
   const q = parseInput(notificationListQuerySchema, query);
   assertOpen(ctx);
   return (await ctx.store.notifications.list(ownerId, q)).map(toNotification);

@@ -62,14 +62,25 @@ interface Context {
   names: Map<string, string>;
 }
 
-async function context(ctx: ServiceContext, ownerId: string): Promise<Context & { categories: readonly CategoryRecord[]; budgets: readonly BudgetRecord[] }> {
+async function context(
+  ctx: ServiceContext,
+  ownerId: string,
+): Promise<Context & { categories: readonly CategoryRecord[]; budgets: readonly BudgetRecord[] }> {
   assertOpen(ctx);
   const { settings, categories, budgets } = await readOwner(ctx, ownerId);
-  return { settings, today: localDate(ctx.clock.now(), settings.timezone), categories, budgets, names: new Map(categories.map((c) => [c.id, c.name])) };
+  return {
+    settings,
+    today: localDate(ctx.clock.now(), settings.timezone),
+    categories,
+    budgets,
+    names: new Map(categories.map((c) => [c.id, c.name])),
+  };
 }
 
 function tooMany(path: string, count: number): never {
-  throw validationError([{ path: [path], code: 'too_big', message: `The range has ${count} buckets; at most ${MAX_BUCKETS} are allowed` }]);
+  throw validationError([
+    { path: [path], code: 'too_big', message: `The range has ${count} buckets; at most ${MAX_BUCKETS} are allowed` },
+  ]);
 }
 
 /** Groups rows of one bucket into per-currency totals with a per-category breakdown. */
@@ -108,7 +119,8 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
   const c = await context(ctx, ownerId);
   const from = q.from ?? (q.to ? `${q.to.slice(0, 7)}-01` : `${c.today.slice(0, 7)}-01`);
   const to = q.to ?? (q.from ? lastDayOfMonth(q.from.slice(0, 7)) : lastDayOfMonth(c.today.slice(0, 7)));
-  if (from > to) throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
+  if (from > to)
+    throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
   const days = toDayNumber(to) - toDayNumber(from) + 1;
   const previous = { from: addDays(from, -days), to: addDays(from, -1) };
   const [rows, previousRows] = await Promise.all([
@@ -130,7 +142,10 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
       previousTotalMinor,
       changeMinor: entry.totalMinor - previousTotalMinor,
       changePercent: percent(entry.totalMinor - previousTotalMinor, previousTotalMinor),
-      byCategory: entry.byCategory.map((cat) => ({ ...cat, sharePercent: percent(cat.totalMinor, entry.totalMinor) ?? 0 })),
+      byCategory: entry.byCategory.map((cat) => ({
+        ...cat,
+        sharePercent: percent(cat.totalMinor, entry.totalMinor) ?? 0,
+      })),
     };
   });
   // Currencies spent only in the previous range still show, with a zero total.
@@ -154,7 +169,13 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
   for (const budget of budgets) {
     const current = activePeriod(budget, c.today);
     if (!current) continue;
-    const [figures] = await budgetFigures(ctx.store, budget, { from: current.index, to: current.index }, c.today, coveredCategories(budget, c.categories));
+    const [figures] = await budgetFigures(
+      ctx.store,
+      budget,
+      { from: current.index, to: current.index },
+      c.today,
+      coveredCategories(budget, c.categories),
+    );
     statuses.push({ ...toBudgetStatus(budget, figures!), name: budget.name });
   }
   return { from, to, days, previous, currencies, budgets: statuses };
@@ -171,7 +192,14 @@ export async function monthly(ctx: ServiceContext, ownerId: string, query: Month
   const givenTo = q.to?.slice(0, 7) ?? q.toMonth;
   const toMonth = givenTo ?? (givenFrom ? addMonthsClamped(`${givenFrom}-01`, 11).slice(0, 7) : c.today.slice(0, 7));
   const fromMonth = givenFrom ?? addMonthsClamped(`${toMonth}-01`, -11).slice(0, 7);
-  if (fromMonth > toMonth) throw validationError([{ path: [fromKey], code: 'invalid_range', message: `${fromKey} must not be after ${fromKey === 'from' ? 'to' : 'toMonth'}` }]);
+  if (fromMonth > toMonth)
+    throw validationError([
+      {
+        path: [fromKey],
+        code: 'invalid_range',
+        message: `${fromKey} must not be after ${fromKey === 'from' ? 'to' : 'toMonth'}`,
+      },
+    ]);
   const months: string[] = [];
   for (let m: string | null = fromMonth; m !== null && m <= toMonth; m = nextMonth(m)) {
     months.push(m);
@@ -203,10 +231,15 @@ export async function weekly(ctx: ServiceContext, ownerId: string, query: Weekly
   const weekStart = (date: string) => defaultAnchor('week', date, c.settings.weekStartsOn);
   const last = weekStart(q.to ?? (q.from ? addDays(q.from, 7 * 12 - 1) : c.today));
   const first = weekStart(q.from ?? addDays(last, -7 * 11));
-  if (first > last) throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
+  if (first > last)
+    throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
   const count = (toDayNumber(last) - toDayNumber(first)) / 7 + 1;
   if (count > MAX_BUCKETS) tooMany('from', count);
-  const rows = await ctx.store.totals.query(ownerId, { from: first, to: addDays(last, 6), groupBy: ['date', 'currency', 'category'] });
+  const rows = await ctx.store.totals.query(ownerId, {
+    from: first,
+    to: addDays(last, 6),
+    groupBy: ['date', 'currency', 'category'],
+  });
   const byWeek = new Map<string, Map<string, TotalsRow>>();
   for (const row of rows) {
     // Days of one week fold into one row per (currency, category).
@@ -214,7 +247,12 @@ export async function weekly(ctx: ServiceContext, ownerId: string, query: Weekly
     const groups = byWeek.get(week) ?? new Map<string, TotalsRow>();
     const key = `${row.currency}\u0000${row.categoryId ?? ''}`;
     const current = groups.get(key);
-    groups.set(key, current ? { ...current, amountMinor: current.amountMinor + row.amountMinor, count: current.count + row.count } : { currency: row.currency, categoryId: row.categoryId, amountMinor: row.amountMinor, count: row.count });
+    groups.set(
+      key,
+      current
+        ? { ...current, amountMinor: current.amountMinor + row.amountMinor, count: current.count + row.count }
+        : { currency: row.currency, categoryId: row.categoryId, amountMinor: row.amountMinor, count: row.count },
+    );
     byWeek.set(week, groups);
   }
   const weeks = Array.from({ length: count }, (_, i) => addDays(first, 7 * i)).map((start) => ({
@@ -235,7 +273,11 @@ export async function trends(ctx: ServiceContext, ownerId: string, query: Trends
   const c = await context(ctx, ownerId);
   const currency = q.currency ?? c.settings.currency;
   const bucketStart = (date: string) =>
-    q.granularity === 'day' ? date : q.granularity === 'week' ? defaultAnchor('week', date, c.settings.weekStartsOn) : `${date.slice(0, 7)}-01`;
+    q.granularity === 'day'
+      ? date
+      : q.granularity === 'week'
+        ? defaultAnchor('week', date, c.settings.weekStartsOn)
+        : `${date.slice(0, 7)}-01`;
   // The bucket after `start`, or `null` after the last one that has a day up to 9999-12-31.
   const next = (start: string): string | null => {
     if (q.granularity === 'month') return nextMonth(start.slice(0, 7)) && addMonthsClamped(start, 1);
@@ -249,7 +291,8 @@ export async function trends(ctx: ServiceContext, ownerId: string, query: Trends
   const last = bucketStart(q.to ?? c.today);
   let first = bucketStart(q.from ?? last);
   if (q.from === undefined) for (let i = 1; i < defaultSpan; i += 1) first = bucketStart(addDays(first, -1));
-  if (first > last) throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
+  if (first > last)
+    throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
   const starts: string[] = [];
   for (let s: string | null = first; s !== null && s <= last; s = next(s)) {
     starts.push(s);

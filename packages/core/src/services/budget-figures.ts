@@ -6,10 +6,14 @@ import type { BudgetRecord, CategoryRecord, StoreSession } from '../store/store.
  * The categories a budget covers: its own and their subcategories; `undefined` for all
  * spending. Computed from the owner's categories, so a subcategory added later counts too.
  */
-export function coveredCategories(budget: BudgetRecord, categories: readonly CategoryRecord[]): Set<string> | undefined {
+export function coveredCategories(
+  budget: BudgetRecord,
+  categories: readonly CategoryRecord[],
+): Set<string> | undefined {
   if (budget.categoryIds.length === 0) return undefined;
   const covered = new Set(budget.categoryIds);
-  for (const category of categories) if (category.parentId !== null && covered.has(category.parentId)) covered.add(category.id);
+  for (const category of categories)
+    if (category.parentId !== null && covered.has(category.parentId)) covered.add(category.id);
   return covered;
 }
 
@@ -52,7 +56,15 @@ export async function budgetFigures(
       categoryIds: covered && [...covered],
       groupBy: [],
     });
-    return [computeStatus({ period: period!, limitMinor: budget.amountMinor, rolloverMinor: 0, daily: { totalMinor: row?.amountMinor ?? 0 }, today })];
+    return [
+      computeStatus({
+        period: period!,
+        limitMinor: budget.amountMinor,
+        rolloverMinor: 0,
+        daily: { totalMinor: row?.amountMinor ?? 0 },
+        today,
+      }),
+    ];
   }
   const periods = periodsOf(budget, range.from, range.to);
   // With rollover the sums reach back to the budget's first period, for the carry.
@@ -81,10 +93,17 @@ export async function budgetFigures(
   let carries: number[] = periods.map(() => 0);
   if (withRollover) {
     const spent = new Map(spentBefore);
-    daily.forEach((days, i) => spent.set(range.from + i, days.reduce((sum, d) => sum + d.amountMinor, 0)));
+    daily.forEach((days, i) =>
+      spent.set(
+        range.from + i,
+        days.reduce((sum, d) => sum + d.amountMinor, 0),
+      ),
+    );
     carries = carriesInto(budget.rollover as 'surplus' | 'full', budget.amountMinor, first, spent, range);
   }
-  return periods.map((period, i) => computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today }));
+  return periods.map((period, i) =>
+    computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today }),
+  );
 }
 
 /**
@@ -94,9 +113,17 @@ export async function budgetFigures(
  * limits (up to the cap) at once. So the cost follows the spending, not the number of
  * periods since `startsOn` (a daily budget from 1900 asked about 9999 has ~2.9 million).
  */
-export function carriesInto(mode: 'surplus' | 'full', limitMinor: number, first: number, spent: ReadonlyMap<number, number>, range: { from: number; to: number }): number[] {
+export function carriesInto(
+  mode: 'surplus' | 'full',
+  limitMinor: number,
+  first: number,
+  spent: ReadonlyMap<number, number>,
+  range: { from: number; to: number },
+): number[] {
   const cap = Number.MAX_SAFE_INTEGER - limitMinor; // limit + carry stays a safe integer
-  const withSpending = [...spent.keys()].filter((k) => k >= first && k < range.to && spent.get(k)! !== 0).sort((a, b) => a - b);
+  const withSpending = [...spent.keys()]
+    .filter((k) => k >= first && k < range.to && spent.get(k)! !== 0)
+    .sort((a, b) => a - b);
   // After m periods without spending: each adds the limit (a surplus carry is never below 0 there).
   const idle = (carry: number, m: number) => {
     const next = BigInt(carry) + BigInt(m) * BigInt(limitMinor);

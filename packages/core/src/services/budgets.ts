@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { defaultAnchor, isRecurring, periodContaining, periodIndexOf, type PeriodDefinition } from '../domain/periods.js';
+import {
+  defaultAnchor,
+  isRecurring,
+  periodContaining,
+  periodIndexOf,
+  type PeriodDefinition,
+} from '../domain/periods.js';
 import { localDate, MIN_LOCAL_DATE } from '../dates.js';
 import { notFound, validationError } from '../errors.js';
 import { newId } from '../ids.js';
@@ -31,7 +37,11 @@ type PeriodInput = NonNullable<ReturnType<typeof budgetInputSchema.parse>['perio
 function resolvePeriod(input: PeriodInput | undefined, today: string, settings: OwnerSettings): PeriodDefinition {
   const period = input ?? { unit: 'month' as const, every: 1 };
   if (!('unit' in period)) return { start: period.start, end: period.end };
-  return { unit: period.unit, every: period.every, anchor: period.anchor ?? defaultAnchor(period.unit, today, settings.weekStartsOn) };
+  return {
+    unit: period.unit,
+    every: period.every,
+    anchor: period.anchor ?? defaultAnchor(period.unit, today, settings.weekStartsOn),
+  };
 }
 
 /** The default `startsOn`: the start of the period containing today (a one-off's start). */
@@ -40,7 +50,8 @@ function defaultStart(period: PeriodDefinition, today: string): string {
 }
 
 /** The issue paths of a budget's categories: `['categoryIds', index]`. */
-const categoryRefs = (ids: readonly string[]) => ids.map((categoryId, index) => ({ categoryId, path: ['categoryIds', index] }));
+const categoryRefs = (ids: readonly string[]) =>
+  ids.map((categoryId, index) => ({ categoryId, path: ['categoryIds', index] }));
 
 type ParsedBudgetInput = z.output<typeof budgetInputSchema>;
 type ParsedBudgetPatch = z.output<typeof budgetPatchSchema>;
@@ -103,11 +114,21 @@ export interface OverallBudgetChange {
  * Sets the overall budget in one write: replaces it when the owner has one, creates it
  * otherwise. Deciding under the owner's lock means two concurrent calls cannot both create one.
  */
-export async function setOverallBudget(ctx: ServiceContext, ownerId: string, input: OverallBudgetInput): Promise<OverallBudgetChange> {
+export async function setOverallBudget(
+  ctx: ServiceContext,
+  ownerId: string,
+  input: OverallBudgetInput,
+): Promise<OverallBudgetChange> {
   // `categoryIds` may come along (the same object as for create()) only when it is empty.
   const { categoryIds, ...fields } = typeof input === 'object' && input !== null ? input : ({} as OverallBudgetInput);
   if (categoryIds !== undefined && (!Array.isArray(categoryIds) || categoryIds.length > 0)) {
-    throw validationError([{ path: ['categoryIds'], code: 'too_big', message: 'The overall budget covers all spending: leave categoryIds empty' }]);
+    throw validationError([
+      {
+        path: ['categoryIds'],
+        code: 'too_big',
+        message: 'The overall budget covers all spending: leave categoryIds empty',
+      },
+    ]);
   }
   const data = parseInput(overallBudgetInputSchema, typeof input === 'object' && input !== null ? fields : input);
   return write(ctx, ownerId, async (scope) => {
@@ -142,7 +163,9 @@ export async function findOverallBudget(ctx: ServiceContext, ownerId: string): P
 /** A budget input cannot change alert rules: they have their own API. */
 function assertNoAlertRules(parsed: ParsedBudgetPatch | ParsedBudgetInput): void {
   if ('alertRules' in parsed && parsed.alertRules !== undefined) {
-    throw validationError([{ path: ['alertRules'], code: 'unrecognized_keys', message: 'Change alert rules through the alerts API' }]);
+    throw validationError([
+      { path: ['alertRules'], code: 'unrecognized_keys', message: 'Change alert rules through the alerts API' },
+    ]);
   }
 }
 
@@ -167,13 +190,25 @@ export async function updateBudget(
 }
 
 /** Changes a stored budget, in the write's transaction. */
-async function changeBudget(scope: WriteScope, ownerId: string, current: BudgetRecord, data: ParsedBudgetPatch, replace: boolean): Promise<Budget> {
+async function changeBudget(
+  scope: WriteScope,
+  ownerId: string,
+  current: BudgetRecord,
+  data: ParsedBudgetPatch,
+  replace: boolean,
+): Promise<Budget> {
   const { tx, at, settings } = scope;
   const today = scope.today;
   const currency = data.currency ?? (replace ? settings.currency : current.currency);
   const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
   if (currency !== current.currency && !hasAmount) {
-    throw validationError([{ path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' }]);
+    throw validationError([
+      {
+        path: ['amount'],
+        code: 'amount_required',
+        message: 'Changing the currency needs the amount in the new currency',
+      },
+    ]);
   }
   const period = data.period !== undefined || replace ? resolvePeriod(data.period, today, settings) : current.period;
   if (data.categoryIds !== undefined) await assertCategories(scope, categoryRefs(data.categoryIds));
@@ -221,14 +256,23 @@ async function loadForRead(ctx: ServiceContext, ownerId: string, id: string) {
 }
 
 /** The budget's status for the period containing `date` (default: today in the owner's time zone). */
-export async function budgetStatus(ctx: ServiceContext, ownerId: string, id: string, query: { date?: string } = {}): Promise<BudgetStatus> {
+export async function budgetStatus(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  query: { date?: string } = {},
+): Promise<BudgetStatus> {
   const q = parseInput(budgetStatusQuerySchema, query);
   const { budget, today, covered } = await loadForRead(ctx, ownerId, id);
   return statusAt(ctx, budget, q.date ?? today, today, covered);
 }
 
 /** The overall budget's status (as {@link budgetStatus}), or `null` when there is no overall budget. */
-export async function overallBudgetStatus(ctx: ServiceContext, ownerId: string, query: { date?: string } = {}): Promise<BudgetStatus | null> {
+export async function overallBudgetStatus(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: { date?: string } = {},
+): Promise<BudgetStatus | null> {
   const q = parseInput(budgetStatusQuerySchema, query);
   assertOpen(ctx);
   const { settings, budgets } = await readOwner(ctx, ownerId);
@@ -238,7 +282,13 @@ export async function overallBudgetStatus(ctx: ServiceContext, ownerId: string, 
   return statusAt(ctx, budget, q.date ?? today, today, undefined);
 }
 
-async function statusAt(ctx: ServiceContext, budget: BudgetRecord, date: string, today: string, covered: Set<string> | undefined): Promise<BudgetStatus> {
+async function statusAt(
+  ctx: ServiceContext,
+  budget: BudgetRecord,
+  date: string,
+  today: string,
+  covered: Set<string> | undefined,
+): Promise<BudgetStatus> {
   const index = periodIndex(budget, date);
   const [figures] = await budgetFigures(ctx.store, budget, { from: index, to: index }, today, covered);
   return toBudgetStatus(budget, figures!);
@@ -248,12 +298,19 @@ async function statusAt(ctx: ServiceContext, budget: BudgetRecord, date: string,
  * The budget's figures for its last `periods` closed periods, oldest first, with rollover
  * applied period after period. A one-off budget has one period, listed once it has closed.
  */
-export async function budgetHistory(ctx: ServiceContext, ownerId: string, id: string, query: { periods?: number } = {}): Promise<BudgetStatus[]> {
+export async function budgetHistory(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  query: { periods?: number } = {},
+): Promise<BudgetStatus[]> {
   const q = parseInput(budgetHistoryQuerySchema, query);
   const { budget, today, covered } = await loadForRead(ctx, ownerId, id);
   if (!isRecurring(budget.period)) {
     if (budget.period.end >= today) return [];
-    return (await budgetFigures(ctx.store, budget, { from: 0, to: 0 }, today, covered)).map((f) => toBudgetStatus(budget, f));
+    return (await budgetFigures(ctx.store, budget, { from: 0, to: 0 }, today, covered)).map((f) =>
+      toBudgetStatus(budget, f),
+    );
   }
   const current = periodIndex(budget, today);
   // Periods wholly before 1900-01-01 do not exist (a budget of 366-year periods has few).

@@ -32,15 +32,30 @@ async function assertParent(tx: StoreSession, ownerId: string, parentId: string,
  * reassigned, or they stop naming it. A budget that named only this category would silently
  * become an all-spending budget, so that is a `CONFLICT` instead.
  */
-async function updateBudgetsForDeletedCategory(scope: WriteScope, ownerId: string, category: CategoryRecord, target: string | null) {
+async function updateBudgetsForDeletedCategory(
+  scope: WriteScope,
+  ownerId: string,
+  category: CategoryRecord,
+  target: string | null,
+) {
   const { tx, at } = scope;
   for (const budget of await tx.budgets.list(ownerId)) {
     if (!budget.categoryIds.includes(category.id)) continue;
-    const categoryIds = [...new Set(budget.categoryIds.map((cid) => (cid === category.id ? target : cid)).filter((cid): cid is string => cid !== null))];
+    const categoryIds = [
+      ...new Set(
+        budget.categoryIds
+          .map((cid) => (cid === category.id ? target : cid))
+          .filter((cid): cid is string => cid !== null),
+      ),
+    ];
     if (categoryIds.length === 0) {
-      throw new TrackerError('CONFLICT', `Budget ${budget.name} covers only ${category.name}; change or delete the budget first, or pass reassignTo`, {
-        details: { budgetId: budget.id },
-      });
+      throw new TrackerError(
+        'CONFLICT',
+        `Budget ${budget.name} covers only ${category.name}; change or delete the budget first, or pass reassignTo`,
+        {
+          details: { budgetId: budget.id },
+        },
+      );
     }
     const next = { ...budget, categoryIds, updatedAt: at };
     await tx.budgets.update(next);
@@ -111,9 +126,13 @@ export async function updateCategory(
       parentId: pick('parentId'),
       updatedAt: at,
     };
-    if (next.parentId !== null && next.parentId !== current.parentId) await assertParent(tx, ownerId, next.parentId, id);
+    if (next.parentId !== null && next.parentId !== current.parentId)
+      await assertParent(tx, ownerId, next.parentId, id);
     const unchanged =
-      next.name === current.name && next.color === current.color && next.icon === current.icon && next.parentId === current.parentId;
+      next.name === current.name &&
+      next.color === current.color &&
+      next.icon === current.icon &&
+      next.parentId === current.parentId;
     if (unchanged) return toCategory(current);
     await tx.categories.update(next);
     configChanged();
@@ -141,7 +160,8 @@ export async function deleteCategory(
     if (!current) throw notFound('Category', id);
     let target: string | null = null;
     if (opts.reassignTo !== undefined) {
-      const invalid = (message: string) => validationError([{ path: ['reassignTo'], code: 'unknown_category', message }]);
+      const invalid = (message: string) =>
+        validationError([{ path: ['reassignTo'], code: 'unknown_category', message }]);
       if (opts.reassignTo === id) throw invalid('Cannot reassign expenses to the category being deleted');
       if (!(await tx.categories.findById(ownerId, opts.reassignTo))) {
         throw invalid(`No category ${JSON.stringify(opts.reassignTo)} to move the expenses to`);
@@ -167,7 +187,10 @@ export async function deleteCategory(
     if (moved > 0) await tx.totals.moveCategory(ownerId, id, target);
     await tx.categories.delete(ownerId, id);
     scope.configChanged();
-    record({ type: 'category.deleted', data: { category: toCategory(current), reassignedTo: target, expenseCount: moved } });
+    record({
+      type: 'category.deleted',
+      data: { category: toCategory(current), reassignedTo: target, expenseCount: moved },
+    });
   });
 }
 
@@ -176,12 +199,19 @@ export async function deleteCategory(
  * them; another owner's id is "unknown", never revealed. One `unknown_category` issue per
  * unknown id, at its `path`. `null` (uncategorized) is always fine.
  */
-export async function assertCategories(scope: WriteScope, refs: readonly { categoryId: string | null; path: (string | number)[] }[]): Promise<void> {
+export async function assertCategories(
+  scope: WriteScope,
+  refs: readonly { categoryId: string | null; path: (string | number)[] }[],
+): Promise<void> {
   const wanted = refs.filter((ref) => ref.categoryId !== null);
   if (wanted.length === 0) return;
   const known = new Set((await scope.config()).categories.map((c) => c.id));
   const issues: ValidationIssue[] = wanted
     .filter(({ categoryId }) => !known.has(categoryId!))
-    .map(({ categoryId, path }) => ({ path, code: 'unknown_category', message: `No category ${JSON.stringify(categoryId)}` }));
+    .map(({ categoryId, path }) => ({
+      path,
+      code: 'unknown_category',
+      message: `No category ${JSON.stringify(categoryId)}`,
+    }));
   if (issues.length > 0) throw validationError(issues);
 }

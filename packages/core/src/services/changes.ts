@@ -22,7 +22,11 @@ export interface ChangesPage {
 }
 
 /** Reads the owner's change feed after a seq. */
-export async function readChanges(ctx: ServiceContext, ownerId: string, query: ChangesQuery = {}): Promise<ChangesPage> {
+export async function readChanges(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: ChangesQuery = {},
+): Promise<ChangesPage> {
   const q = parseInput(changesQuerySchema, query);
   assertOpen(ctx);
   // lastSeq first: events committed between the two reads are then at most extra, never missed.

@@ -35,7 +35,11 @@ export function toIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | 
 }
 
 /** Parses `input` with `schema`, or throws `VALIDATION_FAILED` naming every offending field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix: (string | number)[] = []): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix: (string | number)[] = [],
+): z.output<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw validationError(toIssues(result.error.issues, prefix));
   return result.data;
@@ -75,7 +79,11 @@ export interface WriteScope {
  * record commit together, so no crash can leave one without the other, and a retry that
  * races the first attempt waits for its lock and then finds its record.
  */
-export async function write<T>(ctx: ServiceContext, ownerId: string, fn: (scope: WriteScope) => Promise<T>): Promise<T> {
+export async function write<T>(
+  ctx: ServiceContext,
+  ownerId: string,
+  fn: (scope: WriteScope) => Promise<T>,
+): Promise<T> {
   assertOpen(ctx);
   const keyed = ctx.keyed ? { key: ctx.keyed.key, fingerprint: ctx.keyed.fingerprint() } : undefined;
   const at = ctx.clock.now().toISOString();

@@ -24,10 +24,12 @@ export function decodeCursor(value: string, sort: ExpenseCursor['sort'], order: 
   }
   if (!Array.isArray(parsed) || parsed.length !== 4) throw invalid('The cursor is not one this API gave out');
   const [s, o, key, id] = parsed as unknown[];
-  const keyOk = sort === 'amount' ? Number.isSafeInteger(key) : typeof key === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(key);
+  const keyOk =
+    sort === 'amount' ? Number.isSafeInteger(key) : typeof key === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(key);
   if (typeof id !== 'string' || !keyOk || (s !== 'date' && s !== 'amount') || (o !== 'asc' && o !== 'desc')) {
     throw invalid('The cursor is not one this API gave out');
   }
-  if (s !== sort || o !== order) throw invalid(`The cursor belongs to a listing sorted by ${s} ${o}; keep the same sort and order`);
+  if (s !== sort || o !== order)
+    throw invalid(`The cursor belongs to a listing sorted by ${s} ${o}; keep the same sort and order`);
   return { sort, order, key: key as string | number, id };
 }

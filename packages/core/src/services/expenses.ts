@@ -25,7 +25,14 @@ type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
 type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
 
 /** Builds a new expense record from parsed input, with the owner's defaults. */
-function newRecord(ownerId: string, data: ParsedInput, settings: OwnerSettings, today: string, at: string, path: (string | number)[]): ExpenseRecord {
+function newRecord(
+  ownerId: string,
+  data: ParsedInput,
+  settings: OwnerSettings,
+  today: string,
+  at: string,
+  path: (string | number)[],
+): ExpenseRecord {
   const currency = data.currency ?? settings.currency;
   return {
     id: newId('exp'),
@@ -59,7 +66,11 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
 }
 
 /** Creates 1 to 1,000 expenses in one transaction: all are stored, or none. */
-export async function createExpenses(ctx: ServiceContext, ownerId: string, inputs: readonly ExpenseInput[]): Promise<Expense[]> {
+export async function createExpenses(
+  ctx: ServiceContext,
+  ownerId: string,
+  inputs: readonly ExpenseInput[],
+): Promise<Expense[]> {
   const items = parseInput(expenseBatchSchema, inputs);
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings, record } = scope;
@@ -76,11 +87,19 @@ export async function createExpenses(ctx: ServiceContext, ownerId: string, input
       }
     });
     if (issues.length > 0) throw validationError(issues);
-    await assertCategories(scope, rows.map((row, index) => ({ categoryId: row.categoryId, path: [index, 'categoryId'] })));
+    await assertCategories(
+      scope,
+      rows.map((row, index) => ({ categoryId: row.categoryId, path: [index, 'categoryId'] })),
+    );
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
     for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
-    await applySpending(scope, ownerId, rows.map((row) => [null, row] as const), []);
+    await applySpending(
+      scope,
+      ownerId,
+      rows.map((row) => [null, row] as const),
+      [],
+    );
     return expenses;
   });
 }
@@ -99,7 +118,11 @@ function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): Exp
   const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
   if (currency !== current.currency && !hasAmount) {
     throw validationError([
-      { path: ['amount'], code: 'amount_required', message: 'Changing the currency needs the amount in the new currency' },
+      {
+        path: ['amount'],
+        code: 'amount_required',
+        message: 'Changing the currency needs the amount in the new currency',
+      },
     ]);
   }
   const pick = <K extends 'categoryId' | 'description' | 'merchant' | 'notes'>(key: K) =>
@@ -144,7 +167,8 @@ export async function updateExpense(
     if (!current) throw notFound('Expense', id);
     const next = merge(current, data, replace);
     if (sameContent(current, next)) return toExpense(current);
-    if (next.categoryId !== current.categoryId) await assertCategories(scope, [{ categoryId: next.categoryId, path: ['categoryId'] }]);
+    if (next.categoryId !== current.categoryId)
+      await assertCategories(scope, [{ categoryId: next.categoryId, path: ['categoryId'] }]);
     next.updatedAt = at;
     await tx.expenses.update(next);
     const expense = toExpense(next);
@@ -196,7 +220,11 @@ export async function expenseFilter(ctx: ServiceContext, ownerId: string, q: Fil
 }
 
 /** One page of the owner's expenses; see {@link ExpenseListQuery}. */
-export async function listExpenses(ctx: ServiceContext, ownerId: string, query: ExpenseListQuery = {}): Promise<ExpensePage> {
+export async function listExpenses(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: ExpenseListQuery = {},
+): Promise<ExpensePage> {
   const q = parseInput(expenseListQuerySchema, query);
   assertOpen(ctx);
   const filter = await expenseFilter(ctx, ownerId, q);
@@ -212,7 +240,12 @@ export async function listExpenses(ctx: ServiceContext, ownerId: string, query: 
   const last = items[items.length - 1];
   const nextCursor =
     rows.length > q.limit && last
-      ? encodeCursor({ sort: q.sort, order: q.order, key: q.sort === 'amount' ? last.amountMinor : last.date, id: last.id })
+      ? encodeCursor({
+          sort: q.sort,
+          order: q.order,
+          key: q.sort === 'amount' ? last.amountMinor : last.date,
+          id: last.id,
+        })
       : null;
   return { items: items.map(toExpense), nextCursor };
 }

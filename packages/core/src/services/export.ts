@@ -100,22 +100,38 @@ function csvRow(expense: Expense, names: Map<string, string>): string[] {
  * {@link EXPORT_BATCH_SIZE} and formatted in chunks of {@link EXPORT_CHUNK_SIZE} as they are
  * consumed, so memory stays bounded however many rows there are and however slow the consumer.
  */
-export async function* exportExpenses(ctx: ServiceContext, ownerId: string, query: ExportQuery = {}): AsyncGenerator<string, void, undefined> {
+export async function* exportExpenses(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: ExportQuery = {},
+): AsyncGenerator<string, void, undefined> {
   const q = parseInput(exportQuerySchema, query);
   assertOpen(ctx);
   const filter = await expenseFilter(ctx, ownerId, q);
-  const names = q.format === 'csv' ? new Map((await ctx.store.categories.list(ownerId)).map((c) => [c.id, c.name])) : new Map<string, string>();
+  const names =
+    q.format === 'csv'
+      ? new Map((await ctx.store.categories.list(ownerId)).map((c) => [c.id, c.name]))
+      : new Map<string, string>();
   if (q.format === 'csv') yield stringify([[...CSV_COLUMNS]], CSV_OPTIONS);
   if (q.format === 'json') yield '[';
   let after: { key: string; id: string } | undefined;
   let first = true;
   for (;;) {
-    const rows = await ctx.store.expenses.list(ownerId, { ...filter, sort: 'date', order: 'asc', limit: EXPORT_BATCH_SIZE, after });
+    const rows = await ctx.store.expenses.list(ownerId, {
+      ...filter,
+      sort: 'date',
+      order: 'asc',
+      limit: EXPORT_BATCH_SIZE,
+      after,
+    });
     if (rows.length === 0) break;
     for (let i = 0; i < rows.length; i += EXPORT_CHUNK_SIZE) {
       const expenses = rows.slice(i, i + EXPORT_CHUNK_SIZE).map(toExpense);
       if (q.format === 'csv') {
-        yield stringify(expenses.map((e) => csvRow(e, names)), CSV_OPTIONS);
+        yield stringify(
+          expenses.map((e) => csvRow(e, names)),
+          CSV_OPTIONS,
+        );
       } else if (q.format === 'ndjson') {
         yield expenses.map((e) => `${JSON.stringify(e)}\n`).join('');
       } else {

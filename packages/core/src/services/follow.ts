@@ -110,7 +110,8 @@ export async function follow(ctx: ServiceContext, ownerId: string, options: Foll
   const start = options.after === null ? end : Math.min(options.after, end);
   const delivery = new OrderedDelivery({
     lastSeq: start,
-    read: async (after, limit) => (await ctx.store.events.list(ownerId, after, limit)).map((record) => record as TrackerEvent),
+    read: async (after, limit) =>
+      (await ctx.store.events.list(ownerId, after, limit)).map((record) => record as TrackerEvent),
     deliver: (event) => options.deliver(event),
     ready: options.ready?.bind(options),
     onError: (error) => options.onError(error),

@@ -71,7 +71,13 @@ export class IdempotencyScope {
 
   constructor(key: string, options: IdempotencyKeyOptions = {}) {
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
-      throw validationError([{ path: ['idempotencyKey'], code: 'invalid_key', message: `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters` }]);
+      throw validationError([
+        {
+          path: ['idempotencyKey'],
+          code: 'invalid_key',
+          message: `An idempotency key has 1 to ${MAX_KEY_LENGTH} characters`,
+        },
+      ]);
     }
     this.key = key;
     this.#options = options;
@@ -83,9 +89,14 @@ export class IdempotencyScope {
       key: this.key,
       fingerprint: () => {
         if (this.#wrote) {
-          throw new TrackerError('IDEMPOTENCY_KEY_REUSED', `The idempotency key ${JSON.stringify(this.key)} already made a write through this handle; use a new key for another write`);
+          throw new TrackerError(
+            'IDEMPOTENCY_KEY_REUSED',
+            `The idempotency key ${JSON.stringify(this.key)} already made a write through this handle; use a new key for another write`,
+          );
         }
-        return createHash('sha256').update(`${operation}\n${requestOf(args, this.#options.fingerprint)}`).digest('base64url');
+        return createHash('sha256')
+          .update(`${operation}\n${requestOf(args, this.#options.fingerprint)}`)
+          .digest('base64url');
       },
       settled: (replayed) => {
         this.#wrote = true;
@@ -100,19 +111,41 @@ export class IdempotencyScope {
  * window, then answers the key's recorded result (`{ value }`), or `null` when the key is new.
  * A record of another write is `IDEMPOTENCY_KEY_REUSED`.
  */
-export async function recordedResult(tx: StoreSession, ownerId: string, key: string, fingerprint: string, at: string): Promise<{ value: unknown } | null> {
+export async function recordedResult(
+  tx: StoreSession,
+  ownerId: string,
+  key: string,
+  fingerprint: string,
+  at: string,
+): Promise<{ value: unknown } | null> {
   // A record is replayed while younger than the window: one exactly 24 h old is gone
   // (instants are ISO text to the millisecond, so "before cutoff + 1 ms" is "at or before").
   await tx.idempotency.deleteBefore(ownerId, new Date(Date.parse(at) - IDEMPOTENCY_WINDOW_MS + 1).toISOString());
   const record = await tx.idempotency.find(ownerId, key);
   if (!record) return null;
   if (record.fingerprint !== fingerprint) {
-    throw new TrackerError('IDEMPOTENCY_KEY_REUSED', `The idempotency key ${JSON.stringify(key)} was used for another request in the last 24 hours`);
+    throw new TrackerError(
+      'IDEMPOTENCY_KEY_REUSED',
+      `The idempotency key ${JSON.stringify(key)} was used for another request in the last 24 hours`,
+    );
   }
   return { value: record.result === null ? undefined : JSON.parse(record.result) };
 }
 
 /** In the write's transaction: records the result the key answers from now on. */
-export async function recordResult(tx: StoreSession, ownerId: string, key: string, fingerprint: string, result: unknown, at: string): Promise<void> {
-  await tx.idempotency.insert({ ownerId, key, fingerprint, result: result === undefined ? null : JSON.stringify(result), createdAt: at });
+export async function recordResult(
+  tx: StoreSession,
+  ownerId: string,
+  key: string,
+  fingerprint: string,
+  result: unknown,
+  at: string,
+): Promise<void> {
+  await tx.idempotency.insert({
+    ownerId,
+    key,
+    fingerprint,
+    result: result === undefined ? null : JSON.stringify(result),
+    createdAt: at,
+  });
 }

@@ -3,7 +3,13 @@ import { formatAmount } from '../money.js';
 import type { AlertRule, Budget, BudgetStatus, Notification } from '../schemas/budget.js';
 import type { Category } from '../schemas/category.js';
 import type { Expense } from '../schemas/expense.js';
-import type { AlertRuleRecord, BudgetRecord, CategoryRecord, ExpenseRecord, NotificationRecord } from '../store/store.js';
+import type {
+  AlertRuleRecord,
+  BudgetRecord,
+  CategoryRecord,
+  ExpenseRecord,
+  NotificationRecord,
+} from '../store/store.js';
 
 /*
  * Presenters: a stored record → the public object the SDK returns. All of them here, so the

@@ -1,4 +1,9 @@
-import { DEFAULT_OWNER_SETTINGS, ownerSettingsPatchSchema, type OwnerSettings, type OwnerSettingsPatch } from '../schemas/owner.js';
+import {
+  DEFAULT_OWNER_SETTINGS,
+  ownerSettingsPatchSchema,
+  type OwnerSettings,
+  type OwnerSettingsPatch,
+} from '../schemas/owner.js';
 import { assertOpen, parseInput, write, type ServiceContext } from './context.js';
 
 /** The owner's settings, or the defaults when they never saved any. */
@@ -8,7 +13,11 @@ export async function getSettings(ctx: ServiceContext, ownerId: string): Promise
 }
 
 /** Changes some of the owner's settings and returns them all. */
-export async function updateSettings(ctx: ServiceContext, ownerId: string, patch: OwnerSettingsPatch): Promise<OwnerSettings> {
+export async function updateSettings(
+  ctx: ServiceContext,
+  ownerId: string,
+  patch: OwnerSettingsPatch,
+): Promise<OwnerSettings> {
   const changes = parseInput(ownerSettingsPatchSchema, patch);
   return write(ctx, ownerId, async ({ tx, at, settings: current }) => {
     const next: OwnerSettings = {

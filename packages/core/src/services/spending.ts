@@ -32,17 +32,35 @@ function totalOutOfRange(currency: string, path: (string | number)[]) {
  * `VALIDATION_FAILED` (issue code `total_out_of_range`, at `path`) and rolls back, so no sum
  * ever leaves the range a JavaScript number holds exactly (each amount alone always fits).
  */
-export async function applySpending(scope: WriteScope, ownerId: string, changes: readonly ExpenseChange[], path: (string | number)[]): Promise<void> {
+export async function applySpending(
+  scope: WriteScope,
+  ownerId: string,
+  changes: readonly ExpenseChange[],
+  path: (string | number)[],
+): Promise<void> {
   const deltas: TotalsDelta[] = [];
   const net = new Map<string, bigint>();
-  const add = (currency: string, amountMinor: number) => net.set(currency, (net.get(currency) ?? 0n) + BigInt(amountMinor));
+  const add = (currency: string, amountMinor: number) =>
+    net.set(currency, (net.get(currency) ?? 0n) + BigInt(amountMinor));
   for (const [before, after] of changes) {
     if (before) {
-      deltas.push({ date: before.date, currency: before.currency, categoryId: before.categoryId, amountMinor: -before.amountMinor, count: -1 });
+      deltas.push({
+        date: before.date,
+        currency: before.currency,
+        categoryId: before.categoryId,
+        amountMinor: -before.amountMinor,
+        count: -1,
+      });
       add(before.currency, -before.amountMinor);
     }
     if (after) {
-      deltas.push({ date: after.date, currency: after.currency, categoryId: after.categoryId, amountMinor: after.amountMinor, count: 1 });
+      deltas.push({
+        date: after.date,
+        currency: after.currency,
+        categoryId: after.categoryId,
+        amountMinor: after.amountMinor,
+        count: 1,
+      });
       add(after.currency, after.amountMinor);
     }
   }
@@ -51,7 +69,8 @@ export async function applySpending(scope: WriteScope, ownerId: string, changes:
   for (const [currency, delta] of net) if (delta > MAX_TOTAL) throw totalOutOfRange(currency, path);
   const totals = await scope.tx.totals.applyDeltas(ownerId, deltas);
   for (const total of totals) {
-    if ((net.get(total.currency!) ?? 0n) > 0n && !(Math.abs(total.amountMinor) <= Number.MAX_SAFE_INTEGER)) throw totalOutOfRange(total.currency!, path);
+    if ((net.get(total.currency!) ?? 0n) > 0n && !(Math.abs(total.amountMinor) <= Number.MAX_SAFE_INTEGER))
+      throw totalOutOfRange(total.currency!, path);
   }
   await evaluateForExpenses(scope, ownerId, changes.flat());
 }

@@ -77,7 +77,9 @@ class BorrowedDriver implements Driver {
     // Kysely has checked the settings against its closed lists before they get here.
     const isolation = settings.isolationLevel ? ` isolation level ${settings.isolationLevel}` : '';
     const access = settings.accessMode ? ` ${settings.accessMode}` : '';
-    await connection.executeQuery(CompiledQuery.raw(isolation || access ? `start transaction${isolation}${access}` : 'begin'));
+    await connection.executeQuery(
+      CompiledQuery.raw(isolation || access ? `start transaction${isolation}${access}` : 'begin'),
+    );
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {

@@ -16,7 +16,17 @@ const UNAVAILABLE_NODE_CODES = new Set([
 ]);
 
 // PostgreSQL SQLSTATEs meaning "the server is not there for you right now".
-const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
+const UNAVAILABLE_SQLSTATES = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
 
 const UNAVAILABLE_MESSAGES = [
   /connection terminated/i,

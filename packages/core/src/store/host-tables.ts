@@ -112,9 +112,13 @@ export function defineHostTables<DB>(options: HostTablesOptions): HostTables<DB>
     const message = prefix.startsWith('et_')
       ? 'et_ is the prefix of core’s own tables: choose another'
       : 'Use lower-case letters, digits and _, ending in _ (e.g. app_), at most 31 characters';
-    throw new TrackerError('VALIDATION_FAILED', `The host tables' prefix ${JSON.stringify(prefix)} is not allowed: ${message}`, {
-      issues: [{ path: ['prefix'], code: 'invalid_prefix', message }],
-    });
+    throw new TrackerError(
+      'VALIDATION_FAILED',
+      `The host tables' prefix ${JSON.stringify(prefix)} is not allowed: ${message}`,
+      {
+        issues: [{ path: ['prefix'], code: 'invalid_prefix', message }],
+      },
+    );
   }
   const migrations = Object.freeze({ ...options.migrations });
   return Object.freeze({

@@ -71,21 +71,41 @@ export function createBudgetRepository(db: Kysely<Database>): BudgetRepository {
       await db.insertInto('et_budget').values(budgetToRow(record)).execute();
     },
     async findById(ownerId, id) {
-      const row = await db.selectFrom('et_budget').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('et_budget')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? budgetFromRow(row) : null;
     },
     async list(ownerId) {
-      const rows = await db.selectFrom('et_budget').selectAll().where('owner_id', '=', ownerId).orderBy('created_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('et_budget')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
       return rows.map(budgetFromRow);
     },
     async update(record) {
       const { id: _id, owner_id: _owner, created_at: _created, ...fields } = budgetToRow(record);
-      const result = await db.updateTable('et_budget').set(fields).where('owner_id', '=', record.ownerId).where('id', '=', record.id).executeTakeFirst();
+      const result = await db
+        .updateTable('et_budget')
+        .set(fields)
+        .where('owner_id', '=', record.ownerId)
+        .where('id', '=', record.id)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
     async delete(ownerId, id) {
       await db.deleteFrom('et_alert_rule').where('owner_id', '=', ownerId).where('budget_id', '=', id).execute();
-      const result = await db.deleteFrom('et_budget').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('et_budget')
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
   };
@@ -98,7 +118,12 @@ export function createAlertRuleRepository(db: Kysely<Database>): AlertRuleReposi
       if (records.length > 0) await db.insertInto('et_alert_rule').values(records.map(ruleToRow)).execute();
     },
     async findById(ownerId, id) {
-      const row = await db.selectFrom('et_alert_rule').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('et_alert_rule')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? ruleFromRow(row) : null;
     },
     async list(ownerId, budgetIds) {
@@ -109,11 +134,20 @@ export function createAlertRuleRepository(db: Kysely<Database>): AlertRuleReposi
     },
     async update(record) {
       const { id: _id, owner_id: _owner, budget_id: _budget, created_at: _created, ...fields } = ruleToRow(record);
-      const result = await db.updateTable('et_alert_rule').set(fields).where('owner_id', '=', record.ownerId).where('id', '=', record.id).executeTakeFirst();
+      const result = await db
+        .updateTable('et_alert_rule')
+        .set(fields)
+        .where('owner_id', '=', record.ownerId)
+        .where('id', '=', record.id)
+        .executeTakeFirst();
       return result.numUpdatedRows > 0n;
     },
     async delete(ownerId, id) {
-      const result = await db.deleteFrom('et_alert_rule').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('et_alert_rule')
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
   };

@@ -93,7 +93,11 @@ export function createCategoryRepository(db: Kysely<Database>): CategoryReposito
     },
 
     async delete(ownerId, id) {
-      const result = await db.deleteFrom('et_category').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('et_category')
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
 

@@ -77,8 +77,9 @@ const bumpSeq = preparedQuery((db: Kysely<Database>, ownerId: string, count: num
 );
 
 /** The usual outbox append, one event: compiled once. */
-const insertEvent = preparedQuery((db: Kysely<Database>, ownerId: string, seq: number, type: string, data: string, at: string) =>
-  db.insertInto('et_event').values({ owner_id: ownerId, seq, type, data, at }),
+const insertEvent = preparedQuery(
+  (db: Kysely<Database>, ownerId: string, seq: number, type: string, data: string, at: string) =>
+    db.insertInto('et_event').values({ owner_id: ownerId, seq, type, data, at }),
 );
 
 /**
@@ -106,17 +107,30 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
       if (records.length === 1) {
         const [r] = records as [EventRecord];
         await insertEvent.execute(db, ownerId, r.seq, r.type, JSON.stringify(r.data), r.at);
-      } else for (const part of chunk(records, 500)) {
-        await db
-          .insertInto('et_event')
-          .values(
-            part.map((r) => ({ owner_id: ownerId, seq: r.seq, type: r.type, data: JSON.stringify(r.data), at: r.at })),
-          )
-          .execute();
-      }
+      } else
+        for (const part of chunk(records, 500)) {
+          await db
+            .insertInto('et_event')
+            .values(
+              part.map((r) => ({
+                owner_id: ownerId,
+                seq: r.seq,
+                type: r.type,
+                data: JSON.stringify(r.data),
+                at: r.at,
+              })),
+            )
+            .execute();
+        }
       if (notify) {
         const last = records[records.length - 1]!;
-        const payload: EventsNotification = { instance: notify.instanceId, ownerId, first, seq: last.seq, type: last.type };
+        const payload: EventsNotification = {
+          instance: notify.instanceId,
+          ownerId,
+          first,
+          seq: last.seq,
+          type: last.type,
+        };
         await sql`select pg_notify(${EVENTS_CHANNEL}, ${JSON.stringify(payload)})`.execute(db);
       }
       return records;

@@ -143,7 +143,22 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
     async insert(records) {
       if (records.length === 1) {
         const r = toRow(records[0]!);
-        await insertOne.execute(db, r.id, r.owner_id, r.amount_minor, r.currency, r.date, r.category_id, r.description, r.merchant, r.notes, r.tags, r.search_text, r.created_at, r.updated_at);
+        await insertOne.execute(
+          db,
+          r.id,
+          r.owner_id,
+          r.amount_minor,
+          r.currency,
+          r.date,
+          r.category_id,
+          r.description,
+          r.merchant,
+          r.notes,
+          r.tags,
+          r.search_text,
+          r.created_at,
+          r.updated_at,
+        );
       } else {
         // 13 columns a row: 200 rows stay far below both engines' bind-parameter limits.
         for (const part of chunk(records, 200)) {
@@ -175,7 +190,11 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
         .where('id', '=', record.id)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n) return false;
-      await db.deleteFrom('et_expense_tag').where('owner_id', '=', record.ownerId).where('expense_id', '=', record.id).execute();
+      await db
+        .deleteFrom('et_expense_tag')
+        .where('owner_id', '=', record.ownerId)
+        .where('expense_id', '=', record.id)
+        .execute();
       const tags = tagRows(record);
       if (tags.length > 0) await db.insertInto('et_expense_tag').values(tags).execute();
       return true;
@@ -184,21 +203,35 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
     async delete(ownerId, id) {
       // Tags go first and explicitly: a host's SQLite connection may have foreign keys off.
       await db.deleteFrom('et_expense_tag').where('owner_id', '=', ownerId).where('expense_id', '=', id).execute();
-      const result = await db.deleteFrom('et_expense').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('et_expense')
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
 
     async list(ownerId, request) {
       const column = request.sort === 'amount' ? 'et_expense.amount_minor' : 'et_expense.date';
       const comparison = request.order === 'desc' ? '<' : '>';
-      let query = applyExpenseFilter(db.selectFrom('et_expense').select(COLUMNS).where('owner_id', '=', ownerId), ownerId, request);
+      let query = applyExpenseFilter(
+        db.selectFrom('et_expense').select(COLUMNS).where('owner_id', '=', ownerId),
+        ownerId,
+        request,
+      );
       const after = request.after;
       if (after !== undefined) {
         // A row-value comparison, which both engines answer with one index range scan; the
         // equivalent `a < x or (a = x and id < y)` makes SQLite scan from the owner's first row.
-        query = query.where((eb) => eb(eb.refTuple(column, 'et_expense.id'), comparison, eb.tuple(after.key, after.id)));
+        query = query.where((eb) =>
+          eb(eb.refTuple(column, 'et_expense.id'), comparison, eb.tuple(after.key, after.id)),
+        );
       }
-      const rows = await query.orderBy(column, request.order).orderBy('et_expense.id', request.order).limit(request.limit).execute();
+      const rows = await query
+        .orderBy(column, request.order)
+        .orderBy('et_expense.id', request.order)
+        .limit(request.limit)
+        .execute();
       return rows.map(fromRow);
     },
 

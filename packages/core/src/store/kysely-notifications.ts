@@ -70,13 +70,29 @@ export function createNotificationRepository(db: Kysely<Database>): Notification
       return (await q.orderBy('id', 'desc').limit(query.limit).execute()).map(fromRow);
     },
     async findById(ownerId, id) {
-      const row = await db.selectFrom('et_notification').selectAll().where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const row = await db
+        .selectFrom('et_notification')
+        .selectAll()
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return row ? fromRow(row) : null;
     },
     async markRead(ownerId, id, at) {
-      const exists = await db.selectFrom('et_notification').select('id').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const exists = await db
+        .selectFrom('et_notification')
+        .select('id')
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       if (!exists) return false;
-      await db.updateTable('et_notification').set({ read_at: at }).where('owner_id', '=', ownerId).where('id', '=', id).where('read_at', 'is', null).execute();
+      await db
+        .updateTable('et_notification')
+        .set({ read_at: at })
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .where('read_at', 'is', null)
+        .execute();
       return true;
     },
   };

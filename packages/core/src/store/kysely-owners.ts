@@ -7,7 +7,10 @@ import type { OwnerRepository } from './store.js';
 
 /** Read by every budget status, analytics and list read: compiled once. */
 const ownerState = preparedQuery((db: Kysely<Database>, ownerId: string) =>
-  db.selectFrom('et_owner').select(['timezone', 'currency', 'week_starts_on', 'config_version']).where('id', '=', ownerId),
+  db
+    .selectFrom('et_owner')
+    .select(['timezone', 'currency', 'week_starts_on', 'config_version'])
+    .where('id', '=', ownerId),
 );
 
 /** The first statement of every write: compiled once. */
@@ -55,7 +58,11 @@ export function createOwnerRepository(db: Kysely<Database>): OwnerRepository {
     },
 
     async saveSettings(ownerId, settings: OwnerSettings, at) {
-      const values = { timezone: settings.timezone, currency: settings.currency, week_starts_on: settings.weekStartsOn };
+      const values = {
+        timezone: settings.timezone,
+        currency: settings.currency,
+        week_starts_on: settings.weekStartsOn,
+      };
       await db
         .insertInto('et_owner')
         .values({ id: ownerId, ...values, last_seq: 0, created_at: at, updated_at: at })

@@ -165,7 +165,9 @@ export class KyselyStore implements Store {
           }
         });
       }
-      return await this.db.transaction().execute((trx) => run(createSession(trx, this.dialect, this.instanceId, this.#sums)));
+      return await this.db
+        .transaction()
+        .execute((trx) => run(createSession(trx, this.dialect, this.instanceId, this.#sums)));
     } catch (error) {
       if (thrown && thrown.error === error) throw error;
       throw toStoreError(error);

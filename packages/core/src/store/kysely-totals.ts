@@ -32,14 +32,30 @@ export class SumsQueries {
   readonly #byShape = new LRUCache<string, SumsQuery>({ max: MAX_SUMS_SHAPES });
 
   /** The grouped sum of one shape, prepared on first use. */
-  get(source: Source, groupBy: TotalsQuery['groupBy'], byCurrency: boolean, categoryCount: number | undefined): SumsQuery {
+  get(
+    source: Source,
+    groupBy: TotalsQuery['groupBy'],
+    byCurrency: boolean,
+    categoryCount: number | undefined,
+  ): SumsQuery {
     const shape = `${source}|${groupBy.join(',')}|${byCurrency ? 1 : 0}|${categoryCount ?? '*'}`;
     let prepared = this.#byShape.get(shape);
     if (!prepared) {
       prepared = preparedQuery((db: Kysely<Database>, ...args: string[]) => {
         const [ownerId, from, to, ...rest] = args;
         const currency = byCurrency ? rest.shift() : undefined;
-        return { compile: () => sumsSql(source, groupBy, ownerId!, from!, to!, currency, categoryCount === undefined ? undefined : rest).compile(db) };
+        return {
+          compile: () =>
+            sumsSql(
+              source,
+              groupBy,
+              ownerId!,
+              from!,
+              to!,
+              currency,
+              categoryCount === undefined ? undefined : rest,
+            ).compile(db),
+        };
       });
       this.#byShape.set(shape, prepared);
     }
@@ -48,9 +64,16 @@ export class SumsQueries {
 }
 
 /** The SQL of one grouped sum over either table. */
-function sumsSql(source: Source, groupBy: TotalsQuery['groupBy'], ownerId: string, from: string, to: string, currency: string | undefined, categoryKeys: string[] | undefined) {
-  const category: RawBuilder<string> =
-    source === 'et_daily_total' ? sql<string>`category_key` : categoryKeyOf;
+function sumsSql(
+  source: Source,
+  groupBy: TotalsQuery['groupBy'],
+  ownerId: string,
+  from: string,
+  to: string,
+  currency: string | undefined,
+  categoryKeys: string[] | undefined,
+) {
+  const category: RawBuilder<string> = source === 'et_daily_total' ? sql<string>`category_key` : categoryKeyOf;
   const count = source === 'et_daily_total' ? sql<number | string>`sum(count)` : sql<number | string>`count(*)`;
   const keys: Record<string, RawBuilder<string>> = {
     date: sql<string>`date`,
@@ -72,17 +95,33 @@ function sumsSql(source: Source, groupBy: TotalsQuery['groupBy'], ownerId: strin
   const groupByClause = groups.length > 0 ? sql`group by ${sql.join(groups.map((g) => g.expr))}` : sql``;
   const having = source === 'et_daily_total' ? sql`having sum(count) > 0` : sql``;
   const orderBy = groups.length > 0 ? sql`order by ${sql.join(groups.map((g) => sql.ref(g.alias)))}` : sql``;
-  return sql<Record<string, unknown>>`select ${sql.join(selections)} from ${sql.table(source)} where ${sql.join(conditions, sql` and `)} ${groupByClause} ${having} ${orderBy}`;
+  return sql<
+    Record<string, unknown>
+  >`select ${sql.join(selections)} from ${sql.table(source)} where ${sql.join(conditions, sql` and `)} ${groupByClause} ${having} ${orderBy}`;
 }
 
 /**
  * One grouped sum over either the totals or the expense table: the same SQL shape, so the
  * two answer identically (which the daily-totals property test relies on).
  */
-async function groupedSums(db: Kysely<Database>, sums: SumsQueries, source: Source, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+async function groupedSums(
+  db: Kysely<Database>,
+  sums: SumsQueries,
+  source: Source,
+  ownerId: string,
+  query: TotalsQuery,
+): Promise<TotalsRow[]> {
   const categoryKeys = query.categoryIds?.map(toKey);
-  const args = [ownerId, query.from, query.to, ...(query.currency === undefined ? [] : [query.currency]), ...(categoryKeys ?? [])];
-  const result = await sums.get(source, query.groupBy, query.currency !== undefined, categoryKeys?.length).execute(db, ...args);
+  const args = [
+    ownerId,
+    query.from,
+    query.to,
+    ...(query.currency === undefined ? [] : [query.currency]),
+    ...(categoryKeys ?? []),
+  ];
+  const result = await sums
+    .get(source, query.groupBy, query.currency !== undefined, categoryKeys?.length)
+    .execute(db, ...args);
   return result.rows
     .filter((row) => toInt(row.count as number) > 0)
     .map((row) => {
@@ -96,13 +135,26 @@ async function groupedSums(db: Kysely<Database>, sums: SumsQueries, source: Sour
 }
 
 /** Sums straight over the expense table. */
-export function aggregateExpenses(db: Kysely<Database>, sums: SumsQueries, ownerId: string, query: TotalsQuery): Promise<TotalsRow[]> {
+export function aggregateExpenses(
+  db: Kysely<Database>,
+  sums: SumsQueries,
+  ownerId: string,
+  query: TotalsQuery,
+): Promise<TotalsRow[]> {
   return groupedSums(db, sums, 'et_expense', ownerId, query);
 }
 
 /** The usual delta of a write, one row: compiled once. */
 const upsertDailyTotal = preparedQuery(
-  (db: Kysely<Database>, ownerId: string, date: string, currency: string, categoryKey: string, amountMinor: number, count: number) =>
+  (
+    db: Kysely<Database>,
+    ownerId: string,
+    date: string,
+    currency: string,
+    categoryKey: string,
+    amountMinor: number,
+    count: number,
+  ) =>
     db
       .insertInto('et_daily_total')
       .values({ owner_id: ownerId, date, currency, category_key: categoryKey, amount_minor: amountMinor, count })
@@ -118,17 +170,18 @@ const upsertDailyTotal = preparedQuery(
  * The owner's all-time total of one currency, changed by a write's net delta: returns the
  * new total. Compiled once, like the daily upsert (every expense write runs both).
  */
-const upsertCurrencyTotal = preparedQuery((db: Kysely<Database>, ownerId: string, currency: string, amountMinor: number, count: number) =>
-  db
-    .insertInto('et_currency_total')
-    .values({ owner_id: ownerId, currency, amount_minor: amountMinor, count })
-    .onConflict((oc) =>
-      oc.columns(['owner_id', 'currency']).doUpdateSet({
-        amount_minor: sql<number>`et_currency_total.amount_minor + excluded.amount_minor`,
-        count: sql<number>`et_currency_total.count + excluded.count`,
-      }),
-    )
-    .returning(['amount_minor', 'count']),
+const upsertCurrencyTotal = preparedQuery(
+  (db: Kysely<Database>, ownerId: string, currency: string, amountMinor: number, count: number) =>
+    db
+      .insertInto('et_currency_total')
+      .values({ owner_id: ownerId, currency, amount_minor: amountMinor, count })
+      .onConflict((oc) =>
+        oc.columns(['owner_id', 'currency']).doUpdateSet({
+          amount_minor: sql<number>`et_currency_total.amount_minor + excluded.amount_minor`,
+          count: sql<number>`et_currency_total.count + excluded.count`,
+        }),
+      )
+      .returning(['amount_minor', 'count']),
 );
 
 /** Daily totals over Kysely; `sums` are the store's prepared grouped sums. */
@@ -141,7 +194,12 @@ export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries):
       for (const delta of deltas) {
         const key = JSON.stringify([delta.date, delta.currency, toKey(delta.categoryId)]);
         const current = merged.get(key);
-        merged.set(key, current ? { ...current, amountMinor: current.amountMinor + delta.amountMinor, count: current.count + delta.count } : delta);
+        merged.set(
+          key,
+          current
+            ? { ...current, amountMinor: current.amountMinor + delta.amountMinor, count: current.count + delta.count }
+            : delta,
+        );
       }
       const rows = [...merged.entries()]
         .filter(([, d]) => d.amountMinor !== 0 || d.count !== 0)
@@ -176,7 +234,10 @@ export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries):
       const byCurrency = new Map<string, { amountMinor: number; count: number }>();
       for (const d of deltas) {
         const current = byCurrency.get(d.currency) ?? { amountMinor: 0, count: 0 };
-        byCurrency.set(d.currency, { amountMinor: current.amountMinor + d.amountMinor, count: current.count + d.count });
+        byCurrency.set(d.currency, {
+          amountMinor: current.amountMinor + d.amountMinor,
+          count: current.count + d.count,
+        });
       }
       const totals: TotalsRow[] = [];
       for (const currency of [...byCurrency.keys()].sort()) {
@@ -200,7 +261,11 @@ export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries):
         on conflict (owner_id, date, currency, category_key) do update set
           amount_minor = et_daily_total.amount_minor + excluded.amount_minor,
           count = et_daily_total.count + excluded.count`.execute(db);
-      await db.deleteFrom('et_daily_total').where('owner_id', '=', ownerId).where('category_key', '=', fromId).execute();
+      await db
+        .deleteFrom('et_daily_total')
+        .where('owner_id', '=', ownerId)
+        .where('category_key', '=', fromId)
+        .execute();
     },
 
     async rebuild(ownerId) {

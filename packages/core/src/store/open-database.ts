@@ -99,7 +99,10 @@ export function postgresClientConfig(database: DatabaseInput): ClientConfig | un
 }
 
 function isKysely(value: object): value is Kysely<unknown> {
-  return typeof (value as Kysely<unknown>).selectFrom === 'function' && typeof (value as Kysely<unknown>).getExecutor === 'function';
+  return (
+    typeof (value as Kysely<unknown>).selectFrom === 'function' &&
+    typeof (value as Kysely<unknown>).getExecutor === 'function'
+  );
 }
 
 function isPgPool(value: object): value is Pool {
@@ -107,7 +110,10 @@ function isPgPool(value: object): value is Pool {
 }
 
 function isSqliteDatabase(value: object): value is BetterSqlite3.Database {
-  return typeof (value as BetterSqlite3.Database).prepare === 'function' && typeof (value as BetterSqlite3.Database).pragma === 'function';
+  return (
+    typeof (value as BetterSqlite3.Database).prepare === 'function' &&
+    typeof (value as BetterSqlite3.Database).pragma === 'function'
+  );
 }
 
 function kyselyDialect(db: Kysely<unknown>, explicit: Dialect | undefined): Dialect {
@@ -115,9 +121,13 @@ function kyselyDialect(db: Kysely<unknown>, explicit: Dialect | undefined): Dial
   const adapter = db.getExecutor().adapter.constructor.name;
   if (/postgres/i.test(adapter)) return 'postgres';
   if (/sqlite/i.test(adapter)) return 'sqlite';
-  throw new TrackerError('VALIDATION_FAILED', `Cannot tell the dialect of this Kysely instance (${adapter}); pass dialect: 'sqlite' or 'postgres'`, {
-    issues: [{ path: ['dialect'], code: 'required', message: "Pass dialect: 'sqlite' or 'postgres'" }],
-  });
+  throw new TrackerError(
+    'VALIDATION_FAILED',
+    `Cannot tell the dialect of this Kysely instance (${adapter}); pass dialect: 'sqlite' or 'postgres'`,
+    {
+      issues: [{ path: ['dialect'], code: 'required', message: "Pass dialect: 'sqlite' or 'postgres'" }],
+    },
+  );
 }
 
 /**
@@ -130,9 +140,13 @@ async function importDriver<T>(name: 'better-sqlite3' | 'pg', engine: string, lo
   } catch (error) {
     const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : undefined;
     if ((code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(error).includes(`'${name}'`)) {
-      throw new TrackerError('STORE_UNAVAILABLE', `${engine} needs the ${name} package, which is not installed: run \`npm install ${name}\``, {
-        cause: error,
-      });
+      throw new TrackerError(
+        'STORE_UNAVAILABLE',
+        `${engine} needs the ${name} package, which is not installed: run \`npm install ${name}\``,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   }
@@ -197,7 +211,12 @@ export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<
       if (isPostgresUrl(database)) {
         const pool = await openPgPool(database, options);
         const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-        return new KyselyStore({ db, dialect: 'postgres', onClose: () => db.destroy(), instanceId: options.instanceId });
+        return new KyselyStore({
+          db,
+          dialect: 'postgres',
+          onClose: () => db.destroy(),
+          instanceId: options.instanceId,
+        });
       }
       const path = database.replace(/^sqlite:(\/\/)?/i, '');
       if (path === '') throw new TrackerError('VALIDATION_FAILED', 'The database path is empty');
@@ -208,13 +227,25 @@ export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<
     if (typeof database === 'object' && database !== null) {
       // A host's connection: used as is, never closed by us.
       if (isKysely(database)) {
-        return new KyselyStore({ db: database as Kysely<Database>, dialect: kyselyDialect(database, options.dialect), instanceId: options.instanceId });
+        return new KyselyStore({
+          db: database as Kysely<Database>,
+          dialect: kyselyDialect(database, options.dialect),
+          instanceId: options.instanceId,
+        });
       }
       if (isPgPool(database)) {
-        return new KyselyStore({ db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }), dialect: 'postgres', instanceId: options.instanceId });
+        return new KyselyStore({
+          db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }),
+          dialect: 'postgres',
+          instanceId: options.instanceId,
+        });
       }
       if (isSqliteDatabase(database)) {
-        return new KyselyStore({ db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), dialect: 'sqlite', instanceId: options.instanceId });
+        return new KyselyStore({
+          db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }),
+          dialect: 'sqlite',
+          instanceId: options.instanceId,
+        });
       }
     }
   } catch (error) {

@@ -31,7 +31,9 @@ import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'k
  * await ownerSettings.execute(db, 'user-43'); // only run
  * ```
  */
-export function preparedQuery<DB, A extends unknown[], R>(build: (db: Kysely<DB>, ...args: A) => Compilable<R>): PreparedQuery<DB, A, R> {
+export function preparedQuery<DB, A extends unknown[], R>(
+  build: (db: Kysely<DB>, ...args: A) => Compilable<R>,
+): PreparedQuery<DB, A, R> {
   const compiled = new WeakMap<object, { query: CompiledQuery<R>; slots: (number | { value: unknown })[] }>();
 
   function compile(db: Kysely<DB>, arity: number) {

@@ -214,7 +214,8 @@ export class RemoteEvents {
       this.#ctx.onError(error);
       return;
     }
-    if (typeof note.ownerId !== 'string' || !Number.isSafeInteger(note.seq) || !Number.isSafeInteger(note.first)) return;
+    if (typeof note.ownerId !== 'string' || !Number.isSafeInteger(note.seq) || !Number.isSafeInteger(note.first))
+      return;
     if (note.instance !== undefined && note.instance === this.#ctx.instanceId) return;
     const known = this.#owners.peek(note.ownerId) ?? this.#busy.get(note.ownerId);
     if (known?.lastSeq !== undefined && note.seq <= known.lastSeq && !known.reading) return;
@@ -227,7 +228,8 @@ export class RemoteEvents {
       this.#owners.get(owner) ??
       this.#busy.get(owner) ??
       new OrderedDelivery({
-        read: async (after, limit) => (await this.#ctx.store.events.list(owner, after, limit)).map((record) => record as TrackerEvent),
+        read: async (after, limit) =>
+          (await this.#ctx.store.events.list(owner, after, limit)).map((record) => record as TrackerEvent),
         deliver: (event) => this.#ctx.emit(event),
         onError: (error) => this.#ctx.onError(error),
       });

@@ -15,7 +15,10 @@ import fc from 'fast-check';
  * readPropertySeed({}); // { seed: <a random 32-bit integer>, drawn: true }
  * ```
  */
-export function readPropertySeed(env: Record<string, string | undefined> = process.env): { seed: number; drawn: boolean } {
+export function readPropertySeed(env: Record<string, string | undefined> = process.env): {
+  seed: number;
+  drawn: boolean;
+} {
   const given = env.FC_SEED?.trim();
   if (given === undefined || given === '') return { seed: randomInt(-(2 ** 31), 2 ** 31), drawn: true };
   const seed = Number(given);
@@ -46,7 +49,9 @@ export function readPropertySeed(env: Record<string, string | undefined> = proce
  * configurePropertySeed(); // prints "fast-check seed 1234567 (replay with FC_SEED=1234567)" unless FC_SEED is set
  * ```
  */
-export function configurePropertySeed(options: { env?: Record<string, string | undefined>; log?: (line: string) => void } = {}): number {
+export function configurePropertySeed(
+  options: { env?: Record<string, string | undefined>; log?: (line: string) => void } = {},
+): number {
   const current = fc.readConfigureGlobal();
   if (current.seed !== undefined) return current.seed;
   const { seed, drawn } = readPropertySeed(options.env);

@@ -53,7 +53,8 @@ export interface DeliveryRequest {
  * - `redirect` — a 3xx: redirects are not followed, since one could point anywhere;
  * - `network` — the connection failed or broke (refused, reset, TLS error).
  */
-export type DeliveryFailureReason = 'invalid_url' | 'blocked_address' | 'unresolvable' | 'timeout' | 'redirect' | 'network';
+export type DeliveryFailureReason =
+  'invalid_url' | 'blocked_address' | 'unresolvable' | 'timeout' | 'redirect' | 'network';
 
 /**
  * What one attempt came to. A `response` is any status but 3xx; whether it counts as
@@ -74,7 +75,11 @@ export interface Deliverer {
 
 /** Raised inside the connect step when a resolved address is refused, to be told apart from network errors. */
 class BlockedAddressError extends Error {
-  constructor(readonly hostname: string, readonly address: string, readonly range: string) {
+  constructor(
+    readonly hostname: string,
+    readonly address: string,
+    readonly range: string,
+  ) {
     super(`${hostname} resolves to ${address} (${range}), which webhooks may not reach`);
   }
 }
@@ -113,7 +118,9 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
   const resolve = options.resolve ?? defaultResolve;
   const clock = options.clock ?? systemClock;
   const maxBytes = options.maxResponseBytes ?? 16_384;
-  const agent = new Agent({ connect: { timeout: options.connectTimeoutMs ?? 10_000, lookup: checkedLookup(resolve, allowPrivate) } });
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs ?? 10_000, lookup: checkedLookup(resolve, allowPrivate) },
+  });
 
   return {
     async deliver(url, { headers, body, timeoutMs }) {
@@ -121,7 +128,8 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
       if (typeof target === 'string') return failure('invalid_url', target);
       if (isIP(target.host)) {
         const verdict = checkAddress(target.host, { allowPrivate });
-        if (!verdict.allowed) return failure('blocked_address', `${verdict.address} (${verdict.range}) may not be reached by webhooks`);
+        if (!verdict.allowed)
+          return failure('blocked_address', `${verdict.address} (${verdict.range}) may not be reached by webhooks`);
       }
       const controller = new AbortController();
       const timer = setTimeout(() => controller.abort(), timeoutMs);
@@ -139,7 +147,11 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
         const retryAfter = parseRetryAfter(single(response.headers['retry-after']), clock.now());
         if (response.statusCode >= 300 && response.statusCode < 400) {
           const location = single(response.headers.location) ?? 'nowhere';
-          return { ...failure('redirect', `${response.statusCode} to ${location}: redirects are not followed`), status: response.statusCode, retryAfter };
+          return {
+            ...failure('redirect', `${response.statusCode} to ${location}: redirects are not followed`),
+            status: response.statusCode,
+            retryAfter,
+          };
         }
         return { kind: 'response', status: response.statusCode, retryAfter, body: text };
       } catch (error) {
@@ -156,8 +168,10 @@ export function createDeliverer(options: DelivererOptions = {}): Deliverer {
 function parseTarget(text: string): { url: URL; host: string } | string {
   if (!URL.canParse(text)) return `${JSON.stringify(text)} is not an absolute URL`;
   const url = new URL(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${url.protocol} URLs cannot receive webhooks; use https: (or http:)`;
-  if (url.username !== '' || url.password !== '') return 'A webhook URL may not carry credentials: the signature authenticates the sender';
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `${url.protocol} URLs cannot receive webhooks; use https: (or http:)`;
+  if (url.username !== '' || url.password !== '')
+    return 'A webhook URL may not carry credentials: the signature authenticates the sender';
   return { url, host: url.hostname.replace(/^\[(.*)\]$/, '$1') };
 }
 
@@ -173,7 +187,8 @@ function checkedLookup(resolve: ResolveHost, allowPrivate: boolean): LookupFunct
         const verdicts = addresses.map((entry) => checkAddress(entry.address, { allowPrivate }));
         const refused = verdicts.find((verdict) => !verdict.allowed);
         const [first] = verdicts;
-        if (refused && !refused.allowed) return callback(new BlockedAddressError(hostname, refused.address, refused.range), '');
+        if (refused && !refused.allowed)
+          return callback(new BlockedAddressError(hostname, refused.address, refused.range), '');
         if (!first) return callback(new UnresolvableHostError(`${hostname} has no address`), '');
         const family = isIP(first.address);
         if (lookupOptions.all) callback(null, [{ address: first.address, family }]);

@@ -5,7 +5,8 @@ const DELTA_SECONDS = /^\d+$/;
  * shape before `Date.parse` reads it, because `Date.parse` also takes forms HTTP does not
  * (`2026-12-01`, local times) and would read them in the process's time zone.
  */
-const IMF_FIXDATE = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
+const IMF_FIXDATE =
+  /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d{2}:\d{2}:\d{2} GMT$/;
 
 /**
  * How many seconds a `Retry-After` header asks to wait from `now`: delta-seconds as given, or

@@ -73,7 +73,8 @@ export interface SecretBox {
 export function createSecretBox(keys: readonly SecretBoxKey[]): SecretBox {
   const byId = keyring(keys);
   const [current] = keys;
-  if (current === undefined) throw validationError([{ path: ['keys'], code: 'too_small', message: 'At least one encryption key is needed' }]);
+  if (current === undefined)
+    throw validationError([{ path: ['keys'], code: 'too_small', message: 'At least one encryption key is needed' }]);
   return {
     seal: (plaintext, context = '') => seal(current.id, byId.get(current.id)!, plaintext, context),
     open: (envelope, context = '') => open(byId, envelope, context),
@@ -86,22 +87,33 @@ function seal(keyId: string, key: Buffer, plaintext: string, context: string): s
   const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associatedData(keyId, context));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return [VERSION, keyId, iv.toString('base64url'), ciphertext.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  return [
+    VERSION,
+    keyId,
+    iv.toString('base64url'),
+    ciphertext.toString('base64url'),
+    cipher.getAuthTag().toString('base64url'),
+  ].join('.');
 }
 
 function open(keys: Map<string, Buffer>, envelope: string, context: string): OpenedSecret {
   const parts = envelope.split('.');
   const [version, keyId, iv, ciphertext, tag] = parts;
-  if (parts.length !== 5 || version !== VERSION || !keyId || !KEY_ID.test(keyId)) return { ok: false, problem: 'malformed' };
+  if (parts.length !== 5 || version !== VERSION || !keyId || !KEY_ID.test(keyId))
+    return { ok: false, problem: 'malformed' };
   const [ivBytes, ciphertextBytes, tagBytes] = [iv, ciphertext, tag].map(base64url);
-  if (!ivBytes || !ciphertextBytes || !tagBytes || ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES) return { ok: false, problem: 'malformed' };
+  if (!ivBytes || !ciphertextBytes || !tagBytes || ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+    return { ok: false, problem: 'malformed' };
   const key = keys.get(keyId);
   if (!key) return { ok: false, problem: 'unknown_key' };
   const decipher = createDecipheriv(ALGORITHM, key, ivBytes, { authTagLength: TAG_BYTES });
   decipher.setAAD(associatedData(keyId, context));
   decipher.setAuthTag(tagBytes);
   try {
-    return { ok: true, plaintext: Buffer.concat([decipher.update(ciphertextBytes), decipher.final()]).toString('utf8') };
+    return {
+      ok: true,
+      plaintext: Buffer.concat([decipher.update(ciphertextBytes), decipher.final()]).toString('utf8'),
+    };
   } catch {
     // final() throws exactly when the tag does not verify; nothing decrypted is returned.
     return { ok: false, problem: 'not_authentic' };
@@ -123,7 +135,8 @@ function base64url(text: string | undefined): Buffer | null {
 function keyring(keys: readonly SecretBoxKey[]): Map<string, Buffer> {
   const byId = new Map<string, Buffer>();
   keys.forEach(({ id, key }, index) => {
-    const bytes = typeof key === 'string' ? (BASE64.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0)) : Buffer.from(key);
+    const bytes =
+      typeof key === 'string' ? (BASE64.test(key) ? Buffer.from(key, 'base64') : Buffer.alloc(0)) : Buffer.from(key);
     const problem = !KEY_ID.test(id)
       ? 'A key id is 1 to 32 letters, digits, "_" or "-"'
       : byId.has(id)

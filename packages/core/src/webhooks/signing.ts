@@ -84,7 +84,9 @@ export function webhookSignature(secret: string, message: WebhookMessage): strin
  */
 export function signWebhook(message: WebhookMessage, secrets: readonly string[]): WebhookHeaders {
   if (secrets.length === 0) {
-    throw validationError([{ path: ['secrets'], code: 'too_small', message: 'A webhook needs at least one signing secret' }]);
+    throw validationError([
+      { path: ['secrets'], code: 'too_small', message: 'A webhook needs at least one signing secret' },
+    ]);
   }
   return {
     'webhook-id': message.id,
@@ -99,7 +101,11 @@ function secretKey(secret: string): Buffer {
   const key = BASE64.test(encoded) ? Buffer.from(encoded, 'base64') : Buffer.alloc(0);
   if (key.length < MIN_KEY_BYTES || key.length > MAX_KEY_BYTES) {
     throw validationError([
-      { path: ['secret'], code: 'invalid_webhook_secret', message: `A webhook secret is "${SECRET_PREFIX}" and the base64 of ${MIN_KEY_BYTES} to ${MAX_KEY_BYTES} bytes` },
+      {
+        path: ['secret'],
+        code: 'invalid_webhook_secret',
+        message: `A webhook secret is "${SECRET_PREFIX}" and the base64 of ${MIN_KEY_BYTES} to ${MAX_KEY_BYTES} bytes`,
+      },
     ]);
   }
   return key;

@@ -17,6 +17,25 @@ export {
   type ResolvedAddress,
 } from './deliver.js';
 export { parseRetryAfter } from './retry-after.js';
-export { DEFAULT_RETRY_POLICY, nextRetry, retryCeiling, type RetryDecision, type RetryInput, type RetryPolicy } from './retry-schedule.js';
-export { createSecretBox, type OpenedSecret, type SecretBox, type SecretBoxKey, type SecretBoxProblem } from './secret-box.js';
-export { generateWebhookSecret, signWebhook, webhookSignature, type WebhookHeaders, type WebhookMessage } from './signing.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  nextRetry,
+  retryCeiling,
+  type RetryDecision,
+  type RetryInput,
+  type RetryPolicy,
+} from './retry-schedule.js';
+export {
+  createSecretBox,
+  type OpenedSecret,
+  type SecretBox,
+  type SecretBoxKey,
+  type SecretBoxProblem,
+} from './secret-box.js';
+export {
+  generateWebhookSecret,
+  signWebhook,
+  webhookSignature,
+  type WebhookHeaders,
+  type WebhookMessage,
+} from './signing.js';

@@ -82,7 +82,10 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
   } catch (error) {
     const log = await readFile(logFile, 'utf8').catch(() => '');
     await stop();
-    throw new Error(`Could not start a throwaway PostgreSQL from ${bin}: ${describe(error)}${log ? `\n--- server log ---\n${log}` : ''}`, { cause: error });
+    throw new Error(
+      `Could not start a throwaway PostgreSQL from ${bin}: ${describe(error)}${log ? `\n--- server log ---\n${log}` : ''}`,
+      { cause: error },
+    );
   }
 }
 
@@ -93,7 +96,18 @@ async function startOnFreePort(pg: PgRunner, dataDir: string, logFile: string, s
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     try {
-      await pg('pg_ctl', ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', serverOptions(port, socketDir)]);
+      await pg('pg_ctl', [
+        'start',
+        '-D',
+        dataDir,
+        '-l',
+        logFile,
+        '-w',
+        '-t',
+        '60',
+        '-o',
+        serverOptions(port, socketDir),
+      ]);
       return port;
     } catch (error) {
       if (attempt >= START_ATTEMPTS) throw error;
@@ -104,8 +118,13 @@ async function startOnFreePort(pg: PgRunner, dataDir: string, logFile: string, s
 /** The server's options for `pg_ctl start -o` (handed to a shell, hence the quoted socket dir). */
 function serverOptions(port: number, socketDir: string): string {
   return [
-    '-h 127.0.0.1', `-p ${port}`, `-k '${socketDir}'`,
-    '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=200',
+    '-h 127.0.0.1',
+    `-p ${port}`,
+    `-k '${socketDir}'`,
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+    '-c max_connections=200',
   ].join(' ');
 }
 
@@ -163,7 +182,10 @@ async function postgresUser(): Promise<{ uid: number; gid: number }> {
     const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
     return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
   } catch (error) {
-    throw new Error('Running as root needs a `postgres` OS user to own the server (installed with `apt-get install postgresql`).', { cause: error });
+    throw new Error(
+      'Running as root needs a `postgres` OS user to own the server (installed with `apt-get install postgresql`).',
+      { cause: error },
+    );
   }
 }
 
@@ -176,7 +198,13 @@ function safeReaddir(dir: string): string[] {
 }
 
 function describe(error: unknown): string {
-  if (error && typeof error === 'object' && 'stderr' in error && typeof error.stderr === 'string' && error.stderr.trim()) {
+  if (
+    error &&
+    typeof error === 'object' &&
+    'stderr' in error &&
+    typeof error.stderr === 'string' &&
+    error.stderr.trim()
+  ) {
     return error.stderr.trim();
   }
   return error instanceof Error ? error.message : String(error);

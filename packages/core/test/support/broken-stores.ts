@@ -19,7 +19,10 @@ import { toInt } from '../../src/store/sql-values.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
-type Breakage = (db: Kysely<Database>, real: StoreSession) => {
+type Breakage = (
+  db: Kysely<Database>,
+  real: StoreSession,
+) => {
   [K in keyof StoreSession]?: Partial<StoreSession[K]>;
 };
 
@@ -51,7 +54,11 @@ export const BREAKAGES = {
   'lock takes no lock': (db, real) => ({
     owners: {
       async lock(ownerId, at) {
-        await db.insertInto('et_owner').values({ id: ownerId, last_seq: 0, created_at: at, updated_at: at }).onConflict((oc) => oc.column('id').doNothing()).execute();
+        await db
+          .insertInto('et_owner')
+          .values({ id: ownerId, last_seq: 0, created_at: at, updated_at: at })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
         return (await real.owners.getState(ownerId))!;
       },
     },
@@ -63,7 +70,13 @@ export const BREAKAGES = {
       async insert(record) {
         await db
           .insertInto('et_idempotency')
-          .values({ owner_id: record.ownerId, idempotency_key: record.key, fingerprint: record.fingerprint, result: record.result, created_at: record.createdAt })
+          .values({
+            owner_id: record.ownerId,
+            idempotency_key: record.key,
+            fingerprint: record.fingerprint,
+            result: record.result,
+            created_at: record.createdAt,
+          })
           .onConflict((oc) => oc.doNothing())
           .execute();
       },
@@ -80,8 +93,19 @@ export const BREAKAGES = {
           .select((eb) => eb.fn.coalesce(eb.fn.max('seq'), sql<number>`0`).as('last'))
           .where('owner_id', '=', ownerId)
           .executeTakeFirstOrThrow();
-        const records: EventRecord[] = events.map((event, i) => ({ seq: toInt(last) + i + 1, ownerId, type: event.type, data: event.data, at }));
-        await db.insertInto('et_event').values(records.map((r) => ({ owner_id: ownerId, seq: r.seq, type: r.type, data: JSON.stringify(r.data), at }))).execute();
+        const records: EventRecord[] = events.map((event, i) => ({
+          seq: toInt(last) + i + 1,
+          ownerId,
+          type: event.type,
+          data: event.data,
+          at,
+        }));
+        await db
+          .insertInto('et_event')
+          .values(
+            records.map((r) => ({ owner_id: ownerId, seq: r.seq, type: r.type, data: JSON.stringify(r.data), at })),
+          )
+          .execute();
         return records;
       },
       async lastSeq(ownerId) {

@@ -93,7 +93,10 @@ function examplesInComment(file: string, firstLine: number, comment: string): Do
   let inExample = false;
   let fence: { ts: boolean; line: number; lines: string[] } | undefined;
   comment.split('\n').forEach((raw, index) => {
-    const line = raw.replace(/^\s*\/\*\*\s?/, '').replace(/\s*\*\/\s*$/, '').replace(/^\s*\* ?/, '');
+    const line = raw
+      .replace(/^\s*\/\*\*\s?/, '')
+      .replace(/\s*\*\/\s*$/, '')
+      .replace(/^\s*\* ?/, '');
     if (fence) {
       if (/^\s*```\s*$/.test(line)) {
         if (fence.ts) examples.push({ file, line: fence.line, code: fence.lines.join('\n') });
@@ -104,7 +107,8 @@ function examplesInComment(file: string, firstLine: number, comment: string): Do
     const tag = /^\s*@(\w+)/.exec(line)?.[1];
     if (tag) inExample = tag === 'example';
     const opening = /^\s*```(\w*)/.exec(line);
-    if (opening) fence = { ts: inExample && /^(ts|typescript)$/.test(opening[1] ?? ''), line: firstLine + index + 1, lines: [] };
+    if (opening)
+      fence = { ts: inExample && /^(ts|typescript)$/.test(opening[1] ?? ''), line: firstLine + index + 1, lines: [] };
   });
   return examples;
 }
@@ -128,7 +132,8 @@ function publicNames(repoRoot: string, packageDirs: string[]): Map<string, Publi
       const entry = join(repoRoot, dir, conditions.source);
       const source = ts.createSourceFile(entry, readFileSync(entry, 'utf8'), ts.ScriptTarget.Latest);
       for (const statement of source.statements) {
-        if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause)) continue;
+        if (!ts.isExportDeclaration(statement) || !statement.exportClause || !ts.isNamedExports(statement.exportClause))
+          continue;
         for (const element of statement.exportClause.elements) {
           if (names.has(element.name.text)) continue;
           names.set(element.name.text, { specifier, typeOnly: statement.isTypeOnly || element.isTypeOnly });
@@ -152,7 +157,8 @@ function topLevelNames(source: ts.SourceFile): Set<string> {
       if (clause?.name) names.add(clause.name.text);
       const bindings = clause?.namedBindings;
       if (bindings && ts.isNamespaceImport(bindings)) names.add(bindings.name.text);
-      if (bindings && ts.isNamedImports(bindings)) for (const element of bindings.elements) names.add(element.name.text);
+      if (bindings && ts.isNamedImports(bindings))
+        for (const element of bindings.elements) names.add(element.name.text);
     } else if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) bind(declaration.name);
     } else if (isNamedDeclaration(statement) && statement.name && ts.isIdentifier(statement.name)) {
@@ -165,7 +171,13 @@ function topLevelNames(source: ts.SourceFile): Set<string> {
 /** A top-level statement that declares one name. */
 function isNamedDeclaration(
   statement: ts.Statement,
-): statement is ts.FunctionDeclaration | ts.ClassDeclaration | ts.InterfaceDeclaration | ts.TypeAliasDeclaration | ts.EnumDeclaration | ts.ModuleDeclaration {
+): statement is
+  | ts.FunctionDeclaration
+  | ts.ClassDeclaration
+  | ts.InterfaceDeclaration
+  | ts.TypeAliasDeclaration
+  | ts.EnumDeclaration
+  | ts.ModuleDeclaration {
   return (
     ts.isFunctionDeclaration(statement) ||
     ts.isClassDeclaration(statement) ||
@@ -195,9 +207,14 @@ function implicitImports(code: string, names: Map<string, PublicName>): string {
   for (const name of mentionedNames(source)) {
     const found = names.get(name);
     if (!found || own.has(name)) continue;
-    bySpecifier.set(found.specifier, [...(bySpecifier.get(found.specifier) ?? []), found.typeOnly ? `type ${name}` : name]);
+    bySpecifier.set(found.specifier, [
+      ...(bySpecifier.get(found.specifier) ?? []),
+      found.typeOnly ? `type ${name}` : name,
+    ]);
   }
-  return [...bySpecifier].map(([specifier, imported]) => `import { ${imported.join(', ')} } from '${specifier}';`).join(' ');
+  return [...bySpecifier]
+    .map(([specifier, imported]) => `import { ${imported.join(', ')} } from '${specifier}';`)
+    .join(' ');
 }
 
 /**
@@ -212,8 +229,16 @@ export function compileExamples(repoRoot: string, packageDirs: string[], example
   const virtual = new Map<string, { example: DocExample; headerLines: number; text: string }>();
   examples.forEach((example, index) => {
     const header = implicitImports(example.code, names);
-    const path = join(repoRoot, dirname(example.file), `.${basename(example.file, '.ts')}.example-${index}-L${example.line}.ts`);
-    virtual.set(path, { example, headerLines: header ? 1 : 0, text: `${header ? `${header}\n` : ''}${example.code}\nexport {};\n` });
+    const path = join(
+      repoRoot,
+      dirname(example.file),
+      `.${basename(example.file, '.ts')}.example-${index}-L${example.line}.ts`,
+    );
+    virtual.set(path, {
+      example,
+      headerLines: header ? 1 : 0,
+      text: `${header ? `${header}\n` : ''}${example.code}\nexport {};\n`,
+    });
   });
   const contextPath = join(repoRoot, '.doc-example-context.ts');
   const host = ts.createCompilerHost({ ...options, noEmit: true });
@@ -221,7 +246,11 @@ export function compileExamples(repoRoot: string, packageDirs: string[], example
   const fileExists = host.fileExists.bind(host);
   host.readFile = (path) => (path === contextPath ? EXAMPLE_CONTEXT : (virtual.get(path)?.text ?? readFile(path)));
   host.fileExists = (path) => path === contextPath || virtual.has(path) || fileExists(path);
-  const program = ts.createProgram({ rootNames: [contextPath, ...virtual.keys()], options: { ...options, noEmit: true }, host });
+  const program = ts.createProgram({
+    rootNames: [contextPath, ...virtual.keys()],
+    options: { ...options, noEmit: true },
+    host,
+  });
 
   const errors: DocExampleError[] = program.getGlobalDiagnostics().map((diagnostic) => ({
     file: relative(repoRoot, diagnostic.file?.fileName ?? 'tsconfig.base.json'),

@@ -1,4 +1,12 @@
-import { isTrackerError, ownerSettingsPatchSchema, storableText, TrackerError, type Clock, type OwnerSettings, type Tracker } from '@expense-tracker/core';
+import {
+  isTrackerError,
+  ownerSettingsPatchSchema,
+  storableText,
+  TrackerError,
+  type Clock,
+  type OwnerSettings,
+  type Tracker,
+} from '@expense-tracker/core';
 import { preparedQuery } from '@expense-tracker/core/kysely';
 import type { Kysely } from 'kysely';
 import { ulid } from 'ulid';
@@ -17,7 +25,9 @@ const usernameSchema = z
   .max(64, 'A username has 3 to 64 characters')
   .regex(/^[\p{L}\p{N}._@+-]+$/u, 'A username may use letters, digits and . _ @ + -');
 // Hashed as UTF-8, where an unpaired surrogate becomes U+FFFD: two different passwords would hash alike.
-const passwordSchema = storableText(z.string().min(8, 'A password has at least 8 characters').max(1024, 'A password has at most 1024 characters'));
+const passwordSchema = storableText(
+  z.string().min(8, 'A password has at least 8 characters').max(1024, 'A password has at most 1024 characters'),
+);
 
 /**
  * Body of `POST /auth/register`.
@@ -56,7 +66,11 @@ export const registerSchema = z
  * ```
  */
 export const loginSchema = z
-  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(1024), grant_type: z.literal('password').optional() })
+  .object({
+    username: z.string().min(1).max(64),
+    password: z.string().min(1).max(1024),
+    grant_type: z.literal('password').optional(),
+  })
   .meta({ id: 'LoginInput' });
 
 /**
@@ -80,7 +94,10 @@ export const accountPatchSchema = z
     password: passwordSchema.optional(),
     currentPassword: z.string().max(1024).optional(),
   })
-  .refine((v) => v.password === undefined || v.currentPassword !== undefined, { path: ['currentPassword'], message: 'Give currentPassword to change the password' })
+  .refine((v) => v.password === undefined || v.currentPassword !== undefined, {
+    path: ['currentPassword'],
+    message: 'Give currentPassword to change the password',
+  })
   .meta({ id: 'AccountPatch' });
 
 /**
@@ -178,7 +195,11 @@ const PROVEN_ADDRESS: ThrottleRule = { points: Number.MAX_SAFE_INTEGER, windowSe
 
 /** The session check every authenticated request makes, compiled once. */
 const liveSession = preparedQuery((db: Kysely<ServerDatabase>, sessionId: string) =>
-  db.selectFrom('srv_session as s').innerJoin('srv_account as a', 'a.id', 's.account_id').select(['s.account_id', 's.revoked_at']).where('s.id', '=', sessionId),
+  db
+    .selectFrom('srv_session as s')
+    .innerJoin('srv_account as a', 'a.id', 's.account_id')
+    .select(['s.account_id', 's.revoked_at'])
+    .where('s.id', '=', sessionId),
 );
 
 /** A 429 for a reservation over its limit. */
@@ -245,7 +266,10 @@ export class AccountService {
     this.#refreshTtl = options.refreshTtl;
     this.#clock = options.clock ?? options.tracker.clock;
     // A limit given as undefined keeps its default.
-    this.#limits = { ...DEFAULT_LIMITS, ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, rule]) => rule !== undefined)) };
+    this.#limits = {
+      ...DEFAULT_LIMITS,
+      ...Object.fromEntries(Object.entries(options.limits ?? {}).filter(([, rule]) => rule !== undefined)),
+    };
     this.#throttle = new Throttle(options.db, this.#clock);
   }
 
@@ -261,7 +285,9 @@ export class AccountService {
     const forms = usernameForms(input.username);
     if (!forms) {
       const message = 'A username has 3 to 64 letters, digits or . _ @ + - once normalised (NFKC)';
-      throw new TrackerError('VALIDATION_FAILED', message, { issues: [{ path: ['username'], code: 'invalid_username', message }] });
+      throw new TrackerError('VALIDATION_FAILED', message, {
+        issues: [{ path: ['username'], code: 'invalid_username', message }],
+      });
     }
     const client = addressKey(address);
     const addressCounter = `register-address:${client}`;
@@ -288,11 +314,21 @@ export class AccountService {
     try {
       await this.#db
         .insertInto('srv_account')
-        .values({ id, username: forms.display, username_key: forms.key, username_skeleton: forms.skeleton, email: input.email ?? null, password_hash: passwordHash, created_at: now, updated_at: now })
+        .values({
+          id,
+          username: forms.display,
+          username_key: forms.key,
+          username_skeleton: forms.skeleton,
+          email: input.email ?? null,
+          password_hash: passwordHash,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
     } catch (error) {
       // Two registrations of one name (or two look-alikes) at once: the unique indexes decide.
-      if (/unique|duplicate/i.test(String((error as Error).message))) throw new TrackerError('CONFLICT', 'That username is taken, or looks too much like one that is');
+      if (/unique|duplicate/i.test(String((error as Error).message)))
+        throw new TrackerError('CONFLICT', 'That username is taken, or looks too much like one that is');
       throw error;
     }
     if (input.timezone !== undefined || input.currency !== undefined) {
@@ -325,7 +361,11 @@ export class AccountService {
     const provenCounter = `login-ok-address:${client}`;
     const [candidates, proven] = await Promise.all([
       // An account made before usernames were normalised may still be found by its old key (see SERVER_MIGRATIONS).
-      this.#db.selectFrom('srv_account').select(['id', 'password_hash', 'username_key']).where('username_key', 'in', [...new Set([key, legacy])]).execute(),
+      this.#db
+        .selectFrom('srv_account')
+        .select(['id', 'password_hash', 'username_key'])
+        .where('username_key', 'in', [...new Set([key, legacy])])
+        .execute(),
       this.#throttle.peek(provenCounter),
     ]);
     const account = candidates.find((a) => a.username_key === legacy) ?? candidates[0];
@@ -333,26 +373,52 @@ export class AccountService {
     const ticket = { client, priority: reservation.hits(addressCounter) + (proven > 0 ? 0 : UNPROVEN_ADDRESS) };
     let ok: boolean;
     try {
-      ok = account ? await this.#hasher.verify(password, account.password_hash, ticket) : await this.#hasher.verifyDummy(password, ticket);
+      ok = account
+        ? await this.#hasher.verify(password, account.password_hash, ticket)
+        : await this.#hasher.verifyDummy(password, ticket);
     } catch (error) {
       await reservation.refund(); // refused by the hashing queue: no guess was checked
       throw error;
     }
     if (!account || !ok) throw new HttpError('UNAUTHORIZED', LOGIN_FAILURE, { 'www-authenticate': 'Bearer' });
-    await Promise.all([this.#throttle.reset(userCounter), reservation.refund([addressCounter]), this.#throttle.reserve([{ key: provenCounter, rule: PROVEN_ADDRESS }])]);
+    await Promise.all([
+      this.#throttle.reset(userCounter),
+      reservation.refund([addressCounter]),
+      this.#throttle.reserve([{ key: provenCounter, rule: PROVEN_ADDRESS }]),
+    ]);
     const sessionId = `ses_${ulid()}`;
     const now = this.#clock.now();
     await this.#db
       .insertInto('srv_session')
-      .values({ id: sessionId, account_id: account.id, created_at: now.toISOString(), expires_at: new Date(now.getTime() + this.#refreshTtl * 1000).toISOString(), revoked_at: null, revoked_reason: null })
+      .values({
+        id: sessionId,
+        account_id: account.id,
+        created_at: now.toISOString(),
+        expires_at: new Date(now.getTime() + this.#refreshTtl * 1000).toISOString(),
+        revoked_at: null,
+        revoked_reason: null,
+      })
       .execute();
     return this.#issue(account.id, sessionId);
   }
 
   async #issue(accountId: string, sessionId: string): Promise<TokenPair> {
     const refresh = newRefreshToken();
-    await this.#db.insertInto('srv_refresh_token').values({ token_hash: hashRefreshToken(refresh), session_id: sessionId, created_at: this.#clock.now().toISOString(), used_at: null }).execute();
-    return { access_token: await this.#tokens.sign(accountId, sessionId), token_type: 'bearer', expires_in: this.#tokens.accessTtl, refresh_token: refresh };
+    await this.#db
+      .insertInto('srv_refresh_token')
+      .values({
+        token_hash: hashRefreshToken(refresh),
+        session_id: sessionId,
+        created_at: this.#clock.now().toISOString(),
+        used_at: null,
+      })
+      .execute();
+    return {
+      access_token: await this.#tokens.sign(accountId, sessionId),
+      token_type: 'bearer',
+      expires_in: this.#tokens.accessTtl,
+      refresh_token: refresh,
+    };
   }
 
   /**
@@ -374,7 +440,10 @@ export class AccountService {
   }
 
   async #refresh(refreshToken: string): Promise<TokenPair> {
-    const invalid = () => new HttpError('UNAUTHORIZED', 'The refresh token is invalid, expired or revoked', { 'www-authenticate': 'Bearer' });
+    const invalid = () =>
+      new HttpError('UNAUTHORIZED', 'The refresh token is invalid, expired or revoked', {
+        'www-authenticate': 'Bearer',
+      });
     const hash = hashRefreshToken(refreshToken);
     const row = await this.#db
       .selectFrom('srv_refresh_token as t')
@@ -388,7 +457,12 @@ export class AccountService {
     if (!row) throw invalid();
     if (row.revoked_at !== null || row.expires_at <= now) throw invalid();
     // Mark it used only if nobody else did first: exactly one of two concurrent uses wins.
-    const marked = await this.#db.updateTable('srv_refresh_token').set({ used_at: now }).where('token_hash', '=', hash).where('used_at', 'is', null).executeTakeFirst();
+    const marked = await this.#db
+      .updateTable('srv_refresh_token')
+      .set({ used_at: now })
+      .where('token_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
     if (row.used_at !== null || marked.numUpdatedRows === 0n) {
       await this.revokeSession(row.session_id, 'refresh token reuse');
       throw invalid();
@@ -398,7 +472,12 @@ export class AccountService {
 
   /** Revokes a session: its access and refresh tokens stop working at once. */
   async revokeSession(sessionId: string, reason: string): Promise<void> {
-    await this.#db.updateTable('srv_session').set({ revoked_at: this.#clock.now().toISOString(), revoked_reason: reason }).where('id', '=', sessionId).where('revoked_at', 'is', null).execute();
+    await this.#db
+      .updateTable('srv_session')
+      .set({ revoked_at: this.#clock.now().toISOString(), revoked_reason: reason })
+      .where('id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   /** The claims of an access token whose session is live, or `null`. */
@@ -417,7 +496,13 @@ export class AccountService {
     const account = await this.#db.selectFrom('srv_account').selectAll().where('id', '=', accountId).executeTakeFirst();
     if (!account) throw new HttpError('UNAUTHORIZED', 'The account no longer exists');
     const settings = await this.#tracker.forOwner(accountId).settings.get();
-    return { id: account.id, username: account.username, email: account.email, createdAt: account.created_at, settings };
+    return {
+      id: account.id,
+      username: account.username,
+      email: account.email,
+      createdAt: account.created_at,
+      settings,
+    };
   }
 
   /**
@@ -427,18 +512,45 @@ export class AccountService {
    *
    * @param address - the client's address (`'local'` for calls from your own code)
    */
-  async update(accountId: string, sessionId: string, patch: z.output<typeof accountPatchSchema>, address: string = LOCAL): Promise<AccountView> {
-    if (patch.password !== undefined) await this.#changePassword(accountId, sessionId, patch.currentPassword ?? '', patch.password, addressKey(address));
+  async update(
+    accountId: string,
+    sessionId: string,
+    patch: z.output<typeof accountPatchSchema>,
+    address: string = LOCAL,
+  ): Promise<AccountView> {
+    if (patch.password !== undefined)
+      await this.#changePassword(
+        accountId,
+        sessionId,
+        patch.currentPassword ?? '',
+        patch.password,
+        addressKey(address),
+      );
     if (patch.email !== undefined) {
-      await this.#db.updateTable('srv_account').set({ email: patch.email, updated_at: this.#clock.now().toISOString() }).where('id', '=', accountId).execute();
+      await this.#db
+        .updateTable('srv_account')
+        .set({ email: patch.email, updated_at: this.#clock.now().toISOString() })
+        .where('id', '=', accountId)
+        .execute();
     }
     const settings = { timezone: patch.timezone, currency: patch.currency, weekStartsOn: patch.weekStartsOn };
-    if (Object.values(settings).some((v) => v !== undefined)) await this.#tracker.forOwner(accountId).settings.update(settings);
+    if (Object.values(settings).some((v) => v !== undefined))
+      await this.#tracker.forOwner(accountId).settings.update(settings);
     return this.me(accountId);
   }
 
-  async #changePassword(accountId: string, sessionId: string, current: string, next: string, client: string): Promise<void> {
-    const account = await this.#db.selectFrom('srv_account').select(['password_hash', 'username_key']).where('id', '=', accountId).executeTakeFirstOrThrow();
+  async #changePassword(
+    accountId: string,
+    sessionId: string,
+    current: string,
+    next: string,
+    client: string,
+  ): Promise<void> {
+    const account = await this.#db
+      .selectFrom('srv_account')
+      .select(['password_hash', 'username_key'])
+      .where('id', '=', accountId)
+      .executeTakeFirstOrThrow();
     const userCounter = `password-user:${account.username_key}`;
     const reservation = await this.#throttle.reserve([{ key: userCounter, rule: this.#limits.passwordPerUsername }]);
     if (reservation.retryAfterSeconds !== null) {
@@ -454,13 +566,25 @@ export class AccountService {
       throw error;
     }
     if (!ok) {
-      throw new TrackerError('VALIDATION_FAILED', 'The current password is wrong', { issues: [{ path: ['currentPassword'], code: 'invalid_password', message: 'The current password is wrong' }] });
+      throw new TrackerError('VALIDATION_FAILED', 'The current password is wrong', {
+        issues: [{ path: ['currentPassword'], code: 'invalid_password', message: 'The current password is wrong' }],
+      });
     }
     await this.#throttle.reset(userCounter);
     const passwordHash = await this.#hasher.hash(next, ticket);
     const now = this.#clock.now().toISOString();
-    await this.#db.updateTable('srv_account').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', accountId).execute();
-    await this.#db.updateTable('srv_session').set({ revoked_at: now, revoked_reason: 'password changed' }).where('account_id', '=', accountId).where('id', '!=', sessionId).where('revoked_at', 'is', null).execute();
+    await this.#db
+      .updateTable('srv_account')
+      .set({ password_hash: passwordHash, updated_at: now })
+      .where('id', '=', accountId)
+      .execute();
+    await this.#db
+      .updateTable('srv_session')
+      .set({ revoked_at: now, revoked_reason: 'password changed' })
+      .where('account_id', '=', accountId)
+      .where('id', '!=', sessionId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 }
 
@@ -468,4 +592,3 @@ export class AccountService {
 export function isUnavailable(error: unknown): boolean {
   return isTrackerError(error, 'STORE_UNAVAILABLE');
 }
-

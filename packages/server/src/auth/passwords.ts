@@ -27,7 +27,9 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
   const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 128 * N * params.r * 2 + 1024 * 1024 };
   return new Promise((resolve, reject) => {
     // node:crypto's scrypt runs on libuv's thread pool: the event loop keeps serving.
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -150,7 +152,12 @@ export class PasswordHasher {
 
   /** What the hasher is doing now, and how much it has done. */
   get stats(): HashingStats {
-    return { running: this.#running, waiting: this.#waiting.length, evaluations: this.#evaluations, refused: this.#refused };
+    return {
+      running: this.#running,
+      waiting: this.#waiting.length,
+      evaluations: this.#evaluations,
+      refused: this.#refused,
+    };
   }
 
   /** Seconds a client would wait for `ahead` hashes to be done, at least 1. */
@@ -176,7 +183,13 @@ export class PasswordHasher {
     const held = this.#held.get(client) ?? 0;
     // Without a ticket (the host's own code, an admin script) the hash is no client's: no share applies.
     if (ticket !== undefined && held >= this.#limits.maxPerClient) {
-      throw this.#refuse(new HttpError('RATE_LIMITED', 'Too many password checks from your address are in progress; try again shortly', this.#retryAfter(held)));
+      throw this.#refuse(
+        new HttpError(
+          'RATE_LIMITED',
+          'Too many password checks from your address are in progress; try again shortly',
+          this.#retryAfter(held),
+        ),
+      );
     }
     if (this.#running < this.#limits.concurrency) {
       this.#running += 1;
@@ -190,7 +203,10 @@ export class PasswordHasher {
       this.#evaluations += 1;
       return result;
     } finally {
-      this.#averageMs = this.#averageMs === 0 ? performance.now() - started : this.#averageMs * 0.8 + (performance.now() - started) * 0.2;
+      this.#averageMs =
+        this.#averageMs === 0
+          ? performance.now() - started
+          : this.#averageMs * 0.8 + (performance.now() - started) * 0.2;
       this.#running -= 1;
       this.#hold(client, -1);
       this.#next();
@@ -200,13 +216,29 @@ export class PasswordHasher {
   /** Queues a hash (bounded), or refuses it, or pushes out a worse waiter to make room. */
   #wait(client: string, priority: number): Promise<void> {
     if (this.#waiting.length >= this.#limits.maxWaiting) {
-      const worst = this.#waiting.reduce((a, b) => (b.priority > a.priority || (b.priority === a.priority && b.seq > a.seq) ? b : a));
+      const worst = this.#waiting.reduce((a, b) =>
+        b.priority > a.priority || (b.priority === a.priority && b.seq > a.seq) ? b : a,
+      );
       if (worst.priority <= priority) {
-        throw this.#refuse(new HttpError('SERVER_BUSY', 'Too many password checks are waiting; try again shortly', this.#retryAfter(this.#waiting.length)));
+        throw this.#refuse(
+          new HttpError(
+            'SERVER_BUSY',
+            'Too many password checks are waiting; try again shortly',
+            this.#retryAfter(this.#waiting.length),
+          ),
+        );
       }
       this.#waiting.splice(this.#waiting.indexOf(worst), 1);
       this.#hold(worst.client, -1);
-      worst.refuse(this.#refuse(new HttpError('SERVER_BUSY', 'Too many password checks are waiting; try again shortly', this.#retryAfter(this.#waiting.length))));
+      worst.refuse(
+        this.#refuse(
+          new HttpError(
+            'SERVER_BUSY',
+            'Too many password checks are waiting; try again shortly',
+            this.#retryAfter(this.#waiting.length),
+          ),
+        ),
+      );
     }
     this.#hold(client, 1);
     return new Promise<void>((start, refuse) => {
@@ -245,7 +277,11 @@ export class PasswordHasher {
       const [scheme, logN, r, p, salt, key] = stored.split('$');
       if (scheme !== 'scrypt' || !salt || !key) return false;
       const expected = Buffer.from(key, 'base64url');
-      const actual = await derive(password, Buffer.from(salt, 'base64url'), { logN: Number(logN), r: Number(r), p: Number(p) });
+      const actual = await derive(password, Buffer.from(salt, 'base64url'), {
+        logN: Number(logN),
+        r: Number(r),
+        p: Number(p),
+      });
       return actual.length === expected.length && timingSafeEqual(actual, expected);
     });
   }

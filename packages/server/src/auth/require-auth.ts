@@ -18,9 +18,15 @@ export function createRequireAuth(accounts: AccountService, tracker: Tracker) {
     const token = bearerToken(ctx);
     const claims = token ? await accounts.authenticate(token) : null;
     if (!claims) {
-      throw new HttpError('UNAUTHORIZED', token ? 'The access token is invalid, expired or revoked' : 'An access token is required (Authorization: Bearer …)', {
-        'www-authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer',
-      });
+      throw new HttpError(
+        'UNAUTHORIZED',
+        token
+          ? 'The access token is invalid, expired or revoked'
+          : 'An access token is required (Authorization: Bearer …)',
+        {
+          'www-authenticate': token ? 'Bearer error="invalid_token"' : 'Bearer',
+        },
+      );
     }
     ctx.state.auth = claims;
     ctx.state.owner = tracker.forOwner(claims.accountId);

@@ -171,7 +171,12 @@ const normalisedUsernames: Migration = {
   async up(untyped: Kysely<unknown>) {
     const db = untyped as Kysely<ServerDatabase>;
     await db.schema.alterTable('srv_account').addColumn('username_skeleton', 'text').execute();
-    const accounts = await db.selectFrom('srv_account').select(['id', 'username', 'username_key']).orderBy('created_at').orderBy('id').execute();
+    const accounts = await db
+      .selectFrom('srv_account')
+      .select(['id', 'username', 'username_key'])
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     const keys = new Set(accounts.map((a) => a.username_key));
     const skeletons = new Set<string>();
     for (const account of accounts) {
@@ -185,9 +190,18 @@ const normalisedUsernames: Migration = {
       const skeleton = skeletonOf(key);
       const kept = skeletons.has(skeleton) ? null : skeleton;
       if (kept !== null) skeletons.add(kept);
-      await db.updateTable('srv_account').set({ username_key: key, username_skeleton: kept }).where('id', '=', account.id).execute();
+      await db
+        .updateTable('srv_account')
+        .set({ username_key: key, username_skeleton: kept })
+        .where('id', '=', account.id)
+        .execute();
     }
-    await db.schema.createIndex('srv_account_skeleton_idx').on('srv_account').column('username_skeleton').unique().execute();
+    await db.schema
+      .createIndex('srv_account_skeleton_idx')
+      .on('srv_account')
+      .column('username_skeleton')
+      .unique()
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropIndex('srv_account_skeleton_idx').ifExists().execute();

@@ -64,13 +64,29 @@ export class Throttle {
     const sorted = [...charges].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const rows = await this.#db
       .insertInto('srv_throttle')
-      .values(sorted.map((c) => ({ key: c.key, hits: 1, resets_at: new Date(now.getTime() + c.rule.windowSeconds * 1000).toISOString() })))
+      .values(
+        sorted.map((c) => ({
+          key: c.key,
+          hits: 1,
+          resets_at: new Date(now.getTime() + c.rule.windowSeconds * 1000).toISOString(),
+        })),
+      )
       .onConflict((oc) =>
         oc.column('key').doUpdateSet((eb) => {
           const expired = eb('srv_throttle.resets_at', '<=', nowIso);
           return {
-            hits: eb.case().when(expired).then(eb.ref('excluded.hits')).else(eb('srv_throttle.hits', '+', eb.ref('excluded.hits'))).end(),
-            resets_at: eb.case().when(expired).then(eb.ref('excluded.resets_at')).else(eb.ref('srv_throttle.resets_at')).end(),
+            hits: eb
+              .case()
+              .when(expired)
+              .then(eb.ref('excluded.hits'))
+              .else(eb('srv_throttle.hits', '+', eb.ref('excluded.hits')))
+              .end(),
+            resets_at: eb
+              .case()
+              .when(expired)
+              .then(eb.ref('excluded.resets_at'))
+              .else(eb.ref('srv_throttle.resets_at'))
+              .end(),
           };
         }),
       )
@@ -80,7 +96,8 @@ export class Throttle {
     let retryAfterMs: number | null = null;
     for (const charge of sorted) {
       const row = taken.get(charge.key)!;
-      if (row.hits > charge.rule.points) retryAfterMs = Math.max(retryAfterMs ?? 0, Date.parse(row.resetsAt) - now.getTime());
+      if (row.hits > charge.rule.points)
+        retryAfterMs = Math.max(retryAfterMs ?? 0, Date.parse(row.resetsAt) - now.getTime());
     }
     let refunded = new Set<string>();
     return {
@@ -92,9 +109,18 @@ export class Throttle {
         refunded = new Set([...refunded, ...give]);
         await this.#db
           .updateTable('srv_throttle')
-          .set((eb) => ({ hits: eb.case().when('hits', '>', 0).then(eb('hits', '-', 1)).else(0).end() }))
+          .set((eb) => ({
+            hits: eb
+              .case()
+              .when('hits', '>', 0)
+              .then(eb('hits', '-', 1))
+              .else(0)
+              .end(),
+          }))
           // Only in the window the point was taken in: a new window owes nothing.
-          .where((eb) => eb.or(give.map((k) => eb.and([eb('key', '=', k), eb('resets_at', '=', taken.get(k)!.resetsAt)]))))
+          .where((eb) =>
+            eb.or(give.map((k) => eb.and([eb('key', '=', k), eb('resets_at', '=', taken.get(k)!.resetsAt)]))),
+          )
           .execute();
       },
     };
@@ -102,7 +128,12 @@ export class Throttle {
 
   /** A counter's count in its current window (0 when it has none), without taking a point. */
   async peek(key: string): Promise<number> {
-    const row = await this.#db.selectFrom('srv_throttle').select('hits').where('key', '=', key).where('resets_at', '>', this.#clock.now().toISOString()).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('srv_throttle')
+      .select('hits')
+      .where('key', '=', key)
+      .where('resets_at', '>', this.#clock.now().toISOString())
+      .executeTakeFirst();
     return row ? Number(row.hits) : 0;
   }
 

@@ -148,7 +148,13 @@ export class TokenService {
         requiredClaims: ['sub', 'sid', 'jti', 'exp', 'iat'],
         currentDate: this.#clock.now(),
       });
-      if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string' || typeof payload.jti !== 'string' || typeof payload.exp !== 'number') return null;
+      if (
+        typeof payload.sub !== 'string' ||
+        typeof payload.sid !== 'string' ||
+        typeof payload.jti !== 'string' ||
+        typeof payload.exp !== 'number'
+      )
+        return null;
       // Not issued in the future (jose checks iat only with maxTokenAge); a minute allows for clock skew between instances.
       if (typeof payload.iat !== 'number' || payload.iat > this.#nowSeconds() + MAX_IAT_SKEW_SECONDS) return null;
       return { accountId: payload.sub, sessionId: payload.sid, tokenId: payload.jti, expiresAt: payload.exp };

@@ -13,15 +13,20 @@ const BATCH_PATH = /^\/expenses\/batch\/?$/i;
 /** The problem for a body the parser refused: too large, an unsupported type, or not JSON. */
 function bodyError(error: Error): HttpError {
   const status = (error as { status?: number }).status;
-  if (status === 413) return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
+  if (status === 413)
+    return new HttpError('PAYLOAD_TOO_LARGE', 'The request body is too large (1 MiB; 5 MiB for /expenses/batch)');
   // The body stopped arriving: the client went away, or Node's requestTimeout cut it off (and
   // answered 408 itself). Either way it is not a JSON error, and the log line says so.
-  if ((error as { type?: string }).type === 'request.aborted') return new HttpError('REQUEST_TIMEOUT', 'The request body did not arrive in full in time');
+  if ((error as { type?: string }).type === 'request.aborted')
+    return new HttpError('REQUEST_TIMEOUT', 'The request body did not arrive in full in time');
   return new HttpError('MALFORMED_JSON', 'The request body is not valid JSON');
 }
 
 function unsupported(form: boolean): HttpError {
-  return new HttpError('UNSUPPORTED_MEDIA_TYPE', form ? 'Send application/json or a form (application/x-www-form-urlencoded)' : 'Send application/json');
+  return new HttpError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    form ? 'Send application/json or a form (application/x-www-form-urlencoded)' : 'Send application/json',
+  );
 }
 
 /**
@@ -65,7 +70,12 @@ async function read(ctx: AppContext, kind: 'json' | 'form' | undefined): Promise
   const limit = kind === 'form' ? FORM_LIMIT : BATCH_PATH.test(ctx.path) ? BATCH_LIMIT : JSON_LIMIT;
   try {
     // co-body is typed `any`; with returnRawBody it resolves to { parsed, raw }.
-    const { parsed, raw } = (await coBody[kind](ctx.req, { limit, encoding: 'utf-8', returnRawBody: true, strict: true })) as { parsed: unknown; raw: string };
+    const { parsed, raw } = (await coBody[kind](ctx.req, {
+      limit,
+      encoding: 'utf-8',
+      returnRawBody: true,
+      strict: true,
+    })) as { parsed: unknown; raw: string };
     ctx.request.body = parsed;
     ctx.request.rawBody = raw;
   } catch (error) {

@@ -52,11 +52,20 @@ export function clientErrorProblem(error: ParserError, maxHeaderSize: number): H
     case 'HPE_HEADER_OVERFLOW': {
       const parsed = error.rawPacket?.subarray(0, error.bytesParsed ?? error.rawPacket.length).toString('latin1') ?? '';
       return /^[A-Za-z]+ /.test(parsed) && !parsed.includes('\n')
-        ? new HttpError('URI_TOO_LONG', `The request line (method, path and query) is longer than the server accepts (${limit} with the headers)`)
-        : new HttpError('HEADERS_TOO_LARGE', `The request line and headers are larger than the server accepts (${limit} in all)`);
+        ? new HttpError(
+            'URI_TOO_LONG',
+            `The request line (method, path and query) is longer than the server accepts (${limit} with the headers)`,
+          )
+        : new HttpError(
+            'HEADERS_TOO_LARGE',
+            `The request line and headers are larger than the server accepts (${limit} in all)`,
+          );
     }
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return new HttpError('PAYLOAD_TOO_LARGE', 'The chunk extensions of the chunked body are larger than the server accepts (16 KiB)');
+      return new HttpError(
+        'PAYLOAD_TOO_LARGE',
+        'The chunk extensions of the chunked body are larger than the server accepts (16 KiB)',
+      );
     case 'ERR_HTTP_REQUEST_TIMEOUT':
       return new HttpError('REQUEST_TIMEOUT', 'The request did not arrive in full in time');
     default: {
@@ -105,12 +114,17 @@ export function answerClientErrors(server: Server, maxHeaderSize: number): void 
  */
 export function answerHandshakeError(error: Error, socket: Duplex, request: IncomingMessage): void {
   if (request.method !== 'GET') {
-    answerAndClose(socket, new HttpError('METHOD_NOT_ALLOWED', 'A WebSocket handshake is a GET request', { Allow: 'GET' }));
+    answerAndClose(
+      socket,
+      new HttpError('METHOD_NOT_ALLOWED', 'A WebSocket handshake is a GET request', { Allow: 'GET' }),
+    );
     return;
   }
   // ws's messages name the header at fault ("Missing or invalid Sec-WebSocket-Key header").
   const detail = `Not a WebSocket handshake this server accepts: ${/^[\w ,./'-]{1,80}$/.test(error.message) ? error.message : 'invalid headers'}`;
-  const headers: Record<string, string> = /Sec-WebSocket-Version/i.test(error.message) ? { 'Sec-WebSocket-Version': '13, 8' } : {};
+  const headers: Record<string, string> = /Sec-WebSocket-Version/i.test(error.message)
+    ? { 'Sec-WebSocket-Version': '13, 8' }
+    : {};
   answerAndClose(socket, new HttpError('MALFORMED_REQUEST', detail, headers));
 }
 

@@ -62,7 +62,9 @@ export function bodyOf(ctx: { request: unknown }): unknown {
  * The query string as an object for core's schemas: repeated parameters become arrays,
  * `true`/`false` stay strings for schemas that coerce them.
  */
-export function queryOf(ctx: { query: Record<string, string | string[] | undefined> }): Record<string, string | string[]> {
+export function queryOf(ctx: {
+  query: Record<string, string | string[] | undefined>;
+}): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(ctx.query)) if (value !== undefined) out[key] = value;
   return out;
@@ -77,5 +79,9 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.out
     message: issue.message,
     code: issue.code,
   }));
-  throw new TrackerError('VALIDATION_FAILED', `Invalid input: ${issues[0]?.path.join('.') || 'body'}: ${issues[0]?.message ?? 'invalid'}`, { issues });
+  throw new TrackerError(
+    'VALIDATION_FAILED',
+    `Invalid input: ${issues[0]?.path.join('.') || 'body'}: ${issues[0]?.message ?? 'invalid'}`,
+    { issues },
+  );
 }

@@ -31,8 +31,13 @@ export function createIdempotency() {
     const key = ctx.get('idempotency-key');
     const owner = ctx.state.owner;
     if (ctx.method !== 'POST' || !key || !owner) return void (await next());
-    const fingerprint = createHash('sha256').update(`${ctx.method} ${ctx.path}\n${requestText(ctx)}`).digest('base64url');
-    ctx.state.owner = owner.withIdempotencyKey(key, { fingerprint, onReplay: () => ctx.set('idempotent-replayed', 'true') });
+    const fingerprint = createHash('sha256')
+      .update(`${ctx.method} ${ctx.path}\n${requestText(ctx)}`)
+      .digest('base64url');
+    ctx.state.owner = owner.withIdempotencyKey(key, {
+      fingerprint,
+      onReplay: () => ctx.set('idempotent-replayed', 'true'),
+    });
     await next();
   };
 }

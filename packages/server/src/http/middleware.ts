@@ -15,7 +15,8 @@ function unansweredError(ctx: AppContext): HttpError | undefined {
   if (ctx.body !== undefined && ctx.body !== null) return undefined;
   if (ctx.status === 404) return new HttpError('ROUTE_NOT_FOUND', `No route ${ctx.method} ${ctx.path}`);
   if (ctx.status === 405) return new HttpError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}`);
-  if (ctx.status === 501) return new HttpError('NOT_IMPLEMENTED', `${ctx.method} is not a method this server implements`);
+  if (ctx.status === 501)
+    return new HttpError('NOT_IMPLEMENTED', `${ctx.method} is not a method this server implements`);
   return undefined;
 }
 
@@ -41,7 +42,17 @@ export function createRequestLog(logger: Logger) {
       await next();
     } finally {
       const ms = Math.round((performance.now() - start) * 10) / 10;
-      logger.info({ requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms, owner: ctx.state.auth?.accountId }, 'request');
+      logger.info(
+        {
+          requestId: ctx.state.requestId,
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms,
+          owner: ctx.state.auth?.accountId,
+        },
+        'request',
+      );
     }
   };
 }
@@ -94,16 +105,26 @@ const CONTINUE = /(?:^|\W)100-continue(?:$|\W)/i;
 export function createRequestChecks() {
   return function checkRequest(ctx: AppContext, next: Next): Promise<unknown> {
     if (ctx.req.httpVersion === '1.1') {
-      if (ctx.req.headers.host === undefined) throw new HttpError('MALFORMED_REQUEST', 'An HTTP/1.1 request needs a Host header');
+      if (ctx.req.headers.host === undefined)
+        throw new HttpError('MALFORMED_REQUEST', 'An HTTP/1.1 request needs a Host header');
       const expectation = ctx.req.headers.expect;
-      if (expectation !== undefined && !CONTINUE.test(expectation)) throw new HttpError('EXPECTATION_FAILED', 'The only expectation the server meets is "Expect: 100-continue"');
+      if (expectation !== undefined && !CONTINUE.test(expectation))
+        throw new HttpError('EXPECTATION_FAILED', 'The only expectation the server meets is "Expect: 100-continue"');
     }
     return next();
   };
 }
 
 /** Headers of a body that failed, which must not describe the problem sent instead. */
-const BODY_HEADERS = ['content-type', 'content-length', 'content-disposition', 'content-encoding', 'transfer-encoding', 'etag', 'last-modified'];
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-disposition',
+  'content-encoding',
+  'transfer-encoding',
+  'etag',
+  'last-modified',
+];
 
 /**
  * Errors Koa meets after the middleware have run, outside the request handler's reach: one
@@ -119,7 +140,10 @@ export function renderLateErrors(app: Koa<AppState, Koa.DefaultContext>, logger:
     if (this.headerSent || !this.writable) {
       // A client that leaves mid-download is no fault of the server's.
       const clientLeft = (error as { code?: unknown }).code === 'ERR_STREAM_PREMATURE_CLOSE';
-      logger[clientLeft ? 'info' : 'warn']({ requestId, err: error }, 'answer ended short: it failed after its headers were sent');
+      logger[clientLeft ? 'info' : 'warn'](
+        { requestId, err: error },
+        'answer ended short: it failed after its headers were sent',
+      );
       return;
     }
     const { problem, headers } = toProblem(error);

@@ -47,7 +47,14 @@ function inputFor(route: Route, ctx: AppContext, services: RouteServices) {
   const { params } = ctx;
   const query = route.query ? check(route.query, queryOf(ctx)) : { input: {}, output: undefined };
   const body = route.body ? check(route.body, bodyOf(ctx)) : { input: bodyOf(ctx), output: undefined };
-  const base = { params, query: query.input, body: body.input, parsed: { query: query.output, body: body.output }, ctx, services };
+  const base = {
+    params,
+    query: query.input,
+    body: body.input,
+    parsed: { query: query.output, body: body.output },
+    ctx,
+    services,
+  };
   if (!authenticates(route)) return { ...base, owner: undefined, auth: undefined };
   const { owner, auth } = ctx.state;
   if (!owner || !auth) throw new HttpError('UNAUTHORIZED', 'Authentication required');
@@ -110,14 +117,21 @@ function firstSegment(path: string): string {
  * unknown path falls through (the app's 404 problem); a known path with another method is a
  * 405 with `Allow`, before any token check.
  */
-export function mountRoutes(routes: readonly Route[], middleware: RouteMiddleware, services: RouteServices): RouterMiddleware<AppState>[] {
+export function mountRoutes(
+  routes: readonly Route[],
+  middleware: RouteMiddleware,
+  services: RouteServices,
+): RouterMiddleware<AppState>[] {
   const routers = new Map<string, Router<AppState>>();
   for (const route of routes) {
     const segment = firstSegment(route.path);
-    if (/[:(*?+{]/.test(segment)) throw new Error(`${route.operationId}: a route's first path segment must be fixed text`);
+    if (/[:(*?+{]/.test(segment))
+      throw new Error(`${route.operationId}: a route's first path segment must be fixed text`);
     let router = routers.get(segment);
     if (!router) routers.set(segment, (router = new Router<AppState>()));
-    router.register(koaPath(route.path), [route.method], chainOf(route, middleware, services), { name: route.operationId });
+    router.register(koaPath(route.path), [route.method], chainOf(route, middleware, services), {
+      name: route.operationId,
+    });
   }
   return [...routers].flatMap(([segment, router]) => {
     const dispatch = router.routes();

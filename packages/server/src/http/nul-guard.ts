@@ -38,15 +38,25 @@ function nulPath(value: unknown): (string | number)[] | null {
  * which was a 500 there and a 404/422 on SQLite), and no valid id or field contains it. A path
  * with `%00` names nothing (404); a query parameter or body field with it is a 422 naming it.
  */
-export function assertNoNul(ctx: { path: string; query: Record<string, string | string[] | undefined>; request: unknown }): void {
+export function assertNoNul(ctx: {
+  path: string;
+  query: Record<string, string | string[] | undefined>;
+  request: unknown;
+}): void {
   if (/%00/i.test(ctx.path)) throw new TrackerError('NOT_FOUND', 'Nothing exists at this path');
   for (const [name, value] of Object.entries(ctx.query)) {
     if (name.includes('\u0000') || [value ?? ''].flat().some((v) => v.includes('\u0000'))) {
-      throw new TrackerError('VALIDATION_FAILED', `Query parameter ${JSON.stringify(name)} contains a NUL character`, { issues: [{ path: [name], code: 'invalid_string', message: 'NUL characters are not allowed' }] });
+      throw new TrackerError('VALIDATION_FAILED', `Query parameter ${JSON.stringify(name)} contains a NUL character`, {
+        issues: [{ path: [name], code: 'invalid_string', message: 'NUL characters are not allowed' }],
+      });
     }
   }
   const path = nulPath((ctx.request as { body?: unknown }).body);
   if (path) {
-    throw new TrackerError('VALIDATION_FAILED', `${path.length > 0 ? path.join('.') : 'The body'} contains a NUL character`, { issues: [{ path, code: 'invalid_string', message: 'NUL characters are not allowed' }] });
+    throw new TrackerError(
+      'VALIDATION_FAILED',
+      `${path.length > 0 ? path.join('.') : 'The body'} contains a NUL character`,
+      { issues: [{ path, code: 'invalid_string', message: 'NUL characters are not allowed' }] },
+    );
   }
 }

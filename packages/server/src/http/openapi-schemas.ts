@@ -1,4 +1,11 @@
-import { alertRuleSchema, expenseBatchSchema, expenseSchema, idSchema, instantSchema, ownerSettingsSchema } from '@expense-tracker/core';
+import {
+  alertRuleSchema,
+  expenseBatchSchema,
+  expenseSchema,
+  idSchema,
+  instantSchema,
+  ownerSettingsSchema,
+} from '@expense-tracker/core';
 import { z } from 'zod';
 import type { AccountView, TokenPair } from '../auth/accounts.js';
 import { STATUS_BY_CODE, type Problem, type ProblemCode } from './problem.js';
@@ -13,7 +20,12 @@ const problemCodes = Object.keys(STATUS_BY_CODE) as [ProblemCode, ...ProblemCode
 /** An RFC 9457 problem body, as every error response carries it (`application/problem+json`). */
 export const problemSchema = z
   .object({
-    type: z.string().meta({ description: 'A URI naming the kind of problem', example: 'https://expense-tracker.dev/problems/validation-failed' }),
+    type: z
+      .string()
+      .meta({
+        description: 'A URI naming the kind of problem',
+        example: 'https://expense-tracker.dev/problems/validation-failed',
+      }),
     title: z.string().meta({ description: 'The HTTP status text', example: 'Unprocessable Content' }),
     status: z.int().meta({ example: 422 }),
     code: z.enum(problemCodes).meta({ description: 'Stable UPPER_SNAKE code to compare in client code' }),
@@ -41,14 +53,22 @@ export const tokenPairSchema = z
 
 /** An account as the API shows it. */
 export const accountSchema = z
-  .object({ id: z.string(), username: z.string(), email: z.string().nullable(), createdAt: instantSchema, settings: ownerSettingsSchema })
+  .object({
+    id: z.string(),
+    username: z.string(),
+    email: z.string().nullable(),
+    createdAt: instantSchema,
+    settings: ownerSettingsSchema,
+  })
   .meta({ id: 'Account' }) satisfies z.ZodType<AccountView>;
 
 /** `GET /health`. */
 export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 
 /** `GET /health/ready` when the database answers. */
-export const readinessSchema = z.object({ status: z.literal('ready'), database: z.literal('ok') }).meta({ id: 'Readiness' });
+export const readinessSchema = z
+  .object({ status: z.literal('ready'), database: z.literal('ok') })
+  .meta({ id: 'Readiness' });
 
 /** Body of `POST /expenses/batch`: a bare array, or `{ items: [...] }`. */
 export const expenseBatchBodySchema = z.union([expenseBatchSchema, z.object({ items: expenseBatchSchema })]);
@@ -63,7 +83,9 @@ export const alertListQuerySchema = z.strictObject(alertRuleSchema.pick({ budget
 export const pathIdSchema = idSchema.meta({ description: 'The record id, as the API returned it' });
 
 /** The CSV export. */
-export const csvExportSchema = z.string().meta({ description: 'RFC 4180 CSV with a header row; amounts as decimal strings; formula-like cells neutralised' });
+export const csvExportSchema = z
+  .string()
+  .meta({ description: 'RFC 4180 CSV with a header row; amounts as decimal strings; formula-like cells neutralised' });
 
 /** The NDJSON export. */
 export const ndjsonExportSchema = z.string().meta({ description: 'One Expense JSON object per line' });

@@ -71,13 +71,18 @@ function toComponentRefs(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toComponentRefs);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, item]) => [key, key === '$ref' && typeof item === 'string' ? item.replace(/^#\/\$defs\//, SCHEMA_REF) : toComponentRefs(item)]),
+    Object.entries(value).map(([key, item]) => [
+      key,
+      key === '$ref' && typeof item === 'string' ? item.replace(/^#\/\$defs\//, SCHEMA_REF) : toComponentRefs(item),
+    ]),
   );
 }
 
 /** The `$defs` name a schema only refers to (`{ $ref: '#/$defs/Name' }`), if that is all it is. */
 function soleRef(schema: JsonObject): string | undefined {
-  return typeof schema.$ref === 'string' && Object.keys(schema).length === 1 ? schema.$ref.replace(/^#\/\$defs\//, '') : undefined;
+  return typeof schema.$ref === 'string' && Object.keys(schema).length === 1
+    ? schema.$ref.replace(/^#\/\$defs\//, '')
+    : undefined;
 }
 
 /**
@@ -90,14 +95,25 @@ function soleRef(schema: JsonObject): string | undefined {
 function defaultsInDescriptions(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(defaultsInDescriptions);
   if (value === null || typeof value !== 'object') return value;
-  const node = Object.fromEntries<unknown>(Object.entries(value).map(([key, item]) => [key, defaultsInDescriptions(item)]));
+  const node = Object.fromEntries<unknown>(
+    Object.entries(value).map(([key, item]) => [key, defaultsInDescriptions(item)]),
+  );
   if (node.properties && typeof node.properties === 'object') {
     node.properties = Object.fromEntries(
       Object.entries(node.properties as Record<string, JsonObject>).map(([name, property]) => {
         if (!('default' in property)) return [name, property];
         const { default: fallback, description, ...rest } = property;
         const note = `default: ${JSON.stringify(fallback)}`;
-        return [name, { ...rest, description: typeof description === 'string' ? `${description} (${note})` : `${note[0]!.toUpperCase()}${note.slice(1)}` }];
+        return [
+          name,
+          {
+            ...rest,
+            description:
+              typeof description === 'string'
+                ? `${description} (${note})`
+                : `${note[0]!.toUpperCase()}${note.slice(1)}`,
+          },
+        ];
       }),
     );
   }
@@ -129,7 +145,8 @@ class SchemaCollector {
       inlined.add(id);
       body = target;
     }
-    const finish = (value: JsonObject, keepDefaults: boolean) => toComponentRefs(io === 'input' && !keepDefaults ? defaultsInDescriptions(value) : value) as JsonObject;
+    const finish = (value: JsonObject, keepDefaults: boolean) =>
+      toComponentRefs(io === 'input' && !keepDefaults ? defaultsInDescriptions(value) : value) as JsonObject;
     for (const [id, def] of Object.entries(defs)) if (!inlined.has(id)) this.#add(id, finish(def, false), io);
     return finish(body, inlineRoot);
   }
@@ -138,7 +155,9 @@ class SchemaCollector {
     const existing = this.schemas[id];
     if (existing && JSON.stringify(existing) !== JSON.stringify(schema)) {
       // One name must mean one shape: a schema whose input and output differ needs two ids.
-      throw new Error(`The schema "${id}" converts differently as ${io} than where it was used before; give one of its uses its own .meta({ id })`);
+      throw new Error(
+        `The schema "${id}" converts differently as ${io} than where it was used before; give one of its uses its own .meta({ id })`,
+      );
     }
     this.schemas[id] = schema;
   }
@@ -153,7 +172,12 @@ function queryParameters(collector: SchemaCollector, schema: z.ZodType | undefin
   return Object.entries((object.properties ?? {}) as Record<string, JsonObject>).map(([name, property]) => {
     const { description, ...propertySchema } = property;
     const variants = propertySchema.anyOf as JsonObject[] | undefined;
-    const list = variants?.length === 2 && variants[1]?.type === 'array' && JSON.stringify(variants[1].items) === JSON.stringify(variants[0]) ? variants[1] : undefined;
+    const list =
+      variants?.length === 2 &&
+      variants[1]?.type === 'array' &&
+      JSON.stringify(variants[1].items) === JSON.stringify(variants[0])
+        ? variants[1]
+        : undefined;
     return {
       name,
       in: 'query',
@@ -166,21 +190,53 @@ function queryParameters(collector: SchemaCollector, schema: z.ZodType | undefin
 
 const STATUS_TEXT: Record<number, string> = { 200: 'OK', 201: 'Created', 204: 'No Content' };
 
-const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } } };
-const UPGRADE = { Upgrade: { description: 'The protocol to switch to', schema: { type: 'string', const: 'websocket' } } };
+const RETRY_AFTER = {
+  'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+};
+const UPGRADE = {
+  Upgrade: { description: 'The protocol to switch to', schema: { type: 'string', const: 'websocket' } },
+};
 
 /** Problem responses under `components.responses`, by status. */
-const PROBLEM_RESPONSES: Record<ProblemStatus, { name: string; description: string; headers?: Record<string, JsonObject> }> = {
+const PROBLEM_RESPONSES: Record<
+  ProblemStatus,
+  { name: string; description: string; headers?: Record<string, JsonObject> }
+> = {
   400: { name: 'MalformedRequest', description: 'The body is not valid JSON (`MALFORMED_JSON`)' },
   401: { name: 'Unauthorized', description: 'A token is missing, invalid, expired or revoked (`UNAUTHORIZED`)' },
   404: { name: 'NotFound', description: 'No such record, or it is not yours (`NOT_FOUND`)' },
   409: { name: 'Conflict', description: 'The change conflicts with stored data (`CONFLICT`)' },
-  413: { name: 'PayloadTooLarge', description: 'The body is over 1 MiB (5 MiB for `/expenses/batch`) (`PAYLOAD_TOO_LARGE`)' },
-  415: { name: 'UnsupportedMediaType', description: 'The body’s `Content-Type` is not one the operation takes: send `application/json` (`UNSUPPORTED_MEDIA_TYPE`)' },
-  422: { name: 'ValidationFailed', description: 'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)' },
-  426: { name: 'UpgradeRequired', description: 'A plain HTTP request to a WebSocket endpoint: connect with a WebSocket client (`UPGRADE_REQUIRED`)', headers: UPGRADE },
-  429: { name: 'RateLimited', description: 'Too many attempts (or password checks in flight from one address); retry after `Retry-After` seconds (`RATE_LIMITED`)', headers: RETRY_AFTER },
-  503: { name: 'Unavailable', description: 'The database does not answer (`STORE_UNAVAILABLE`), or, on the auth routes, too many password checks are waiting (`SERVER_BUSY`)', headers: RETRY_AFTER },
+  413: {
+    name: 'PayloadTooLarge',
+    description: 'The body is over 1 MiB (5 MiB for `/expenses/batch`) (`PAYLOAD_TOO_LARGE`)',
+  },
+  415: {
+    name: 'UnsupportedMediaType',
+    description:
+      'The body’s `Content-Type` is not one the operation takes: send `application/json` (`UNSUPPORTED_MEDIA_TYPE`)',
+  },
+  422: {
+    name: 'ValidationFailed',
+    description:
+      'The input breaks the schema; `issues` lists each problem (`VALIDATION_FAILED`, `CURRENCY_MISMATCH`, `IDEMPOTENCY_KEY_REUSED`)',
+  },
+  426: {
+    name: 'UpgradeRequired',
+    description: 'A plain HTTP request to a WebSocket endpoint: connect with a WebSocket client (`UPGRADE_REQUIRED`)',
+    headers: UPGRADE,
+  },
+  429: {
+    name: 'RateLimited',
+    description:
+      'Too many attempts (or password checks in flight from one address); retry after `Retry-After` seconds (`RATE_LIMITED`)',
+    headers: RETRY_AFTER,
+  },
+  503: {
+    name: 'Unavailable',
+    description:
+      'The database does not answer (`STORE_UNAVAILABLE`), or, on the auth routes, too many password checks are waiting (`SERVER_BUSY`)',
+    headers: RETRY_AFTER,
+  },
 };
 
 /** The problem statuses an operation can answer: those of its kind, plus its own. */
@@ -222,11 +278,18 @@ function operation(collector: SchemaCollector, route: Route): JsonObject {
     ...queryParameters(collector, queryOf(route)),
     ...(!isPublic && route.method === 'post' ? [{ $ref: '#/components/parameters/IdempotencyKey' }] : []),
   ];
-  const success: Record<string, z.ZodType> = { ...(route.response ? { 'application/json': route.response } : {}), ...route.content };
-  const content = Object.fromEntries(Object.entries(success).map(([type, schema]) => [type, { schema: collector.convert(schema, 'output') }]));
+  const success: Record<string, z.ZodType> = {
+    ...(route.response ? { 'application/json': route.response } : {}),
+    ...route.content,
+  };
+  const content = Object.fromEntries(
+    Object.entries(success).map(([type, schema]) => [type, { schema: collector.convert(schema, 'output') }]),
+  );
   const responses: JsonObject = {};
-  for (const status of [route.status ?? 200].flat()) responses[status] = { description: STATUS_TEXT[status], ...(Object.keys(content).length > 0 ? { content } : {}) };
-  for (const problem of problemStatuses(route)) responses[problem] = { $ref: `#/components/responses/${PROBLEM_RESPONSES[problem].name}` };
+  for (const status of [route.status ?? 200].flat())
+    responses[status] = { description: STATUS_TEXT[status], ...(Object.keys(content).length > 0 ? { content } : {}) };
+  for (const problem of problemStatuses(route))
+    responses[problem] = { $ref: `#/components/responses/${PROBLEM_RESPONSES[problem].name}` };
   let requestBody: JsonObject | undefined;
   const body = bodyOf(route);
   if (body) {
@@ -261,8 +324,15 @@ function socketOperation(collector: SchemaCollector, route: Route, socket: Socke
     parameters: [...pathParameters(collector, route), ...queryParameters(collector, queryOf(route))],
     responses: {
       101: {
-        description: 'Switching Protocols: the socket is open, and each message it sends is a `NotificationMessage` (a JSON text frame)',
-        headers: { ...UPGRADE, 'Sec-WebSocket-Accept': { description: 'The WebSocket handshake’s answer (RFC 6455)', schema: { type: 'string' } } },
+        description:
+          'Switching Protocols: the socket is open, and each message it sends is a `NotificationMessage` (a JSON text frame)',
+        headers: {
+          ...UPGRADE,
+          'Sec-WebSocket-Accept': {
+            description: 'The WebSocket handshake’s answer (RFC 6455)',
+            schema: { type: 'string' },
+          },
+        },
       },
       426: { $ref: `#/components/responses/${PROBLEM_RESPONSES[426].name}` },
     },
@@ -283,8 +353,11 @@ function addDiscriminatorMappings(schemas: Record<string, JsonObject>): void {
     const mapping: Record<string, string> = {};
     for (const member of (schema.oneOf ?? []) as JsonObject[]) {
       const ref = member.$ref as string;
-      const value = (schemas[ref.replace(SCHEMA_REF, '')]?.properties as Record<string, JsonObject> | undefined)?.[discriminator.propertyName]?.const;
-      if (typeof value !== 'string') throw new Error(`${ref} has no single ${discriminator.propertyName} to discriminate by`);
+      const value = (schemas[ref.replace(SCHEMA_REF, '')]?.properties as Record<string, JsonObject> | undefined)?.[
+        discriminator.propertyName
+      ]?.const;
+      if (typeof value !== 'string')
+        throw new Error(`${ref} has no single ${discriminator.propertyName} to discriminate by`);
       mapping[value] = ref;
     }
     schema.discriminator = { propertyName: discriminator.propertyName, mapping };
@@ -296,12 +369,17 @@ function build(options: OpenApiOptions): OpenApiDocument {
   const paths: OpenApiDocument['paths'] = {};
   for (const route of API_ROUTES) {
     if (route.hidden) continue;
-    (paths[route.path] ??= {})[route.method] = route.socket ? socketOperation(collector, route, route.socket) : operation(collector, route);
+    (paths[route.path] ??= {})[route.method] = route.socket
+      ? socketOperation(collector, route, route.socket)
+      : operation(collector, route);
   }
   addDiscriminatorMappings(collector.schemas);
   const problem = { 'application/problem+json': { schema: collector.convert(problemSchema, 'output') } };
   const responses = Object.fromEntries(
-    Object.values(PROBLEM_RESPONSES).map(({ name, description, headers }) => [name, { description, ...(headers ? { headers } : {}), content: problem }]),
+    Object.values(PROBLEM_RESPONSES).map(({ name, description, headers }) => [
+      name,
+      { description, ...(headers ? { headers } : {}), content: problem },
+    ]),
   );
   return {
     openapi: '3.1.0',
@@ -324,21 +402,29 @@ function build(options: OpenApiOptions): OpenApiDocument {
           name: 'Idempotency-Key',
           in: 'header',
           required: false,
-          description: 'Replays the first successful response for 24 h (`Idempotent-Replayed: true`), recorded in the transaction of the write it answers; the same key with a different request is a 422 (`IDEMPOTENCY_KEY_REUSED`); a failed request records nothing',
+          description:
+            'Replays the first successful response for 24 h (`Idempotent-Replayed: true`), recorded in the transaction of the write it answers; the same key with a different request is a 422 (`IDEMPOTENCY_KEY_REUSED`); a failed request records nothing',
           schema: { type: 'string', minLength: 1, maxLength: 255 },
         },
       },
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The `access_token` of `POST /auth/login` (15 minutes by default)' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'The `access_token` of `POST /auth/login` (15 minutes by default)',
+        },
         accessTokenQuery: {
           type: 'apiKey',
           in: 'query',
           name: 'token',
-          description: 'The `access_token` as `?token=`: only on the WebSocket endpoints, since browsers cannot set headers on a WebSocket',
+          description:
+            'The `access_token` as `?token=`: only on the WebSocket endpoints, since browsers cannot set headers on a WebSocket',
         },
         oauth2: {
           type: 'oauth2',
-          description: 'The OAuth2 password grant: log in with username and password; the answer is an RFC 6749 token response',
+          description:
+            'The OAuth2 password grant: log in with username and password; the answer is an RFC 6749 token response',
           flows: { password: { tokenUrl: '/auth/login', refreshUrl: '/auth/refresh', scopes: {} } },
         },
       },

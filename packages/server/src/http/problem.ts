@@ -213,7 +213,8 @@ export function toProblem(thrown: unknown): { problem: Problem; headers: Record<
   if (thrown instanceof HttpError) return { problem: make(thrown.code, thrown.message), headers: thrown.headers };
   // A driver error from the server's own tables (accounts, sessions, refresh tokens) that
   // means the database is not there is a 503 too, like core's.
-  const error = !isTrackerError(thrown) && toStoreError(thrown).code === 'STORE_UNAVAILABLE' ? toStoreError(thrown) : thrown;
+  const error =
+    !isTrackerError(thrown) && toStoreError(thrown).code === 'STORE_UNAVAILABLE' ? toStoreError(thrown) : thrown;
   if (isTrackerError(error)) {
     // Store failures are logged with their cause; the client gets no driver internals.
     const problem = make(error.code, error.message, error.code === 'VALIDATION_FAILED' ? error.issues : undefined);
@@ -224,7 +225,17 @@ export function toProblem(thrown: unknown): { problem: Problem; headers: Record<
   if (typeof status === 'number' && (error as { expose?: unknown }).expose === true) {
     // http-errors thrown by Koa's own parsers (body too large, bad JSON, unsupported type).
     const code: ProblemCode =
-      status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : status === 400 ? 'MALFORMED_JSON' : status === 404 ? 'ROUTE_NOT_FOUND' : status === 405 ? 'METHOD_NOT_ALLOWED' : 'INTERNAL';
+      status === 413
+        ? 'PAYLOAD_TOO_LARGE'
+        : status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : status === 400
+            ? 'MALFORMED_JSON'
+            : status === 404
+              ? 'ROUTE_NOT_FOUND'
+              : status === 405
+                ? 'METHOD_NOT_ALLOWED'
+                : 'INTERNAL';
     return { problem: make(code, code === 'INTERNAL' ? 'The request failed' : (error as Error).message), headers: {} };
   }
   return { problem: make('INTERNAL', 'The server failed to handle the request; it has been logged'), headers: {} };

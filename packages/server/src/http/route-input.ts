@@ -15,7 +15,9 @@ export function validationFailed(zodIssues: readonly z.core.$ZodIssue[]): Tracke
   const first = issues[0];
   const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
-  return new TrackerError('VALIDATION_FAILED', `Invalid input: ${where}${first?.message ?? 'invalid'}${more}`, { issues });
+  return new TrackerError('VALIDATION_FAILED', `Invalid input: ${where}${first?.message ?? 'invalid'}${more}`, {
+    issues,
+  });
 }
 
 /** What a schema made of a request value: the value as sent, typed as the schema's input, and its parsed output. */
@@ -27,7 +29,11 @@ export interface Checked<S extends z.ZodType> {
 }
 
 /** Whether `result` accepted `value`: it is then what `schema` takes. */
-function accepted<S extends z.ZodType>(_schema: S, result: { success: boolean }, _value: unknown): _value is z.input<S> {
+function accepted<S extends z.ZodType>(
+  _schema: S,
+  result: { success: boolean },
+  _value: unknown,
+): _value is z.input<S> {
   return result.success;
 }
 

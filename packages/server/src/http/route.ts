@@ -17,7 +17,9 @@ export type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 426 | 429 
 export type SuccessStatus = 200 | 201 | 204;
 
 /** The parameters of an OpenAPI path template: `/budgets/{id}/status` → `{ id: string }`. */
-export type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? { [K in Name]: string } & PathParams<Rest> : Record<never, never>;
+export type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? { [K in Name]: string } & PathParams<Rest>
+  : Record<never, never>;
 
 /** What the app hands every handler besides its request: the services routes call. */
 export interface RouteServices {
@@ -102,7 +104,12 @@ export interface SocketDoc {
  * `Access` is the permission a caller needs (SPEC §7.0), or `'public'`: every route says one,
  * so a route that forgot is a compile error rather than an open door.
  */
-export interface RouteDefinition<Path extends string = string, Q = Schema | undefined, B = Schema | undefined, Access extends Permission | 'public' = Permission | 'public'> {
+export interface RouteDefinition<
+  Path extends string = string,
+  Q = Schema | undefined,
+  B = Schema | undefined,
+  Access extends Permission | 'public' = Permission | 'public',
+> {
   method: HttpMethod;
   /** The OpenAPI path template (`/expenses/{id}`); registered as `/expenses/:id`. */
   path: Path;
@@ -171,9 +178,12 @@ export interface RouteDefinition<Path extends string = string, Q = Schema | unde
  * });
  * ```
  */
-export function defineRoute<const Path extends string, Q extends Schema | undefined = undefined, B extends Schema | undefined = undefined, const Access extends Permission | 'public' = Permission | 'public'>(
-  route: RouteDefinition<Path, Q, B, Access>,
-): Route {
+export function defineRoute<
+  const Path extends string,
+  Q extends Schema | undefined = undefined,
+  B extends Schema | undefined = undefined,
+  const Access extends Permission | 'public' = Permission | 'public',
+>(route: RouteDefinition<Path, Q, B, Access>): Route {
   return route;
 }
 

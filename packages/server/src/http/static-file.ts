@@ -7,7 +7,12 @@ import type Koa from 'koa';
  * The caller has already decided the file is one it serves (an allow-list, never a path from
  * the request).
  */
-export function sendStaticFile(ctx: Koa.Context | Koa.ParameterizedContext, file: string, type: string, cacheControl: string): void {
+export function sendStaticFile(
+  ctx: Koa.Context | Koa.ParameterizedContext,
+  file: string,
+  type: string,
+  cacheControl: string,
+): void {
   const stat = statSync(file);
   ctx.status = 200; // `ctx.fresh` only compares validators on a 2xx
   ctx.set('cache-control', cacheControl);

@@ -52,7 +52,8 @@ export interface MintedApiToken {
 export type ApiTokenProblem = 'missing_prefix' | 'wrong_length' | 'invalid_character' | 'checksum_mismatch';
 
 /** The outcome of {@link parseApiToken}. */
-export type ParsedApiToken = { ok: true; token: string; prefix: string; hash: string } | { ok: false; problem: ApiTokenProblem };
+export type ParsedApiToken =
+  { ok: true; token: string; prefix: string; hash: string } | { ok: false; problem: ApiTokenProblem };
 
 /**
  * Mints a new API token: `etk_`, 32 random base62 characters, and a 6-character base62
@@ -89,7 +90,8 @@ export function mintApiToken(): MintedApiToken {
  */
 export function parseApiToken(text: string): ParsedApiToken {
   if (!text.startsWith(API_TOKEN_PREFIX)) return { ok: false, problem: 'missing_prefix' };
-  if (text.length !== API_TOKEN_PREFIX.length + BODY_LENGTH + CHECKSUM_LENGTH) return { ok: false, problem: 'wrong_length' };
+  if (text.length !== API_TOKEN_PREFIX.length + BODY_LENGTH + CHECKSUM_LENGTH)
+    return { ok: false, problem: 'wrong_length' };
   const rest = text.slice(API_TOKEN_PREFIX.length);
   if (![...rest].every((char) => BASE62.includes(char))) return { ok: false, problem: 'invalid_character' };
   const body = rest.slice(0, BODY_LENGTH);

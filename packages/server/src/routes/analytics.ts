@@ -1,4 +1,17 @@
-import { exportQuerySchema, expenseSchema, monthlyQuerySchema, monthlySchema, summaryQuerySchema, summarySchema, trendsQuerySchema, trendsSchema, weeklyQuerySchema, weeklySchema, localDate, type ExportQuery } from '@expense-tracker/core';
+import {
+  exportQuerySchema,
+  expenseSchema,
+  monthlyQuerySchema,
+  monthlySchema,
+  summaryQuerySchema,
+  summarySchema,
+  trendsQuerySchema,
+  trendsSchema,
+  weeklyQuerySchema,
+  weeklySchema,
+  localDate,
+  type ExportQuery,
+} from '@expense-tracker/core';
 import { z } from 'zod';
 import { csvExportSchema, ndjsonExportSchema } from '../http/openapi-schemas.js';
 import { defineRoute, type Route, type RouteInput } from '../http/route.js';
@@ -16,7 +29,13 @@ const EXPORT_FORMATS = {
  * `GET /analytics/export`: the listing filters, streamed as a download in bounded memory, a
  * few at a time per user (`exports`). Answers on `ctx` itself (headers, a stream).
  */
-async function exportDownload({ owner, auth, query, ctx, services }: RouteInput<'/analytics/export', typeof exportQuerySchema, undefined, 'export:read'>): Promise<undefined> {
+async function exportDownload({
+  owner,
+  auth,
+  query,
+  ctx,
+  services,
+}: RouteInput<'/analytics/export', typeof exportQuerySchema, undefined, 'export:read'>): Promise<undefined> {
   const release = services.exports.acquire(auth.accountId);
   const iterator = owner.export(query)[Symbol.asyncIterator]();
   // Core validates on the first read: read it before any header is sent, so a bad filter
@@ -44,30 +63,65 @@ async function exportDownload({ owner, auth, query, ctx, services }: RouteInput<
  */
 export const analyticsRoutes: readonly Route[] = [
   defineRoute({
-    method: 'get', path: '/analytics/summary', operationId: 'getSummary', tag: 'Analytics', summary: 'Totals per currency, by category, against the previous range, with budget status', permission: 'analytics:read',
-    query: summaryQuerySchema, response: summarySchema,
+    method: 'get',
+    path: '/analytics/summary',
+    operationId: 'getSummary',
+    tag: 'Analytics',
+    summary: 'Totals per currency, by category, against the previous range, with budget status',
+    permission: 'analytics:read',
+    query: summaryQuerySchema,
+    response: summarySchema,
     handler: ({ owner, query }) => owner.analytics.summary(query),
   }),
   defineRoute({
-    method: 'get', path: '/analytics/monthly', operationId: 'getMonthly', tag: 'Analytics', summary: 'Spending per month, per category and currency', permission: 'analytics:read',
-    query: monthlyQuerySchema, response: monthlySchema,
+    method: 'get',
+    path: '/analytics/monthly',
+    operationId: 'getMonthly',
+    tag: 'Analytics',
+    summary: 'Spending per month, per category and currency',
+    permission: 'analytics:read',
+    query: monthlyQuerySchema,
+    response: monthlySchema,
     handler: ({ owner, query }) => owner.analytics.monthly(query),
   }),
   defineRoute({
-    method: 'get', path: '/analytics/weekly', operationId: 'getWeekly', tag: 'Analytics', summary: 'Spending per week (weeks start on the owner’s `weekStartsOn`)', permission: 'analytics:read',
-    query: weeklyQuerySchema, response: weeklySchema,
+    method: 'get',
+    path: '/analytics/weekly',
+    operationId: 'getWeekly',
+    tag: 'Analytics',
+    summary: 'Spending per week (weeks start on the owner’s `weekStartsOn`)',
+    permission: 'analytics:read',
+    query: weeklyQuerySchema,
+    response: weeklySchema,
     handler: ({ owner, query }) => owner.analytics.weekly(query),
   }),
   defineRoute({
-    method: 'get', path: '/analytics/trends', operationId: 'getTrends', tag: 'Analytics', summary: 'A zero-filled series with a moving average and change per point', permission: 'analytics:read',
-    query: trendsQuerySchema, response: trendsSchema,
+    method: 'get',
+    path: '/analytics/trends',
+    operationId: 'getTrends',
+    tag: 'Analytics',
+    summary: 'A zero-filled series with a moving average and change per point',
+    permission: 'analytics:read',
+    query: trendsQuerySchema,
+    response: trendsSchema,
     handler: ({ owner, query }) => owner.analytics.trends(query),
   }),
   defineRoute({
-    method: 'get', path: '/analytics/export', operationId: 'exportExpenses', tag: 'Analytics', summary: 'Export expenses as CSV, JSON or NDJSON, streamed', permission: 'export:read',
-    description: 'Takes the listing filters; rows oldest first. A user may run 2 exports at once (429 `TOO_MANY_EXPORTS` with `Retry-After` for a third); a download whose client reads nothing for 30 s is cut off.',
-    query: exportQuerySchema, errors: [429],
-    content: { 'text/csv': csvExportSchema, 'application/json': z.array(expenseSchema), 'application/x-ndjson': ndjsonExportSchema },
+    method: 'get',
+    path: '/analytics/export',
+    operationId: 'exportExpenses',
+    tag: 'Analytics',
+    summary: 'Export expenses as CSV, JSON or NDJSON, streamed',
+    permission: 'export:read',
+    description:
+      'Takes the listing filters; rows oldest first. A user may run 2 exports at once (429 `TOO_MANY_EXPORTS` with `Retry-After` for a third); a download whose client reads nothing for 30 s is cut off.',
+    query: exportQuerySchema,
+    errors: [429],
+    content: {
+      'text/csv': csvExportSchema,
+      'application/json': z.array(expenseSchema),
+      'application/x-ndjson': ndjsonExportSchema,
+    },
     handler: exportDownload,
   }),
 ];

@@ -23,7 +23,10 @@ import { byId } from './descriptions.js';
  * list, which says the same as leaving it out, is tolerated for clients that always send one.
  */
 const categoryIdsCheck = z.looseObject({
-  categoryIds: z.array(z.unknown()).max(0, 'The overall budget covers all spending: leave out categoryIds, or use /budgets').optional(),
+  categoryIds: z
+    .array(z.unknown())
+    .max(0, 'The overall budget covers all spending: leave out categoryIds, or use /budgets')
+    .optional(),
 });
 
 /** The body of `POST`/`PUT /budget` as core's overall-budget input: `name` defaults, no `categoryIds`. */
@@ -53,9 +56,16 @@ const OVERALL_BODY =
  */
 const overallBudgetRoutes: readonly Route[] = [
   defineRoute({
-    method: 'post', path: '/budget', operationId: 'setOverallBudget', tag: 'Budgets', summary: 'Set or replace the overall budget (no category filter)', permission: 'budgets:write',
+    method: 'post',
+    path: '/budget',
+    operationId: 'setOverallBudget',
+    tag: 'Budgets',
+    summary: 'Set or replace the overall budget (no category filter)',
+    permission: 'budgets:write',
     description: `201 when it creates the overall budget, 200 when it replaces it. ${OVERALL_BODY}`,
-    unchecked: { body: overallBudgetInputSchema }, status: [200, 201], response: budgetSchema,
+    unchecked: { body: overallBudgetInputSchema },
+    status: [200, 201],
+    response: budgetSchema,
     handler: async ({ owner, body }) => {
       // Create or replace is decided in core's write, so a replayed retry (Idempotency-Key)
       // answers the status of the first attempt, and two concurrent calls never create two.
@@ -64,21 +74,43 @@ const overallBudgetRoutes: readonly Route[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/budget', operationId: 'getOverallBudget', tag: 'Budgets', summary: 'The overall budget', description: '404 when none is set.', permission: 'budgets:read',
-    response: budgetSchema, errors: [404],
+    method: 'get',
+    path: '/budget',
+    operationId: 'getOverallBudget',
+    tag: 'Budgets',
+    summary: 'The overall budget',
+    description: '404 when none is set.',
+    permission: 'budgets:read',
+    response: budgetSchema,
+    errors: [404],
     handler: ({ owner }) => overallOf(owner),
   }),
   defineRoute({
-    method: 'put', path: '/budget', operationId: 'replaceOverallBudget', tag: 'Budgets', summary: 'Replace the overall budget', description: `404 when none is set. ${OVERALL_BODY}`, permission: 'budgets:write',
-    unchecked: { body: overallBudgetInputSchema }, response: budgetSchema, errors: [404],
+    method: 'put',
+    path: '/budget',
+    operationId: 'replaceOverallBudget',
+    tag: 'Budgets',
+    summary: 'Replace the overall budget',
+    description: `404 when none is set. ${OVERALL_BODY}`,
+    permission: 'budgets:write',
+    unchecked: { body: overallBudgetInputSchema },
+    response: budgetSchema,
+    errors: [404],
     handler: async ({ owner, body }) => {
       const input = overallInput(body);
       return owner.budgets.replace((await overallOf(owner)).id, input);
     },
   }),
   defineRoute({
-    method: 'get', path: '/budget/status', operationId: 'getOverallBudgetStatus', tag: 'Budgets', summary: 'The overall budget’s figures for the period containing `date` (default today)', permission: 'budgets:read',
-    query: budgetStatusQuerySchema, response: budgetStatusSchema, errors: [404],
+    method: 'get',
+    path: '/budget/status',
+    operationId: 'getOverallBudgetStatus',
+    tag: 'Budgets',
+    summary: 'The overall budget’s figures for the period containing `date` (default today)',
+    permission: 'budgets:read',
+    query: budgetStatusQuerySchema,
+    response: budgetStatusSchema,
+    errors: [404],
     handler: async ({ owner, query }) => {
       const status = await owner.budgets.overallStatus(query);
       if (!status) throw new TrackerError('NOT_FOUND', NO_OVERALL_BUDGET);
@@ -86,8 +118,15 @@ const overallBudgetRoutes: readonly Route[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/budget/history', operationId: 'getOverallBudgetHistory', tag: 'Budgets', summary: 'The overall budget’s figures for its last closed periods', permission: 'budgets:read',
-    unchecked: { query: budgetHistoryQuerySchema }, response: z.array(budgetStatusSchema), errors: [404],
+    method: 'get',
+    path: '/budget/history',
+    operationId: 'getOverallBudgetHistory',
+    tag: 'Budgets',
+    summary: 'The overall budget’s figures for its last closed periods',
+    permission: 'budgets:read',
+    unchecked: { query: budgetHistoryQuerySchema },
+    response: z.array(budgetStatusSchema),
+    errors: [404],
     handler: async ({ owner, ctx }) => {
       const { id } = await overallOf(owner);
       // Core's `history` takes the parsed query (`periods` a number): handed the output.
@@ -99,44 +138,91 @@ const overallBudgetRoutes: readonly Route[] = [
 /** `/budgets`: any number of budgets, by id, each with its status and history. */
 const budgetByIdRoutes: readonly Route[] = [
   defineRoute({
-    method: 'post', path: '/budgets', operationId: 'createBudget', tag: 'Budgets', summary: 'Create a budget', permission: 'budgets:write',
+    method: 'post',
+    path: '/budgets',
+    operationId: 'createBudget',
+    tag: 'Budgets',
+    summary: 'Create a budget',
+    permission: 'budgets:write',
     description: 'Gets `spent` alert rules at 80 % and 100 % unless `alertRules` says otherwise.',
-    body: budgetInputSchema, status: 201, response: budgetSchema,
+    body: budgetInputSchema,
+    status: 201,
+    response: budgetSchema,
     handler: ({ owner, body }) => owner.budgets.create(body),
   }),
   defineRoute({
-    method: 'get', path: '/budgets', operationId: 'listBudgets', tag: 'Budgets', summary: 'List budgets', permission: 'budgets:read',
+    method: 'get',
+    path: '/budgets',
+    operationId: 'listBudgets',
+    tag: 'Budgets',
+    summary: 'List budgets',
+    permission: 'budgets:read',
     response: z.array(budgetSchema),
     handler: ({ owner }) => owner.budgets.list(),
   }),
   defineRoute({
-    method: 'get', path: '/budgets/{id}', operationId: 'getBudget', tag: 'Budgets', summary: 'One budget', description: byId('budget'), permission: 'budgets:read',
+    method: 'get',
+    path: '/budgets/{id}',
+    operationId: 'getBudget',
+    tag: 'Budgets',
+    summary: 'One budget',
+    description: byId('budget'),
+    permission: 'budgets:read',
     response: budgetSchema,
     handler: ({ owner, params }) => owner.budgets.get(params.id),
   }),
   defineRoute({
-    method: 'put', path: '/budgets/{id}', operationId: 'replaceBudget', tag: 'Budgets', summary: 'Replace a budget', permission: 'budgets:write',
-    body: budgetInputSchema, response: budgetSchema,
+    method: 'put',
+    path: '/budgets/{id}',
+    operationId: 'replaceBudget',
+    tag: 'Budgets',
+    summary: 'Replace a budget',
+    permission: 'budgets:write',
+    body: budgetInputSchema,
+    response: budgetSchema,
     handler: ({ owner, params, body }) => owner.budgets.replace(params.id, body),
   }),
   defineRoute({
-    method: 'patch', path: '/budgets/{id}', operationId: 'updateBudget', tag: 'Budgets', summary: 'Change some fields of a budget', permission: 'budgets:write',
-    body: budgetPatchSchema, response: budgetSchema,
+    method: 'patch',
+    path: '/budgets/{id}',
+    operationId: 'updateBudget',
+    tag: 'Budgets',
+    summary: 'Change some fields of a budget',
+    permission: 'budgets:write',
+    body: budgetPatchSchema,
+    response: budgetSchema,
     handler: ({ owner, params, body }) => owner.budgets.update(params.id, body),
   }),
   defineRoute({
-    method: 'delete', path: '/budgets/{id}', operationId: 'deleteBudget', tag: 'Budgets', summary: 'Delete a budget and its alert rules', permission: 'budgets:write',
+    method: 'delete',
+    path: '/budgets/{id}',
+    operationId: 'deleteBudget',
+    tag: 'Budgets',
+    summary: 'Delete a budget and its alert rules',
+    permission: 'budgets:write',
     status: 204,
     handler: ({ owner, params }) => owner.budgets.delete(params.id),
   }),
   defineRoute({
-    method: 'get', path: '/budgets/{id}/status', operationId: 'getBudgetStatus', tag: 'Budgets', summary: 'A budget’s figures for the period containing `date` (default today)', permission: 'budgets:read',
-    query: budgetStatusQuerySchema, response: budgetStatusSchema,
+    method: 'get',
+    path: '/budgets/{id}/status',
+    operationId: 'getBudgetStatus',
+    tag: 'Budgets',
+    summary: 'A budget’s figures for the period containing `date` (default today)',
+    permission: 'budgets:read',
+    query: budgetStatusQuerySchema,
+    response: budgetStatusSchema,
     handler: ({ owner, params, query }) => owner.budgets.status(params.id, query),
   }),
   defineRoute({
-    method: 'get', path: '/budgets/{id}/history', operationId: 'getBudgetHistory', tag: 'Budgets', summary: 'A budget’s figures for its last closed periods', permission: 'budgets:read',
-    query: budgetHistoryQuerySchema, response: z.array(budgetStatusSchema),
+    method: 'get',
+    path: '/budgets/{id}/history',
+    operationId: 'getBudgetHistory',
+    tag: 'Budgets',
+    summary: 'A budget’s figures for its last closed periods',
+    permission: 'budgets:read',
+    query: budgetHistoryQuerySchema,
+    response: z.array(budgetStatusSchema),
     handler: ({ owner, params, parsed }) => owner.budgets.history(params.id, parsed.query),
   }),
 ];

@@ -7,8 +7,14 @@ import { defineRoute, type Route } from '../http/route.js';
  */
 export const changesRoutes: readonly Route[] = [
   defineRoute({
-    method: 'get', path: '/changes', operationId: 'listChanges', tag: 'Changes', summary: 'Events with `seq` after `after`, oldest first', permission: 'changes:read',
-    query: changesQuerySchema, response: changesPageSchema,
+    method: 'get',
+    path: '/changes',
+    operationId: 'listChanges',
+    tag: 'Changes',
+    summary: 'Events with `seq` after `after`, oldest first',
+    permission: 'changes:read',
+    query: changesQuerySchema,
+    response: changesPageSchema,
     handler: ({ owner, query }) => owner.changes(query),
   }),
 ];

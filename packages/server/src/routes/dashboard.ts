@@ -17,7 +17,10 @@ const ASSET_PATH = /^\/app\/assets\/([^/]+)$/;
 const PAGE_PATH = /^\/app\/?$/;
 
 /** Where `npm run build` puts the dashboard: next to the bundled server (dist/), or dist/ seen from src/routes/. */
-const CANDIDATE_DIRS = [fileURLToPath(new URL('./dashboard/', import.meta.url)), fileURLToPath(new URL('../../dist/dashboard/', import.meta.url))];
+const CANDIDATE_DIRS = [
+  fileURLToPath(new URL('./dashboard/', import.meta.url)),
+  fileURLToPath(new URL('../../dist/dashboard/', import.meta.url)),
+];
 
 /** What {@link createDashboardRouter} returns: a router's two middleware, without its route table. */
 export interface DashboardRouter {
@@ -58,7 +61,11 @@ export function createDashboardRouter(dir?: string): DashboardRouter {
       return;
     }
     const asset = ASSET_PATH.exec(ctx.path)?.[1];
-    const name = PAGE_PATH.test(ctx.path) ? 'index.html' : asset !== undefined && Object.hasOwn(ASSETS, asset) ? asset : undefined;
+    const name = PAGE_PATH.test(ctx.path)
+      ? 'index.html'
+      : asset !== undefined && Object.hasOwn(ASSETS, asset)
+        ? asset
+        : undefined;
     if (name === undefined) {
       await next(); // other paths fall through to the app's 404 problem
       return;
@@ -66,13 +73,20 @@ export function createDashboardRouter(dir?: string): DashboardRouter {
     const root = locate();
     if (root === undefined) {
       // A problem like every other error; the router may be mounted without the app's error handler.
-      const { problem } = toProblem(new HttpError('SERVICE_UNAVAILABLE', 'The dashboard is not built: run `npm run build` in packages/server'));
+      const { problem } = toProblem(
+        new HttpError('SERVICE_UNAVAILABLE', 'The dashboard is not built: run `npm run build` in packages/server'),
+      );
       ctx.status = problem.status;
       ctx.type = 'application/problem+json';
       ctx.body = problem;
       return;
     }
-    sendStaticFile(ctx, join(root, name), name === 'index.html' ? 'text/html; charset=utf-8' : ASSETS[name]!, 'no-cache');
+    sendStaticFile(
+      ctx,
+      join(root, name),
+      name === 'index.html' ? 'text/html; charset=utf-8' : ASSETS[name]!,
+      'no-cache',
+    );
   };
 
   const allowedMethods: Koa.Middleware<AppState> = async (ctx, next) => {

@@ -70,7 +70,13 @@ window.addEventListener('load', function () {
  */
 export const docsRoutes: readonly Route[] = [
   defineRoute({
-    method: 'get', path: '/openapi.json', operationId: 'openApiDocument', tag: 'Ops', permission: 'public', noDatabase: true, summary: 'This OpenAPI 3.1 document',
+    method: 'get',
+    path: '/openapi.json',
+    operationId: 'openApiDocument',
+    tag: 'Ops',
+    permission: 'public',
+    noDatabase: true,
+    summary: 'This OpenAPI 3.1 document',
     response: z.record(z.string(), z.unknown()),
     handler: ({ ctx, services }) => {
       ctx.type = 'application/json';
@@ -80,7 +86,13 @@ export const docsRoutes: readonly Route[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/docs', operationId: 'interactiveDocs', tag: 'Ops', permission: 'public', noDatabase: true, summary: 'Interactive docs (Swagger UI, served from this server)',
+    method: 'get',
+    path: '/docs',
+    operationId: 'interactiveDocs',
+    tag: 'Ops',
+    permission: 'public',
+    noDatabase: true,
+    summary: 'Interactive docs (Swagger UI, served from this server)',
     content: { 'text/html': z.string() },
     handler: ({ ctx }) => {
       ctx.type = 'text/html; charset=utf-8';
@@ -90,7 +102,13 @@ export const docsRoutes: readonly Route[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/docs/init.js', operationId: 'docsBootScript', tag: 'Ops', permission: 'public', hidden: true, summary: 'The boot script of /docs',
+    method: 'get',
+    path: '/docs/init.js',
+    operationId: 'docsBootScript',
+    tag: 'Ops',
+    permission: 'public',
+    hidden: true,
+    summary: 'The boot script of /docs',
     handler: ({ ctx }) => {
       ctx.type = 'text/javascript; charset=utf-8';
       ctx.set('cache-control', 'no-cache');
@@ -99,11 +117,18 @@ export const docsRoutes: readonly Route[] = [
     },
   }),
   defineRoute({
-    method: 'get', path: '/docs/assets/{file}', operationId: 'docsAsset', tag: 'Ops', permission: 'public', hidden: true, summary: 'A file of swagger-ui-dist',
+    method: 'get',
+    path: '/docs/assets/{file}',
+    operationId: 'docsAsset',
+    tag: 'Ops',
+    permission: 'public',
+    hidden: true,
+    summary: 'A file of swagger-ui-dist',
     handler: ({ ctx, params }) => {
       const { dir, files } = swaggerUiFiles();
       // An allow-list of basenames: `..`, `/` or anything not in the package's listing is a 404.
-      if (files.has(params.file)) sendStaticFile(ctx, join(dir, params.file), ASSET_TYPES[extname(params.file)]!, 'public, max-age=86400');
+      if (files.has(params.file))
+        sendStaticFile(ctx, join(dir, params.file), ASSET_TYPES[extname(params.file)]!, 'public, max-age=86400');
       return undefined; // otherwise falls through to the app's 404 problem
     },
   }),

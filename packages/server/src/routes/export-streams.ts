@@ -67,9 +67,13 @@ export class ExportStreams {
   acquire(userId: string): () => void {
     const running = this.#running.get(userId) ?? 0;
     if (running >= this.#maxPerUser) {
-      throw new HttpError('TOO_MANY_EXPORTS', `At most ${this.#maxPerUser} exports per user can run at once; wait for one to finish`, {
-        'retry-after': String(Math.max(1, Math.ceil(this.#idleTimeoutMs / 1000))),
-      });
+      throw new HttpError(
+        'TOO_MANY_EXPORTS',
+        `At most ${this.#maxPerUser} exports per user can run at once; wait for one to finish`,
+        {
+          'retry-after': String(Math.max(1, Math.ceil(this.#idleTimeoutMs / 1000))),
+        },
+      );
     }
     this.#running.set(userId, running + 1);
     let released = false;
@@ -88,7 +92,12 @@ export class ExportStreams {
    * has taken nothing for the idle timeout; `release` runs when the response is over, however
    * it ended (finished, cut off, or the client went away).
    */
-  body(first: IteratorResult<string>, iterator: AsyncIterator<string>, res: ServerResponse, release: () => void): Readable {
+  body(
+    first: IteratorResult<string>,
+    iterator: AsyncIterator<string>,
+    res: ServerResponse,
+    release: () => void,
+  ): Readable {
     // Node's socket timeout measures what we want: it is renewed whenever the socket accepts a
     // write (or reads), so a slow reader that keeps taking bytes is never cut off, and one that
     // stops is. When the response ends, Node puts the keep-alive timeout back.

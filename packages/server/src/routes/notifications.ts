@@ -9,12 +9,23 @@ import { defineRoute, type Route } from '../http/route.js';
  */
 export const notificationRoutes: readonly Route[] = [
   defineRoute({
-    method: 'get', path: '/notifications', operationId: 'listNotifications', tag: 'Notifications', summary: 'List notifications, newest first', permission: 'budgets:read',
-    query: notificationListQuerySchema, response: z.array(notificationSchema),
+    method: 'get',
+    path: '/notifications',
+    operationId: 'listNotifications',
+    tag: 'Notifications',
+    summary: 'List notifications, newest first',
+    permission: 'budgets:read',
+    query: notificationListQuerySchema,
+    response: z.array(notificationSchema),
     handler: ({ owner, query }) => owner.notifications.list(query),
   }),
   defineRoute({
-    method: 'post', path: '/notifications/{id}/read', operationId: 'markNotificationRead', tag: 'Notifications', summary: 'Mark a notification read', permission: 'budgets:write',
+    method: 'post',
+    path: '/notifications/{id}/read',
+    operationId: 'markNotificationRead',
+    tag: 'Notifications',
+    summary: 'Mark a notification read',
+    permission: 'budgets:write',
     response: notificationSchema,
     handler: ({ owner, params }) => owner.notifications.markRead(params.id),
   }),

@@ -10,19 +10,27 @@ const socketQuerySchema = z.object({
     .string()
     .min(1)
     .optional()
-    .meta({ description: 'The access token, for clients that cannot set an `Authorization` header on a WebSocket (browsers). Log it nowhere: it is a credential in a URL.' }),
+    .meta({
+      description:
+        'The access token, for clients that cannot set an `Authorization` header on a WebSocket (browsers). Log it nowhere: it is a credential in a URL.',
+    }),
   after: z
     .int()
     .min(0)
     .max(999_999_999_999_999)
     .optional()
-    .meta({ description: 'The last `seq` the client saw: what came after it in the change feed is sent first, then the live messages, with nothing lost or repeated' }),
+    .meta({
+      description:
+        'The last `seq` the client saw: what came after it in the change feed is sent first, then the live messages, with nothing lost or repeated',
+    }),
 });
 
 /** What each close code of the notification socket means to a client. */
 const SOCKET_CLOSE_CODES: Record<number, string> = {
-  [NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION]: 'refused: no token, a bad, expired or revoked token, a `userId` that is not the token’s subject, a bad `after`, or an unknown path',
-  [NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED]: 'the access token expired: reconnect with a fresh one and `after=<last seq>`',
+  [NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION]:
+    'refused: no token, a bad, expired or revoked token, a `userId` that is not the token’s subject, a bad `after`, or an unknown path',
+  [NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED]:
+    'the access token expired: reconnect with a fresh one and `after=<last seq>`',
   [NOTIFICATION_CLOSE_CODES.GOING_AWAY]: 'the server is shutting down: reconnect with `after=<last seq>`',
   [NOTIFICATION_CLOSE_CODES.SERVER_ERROR]: 'the database did not answer: reconnect later with `after=<last seq>`',
 };
@@ -43,7 +51,11 @@ const SOCKET_DESCRIPTION = [
  * clients and contract tools that call the documented operation without upgrading.
  */
 function upgradeRequired(): never {
-  throw new HttpError('UPGRADE_REQUIRED', 'This is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)', { upgrade: 'websocket' });
+  throw new HttpError(
+    'UPGRADE_REQUIRED',
+    'This is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)',
+    { upgrade: 'websocket' },
+  );
 }
 
 const socket = { message: notificationMessageSchema, closeCodes: SOCKET_CLOSE_CODES };
@@ -54,15 +66,30 @@ const socket = { message: notificationMessageSchema, closeCodes: SOCKET_CLOSE_CO
  */
 export const websocketRoutes: readonly Route[] = [
   defineRoute({
-    method: 'get', path: '/ws/notifications', operationId: 'openNotificationSocket', tag: 'Notifications', permission: 'changes:read', summary: 'Live notifications of the token’s user (WebSocket)',
-    description: SOCKET_DESCRIPTION, unchecked: { query: socketQuerySchema }, socket,
+    method: 'get',
+    path: '/ws/notifications',
+    operationId: 'openNotificationSocket',
+    tag: 'Notifications',
+    permission: 'changes:read',
+    summary: 'Live notifications of the token’s user (WebSocket)',
+    description: SOCKET_DESCRIPTION,
+    unchecked: { query: socketQuerySchema },
+    socket,
     handler: upgradeRequired,
   }),
   defineRoute({
-    method: 'get', path: '/ws/notifications/{userId}', operationId: 'openNotificationSocketForUser', tag: 'Notifications', permission: 'changes:read', summary: 'Live notifications of a user (WebSocket; the seed’s path)',
+    method: 'get',
+    path: '/ws/notifications/{userId}',
+    operationId: 'openNotificationSocketForUser',
+    tag: 'Notifications',
+    permission: 'changes:read',
+    summary: 'Live notifications of a user (WebSocket; the seed’s path)',
     description: `The seed’s path: \`userId\` must be the token’s subject. ${SOCKET_DESCRIPTION}`,
-    params: z.object({ userId: z.string().min(1).meta({ description: 'The account id (`id` of `GET /auth/me`): the token’s subject' }) }),
-    unchecked: { query: socketQuerySchema }, socket,
+    params: z.object({
+      userId: z.string().min(1).meta({ description: 'The account id (`id` of `GET /auth/me`): the token’s subject' }),
+    }),
+    unchecked: { query: socketQuerySchema },
+    socket,
     handler: upgradeRequired,
   }),
 ];

@@ -36,7 +36,8 @@ export const notificationMessageSchema = z
   ])
   .meta({
     id: 'NotificationMessage',
-    description: 'A message on the notification socket: one committed event of the socket’s user; `data` depends on `type`',
+    description:
+      'A message on the notification socket: one committed event of the socket’s user; `data` depends on `type`',
     discriminator: { propertyName: 'type' },
   });
 
@@ -62,4 +63,6 @@ export const notificationMessageSchema = z
 export type NotificationMessage = z.output<typeof notificationMessageSchema>;
 
 /** The event types the socket forwards: alerts and the spending updates. */
-export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map((option) => option.shape.type.value);
+export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map(
+  (option) => option.shape.type.value,
+);

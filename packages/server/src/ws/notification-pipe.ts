@@ -26,7 +26,11 @@ export interface NotificationPipeOptions {
  *
  * @returns the follower, or `null` when it could not start (the socket is then closed)
  */
-export async function pipeNotifications(socket: WebSocket, owner: OwnerHandle, options: NotificationPipeOptions): Promise<Follower | null> {
+export async function pipeNotifications(
+  socket: WebSocket,
+  owner: OwnerHandle,
+  options: NotificationPipeOptions,
+): Promise<Follower | null> {
   const { maxBufferedBytes, logger } = options;
   let lastSeq: number | null = options.after;
   const fail = (error: unknown) => {
@@ -43,11 +47,13 @@ export async function pipeNotifications(socket: WebSocket, owner: OwnerHandle, o
       // A long backlog to a healthy but distant client is paced, not mistaken for a slow
       // consumer. A client that stops reading stops answering pings too, and is terminated for that.
       ready: async () => {
-        while (socket.readyState === WebSocket.OPEN && socket.bufferedAmount > maxBufferedBytes / 2) await sleep(DRAIN_POLL_MS);
+        while (socket.readyState === WebSocket.OPEN && socket.bufferedAmount > maxBufferedBytes / 2)
+          await sleep(DRAIN_POLL_MS);
         return socket.readyState === WebSocket.OPEN;
       },
       onError: fail,
-      onGap: (seq, held) => logger.warn({ owner: owner.ownerId, lastSeq: seq, held }, 'notification feed gap left unfilled'),
+      onGap: (seq, held) =>
+        logger.warn({ owner: owner.ownerId, lastSeq: seq, held }, 'notification feed gap left unfilled'),
     });
   } catch (error) {
     fail(error);
@@ -61,7 +67,10 @@ function send(socket: WebSocket, event: TrackerEvent, maxBufferedBytes: number, 
   // What the kernel has not taken yet: a client that does not read lets it grow without bound.
   const buffered = socket.bufferedAmount;
   if (buffered > maxBufferedBytes) {
-    logger.warn({ owner: ownerId, buffered, limit: maxBufferedBytes, seq: event.seq }, 'notification socket too slow: dropped');
+    logger.warn(
+      { owner: ownerId, buffered, limit: maxBufferedBytes, seq: event.seq },
+      'notification socket too slow: dropped',
+    );
     socket.terminate();
     return;
   }

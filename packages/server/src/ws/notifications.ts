@@ -200,7 +200,12 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
   const sockets = new Set<WebSocket>();
   const followers = new Set<Follower>();
 
-  const refuse = (socket: WebSocket, path: string, reason: string, code: number = NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION) => {
+  const refuse = (
+    socket: WebSocket,
+    path: string,
+    reason: string,
+    code: number = NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION,
+  ) => {
     logger.info({ path, code, reason }, 'notification socket refused');
     if (socket.readyState === WebSocket.OPEN) socket.close(code, reason);
   };
@@ -214,7 +219,8 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
     const token = bearerToken(ctx) ?? param(ctx, 'token');
     if (!token) return refuse(socket, path, 'An access token is required (?token= or Authorization: Bearer)');
     const afterParam = param(ctx, 'after');
-    if (afterParam !== undefined && !/^\d{1,15}$/.test(afterParam)) return refuse(socket, path, 'after must be a seq: an integer of 0 or more');
+    if (afterParam !== undefined && !/^\d{1,15}$/.test(afterParam))
+      return refuse(socket, path, 'after must be a seq: an integer of 0 or more');
 
     let claims;
     try {
@@ -224,14 +230,20 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       return refuse(socket, path, 'Server error; try again', NOTIFICATION_CLOSE_CODES.SERVER_ERROR);
     }
     if (!claims) return refuse(socket, path, 'The access token is invalid, expired or revoked');
-    if (userId !== null && userId !== claims.accountId) return refuse(socket, path, 'The token does not belong to this user');
+    if (userId !== null && userId !== claims.accountId)
+      return refuse(socket, path, 'The token does not belong to this user');
     if (socket.readyState !== WebSocket.OPEN) return; // the client left while we checked
 
     const owner = claims.accountId;
     // Counted and checked with no await in between, so concurrent upgrades cannot pass it together.
     const open = perUser.get(owner) ?? 0;
     if (open >= maxSocketsPerUser) {
-      return refuse(socket, path, `At most ${maxSocketsPerUser} notification sockets per user are open at once; close one first`, NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS);
+      return refuse(
+        socket,
+        path,
+        `At most ${maxSocketsPerUser} notification sockets per user are open at once; close one first`,
+        NOTIFICATION_CLOSE_CODES.TOO_MANY_SOCKETS,
+      );
     }
     perUser.set(owner, open + 1);
     const expiresAtMs = claims.expiresAt * 1000;
@@ -262,7 +274,10 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
         follower.close();
         followers.delete(follower);
       }
-      logger.info({ owner, code, reason: reason.toString(), lastSeq: follower?.lastSeq ?? null }, 'notification socket closed');
+      logger.info(
+        { owner, code, reason: reason.toString(), lastSeq: follower?.lastSeq ?? null },
+        'notification socket closed',
+      );
     });
     logger.info({ owner, path, after: afterParam ?? null }, 'notification socket opened');
     const after = afterParam === undefined ? null : Number(afterParam);

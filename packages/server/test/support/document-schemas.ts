@@ -20,7 +20,9 @@ export function documentSchemas(doc: OpenApiDocument): DocumentSchemas {
   addFormats(ajv);
   ajv.addVocabulary(['discriminator', 'example']);
   // Component refs (`#/components/schemas/X`) become refs into one schema's `$defs`.
-  const defs = JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('"#/components/schemas/', `"${BASE}#/$defs/`)) as Record<string, unknown>;
+  const defs = JSON.parse(
+    JSON.stringify(doc.components.schemas).replaceAll('"#/components/schemas/', `"${BASE}#/$defs/`),
+  ) as Record<string, unknown>;
   ajv.addSchema({ $id: BASE, $defs: defs });
   return {
     errors(name, value) {

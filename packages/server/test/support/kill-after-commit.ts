@@ -20,7 +20,8 @@ const offsetMs = Number(process.env.ET_TEST_CLOCK_OFFSET_MS ?? 0);
 
 const open = Tracker.open.bind(Tracker);
 Tracker.open = async (options) => {
-  const clock = offsetMs === 0 ? options.clock : { now: () => new Date((options.clock ?? systemClock).now().getTime() + offsetMs) };
+  const clock =
+    offsetMs === 0 ? options.clock : { now: () => new Date((options.clock ?? systemClock).now().getTime() + offsetMs) };
   const tracker = await open({ ...options, clock });
   if (killOn) {
     tracker.on(killOn, (event) => {

@@ -11,7 +11,13 @@ interface Answer {
 export function expectProblem(response: Answer, status: number, code: string): Answer['body'] {
   expect(response.status, JSON.stringify(response.body)).toBe(status);
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(response.body).toMatchObject({ type: expect.any(String), title: expect.any(String), status, code, detail: expect.any(String) });
+  expect(response.body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status,
+    code,
+    detail: expect.any(String),
+  });
   expect(JSON.stringify(response.body)).not.toMatch(/\bat .+:\d+:\d+|node_modules/);
   return response.body;
 }

@@ -19,7 +19,11 @@ export interface ServerProcess {
   exited: Promise<number | null>;
   output(): string;
   /** Sends a request; JSON bodies are encoded, JSON answers decoded. */
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /**
@@ -28,14 +32,38 @@ export interface ServerProcess {
  * `main.ts`, e.g. `test/support/kill-after-commit.ts`: they change the process for a test
  * without any production code path knowing.
  */
-export async function startServerProcess(databaseUrl: string, env: Record<string, string> = {}, preload: readonly string[] = []): Promise<ServerProcess> {
+export async function startServerProcess(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+  preload: readonly string[] = [],
+): Promise<ServerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'et-proc-'));
   const imports = preload.flatMap((path) => ['--import', pathToFileURL(join(repoRoot, path)).href]);
-  const child = spawn(process.execPath, ['--conditions=source', '--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href, ...imports, join(repoRoot, 'packages/server/src/main.ts')], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', DATABASE_URL: databaseUrl, DATA_DIR: cwd, JWT_SECRET: PROCESS_JWT_SECRET, LOG_LEVEL: 'info', SCRYPT_LOG_N: '12', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=source',
+      '--import',
+      pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href,
+      ...imports,
+      join(repoRoot, 'packages/server/src/main.ts'),
+    ],
+    {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        DATABASE_URL: databaseUrl,
+        DATA_DIR: cwd,
+        JWT_SECRET: PROCESS_JWT_SECRET,
+        LOG_LEVEL: 'info',
+        SCRYPT_LOG_N: '12',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -53,11 +81,19 @@ export async function startServerProcess(databaseUrl: string, env: Record<string
     async request(method, path, { token, body, headers = {} } = {}) {
       const response = await fetch(`${instance.url}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (response.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) : text,
+      };
     },
   };
   const deadline = Date.now() + 30_000;
@@ -90,7 +126,12 @@ export async function processUser(server: ServerProcess, username: string): Prom
 }
 
 /** Polls `get` until `done` holds, or fails after `ms`. */
-export async function waitFor<T>(what: string, get: () => T | Promise<T>, done: (value: T) => boolean, ms = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  get: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await get();

@@ -38,7 +38,11 @@ export function parseAnswers(raw: string): RawExchange {
     const status = Number(statusLine[1]);
     const length = status < 200 || status === 204 || status === 304 ? 0 : Number(headers['content-length'] ?? 0);
     if (end + 4 + length > raw.length) break;
-    answers.push({ status, headers, body: Buffer.from(raw.slice(end + 4, end + 4 + length), 'latin1').toString('utf8') });
+    answers.push({
+      status,
+      headers,
+      body: Buffer.from(raw.slice(end + 4, end + 4 + length), 'latin1').toString('utf8'),
+    });
     at = end + 4 + length;
     if (status === 101) break;
   }
@@ -50,7 +54,11 @@ export function parseAnswers(raw: string): RawExchange {
  * the connection (so a request that stopped short ends there), and reads until the server
  * closes it, at most `timeoutMs`.
  */
-export function rawExchange(url: string, request: string | Buffer, timeoutMs = 5000): Promise<RawExchange & { closedByServer: boolean }> {
+export function rawExchange(
+  url: string,
+  request: string | Buffer,
+  timeoutMs = 5000,
+): Promise<RawExchange & { closedByServer: boolean }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);
@@ -108,5 +116,7 @@ export async function rawHttpClient(url: string, options: { paused?: boolean } =
 
 /** The head of an HTTP/1.1 request, with `Host` and the given headers. */
 export function requestHead(method: string, path: string, headers: Record<string, string | number>): string {
-  return `${method} ${path} HTTP/1.1\r\nHost: test\r\n${Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n`;
+  return `${method} ${path} HTTP/1.1\r\nHost: test\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('')}\r\n`;
 }

@@ -19,7 +19,11 @@ export interface TestServer {
   store: KyselyStore;
   server: Server;
   /** Sends a request; JSON bodies are encoded, the answer's JSON decoded. */
-  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  request(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Registers and logs in a user; returns their tokens and account id. */
   user(name?: string): Promise<{ id: string; token: string; refresh: string; username: string; password: string }>;
   close(): Promise<void>;
@@ -47,8 +51,17 @@ export async function startServer(
   // scrypt at 2^12 keeps tests fast; production uses 2^17. Every test user registers from
   // 127.0.0.1: the registration limit per address (20 an hour) is raised unless a test sets it
   // (auth-throttle.test.ts tests it).
-  const auth = { ...options.auth, limits: { registerPerAddress: { points: 1000, windowSeconds: 3600 }, ...options.auth?.limits } };
-  const app = createApp({ tracker, jwtSecret: 'test-secret-that-is-at-least-32-characters-long', scryptLogN: 12, ...appOptions, auth });
+  const auth = {
+    ...options.auth,
+    limits: { registerPerAddress: { points: 1000, windowSeconds: 3600 }, ...options.auth?.limits },
+  };
+  const app = createApp({
+    tracker,
+    jwtSecret: 'test-secret-that-is-at-least-32-characters-long',
+    scryptLogN: 12,
+    ...appOptions,
+    auth,
+  });
   extend?.(app);
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
@@ -79,7 +92,13 @@ export async function startServer(
     if (registered.status !== 201) throw new Error(`register failed: ${JSON.stringify(registered.body)}`);
     const login = await request('POST', '/auth/login', { body: { username, password } });
     if (login.status !== 200) throw new Error(`login failed: ${JSON.stringify(login.body)}`);
-    return { id: registered.body.id, token: login.body.access_token, refresh: login.body.refresh_token, username, password };
+    return {
+      id: registered.body.id,
+      token: login.body.access_token,
+      refresh: login.body.refresh_token,
+      username,
+      password,
+    };
   };
 
   return {

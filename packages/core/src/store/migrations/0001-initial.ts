@@ -30,7 +30,11 @@ export const initial: Migration = {
       // The owner is part of the key, so a category can only hang under one of its own owner.
       .addForeignKeyConstraint('et_category_parent_fk', ['owner_id', 'parent_id'], 'et_category', ['owner_id', 'id'])
       .execute();
-    await db.schema.createIndex('et_category_parent_idx').on('et_category').columns(['owner_id', 'parent_id']).execute();
+    await db.schema
+      .createIndex('et_category_parent_idx')
+      .on('et_category')
+      .columns(['owner_id', 'parent_id'])
+      .execute();
 
     await db.schema
       .createTable('et_expense')
@@ -48,12 +52,13 @@ export const initial: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       // An expense can only use a category of its own owner, enforced by the database too.
-      .addForeignKeyConstraint('et_expense_category_fk', ['owner_id', 'category_id'], 'et_category', [
-        'owner_id',
-        'id',
-      ])
+      .addForeignKeyConstraint('et_expense_category_fk', ['owner_id', 'category_id'], 'et_category', ['owner_id', 'id'])
       .execute();
-    await db.schema.createIndex('et_expense_owner_date_idx').on('et_expense').columns(['owner_id', 'date', 'id']).execute();
+    await db.schema
+      .createIndex('et_expense_owner_date_idx')
+      .on('et_expense')
+      .columns(['owner_id', 'date', 'id'])
+      .execute();
     await db.schema
       .createIndex('et_expense_owner_amount_idx')
       .on('et_expense')
@@ -72,7 +77,11 @@ export const initial: Migration = {
       .addColumn('tag', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('et_expense_tag_pk', ['expense_id', 'tag'])
       .execute();
-    await db.schema.createIndex('et_expense_tag_owner_tag_idx').on('et_expense_tag').columns(['owner_id', 'tag']).execute();
+    await db.schema
+      .createIndex('et_expense_tag_owner_tag_idx')
+      .on('et_expense_tag')
+      .columns(['owner_id', 'tag'])
+      .execute();
 
     await db.schema
       .createTable('et_event')

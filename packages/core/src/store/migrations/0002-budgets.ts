@@ -43,7 +43,11 @@ export const budgets: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('et_alert_rule_budget_idx').on('et_alert_rule').columns(['owner_id', 'budget_id']).execute();
+    await db.schema
+      .createIndex('et_alert_rule_budget_idx')
+      .on('et_alert_rule')
+      .columns(['owner_id', 'budget_id'])
+      .execute();
 
     await db.schema
       .createTable('et_notification')
@@ -65,7 +69,11 @@ export const budgets: Migration = {
       // The database, not a read-then-write check, makes each (rule, period) fire once.
       .addUniqueConstraint('et_notification_rule_period_key', ['rule_id', 'period_start'])
       .execute();
-    await db.schema.createIndex('et_notification_owner_idx').on('et_notification').columns(['owner_id', 'id']).execute();
+    await db.schema
+      .createIndex('et_notification_owner_idx')
+      .on('et_notification')
+      .columns(['owner_id', 'id'])
+      .execute();
     await db.schema
       .createIndex('et_notification_budget_idx')
       .on('et_notification')

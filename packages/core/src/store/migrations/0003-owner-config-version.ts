@@ -7,7 +7,10 @@ import type { Kysely, Migration } from 'kysely';
  */
 export const ownerConfigVersion: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('et_owner').addColumn('config_version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('et_owner')
+      .addColumn('config_version', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.alterTable('et_owner').dropColumn('config_version').execute();

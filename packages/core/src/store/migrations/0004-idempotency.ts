@@ -18,7 +18,11 @@ export const idempotency: Migration = {
       .addPrimaryKeyConstraint('et_idempotency_pk', ['owner_id', 'idempotency_key'])
       .execute();
     // A keyed write deletes its owner's records older than 24 hours.
-    await db.schema.createIndex('et_idempotency_created_idx').on('et_idempotency').columns(['owner_id', 'created_at']).execute();
+    await db.schema
+      .createIndex('et_idempotency_created_idx')
+      .on('et_idempotency')
+      .columns(['owner_id', 'created_at'])
+      .execute();
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('et_idempotency').ifExists().execute();

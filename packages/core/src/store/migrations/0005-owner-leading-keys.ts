@@ -60,7 +60,8 @@ const SQLITE_TABLES: { name: string; columns: string; create: string; indexes: s
   },
   {
     name: 'et_expense',
-    columns: 'id, owner_id, amount_minor, currency, date, category_id, description, merchant, notes, tags, search_text, created_at, updated_at',
+    columns:
+      'id, owner_id, amount_minor, currency, date, category_id, description, merchant, notes, tags, search_text, created_at, updated_at',
     create: `(id text not null, owner_id text not null, amount_minor bigint not null check (amount_minor > 0), currency text not null,
       date text not null, category_id text, description text, merchant text, notes text, tags text default '[]' not null,
       search_text text default '' not null, created_at text not null, updated_at text not null,
@@ -82,7 +83,8 @@ const SQLITE_TABLES: { name: string; columns: string; create: string; indexes: s
   },
   {
     name: 'et_budget',
-    columns: 'id, owner_id, name, amount_minor, currency, category_ids, period, rollover, starts_on, ends_on, created_at, updated_at',
+    columns:
+      'id, owner_id, name, amount_minor, currency, category_ids, period, rollover, starts_on, ends_on, created_at, updated_at',
     create: `(id text not null, owner_id text not null, name text not null, amount_minor bigint not null, currency text not null,
       category_ids text not null, period text not null, rollover text not null, starts_on text not null, ends_on text,
       created_at text not null, updated_at text not null,
@@ -133,7 +135,8 @@ async function sqliteUp(db: Kysely<unknown>): Promise<void> {
         for (const index of table.indexes) await run(index);
       }
       const broken = await sql`pragma foreign_key_check`.execute(db);
-      if (broken.rows.length > 0) throw new Error(`0005-owner-leading-keys: ${broken.rows.length} rows break a foreign key`);
+      if (broken.rows.length > 0)
+        throw new Error(`0005-owner-leading-keys: ${broken.rows.length} rows break a foreign key`);
       await run('commit');
     } catch (error) {
       await run('rollback').catch(() => undefined);

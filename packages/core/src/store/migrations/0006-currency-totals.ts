@@ -18,7 +18,9 @@ export const currencyTotals: Migration = {
       .addPrimaryKeyConstraint('et_currency_total_pk', ['owner_id', 'currency'])
       .execute();
     await sql`insert into et_currency_total (owner_id, currency, amount_minor, count)
-      select owner_id, currency, sum(amount_minor), sum(count) from et_daily_total group by owner_id, currency`.execute(db);
+      select owner_id, currency, sum(amount_minor), sum(count) from et_daily_total group by owner_id, currency`.execute(
+      db,
+    );
   },
   async down(db: Kysely<unknown>) {
     await db.schema.dropTable('et_currency_total').ifExists().execute();

@@ -42,7 +42,10 @@ export function check(name: string, run: (env: ContractEnv) => Promise<void>): C
  * Runs the checks one after another and reports each outcome, without vitest's runner: the
  * test of the suite runs them against deliberately broken stores and asserts which fail.
  */
-export async function runContractChecks(env: ContractEnv, groups: readonly ContractGroup[]): Promise<ContractOutcome[]> {
+export async function runContractChecks(
+  env: ContractEnv,
+  groups: readonly ContractGroup[],
+): Promise<ContractOutcome[]> {
   const outcomes: ContractOutcome[] = [];
   for (const group of groups) {
     for (const { name, run } of group.checks) {

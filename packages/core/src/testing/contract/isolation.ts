@@ -11,7 +11,12 @@ const LATER = '2026-03-09T00:00:00.000Z';
 async function seed(store: Store, ownerId: string) {
   const parent = categoryRecord(ownerId, 'Home');
   const category = categoryRecord(ownerId, 'Rent', { parentId: parent.id });
-  const expense = expenseRecord(ownerId, { categoryId: category.id, amountMinor: 4_200, tags: ['mine'], description: 'secret' });
+  const expense = expenseRecord(ownerId, {
+    categoryId: category.id,
+    amountMinor: 4_200,
+    tags: ['mine'],
+    description: 'secret',
+  });
   const budget = budgetRecord(ownerId, { categoryIds: [category.id] });
   const rule = ruleRecord(ownerId, budget.id);
   const notification = notificationRecord(rule);
@@ -21,7 +26,9 @@ async function seed(store: Store, ownerId: string) {
     await tx.categories.insert(parent);
     await tx.categories.insert(category);
     await tx.expenses.insert([expense]);
-    await tx.totals.applyDeltas(ownerId, [{ date: expense.date, currency: expense.currency, categoryId: category.id, amountMinor: 4_200, count: 1 }]);
+    await tx.totals.applyDeltas(ownerId, [
+      { date: expense.date, currency: expense.currency, categoryId: category.id, amountMinor: 4_200, count: 1 },
+    ]);
     await tx.budgets.insert(budget);
     await tx.alertRules.insert([rule]);
     await tx.notifications.insertOnce(notification);
@@ -54,56 +61,65 @@ async function snapshot(store: Store, ownerId: string, ids: Awaited<ReturnType<t
 export const isolationChecks: ContractGroup = {
   name: 'owner isolation',
   checks: [
-    check('every method called for another owner with this owner’s ids finds nothing and changes nothing', async ({ store }) => {
-      const alice = uniqueOwnerId();
-      const mallory = uniqueOwnerId();
-      const ids = await seed(store, alice);
-      const before = await snapshot(store, alice, ids);
-      expect(before.expenses).toEqual([ids.expense]);
-      expect(before.notifications).toEqual([ids.notification]);
+    check(
+      'every method called for another owner with this owner’s ids finds nothing and changes nothing',
+      async ({ store }) => {
+        const alice = uniqueOwnerId();
+        const mallory = uniqueOwnerId();
+        const ids = await seed(store, alice);
+        const before = await snapshot(store, alice, ids);
+        expect(before.expenses).toEqual([ids.expense]);
+        expect(before.notifications).toEqual([ids.notification]);
 
-      const { parent, category, expense, budget, rule, notification } = ids;
-      const as = <T extends { ownerId: string }>(record: T): T => ({ ...record, ownerId: mallory, updatedAt: LATER });
-      await store.transaction(async (tx) => {
-        await tx.owners.lock(mallory, AT);
-        await tx.owners.bumpConfigVersion(mallory);
-        await tx.owners.saveSettings(mallory, { timezone: 'UTC', currency: 'USD', weekStartsOn: 0 }, AT);
-        expect(await tx.categories.findById(mallory, category.id)).toBeNull();
-        expect(await tx.categories.update({ ...as(category), name: 'Mine now' })).toBe(false);
-        expect(await tx.categories.countChildren(mallory, parent.id)).toBe(0);
-        expect(await tx.categories.list(mallory)).toEqual([]);
-        expect(await tx.expenses.findById(mallory, expense.id)).toBeNull();
-        expect(await tx.expenses.update({ ...as(expense), amountMinor: 1, categoryId: null })).toBe(false);
-        expect(await tx.expenses.list(mallory, { sort: 'date', order: 'asc', limit: 100, text: 'secret' })).toEqual([]);
-        expect(await tx.expenses.list(mallory, { sort: 'date', order: 'asc', limit: 100, tags: ['mine'] })).toEqual([]);
-        expect(await tx.expenses.countByCategory(mallory, category.id)).toBe(0);
-        expect(await tx.expenses.reassignCategory(mallory, category.id, null, LATER)).toBe(0);
-        expect(await tx.expenses.aggregate(mallory, { ...ALL, groupBy: [] })).toEqual([]);
-        await tx.totals.applyDeltas(mallory, [{ date: expense.date, currency: expense.currency, categoryId: category.id, amountMinor: 1, count: 1 }]);
-        await tx.totals.moveCategory(mallory, category.id, null);
-        expect(await tx.totals.rebuild(mallory)).toBe(0);
-        expect(await tx.totals.query(mallory, { ...ALL, groupBy: [] })).toEqual([]);
-        expect(await tx.budgets.findById(mallory, budget.id)).toBeNull();
-        expect(await tx.budgets.update({ ...as(budget), amountMinor: 1 })).toBe(false);
-        expect(await tx.budgets.list(mallory)).toEqual([]);
-        expect(await tx.alertRules.findById(mallory, rule.id)).toBeNull();
-        expect(await tx.alertRules.update({ ...as(rule), active: false })).toBe(false);
-        expect(await tx.alertRules.list(mallory, [budget.id])).toEqual([]);
-        expect(await tx.notifications.findById(mallory, notification.id)).toBeNull();
-        expect(await tx.notifications.markRead(mallory, notification.id, LATER)).toBe(false);
-        expect(await tx.notifications.firedRuleIds(mallory, budget.id, notification.periodStart)).toEqual([]);
-        expect(await tx.notifications.list(mallory, { limit: 100 })).toEqual([]);
-        expect(await tx.events.list(mallory, 0, 100)).toEqual([]);
-        expect((await tx.events.append(mallory, [{ type: 'mallory', data: {} }], AT)).map((e) => e.seq)).toEqual([1]);
-        // Deletes last, so the calls above had every row to find.
-        expect(await tx.alertRules.delete(mallory, rule.id)).toBe(false);
-        expect(await tx.budgets.delete(mallory, budget.id)).toBe(false);
-        expect(await tx.expenses.delete(mallory, expense.id)).toBe(false);
-        expect(await tx.categories.delete(mallory, category.id)).toBe(false);
-      });
-      expect(await snapshot(store, alice, ids)).toEqual(before);
-      expect((await store.owners.getSettings(mallory))?.weekStartsOn).toBe(0);
-      expect((await store.owners.getSettings(alice))?.weekStartsOn).toBe(1);
-    }),
+        const { parent, category, expense, budget, rule, notification } = ids;
+        const as = <T extends { ownerId: string }>(record: T): T => ({ ...record, ownerId: mallory, updatedAt: LATER });
+        await store.transaction(async (tx) => {
+          await tx.owners.lock(mallory, AT);
+          await tx.owners.bumpConfigVersion(mallory);
+          await tx.owners.saveSettings(mallory, { timezone: 'UTC', currency: 'USD', weekStartsOn: 0 }, AT);
+          expect(await tx.categories.findById(mallory, category.id)).toBeNull();
+          expect(await tx.categories.update({ ...as(category), name: 'Mine now' })).toBe(false);
+          expect(await tx.categories.countChildren(mallory, parent.id)).toBe(0);
+          expect(await tx.categories.list(mallory)).toEqual([]);
+          expect(await tx.expenses.findById(mallory, expense.id)).toBeNull();
+          expect(await tx.expenses.update({ ...as(expense), amountMinor: 1, categoryId: null })).toBe(false);
+          expect(await tx.expenses.list(mallory, { sort: 'date', order: 'asc', limit: 100, text: 'secret' })).toEqual(
+            [],
+          );
+          expect(await tx.expenses.list(mallory, { sort: 'date', order: 'asc', limit: 100, tags: ['mine'] })).toEqual(
+            [],
+          );
+          expect(await tx.expenses.countByCategory(mallory, category.id)).toBe(0);
+          expect(await tx.expenses.reassignCategory(mallory, category.id, null, LATER)).toBe(0);
+          expect(await tx.expenses.aggregate(mallory, { ...ALL, groupBy: [] })).toEqual([]);
+          await tx.totals.applyDeltas(mallory, [
+            { date: expense.date, currency: expense.currency, categoryId: category.id, amountMinor: 1, count: 1 },
+          ]);
+          await tx.totals.moveCategory(mallory, category.id, null);
+          expect(await tx.totals.rebuild(mallory)).toBe(0);
+          expect(await tx.totals.query(mallory, { ...ALL, groupBy: [] })).toEqual([]);
+          expect(await tx.budgets.findById(mallory, budget.id)).toBeNull();
+          expect(await tx.budgets.update({ ...as(budget), amountMinor: 1 })).toBe(false);
+          expect(await tx.budgets.list(mallory)).toEqual([]);
+          expect(await tx.alertRules.findById(mallory, rule.id)).toBeNull();
+          expect(await tx.alertRules.update({ ...as(rule), active: false })).toBe(false);
+          expect(await tx.alertRules.list(mallory, [budget.id])).toEqual([]);
+          expect(await tx.notifications.findById(mallory, notification.id)).toBeNull();
+          expect(await tx.notifications.markRead(mallory, notification.id, LATER)).toBe(false);
+          expect(await tx.notifications.firedRuleIds(mallory, budget.id, notification.periodStart)).toEqual([]);
+          expect(await tx.notifications.list(mallory, { limit: 100 })).toEqual([]);
+          expect(await tx.events.list(mallory, 0, 100)).toEqual([]);
+          expect((await tx.events.append(mallory, [{ type: 'mallory', data: {} }], AT)).map((e) => e.seq)).toEqual([1]);
+          // Deletes last, so the calls above had every row to find.
+          expect(await tx.alertRules.delete(mallory, rule.id)).toBe(false);
+          expect(await tx.budgets.delete(mallory, budget.id)).toBe(false);
+          expect(await tx.expenses.delete(mallory, expense.id)).toBe(false);
+          expect(await tx.categories.delete(mallory, category.id)).toBe(false);
+        });
+        expect(await snapshot(store, alice, ids)).toEqual(before);
+        expect((await store.owners.getSettings(mallory))?.weekStartsOn).toBe(0);
+        expect((await store.owners.getSettings(alice))?.weekStartsOn).toBe(1);
+      },
+    ),
   ],
 };

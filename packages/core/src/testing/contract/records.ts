@@ -23,7 +23,17 @@ export function newId(kind: string): string {
 
 /** A category record of `ownerId`. */
 export function categoryRecord(ownerId: string, name: string, extra: Partial<CategoryRecord> = {}): CategoryRecord {
-  return { id: newId('cat'), ownerId, name, color: null, icon: null, parentId: null, createdAt: AT, updatedAt: AT, ...extra };
+  return {
+    id: newId('cat'),
+    ownerId,
+    name,
+    color: null,
+    icon: null,
+    parentId: null,
+    createdAt: AT,
+    updatedAt: AT,
+    ...extra,
+  };
 }
 
 /** An expense record of `ownerId`: 1.00 USD on 2026-03-01, uncategorized, unless overridden. */
@@ -66,7 +76,17 @@ export function budgetRecord(ownerId: string, extra: Partial<BudgetRecord> = {})
 
 /** An active `spent` rule at 80 % on `budgetId`, unless overridden. */
 export function ruleRecord(ownerId: string, budgetId: string, extra: Partial<AlertRuleRecord> = {}): AlertRuleRecord {
-  return { id: newId('rule'), ownerId, budgetId, thresholdPercent: 80, kind: 'spent', active: true, createdAt: AT, updatedAt: AT, ...extra };
+  return {
+    id: newId('rule'),
+    ownerId,
+    budgetId,
+    thresholdPercent: 80,
+    kind: 'spent',
+    active: true,
+    createdAt: AT,
+    updatedAt: AT,
+    ...extra,
+  };
 }
 
 /** An unread notification of `rule` for the March 2026 period, unless overridden. */

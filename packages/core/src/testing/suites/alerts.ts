@@ -46,7 +46,8 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
           createdAt: '2026-11-21T12:00:00.000Z',
           readAt: null,
         });
-        for (const part of ['Groceries', '80 %', '400.00 USD', '330.00 USD', 'days left']) expect(at80!.message).toContain(part);
+        for (const part of ['Groceries', '80 %', '400.00 USD', '330.00 USD', 'days left'])
+          expect(at80!.message).toContain(part);
 
         await owner.expenses.create({ amount: '10', categoryId: groceries.id }); // 340.00: still only the 80 % one
         expect(await owner.notifications.list()).toHaveLength(1);
@@ -68,7 +69,9 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
         const { events: feed } = await owner.changes({ limit: 200 });
         const created = feed.find((e) => e.type === 'expense.created' && e.data.expense.id === crossing.id);
         expect(events[0]!.seq).toBe(created!.seq + 1);
-        expect(heard.map((e) => [e.seq, e.data.notification.id])).toEqual(events.map((e) => [e.seq, e.data.notification.id]));
+        expect(heard.map((e) => [e.seq, e.data.notification.id])).toEqual(
+          events.map((e) => [e.seq, e.data.notification.id]),
+        );
       } finally {
         off();
       }
@@ -109,7 +112,11 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const env = getEnv();
       const owner = env.newOwner();
       env.clock.set('2026-11-10T12:00:00Z'); // day 10 of 30
-      const budget = await owner.budgets.create({ name: 'Pace', amount: '400', alertRules: [{ thresholdPercent: 100, kind: 'forecast' }] });
+      const budget = await owner.budgets.create({
+        name: 'Pace',
+        amount: '400',
+        alertRules: [{ thresholdPercent: 100, kind: 'forecast' }],
+      });
       await owner.expenses.create({ amount: '120', date: '2026-11-03' }); // forecast 360.00
       expect(await owner.notifications.list()).toEqual([]);
       await owner.expenses.create({ amount: '20' }); // 140.00 spent, forecast 420.00
@@ -132,7 +139,11 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const env = getEnv();
       const owner = env.newOwner();
       env.clock.set('2026-11-02T12:00:00Z'); // day 2 of 30: a two-day pace says little
-      const budget = await owner.budgets.create({ name: 'Pace', amount: '400', alertRules: [{ thresholdPercent: 100, kind: 'forecast' }] });
+      const budget = await owner.budgets.create({
+        name: 'Pace',
+        amount: '400',
+        alertRules: [{ thresholdPercent: 100, kind: 'forecast' }],
+      });
       await owner.expenses.create({ amount: '60' }); // 60.00 in 2 days: forecast 900.00
       expect(await owner.notifications.list()).toEqual([]);
       expect(await owner.budgets.status(budget.id)).toMatchObject({
@@ -162,7 +173,9 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const late = await owner.expenses.create({ amount: '15', categoryId: food.id, date: '2026-10-30' });
       expect(await owner.notifications.list()).toEqual([]);
       await owner.expenses.update(moved.id, { categoryId: food.id });
-      expect((await owner.notifications.list()).map((n) => [n.budgetId, n.thresholdPercent, n.spentMinor])).toEqual([[budget.id, 80, 9000]]);
+      expect((await owner.notifications.list()).map((n) => [n.budgetId, n.thresholdPercent, n.spentMinor])).toEqual([
+        [budget.id, 80, 9000],
+      ]);
       await owner.expenses.update(late.id, { date: '2026-11-01' });
       expect((await owner.notifications.list()).map((n) => [n.thresholdPercent, n.spentMinor])).toEqual([
         [100, 10500],
@@ -190,7 +203,11 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const env = getEnv();
       const owner = env.newOwner();
       env.clock.set('2026-11-21T12:00:00Z');
-      const budget = await owner.budgets.create({ name: 'All', amount: '100', alertRules: [{ thresholdPercent: 50, active: false }] });
+      const budget = await owner.budgets.create({
+        name: 'All',
+        amount: '100',
+        alertRules: [{ thresholdPercent: 50, active: false }],
+      });
       await owner.expenses.create({ amount: '60' });
       await owner.expenses.create({ amount: '10' });
       expect(await owner.notifications.list()).toEqual([]);
@@ -233,13 +250,23 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       });
       expect(await owner.alerts.get(rule.id)).toEqual(rule);
       expect((await owner.alerts.list({ budgetId: budget.id })).map((r) => r.thresholdPercent)).toEqual([80, 100, 120]);
-      const onOther = await owner.alerts.create({ budgetId: other.id, thresholdPercent: 1000, kind: 'forecast', active: false });
+      const onOther = await owner.alerts.create({
+        budgetId: other.id,
+        thresholdPercent: 1000,
+        kind: 'forecast',
+        active: false,
+      });
       expect((await owner.alerts.list({ budgetId: other.id })).map((r) => r.id)).toEqual([onOther.id]);
       expect(await owner.alerts.list()).toHaveLength(4);
 
       env.clock.set('2026-11-22T12:00:00Z');
       const updated = await owner.alerts.update(rule.id, { thresholdPercent: 90, kind: 'forecast' });
-      expect(updated).toEqual({ ...rule, thresholdPercent: 90, kind: 'forecast', updatedAt: '2026-11-22T12:00:00.000Z' });
+      expect(updated).toEqual({
+        ...rule,
+        thresholdPercent: 90,
+        kind: 'forecast',
+        updatedAt: '2026-11-22T12:00:00.000Z',
+      });
       expect(await owner.alerts.get(rule.id)).toEqual(updated);
 
       const invalid: [() => Promise<unknown>, (string | number)[]][] = [
@@ -271,7 +298,12 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const budget = await owner.budgets.create({ name: 'Steps', amount: '100', alertRules: steps });
       for (const amount of ['15', '10', '10', '10']) await owner.expenses.create({ amount }); // 15 %, 25 %, 35 %, 45 %
       const food = await owner.categories.create({ name: 'Food' });
-      const other = await owner.budgets.create({ name: 'Food', amount: '10', categoryIds: [food.id], alertRules: [{ thresholdPercent: 50 }] });
+      const other = await owner.budgets.create({
+        name: 'Food',
+        amount: '10',
+        categoryIds: [food.id],
+        alertRules: [{ thresholdPercent: 50 }],
+      });
       await owner.expenses.create({ amount: '6', categoryId: food.id }); // Food's 50 %; Steps has no rule left to fire
 
       const all = await owner.notifications.list();
@@ -297,7 +329,9 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       expect(read).toEqual({ ...at20, readAt: '2026-11-22T08:00:00.000Z' });
       env.clock.set('2026-11-23T08:00:00Z');
       expect(await owner.notifications.markRead(at20.id)).toEqual(read);
-      expect((await owner.notifications.list({ unread: true })).map((n) => n.thresholdPercent)).toEqual([50, 40, 30, 10]);
+      expect((await owner.notifications.list({ unread: true })).map((n) => n.thresholdPercent)).toEqual([
+        50, 40, 30, 10,
+      ]);
       expect(await owner.notifications.list({ unread: false })).toEqual([read]);
       await expectTrackerError(owner.notifications.markRead('ntf_missing'), 'NOT_FOUND');
     });
@@ -330,7 +364,11 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(mallory.alerts.get(rule!.id), 'NOT_FOUND');
       await expectTrackerError(mallory.alerts.update(rule!.id, { active: false }), 'NOT_FOUND');
       await expectTrackerError(mallory.alerts.delete(rule!.id), 'NOT_FOUND');
-      await expectTrackerError(mallory.alerts.create({ budgetId: budget.id, thresholdPercent: 1 }), 'VALIDATION_FAILED', ['budgetId']);
+      await expectTrackerError(
+        mallory.alerts.create({ budgetId: budget.id, thresholdPercent: 1 }),
+        'VALIDATION_FAILED',
+        ['budgetId'],
+      );
       await expectTrackerError(mallory.notifications.markRead(notification!.id), 'NOT_FOUND');
       expect(await mallory.budgets.list()).toEqual([]);
       expect(await mallory.budgets.overall()).toBeNull();

@@ -12,12 +12,27 @@ function line(category: { id: string; name: string } | null, totalMinor: number,
 }
 
 /** One currency of a month or week. */
-function money(currency: string, totalMinor: number, total: string, count: number, byCategory: ReturnType<typeof line>[]) {
+function money(
+  currency: string,
+  totalMinor: number,
+  total: string,
+  count: number,
+  byCategory: ReturnType<typeof line>[],
+) {
   return { currency, totalMinor, total, count, byCategory };
 }
 
 /** One point of a trend series. */
-function point(start: string, end: string, totalMinor: number, total: string, count: number, movingAverageMinor: number, changeMinor: number | null, changePercent: number | null) {
+function point(
+  start: string,
+  end: string,
+  totalMinor: number,
+  total: string,
+  count: number,
+  movingAverageMinor: number,
+  changeMinor: number | null,
+  changePercent: number | null,
+) {
   return { start, end, totalMinor, total, count, movingAverageMinor, changeMinor, changePercent };
 }
 
@@ -110,9 +125,22 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
         { amount: '1.00', date: '2026-03-30' },
       ]);
       const result = await owner.analytics.summary();
-      expect(result).toMatchObject({ from: '2026-05-01', to: '2026-05-31', days: 31, previous: { from: '2026-03-31', to: '2026-04-30' } });
+      expect(result).toMatchObject({
+        from: '2026-05-01',
+        to: '2026-05-31',
+        days: 31,
+        previous: { from: '2026-03-31', to: '2026-04-30' },
+      });
       expect(result.currencies).toEqual([
-        expect.objectContaining({ currency: 'USD', totalMinor: 1200, count: 1, averagePerDayMinor: 38, previousTotalMinor: 800, changeMinor: 400, changePercent: 50 }),
+        expect.objectContaining({
+          currency: 'USD',
+          totalMinor: 1200,
+          count: 1,
+          averagePerDayMinor: 38,
+          previousTotalMinor: 800,
+          changeMinor: 400,
+          changePercent: 50,
+        }),
       ]);
       const february = await owner.analytics.summary({ from: '2026-02-01', to: '2026-02-28' });
       expect(february).toMatchObject({ days: 28, previous: { from: '2026-01-04', to: '2026-01-31' }, currencies: [] });
@@ -121,10 +149,29 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
     it('summary() lists the status of each budget active today, with its name, whatever the range asked about', async () => {
       const owner = newOwner();
       const food = await owner.categories.create({ name: 'Food' });
-      const groceries = await owner.budgets.create({ name: 'Groceries', amount: '400', categoryIds: [food.id], period: { unit: 'month', anchor: '2026-01-01' } });
-      const everything = await owner.budgets.create({ name: 'Everything', amount: '1000', period: { unit: 'month', anchor: '2026-01-01' } });
-      await owner.budgets.create({ name: 'Winter trip', amount: '300', period: { start: '2026-01-01', end: '2026-01-31' } });
-      await owner.budgets.create({ name: 'Ended', amount: '50', period: { unit: 'month', anchor: '2026-01-01' }, startsOn: '2026-01-01', endsOn: '2026-03-31' });
+      const groceries = await owner.budgets.create({
+        name: 'Groceries',
+        amount: '400',
+        categoryIds: [food.id],
+        period: { unit: 'month', anchor: '2026-01-01' },
+      });
+      const everything = await owner.budgets.create({
+        name: 'Everything',
+        amount: '1000',
+        period: { unit: 'month', anchor: '2026-01-01' },
+      });
+      await owner.budgets.create({
+        name: 'Winter trip',
+        amount: '300',
+        period: { start: '2026-01-01', end: '2026-01-31' },
+      });
+      await owner.budgets.create({
+        name: 'Ended',
+        amount: '50',
+        period: { unit: 'month', anchor: '2026-01-01' },
+        startsOn: '2026-01-01',
+        endsOn: '2026-03-31',
+      });
       await owner.expenses.createMany([
         { amount: '100.00', date: '2026-05-03', categoryId: food.id },
         { amount: '25.00', date: '2026-05-04' },
@@ -146,7 +193,9 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
 
     it('summary() rejects a bad range with VALIDATION_FAILED at from', async () => {
       const owner = newOwner();
-      await expectTrackerError(owner.analytics.summary({ from: '2026-05-02', to: '2026-05-01' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.summary({ from: '2026-05-02', to: '2026-05-01' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
       await expectTrackerError(owner.analytics.summary({ from: '2026-02-30' }), 'VALIDATION_FAILED', ['from']);
       // @ts-expect-error -- `month` is no summary filter: the unknown key must be refused
       await expectTrackerError(owner.analytics.summary({ month: '2026-05' }), 'VALIDATION_FAILED');
@@ -177,7 +226,10 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
             month: '2025-12',
             start: '2025-12-01',
             end: '2025-12-31',
-            currencies: [money('EUR', 300, '3.00', 1, [line(food, 300, '3.00', 1)]), money('USD', 1000, '10.00', 1, [line(food, 1000, '10.00', 1)])],
+            currencies: [
+              money('EUR', 300, '3.00', 1, [line(food, 300, '3.00', 1)]),
+              money('USD', 1000, '10.00', 1, [line(food, 1000, '10.00', 1)]),
+            ],
           },
           {
             month: '2026-01',
@@ -192,7 +244,12 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
         ],
       });
       expect((await owner.analytics.monthly({ fromMonth: '2026-12', toMonth: '2026-12' })).months).toEqual([
-        { month: '2026-12', start: '2026-12-01', end: '2026-12-31', currencies: [money('USD', 2000, '20.00', 1, [line(food, 2000, '20.00', 1)])] },
+        {
+          month: '2026-12',
+          start: '2026-12-01',
+          end: '2026-12-31',
+          currencies: [money('USD', 2000, '20.00', 1, [line(food, 2000, '20.00', 1)])],
+        },
       ]);
     });
 
@@ -210,18 +267,54 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       expect(result.fromMonth).toBe('2025-06');
       expect(result.toMonth).toBe('2026-05');
       expect(result.months.map((m) => m.month)).toEqual([
-        '2025-06', '2025-07', '2025-08', '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03', '2026-04', '2026-05',
+        '2025-06',
+        '2025-07',
+        '2025-08',
+        '2025-09',
+        '2025-10',
+        '2025-11',
+        '2025-12',
+        '2026-01',
+        '2026-02',
+        '2026-03',
+        '2026-04',
+        '2026-05',
       ]);
-      expect(result.months.map((m) => m.currencies.map((c) => c.totalMinor))).toEqual([[200], [], [], [], [], [], [], [], [], [], [], [300]]);
+      expect(result.months.map((m) => m.currencies.map((c) => c.totalMinor))).toEqual([
+        [200],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [],
+        [300],
+      ]);
     });
 
     it('monthly() rejects fromMonth after toMonth, a malformed month, and more than 1,000 months', async () => {
       const owner = newOwner();
-      await expectTrackerError(owner.analytics.monthly({ fromMonth: '2026-05', toMonth: '2026-04' }), 'VALIDATION_FAILED', ['fromMonth']);
+      await expectTrackerError(
+        owner.analytics.monthly({ fromMonth: '2026-05', toMonth: '2026-04' }),
+        'VALIDATION_FAILED',
+        ['fromMonth'],
+      );
       await expectTrackerError(owner.analytics.monthly({ fromMonth: '2026-13' }), 'VALIDATION_FAILED', ['fromMonth']);
       await expectTrackerError(owner.analytics.monthly({ toMonth: '2026-1' }), 'VALIDATION_FAILED', ['toMonth']);
-      await expectTrackerError(owner.analytics.monthly({ fromMonth: '1950-01', toMonth: '2033-05' }), 'VALIDATION_FAILED', ['fromMonth']);
-      await expectTrackerError(owner.analytics.monthly({ fromMonth: '1900-01', toMonth: '2999-12' }), 'VALIDATION_FAILED', ['fromMonth']);
+      await expectTrackerError(
+        owner.analytics.monthly({ fromMonth: '1950-01', toMonth: '2033-05' }),
+        'VALIDATION_FAILED',
+        ['fromMonth'],
+      );
+      await expectTrackerError(
+        owner.analytics.monthly({ fromMonth: '1900-01', toMonth: '2999-12' }),
+        'VALIDATION_FAILED',
+        ['fromMonth'],
+      );
       expect((await owner.analytics.monthly({ fromMonth: '1950-01', toMonth: '2033-04' })).months).toHaveLength(1000);
     });
 
@@ -249,17 +342,33 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
 
     it('monthly() refuses both forms at once, from after to, and a malformed or impossible from/to, naming the key given', async () => {
       const owner = newOwner();
-      await expectTrackerError(owner.analytics.monthly({ from: '2026-01', fromMonth: '2026-01' }), 'VALIDATION_FAILED', ['fromMonth']);
-      await expectTrackerError(owner.analytics.monthly({ to: '2026-02', toMonth: '2026-02' }), 'VALIDATION_FAILED', ['toMonth']);
-      await expectTrackerError(owner.analytics.monthly({ from: '2026-01', toMonth: '2026-02' }), 'VALIDATION_FAILED', ['toMonth']);
-      await expectTrackerError(owner.analytics.monthly({ from: '2026-03', to: '2026-02-28' }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.analytics.monthly({ from: '2026-02-10', to: '2026-02-09' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(
+        owner.analytics.monthly({ from: '2026-01', fromMonth: '2026-01' }),
+        'VALIDATION_FAILED',
+        ['fromMonth'],
+      );
+      await expectTrackerError(owner.analytics.monthly({ to: '2026-02', toMonth: '2026-02' }), 'VALIDATION_FAILED', [
+        'toMonth',
+      ]);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-01', toMonth: '2026-02' }), 'VALIDATION_FAILED', [
+        'toMonth',
+      ]);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-03', to: '2026-02-28' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
+      await expectTrackerError(owner.analytics.monthly({ from: '2026-02-10', to: '2026-02-09' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
       await expectTrackerError(owner.analytics.monthly({ from: '2026-02-30' }), 'VALIDATION_FAILED', ['from']);
       await expectTrackerError(owner.analytics.monthly({ to: '2026-13' }), 'VALIDATION_FAILED', ['to']);
       await expectTrackerError(owner.analytics.monthly({ from: '26-01' }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.analytics.monthly({ from: '1900-01', to: '2999-12-31' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.monthly({ from: '1900-01', to: '2999-12-31' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
       // A date and a month of the same month are one month, in either order of precision.
-      expect((await owner.analytics.monthly({ from: '2026-02-20', to: '2026-02' })).months.map((m) => m.month)).toEqual(['2026-02']);
+      expect((await owner.analytics.monthly({ from: '2026-02-20', to: '2026-02' })).months.map((m) => m.month)).toEqual(
+        ['2026-02'],
+      );
     });
   });
 
@@ -278,13 +387,24 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
         weekStartsOn: 1,
         weeks: [
           { start: '2026-04-20', end: '2026-04-26', currencies: [] },
-          { start: '2026-04-27', end: '2026-05-03', currencies: [money('USD', 100, '1.00', 1, [line(food, 100, '1.00', 1)])] },
+          {
+            start: '2026-04-27',
+            end: '2026-05-03',
+            currencies: [money('USD', 100, '1.00', 1, [line(food, 100, '1.00', 1)])],
+          },
           {
             start: '2026-05-04',
             end: '2026-05-10',
-            currencies: [money('EUR', 300, '3.00', 1, [line(null, 300, '3.00', 1)]), money('USD', 1200, '12.00', 2, [line(null, 1200, '12.00', 2)])],
+            currencies: [
+              money('EUR', 300, '3.00', 1, [line(null, 300, '3.00', 1)]),
+              money('USD', 1200, '12.00', 2, [line(null, 1200, '12.00', 2)]),
+            ],
           },
-          { start: '2026-05-11', end: '2026-05-17', currencies: [money('USD', 500, '5.00', 1, [line(null, 500, '5.00', 1)])] },
+          {
+            start: '2026-05-11',
+            end: '2026-05-17',
+            currencies: [money('USD', 500, '5.00', 1, [line(null, 500, '5.00', 1)])],
+          },
         ],
       });
 
@@ -293,11 +413,18 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
         weekStartsOn: 0,
         weeks: [
           { start: '2026-04-26', end: '2026-05-02', currencies: [] },
-          { start: '2026-05-03', end: '2026-05-09', currencies: [money('USD', 300, '3.00', 2, [line(null, 200, '2.00', 1), line(food, 100, '1.00', 1)])] },
+          {
+            start: '2026-05-03',
+            end: '2026-05-09',
+            currencies: [money('USD', 300, '3.00', 2, [line(null, 200, '2.00', 1), line(food, 100, '1.00', 1)])],
+          },
           {
             start: '2026-05-10',
             end: '2026-05-16',
-            currencies: [money('EUR', 300, '3.00', 1, [line(null, 300, '3.00', 1)]), money('USD', 1500, '15.00', 2, [line(null, 1500, '15.00', 2)])],
+            currencies: [
+              money('EUR', 300, '3.00', 1, [line(null, 300, '3.00', 1)]),
+              money('USD', 1500, '15.00', 2, [line(null, 1500, '15.00', 2)]),
+            ],
           },
         ],
       });
@@ -323,8 +450,12 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
 
     it('weekly() rejects a bad range and more than 1,000 weeks', async () => {
       const owner = newOwner();
-      await expectTrackerError(owner.analytics.weekly({ from: '2026-05-10', to: '2026-05-01' }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.analytics.weekly({ from: '2000-01-01', to: '2026-01-01' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.analytics.weekly({ from: '2026-05-10', to: '2026-05-01' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
+      await expectTrackerError(owner.analytics.weekly({ from: '2000-01-01', to: '2026-01-01' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
     });
   });
 
@@ -346,7 +477,9 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
 
     it('trends() by day is zero-filled, with the moving average over the window and the change against the previous point', async () => {
       const { owner } = await trendFixture();
-      expect(await owner.analytics.trends({ granularity: 'day', from: '2026-05-01', to: '2026-05-07', window: 3 })).toEqual({
+      expect(
+        await owner.analytics.trends({ granularity: 'day', from: '2026-05-01', to: '2026-05-07', window: 3 }),
+      ).toEqual({
         granularity: 'day',
         currency: 'USD',
         categoryId: null,
@@ -365,7 +498,9 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
 
     it('trends() by week and by month bucket whole weeks and months, across a year boundary', async () => {
       const { owner } = await trendFixture();
-      expect((await owner.analytics.trends({ granularity: 'week', from: '2026-04-29', to: '2026-05-17' })).points).toEqual([
+      expect(
+        (await owner.analytics.trends({ granularity: 'week', from: '2026-04-29', to: '2026-05-17' })).points,
+      ).toEqual([
         point('2026-04-27', '2026-05-03', 3500, '35.00', 3, 3500, null, null),
         point('2026-05-04', '2026-05-10', 3700, '37.00', 2, 3600, 200, 5.71),
         point('2026-05-11', '2026-05-17', 0, '0.00', 0, 2400, -3700, -100),
@@ -375,7 +510,10 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
         { amount: '6.00', date: '2026-01-01' },
         { amount: '50.00', date: '2026-12-01' },
       ]);
-      expect((await owner.analytics.trends({ granularity: 'month', from: '2025-11-15', to: '2026-02-01', window: 2 })).points).toEqual([
+      expect(
+        (await owner.analytics.trends({ granularity: 'month', from: '2025-11-15', to: '2026-02-01', window: 2 }))
+          .points,
+      ).toEqual([
         point('2025-11-01', '2025-11-30', 0, '0.00', 0, 0, null, null),
         point('2025-12-01', '2025-12-31', 400, '4.00', 1, 200, 400, null),
         point('2026-01-01', '2026-01-31', 600, '6.00', 1, 500, 200, 50),
@@ -386,7 +524,12 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
     it('trends() filters by category (none for uncategorized) and by currency, defaulting to the owner’s currency', async () => {
       const { owner, food } = await trendFixture();
       const totals = async (query: Parameters<OwnerHandle['analytics']['trends']>[0]) => {
-        const result = await owner.analytics.trends({ granularity: 'day', from: '2026-05-01', to: '2026-05-06', ...query });
+        const result = await owner.analytics.trends({
+          granularity: 'day',
+          from: '2026-05-01',
+          to: '2026-05-06',
+          ...query,
+        });
         return [result.currency, result.categoryId, result.points.map((p) => p.totalMinor)];
       };
       expect(await totals({ categoryId: food.id })).toEqual(['USD', food.id, [1000, 0, 2000, 0, 0, 700]]);
@@ -410,11 +553,28 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       expect(await count('day')).toEqual([30, '2026-04-11', '2026-05-10']);
       expect(await count('week')).toEqual([12, '2026-02-16', '2026-05-10']);
       expect(await count('month')).toEqual([12, '2025-06-01', '2026-05-31']);
-      expect(await owner.analytics.trends()).toMatchObject({ granularity: 'month', currency: 'USD', categoryId: null, window: 3 });
-      await expectTrackerError(owner.analytics.trends({ granularity: 'day', from: '2026-01-01', to: addDays('2026-01-01', 1000) }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.analytics.trends({ granularity: 'week', from: '2000-01-01', to: '2026-01-01' }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.analytics.trends({ from: '2026-05-02', to: '2026-05-01' }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.analytics.trends({ granularity: 'year' as 'day' }), 'VALIDATION_FAILED', ['granularity']);
+      expect(await owner.analytics.trends()).toMatchObject({
+        granularity: 'month',
+        currency: 'USD',
+        categoryId: null,
+        window: 3,
+      });
+      await expectTrackerError(
+        owner.analytics.trends({ granularity: 'day', from: '2026-01-01', to: addDays('2026-01-01', 1000) }),
+        'VALIDATION_FAILED',
+        ['from'],
+      );
+      await expectTrackerError(
+        owner.analytics.trends({ granularity: 'week', from: '2000-01-01', to: '2026-01-01' }),
+        'VALIDATION_FAILED',
+        ['from'],
+      );
+      await expectTrackerError(owner.analytics.trends({ from: '2026-05-02', to: '2026-05-01' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
+      await expectTrackerError(owner.analytics.trends({ granularity: 'year' as 'day' }), 'VALIDATION_FAILED', [
+        'granularity',
+      ]);
       await expectTrackerError(owner.analytics.trends({ window: 0 }), 'VALIDATION_FAILED', ['window']);
     });
   });
@@ -428,7 +588,9 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       const monthTotals = async () =>
         (await owner.analytics.monthly({ fromMonth: '2026-03', toMonth: '2026-04' })).months.map((m) => m.currencies);
       const categoryTrend = async (categoryId: string) =>
-        (await owner.analytics.trends({ granularity: 'month', from: '2026-03-01', to: '2026-04-30', categoryId })).points.map((p) => p.totalMinor);
+        (
+          await owner.analytics.trends({ granularity: 'month', from: '2026-03-01', to: '2026-04-30', categoryId })
+        ).points.map((p) => p.totalMinor);
       expect(await monthTotals()).toEqual([[money('USD', 1000, '10.00', 1, [line(food, 1000, '10.00', 1)])], []]);
 
       await owner.expenses.update(expense.id, { date: '2026-04-02', categoryId: travel.id, amount: '12.00' });
@@ -436,13 +598,21 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       expect(await categoryTrend(food.id)).toEqual([0, 0]);
       expect(await categoryTrend(travel.id)).toEqual([0, 1200]);
       const april = await owner.analytics.summary({ from: '2026-04-01', to: '2026-04-30' });
-      expect(april.currencies.map((c) => [c.currency, c.totalMinor, c.previousTotalMinor, c.byCategory.map((b) => b.categoryId)])).toEqual([
-        ['USD', 1200, 0, [travel.id]],
-      ]);
+      expect(
+        april.currencies.map((c) => [
+          c.currency,
+          c.totalMinor,
+          c.previousTotalMinor,
+          c.byCategory.map((b) => b.categoryId),
+        ]),
+      ).toEqual([['USD', 1200, 0, [travel.id]]]);
 
       await owner.expenses.update(expense.id, { currency: 'EUR', amount: '9.00' });
       await owner.categories.update(travel.id, { name: 'Trips' });
-      expect(await monthTotals()).toEqual([[], [money('EUR', 900, '9.00', 1, [line({ id: travel.id, name: 'Trips' }, 900, '9.00', 1)])]]);
+      expect(await monthTotals()).toEqual([
+        [],
+        [money('EUR', 900, '9.00', 1, [line({ id: travel.id, name: 'Trips' }, 900, '9.00', 1)])],
+      ]);
 
       await owner.categories.delete(travel.id, { reassignTo: food.id });
       expect(await monthTotals()).toEqual([[], [money('EUR', 900, '9.00', 1, [line(food, 900, '9.00', 1)])]]);
@@ -452,7 +622,9 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       await owner.expenses.delete(expense.id);
       expect(await monthTotals()).toEqual([[], []]);
       expect((await owner.analytics.summary({ from: '2026-04-01', to: '2026-04-30' })).currencies).toEqual([]);
-      expect((await owner.analytics.weekly({ from: '2026-03-30', to: '2026-04-05' })).weeks).toEqual([{ start: '2026-03-30', end: '2026-04-05', currencies: [] }]);
+      expect((await owner.analytics.weekly({ from: '2026-03-30', to: '2026-04-05' })).weeks).toEqual([
+        { start: '2026-03-30', end: '2026-04-05', currencies: [] },
+      ]);
     });
 
     it('analytics of one owner never include another owner’s spending', async () => {
@@ -462,7 +634,10 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       await owner.expenses.create({ amount: '1.00', date: '2026-05-02' });
       getEnv().clock.set(NOW);
       expect((await owner.analytics.summary()).currencies.map((c) => c.totalMinor)).toEqual([100]);
-      expect((await owner.analytics.trends({ granularity: 'day', from: '2026-05-02', to: '2026-05-02' })).points[0]!.totalMinor).toBe(100);
+      expect(
+        (await owner.analytics.trends({ granularity: 'day', from: '2026-05-02', to: '2026-05-02' })).points[0]!
+          .totalMinor,
+      ).toBe(100);
     });
   });
 }

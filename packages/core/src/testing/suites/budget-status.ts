@@ -7,7 +7,9 @@ type Spend = [date: string, amount: string, categoryId?: string | null, currency
 
 /** Creates the expenses in one batch. */
 async function spend(owner: OwnerHandle, items: readonly Spend[]): Promise<void> {
-  await owner.expenses.createMany(items.map(([date, amount, categoryId, currency]) => ({ date, amount, categoryId, currency })));
+  await owner.expenses.createMany(
+    items.map(([date, amount, categoryId, currency]) => ({ date, amount, categoryId, currency })),
+  );
 }
 
 /** Budget status and history: every figure, every kind of period, time zones, rollover. */
@@ -104,7 +106,9 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       expect(status).toMatchObject({ budgetId: first.id, limitMinor: 50000, spentMinor: 4250 });
       const lastYear = await owner.budgets.overallStatus({ date: '2025-01-15' });
       expect(lastYear).toEqual(await owner.budgets.status(first.id, { date: '2025-01-15' }));
-      await expect(owner.budgets.overallStatus({ date: 'yesterday' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(owner.budgets.overallStatus({ date: 'yesterday' })).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
     });
 
     it('status() is exceeded from the day spending passes the limit, and counts a subcategory created after the budget', async () => {
@@ -112,7 +116,12 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       const owner = env.newOwner();
       const food = await owner.categories.create({ name: 'Food' });
       env.clock.set('2026-11-21T12:00:00Z');
-      const budget = await owner.budgets.create({ name: 'Food', amount: '100', categoryIds: [food.id], alertRules: [] });
+      const budget = await owner.budgets.create({
+        name: 'Food',
+        amount: '100',
+        categoryIds: [food.id],
+        alertRules: [],
+      });
       const snacks = await owner.categories.create({ name: 'Snacks', parentId: food.id });
       await spend(owner, [
         ['2026-11-03', '60.00', food.id],
@@ -174,7 +183,11 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         ['2026-11-29', '1.00'],
         ['2026-11-30', '50.00'],
       ]);
-      const budget = await owner.budgets.create({ name: 'Fortnight', amount: '100', period: { unit: 'week', every: 2, anchor: '2026-11-02' } });
+      const budget = await owner.budgets.create({
+        name: 'Fortnight',
+        amount: '100',
+        period: { unit: 'week', every: 2, anchor: '2026-11-02' },
+      });
       expect(await owner.budgets.status(budget.id)).toMatchObject({
         period: { start: '2026-11-16', end: '2026-11-29' },
         spentMinor: 2100,
@@ -199,7 +212,11 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         ['2026-02-27', '10.00'],
         ['2026-02-28', '20.00'],
       ]);
-      const budget = await owner.budgets.create({ name: 'From the 31st', amount: '100', period: { unit: 'month', anchor: '2026-01-31' } });
+      const budget = await owner.budgets.create({
+        name: 'From the 31st',
+        amount: '100',
+        period: { unit: 'month', anchor: '2026-01-31' },
+      });
       expect(await owner.budgets.status(budget.id)).toMatchObject({
         period: { start: '2026-01-31', end: '2026-02-27' },
         spentMinor: 1000,
@@ -231,7 +248,11 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         daysElapsed: 29,
         daysTotal: 29,
       });
-      const from31 = await owner.budgets.create({ name: 'From the 31st', amount: '100', period: { unit: 'month', anchor: '2028-01-31' } });
+      const from31 = await owner.budgets.create({
+        name: 'From the 31st',
+        amount: '100',
+        period: { unit: 'month', anchor: '2028-01-31' },
+      });
       expect(await owner.budgets.status(from31.id)).toMatchObject({
         period: { start: '2028-02-29', end: '2028-03-30' },
         spentMinor: 1200,
@@ -262,7 +283,11 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         ['2026-03-24', '4.00'],
         ['2026-03-25', '8.00'],
       ]);
-      const budget = await owner.budgets.create({ name: 'Pay cycle', amount: '100', period: { unit: 'month', anchor: '2026-01-25' } });
+      const budget = await owner.budgets.create({
+        name: 'Pay cycle',
+        amount: '100',
+        period: { unit: 'month', anchor: '2026-01-25' },
+      });
       expect(budget.startsOn).toBe('2026-02-25');
       expect(await owner.budgets.status(budget.id)).toMatchObject({
         period: { start: '2026-02-25', end: '2026-03-24' },
@@ -295,7 +320,11 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         daysElapsed: 325,
         daysTotal: 365,
       });
-      const quarter = await owner.budgets.create({ name: 'Quarter', amount: '500', period: { unit: 'month', every: 3, anchor: '2026-01-01' } });
+      const quarter = await owner.budgets.create({
+        name: 'Quarter',
+        amount: '500',
+        period: { unit: 'month', every: 3, anchor: '2026-01-01' },
+      });
       expect(await owner.budgets.status(quarter.id)).toMatchObject({
         period: { start: '2026-10-01', end: '2026-12-31' },
         spentMinor: 2400,
@@ -314,7 +343,11 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         ['2026-11-24', '4.00'],
         ['2026-11-25', '8.00'],
       ]);
-      const budget = await owner.budgets.create({ name: 'Trip', amount: '100', period: { start: '2026-11-10', end: '2026-11-24' } });
+      const budget = await owner.budgets.create({
+        name: 'Trip',
+        amount: '100',
+        period: { start: '2026-11-10', end: '2026-11-24' },
+      });
       expect(budget.startsOn).toBe('2026-11-10');
       expect(await owner.budgets.status(budget.id)).toMatchObject({
         period: { start: '2026-11-10', end: '2026-11-24' },
@@ -390,31 +423,100 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         daysTotal: days,
         dailyAllowanceMinor: 0,
       });
-      const august = { ...closed('2026-08-01', '2026-08-31', 31), rolloverMinor: 0, availableMinor: 10000, spentMinor: 6000, remainingMinor: 4000, percentUsed: 60, projectedSpendMinor: 6000, projectedExceedDate: null, state: 'ok' };
-      const september = { ...closed('2026-09-01', '2026-09-30', 30), spentMinor: 25000, projectedSpendMinor: 25000, projectedExceedDate: '2026-09-20', state: 'exceeded' };
+      const august = {
+        ...closed('2026-08-01', '2026-08-31', 31),
+        rolloverMinor: 0,
+        availableMinor: 10000,
+        spentMinor: 6000,
+        remainingMinor: 4000,
+        percentUsed: 60,
+        projectedSpendMinor: 6000,
+        projectedExceedDate: null,
+        state: 'ok',
+      };
+      const september = {
+        ...closed('2026-09-01', '2026-09-30', 30),
+        spentMinor: 25000,
+        projectedSpendMinor: 25000,
+        projectedExceedDate: '2026-09-20',
+        state: 'exceeded',
+      };
       const october = { ...closed('2026-10-01', '2026-10-31', 31), spentMinor: 5000, projectedSpendMinor: 5000 };
 
       expect(await owner.budgets.history(surplus.id, { periods: 3 })).toEqual([
         { budgetId: surplus.id, currency: 'USD', ...august },
-        { budgetId: surplus.id, currency: 'USD', ...september, rolloverMinor: 4000, availableMinor: 14000, remainingMinor: -11000, percentUsed: 178.57 },
+        {
+          budgetId: surplus.id,
+          currency: 'USD',
+          ...september,
+          rolloverMinor: 4000,
+          availableMinor: 14000,
+          remainingMinor: -11000,
+          percentUsed: 178.57,
+        },
         // The overspend does not carry: October starts from the plain limit.
-        { budgetId: surplus.id, currency: 'USD', ...october, rolloverMinor: 0, availableMinor: 10000, remainingMinor: 5000, percentUsed: 50, projectedExceedDate: null, state: 'ok' },
+        {
+          budgetId: surplus.id,
+          currency: 'USD',
+          ...october,
+          rolloverMinor: 0,
+          availableMinor: 10000,
+          remainingMinor: 5000,
+          percentUsed: 50,
+          projectedExceedDate: null,
+          state: 'ok',
+        },
       ]);
-      expect(await owner.budgets.status(surplus.id)).toMatchObject({ rolloverMinor: 5000, availableMinor: 15000, spentMinor: 1000, remainingMinor: 14000 });
+      expect(await owner.budgets.status(surplus.id)).toMatchObject({
+        rolloverMinor: 5000,
+        availableMinor: 15000,
+        spentMinor: 1000,
+        remainingMinor: 14000,
+      });
 
       const fullHistory = await owner.budgets.history(full.id, { periods: 3 });
       expect(fullHistory).toEqual([
         { budgetId: full.id, currency: 'USD', ...august },
-        { budgetId: full.id, currency: 'USD', ...september, rolloverMinor: 4000, availableMinor: 14000, remainingMinor: -11000, percentUsed: 178.57 },
+        {
+          budgetId: full.id,
+          currency: 'USD',
+          ...september,
+          rolloverMinor: 4000,
+          availableMinor: 14000,
+          remainingMinor: -11000,
+          percentUsed: 178.57,
+        },
         // 110.00 overspent: October has -10.00 available, so no percentage; the first expense exceeds it.
-        { budgetId: full.id, currency: 'USD', ...october, rolloverMinor: -11000, availableMinor: -1000, remainingMinor: -6000, percentUsed: null, projectedExceedDate: '2026-10-03', state: 'exceeded' },
+        {
+          budgetId: full.id,
+          currency: 'USD',
+          ...october,
+          rolloverMinor: -11000,
+          availableMinor: -1000,
+          remainingMinor: -6000,
+          percentUsed: null,
+          projectedExceedDate: '2026-10-03',
+          state: 'exceeded',
+        },
       ]);
-      expect(await owner.budgets.status(full.id)).toMatchObject({ rolloverMinor: -6000, availableMinor: 4000, spentMinor: 1000, remainingMinor: 3000, percentUsed: 25 });
+      expect(await owner.budgets.status(full.id)).toMatchObject({
+        rolloverMinor: -6000,
+        availableMinor: 4000,
+        spentMinor: 1000,
+        remainingMinor: 3000,
+        percentUsed: 25,
+      });
       // A shorter window still carries from the budget's first period; status of a past period agrees.
       expect(await owner.budgets.history(full.id, { periods: 2 })).toEqual(fullHistory.slice(1));
       expect(await owner.budgets.status(full.id, { date: '2026-10-15' })).toEqual(fullHistory[2]);
 
-      expect((await owner.budgets.history(none.id, { periods: 3 })).map((s) => [s.rolloverMinor, s.availableMinor, s.percentUsed])).toEqual([
+      expect(
+        (await owner.budgets.history(none.id, { periods: 3 })).map((s) => [
+          s.rolloverMinor,
+          s.availableMinor,
+          s.percentUsed,
+        ]),
+      ).toEqual([
         [0, 10000, 60],
         [0, 10000, 250],
         [0, 10000, 50],
@@ -428,8 +530,18 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       const food = await owner.categories.create({ name: 'Food' });
       const travel = await owner.categories.create({ name: 'Travel' });
       env.clock.set('2026-11-21T12:00:00Z');
-      const foodBudget = await owner.budgets.create({ name: 'Food', amount: '100', categoryIds: [food.id], alertRules: [] });
-      const travelBudget = await owner.budgets.create({ name: 'Travel', amount: '100', categoryIds: [travel.id], alertRules: [] });
+      const foodBudget = await owner.budgets.create({
+        name: 'Food',
+        amount: '100',
+        categoryIds: [food.id],
+        alertRules: [],
+      });
+      const travelBudget = await owner.budgets.create({
+        name: 'Travel',
+        amount: '100',
+        categoryIds: [travel.id],
+        alertRules: [],
+      });
       const spent = async () => [
         (await owner.budgets.status(foodBudget.id)).spentMinor,
         (await owner.budgets.status(travelBudget.id)).spentMinor,
@@ -443,7 +555,12 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       expect(await spent()).toEqual([0, 0, 4500]);
       await owner.expenses.update(expense.id, { currency: 'EUR', amount: '45' });
       expect(await spent()).toEqual([0, 0, 0]);
-      await owner.expenses.replace(expense.id, { amount: '12', currency: 'USD', date: '2026-11-20', categoryId: food.id });
+      await owner.expenses.replace(expense.id, {
+        amount: '12',
+        currency: 'USD',
+        date: '2026-11-20',
+        categoryId: food.id,
+      });
       expect(await spent()).toEqual([1200, 0, 0]);
       await owner.expenses.update(expense.id, { categoryId: null });
       expect(await spent()).toEqual([0, 0, 0]);
@@ -454,7 +571,13 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       const owner = env.newOwner();
       const food = await owner.categories.create({ name: 'Food' });
       env.clock.set('2026-11-21T12:00:00Z');
-      const budget = await owner.budgets.create({ name: 'Food', amount: '400', categoryIds: [food.id], rollover: 'full', startsOn: '2026-10-01' });
+      const budget = await owner.budgets.create({
+        name: 'Food',
+        amount: '400',
+        categoryIds: [food.id],
+        rollover: 'full',
+        startsOn: '2026-10-01',
+      });
       await spend(owner, [
         ['2026-10-02', '50.00', food.id],
         ['2026-11-02', '12.00', food.id],
@@ -470,7 +593,10 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
       if (env.raw) {
         // Damage the stored totals, as a manual change to the database could.
         await env.raw('delete from et_daily_total where owner_id = ? and date = ?', [owner.ownerId, '2026-10-02']);
-        await env.raw('update et_daily_total set amount_minor = amount_minor + 999 where owner_id = ? and date = ?', [owner.ownerId, '2026-11-02']);
+        await env.raw('update et_daily_total set amount_minor = amount_minor + 999 where owner_id = ? and date = ?', [
+          owner.ownerId,
+          '2026-11-02',
+        ]);
         expect(await owner.budgets.status(budget.id)).not.toEqual(before);
       }
       expect(await owner.rebuildTotals()).toBe(4);

@@ -64,10 +64,14 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
         startsOn: '2026-05-04',
         endsOn: '2026-12-31',
       });
-      expect((await owner.alerts.list({ budgetId: budget.id })).map((r) => [r.thresholdPercent, r.kind, r.active])).toEqual([
-        [150, 'forecast', true],
-      ]);
-      const oneOff = await owner.budgets.create({ name: 'Trip', amount: '900', period: { start: '2026-07-01', end: '2026-07-14' } });
+      expect(
+        (await owner.alerts.list({ budgetId: budget.id })).map((r) => [r.thresholdPercent, r.kind, r.active]),
+      ).toEqual([[150, 'forecast', true]]);
+      const oneOff = await owner.budgets.create({
+        name: 'Trip',
+        amount: '900',
+        period: { start: '2026-07-01', end: '2026-07-14' },
+      });
       expect(oneOff).toMatchObject({ period: { start: '2026-07-01', end: '2026-07-14' }, startsOn: '2026-07-01' });
     });
 
@@ -138,23 +142,42 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
       env.clock.set('2026-05-11T12:00:00Z');
       const replaced = await owner.budgets.setOverall({ name: 'Month', amount: '2500', rollover: 'surplus' });
       expect(replaced.created).toBe(false);
-      expect(replaced.budget).toMatchObject({ id: created.budget.id, amountMinor: 250000, rollover: 'surplus', updatedAt: '2026-05-11T12:00:00.000Z' });
+      expect(replaced.budget).toMatchObject({
+        id: created.budget.id,
+        amountMinor: 250000,
+        rollover: 'surplus',
+        updatedAt: '2026-05-11T12:00:00.000Z',
+      });
       expect(await owner.alerts.list({ budgetId: created.budget.id })).toEqual(rules);
       expect((await owner.budgets.list()).map((b) => b.id)).toEqual([groceries.id, created.budget.id]);
 
-      await expectTrackerError(owner.budgets.setOverall({ name: 'Food', amount: '5', categoryIds: [food.id] }), 'VALIDATION_FAILED', ['categoryIds']);
-      await expectTrackerError(owner.budgets.setOverall({ name: 'Month', amount: '5', alertRules: [] }), 'VALIDATION_FAILED', ['alertRules']);
+      await expectTrackerError(
+        owner.budgets.setOverall({ name: 'Food', amount: '5', categoryIds: [food.id] }),
+        'VALIDATION_FAILED',
+        ['categoryIds'],
+      );
+      await expectTrackerError(
+        owner.budgets.setOverall({ name: 'Month', amount: '5', alertRules: [] }),
+        'VALIDATION_FAILED',
+        ['alertRules'],
+      );
       expect((await owner.budgets.overall())?.amountMinor).toBe(250000);
       // The seed's shape: no name (it defaults), an empty categoryIds is the same as none.
       const seed = await owner.budgets.setOverall({ amount: '300', currency: 'usd', categoryIds: [] });
-      expect(seed).toMatchObject({ created: false, budget: { id: created.budget.id, name: 'Overall', amountMinor: 30000, currency: 'USD' } });
+      expect(seed).toMatchObject({
+        created: false,
+        budget: { id: created.budget.id, name: 'Overall', amountMinor: 30000, currency: 'USD' },
+      });
       const fresh = await getEnv().newOwner().budgets.setOverall({ amount: '42' });
       expect(fresh).toMatchObject({ created: true, budget: { name: 'Overall', amountMinor: 4200, categoryIds: [] } });
     });
 
     it('setOverall() called twice at once for an owner without an overall budget creates one and replaces it, never two', async () => {
       const owner = getEnv().newOwner();
-      const results = await Promise.all([owner.budgets.setOverall({ name: 'A', amount: '100' }), owner.budgets.setOverall({ name: 'B', amount: '200' })]);
+      const results = await Promise.all([
+        owner.budgets.setOverall({ name: 'A', amount: '100' }),
+        owner.budgets.setOverall({ name: 'B', amount: '200' }),
+      ]);
       expect(results.map((r) => r.created).sort()).toEqual([false, true]);
       expect(results[0].budget.id).toBe(results[1].budget.id);
       expect(await owner.budgets.list()).toHaveLength(1);
@@ -165,21 +188,45 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
       const owner = env.newOwner();
       const food = await owner.categories.create({ name: 'Food' });
       env.clock.set('2026-05-10T12:00:00Z');
-      const budget = await owner.budgets.create({ name: 'Food', amount: '400', categoryIds: [food.id], rollover: 'surplus' });
+      const budget = await owner.budgets.create({
+        name: 'Food',
+        amount: '400',
+        categoryIds: [food.id],
+        rollover: 'surplus',
+      });
       env.clock.set('2026-05-11T08:00:00Z');
       const renamed = await owner.budgets.update(budget.id, { name: 'Food & drink', amount: '450.50' });
-      expect(renamed).toEqual({ ...budget, name: 'Food & drink', amountMinor: 45050, amount: '450.50', updatedAt: '2026-05-11T08:00:00.000Z' });
+      expect(renamed).toEqual({
+        ...budget,
+        name: 'Food & drink',
+        amountMinor: 45050,
+        amount: '450.50',
+        updatedAt: '2026-05-11T08:00:00.000Z',
+      });
       expect(await owner.budgets.get(budget.id)).toEqual(renamed);
 
       const weekly = await owner.budgets.update(budget.id, { period: { unit: 'week' } }); // 2026-05-11 is a Monday
-      expect(weekly).toMatchObject({ period: { unit: 'week', every: 1, anchor: '2026-05-11' }, startsOn: '2026-05-11', rollover: 'surplus' });
+      expect(weekly).toMatchObject({
+        period: { unit: 'week', every: 1, anchor: '2026-05-11' },
+        startsOn: '2026-05-11',
+        rollover: 'surplus',
+      });
       expect(await owner.budgets.update(budget.id, { endsOn: '2026-06-30' })).toMatchObject({ endsOn: '2026-06-30' });
       expect(await owner.budgets.update(budget.id, { endsOn: null })).toMatchObject({ endsOn: null });
-      await expectTrackerError(owner.budgets.update(budget.id, { endsOn: '2026-05-01' }), 'VALIDATION_FAILED', ['endsOn']);
+      await expectTrackerError(owner.budgets.update(budget.id, { endsOn: '2026-05-01' }), 'VALIDATION_FAILED', [
+        'endsOn',
+      ]);
       await expectTrackerError(owner.budgets.update(budget.id, { amount: '1.001' }), 'VALIDATION_FAILED', ['amount']);
-      await expectTrackerError(owner.budgets.update(budget.id, { categoryIds: ['cat_nope'] }), 'VALIDATION_FAILED', ['categoryIds', 0]);
+      await expectTrackerError(owner.budgets.update(budget.id, { categoryIds: ['cat_nope'] }), 'VALIDATION_FAILED', [
+        'categoryIds',
+        0,
+      ]);
       await expectTrackerError(owner.budgets.update('bud_missing', { name: 'x' }), 'NOT_FOUND');
-      expect(await owner.budgets.get(budget.id)).toMatchObject({ endsOn: null, amountMinor: 45050, categoryIds: [food.id] });
+      expect(await owner.budgets.get(budget.id)).toMatchObject({
+        endsOn: null,
+        amountMinor: 45050,
+        categoryIds: [food.id],
+      });
     });
 
     it('changing the currency needs the amount in the new currency', async () => {
@@ -224,7 +271,9 @@ export function budgetTests(getEnv: () => ConformanceEnv): void {
         updatedAt: '2026-06-02T12:00:00.000Z',
       });
       expect(await owner.alerts.list({ budgetId: budget.id })).toEqual(rules);
-      await expectTrackerError(owner.budgets.replace(budget.id, { name: 'No amount' }), 'VALIDATION_FAILED', ['amount']);
+      await expectTrackerError(owner.budgets.replace(budget.id, { name: 'No amount' }), 'VALIDATION_FAILED', [
+        'amount',
+      ]);
       await expectTrackerError(owner.budgets.replace('bud_missing', { name: 'x', amount: '1' }), 'NOT_FOUND');
     });
 

@@ -27,7 +27,9 @@ export function categoryTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(owner.categories.create({ name: '' }), 'VALIDATION_FAILED', ['name']);
       await expectTrackerError(owner.categories.create({ name: 'x'.repeat(101) }), 'VALIDATION_FAILED', ['name']);
       await expectTrackerError(owner.categories.create({ name: 'A', color: 'red' }), 'VALIDATION_FAILED', ['color']);
-      await expectTrackerError(owner.categories.create({ name: 'A', parentId: 'cat_nope' }), 'VALIDATION_FAILED', ['parentId']);
+      await expectTrackerError(owner.categories.create({ name: 'A', parentId: 'cat_nope' }), 'VALIDATION_FAILED', [
+        'parentId',
+      ]);
       // @ts-expect-error -- ids are made by core: the unknown key must be refused
       await expectTrackerError(owner.categories.create({ name: 'A', id: 'cat_mine' }), 'VALIDATION_FAILED');
       expect(await owner.categories.list()).toEqual([]);
@@ -38,10 +40,16 @@ export function categoryTests(getEnv: () => ConformanceEnv): void {
       const home = await owner.categories.create({ name: 'Home' });
       const rent = await owner.categories.create({ name: 'Rent', parentId: home.id });
       expect(rent.parentId).toBe(home.id);
-      await expectTrackerError(owner.categories.create({ name: 'Deposit', parentId: rent.id }), 'VALIDATION_FAILED', ['parentId']);
+      await expectTrackerError(owner.categories.create({ name: 'Deposit', parentId: rent.id }), 'VALIDATION_FAILED', [
+        'parentId',
+      ]);
       const car = await owner.categories.create({ name: 'Car' });
-      await expectTrackerError(owner.categories.update(home.id, { parentId: car.id }), 'VALIDATION_FAILED', ['parentId']);
-      await expectTrackerError(owner.categories.update(car.id, { parentId: car.id }), 'VALIDATION_FAILED', ['parentId']);
+      await expectTrackerError(owner.categories.update(home.id, { parentId: car.id }), 'VALIDATION_FAILED', [
+        'parentId',
+      ]);
+      await expectTrackerError(owner.categories.update(car.id, { parentId: car.id }), 'VALIDATION_FAILED', [
+        'parentId',
+      ]);
     });
 
     it('update() changes only the given fields; replace() clears what it leaves out', async () => {
@@ -51,7 +59,12 @@ export function categoryTests(getEnv: () => ConformanceEnv): void {
       const cat = await owner.categories.create({ name: 'Fun', color: '#000000', icon: 'star' });
       clock.set('2026-02-02T00:00:00Z');
       const updated = await owner.categories.update(cat.id, { color: '#FFFFFF' });
-      expect(updated).toMatchObject({ name: 'Fun', color: '#FFFFFF', icon: 'star', updatedAt: '2026-02-02T00:00:00.000Z' });
+      expect(updated).toMatchObject({
+        name: 'Fun',
+        color: '#FFFFFF',
+        icon: 'star',
+        updatedAt: '2026-02-02T00:00:00.000Z',
+      });
       expect(updated.createdAt).toBe('2026-02-01T00:00:00.000Z');
       const replaced = await owner.categories.replace(cat.id, { name: 'Leisure' });
       expect(replaced).toMatchObject({ name: 'Leisure', color: null, icon: null });
@@ -71,7 +84,10 @@ export function categoryTests(getEnv: () => ConformanceEnv): void {
     it('delete() of a category expenses use is a CONFLICT naming the count, and deletes nothing', async () => {
       const owner = getEnv().newOwner();
       const cat = await owner.categories.create({ name: 'Snacks' });
-      await owner.expenses.createMany([{ amount: 1, categoryId: cat.id }, { amount: 2, categoryId: cat.id }]);
+      await owner.expenses.createMany([
+        { amount: 1, categoryId: cat.id },
+        { amount: 2, categoryId: cat.id },
+      ]);
       const error = await expectTrackerError(owner.categories.delete(cat.id), 'CONFLICT');
       expect(error.details).toEqual({ expenseCount: 2 });
       expect(error.message).toContain('2 expenses');
@@ -82,7 +98,10 @@ export function categoryTests(getEnv: () => ConformanceEnv): void {
     it('delete() with reassignTo moves the expenses to the other category; with uncategorize leaves them uncategorized', async () => {
       const owner = getEnv().newOwner();
       const [a, b, c] = await Promise.all(['A', 'B', 'C'].map((name) => owner.categories.create({ name })));
-      const moved = await owner.expenses.createMany([{ amount: 1, categoryId: a!.id }, { amount: 2, categoryId: a!.id }]);
+      const moved = await owner.expenses.createMany([
+        { amount: 1, categoryId: a!.id },
+        { amount: 2, categoryId: a!.id },
+      ]);
       const kept = await owner.expenses.create({ amount: 3, categoryId: c!.id });
       await owner.categories.delete(a!.id, { reassignTo: b!.id });
       await expectTrackerError(owner.categories.get(a!.id), 'NOT_FOUND');
@@ -98,9 +117,16 @@ export function categoryTests(getEnv: () => ConformanceEnv): void {
       const parent = await owner.categories.create({ name: 'Parent' });
       await owner.categories.create({ name: 'Child', parentId: parent.id });
       const lone = await owner.categories.create({ name: 'Lone' });
-      await expectTrackerError(owner.categories.delete(lone.id, { reassignTo: lone.id }), 'VALIDATION_FAILED', ['reassignTo']);
-      await expectTrackerError(owner.categories.delete(lone.id, { reassignTo: 'cat_nope' }), 'VALIDATION_FAILED', ['reassignTo']);
-      await expectTrackerError(owner.categories.delete(lone.id, { reassignTo: parent.id, uncategorize: true }), 'VALIDATION_FAILED');
+      await expectTrackerError(owner.categories.delete(lone.id, { reassignTo: lone.id }), 'VALIDATION_FAILED', [
+        'reassignTo',
+      ]);
+      await expectTrackerError(owner.categories.delete(lone.id, { reassignTo: 'cat_nope' }), 'VALIDATION_FAILED', [
+        'reassignTo',
+      ]);
+      await expectTrackerError(
+        owner.categories.delete(lone.id, { reassignTo: parent.id, uncategorize: true }),
+        'VALIDATION_FAILED',
+      );
       const error = await expectTrackerError(owner.categories.delete(parent.id), 'CONFLICT');
       expect(error.details).toEqual({ childCount: 1 });
       expect(await owner.categories.list()).toHaveLength(3);

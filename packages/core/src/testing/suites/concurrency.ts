@@ -24,7 +24,9 @@ export function concurrencyTests(getEnv: () => ConformanceEnv): void {
       await reader;
       const { events } = await owner.changes({ limit: 200 });
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
-      expect(new Set(events.map((e) => (e.data as { expense: { id: string } }).expense.id))).toEqual(new Set(created.map((e) => e.id)));
+      expect(new Set(events.map((e) => (e.data as { expense: { id: string } }).expense.id))).toEqual(
+        new Set(created.map((e) => e.id)),
+      );
       // Commit order: every snapshot the reader took is a prefix 1..n of the feed, with no hole to be filled later.
       for (const seen of observations) expect(seen).toEqual(Array.from({ length: seen.length }, (_, i) => i + 1));
       expect(observations.length).toBeGreaterThan(0);
@@ -32,7 +34,10 @@ export function concurrencyTests(getEnv: () => ConformanceEnv): void {
 
     it('two concurrent creates of one category name: exactly one wins, the other is a CONFLICT', async () => {
       const owner = getEnv().newOwner();
-      const results = await Promise.allSettled([owner.categories.create({ name: 'Race' }), owner.categories.create({ name: 'RACE' })]);
+      const results = await Promise.allSettled([
+        owner.categories.create({ name: 'Race' }),
+        owner.categories.create({ name: 'RACE' }),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(isTrackerError(rejected?.reason, 'CONFLICT')).toBe(true);
@@ -65,14 +70,21 @@ export function concurrencyTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       const expenses = await owner.expenses.createMany(Array.from({ length: 30 }, (_, i) => ({ amountMinor: i + 1 })));
       await Promise.all(
-        expenses.map((expense, i) => (i % 3 === 0 ? owner.expenses.delete(expense.id) : owner.expenses.update(expense.id, { amountMinor: 1000 + i }))),
+        expenses.map((expense, i) =>
+          i % 3 === 0
+            ? owner.expenses.delete(expense.id)
+            : owner.expenses.update(expense.id, { amountMinor: 1000 + i }),
+        ),
       );
       const { events, lastSeq } = await owner.changes({ limit: 200 });
       expect(lastSeq).toBe(60);
       expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
       const remaining = (await owner.expenses.list({ limit: 200, sort: 'amount', order: 'asc' })).items;
       expect(remaining.map((e) => e.amountMinor)).toEqual(
-        expenses.map((_, i) => i).filter((i) => i % 3 !== 0).map((i) => 1000 + i),
+        expenses
+          .map((_, i) => i)
+          .filter((i) => i % 3 !== 0)
+          .map((i) => 1000 + i),
       );
     });
   });

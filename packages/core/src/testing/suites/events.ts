@@ -28,7 +28,11 @@ export function eventTests(getEnv: () => ConformanceEnv): void {
       expect(updated.data.previous.amountMinor).toBe(200);
       expect(updated.data.expense.amountMinor).toBe(300);
       const deleted = events[5] as TrackerEvent<'category.deleted'>;
-      expect(deleted.data).toMatchObject({ category: { id: cat.id, name: 'Groceries' }, reassignedTo: null, expenseCount: 0 });
+      expect(deleted.data).toMatchObject({
+        category: { id: cat.id, name: 'Groceries' },
+        reassignedTo: null,
+        expenseCount: 0,
+      });
     });
 
     it('changes({ after, limit }) pages through the feed', async () => {
@@ -101,7 +105,10 @@ export function eventTests(getEnv: () => ConformanceEnv): void {
       try {
         await owner.categories.create({ name: 'Once' });
         await expectTrackerError(owner.categories.create({ name: 'once' }), 'CONFLICT');
-        await expectTrackerError(owner.expenses.createMany([{ amount: '1' }, { amount: '1', categoryId: 'cat_x' }]), 'VALIDATION_FAILED');
+        await expectTrackerError(
+          owner.expenses.createMany([{ amount: '1' }, { amount: '1', categoryId: 'cat_x' }]),
+          'VALIDATION_FAILED',
+        );
         await owner.expenses.create({ amount: '1' });
       } finally {
         off();

@@ -9,7 +9,11 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
       const { clock } = getEnv();
       const owner = getEnv().newOwner();
       clock.set('2026-05-10T12:00:00Z');
-      const expense = await owner.expenses.create({ amount: '12.5', description: ' Lunch ', tags: ['Work', 'work', 'food'] });
+      const expense = await owner.expenses.create({
+        amount: '12.5',
+        description: ' Lunch ',
+        tags: ['Work', 'work', 'food'],
+      });
       expect(expense).toMatchObject({
         amountMinor: 1250,
         amount: '12.50',
@@ -30,8 +34,14 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
     it('create() takes amountMinor or a number, and uses the currency’s own exponent (JPY 0, KWD 3)', async () => {
       const owner = getEnv().newOwner();
       expect(await owner.expenses.create({ amountMinor: 199 })).toMatchObject({ amountMinor: 199, amount: '1.99' });
-      expect(await owner.expenses.create({ amount: 0.1, currency: 'USD' })).toMatchObject({ amountMinor: 10, amount: '0.10' });
-      expect(await owner.expenses.create({ amount: '1500', currency: 'JPY' })).toMatchObject({ amountMinor: 1500, amount: '1500' });
+      expect(await owner.expenses.create({ amount: 0.1, currency: 'USD' })).toMatchObject({
+        amountMinor: 10,
+        amount: '0.10',
+      });
+      expect(await owner.expenses.create({ amount: '1500', currency: 'JPY' })).toMatchObject({
+        amountMinor: 1500,
+        amount: '1500',
+      });
       expect(await owner.expenses.create({ amount: '1.234', currency: 'kwd' })).toMatchObject({
         amountMinor: 1234,
         amount: '1.234',
@@ -90,7 +100,13 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       const cat = await owner.categories.create({ name: 'Food' });
       clock.set('2026-03-01T08:00:00Z');
-      const original = await owner.expenses.create({ amount: '10', categoryId: cat.id, merchant: 'Deli', notes: 'n', tags: ['a'] });
+      const original = await owner.expenses.create({
+        amount: '10',
+        categoryId: cat.id,
+        merchant: 'Deli',
+        notes: 'n',
+        tags: ['a'],
+      });
       clock.set('2026-03-02T08:00:00Z');
       const updated = await owner.expenses.update(original.id, { amount: '11.25', notes: null, date: '2026-02-27' });
       expect(updated).toEqual({
@@ -102,7 +118,10 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
         updatedAt: '2026-03-02T08:00:00.000Z',
       });
       expect(await owner.expenses.get(original.id)).toEqual(updated);
-      expect(await owner.expenses.update(original.id, { categoryId: null })).toMatchObject({ categoryId: null, merchant: 'Deli' });
+      expect(await owner.expenses.update(original.id, { categoryId: null })).toMatchObject({
+        categoryId: null,
+        merchant: 'Deli',
+      });
     });
 
     it('update() to another currency needs the amount in that currency', async () => {
@@ -129,7 +148,14 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
     it('replace() takes a whole expense: optional fields it leaves out are cleared, currency and date are kept', async () => {
       const owner = getEnv().newOwner();
       const cat = await owner.categories.create({ name: 'Food' });
-      const expense = await owner.expenses.create({ amount: '10', currency: 'EUR', date: '2026-01-05', categoryId: cat.id, tags: ['a'], notes: 'n' });
+      const expense = await owner.expenses.create({
+        amount: '10',
+        currency: 'EUR',
+        date: '2026-01-05',
+        categoryId: cat.id,
+        tags: ['a'],
+        notes: 'n',
+      });
       const replaced = await owner.expenses.replace(expense.id, { amount: '7', description: 'New' });
       expect(replaced).toMatchObject({
         amountMinor: 700,
@@ -140,7 +166,9 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
         tags: [],
         notes: null,
       });
-      await expectTrackerError(owner.expenses.replace(expense.id, { description: 'no amount' }), 'VALIDATION_FAILED', ['amount']);
+      await expectTrackerError(owner.expenses.replace(expense.id, { description: 'no amount' }), 'VALIDATION_FAILED', [
+        'amount',
+      ]);
     });
 
     it('update(), replace(), get() and delete() of an unknown id are NOT_FOUND; bad updates change nothing', async () => {
@@ -151,9 +179,14 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(owner.expenses.replace('exp_missing', { amount: '1' }), 'NOT_FOUND');
       await expectTrackerError(owner.expenses.delete('exp_missing'), 'NOT_FOUND');
       await expectTrackerError(owner.expenses.update(expense.id, { amount: '1.001' }), 'VALIDATION_FAILED', ['amount']);
-      await expectTrackerError(owner.expenses.update(expense.id, { categoryId: 'cat_nope' }), 'VALIDATION_FAILED', ['categoryId']);
-      // @ts-expect-error -- `createdAt` is not writable: the unknown key must be refused
-      await expectTrackerError(owner.expenses.update(expense.id, { createdAt: '2020-01-01T00:00:00Z' }), 'VALIDATION_FAILED');
+      await expectTrackerError(owner.expenses.update(expense.id, { categoryId: 'cat_nope' }), 'VALIDATION_FAILED', [
+        'categoryId',
+      ]);
+      await expectTrackerError(
+        // @ts-expect-error -- `createdAt` is not writable: the unknown key must be refused
+        owner.expenses.update(expense.id, { createdAt: '2020-01-01T00:00:00Z' }),
+        'VALIDATION_FAILED',
+      );
       expect(await owner.expenses.get(expense.id)).toEqual(expense);
     });
 
@@ -167,7 +200,11 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
 
     it(`createMany() stores ${MAX_BATCH_SIZE} expenses in one call`, async () => {
       const owner = getEnv().newOwner();
-      const inputs = Array.from({ length: MAX_BATCH_SIZE }, (_, i) => ({ amountMinor: i + 1, date: '2026-04-01', tags: [`t${i % 3}`] }));
+      const inputs = Array.from({ length: MAX_BATCH_SIZE }, (_, i) => ({
+        amountMinor: i + 1,
+        date: '2026-04-01',
+        tags: [`t${i % 3}`],
+      }));
       const created = await owner.expenses.createMany(inputs);
       expect(created.map((e) => e.amountMinor)).toEqual(inputs.map((i) => i.amountMinor));
       expect((await owner.expenses.list({ tag: 't1', limit: 200 })).items.length).toBe(200);
@@ -180,7 +217,11 @@ export function expenseTests(getEnv: () => ConformanceEnv): void {
       const cat = await owner.categories.create({ name: 'Food' });
       const inputs = [{ amount: '1' }, { amount: '2', categoryId: cat.id }, { amount: '3.999' }, { amount: '4' }];
       await expectTrackerError(owner.expenses.createMany(inputs), 'VALIDATION_FAILED', [2, 'amount']);
-      await expectTrackerError(owner.expenses.createMany([{ amount: '1' }, { amount: '1', categoryId: 'cat_x' }]), 'VALIDATION_FAILED', [1, 'categoryId']);
+      await expectTrackerError(
+        owner.expenses.createMany([{ amount: '1' }, { amount: '1', categoryId: 'cat_x' }]),
+        'VALIDATION_FAILED',
+        [1, 'categoryId'],
+      );
       await expectTrackerError(owner.expenses.createMany([]), 'VALIDATION_FAILED');
       const tooMany = Array.from({ length: MAX_BATCH_SIZE + 1 }, () => ({ amount: '1' }));
       await expectTrackerError(owner.expenses.createMany(tooMany), 'VALIDATION_FAILED');

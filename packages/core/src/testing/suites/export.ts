@@ -9,7 +9,20 @@ import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 const NOW = '2026-05-10T12:00:00Z';
 const STAMP = '2026-05-10T12:00:00.000Z';
-const HEADER = ['id', 'date', 'amount', 'currency', 'category', 'categoryId', 'description', 'merchant', 'tags', 'notes', 'createdAt', 'updatedAt'];
+const HEADER = [
+  'id',
+  'date',
+  'amount',
+  'currency',
+  'category',
+  'categoryId',
+  'description',
+  'merchant',
+  'tags',
+  'notes',
+  'createdAt',
+  'updatedAt',
+];
 
 /** Every chunk of an export, in order. */
 async function chunksOf(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -47,9 +60,34 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const food = await owner.categories.create({ name: 'Food & "Drink", Café' });
       const evil = await owner.categories.create({ name: '=Evil' });
       const [a, b, c, d] = await owner.expenses.createMany([
-        { amount: '12.5', date: '2026-01-05', categoryId: food.id, description: 'Lunch, "big" one', merchant: 'Café Zürich 😀', tags: ['work', 'food'], notes: 'line 1\nline 2' },
-        { amount: '1500', currency: 'JPY', date: '2026-01-06', categoryId: evil.id, description: '=SUM(A1:A9)', merchant: '+44 20 7946 0000', tags: ['@home'], notes: '-2+3' },
-        { amount: '1.234', currency: 'KWD', date: '2026-01-07', description: '@SUM(1)', merchant: 'a=b', tags: ['x', '=y'], notes: "'already quoted\r\nsecond line" },
+        {
+          amount: '12.5',
+          date: '2026-01-05',
+          categoryId: food.id,
+          description: 'Lunch, "big" one',
+          merchant: 'Café Zürich 😀',
+          tags: ['work', 'food'],
+          notes: 'line 1\nline 2',
+        },
+        {
+          amount: '1500',
+          currency: 'JPY',
+          date: '2026-01-06',
+          categoryId: evil.id,
+          description: '=SUM(A1:A9)',
+          merchant: '+44 20 7946 0000',
+          tags: ['@home'],
+          notes: '-2+3',
+        },
+        {
+          amount: '1.234',
+          currency: 'KWD',
+          date: '2026-01-07',
+          description: '@SUM(1)',
+          merchant: 'a=b',
+          tags: ['x', '=y'],
+          notes: "'already quoted\r\nsecond line",
+        },
         { amount: '0.99', date: '2026-01-04', description: '1+1', merchant: 'mail@example.com', notes: 'cr\rinside' },
       ]);
       return { owner, food, evil, a: a!, b: b!, c: c!, d: d! };
@@ -61,9 +99,48 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       expect(csvRecords(text)).toEqual([
         HEADER,
         [d.id, '2026-01-04', '0.99', 'USD', '', '', '1+1', 'mail@example.com', '', 'cr\rinside', STAMP, STAMP],
-        [a.id, '2026-01-05', '12.50', 'USD', 'Food & "Drink", Café', food.id, 'Lunch, "big" one', 'Café Zürich 😀', 'work; food', 'line 1\nline 2', STAMP, STAMP],
-        [b.id, '2026-01-06', '1500', 'JPY', "'=Evil", evil.id, "'=SUM(A1:A9)", "'+44 20 7946 0000", "'@home", "'-2+3", STAMP, STAMP],
-        [c.id, '2026-01-07', '1.234', 'KWD', '', '', "'@SUM(1)", 'a=b', 'x; =y', "'already quoted\r\nsecond line", STAMP, STAMP],
+        [
+          a.id,
+          '2026-01-05',
+          '12.50',
+          'USD',
+          'Food & "Drink", Café',
+          food.id,
+          'Lunch, "big" one',
+          'Café Zürich 😀',
+          'work; food',
+          'line 1\nline 2',
+          STAMP,
+          STAMP,
+        ],
+        [
+          b.id,
+          '2026-01-06',
+          '1500',
+          'JPY',
+          "'=Evil",
+          evil.id,
+          "'=SUM(A1:A9)",
+          "'+44 20 7946 0000",
+          "'@home",
+          "'-2+3",
+          STAMP,
+          STAMP,
+        ],
+        [
+          c.id,
+          '2026-01-07',
+          '1.234',
+          'KWD',
+          '',
+          '',
+          "'@SUM(1)",
+          'a=b',
+          'x; =y',
+          "'already quoted\r\nsecond line",
+          STAMP,
+          STAMP,
+        ],
       ]);
       expect(text.startsWith(`${HEADER.join(',')}\r\n`)).toBe(true);
       // RFC 4180: records end with CRLF, and a field holding any line break is quoted.
@@ -72,7 +149,8 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
     });
 
     it('neutraliseCell() prefixes cells that begin with = + - @, a tab or a carriage return, and leaves others untouched', () => {
-      for (const cell of ['=1+1', '+1', '-1', '@SUM(A1)', '\tcmd', '\rcmd']) expect(neutraliseCell(cell)).toBe(`'${cell}`);
+      for (const cell of ['=1+1', '+1', '-1', '@SUM(A1)', '\tcmd', '\rcmd'])
+        expect(neutraliseCell(cell)).toBe(`'${cell}`);
       for (const cell of ['', 'Lunch', ' =1', 'a=b', "'=1", '1-1', 'x@y']) expect(neutraliseCell(cell)).toBe(cell);
     });
 
@@ -122,7 +200,9 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       await owner.expenses.create({ amount: '1' });
       const iterable = owner.export({ format: 'xml' as 'csv' });
       await expectTrackerError(chunksOf(iterable), 'VALIDATION_FAILED', ['format']);
-      await expectTrackerError(chunksOf(owner.export({ from: '2026-02-01', to: '2026-01-01' })), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(chunksOf(owner.export({ from: '2026-02-01', to: '2026-01-01' })), 'VALIDATION_FAILED', [
+        'from',
+      ]);
       // @ts-expect-error -- `limit` is no export option: the unknown key must be refused
       await expectTrackerError(chunksOf(owner.export({ limit: 10 })), 'VALIDATION_FAILED');
     });
@@ -146,8 +226,15 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const owner = env.newOwner();
       const created: Expense[] = [];
       // Few distinct dates, so batch boundaries fall inside a date and the id decides the order.
-      for (const [start, size] of [[0, 1000], [1000, 1000], [2000, 500]] as const) {
-        const batch = Array.from({ length: size }, (_, i) => ({ amountMinor: start + i + 1, date: `2026-03-0${1 + ((start + i) % 3)}` }));
+      for (const [start, size] of [
+        [0, 1000],
+        [1000, 1000],
+        [2000, 500],
+      ] as const) {
+        const batch = Array.from({ length: size }, (_, i) => ({
+          amountMinor: start + i + 1,
+          date: `2026-03-0${1 + ((start + i) % 3)}`,
+        }));
         created.push(...(await owner.expenses.createMany(batch)));
       }
       const expected = created
@@ -165,7 +252,11 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const ndjsonChunks = await chunksOf(owner.export({ format: 'ndjson' }));
       expect(ndjsonChunks.length).toBeGreaterThan(1);
       for (const chunk of ndjsonChunks) expect(chunk.split('\n').length - 1).toBeLessThanOrEqual(EXPORT_CHUNK_SIZE);
-      const fromNdjson = ndjsonChunks.join('').split('\n').slice(0, -1).map((line) => JSON.parse(line) as Expense);
+      const fromNdjson = ndjsonChunks
+        .join('')
+        .split('\n')
+        .slice(0, -1)
+        .map((line) => JSON.parse(line) as Expense);
       expect(fromNdjson.map((e) => e.id)).toEqual(expected);
       expect(fromNdjson.find((e) => e.id === created[1234]!.id)).toEqual(created[1234]);
 
@@ -177,7 +268,10 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
     it(`reads lazily: one query of ${EXPORT_BATCH_SIZE} rows for the first ${EXPORT_BATCH_SIZE / EXPORT_CHUNK_SIZE} chunks, the next only once they are all taken`, async () => {
       const env = getEnv();
       const owner = env.newOwner();
-      for (let i = 0; i < 3; i += 1) await owner.expenses.createMany(Array.from({ length: 1000 }, (_, j) => ({ amountMinor: i * 1000 + j + 1, date: '2026-02-01' })));
+      for (let i = 0; i < 3; i += 1)
+        await owner.expenses.createMany(
+          Array.from({ length: 1000 }, (_, j) => ({ amountMinor: i * 1000 + j + 1, date: '2026-02-01' })),
+        );
       const list = vi.spyOn(env.store.expenses, 'list');
       try {
         const reads = () => list.mock.calls.filter(([ownerId]) => ownerId === owner.ownerId).length;

@@ -40,7 +40,9 @@ export function idempotencyTests(getEnv: () => ConformanceEnv): void {
       expect(await store.idempotency.find(alice, 'k1')).toEqual(first);
       expect(await store.idempotency.find(alice, 'missing')).toBeNull();
       expect(await store.idempotency.find(bob, 'k1')).toBeNull();
-      const again = await store.idempotency.insert(record(alice, 'k1', { fingerprint: 'fp-2' })).catch((e: unknown) => e);
+      const again = await store.idempotency
+        .insert(record(alice, 'k1', { fingerprint: 'fp-2' }))
+        .catch((e: unknown) => e);
       expect(isTrackerError(again, 'CONFLICT')).toBe(true);
       expect(await store.idempotency.find(alice, 'k1')).toEqual(first);
       // Another owner's key is another record; a write with no result stores null.
@@ -62,7 +64,9 @@ export function idempotencyTests(getEnv: () => ConformanceEnv): void {
       const { store } = getEnv();
       const ownerId = uniqueOwnerId();
       const results = await Promise.allSettled(
-        ['fp-a', 'fp-b'].map((fingerprint) => store.transaction((tx) => tx.idempotency.insert(record(ownerId, 'race', { fingerprint })))),
+        ['fp-a', 'fp-b'].map((fingerprint) =>
+          store.transaction((tx) => tx.idempotency.insert(record(ownerId, 'race', { fingerprint }))),
+        ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -115,9 +119,18 @@ export function idempotencyTests(getEnv: () => ConformanceEnv): void {
     it('the same key for another input or another operation is IDEMPOTENCY_KEY_REUSED and writes nothing', async () => {
       const owner = getEnv().newOwner();
       await owner.withIdempotencyKey('k').expenses.create({ amount: '5.00' });
-      await expectTrackerError(owner.withIdempotencyKey('k').expenses.create({ amount: '6.00' }), 'IDEMPOTENCY_KEY_REUSED');
-      await expectTrackerError(owner.withIdempotencyKey('k').expenses.createMany([{ amount: '5.00' }]), 'IDEMPOTENCY_KEY_REUSED');
-      await expectTrackerError(owner.withIdempotencyKey('k').categories.create({ name: 'Food' }), 'IDEMPOTENCY_KEY_REUSED');
+      await expectTrackerError(
+        owner.withIdempotencyKey('k').expenses.create({ amount: '6.00' }),
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      await expectTrackerError(
+        owner.withIdempotencyKey('k').expenses.createMany([{ amount: '5.00' }]),
+        'IDEMPOTENCY_KEY_REUSED',
+      );
+      await expectTrackerError(
+        owner.withIdempotencyKey('k').categories.create({ name: 'Food' }),
+        'IDEMPOTENCY_KEY_REUSED',
+      );
       expect((await owner.expenses.list()).items.map((e) => e.amount)).toEqual(['5.00']);
       expect(await owner.categories.list()).toEqual([]);
       expect((await owner.changes()).lastSeq).toBe(1);
@@ -125,19 +138,36 @@ export function idempotencyTests(getEnv: () => ConformanceEnv): void {
 
     it('with a fingerprint of the host’s, the fingerprint decides, not the arguments', async () => {
       const owner = getEnv().newOwner();
-      const created = await owner.withIdempotencyKey('req-1', { fingerprint: 'POST /expenses #1' }).expenses.create({ amount: '5.00', date: '2026-03-01' });
+      const created = await owner
+        .withIdempotencyKey('req-1', { fingerprint: 'POST /expenses #1' })
+        .expenses.create({ amount: '5.00', date: '2026-03-01' });
       // The same request whose arguments came out differently (derived from state that moved on) is a replay…
-      expect(await owner.withIdempotencyKey('req-1', { fingerprint: 'POST /expenses #1' }).expenses.create({ amount: '5.00', date: '2026-03-02' })).toEqual(created);
+      expect(
+        await owner
+          .withIdempotencyKey('req-1', { fingerprint: 'POST /expenses #1' })
+          .expenses.create({ amount: '5.00', date: '2026-03-02' }),
+      ).toEqual(created);
       // …and another request with the same arguments is not.
-      await expectTrackerError(owner.withIdempotencyKey('req-1', { fingerprint: 'POST /expenses #2' }).expenses.create({ amount: '5.00', date: '2026-03-01' }), 'IDEMPOTENCY_KEY_REUSED');
+      await expectTrackerError(
+        owner
+          .withIdempotencyKey('req-1', { fingerprint: 'POST /expenses #2' })
+          .expenses.create({ amount: '5.00', date: '2026-03-01' }),
+        'IDEMPOTENCY_KEY_REUSED',
+      );
       expect((await owner.expenses.list()).items).toHaveLength(1);
     });
 
     it('a write that fails records nothing: the key is free for a retry with fixed input', async () => {
       const owner = getEnv().newOwner();
       // Refused inside the transaction, after the key was looked up: the key's record rolls back with it.
-      await expectTrackerError(owner.withIdempotencyKey('k').expenses.create({ amount: '5.00', categoryId: 'cat_missing' }), 'VALIDATION_FAILED', ['categoryId']);
-      await expectTrackerError(owner.withIdempotencyKey('k').expenses.create({ amount: 'five' }), 'VALIDATION_FAILED', ['amount']);
+      await expectTrackerError(
+        owner.withIdempotencyKey('k').expenses.create({ amount: '5.00', categoryId: 'cat_missing' }),
+        'VALIDATION_FAILED',
+        ['categoryId'],
+      );
+      await expectTrackerError(owner.withIdempotencyKey('k').expenses.create({ amount: 'five' }), 'VALIDATION_FAILED', [
+        'amount',
+      ]);
       expect(await getEnv().store.idempotency.find(owner.ownerId, 'k')).toBeNull();
       const fixed = await owner.withIdempotencyKey('k').expenses.create({ amount: '5.00' });
       expect((await owner.expenses.list()).items.map((e) => e.id)).toEqual([fixed.id]);
@@ -147,7 +177,11 @@ export function idempotencyTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       let replays = 0;
       const attempts = await Promise.all(
-        Array.from({ length: 6 }, () => owner.withIdempotencyKey('burst', { onReplay: () => (replays += 1) }).expenses.create({ amount: '3.20', description: 'Coffee' })),
+        Array.from({ length: 6 }, () =>
+          owner
+            .withIdempotencyKey('burst', { onReplay: () => (replays += 1) })
+            .expenses.create({ amount: '3.20', description: 'Coffee' }),
+        ),
       );
       expect(new Set(attempts.map((a) => JSON.stringify(a))).size).toBe(1);
       expect(replays).toBe(5);
@@ -200,7 +234,9 @@ export function idempotencyTests(getEnv: () => ConformanceEnv): void {
       await twice((o) => o.categories.update(food.id, { color: '#22AA55' }));
       const misc = await twice((o) => o.categories.replace(food.id, { name: 'Misc' }));
       expect(misc.name).toBe('Misc');
-      const [a, b] = await twice((o) => o.expenses.createMany([{ amount: '1.00' }, { amount: '2.00', categoryId: food.id }]));
+      const [a, b] = await twice((o) =>
+        o.expenses.createMany([{ amount: '1.00' }, { amount: '2.00', categoryId: food.id }]),
+      );
       await twice((o) => o.expenses.update(a!.id, { notes: 'noted' }));
       await twice((o) => o.expenses.replace(a!.id, { amount: '1.50' }));
       expect(await twice((o) => o.expenses.delete(b!.id))).toBeUndefined();

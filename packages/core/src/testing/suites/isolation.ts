@@ -8,7 +8,12 @@ export function isolationTests(getEnv: () => ConformanceEnv): void {
       const alice = getEnv().newOwner();
       const mallory = getEnv().newOwner();
       const cat = await alice.categories.create({ name: 'Private', color: '#123456' });
-      const expense = await alice.expenses.create({ amount: '42.00', categoryId: cat.id, description: 'secret', tags: ['mine'] });
+      const expense = await alice.expenses.create({
+        amount: '42.00',
+        categoryId: cat.id,
+        description: 'secret',
+        tags: ['mine'],
+      });
       const snapshot = async () => ({
         categories: await alice.categories.list(),
         expenses: (await alice.expenses.list({ limit: 200 })).items,
@@ -33,14 +38,26 @@ export function isolationTests(getEnv: () => ConformanceEnv): void {
 
     it('another owner cannot use an owner’s category as categoryId, parentId or reassignTo', async () => {
       const { mallory, cat, before, snapshot } = await twoOwners();
-      await expectTrackerError(mallory.expenses.create({ amount: '1', categoryId: cat.id }), 'VALIDATION_FAILED', ['categoryId']);
-      await expectTrackerError(mallory.expenses.createMany([{ amount: '1', categoryId: cat.id }]), 'VALIDATION_FAILED', [0, 'categoryId']);
+      await expectTrackerError(mallory.expenses.create({ amount: '1', categoryId: cat.id }), 'VALIDATION_FAILED', [
+        'categoryId',
+      ]);
+      await expectTrackerError(
+        mallory.expenses.createMany([{ amount: '1', categoryId: cat.id }]),
+        'VALIDATION_FAILED',
+        [0, 'categoryId'],
+      );
       const own = await mallory.expenses.create({ amount: '1' });
-      await expectTrackerError(mallory.expenses.update(own.id, { categoryId: cat.id }), 'VALIDATION_FAILED', ['categoryId']);
-      await expectTrackerError(mallory.categories.create({ name: 'Sub', parentId: cat.id }), 'VALIDATION_FAILED', ['parentId']);
+      await expectTrackerError(mallory.expenses.update(own.id, { categoryId: cat.id }), 'VALIDATION_FAILED', [
+        'categoryId',
+      ]);
+      await expectTrackerError(mallory.categories.create({ name: 'Sub', parentId: cat.id }), 'VALIDATION_FAILED', [
+        'parentId',
+      ]);
       const decoy = await mallory.categories.create({ name: 'Decoy' });
       await mallory.expenses.update(own.id, { categoryId: decoy.id });
-      await expectTrackerError(mallory.categories.delete(decoy.id, { reassignTo: cat.id }), 'VALIDATION_FAILED', ['reassignTo']);
+      await expectTrackerError(mallory.categories.delete(decoy.id, { reassignTo: cat.id }), 'VALIDATION_FAILED', [
+        'reassignTo',
+      ]);
       expect(await snapshot()).toEqual(before);
     });
 

@@ -39,15 +39,29 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
 
     it('list() orders by date, newest first, then by id; and oldest first with order asc', async () => {
       const f = await fixture();
-      expect(ids((await f.owner.expenses.list()).items)).toEqual([f.yen.id, f.misc.id, f.hotel.id, f.train.id, f.coffee.id]);
-      expect(ids((await f.owner.expenses.list({ order: 'asc' })).items)).toEqual([f.coffee.id, f.train.id, f.hotel.id, f.misc.id, f.yen.id]);
+      expect(ids((await f.owner.expenses.list()).items)).toEqual([
+        f.yen.id,
+        f.misc.id,
+        f.hotel.id,
+        f.train.id,
+        f.coffee.id,
+      ]);
+      expect(ids((await f.owner.expenses.list({ order: 'asc' })).items)).toEqual([
+        f.coffee.id,
+        f.train.id,
+        f.hotel.id,
+        f.misc.id,
+        f.yen.id,
+      ]);
     });
 
     it('list() sorts by amount in minor units, with a currency filter for a meaningful order', async () => {
       const f = await fixture();
       const page = await f.owner.expenses.list({ sort: 'amount', currency: 'USD' });
       expect(ids(page.items)).toEqual([f.hotel.id, f.train.id, f.misc.id, f.coffee.id]);
-      expect(ids((await f.owner.expenses.list({ sort: 'amount', order: 'asc', currency: 'USD' })).items)[0]).toBe(f.coffee.id);
+      expect(ids((await f.owner.expenses.list({ sort: 'amount', order: 'asc', currency: 'USD' })).items)[0]).toBe(
+        f.coffee.id,
+      );
     });
 
     it('list() filters by inclusive date range, categories (with none), tag, text, amount and currency', async () => {
@@ -76,7 +90,9 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
     it('list() rejects bad filters naming the field', async () => {
       const { owner } = await fixture();
       await expectTrackerError(owner.expenses.list({ from: '2026-13-01' }), 'VALIDATION_FAILED', ['from']);
-      await expectTrackerError(owner.expenses.list({ from: '2026-02-01', to: '2026-01-01' }), 'VALIDATION_FAILED', ['from']);
+      await expectTrackerError(owner.expenses.list({ from: '2026-02-01', to: '2026-01-01' }), 'VALIDATION_FAILED', [
+        'from',
+      ]);
       await expectTrackerError(owner.expenses.list({ limit: 0 }), 'VALIDATION_FAILED', ['limit']);
       await expectTrackerError(owner.expenses.list({ limit: 201 }), 'VALIDATION_FAILED', ['limit']);
       await expectTrackerError(owner.expenses.list({ minAmount: '1.001' }), 'VALIDATION_FAILED', ['minAmount']);
@@ -118,7 +134,10 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
     it('pagination is stable under concurrent inserts: nothing skipped, nothing repeated', async () => {
       const owner = getEnv().newOwner();
       const before = await owner.expenses.createMany(
-        Array.from({ length: 10 }, (_, i) => ({ amountMinor: 10 + i, date: `2026-06-${String(10 + i).padStart(2, '0')}` })),
+        Array.from({ length: 10 }, (_, i) => ({
+          amountMinor: 10 + i,
+          date: `2026-06-${String(10 + i).padStart(2, '0')}`,
+        })),
       );
       const seen: string[] = [];
       let page = await owner.expenses.list({ limit: 3 });
@@ -141,8 +160,16 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
       await owner.expenses.createMany([{ amount: '1' }, { amount: '2' }, { amount: '3' }]);
       const { nextCursor } = await owner.expenses.list({ limit: 1 });
       expect(nextCursor).toEqual(expect.any(String));
-      await expectTrackerError(owner.expenses.list({ limit: 1, sort: 'amount', cursor: nextCursor! }), 'VALIDATION_FAILED', ['cursor']);
-      await expectTrackerError(owner.expenses.list({ limit: 1, order: 'asc', cursor: nextCursor! }), 'VALIDATION_FAILED', ['cursor']);
+      await expectTrackerError(
+        owner.expenses.list({ limit: 1, sort: 'amount', cursor: nextCursor! }),
+        'VALIDATION_FAILED',
+        ['cursor'],
+      );
+      await expectTrackerError(
+        owner.expenses.list({ limit: 1, order: 'asc', cursor: nextCursor! }),
+        'VALIDATION_FAILED',
+        ['cursor'],
+      );
     });
   });
 }

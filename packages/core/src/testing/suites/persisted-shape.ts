@@ -16,7 +16,12 @@ export function persistedShapeTests(getEnv: () => ConformanceEnv): void {
       env.clock.set('2026-07-04T09:15:00.123Z');
       const owner = env.newOwner();
       const cat = await owner.categories.create({ name: 'Fuel' });
-      const expense = await owner.expenses.create({ amount: '61.07', categoryId: cat.id, merchant: 'Shell', tags: ['Car', 'road trip'] });
+      const expense = await owner.expenses.create({
+        amount: '61.07',
+        categoryId: cat.id,
+        merchant: 'Shell',
+        tags: ['Car', 'road trip'],
+      });
       const query = raw(env);
       const rows = await query('select * from et_expense where id = ?', [expense.id]);
       expect(rows).toHaveLength(1);
@@ -35,7 +40,9 @@ export function persistedShapeTests(getEnv: () => ConformanceEnv): void {
         updated_at: '2026-07-04T09:15:00.123Z',
       });
       expect(JSON.parse(String(row.tags))).toEqual(['Car', 'road trip']);
-      const tags = await query('select owner_id, tag from et_expense_tag where expense_id = ? order by tag', [expense.id]);
+      const tags = await query('select owner_id, tag from et_expense_tag where expense_id = ? order by tag', [
+        expense.id,
+      ]);
       expect(tags).toEqual([
         { owner_id: owner.ownerId, tag: 'car' },
         { owner_id: owner.ownerId, tag: 'road trip' },
@@ -49,8 +56,12 @@ export function persistedShapeTests(getEnv: () => ConformanceEnv): void {
       const env = getEnv();
       const owner = env.newOwner();
       const cat = await owner.categories.create({ name: 'Éclairs', color: '#abcdef' });
-      const rows = await raw(env)('select owner_id, name, name_key, color, parent_id from et_category where id = ?', [cat.id]);
-      expect(rows).toEqual([{ owner_id: owner.ownerId, name: 'Éclairs', name_key: 'éclairs', color: '#ABCDEF', parent_id: null }]);
+      const rows = await raw(env)('select owner_id, name, name_key, color, parent_id from et_category where id = ?', [
+        cat.id,
+      ]);
+      expect(rows).toEqual([
+        { owner_id: owner.ownerId, name: 'Éclairs', name_key: 'éclairs', color: '#ABCDEF', parent_id: null },
+      ]);
     });
 
     it('the outbox holds one row per event with the JSON payload, and the owner row holds the last seq', async () => {
@@ -59,13 +70,20 @@ export function persistedShapeTests(getEnv: () => ConformanceEnv): void {
       const expense = await owner.expenses.create({ amount: '5' });
       await owner.expenses.update(expense.id, { amount: '6' });
       const query = raw(env);
-      const events = await query('select seq, type, data from et_event where owner_id = ? order by seq', [owner.ownerId]);
+      const events = await query('select seq, type, data from et_event where owner_id = ? order by seq', [
+        owner.ownerId,
+      ]);
       expect(events.map((e) => [num(e.seq), e.type])).toEqual([
         [1, 'expense.created'],
         [2, 'expense.updated'],
       ]);
-      expect(JSON.parse(String(events[1]!.data))).toMatchObject({ expense: { id: expense.id, amountMinor: 600 }, previous: { amountMinor: 500 } });
-      const owners = await query('select last_seq, timezone, currency, week_starts_on from et_owner where id = ?', [owner.ownerId]);
+      expect(JSON.parse(String(events[1]!.data))).toMatchObject({
+        expense: { id: expense.id, amountMinor: 600 },
+        previous: { amountMinor: 500 },
+      });
+      const owners = await query('select last_seq, timezone, currency, week_starts_on from et_owner where id = ?', [
+        owner.ownerId,
+      ]);
       expect(owners.map((o) => ({ ...o, last_seq: num(o.last_seq), week_starts_on: num(o.week_starts_on) }))).toEqual([
         { last_seq: 2, timezone: 'UTC', currency: 'USD', week_starts_on: 1 },
       ]);

@@ -10,7 +10,11 @@ export function settingsTests(getEnv: () => ConformanceEnv): void {
 
     it('settings.update() changes only the given fields and keeps them', async () => {
       const owner = getEnv().newOwner();
-      expect(await owner.settings.update({ currency: 'eur' })).toEqual({ timezone: 'UTC', currency: 'EUR', weekStartsOn: 1 });
+      expect(await owner.settings.update({ currency: 'eur' })).toEqual({
+        timezone: 'UTC',
+        currency: 'EUR',
+        weekStartsOn: 1,
+      });
       await owner.settings.update({ timezone: 'America/New_York', weekStartsOn: 0 });
       expect(await owner.settings.get()).toEqual({ timezone: 'America/New_York', currency: 'EUR', weekStartsOn: 0 });
     });

@@ -28,7 +28,10 @@ export function textTests(getEnv: () => ConformanceEnv): void {
         ];
         for (const [input, path] of cases) {
           await expectTrackerError(owner.expenses.create(input), 'VALIDATION_FAILED', path);
-          await expectTrackerError(owner.expenses.createMany([{ amount: '2' }, input]), 'VALIDATION_FAILED', [1, ...path]);
+          await expectTrackerError(owner.expenses.createMany([{ amount: '2' }, input]), 'VALIDATION_FAILED', [
+            1,
+            ...path,
+          ]);
           await expectTrackerError(owner.expenses.replace(kept.id, input), 'VALIDATION_FAILED', path);
           const { amount: _amount, ...patch } = input;
           await expectTrackerError(owner.expenses.update(kept.id, patch), 'VALIDATION_FAILED', path);
@@ -44,7 +47,9 @@ export function textTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       await expectTrackerError(owner.categories.create({ name: `Food ${HIGH}` }), 'VALIDATION_FAILED', ['name']);
       await expectTrackerError(owner.categories.create({ name: 'Food', icon: LOW }), 'VALIDATION_FAILED', ['icon']);
-      await expectTrackerError(owner.budgets.create({ name: `Food ${LOW}`, amount: '10' }), 'VALIDATION_FAILED', ['name']);
+      await expectTrackerError(owner.budgets.create({ name: `Food ${LOW}`, amount: '10' }), 'VALIDATION_FAILED', [
+        'name',
+      ]);
       const category = await owner.categories.create({ name: 'Food' });
       await expectTrackerError(owner.categories.update(category.id, { name: HIGH }), 'VALIDATION_FAILED', ['name']);
       expect(await owner.categories.list()).toEqual([category]);
@@ -54,7 +59,12 @@ export function textTests(getEnv: () => ConformanceEnv): void {
 
     it('paired surrogates (emoji) round-trip unchanged: the answer, a read, the listing, a search and the change feed agree', async () => {
       const owner = getEnv().newOwner();
-      const text = { description: 'Cake 🍰 and tea 🍵', merchant: '𝒞afé 𝔑', notes: 'four-byte UTF-8: 😀👍🏽 ☕', tags: ['🍰', 'caf\u00e9'] };
+      const text = {
+        description: 'Cake 🍰 and tea 🍵',
+        merchant: '𝒞afé 𝔑',
+        notes: 'four-byte UTF-8: 😀👍🏽 ☕',
+        tags: ['🍰', 'caf\u00e9'],
+      };
       expect(`${HIGH}${LOW}`).toBe('🍰');
       const created = await owner.expenses.create({ amount: '4.20', ...text });
       expect(created).toMatchObject(text);

@@ -15,7 +15,14 @@ const ALL: TotalsQuery = { from: '2000-01-01', to: '2100-12-31', groupBy: ['date
  */
 type Op =
   | { kind: 'create'; amountMinor: number; currency: Currency; date: string; category: number | null }
-  | { kind: 'update'; target: number; amountMinor?: number; currency?: Currency; date?: string; category?: number | null }
+  | {
+      kind: 'update';
+      target: number;
+      amountMinor?: number;
+      currency?: Currency;
+      date?: string;
+      category?: number | null;
+    }
   | { kind: 'delete'; target: number }
   | { kind: 'deleteCategory'; category: number; reassign: boolean; to: number };
 
@@ -26,15 +33,32 @@ const category = fc.option(fc.nat(9), { nil: null });
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), amountMinor: amount, currency, date, category }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('create' as const), amountMinor: amount, currency, date, category }),
+  },
   {
     weight: 3,
     arbitrary: fc
-      .record({ target: fc.nat(), amountMinor: maybe(amount), currency: maybe(currency), date: maybe(date), category: maybe(category) })
+      .record({
+        target: fc.nat(),
+        amountMinor: maybe(amount),
+        currency: maybe(currency),
+        date: maybe(date),
+        category: maybe(category),
+      })
       .map((u) => ({ kind: 'update' as const, ...u })),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), target: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCategory' as const), category: fc.nat(9), reassign: fc.boolean(), to: fc.nat(9) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('deleteCategory' as const),
+      category: fc.nat(9),
+      reassign: fc.boolean(),
+      to: fc.nat(9),
+    }),
+  },
 );
 
 interface Modelled {
@@ -49,7 +73,13 @@ function groupModel(expenses: Iterable<Modelled>): TotalsRow[] {
   const groups = new Map<string, TotalsRow>();
   for (const e of expenses) {
     const key = JSON.stringify([e.date, e.currency, e.categoryId]);
-    const row = groups.get(key) ?? { date: e.date, currency: e.currency, categoryId: e.categoryId, amountMinor: 0, count: 0 };
+    const row = groups.get(key) ?? {
+      date: e.date,
+      currency: e.currency,
+      categoryId: e.categoryId,
+      amountMinor: 0,
+      count: 0,
+    };
     row.amountMinor += e.amountMinor;
     row.count += 1;
     groups.set(key, row);
@@ -74,14 +104,25 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
           const categories: string[] = [];
           for (const name of ['A', 'B', 'C']) categories.push((await owner.categories.create({ name })).id);
           const model = new Map<string, Modelled>();
-          const pickCategory = (index: number | null) => (index === null || categories.length === 0 ? null : categories[index % categories.length]!);
+          const pickCategory = (index: number | null) =>
+            index === null || categories.length === 0 ? null : categories[index % categories.length]!;
           const pickExpense = (index: number) => [...model.keys()][index % model.size]!;
 
           for (const step of ops) {
             if (step.kind === 'create') {
               const categoryId = pickCategory(step.category);
-              const created = await owner.expenses.create({ amountMinor: step.amountMinor, currency: step.currency, date: step.date, categoryId });
-              model.set(created.id, { amountMinor: step.amountMinor, currency: step.currency, date: step.date, categoryId });
+              const created = await owner.expenses.create({
+                amountMinor: step.amountMinor,
+                currency: step.currency,
+                date: step.date,
+                categoryId,
+              });
+              model.set(created.id, {
+                amountMinor: step.amountMinor,
+                currency: step.currency,
+                date: step.date,
+                categoryId,
+              });
             } else if (step.kind === 'update' && model.size > 0) {
               const id = pickExpense(step.target);
               const current = model.get(id)!;
@@ -111,11 +152,18 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
           expect(sorted(await env.store.expenses.aggregate(owner.ownerId, ALL))).toEqual(expected);
           expect(sorted(await env.store.totals.query(owner.ownerId, ALL))).toEqual(expected);
           const allTime = () => env.store.totals.query(owner.ownerId, { ...ALL, groupBy: ['currency'] });
-          const expectedAllTime = sorted(groupModel([...model.values()].map((e) => ({ ...e, date: '', categoryId: null })))).map(({ currency, amountMinor, count }) => ({ currency, amountMinor, count }));
+          const expectedAllTime = sorted(
+            groupModel([...model.values()].map((e) => ({ ...e, date: '', categoryId: null }))),
+          ).map(({ currency, amountMinor, count }) => ({ currency, amountMinor, count }));
           expect(await allTime()).toEqual(expectedAllTime);
           // The bundled store keeps the all-time total per currency (the 2^53−1 guard) in step as well.
           const stored = async () =>
-            (await env.raw!('select currency, amount_minor, count from et_currency_total where owner_id = ? and count <> 0 order by currency', [owner.ownerId])).map((r) => ({
+            (
+              await env.raw!(
+                'select currency, amount_minor, count from et_currency_total where owner_id = ? and count <> 0 order by currency',
+                [owner.ownerId],
+              )
+            ).map((r) => ({
               currency: r.currency,
               amountMinor: Number(r.amount_minor),
               count: Number(r.count),
@@ -150,16 +198,27 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
       ];
       expect(await env.store.totals.query(owner.ownerId, byMonth)).toEqual(expected);
       expect(await env.store.expenses.aggregate(owner.ownerId, byMonth)).toEqual(expected);
-      expect(await env.store.totals.query(owner.ownerId, { ...byMonth, groupBy: ['month', 'currency'], currency: undefined })).toEqual([
+      expect(
+        await env.store.totals.query(owner.ownerId, {
+          ...byMonth,
+          groupBy: ['month', 'currency'],
+          currency: undefined,
+        }),
+      ).toEqual([
         { month: '2025-03', currency: 'USD', amountMinor: 1000, count: 1 },
         { month: '2025-12', currency: 'USD', amountMinor: 100, count: 1 },
         { month: '2026-01', currency: 'USD', amountMinor: 200, count: 1 },
         { month: '2026-03', currency: 'JPY', amountMinor: 700, count: 1 },
         { month: '2026-03', currency: 'USD', amountMinor: 2500, count: 2 },
       ]);
-      expect(await env.store.totals.query(owner.ownerId, { ...byMonth, from: '2026-03-01', to: '2026-03-31', categoryIds: [null] })).toEqual([
-        { month: '2026-03', amountMinor: 500, count: 1 },
-      ]);
+      expect(
+        await env.store.totals.query(owner.ownerId, {
+          ...byMonth,
+          from: '2026-03-01',
+          to: '2026-03-31',
+          categoryIds: [null],
+        }),
+      ).toEqual([{ month: '2026-03', amountMinor: 500, count: 1 }]);
     });
   });
 }
