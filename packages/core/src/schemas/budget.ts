@@ -461,12 +461,10 @@ export const budgetStatusSchema = z
     dailyAllowanceMinor: z.int(),
     projectedSpendMinor: z.int(),
     projectedExceedDate: localDateSchema.nullable(),
-    forecastConfident: z
-      .boolean()
-      .meta({
-        description:
-          'Whether enough of the period has passed for the pace forecast to count: a quarter of it, and at least 3 days. Before that the forecast is shown but does not make the state `warning` or fire a `forecast` alert rule.',
-      }),
+    forecastConfident: z.boolean().meta({
+      description:
+        'Whether enough of the period has passed for the pace forecast to count: a quarter of it, and at least 3 days. Before that the forecast is shown but does not make the state `warning` or fire a `forecast` alert rule.',
+    }),
     forecastConfidentFrom: localDateSchema.meta({
       description: 'The first day of the period on which the pace forecast counts',
     }),

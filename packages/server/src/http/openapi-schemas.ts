@@ -20,12 +20,10 @@ const problemCodes = Object.keys(STATUS_BY_CODE) as [ProblemCode, ...ProblemCode
 /** An RFC 9457 problem body, as every error response carries it (`application/problem+json`). */
 export const problemSchema = z
   .object({
-    type: z
-      .string()
-      .meta({
-        description: 'A URI naming the kind of problem',
-        example: 'https://expense-tracker.dev/problems/validation-failed',
-      }),
+    type: z.string().meta({
+      description: 'A URI naming the kind of problem',
+      example: 'https://expense-tracker.dev/problems/validation-failed',
+    }),
     title: z.string().meta({ description: 'The HTTP status text', example: 'Unprocessable Content' }),
     status: z.int().meta({ example: 422 }),
     code: z.enum(problemCodes).meta({ description: 'Stable UPPER_SNAKE code to compare in client code' }),

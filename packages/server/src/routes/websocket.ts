@@ -6,23 +6,14 @@ import { NOTIFICATION_CLOSE_CODES } from '../ws/notifications.js';
 
 /** The query of the notification socket, checked by the socket at upgrade. */
 const socketQuerySchema = z.object({
-  token: z
-    .string()
-    .min(1)
-    .optional()
-    .meta({
-      description:
-        'The access token, for clients that cannot set an `Authorization` header on a WebSocket (browsers). Log it nowhere: it is a credential in a URL.',
-    }),
-  after: z
-    .int()
-    .min(0)
-    .max(999_999_999_999_999)
-    .optional()
-    .meta({
-      description:
-        'The last `seq` the client saw: what came after it in the change feed is sent first, then the live messages, with nothing lost or repeated',
-    }),
+  token: z.string().min(1).optional().meta({
+    description:
+      'The access token, for clients that cannot set an `Authorization` header on a WebSocket (browsers). Log it nowhere: it is a credential in a URL.',
+  }),
+  after: z.int().min(0).max(999_999_999_999_999).optional().meta({
+    description:
+      'The last `seq` the client saw: what came after it in the change feed is sent first, then the live messages, with nothing lost or repeated',
+  }),
 });
 
 /** What each close code of the notification socket means to a client. */
