@@ -39,9 +39,10 @@ const LITERAL_ASCII = /^[A-Za-z0-9 ]*$/;
  *
  * The pattern searches (it is not anchored: use `^` and `$`) the field's folded text, as
  * every text operator does, so it is matched case-insensitively (RE2's `(?i)`), and the
- * pattern's own non-ASCII letters are folded the same way: `café` finds `CAFE`. Two
+ * pattern's own non-ASCII letters are folded the same way: `café` finds `CAFE`. Three
  * consequences, documented rather than hidden: case classes such as `\p{Lu}` never match
- * (the text is folded), and a character that folds to more than one letter (`ß` is `ss`,
+ * (the text is folded); whitespace in the text is single spaces, so ` {2}` never matches and
+ * `\s` is one space; and a character that folds to more than one letter (`ß` is `ss`,
  * `ﬁ` is `fi`) or to ASCII punctuation (`…` is `...`, full-width `（` is `(`) is refused with
  * the replacement to write instead, because folding it inside a pattern would change the
  * pattern's meaning.
