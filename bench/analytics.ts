@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { addDays, localDate, Tracker } from '@expense-tracker/core';
 import { openKyselyStore } from '@expense-tracker/core/kysely';
-import { addMonthsClamped } from '../packages/core/src/domain/periods.js';
+import { addMonthsClamped } from '../packages/core/src/budgets/periods.js';
 import { fmt, machine, median, seedExpenses, timed, today, withPostgres, writeSection } from './lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);

@@ -15,7 +15,7 @@ import Sqlite from 'better-sqlite3';
 import { parse } from 'csv-parse';
 import { formatAmount, localDate, Tracker } from '@expense-tracker/core';
 import { openKyselyStore } from '@expense-tracker/core/kysely';
-import { neutraliseCell } from '../packages/core/src/domain/csv-cells.js';
+import { neutraliseCell } from '../packages/core/src/expenses/csv-cells.js';
 import { fmt, machine, repoRoot, seedExpenses, today, writeSection } from './lib.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { eventDataSchemas } from './schemas/events.js';
+import type { eventDataSchemas } from './changes/event-schema.js';
 
 /**
  * What each event type carries in `data`. A `type` (not an `interface`), as mitt needs.

@@ -9,7 +9,7 @@
  */
 export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
 export { isPostgresUrl, type DatabaseInput } from './store/open-database.js';
-export type { RemoteEventsOptions } from './store/remote-events.js';
+export type { RemoteEventsOptions } from './changes/remote-events.js';
 export {
   OwnerHandle,
   type AlertsApi,
@@ -20,10 +20,10 @@ export {
   type NotificationsApi,
   type OwnerSettingsApi,
 } from './owner.js';
-export type { ChangesPage } from './services/changes.js';
-export type { Follower, FollowOptions } from './services/follow.js';
-export type { OverallBudgetChange } from './services/budgets.js';
-export type { IdempotencyKeyOptions } from './services/idempotency.js';
+export type { ChangesPage } from './changes/service.js';
+export type { Follower, FollowOptions } from './changes/follow.js';
+export type { OverallBudgetChange } from './budgets/service.js';
+export type { IdempotencyKeyOptions } from './idempotency/service.js';
 export {
   ERROR_CODES,
   TrackerError,
@@ -37,8 +37,8 @@ export { CURRENCY_EXPONENTS, currencyExponent, isCurrencyCode } from './currenci
 export { formatAmount, parseAmount } from './money.js';
 export { addDays, isLocalDate, isTimeZone, localDate, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from './dates.js';
 export { systemClock, type Clock } from './clock.js';
-export { CSV_COLUMNS, EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from './services/export.js';
-export { MAX_BUCKETS } from './services/analytics.js';
+export { CSV_COLUMNS, EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from './expenses/export.js';
+export { MAX_BUCKETS } from './analytics/service.js';
 
 // The zod schemas of inputs and answers, with the types derived from them.
 export {
@@ -54,14 +54,14 @@ export {
   isStorableText,
   storableText,
   timeZoneSchema,
-} from './schemas/common.js';
+} from './common-schemas.js';
 export {
   DEFAULT_OWNER_SETTINGS,
   ownerSettingsPatchSchema,
   ownerSettingsSchema,
   type OwnerSettings,
   type OwnerSettingsPatch,
-} from './schemas/owner.js';
+} from './owners/schema.js';
 export {
   categoryDeleteOptionsSchema,
   categoryInputSchema,
@@ -71,7 +71,7 @@ export {
   type CategoryDeleteOptions,
   type CategoryInput,
   type CategoryPatch,
-} from './schemas/category.js';
+} from './categories/schema.js';
 export {
   MAX_BATCH_SIZE,
   expenseBatchSchema,
@@ -85,9 +85,9 @@ export {
   type ExpenseListQuery,
   type ExpensePage,
   type ExpensePatch,
-} from './schemas/expense.js';
-export { changesPageSchema, changesQuerySchema, type ChangesQuery } from './schemas/changes.js';
-export { changeEventOf, changeEventSchema, eventDataSchemas } from './schemas/events.js';
+} from './expenses/schema.js';
+export { changesPageSchema, changesQuerySchema, type ChangesQuery } from './changes/schema.js';
+export { changeEventOf, changeEventSchema, eventDataSchemas } from './changes/event-schema.js';
 export {
   alertKindSchema,
   alertRuleCreateSchema,
@@ -118,7 +118,7 @@ export {
   type Notification,
   type NotificationListQuery,
   type OverallBudgetInput,
-} from './schemas/budget.js';
+} from './budgets/schema.js';
 export {
   bucketCurrencySchema,
   categoryTotalSchema,
@@ -142,4 +142,4 @@ export {
   type TrendsQuery,
   type Weekly,
   type WeeklyQuery,
-} from './schemas/analytics.js';
+} from './analytics/schema.js';

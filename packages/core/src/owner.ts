@@ -9,16 +9,16 @@ import type {
   BudgetStatus,
   Notification,
   NotificationListQuery,
-} from './schemas/budget.js';
-import type { Category, CategoryDeleteOptions, CategoryInput, CategoryPatch } from './schemas/category.js';
-import type { Expense, ExpenseInput, ExpenseListQuery, ExpensePage, ExpensePatch } from './schemas/expense.js';
-import type { ChangesQuery } from './schemas/changes.js';
-import type { OwnerSettings, OwnerSettingsPatch } from './schemas/owner.js';
-import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './services/categories.js';
-import { readChanges, type ChangesPage } from './services/changes.js';
-import { follow, type Follower, type FollowOptions } from './services/follow.js';
-import type { ServiceContext } from './services/context.js';
-import { IdempotencyScope, type IdempotencyKeyOptions } from './services/idempotency.js';
+} from './budgets/schema.js';
+import type { Category, CategoryDeleteOptions, CategoryInput, CategoryPatch } from './categories/schema.js';
+import type { Expense, ExpenseInput, ExpenseListQuery, ExpensePage, ExpensePatch } from './expenses/schema.js';
+import type { ChangesQuery } from './changes/schema.js';
+import type { OwnerSettings, OwnerSettingsPatch } from './owners/schema.js';
+import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './categories/service.js';
+import { readChanges, type ChangesPage } from './changes/service.js';
+import { follow, type Follower, type FollowOptions } from './changes/follow.js';
+import type { ServiceContext } from './write-context.js';
+import { IdempotencyScope, type IdempotencyKeyOptions } from './idempotency/service.js';
 import {
   createExpense,
   createExpenses,
@@ -26,8 +26,8 @@ import {
   getExpense,
   listExpenses,
   updateExpense,
-} from './services/expenses.js';
-import { getSettings, updateSettings } from './services/settings.js';
+} from './expenses/service.js';
+import { getSettings, updateSettings } from './owners/settings.js';
 import {
   createAlertRule,
   deleteAlertRule,
@@ -36,7 +36,7 @@ import {
   listNotifications,
   markNotificationRead,
   updateAlertRule,
-} from './services/alerts.js';
+} from './alerts/service.js';
 import {
   budgetHistory,
   budgetStatus,
@@ -49,10 +49,10 @@ import {
   getBudget,
   listBudgets,
   updateBudget,
-} from './services/budgets.js';
-import { rebuildTotals } from './services/maintenance.js';
-import { monthly, summary, trends, weekly } from './services/analytics.js';
-import { exportExpenses } from './services/export.js';
+} from './budgets/service.js';
+import { rebuildTotals } from './expenses/maintenance.js';
+import { monthly, summary, trends, weekly } from './analytics/service.js';
+import { exportExpenses } from './expenses/export.js';
 import type {
   ExportQuery,
   Monthly,
@@ -63,7 +63,7 @@ import type {
   TrendsQuery,
   Weekly,
   WeeklyQuery,
-} from './schemas/analytics.js';
+} from './analytics/schema.js';
 
 /**
  * An owner's settings. Reached as `owner.settings`.

@@ -3,13 +3,13 @@ import mitt, { type Emitter } from 'mitt';
 import { systemClock, type Clock } from './clock.js';
 import type { TrackerEvent, TrackerEventType } from './events.js';
 import { OwnerHandle } from './owner.js';
-import { ownerIdSchema } from './schemas/common.js';
-import { parseInput, type ServiceContext } from './services/context.js';
-import { Followers } from './services/follow.js';
-import { OwnerConfigCache } from './services/owner-config.js';
+import { ownerIdSchema } from './common-schemas.js';
+import { parseInput, type ServiceContext } from './write-context.js';
+import { Followers } from './changes/follow.js';
+import { OwnerConfigCache } from './owners/config.js';
 import { TrackerError } from './errors.js';
 import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './store/open-database.js';
-import { RemoteEvents, type RemoteEventsOptions } from './store/remote-events.js';
+import { RemoteEvents, type RemoteEventsOptions } from './changes/remote-events.js';
 import type { Dialect, Store } from './store/store.js';
 
 /**

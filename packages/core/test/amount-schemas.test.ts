@@ -11,7 +11,7 @@ import {
   Tracker,
   type OwnerHandle,
 } from '../src/index.js';
-import { positiveAmount } from '../src/services/amounts.js';
+import { positiveAmount } from '../src/expenses/amounts.js';
 
 // The JSON Schemas of the amount inputs are what the OpenAPI document shows. They carry a
 // pattern and bounds that zod does not check itself (the services do, knowing the

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, fromDayNumber, toDayNumber } from '../src/dates.js';
-import { computeStatus, forecastConfidentFrom, forecastMinDays } from '../src/domain/budget-status.js';
-import { daysIn, periodContaining, type DateRange, type PeriodDefinition } from '../src/domain/periods.js';
+import { computeStatus, forecastConfidentFrom, forecastMinDays } from '../src/budgets/status.js';
+import { daysIn, periodContaining, type DateRange, type PeriodDefinition } from '../src/budgets/periods.js';
 
 /** One period of each unit (and a one-off), each containing 2027-01-15, with how long it is. */
 const PERIODS: { name: string; definition: PeriodDefinition; days: number; confidentOn: number }[] = [

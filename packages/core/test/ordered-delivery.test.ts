@@ -7,7 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { TrackerEvent } from '../src/events.js';
 import { Tracker } from '../src/index.js';
-import { OrderedDelivery, type OrderedDeliveryOptions } from '../src/services/ordered-delivery.js';
+import { OrderedDelivery, type OrderedDeliveryOptions } from '../src/changes/ordered-delivery.js';
 
 /** An owner's feed of `count` events, seq 1..count. */
 function feedOf(count: number): TrackerEvent[] {

@@ -13,7 +13,7 @@ import {
   previousPeriod,
   type DateRange,
   type RecurringPeriod,
-} from '../src/domain/periods.js';
+} from '../src/budgets/periods.js';
 
 const range = (start: string, end: string): DateRange => ({ start, end });
 const monthly = (anchor: string, every = 1): RecurringPeriod => ({ unit: 'month', every, anchor });

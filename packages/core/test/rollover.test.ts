@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rolloverChain } from '../src/domain/budget-status.js';
-import { carriesInto } from '../src/services/budget-figures.js';
+import { rolloverChain } from '../src/budgets/status.js';
+import { carriesInto } from '../src/budgets/figures.js';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 

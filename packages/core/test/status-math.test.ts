@@ -13,7 +13,7 @@ import {
   rolloverChain,
   type DailySpend,
   type StatusInput,
-} from '../src/domain/budget-status.js';
+} from '../src/budgets/status.js';
 
 const NOVEMBER = { start: '2026-11-01', end: '2026-11-30' };
 

@@ -3,7 +3,7 @@
  * numbers and dates. Saved per bank and reused (SPEC §7.1 "import profiles").
  */
 import { z } from 'zod';
-import { currencySchema } from '../schemas/common.js';
+import { currencySchema } from '../common-schemas.js';
 import { DATE_ORDERS } from './date-text.js';
 import { TEXT_ENCODINGS } from './text-decoding.js';
 

@@ -24,7 +24,7 @@ export { KyselyStore, MIGRATION_TABLE, type KyselyStoreOptions } from '../store/
 export { openKyselyStore, type OpenKyselyStoreOptions } from '../store/open-database.js';
 export { defineHostTables, hostDatabase, type HostTables, type HostTablesOptions } from '../store/host-tables.js';
 export { preparedQuery, type PreparedQuery } from '../store/prepared-query.js';
-export { EVENTS_CHANNEL, type EventsNotification } from '../store/kysely-events.js';
+export { EVENTS_CHANNEL, type EventsNotification } from '../changes/kysely-repository.js';
 export type {
   AlertRuleTable,
   BudgetTable,

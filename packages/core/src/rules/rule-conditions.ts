@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseAmount } from '../money.js';
-import { currencySchema, localDateSchema, storableText } from '../schemas/common.js';
+import { currencySchema, localDateSchema, storableText } from '../common-schemas.js';
 import { weekdayNameSchema } from '../schedules/recurrence-schema.js';
 import { compilePattern } from './rule-pattern.js';
 import type { RuleIssueCode } from './rule-issues.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, storableText } from '../schemas/common.js';
+import { idSchema, storableText } from '../common-schemas.js';
 import { ruleConditionSchema } from './rule-conditions.js';
 import type { RuleIssueCode } from './rule-issues.js';
 

@@ -1,5 +1,5 @@
 import { dayNumberOf, daysInMonth, fromDayNumber, MAX_LOCAL_DATE, toDayNumber } from '../dates.js';
-import { periodIndexOf, periodInRange, periodStart } from '../domain/periods.js';
+import { periodIndexOf, periodInRange, periodStart } from '../budgets/periods.js';
 import type { Recurrence, RecurrenceWeekday, WeekdayName } from './recurrence-schema.js';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { recurringPeriodSchema } from '../schemas/budget.js';
-import { localDateSchema } from '../schemas/common.js';
+import { recurringPeriodSchema } from '../budgets/schema.js';
+import { localDateSchema } from '../common-schemas.js';
 
 /**
  * A day of the week, as the recurrence names it.

@@ -44,7 +44,7 @@ export type {
   TotalsRepository,
   TotalsRow,
 } from './store.js';
-export type { IdempotencyRecord, IdempotencyRepository } from './idempotency-repository.js';
+export type { IdempotencyRecord, IdempotencyRepository } from '../idempotency/repository.js';
 export type { PendingEvent } from '../events.js';
-export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../domain/periods.js';
+export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

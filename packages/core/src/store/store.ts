@@ -1,6 +1,6 @@
-import type { PeriodDefinition } from '../domain/periods.js';
-import type { OwnerSettings } from '../schemas/owner.js';
-import type { IdempotencyRepository } from './idempotency-repository.js';
+import type { PeriodDefinition } from '../budgets/periods.js';
+import type { OwnerSettings } from '../owners/schema.js';
+import type { IdempotencyRepository } from '../idempotency/repository.js';
 
 /**
  * The SQL engines the bundled store speaks.

@@ -6,15 +6,15 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/store/database.js';
 import { withStoreErrors } from '../../src/store/driver-errors.js';
-import { createAlertRuleRepository, createBudgetRepository } from '../../src/store/kysely-budgets.js';
-import { createCategoryRepository } from '../../src/store/kysely-categories.js';
-import { createEventRepository } from '../../src/store/kysely-events.js';
-import { createExpenseRepository } from '../../src/store/kysely-expenses.js';
-import { createIdempotencyRepository } from '../../src/store/kysely-idempotency.js';
-import { createNotificationRepository } from '../../src/store/kysely-notifications.js';
-import { createOwnerRepository } from '../../src/store/kysely-owners.js';
+import { createAlertRuleRepository, createBudgetRepository } from '../../src/budgets/kysely-repository.js';
+import { createCategoryRepository } from '../../src/categories/kysely-repository.js';
+import { createEventRepository } from '../../src/changes/kysely-repository.js';
+import { createExpenseRepository } from '../../src/expenses/kysely-repository.js';
+import { createIdempotencyRepository } from '../../src/idempotency/kysely-repository.js';
+import { createNotificationRepository } from '../../src/notifications/kysely-repository.js';
+import { createOwnerRepository } from '../../src/owners/kysely-repository.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
-import { createTotalsRepository, SumsQueries } from '../../src/store/kysely-totals.js';
+import { createTotalsRepository, SumsQueries } from '../../src/expenses/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 

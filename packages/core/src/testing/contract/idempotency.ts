@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { IdempotencyRecord } from '../../store/idempotency-repository.js';
+import type { IdempotencyRecord } from '../../idempotency/repository.js';
 import { uniqueOwnerId } from '../harness.js';
 import { check, type ContractGroup } from './contract-check.js';
 import { holdTransaction, settle } from './held-transaction.js';

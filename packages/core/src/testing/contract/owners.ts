@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DEFAULT_OWNER_SETTINGS } from '../../schemas/owner.js';
+import { DEFAULT_OWNER_SETTINGS } from '../../owners/schema.js';
 import type { ExpenseRecord } from '../../store/store.js';
 import { uniqueOwnerId } from '../harness.js';
 import { check, type ContractGroup } from './contract-check.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_BATCH_SIZE } from '../../schemas/expense.js';
+import { MAX_BATCH_SIZE } from '../../expenses/schema.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 /** Expenses through the owner handle: create, read, update, delete, batch. */

@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it, vi } from 'vitest';
-import { neutraliseCell } from '../../domain/csv-cells.js';
+import { neutraliseCell } from '../../expenses/csv-cells.js';
 import type { OwnerHandle } from '../../owner.js';
-import type { ExportQuery } from '../../schemas/analytics.js';
-import type { Expense } from '../../schemas/expense.js';
-import { EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from '../../services/export.js';
+import type { ExportQuery } from '../../analytics/schema.js';
+import type { Expense } from '../../expenses/schema.js';
+import { EXPORT_BATCH_SIZE, EXPORT_CHUNK_SIZE } from '../../expenses/export.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 const NOW = '2026-05-10T12:00:00Z';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isTrackerError } from '../../errors.js';
 import type { TrackerEvent } from '../../events.js';
-import type { IdempotencyRecord } from '../../store/idempotency-repository.js';
+import type { IdempotencyRecord } from '../../idempotency/repository.js';
 import { expectTrackerError, uniqueOwnerId, type ConformanceEnv } from '../harness.js';
 
 const AT = '2026-03-01T10:00:00.000Z';

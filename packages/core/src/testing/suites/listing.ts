@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OwnerHandle } from '../../owner.js';
-import type { Expense, ExpenseListQuery } from '../../schemas/expense.js';
+import type { Expense, ExpenseListQuery } from '../../expenses/schema.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 /** Every page of a listing, following cursors. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExpenseInput } from '../../schemas/expense.js';
+import type { ExpenseInput } from '../../expenses/schema.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 /** Half of the surrogate pair of 🍰 (U+1F370): a high surrogate, and a low one. */

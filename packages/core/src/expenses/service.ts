@@ -1,0 +1,251 @@
+import { notFound, validationError, type ValidationIssue } from '../errors.js';
+import { newId } from '../ids.js';
+import {
+  expenseBatchSchema,
+  expenseInputSchema,
+  expenseListQuerySchema,
+  expensePatchSchema,
+  type Expense,
+  type ExpenseInput,
+  type ExpenseListQuery,
+  type ExpensePage,
+  type ExpensePatch,
+} from './schema.js';
+import type { OwnerSettings } from '../owners/schema.js';
+import type { ExpenseFilter, ExpenseRecord } from '../store/store.js';
+import { amountAt, positiveAmount } from './amounts.js';
+import { assertOpen, parseInput, write, type ServiceContext } from '../write-context.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { assertCategories } from '../categories/service.js';
+import { toExpense } from '../presenters.js';
+import { getSettings } from '../owners/settings.js';
+import { applySpending } from './spending.js';
+
+type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
+type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
+
+/** Builds a new expense record from parsed input, with the owner's defaults. */
+function newRecord(
+  ownerId: string,
+  data: ParsedInput,
+  settings: OwnerSettings,
+  today: string,
+  at: string,
+  path: (string | number)[],
+): ExpenseRecord {
+  const currency = data.currency ?? settings.currency;
+  return {
+    id: newId('exp'),
+    ownerId,
+    amountMinor: positiveAmount(data, currency, path, 'An expense amount'),
+    currency,
+    date: data.date ?? today,
+    categoryId: data.categoryId ?? null,
+    description: data.description ?? null,
+    merchant: data.merchant ?? null,
+    tags: data.tags ?? [],
+    notes: data.notes ?? null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/** Creates an expense. */
+export async function createExpense(ctx: ServiceContext, ownerId: string, input: ExpenseInput): Promise<Expense> {
+  const data = parseInput(expenseInputSchema, input);
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, settings, record } = scope;
+    const row = newRecord(ownerId, data, settings, scope.today, at, []);
+    await assertCategories(scope, [{ categoryId: row.categoryId, path: ['categoryId'] }]);
+    await tx.expenses.insert([row]);
+    const expense = toExpense(row);
+    record({ type: 'expense.created', data: { expense } });
+    await applySpending(scope, ownerId, [[null, row]], ['amount']);
+    return expense;
+  });
+}
+
+/** Creates 1 to 1,000 expenses in one transaction: all are stored, or none. */
+export async function createExpenses(
+  ctx: ServiceContext,
+  ownerId: string,
+  inputs: readonly ExpenseInput[],
+): Promise<Expense[]> {
+  const items = parseInput(expenseBatchSchema, inputs);
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, settings, record } = scope;
+    const day = scope.today;
+    const issues: ValidationIssue[] = [];
+    const rows: ExpenseRecord[] = [];
+    items.forEach((item, index) => {
+      try {
+        rows.push(newRecord(ownerId, item, settings, day, at, [index]));
+      } catch (error) {
+        const more = (error as { issues?: ValidationIssue[] }).issues;
+        if (!more) throw error;
+        issues.push(...more);
+      }
+    });
+    if (issues.length > 0) throw validationError(issues);
+    await assertCategories(
+      scope,
+      rows.map((row, index) => ({ categoryId: row.categoryId, path: [index, 'categoryId'] })),
+    );
+    await tx.expenses.insert(rows);
+    const expenses = rows.map(toExpense);
+    for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
+    await applySpending(
+      scope,
+      ownerId,
+      rows.map((row) => [null, row] as const),
+      [],
+    );
+    return expenses;
+  });
+}
+
+/** The owner's expense, or `NOT_FOUND`. */
+export async function getExpense(ctx: ServiceContext, ownerId: string, id: string): Promise<Expense> {
+  assertOpen(ctx);
+  const row = await ctx.store.expenses.findById(ownerId, id);
+  if (!row) throw notFound('Expense', id);
+  return toExpense(row);
+}
+
+/** Merges a patch into a stored expense. With `replace`, optional fields the input leaves out are cleared. */
+function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): ExpenseRecord {
+  const currency = data.currency ?? current.currency;
+  const hasAmount = data.amount !== undefined || data.amountMinor !== undefined;
+  if (currency !== current.currency && !hasAmount) {
+    throw validationError([
+      {
+        path: ['amount'],
+        code: 'amount_required',
+        message: 'Changing the currency needs the amount in the new currency',
+      },
+    ]);
+  }
+  const pick = <K extends 'categoryId' | 'description' | 'merchant' | 'notes'>(key: K) =>
+    data[key] !== undefined ? (data[key] ?? null) : replace ? null : current[key];
+  return {
+    ...current,
+    amountMinor: hasAmount ? positiveAmount(data, currency, [], 'An expense amount') : current.amountMinor,
+    currency,
+    date: data.date ?? current.date,
+    categoryId: pick('categoryId'),
+    description: pick('description'),
+    merchant: pick('merchant'),
+    notes: pick('notes'),
+    tags: data.tags ?? (replace ? [] : current.tags),
+  };
+}
+
+function sameContent(a: ExpenseRecord, b: ExpenseRecord): boolean {
+  const { updatedAt: _a, ...left } = a;
+  const { updatedAt: _b, ...right } = b;
+  return JSON.stringify(left) === JSON.stringify(right);
+}
+
+/**
+ * Changes an expense. A partial update changes only the given fields (`null` clears an
+ * optional one). With `replace`, the input is a whole expense: the amount is required, and
+ * optional fields it leaves out are cleared (`currency` and `date`, when left out, are kept).
+ * An update that changes nothing writes nothing and emits no event.
+ */
+export async function updateExpense(
+  ctx: ServiceContext,
+  ownerId: string,
+  id: string,
+  input: ExpensePatch,
+  replace: boolean,
+): Promise<Expense> {
+  const data = replace ? parseInput(expenseInputSchema, input) : parseInput(expensePatchSchema, input);
+  assertOpen(ctx);
+  return write(ctx, ownerId, async (scope) => {
+    const { tx, at, record } = scope;
+    const current = await tx.expenses.findById(ownerId, id);
+    if (!current) throw notFound('Expense', id);
+    const next = merge(current, data, replace);
+    if (sameContent(current, next)) return toExpense(current);
+    if (next.categoryId !== current.categoryId)
+      await assertCategories(scope, [{ categoryId: next.categoryId, path: ['categoryId'] }]);
+    next.updatedAt = at;
+    await tx.expenses.update(next);
+    const expense = toExpense(next);
+    record({ type: 'expense.updated', data: { expense, previous: toExpense(current) } });
+    await applySpending(scope, ownerId, [[current, next]], ['amount']);
+    return expense;
+  });
+}
+
+/** Deletes an expense, or `NOT_FOUND`. */
+export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: string): Promise<void> {
+  assertOpen(ctx);
+  await write(ctx, ownerId, async (scope) => {
+    const current = await scope.tx.expenses.findById(ownerId, id);
+    if (!current || !(await scope.tx.expenses.delete(ownerId, id))) throw notFound('Expense', id);
+    scope.record({ type: 'expense.deleted', data: { expense: toExpense(current) } });
+    await applySpending(scope, ownerId, [[current, null]], []);
+  });
+}
+
+/** The filter fields shared by listing and export. */
+type FilterFields = Pick<
+  ReturnType<typeof expenseListQuerySchema.parse>,
+  'from' | 'to' | 'categoryId' | 'tag' | 'q' | 'minAmount' | 'maxAmount' | 'currency'
+>;
+
+/**
+ * Turns parsed listing filters into the store's filter: `categoryId: 'none'` becomes
+ * `null`, and amount bounds are parsed in `currency`, which defaults to the owner's when
+ * bounds are given (amounts in different currencies do not compare).
+ */
+export async function expenseFilter(ctx: ServiceContext, ownerId: string, q: FilterFields): Promise<ExpenseFilter> {
+  let currency = q.currency;
+  if ((q.minAmount !== undefined || q.maxAmount !== undefined) && currency === undefined) {
+    currency = (await getSettings(ctx, ownerId)).currency;
+  }
+  const bound = (value: string | number | undefined, field: string) =>
+    value === undefined || currency === undefined ? undefined : amountAt(value, currency, [field]);
+  return {
+    from: q.from,
+    to: q.to,
+    categoryIds: q.categoryId?.map((id) => (id === 'none' ? null : id)),
+    tags: q.tag,
+    text: q.q,
+    minAmountMinor: bound(q.minAmount, 'minAmount'),
+    maxAmountMinor: bound(q.maxAmount, 'maxAmount'),
+    currency,
+  };
+}
+
+/** One page of the owner's expenses; see {@link ExpenseListQuery}. */
+export async function listExpenses(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: ExpenseListQuery = {},
+): Promise<ExpensePage> {
+  const q = parseInput(expenseListQuerySchema, query);
+  assertOpen(ctx);
+  const filter = await expenseFilter(ctx, ownerId, q);
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order);
+  const rows = await ctx.store.expenses.list(ownerId, {
+    ...filter,
+    sort: q.sort,
+    order: q.order,
+    limit: q.limit + 1,
+    after: after && { key: after.key, id: after.id },
+  });
+  const items = rows.slice(0, q.limit);
+  const last = items[items.length - 1];
+  const nextCursor =
+    rows.length > q.limit && last
+      ? encodeCursor({
+          sort: q.sort,
+          order: q.order,
+          key: q.sort === 'amount' ? last.amountMinor : last.date,
+          id: last.id,
+        })
+      : null;
+  return { items: items.map(toExpense), nextCursor };
+}
