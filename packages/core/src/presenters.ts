@@ -23,6 +23,7 @@ export function toExpense(record: ExpenseRecord): Expense {
     id: record.id,
     amountMinor: record.amountMinor,
     amount: formatAmount(record.amountMinor, record.currency),
+    kind: record.kind,
     currency: record.currency,
     date: record.date,
     categoryId: record.categoryId,

@@ -61,6 +61,18 @@ export const summaryQuerySchema = z
 export type SummaryQuery = z.input<typeof summaryQuerySchema>;
 
 /**
+ * How analytics report refunds beside the net total: `totalMinor` is expenses less refunds
+ * (below 0 when refunds exceed spending), `count` counts expenses only, and these count and
+ * sum the refunds apart. Two counts rather than a net one: "12 purchases, 2 refunds" is what a
+ * statement shows, and a net count (10) would describe no transaction at all.
+ */
+const refundFields = {
+  refundCount: z.int().meta({ description: 'Refunds (not included in count)' }),
+  refundedMinor: z.int().meta({ description: 'The refunds, already subtracted from totalMinor' }),
+  refunded: z.string().meta({ description: 'refundedMinor as an exact decimal', example: '0.00' }),
+};
+
+/**
  * Spending of one category in one currency.
  *
  * @example
@@ -81,6 +93,7 @@ export const categoryTotalSchema = z
     totalMinor: z.int(),
     total: z.string(),
     count: z.int(),
+    ...refundFields,
   })
   .meta({ id: 'CategoryTotal' });
 
@@ -104,6 +117,7 @@ export const currencySummarySchema = z
     totalMinor: z.int(),
     total: z.string(),
     count: z.int(),
+    ...refundFields,
     averagePerDayMinor: z.int(),
     averagePerDay: z.string(),
     previousTotalMinor: z.int(),
@@ -174,6 +188,7 @@ export const bucketCurrencySchema = z
     totalMinor: z.int(),
     total: z.string(),
     count: z.int(),
+    ...refundFields,
     byCategory: z.array(categoryTotalSchema),
   })
   .meta({ id: 'BucketCurrency' });
@@ -402,6 +417,7 @@ export const trendPointSchema = z
     totalMinor: z.int(),
     total: z.string(),
     count: z.int(),
+    ...refundFields,
     movingAverageMinor: z.int(),
     changeMinor: z.int().nullable(),
     changePercent: z.number().nullable(),

@@ -83,6 +83,22 @@ function tooMany(path: string, count: number): never {
   ]);
 }
 
+/** The refund figures of an analytics row: how many, and how much (already netted out of the total). */
+function refundFigures(refundCount: number, refundedMinor: number, currency: string) {
+  return { refundCount, refundedMinor, refunded: formatAmount(refundedMinor, currency) };
+}
+
+/** Adds two totals rows' figures (the keys of `a` kept). */
+function addRows(a: TotalsRow, b: TotalsRow): TotalsRow {
+  return {
+    ...a,
+    amountMinor: a.amountMinor + b.amountMinor,
+    count: a.count + b.count,
+    refundMinor: a.refundMinor + b.refundMinor,
+    refundCount: a.refundCount + b.refundCount,
+  };
+}
+
 /** Groups rows of one bucket into per-currency totals with a per-category breakdown. */
 function byCurrency(rows: readonly TotalsRow[], names: Map<string, string>) {
   const currencies = new Map<string, TotalsRow[]>();
@@ -94,8 +110,7 @@ function byCurrency(rows: readonly TotalsRow[], names: Map<string, string>) {
   return [...currencies.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([currency, list]) => {
-      const totalMinor = list.reduce((sum, r) => sum + r.amountMinor, 0);
-      const count = list.reduce((sum, r) => sum + r.count, 0);
+      const sum = list.reduce(addRows);
       const byCategory = list
         .map((r) => ({
           categoryId: r.categoryId ?? null,
@@ -103,9 +118,17 @@ function byCurrency(rows: readonly TotalsRow[], names: Map<string, string>) {
           totalMinor: r.amountMinor,
           total: formatAmount(r.amountMinor, currency),
           count: r.count,
+          ...refundFigures(r.refundCount, r.refundMinor, currency),
         }))
         .sort((a, b) => b.totalMinor - a.totalMinor || String(a.categoryId).localeCompare(String(b.categoryId)));
-      return { currency, totalMinor, total: formatAmount(totalMinor, currency), count, byCategory };
+      return {
+        currency,
+        totalMinor: sum.amountMinor,
+        total: formatAmount(sum.amountMinor, currency),
+        count: sum.count,
+        ...refundFigures(sum.refundCount, sum.refundMinor, currency),
+        byCategory,
+      };
     });
 }
 
@@ -137,6 +160,7 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
       totalMinor: entry.totalMinor,
       total: entry.total,
       count: entry.count,
+      ...refundFigures(entry.refundCount, entry.refundedMinor, entry.currency),
       averagePerDayMinor,
       averagePerDay: formatAmount(averagePerDayMinor, entry.currency),
       previousTotalMinor,
@@ -156,6 +180,7 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
       totalMinor: 0,
       total: formatAmount(0, currency),
       count: 0,
+      ...refundFigures(0, 0, currency),
       averagePerDayMinor: 0,
       averagePerDay: formatAmount(0, currency),
       previousTotalMinor,
@@ -247,12 +272,8 @@ export async function weekly(ctx: ServiceContext, ownerId: string, query: Weekly
     const groups = byWeek.get(week) ?? new Map<string, TotalsRow>();
     const key = `${row.currency}\u0000${row.categoryId ?? ''}`;
     const current = groups.get(key);
-    groups.set(
-      key,
-      current
-        ? { ...current, amountMinor: current.amountMinor + row.amountMinor, count: current.count + row.count }
-        : { currency: row.currency, categoryId: row.categoryId, amountMinor: row.amountMinor, count: row.count },
-    );
+    const { date: _date, ...withoutDate } = row;
+    groups.set(key, current ? addRows(current, row) : withoutDate);
     byWeek.set(week, groups);
   }
   const weeks = Array.from({ length: count }, (_, i) => addDays(first, 7 * i)).map((start) => ({
@@ -306,15 +327,15 @@ export async function trends(ctx: ServiceContext, ownerId: string, query: Trends
     categoryIds: q.categoryId === undefined ? undefined : [q.categoryId === 'none' ? null : q.categoryId],
     groupBy: [q.granularity === 'month' ? 'month' : 'date'],
   });
-  const buckets = new Map<string, { amountMinor: number; count: number }>();
+  const zero: TotalsRow = { amountMinor: 0, count: 0, refundMinor: 0, refundCount: 0 };
+  const buckets = new Map<string, TotalsRow>();
   for (const row of rows) {
     const start = q.granularity === 'month' ? `${row.month!}-01` : bucketStart(row.date!);
-    const current = buckets.get(start) ?? { amountMinor: 0, count: 0 };
-    buckets.set(start, { amountMinor: current.amountMinor + row.amountMinor, count: current.count + row.count });
+    buckets.set(start, addRows(buckets.get(start) ?? zero, row));
   }
-  const totals = starts.map((start) => buckets.get(start) ?? { amountMinor: 0, count: 0 });
+  const totals = starts.map((start) => buckets.get(start) ?? zero);
   const points = starts.map((start, i) => {
-    const { amountMinor, count } = totals[i]!;
+    const { amountMinor, count, refundCount, refundMinor } = totals[i]!;
     const windowed = totals.slice(Math.max(0, i - q.window + 1), i + 1);
     const previous = i > 0 ? totals[i - 1]!.amountMinor : null;
     return {
@@ -323,6 +344,7 @@ export async function trends(ctx: ServiceContext, ownerId: string, query: Trends
       totalMinor: amountMinor,
       total: formatAmount(amountMinor, currency),
       count,
+      ...refundFigures(refundCount, refundMinor, currency),
       movingAverageMinor: Math.floor(windowed.reduce((sum, t) => sum + t.amountMinor, 0) / windowed.length),
       changeMinor: previous === null ? null : amountMinor - previous,
       changePercent: previous === null ? null : percent(amountMinor - previous, previous),

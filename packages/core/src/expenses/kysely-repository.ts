@@ -3,13 +3,14 @@ import type { Database, ExpenseTable } from '../store/database.js';
 import { aggregateExpenses, type SumsQueries } from './kysely-totals.js';
 import { preparedQuery } from '../store/prepared-query.js';
 import { chunk, escapeLike, toInt, toSearchText } from '../store/sql-values.js';
-import type { ExpenseFilter, ExpenseRecord, ExpenseRepository } from '../store/store.js';
+import type { ExpenseFilter, ExpenseKind, ExpenseRecord, ExpenseRepository } from '../store/store.js';
 
 /** Every column but `search_text`, which only the database reads. */
 const COLUMNS = [
   'et_expense.id',
   'et_expense.owner_id',
   'et_expense.amount_minor',
+  'et_expense.kind',
   'et_expense.currency',
   'et_expense.date',
   'et_expense.category_id',
@@ -26,6 +27,7 @@ function fromRow(row: Omit<Selectable<ExpenseTable>, 'search_text'>): ExpenseRec
     id: row.id,
     ownerId: row.owner_id,
     amountMinor: toInt(row.amount_minor),
+    kind: row.kind,
     currency: row.currency,
     date: row.date,
     categoryId: row.category_id,
@@ -43,6 +45,7 @@ function toRow(record: ExpenseRecord) {
     id: record.id,
     owner_id: record.ownerId,
     amount_minor: record.amountMinor,
+    kind: record.kind,
     currency: record.currency,
     date: record.date,
     category_id: record.categoryId,
@@ -69,6 +72,7 @@ export function applyExpenseFilter<Q extends ExpenseQuery>(query: Q, ownerId: st
   if (filter.from !== undefined) q = q.where('et_expense.date', '>=', filter.from);
   if (filter.to !== undefined) q = q.where('et_expense.date', '<=', filter.to);
   if (filter.currency !== undefined) q = q.where('et_expense.currency', '=', filter.currency);
+  if (filter.kind !== undefined) q = q.where('et_expense.kind', '=', filter.kind);
   if (filter.minAmountMinor !== undefined) q = q.where('et_expense.amount_minor', '>=', filter.minAmountMinor);
   if (filter.maxAmountMinor !== undefined) q = q.where('et_expense.amount_minor', '<=', filter.maxAmountMinor);
   if (filter.categoryIds !== undefined) {
@@ -109,6 +113,7 @@ const insertOne = preparedQuery(
     id: string,
     ownerId: string,
     amountMinor: number,
+    kind: ExpenseKind,
     currency: string,
     date: string,
     categoryId: string | null,
@@ -124,6 +129,7 @@ const insertOne = preparedQuery(
       id,
       owner_id: ownerId,
       amount_minor: amountMinor,
+      kind,
       currency,
       date,
       category_id: categoryId,
@@ -148,6 +154,7 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
           r.id,
           r.owner_id,
           r.amount_minor,
+          r.kind,
           r.currency,
           r.date,
           r.category_id,
@@ -160,7 +167,7 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
           r.updated_at,
         );
       } else {
-        // 13 columns a row: 200 rows stay far below both engines' bind-parameter limits.
+        // 14 columns a row: 200 rows stay far below both engines' bind-parameter limits.
         for (const part of chunk(records, 200)) {
           await db.insertInto('et_expense').values(part.map(toRow)).execute();
         }

@@ -15,6 +15,15 @@ const fromKey = (key: string) => (key === NONE ? null : key);
  */
 const categoryKeyOf = sql<string>`coalesce(category_id, ${sql.lit(NONE)})`;
 
+/**
+ * A row's part of the net total, its refund amount and whether it is a refund, over
+ * `et_expense`: refunds subtract (their stored amount is positive). Literals, not parameters,
+ * for the same GROUP BY reason as {@link categoryKeyOf}.
+ */
+const isRefund = sql`kind = ${sql.lit('refund')}`;
+const netOf = sql<number>`case when ${isRefund} then -amount_minor else amount_minor end`;
+const refundOf = sql<number>`case when ${isRefund} then amount_minor else 0 end`;
+
 type Source = 'et_daily_total' | 'et_expense';
 
 type SumsQuery = PreparedQuery<Database, string[], Record<string, unknown>>;
@@ -74,7 +83,15 @@ function sumsSql(
   categoryKeys: string[] | undefined,
 ) {
   const category: RawBuilder<string> = source === 'et_daily_total' ? sql<string>`category_key` : categoryKeyOf;
-  const count = source === 'et_daily_total' ? sql<number | string>`sum(count)` : sql<number | string>`count(*)`;
+  const daily = source === 'et_daily_total';
+  const sums = daily
+    ? [sql`sum(amount_minor)`, sql`sum(count)`, sql`sum(refund_minor)`, sql`sum(refund_count)`]
+    : [
+        sql`sum(${netOf})`,
+        sql`count(*) - count(case when ${isRefund} then 1 end)`,
+        sql`sum(${refundOf})`,
+        sql`count(case when ${isRefund} then 1 end)`,
+      ];
   const keys: Record<string, RawBuilder<string>> = {
     date: sql<string>`date`,
     month: sql<string>`substr(date, 1, 7)`,
@@ -84,8 +101,10 @@ function sumsSql(
   const groups = groupBy.map((group) => ({ alias: group === 'category' ? 'category_key' : group, expr: keys[group]! }));
   const selections = [
     ...groups.map((g) => sql`${g.expr} as ${sql.ref(g.alias)}`),
-    sql`sum(amount_minor) as amount_minor`,
-    sql`${count} as count`,
+    sql`${sums[0]} as amount_minor`,
+    sql`${sums[1]} as count`,
+    sql`${sums[2]} as refund_minor`,
+    sql`${sums[3]} as refund_count`,
   ];
   const conditions = [sql`owner_id = ${ownerId}`, sql`date >= ${from}`, sql`date <= ${to}`];
   if (currency !== undefined) conditions.push(sql`currency = ${currency}`);
@@ -93,7 +112,7 @@ function sumsSql(
     conditions.push(categoryKeys.length === 0 ? sql`1 = 0` : sql`${category} in (${sql.join(categoryKeys)})`);
   }
   const groupByClause = groups.length > 0 ? sql`group by ${sql.join(groups.map((g) => g.expr))}` : sql``;
-  const having = source === 'et_daily_total' ? sql`having sum(count) > 0` : sql``;
+  const having = daily ? sql`having sum(count) + sum(refund_count) > 0` : sql``;
   const orderBy = groups.length > 0 ? sql`order by ${sql.join(groups.map((g) => sql.ref(g.alias)))}` : sql``;
   return sql<
     Record<string, unknown>
@@ -122,10 +141,16 @@ async function groupedSums(
   const result = await sums
     .get(source, query.groupBy, query.currency !== undefined, categoryKeys?.length)
     .execute(db, ...args);
+  const int = (value: unknown) => toInt(value as number | string | null);
   return result.rows
-    .filter((row) => toInt(row.count as number) > 0)
+    .filter((row) => int(row.count) + int(row.refund_count) > 0)
     .map((row) => {
-      const out: TotalsRow = { amountMinor: toInt(row.amount_minor as number), count: toInt(row.count as number) };
+      const out: TotalsRow = {
+        amountMinor: int(row.amount_minor),
+        count: int(row.count),
+        refundMinor: int(row.refund_minor),
+        refundCount: int(row.refund_count),
+      };
       if ('date' in row) out.date = row.date as string;
       if ('month' in row) out.month = row.month as string;
       if ('currency' in row) out.currency = row.currency as string;
@@ -144,6 +169,14 @@ export function aggregateExpenses(
   return groupedSums(db, sums, 'et_expense', ownerId, query);
 }
 
+/** An upsert's update of a daily total: each figure adds the incoming one. */
+const addDailyExcluded = {
+  amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
+  count: sql<number>`et_daily_total.count + excluded.count`,
+  refund_minor: sql<number>`et_daily_total.refund_minor + excluded.refund_minor`,
+  refund_count: sql<number>`et_daily_total.refund_count + excluded.refund_count`,
+};
+
 /** The usual delta of a write, one row: compiled once. */
 const upsertDailyTotal = preparedQuery(
   (
@@ -154,16 +187,22 @@ const upsertDailyTotal = preparedQuery(
     categoryKey: string,
     amountMinor: number,
     count: number,
+    refundMinor: number,
+    refundCount: number,
   ) =>
     db
       .insertInto('et_daily_total')
-      .values({ owner_id: ownerId, date, currency, category_key: categoryKey, amount_minor: amountMinor, count })
-      .onConflict((oc) =>
-        oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet({
-          amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
-          count: sql<number>`et_daily_total.count + excluded.count`,
-        }),
-      ),
+      .values({
+        owner_id: ownerId,
+        date,
+        currency,
+        category_key: categoryKey,
+        amount_minor: amountMinor,
+        count,
+        refund_minor: refundMinor,
+        refund_count: refundCount,
+      })
+      .onConflict((oc) => oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet(addDailyExcluded)),
 );
 
 /**
@@ -171,18 +210,52 @@ const upsertDailyTotal = preparedQuery(
  * new total. Compiled once, like the daily upsert (every expense write runs both).
  */
 const upsertCurrencyTotal = preparedQuery(
-  (db: Kysely<Database>, ownerId: string, currency: string, amountMinor: number, count: number) =>
+  (
+    db: Kysely<Database>,
+    ownerId: string,
+    currency: string,
+    amountMinor: number,
+    count: number,
+    refundMinor: number,
+    refundCount: number,
+  ) =>
     db
       .insertInto('et_currency_total')
-      .values({ owner_id: ownerId, currency, amount_minor: amountMinor, count })
+      .values({
+        owner_id: ownerId,
+        currency,
+        amount_minor: amountMinor,
+        count,
+        refund_minor: refundMinor,
+        refund_count: refundCount,
+      })
       .onConflict((oc) =>
         oc.columns(['owner_id', 'currency']).doUpdateSet({
           amount_minor: sql<number>`et_currency_total.amount_minor + excluded.amount_minor`,
           count: sql<number>`et_currency_total.count + excluded.count`,
+          refund_minor: sql<number>`et_currency_total.refund_minor + excluded.refund_minor`,
+          refund_count: sql<number>`et_currency_total.refund_count + excluded.refund_count`,
         }),
       )
-      .returning(['amount_minor', 'count']),
+      .returning(['amount_minor', 'count', 'refund_minor', 'refund_count']),
 );
+
+/** The four figures of a total, as a delta adds them (absent refund figures are 0). */
+interface Figures {
+  amountMinor: number;
+  count: number;
+  refundMinor: number;
+  refundCount: number;
+}
+
+const ZERO: Figures = { amountMinor: 0, count: 0, refundMinor: 0, refundCount: 0 };
+const plus = (a: Figures, d: TotalsDelta): Figures => ({
+  amountMinor: a.amountMinor + d.amountMinor,
+  count: a.count + d.count,
+  refundMinor: a.refundMinor + (d.refundMinor ?? 0),
+  refundCount: a.refundCount + (d.refundCount ?? 0),
+});
+const isZero = (f: Figures) => f.amountMinor === 0 && f.count === 0 && f.refundMinor === 0 && f.refundCount === 0;
 
 /** Daily totals over Kysely; `sums` are the store's prepared grouped sums. */
 export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries): TotalsRepository {
@@ -190,62 +263,76 @@ export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries):
     async applyDeltas(ownerId, deltas) {
       // One row per key, in key order: the same order in every transaction, so concurrent
       // upserts of the same rows cannot deadlock.
-      const merged = new Map<string, TotalsDelta>();
+      const merged = new Map<string, { delta: TotalsDelta; figures: Figures }>();
       for (const delta of deltas) {
         const key = JSON.stringify([delta.date, delta.currency, toKey(delta.categoryId)]);
         const current = merged.get(key);
-        merged.set(
-          key,
-          current
-            ? { ...current, amountMinor: current.amountMinor + delta.amountMinor, count: current.count + delta.count }
-            : delta,
-        );
+        merged.set(key, { delta, figures: plus(current?.figures ?? ZERO, delta) });
       }
       const rows = [...merged.entries()]
-        .filter(([, d]) => d.amountMinor !== 0 || d.count !== 0)
+        .filter(([, m]) => !isZero(m.figures))
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([, d]) => ({
+        .map(([, { delta: d, figures: f }]) => ({
           owner_id: ownerId,
           date: d.date,
           currency: d.currency,
           category_key: toKey(d.categoryId),
-          amount_minor: d.amountMinor,
-          count: d.count,
+          amount_minor: f.amountMinor,
+          count: f.count,
+          refund_minor: f.refundMinor,
+          refund_count: f.refundCount,
         }));
       if (rows.length === 1) {
         const [r] = rows as [(typeof rows)[number]];
-        await upsertDailyTotal.execute(db, r.owner_id, r.date, r.currency, r.category_key, r.amount_minor, r.count);
+        await upsertDailyTotal.execute(
+          db,
+          r.owner_id,
+          r.date,
+          r.currency,
+          r.category_key,
+          r.amount_minor,
+          r.count,
+          r.refund_minor,
+          r.refund_count,
+        );
       } else {
         for (const part of chunk(rows, 500)) {
           await db
             .insertInto('et_daily_total')
             .values(part)
             .onConflict((oc) =>
-              oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet({
-                amount_minor: sql<number>`et_daily_total.amount_minor + excluded.amount_minor`,
-                count: sql<number>`et_daily_total.count + excluded.count`,
-              }),
+              oc.columns(['owner_id', 'date', 'currency', 'category_key']).doUpdateSet(addDailyExcluded),
             )
             .execute();
         }
       }
       // The all-time total per currency, in currency order (the same lock order everywhere);
       // a currency whose total the write leaves as it was (an edit of the text) is skipped.
-      const byCurrency = new Map<string, { amountMinor: number; count: number }>();
-      for (const d of deltas) {
-        const current = byCurrency.get(d.currency) ?? { amountMinor: 0, count: 0 };
-        byCurrency.set(d.currency, {
-          amountMinor: current.amountMinor + d.amountMinor,
-          count: current.count + d.count,
-        });
-      }
+      const byCurrency = new Map<string, Figures>();
+      for (const d of deltas) byCurrency.set(d.currency, plus(byCurrency.get(d.currency) ?? ZERO, d));
       const totals: TotalsRow[] = [];
       for (const currency of [...byCurrency.keys()].sort()) {
         const delta = byCurrency.get(currency)!;
-        if (delta.amountMinor === 0 && delta.count === 0) continue;
-        const [row] = (await upsertCurrencyTotal.execute(db, ownerId, currency, delta.amountMinor, delta.count)).rows;
+        if (isZero(delta)) continue;
+        const [row] = (
+          await upsertCurrencyTotal.execute(
+            db,
+            ownerId,
+            currency,
+            delta.amountMinor,
+            delta.count,
+            delta.refundMinor,
+            delta.refundCount,
+          )
+        ).rows;
         // Number(), not toInt(): past the safe range the caller must see the value to refuse the write.
-        totals.push({ currency, amountMinor: Number(row!.amount_minor), count: Number(row!.count) });
+        totals.push({
+          currency,
+          amountMinor: Number(row!.amount_minor),
+          count: Number(row!.count),
+          refundMinor: Number(row!.refund_minor),
+          refundCount: Number(row!.refund_count),
+        });
       }
       return totals;
     },
@@ -255,12 +342,14 @@ export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries):
     },
 
     async moveCategory(ownerId, fromId, toId) {
-      await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count)
-        select owner_id, date, currency, ${toKey(toId)}, amount_minor, count from et_daily_total
+      await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count, refund_minor, refund_count)
+        select owner_id, date, currency, ${toKey(toId)}, amount_minor, count, refund_minor, refund_count from et_daily_total
         where owner_id = ${ownerId} and category_key = ${fromId}
         on conflict (owner_id, date, currency, category_key) do update set
           amount_minor = et_daily_total.amount_minor + excluded.amount_minor,
-          count = et_daily_total.count + excluded.count`.execute(db);
+          count = et_daily_total.count + excluded.count,
+          refund_minor = et_daily_total.refund_minor + excluded.refund_minor,
+          refund_count = et_daily_total.refund_count + excluded.refund_count`.execute(db);
       await db
         .deleteFrom('et_daily_total')
         .where('owner_id', '=', ownerId)
@@ -269,14 +358,16 @@ export function createTotalsRepository(db: Kysely<Database>, sums: SumsQueries):
     },
 
     async rebuild(ownerId) {
+      // Refunds netted as the writes net them: the same expressions as the sums over et_expense.
       await db.deleteFrom('et_daily_total').where('owner_id', '=', ownerId).execute();
-      await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count)
-        select owner_id, date, currency, ${categoryKeyOf}, sum(amount_minor), count(*)
+      await sql`insert into et_daily_total (owner_id, date, currency, category_key, amount_minor, count, refund_minor, refund_count)
+        select owner_id, date, currency, ${categoryKeyOf}, sum(${netOf}),
+          count(*) - count(case when ${isRefund} then 1 end), sum(${refundOf}), count(case when ${isRefund} then 1 end)
         from et_expense where owner_id = ${ownerId}
         group by owner_id, date, currency, ${categoryKeyOf}`.execute(db);
       await db.deleteFrom('et_currency_total').where('owner_id', '=', ownerId).execute();
-      await sql`insert into et_currency_total (owner_id, currency, amount_minor, count)
-        select owner_id, currency, sum(amount_minor), sum(count) from et_daily_total
+      await sql`insert into et_currency_total (owner_id, currency, amount_minor, count, refund_minor, refund_count)
+        select owner_id, currency, sum(amount_minor), sum(count), sum(refund_minor), sum(refund_count) from et_daily_total
         where owner_id = ${ownerId} group by owner_id, currency`.execute(db);
       const row = await db
         .selectFrom('et_daily_total')

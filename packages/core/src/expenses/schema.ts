@@ -43,6 +43,23 @@ const tagsSchema = z
   .transform((tags) => tags.filter((tag, i) => tags.findIndex((t) => t.toLowerCase() === tag.toLowerCase()) === i));
 
 /**
+ * What an expense is: `'expense'`, money spent, or `'refund'`, money back. A refund's amount
+ * is positive like any other; the totals, budget status, alerts and analytics subtract it from
+ * spending in its category and on its day.
+ *
+ * @example
+ * ```ts
+ * import { expenseKindSchema } from '@expense-tracker/core';
+ *
+ * expenseKindSchema.parse('refund'); // 'refund'
+ * expenseKindSchema.safeParse('credit').success; // false
+ * ```
+ */
+export const expenseKindSchema = z
+  .enum(['expense', 'refund'])
+  .meta({ id: 'ExpenseKind', description: "'refund' is money back: its positive amount reduces spending" });
+
+/**
  * An expense as returned. `amount` is `amountMinor` as an exact decimal string.
  *
  * @example
@@ -60,6 +77,7 @@ export const expenseSchema = z
     id: idSchema,
     amountMinor: amountMinorSchema,
     amount: z.string().meta({ description: 'Exact decimal amount', example: '12.50' }),
+    kind: expenseKindSchema,
     currency: z.string(),
     date: localDateSchema,
     categoryId: idSchema.nullable(),
@@ -87,9 +105,24 @@ export const expenseSchema = z
  */
 export type Expense = z.output<typeof expenseSchema>;
 
+/**
+ * `'expense'` or `'refund'`.
+ *
+ * @example
+ * ```ts
+ * import type { ExpenseKind } from '@expense-tracker/core';
+ *
+ * const kind: ExpenseKind = 'refund';
+ * const returned = await owner.expenses.create({ amount: '20.00', kind, merchant: 'Shoe shop' });
+ * returned.kind; // 'refund'
+ * ```
+ */
+export type ExpenseKind = z.output<typeof expenseKindSchema>;
+
 const expenseFields = {
   amountMinor: positiveAmountMinorSchema.optional(),
   amount: positiveDecimalAmountSchema.optional(),
+  kind: expenseKindSchema.optional(),
   currency: currencySchema.optional(),
   date: localDateSchema.optional(),
   categoryId: idSchema.nullable().optional(),
@@ -104,7 +137,7 @@ const oneAmountMessage = 'Give the amount either as amountMinor (integer minor u
 /**
  * Input of `owner.expenses.create()`, and what a full update (`replace`) takes: exactly one
  * of `amountMinor` and `amount`; `currency` defaults to the owner's, `date` to today in the
- * owner's time zone.
+ * owner's time zone, `kind` to `'expense'` (a full update that leaves it out keeps the kind).
  *
  * @example
  * ```ts
@@ -216,11 +249,12 @@ export const expenseFilterFields = {
   minAmount: decimalAmountSchema.optional(),
   maxAmount: decimalAmountSchema.optional(),
   currency: currencySchema.optional(),
+  kind: expenseKindSchema.optional(),
 };
 
 /**
- * Query of `owner.expenses.list()`. `categoryId` and `tag` take one value or several (any
- * matches; `categoryId: 'none'` is uncategorized). `q` matches description, merchant and
+ * Query of `owner.expenses.list()`. `kind` lists only expenses or only refunds (both by
+ * default). `categoryId` and `tag` take one value or several (any matches; `categoryId: 'none'` is uncategorized). `q` matches description, merchant and
  * notes case-insensitively, with `%` and `_` taken literally. `minAmount`/`maxAmount` are
  * decimal amounts in `currency`; when they are given without `currency`, the listing is
  * limited to the owner's currency, because amounts in different currencies do not compare.

@@ -38,6 +38,7 @@ function newRecord(
     id: newId('exp'),
     ownerId,
     amountMinor: positiveAmount(data, currency, path, 'An expense amount'),
+    kind: data.kind ?? 'expense',
     currency,
     date: data.date ?? today,
     categoryId: data.categoryId ?? null,
@@ -130,6 +131,9 @@ function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): Exp
   return {
     ...current,
     amountMinor: hasAmount ? positiveAmount(data, currency, [], 'An expense amount') : current.amountMinor,
+    // Kept when left out, even by a full update: a client that knows nothing of refunds must
+    // not turn one back into an expense by saving it.
+    kind: data.kind ?? current.kind,
     currency,
     date: data.date ?? current.date,
     categoryId: pick('categoryId'),
@@ -192,7 +196,7 @@ export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: st
 /** The filter fields shared by listing and export. */
 type FilterFields = Pick<
   ReturnType<typeof expenseListQuerySchema.parse>,
-  'from' | 'to' | 'categoryId' | 'tag' | 'q' | 'minAmount' | 'maxAmount' | 'currency'
+  'from' | 'to' | 'categoryId' | 'tag' | 'q' | 'minAmount' | 'maxAmount' | 'currency' | 'kind'
 >;
 
 /**
@@ -216,6 +220,7 @@ export async function expenseFilter(ctx: ServiceContext, ownerId: string, q: Fil
     minAmountMinor: bound(q.minAmount, 'minAmount'),
     maxAmountMinor: bound(q.maxAmount, 'maxAmount'),
     currency,
+    kind: q.kind,
   };
 }
 

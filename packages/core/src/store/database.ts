@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { ExpenseKind } from './store.js';
 
 /**
  * The tables core owns, as Kysely sees them. Every name carries the `et_` prefix so core can
@@ -103,6 +104,8 @@ export interface ExpenseTable {
   id: string;
   owner_id: string;
   amount_minor: Int8;
+  /** `'expense'` or `'refund'`; a refund's positive amount subtracts from spending (migration 0007b). */
+  kind: ColumnType<ExpenseKind, ExpenseKind | undefined, ExpenseKind>;
   currency: string;
   date: string;
   category_id: string | null;
@@ -174,8 +177,13 @@ export interface DailyTotalTable {
   date: string;
   currency: string;
   category_key: string;
+  /** Net: the expenses' amounts less the refunds'; below 0 when refunds exceed spending. */
   amount_minor: Int8;
+  /** Expenses (not refunds). */
   count: Int8;
+  /** The refunds' amounts, positive. */
+  refund_minor: ColumnType<number | string, number | undefined, number>;
+  refund_count: ColumnType<number | string, number | undefined, number>;
 }
 
 /**
@@ -198,8 +206,13 @@ export interface DailyTotalTable {
 export interface CurrencyTotalTable {
   owner_id: string;
   currency: string;
+  /** Net, as in `et_daily_total`. */
   amount_minor: Int8;
+  /** Expenses (not refunds). */
   count: Int8;
+  /** The refunds' amounts: with `amount_minor` it bounds every sum (−refunds ≤ sum ≤ expenses). */
+  refund_minor: ColumnType<number | string, number | undefined, number>;
+  refund_count: ColumnType<number | string, number | undefined, number>;
 }
 
 /**

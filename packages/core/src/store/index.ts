@@ -28,6 +28,7 @@ export type {
   EventRecord,
   EventRepository,
   ExpenseFilter,
+  ExpenseKind,
   ExpensePageRequest,
   ExpenseRecord,
   ExpenseRepository,

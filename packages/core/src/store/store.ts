@@ -3,6 +3,20 @@ import type { OwnerSettings } from '../owners/schema.js';
 import type { IdempotencyRepository } from '../idempotency/repository.js';
 
 /**
+ * What an expense row is: `'expense'` (money spent) or `'refund'` (money back: a positive
+ * amount that reduces spending in its category and day).
+ *
+ * @example
+ * ```ts
+ * import type { ExpenseKind } from '@expense-tracker/core/store';
+ *
+ * const kind: ExpenseKind = 'refund';
+ * await owner.expenses.create({ amount: '20.00', kind }); // the day's total goes down by 20.00
+ * ```
+ */
+export type ExpenseKind = 'expense' | 'refund';
+
+/**
  * The SQL engines the bundled store speaks.
  *
  * @example
@@ -56,7 +70,9 @@ export interface CategoryRecord {
 export interface ExpenseRecord {
   id: string;
   ownerId: string;
+  /** Always positive; a `'refund'` subtracts it from the totals. */
   amountMinor: number;
+  kind: ExpenseKind;
   currency: string;
   date: string;
   categoryId: string | null;
@@ -118,6 +134,8 @@ export interface ExpenseFilter {
   maxAmountMinor?: number;
   /** Only this currency. */
   currency?: string;
+  /** Only expenses, or only refunds. */
+  kind?: ExpenseKind;
 }
 
 /**
@@ -249,8 +267,14 @@ export interface TotalsDelta {
   date: string;
   currency: string;
   categoryId: string | null;
+  /** The change of the net total: expenses add, refunds subtract. */
   amountMinor: number;
+  /** The change of the number of expenses (refunds not included). */
   count: number;
+  /** The change of the refunds' amount (positive when a refund comes in); absent is 0. */
+  refundMinor?: number;
+  /** The change of the number of refunds; absent is 0. */
+  refundCount?: number;
 }
 
 /**
@@ -262,7 +286,7 @@ export interface TotalsDelta {
  *
  * const groupBy: TotalsGroup[] = ['month', 'currency'];
  * await store.totals.query(owner.ownerId, { from: '2026-01-01', to: '2026-12-31', groupBy });
- * // e.g. [{ month: '2026-11', currency: 'USD', amountMinor: 1649, count: 2 }]
+ * // e.g. [{ month: '2026-11', currency: 'USD', amountMinor: 1649, count: 2, refundMinor: 0, refundCount: 0 }]
  * ```
  */
 export type TotalsGroup = 'date' | 'month' | 'currency' | 'category';
@@ -297,8 +321,10 @@ export interface TotalsQuery {
  *
  * await owner.expenses.createMany([{ amount: '12.50', date: '2026-11-02' }, { amount: '3.99', date: '2026-11-03' }]);
  * const rows: TotalsRow[] = await store.totals.query(owner.ownerId, { from: '2026-11-01', to: '2026-11-30', groupBy: ['currency'] });
- * // [{ currency: 'USD', amountMinor: 1649, count: 2 }] for an owner with only these two expenses:
- * // no `date`, `month` or `categoryId`, as they were not grouped by
+ * // [{ currency: 'USD', amountMinor: 1649, count: 2, refundMinor: 0, refundCount: 0 }] for an owner
+ * // with only these two expenses: no `date`, `month` or `categoryId`, as they were not grouped by
+ * await owner.expenses.create({ amount: '3.99', date: '2026-11-03', kind: 'refund' });
+ * // now [{ currency: 'USD', amountMinor: 1250, count: 2, refundMinor: 399, refundCount: 1 }]: net, refunds apart
  * ```
  */
 export interface TotalsRow {
@@ -306,8 +332,14 @@ export interface TotalsRow {
   month?: string;
   currency?: string;
   categoryId?: string | null;
+  /** Net: expenses less refunds, so below 0 where refunds exceed spending. */
   amountMinor: number;
+  /** Expenses. */
   count: number;
+  /** The refunds' amount, positive. */
+  refundMinor: number;
+  /** Refunds. */
+  refundCount: number;
 }
 
 /**
@@ -328,8 +360,8 @@ export interface TotalsRepository {
   /**
    * Adds each delta to the owner's total of its (date, currency, category), creating it when
    * missing, and to the owner's all-time total per currency; several deltas of one key add up.
-   * Negative deltas subtract: a total whose count comes back to 0 may be kept or removed, as
-   * `query` leaves it out either way. In the caller's transaction: a rollback undoes it.
+   * Negative deltas subtract: a total whose count and refund count come back to 0 may be kept
+   * or removed, as `query` leaves it out either way. In the caller's transaction: a rollback undoes it.
    * Returns the all-time total and count of each currency the deltas touch, after the change,
    * in currency order. The service refuses a write (rolling it back) whose all-time total would
    * pass 2^53−1, so a total it returns MAY be beyond the safe integer range (then only
@@ -338,12 +370,13 @@ export interface TotalsRepository {
   applyDeltas(ownerId: string, deltas: readonly TotalsDelta[]): Promise<TotalsRow[]>;
   /**
    * Sums of the owner's totals from `from` to `to` inclusive, grouped as asked and ordered by
-   * the grouped keys (uncategorized before any category); groups whose count is 0 are left out.
+   * the grouped keys (uncategorized before any category); groups with neither expenses nor
+   * refunds (count and refund count both 0) are left out.
    */
   query(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
   /** Moves the owner's totals of one category onto another (adding up where both have a day) or to uncategorized. */
   moveCategory(ownerId: string, fromId: string, toId: string | null): Promise<void>;
-  /** Replaces the owner's daily and all-time totals with sums of the owner's expenses; returns how many (date, currency, category) totals there are. */
+  /** Replaces the owner's daily and all-time totals with sums of the owner's expenses, refunds netted; returns how many (date, currency, category) totals there are. */
   rebuild(ownerId: string): Promise<number>;
 }
 

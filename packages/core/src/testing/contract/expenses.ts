@@ -204,25 +204,25 @@ export const expenseChecks: ContractGroup = {
         ]);
         const range = { from: '2026-01-01', to: '2026-03-31' };
         expect(await store.expenses.aggregate(ownerId, { ...range, groupBy: [] })).toEqual([
-          { amountMinor: 2_050, count: 4 },
+          { amountMinor: 2_050, count: 4, refundMinor: 0, refundCount: 0 },
         ]);
         expect(await store.expenses.aggregate(ownerId, { ...range, groupBy: ['month', 'currency'] })).toEqual([
-          { month: '2026-01', currency: 'USD', amountMinor: 350, count: 2 },
-          { month: '2026-02', currency: 'EUR', amountMinor: 700, count: 1 },
-          { month: '2026-02', currency: 'USD', amountMinor: 1_000, count: 1 },
+          { month: '2026-01', currency: 'USD', amountMinor: 350, count: 2, refundMinor: 0, refundCount: 0 },
+          { month: '2026-02', currency: 'EUR', amountMinor: 700, count: 1, refundMinor: 0, refundCount: 0 },
+          { month: '2026-02', currency: 'USD', amountMinor: 1_000, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
         expect(
           await store.expenses.aggregate(ownerId, { ...range, currency: 'USD', groupBy: ['date', 'category'] }),
         ).toEqual([
-          { date: '2026-01-31', categoryId: null, amountMinor: 100, count: 1 },
-          { date: '2026-01-31', categoryId: cat.id, amountMinor: 250, count: 1 },
-          { date: '2026-02-01', categoryId: cat.id, amountMinor: 1_000, count: 1 },
+          { date: '2026-01-31', categoryId: null, amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
+          { date: '2026-01-31', categoryId: cat.id, amountMinor: 250, count: 1, refundMinor: 0, refundCount: 0 },
+          { date: '2026-02-01', categoryId: cat.id, amountMinor: 1_000, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
         expect(
           await store.expenses.aggregate(ownerId, { ...range, categoryIds: [null], groupBy: ['currency'] }),
         ).toEqual([
-          { currency: 'EUR', amountMinor: 700, count: 1 },
-          { currency: 'USD', amountMinor: 100, count: 1 },
+          { currency: 'EUR', amountMinor: 700, count: 1, refundMinor: 0, refundCount: 0 },
+          { currency: 'USD', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
         expect(
           await store.expenses.aggregate(ownerId, { from: '2027-01-01', to: '2027-12-31', groupBy: ['date'] }),

@@ -42,6 +42,7 @@ export function expenseRecord(ownerId: string, extra: Partial<ExpenseRecord> = {
     id: newId('exp'),
     ownerId,
     amountMinor: 100,
+    kind: 'expense',
     currency: 'USD',
     date: '2026-03-01',
     categoryId: null,

@@ -30,8 +30,8 @@ export const totalsChecks: ContractGroup = {
         await apply(store, ownerId, [delta('2026-03-01', 1_250, 1)]);
         await apply(store, ownerId, [delta('2026-03-01', 399, 1), delta('2026-03-02', 700, 1)]);
         expect(await byDate()).toEqual([
-          { date: '2026-03-01', amountMinor: 1_649, count: 2 },
-          { date: '2026-03-02', amountMinor: 700, count: 1 },
+          { date: '2026-03-01', amountMinor: 1_649, count: 2, refundMinor: 0, refundCount: 0 },
+          { date: '2026-03-02', amountMinor: 700, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
         // An expense moved from the 1st to the 2nd, and one deleted.
         await apply(store, ownerId, [
@@ -39,11 +39,13 @@ export const totalsChecks: ContractGroup = {
           delta('2026-03-02', 399, 1),
           delta('2026-03-01', -1_250, -1),
         ]);
-        expect(await byDate()).toEqual([{ date: '2026-03-02', amountMinor: 1_099, count: 2 }]);
+        expect(await byDate()).toEqual([
+          { date: '2026-03-02', amountMinor: 1_099, count: 2, refundMinor: 0, refundCount: 0 },
+        ]);
         await apply(store, ownerId, [delta('2026-03-01', 5, 1)]);
         expect(await byDate()).toEqual([
-          { date: '2026-03-01', amountMinor: 5, count: 1 },
-          { date: '2026-03-02', amountMinor: 1_099, count: 2 },
+          { date: '2026-03-01', amountMinor: 5, count: 1, refundMinor: 0, refundCount: 0 },
+          { date: '2026-03-02', amountMinor: 1_099, count: 2, refundMinor: 0, refundCount: 0 },
         ]);
       },
     ),
@@ -58,19 +60,19 @@ export const totalsChecks: ContractGroup = {
             delta('2025-01-01', 500, 1, { currency: 'EUR' }),
           ]),
         ).toEqual([
-          { currency: 'EUR', amountMinor: 500, count: 1 },
-          { currency: 'USD', amountMinor: 1_000, count: 1 },
+          { currency: 'EUR', amountMinor: 500, count: 1, refundMinor: 0, refundCount: 0 },
+          { currency: 'USD', amountMinor: 1_000, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
         // Another day in USD adds to the all-time total; EUR is not touched, so not answered.
         expect(await apply(store, ownerId, [delta('2027-06-30', 250, 1)])).toEqual([
-          { currency: 'USD', amountMinor: 1_250, count: 2 },
+          { currency: 'USD', amountMinor: 1_250, count: 2, refundMinor: 0, refundCount: 0 },
         ]);
         expect(await apply(store, ownerId, [delta('2026-03-01', -1_000, -1)])).toEqual([
-          { currency: 'USD', amountMinor: 250, count: 1 },
+          { currency: 'USD', amountMinor: 250, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
         // Another owner's totals start from their own zero.
         expect(await apply(store, uniqueOwnerId(), [delta('2026-03-01', 7, 1)])).toEqual([
-          { currency: 'USD', amountMinor: 7, count: 1 },
+          { currency: 'USD', amountMinor: 7, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
       },
     ),
@@ -89,10 +91,17 @@ export const totalsChecks: ContractGroup = {
           delta('2026-03-01', 9_007_199_254_740_000, 1, { currency: 'JPY' }),
         ]);
         expect(await store.totals.query(ownerId, { ...ALL, groupBy: ['currency', 'category'] })).toEqual([
-          { currency: 'EUR', categoryId: null, amountMinor: 300, count: 1 },
-          { currency: 'JPY', categoryId: null, amountMinor: 9_007_199_254_740_000, count: 1 },
-          { currency: 'USD', categoryId: null, amountMinor: 500, count: 2 },
-          { currency: 'USD', categoryId: cat.id, amountMinor: 200, count: 1 },
+          { currency: 'EUR', categoryId: null, amountMinor: 300, count: 1, refundMinor: 0, refundCount: 0 },
+          {
+            currency: 'JPY',
+            categoryId: null,
+            amountMinor: 9_007_199_254_740_000,
+            count: 1,
+            refundMinor: 0,
+            refundCount: 0,
+          },
+          { currency: 'USD', categoryId: null, amountMinor: 500, count: 2, refundMinor: 0, refundCount: 0 },
+          { currency: 'USD', categoryId: cat.id, amountMinor: 200, count: 1, refundMinor: 0, refundCount: 0 },
         ]);
       },
     ),
@@ -107,7 +116,7 @@ export const totalsChecks: ContractGroup = {
         })
         .catch(() => undefined);
       expect(await store.totals.query(ownerId, { ...ALL, groupBy: ['date'] })).toEqual([
-        { date: '2026-03-01', amountMinor: 100, count: 1 },
+        { date: '2026-03-01', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
       ]);
     }),
 
@@ -127,26 +136,26 @@ export const totalsChecks: ContractGroup = {
         ]);
         const range = { from: '2026-01-31', to: '2026-02-28' };
         expect(await store.totals.query(ownerId, { ...range, groupBy: [] })).toEqual([
-          { amountMinor: 2_080, count: 6 },
+          { amountMinor: 2_080, count: 6, refundMinor: 0, refundCount: 0 },
         ]);
         expect(await store.totals.query(ownerId, { ...range, groupBy: ['month'] })).toEqual([
-          { month: '2026-01', amountMinor: 350, count: 2 },
-          { month: '2026-02', amountMinor: 1_730, count: 4 },
+          { month: '2026-01', amountMinor: 350, count: 2, refundMinor: 0, refundCount: 0 },
+          { month: '2026-02', amountMinor: 1_730, count: 4, refundMinor: 0, refundCount: 0 },
         ]);
         expect(await store.totals.query(ownerId, { ...range, currency: 'USD', groupBy: ['category', 'date'] })).toEqual(
           [
-            { categoryId: null, date: '2026-01-31', amountMinor: 100, count: 1 },
-            { categoryId: null, date: '2026-02-28', amountMinor: 30, count: 1 },
-            { categoryId: cat.id, date: '2026-01-31', amountMinor: 250, count: 1 },
-            { categoryId: cat.id, date: '2026-02-01', amountMinor: 1_000, count: 2 },
+            { categoryId: null, date: '2026-01-31', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
+            { categoryId: null, date: '2026-02-28', amountMinor: 30, count: 1, refundMinor: 0, refundCount: 0 },
+            { categoryId: cat.id, date: '2026-01-31', amountMinor: 250, count: 1, refundMinor: 0, refundCount: 0 },
+            { categoryId: cat.id, date: '2026-02-01', amountMinor: 1_000, count: 2, refundMinor: 0, refundCount: 0 },
           ],
         );
         expect(await store.totals.query(ownerId, { ...range, categoryIds: [cat.id], groupBy: ['currency'] })).toEqual([
-          { currency: 'USD', amountMinor: 1_250, count: 3 },
+          { currency: 'USD', amountMinor: 1_250, count: 3, refundMinor: 0, refundCount: 0 },
         ]);
         expect(await store.totals.query(ownerId, { ...range, categoryIds: [null], groupBy: ['currency'] })).toEqual([
-          { currency: 'EUR', amountMinor: 700, count: 1 },
-          { currency: 'USD', amountMinor: 130, count: 2 },
+          { currency: 'EUR', amountMinor: 700, count: 1, refundMinor: 0, refundCount: 0 },
+          { currency: 'USD', amountMinor: 130, count: 2, refundMinor: 0, refundCount: 0 },
         ]);
         expect(await store.totals.query(ownerId, { ...range, categoryIds: [], groupBy: [] })).toEqual([]);
       },
@@ -168,14 +177,14 @@ export const totalsChecks: ContractGroup = {
         const byCategoryAndDate = () => store.totals.query(ownerId, { ...ALL, groupBy: ['category', 'date'] });
         await store.transaction((tx) => tx.totals.moveCategory(ownerId, a.id, b.id));
         expect(await byCategoryAndDate()).toEqual([
-          { categoryId: null, date: '2026-03-02', amountMinor: 7, count: 1 },
-          { categoryId: b.id, date: '2026-03-01', amountMinor: 100, count: 1 },
-          { categoryId: b.id, date: '2026-03-02', amountMinor: 250, count: 3 },
+          { categoryId: null, date: '2026-03-02', amountMinor: 7, count: 1, refundMinor: 0, refundCount: 0 },
+          { categoryId: b.id, date: '2026-03-01', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
+          { categoryId: b.id, date: '2026-03-02', amountMinor: 250, count: 3, refundMinor: 0, refundCount: 0 },
         ]);
         await store.transaction((tx) => tx.totals.moveCategory(ownerId, b.id, null));
         expect(await byCategoryAndDate()).toEqual([
-          { categoryId: null, date: '2026-03-01', amountMinor: 100, count: 1 },
-          { categoryId: null, date: '2026-03-02', amountMinor: 257, count: 4 },
+          { categoryId: null, date: '2026-03-01', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
+          { categoryId: null, date: '2026-03-02', amountMinor: 257, count: 4, refundMinor: 0, refundCount: 0 },
         ]);
       },
     ),
@@ -197,7 +206,9 @@ export const totalsChecks: ContractGroup = {
         expect(await store.transaction((tx) => tx.totals.rebuild(ownerId))).toBe(3);
         const grouping: TotalsQuery = { ...ALL, groupBy: ['date', 'currency', 'category'] };
         expect(await store.totals.query(ownerId, grouping)).toEqual(await store.expenses.aggregate(ownerId, grouping));
-        expect(await store.totals.query(ownerId, { ...ALL, groupBy: [] })).toEqual([{ amountMinor: 1_000, count: 4 }]);
+        expect(await store.totals.query(ownerId, { ...ALL, groupBy: [] })).toEqual([
+          { amountMinor: 1_000, count: 4, refundMinor: 0, refundCount: 0 },
+        ]);
       },
     ),
   ],

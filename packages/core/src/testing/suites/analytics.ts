@@ -1,14 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../dates.js';
+import { formatAmount } from '../../money.js';
 import type { OwnerHandle } from '../../owner.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
 
 /** "Now" in every analytics test: Sunday 10 May 2026, midday UTC. */
 const NOW = '2026-05-10T12:00:00Z';
 
+/** The refund figures of a row without refunds. */
+function noRefunds(currency: string) {
+  return { refundCount: 0, refundedMinor: 0, refunded: formatAmount(0, currency) };
+}
+
 /** One category's line in a breakdown; `null` is uncategorized. */
-function line(category: { id: string; name: string } | null, totalMinor: number, total: string, count: number) {
-  return { categoryId: category?.id ?? null, categoryName: category?.name ?? null, totalMinor, total, count };
+function line(
+  category: { id: string; name: string } | null,
+  totalMinor: number,
+  total: string,
+  count: number,
+  currency = 'USD',
+) {
+  return {
+    categoryId: category?.id ?? null,
+    categoryName: category?.name ?? null,
+    totalMinor,
+    total,
+    count,
+    ...noRefunds(currency),
+  };
 }
 
 /** One currency of a month or week. */
@@ -19,7 +38,8 @@ function money(
   count: number,
   byCategory: ReturnType<typeof line>[],
 ) {
-  return { currency, totalMinor, total, count, byCategory };
+  const lines = byCategory.map((l) => ({ ...l, ...noRefunds(currency) }));
+  return { currency, totalMinor, total, count, ...noRefunds(currency), byCategory: lines };
 }
 
 /** One point of a trend series. */
@@ -32,8 +52,19 @@ function point(
   movingAverageMinor: number,
   changeMinor: number | null,
   changePercent: number | null,
+  currency = 'USD',
 ) {
-  return { start, end, totalMinor, total, count, movingAverageMinor, changeMinor, changePercent };
+  return {
+    start,
+    end,
+    totalMinor,
+    total,
+    count,
+    ...noRefunds(currency),
+    movingAverageMinor,
+    changeMinor,
+    changePercent,
+  };
 }
 
 /** Analytics: summary, monthly, weekly and trends, with exact figures, all from the daily totals. */
@@ -75,6 +106,7 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
             totalMinor: 500,
             total: '5.00',
             count: 1,
+            ...noRefunds('EUR'),
             averagePerDayMinor: 16,
             averagePerDay: '0.16',
             previousTotalMinor: 0,
@@ -87,6 +119,7 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
             totalMinor: 0,
             total: '0.00',
             count: 0,
+            ...noRefunds('GBP'),
             averagePerDayMinor: 0,
             averagePerDay: '0.00',
             previousTotalMinor: 4000,
@@ -99,6 +132,7 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
             totalMinor: 10_000,
             total: '100.00',
             count: 4,
+            ...noRefunds('USD'),
             averagePerDayMinor: 333,
             averagePerDay: '3.33',
             previousTotalMinor: 8000,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { TotalsQuery, TotalsRow } from '../../store/store.js';
+import type { ExpenseKind, TotalsQuery, TotalsRow } from '../../store/store.js';
 import type { ConformanceEnv } from '../harness.js';
 
 const CURRENCIES = ['USD', 'EUR', 'JPY'] as const;
@@ -14,10 +14,18 @@ const ALL: TotalsQuery = { from: '2000-01-01', to: '2100-12-31', groupBy: ['date
  * when the step runs (modulo their count); a category of `null` is uncategorized.
  */
 type Op =
-  | { kind: 'create'; amountMinor: number; currency: Currency; date: string; category: number | null }
+  | {
+      kind: 'create';
+      amountMinor: number;
+      currency: Currency;
+      date: string;
+      category: number | null;
+      expenseKind: ExpenseKind;
+    }
   | {
       kind: 'update';
       target: number;
+      expenseKind?: ExpenseKind;
       amountMinor?: number;
       currency?: Currency;
       date?: string;
@@ -30,18 +38,28 @@ const amount = fc.integer({ min: 1, max: 100_000 });
 const currency = fc.constantFrom(...CURRENCIES);
 const date = fc.constantFrom(...DATES);
 const category = fc.option(fc.nat(9), { nil: null });
+/** Refunds one time in three: enough for days and categories whose net total is below 0. */
+const expenseKind = fc.constantFrom<ExpenseKind>('expense', 'expense', 'refund');
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('create' as const), amountMinor: amount, currency, date, category }),
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      amountMinor: amount,
+      currency,
+      date,
+      category,
+      expenseKind,
+    }),
   },
   {
     weight: 3,
     arbitrary: fc
       .record({
         target: fc.nat(),
+        expenseKind: maybe(expenseKind),
         amountMinor: maybe(amount),
         currency: maybe(currency),
         date: maybe(date),
@@ -63,12 +81,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 interface Modelled {
   amountMinor: number;
+  kind: ExpenseKind;
   currency: string;
   date: string;
   categoryId: string | null;
 }
 
-/** The expected totals: a GROUP BY (date, currency, category) over the modelled expenses. */
+/**
+ * The expected totals: a GROUP BY (date, currency, category) over the modelled expenses,
+ * refunds netted (subtracted from the amount, counted apart).
+ */
 function groupModel(expenses: Iterable<Modelled>): TotalsRow[] {
   const groups = new Map<string, TotalsRow>();
   for (const e of expenses) {
@@ -79,9 +101,17 @@ function groupModel(expenses: Iterable<Modelled>): TotalsRow[] {
       categoryId: e.categoryId,
       amountMinor: 0,
       count: 0,
+      refundMinor: 0,
+      refundCount: 0,
     };
-    row.amountMinor += e.amountMinor;
-    row.count += 1;
+    if (e.kind === 'refund') {
+      row.amountMinor -= e.amountMinor;
+      row.refundMinor += e.amountMinor;
+      row.refundCount += 1;
+    } else {
+      row.amountMinor += e.amountMinor;
+      row.count += 1;
+    }
     groups.set(key, row);
   }
   return [...groups.values()];
@@ -96,7 +126,7 @@ function sorted(rows: readonly TotalsRow[]): TotalsRow[] {
 /** Daily totals: kept exact by every expense write, and equal to a sum over the expenses. */
 export function totalsTests(getEnv: () => ConformanceEnv): void {
   describe('daily totals', () => {
-    it('after any sequence of creates, updates, deletes and category deletes, the totals equal a GROUP BY over the expenses', async () => {
+    it('after any sequence of creates, updates (kind too), deletes and category deletes, the totals equal a net GROUP BY over the expenses', async () => {
       const env = getEnv();
       await fc.assert(
         fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 30 }), async (ops) => {
@@ -116,9 +146,11 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
                 currency: step.currency,
                 date: step.date,
                 categoryId,
+                kind: step.expenseKind,
               });
               model.set(created.id, {
                 amountMinor: step.amountMinor,
+                kind: step.expenseKind,
                 currency: step.currency,
                 date: step.date,
                 categoryId,
@@ -129,9 +161,16 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
               const changesCurrency = step.currency !== undefined && step.currency !== current.currency;
               const amountMinor = step.amountMinor ?? (changesCurrency ? current.amountMinor : undefined);
               const categoryId = step.category === undefined ? undefined : pickCategory(step.category);
-              await owner.expenses.update(id, { amountMinor, currency: step.currency, date: step.date, categoryId });
+              await owner.expenses.update(id, {
+                amountMinor,
+                currency: step.currency,
+                date: step.date,
+                categoryId,
+                kind: step.expenseKind,
+              });
               model.set(id, {
                 amountMinor: amountMinor ?? current.amountMinor,
+                kind: step.expenseKind ?? current.kind,
                 currency: step.currency ?? current.currency,
                 date: step.date ?? current.date,
                 categoryId: categoryId === undefined ? current.categoryId : categoryId,
@@ -154,19 +193,27 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
           const allTime = () => env.store.totals.query(owner.ownerId, { ...ALL, groupBy: ['currency'] });
           const expectedAllTime = sorted(
             groupModel([...model.values()].map((e) => ({ ...e, date: '', categoryId: null }))),
-          ).map(({ currency, amountMinor, count }) => ({ currency, amountMinor, count }));
+          ).map(({ currency, amountMinor, count, refundMinor, refundCount }) => ({
+            currency,
+            amountMinor,
+            count,
+            refundMinor,
+            refundCount,
+          }));
           expect(await allTime()).toEqual(expectedAllTime);
           // The bundled store keeps the all-time total per currency (the 2^53−1 guard) in step as well.
           const stored = async () =>
             (
               await env.raw!(
-                'select currency, amount_minor, count from et_currency_total where owner_id = ? and count <> 0 order by currency',
+                'select currency, amount_minor, count, refund_minor, refund_count from et_currency_total where owner_id = ? and (count <> 0 or refund_count <> 0) order by currency',
                 [owner.ownerId],
               )
             ).map((r) => ({
               currency: r.currency,
               amountMinor: Number(r.amount_minor),
               count: Number(r.count),
+              refundMinor: Number(r.refund_minor),
+              refundCount: Number(r.refund_count),
             }));
           if (env.raw) expect(await stored()).toEqual(expectedAllTime);
           expect(await owner.rebuildTotals()).toBe(expected.length);
@@ -191,10 +238,10 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
       ]);
       const byMonth: TotalsQuery = { from: '2025-01-01', to: '2026-12-31', currency: 'USD', groupBy: ['month'] };
       const expected: TotalsRow[] = [
-        { month: '2025-03', amountMinor: 1000, count: 1 },
-        { month: '2025-12', amountMinor: 100, count: 1 },
-        { month: '2026-01', amountMinor: 200, count: 1 },
-        { month: '2026-03', amountMinor: 2500, count: 2 },
+        { month: '2025-03', amountMinor: 1000, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2025-12', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2026-01', amountMinor: 200, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2026-03', amountMinor: 2500, count: 2, refundMinor: 0, refundCount: 0 },
       ];
       expect(await env.store.totals.query(owner.ownerId, byMonth)).toEqual(expected);
       expect(await env.store.expenses.aggregate(owner.ownerId, byMonth)).toEqual(expected);
@@ -205,11 +252,11 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
           currency: undefined,
         }),
       ).toEqual([
-        { month: '2025-03', currency: 'USD', amountMinor: 1000, count: 1 },
-        { month: '2025-12', currency: 'USD', amountMinor: 100, count: 1 },
-        { month: '2026-01', currency: 'USD', amountMinor: 200, count: 1 },
-        { month: '2026-03', currency: 'JPY', amountMinor: 700, count: 1 },
-        { month: '2026-03', currency: 'USD', amountMinor: 2500, count: 2 },
+        { month: '2025-03', currency: 'USD', amountMinor: 1000, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2025-12', currency: 'USD', amountMinor: 100, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2026-01', currency: 'USD', amountMinor: 200, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2026-03', currency: 'JPY', amountMinor: 700, count: 1, refundMinor: 0, refundCount: 0 },
+        { month: '2026-03', currency: 'USD', amountMinor: 2500, count: 2, refundMinor: 0, refundCount: 0 },
       ]);
       expect(
         await env.store.totals.query(owner.ownerId, {
@@ -218,7 +265,7 @@ export function totalsTests(getEnv: () => ConformanceEnv): void {
           to: '2026-03-31',
           categoryIds: [null],
         }),
-      ).toEqual([{ month: '2026-03', amountMinor: 500, count: 1 }]);
+      ).toEqual([{ month: '2026-03', amountMinor: 500, count: 1, refundMinor: 0, refundCount: 0 }]);
     });
   });
 }
