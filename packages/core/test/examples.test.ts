@@ -39,7 +39,7 @@ describe('examples', () => {
       '2026-11: 255.10 EUR',
     ]);
     expect(lines[5]).toBe(
-      'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt\r',
+      'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt,kind\r',
     );
     expect(lines.slice(6).map((line) => line.split(',').slice(1, 5).join(','))).toEqual([
       '2026-11-18,110.00,EUR,Groceries',

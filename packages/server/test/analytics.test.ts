@@ -163,7 +163,7 @@ describe.each(DIALECTS)('/analytics and /changes over HTTP on %s (today is 2026-
     const text = await response.text();
     expect(
       text.startsWith(
-        'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt\r\n',
+        'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt,kind\r\n',
       ),
     ).toBe(true);
     const rows: Record<string, string>[] = parse(text, { columns: true });

@@ -46,13 +46,15 @@ export const EXPORT_CHUNK_SIZE = 100;
 const CSV_OPTIONS = { record_delimiter: 'windows', quoted_match: /[\r\n]/ } as const;
 
 /**
- * The CSV columns, in order.
+ * The CSV columns, in order. `kind` (`expense` or `refund`) came with refunds and is the
+ * last column, so a reader that takes the earlier ones by position keeps working; `amount`
+ * stays positive for a refund, as everywhere else, and `kind` says which way it goes.
  *
  * @example
  * ```ts
  * import { CSV_COLUMNS } from '@expense-tracker/core';
  *
- * CSV_COLUMNS.join(','); // 'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt'
+ * CSV_COLUMNS.join(','); // 'id,date,amount,currency,category,categoryId,description,merchant,tags,notes,createdAt,updatedAt,kind'
  * // The first line of every CSV export is this header:
  * for await (const chunk of owner.export({ format: 'csv' })) {
  *   console.log(chunk.startsWith(CSV_COLUMNS.join(','))); // true
@@ -73,6 +75,7 @@ export const CSV_COLUMNS = [
   'notes',
   'createdAt',
   'updatedAt',
+  'kind',
 ] as const;
 
 function csvRow(expense: Expense, names: Map<string, string>): string[] {
@@ -90,6 +93,7 @@ function csvRow(expense: Expense, names: Map<string, string>): string[] {
     text(expense.notes),
     expense.createdAt,
     expense.updatedAt,
+    expense.kind,
   ];
 }
 

@@ -19,6 +19,7 @@ import { idempotencyTests } from './suites/idempotency.js';
 import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
+import { refundTests } from './suites/refunds.js';
 import { settingsTests } from './suites/settings.js';
 import { sumTests } from './suites/sums.js';
 import { textTests } from './suites/text.js';
@@ -104,6 +105,7 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     budgetStatusTests(getEnv);
     alertTests(getEnv);
     totalsTests(getEnv);
+    refundTests(getEnv);
     sumTests(getEnv);
     dateRangeTests(getEnv);
     analyticsTests(getEnv);

@@ -22,6 +22,7 @@ const HEADER = [
   'notes',
   'createdAt',
   'updatedAt',
+  'kind',
 ];
 
 /** Every chunk of an export, in order. */
@@ -98,7 +99,21 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
       const text = await textOf(owner, { format: 'csv' });
       expect(csvRecords(text)).toEqual([
         HEADER,
-        [d.id, '2026-01-04', '0.99', 'USD', '', '', '1+1', 'mail@example.com', '', 'cr\rinside', STAMP, STAMP],
+        [
+          d.id,
+          '2026-01-04',
+          '0.99',
+          'USD',
+          '',
+          '',
+          '1+1',
+          'mail@example.com',
+          '',
+          'cr\rinside',
+          STAMP,
+          STAMP,
+          'expense',
+        ],
         [
           a.id,
           '2026-01-05',
@@ -112,6 +127,7 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
           'line 1\nline 2',
           STAMP,
           STAMP,
+          'expense',
         ],
         [
           b.id,
@@ -126,6 +142,7 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
           "'-2+3",
           STAMP,
           STAMP,
+          'expense',
         ],
         [
           c.id,
@@ -140,6 +157,7 @@ export function exportTests(getEnv: () => ConformanceEnv): void {
           "'already quoted\r\nsecond line",
           STAMP,
           STAMP,
+          'expense',
         ],
       ]);
       expect(text.startsWith(`${HEADER.join(',')}\r\n`)).toBe(true);
