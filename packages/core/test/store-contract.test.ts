@@ -46,6 +46,8 @@ const APPEND_WAITS =
   'events › append of a second transaction of the owner waits until the first commits, then takes the next seqs';
 const APPEND_MANY =
   'events › 30 concurrent transactions appending for one owner (some rolling back) leave gapless seqs, and a reader only ever sees a prefix';
+const REFUND_FIGURES =
+  'totals › refund figures add apart from the expense count; a group of refunds only is in query (net below 0) until both counts are back at 0';
 
 describe('the contract checks, on PostgreSQL with two stores on one database', () => {
   let database: TestDatabase;
@@ -75,6 +77,7 @@ describe('the contract checks, on PostgreSQL with two stores on one database', (
     ['lock takes no lock', [LOCK_WAITS, LOCK_ROLLBACK]],
     ['idempotency insert ignores a taken key', [IDEMPOTENCY_AGAIN, IDEMPOTENCY_RACE]],
     ['append numbers from an unlocked max(seq) + 1', [APPEND_WAITS, APPEND_MANY]],
+    ['applyDeltas drops the refund figures', [REFUND_FIGURES]],
   ];
   for (const [breakage, expected] of cases) {
     it(`reject a store whose ${breakage}, through exactly the checks of that rule`, async () => {

@@ -118,6 +118,18 @@ export const BREAKAGES = {
       },
     },
   }),
+
+  /** `totals.applyDeltas` written before refunds: it adds the net amount and the expense count only. */
+  'applyDeltas drops the refund figures': (_db, real) => ({
+    totals: {
+      applyDeltas(ownerId, deltas) {
+        return real.totals.applyDeltas(
+          ownerId,
+          deltas.map(({ refundMinor: _minor, refundCount: _count, ...rest }) => rest),
+        );
+      },
+    },
+  }),
 } satisfies Record<string, Breakage>;
 
 /** The name of one way to break a store. */

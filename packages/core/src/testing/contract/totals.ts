@@ -211,5 +211,62 @@ export const totalsChecks: ContractGroup = {
         ]);
       },
     ),
+
+    check(
+      'refund figures add apart from the expense count; a group of refunds only is in query (net below 0) until both counts are back at 0',
+      async ({ store }) => {
+        const ownerId = uniqueOwnerId();
+        const byDate = () => store.totals.query(ownerId, { ...ALL, groupBy: ['date'] });
+        const refund = (date: string, amountMinor: number, sign: 1 | -1) =>
+          delta(date, -sign * amountMinor, 0, { refundMinor: sign * amountMinor, refundCount: sign });
+        await apply(store, ownerId, [delta('2026-03-01', 1_000, 1), refund('2026-03-01', 300, 1)]);
+        await apply(store, ownerId, [refund('2026-03-02', 450, 1)]);
+        expect(await byDate()).toEqual([
+          { date: '2026-03-01', amountMinor: 700, count: 1, refundMinor: 300, refundCount: 1 },
+          { date: '2026-03-02', amountMinor: -450, count: 0, refundMinor: 450, refundCount: 1 },
+        ]);
+        // The all-time total carries the refunds too (the service's 2^53−1 guard reads them).
+        expect(await apply(store, ownerId, [refund('2026-03-02', 50, 1)])).toEqual([
+          { currency: 'USD', amountMinor: 200, count: 1, refundMinor: 800, refundCount: 3 },
+        ]);
+        await apply(store, ownerId, [refund('2026-03-02', 450, -1), refund('2026-03-02', 50, -1)]);
+        expect(await byDate()).toEqual([
+          { date: '2026-03-01', amountMinor: 700, count: 1, refundMinor: 300, refundCount: 1 },
+        ]);
+      },
+    ),
+
+    check(
+      'aggregate and rebuild net refunds: a refund row subtracts its positive amount and counts as a refund',
+      async ({ store }) => {
+        const ownerId = uniqueOwnerId();
+        await store.expenses.insert([
+          expenseRecord(ownerId, { date: '2026-03-01', amountMinor: 1_000 }),
+          expenseRecord(ownerId, { date: '2026-03-01', amountMinor: 250, kind: 'refund' }),
+          expenseRecord(ownerId, { date: '2026-03-02', amountMinor: 400, kind: 'refund' }),
+        ]);
+        const expected = [
+          { date: '2026-03-01', amountMinor: 750, count: 1, refundMinor: 250, refundCount: 1 },
+          { date: '2026-03-02', amountMinor: -400, count: 0, refundMinor: 400, refundCount: 1 },
+        ];
+        const grouping: TotalsQuery = { ...ALL, groupBy: ['date'] };
+        expect(await store.expenses.aggregate(ownerId, grouping)).toEqual(expected);
+        expect(await store.transaction((tx) => tx.totals.rebuild(ownerId))).toBe(2);
+        expect(await store.totals.query(ownerId, grouping)).toEqual(expected);
+        expect(
+          (
+            await store.expenses.findById(
+              ownerId,
+              (await store.expenses.list(ownerId, { sort: 'date', order: 'asc', limit: 1 }))[0]!.id,
+            )
+          )?.kind,
+        ).toBe('expense');
+        expect(
+          (await store.expenses.list(ownerId, { kind: 'refund', sort: 'amount', order: 'asc', limit: 5 })).map(
+            (r) => r.amountMinor,
+          ),
+        ).toEqual([250, 400]);
+      },
+    ),
   ],
 };
