@@ -36,7 +36,14 @@ interface CategoryTotal {
 interface Summary {
   from: string;
   to: string;
-  currencies: { currency: string; total: string; count: number; byCategory: CategoryTotal[] }[];
+  currencies: {
+    currency: string;
+    total: string;
+    count: number;
+    refundCount: number;
+    refunded: string;
+    byCategory: CategoryTotal[];
+  }[];
 }
 interface Trends {
   currency: string;
@@ -155,11 +162,18 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 let categoryChart: Chart<'doughnut'> | null = null;
 let trendChart: Chart<'line'> | null = null;
 
+/** " less 2 refunds (−30.00 USD)": refunds are already netted out of the total, so say so. */
+function refundsOf(entry: Summary['currencies'][number]): string {
+  if (entry.refundCount === 0) return '';
+  const plural = entry.refundCount === 1 ? '' : 's';
+  return ` less ${entry.refundCount} refund${plural} (−${money(entry.refunded, entry.currency)})`;
+}
+
 function renderSummary(summary: Summary): void {
   const first = summary.currencies[0];
   const categories = first?.byCategory ?? [];
   el('summary-total').textContent = first
-    ? `${money(first.total, first.currency)} in ${first.count} expense${first.count === 1 ? '' : 's'}, ${summary.from} to ${summary.to}`
+    ? `${money(first.total, first.currency)} in ${first.count} expense${first.count === 1 ? '' : 's'}${refundsOf(first)}, ${summary.from} to ${summary.to}`
     : `No spending from ${summary.from} to ${summary.to}`;
   const labels = categories.map((c) => c.categoryName ?? 'Uncategorized');
   const list = el('category-list');

@@ -117,6 +117,16 @@ describe('dashboard at /app, in headless Chromium', () => {
     expect(await page.locator('#budget-rows .state-warning').textContent()).toBe('warning');
     await expect.poll(() => page.locator('#notifications li').count()).toBeGreaterThan(0);
     expect(await page.locator('#notifications').textContent()).toMatch(/80/);
+    // A refund lowers spending, and the summary says it was netted out.
+    const refund = await api.request('POST', '/expenses', {
+      token: user.token,
+      body: { amount: '2.50', categoryId: transport, kind: 'refund', description: 'Delay repay' },
+    });
+    expect(refund.status).toBe(201);
+    await expect.poll(() => spent.textContent(), { timeout: 15_000 }).toBe(`40.00 ${currency}`);
+    await expect
+      .poll(() => page.locator('#summary-total').textContent())
+      .toContain(`40.00 ${currency} in 2 expenses less 1 refund (−2.50 ${currency})`);
     // The doughnut drew on its canvas.
     expect(
       await page.locator('#category-chart').evaluate((canvas) => (canvas as unknown as { width: number }).width),

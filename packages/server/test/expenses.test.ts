@@ -22,6 +22,7 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
       id: expect.stringMatching(/^exp_/),
       amountMinor: 1250,
       amount: '12.50',
+      kind: 'expense',
       currency: 'USD',
       date: '2026-11-15',
       categoryId: null,
@@ -67,6 +68,37 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
     expectProblem(await api.request('GET', `/expenses/${id}`, { token }), 404, 'NOT_FOUND');
     expectProblem(await api.request('DELETE', `/expenses/${id}`, { token }), 404, 'NOT_FOUND');
     expectProblem(await api.request('PATCH', `/expenses/${id}`, { token, body: { amount: '1' } }), 404, 'NOT_FOUND');
+  });
+
+  it('a refund is POSTed with kind, listed with ?kind=refund, and a PATCH of kind moves it back; another kind is a 422', async () => {
+    const { token } = await api.user();
+    const shoes = await api.request('POST', '/expenses', { token, body: { amount: '80.00', date: '2026-11-02' } });
+    const back = await api.request('POST', '/expenses', {
+      token,
+      body: { amount: '80.00', date: '2026-11-05', kind: 'refund' },
+    });
+    expect(back.status).toBe(201);
+    expect(back.body).toMatchObject({ kind: 'refund', amountMinor: 8000 });
+    const ids = async (query: string) =>
+      ((await api.request('GET', `/expenses${query}`, { token })).body as { items: { id: string }[] }).items.map(
+        (e) => e.id,
+      );
+    expect(await ids('?kind=refund')).toEqual([back.body.id]);
+    expect(await ids('?kind=expense')).toEqual([shoes.body.id]);
+    expect(await ids('')).toEqual([back.body.id, shoes.body.id]);
+    const summary = await api.request('GET', '/analytics/summary?from=2026-11-01&to=2026-11-30', { token });
+    expect(summary.body.currencies[0]).toMatchObject({ totalMinor: 0, count: 1, refundCount: 1, refunded: '80.00' });
+    const patched = await api.request('PATCH', `/expenses/${back.body.id}`, { token, body: { kind: 'expense' } });
+    expect(patched.body).toMatchObject({ kind: 'expense' });
+    expect(await ids('?kind=refund')).toEqual([]);
+    const bad = await api.request('GET', '/expenses?kind=credit', { token });
+    expectProblem(bad, 422, 'VALIDATION_FAILED');
+    expect(issuePaths(bad)).toContainEqual(['kind']);
+    expectProblem(
+      await api.request('POST', '/expenses', { token, body: { amount: '1', kind: 'salary' } }),
+      422,
+      'VALIDATION_FAILED',
+    );
   });
 
   it('bad input is a 422 naming the field, and nothing is stored', async () => {

@@ -347,12 +347,17 @@ describe('OpenAPI document and interactive docs', () => {
         'minAmount',
         'maxAmount',
         'currency',
+        'kind',
         'sort',
         'order',
         'limit',
         'cursor',
       ]),
     );
+    // Refunds: `?kind=` takes the two kinds, and the export takes the same filter.
+    expect(JSON.stringify(params.find((p) => p.name === 'kind')!.schema)).toMatch(/expense.*refund|ExpenseKind/);
+    const exportParams = doc.paths['/analytics/export']!.get!.parameters as { name: string }[];
+    expect(exportParams.map((p) => p.name)).toContain('kind');
     expect(params.find((p) => p.name === 'limit')).toMatchObject({
       in: 'query',
       required: false,
