@@ -7,6 +7,7 @@ import {
   Kysely,
   MysqlAdapter,
   MysqlIntrospector,
+  Migrator,
   MysqlQueryCompiler,
   PostgresDialect,
   SqliteDialect,
@@ -16,6 +17,7 @@ import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { isTrackerError, Tracker, type Expense, type TrackerEvent } from '../src/index.js';
 import { openKyselyStore } from '../src/kysely/index.js';
+import { MIGRATION_TABLE } from '../src/store/kysely-store.js';
 import { coreMigrations } from '../src/store/migrations/core-migrations.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
@@ -395,10 +397,17 @@ describe('0006-currency-totals on a database with data', () => {
         { amount: '700', currency: 'JPY', date: '2026-02-03' },
       ]);
       await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
-      // Back to how a database migrated before 0006 looks: no table, no bookkeeping row.
+      // Back to how a database migrated up to 0005 looks, by the migrations' own `down` (0006
+      // and every later one, which Kysely requires to run in order), keeping the data.
       const { db } = store;
-      await db.schema.dropTable('et_currency_total').execute();
-      await sql`delete from et_migration where name = '0006-currency-totals'`.execute(db);
+      const migrator = new Migrator({
+        db,
+        provider: { getMigrations: async () => coreMigrations(store.dialect) },
+        migrationTableName: MIGRATION_TABLE,
+        migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+      });
+      expect((await migrator.migrateTo('0005-owner-leading-keys')).error).toBeUndefined();
+      expect(await sql`select 1 from et_currency_total`.execute(db).catch(() => 'no table')).toBe('no table');
       await tracker.migrate();
       const rows = await db
         .selectFrom('et_currency_total')
