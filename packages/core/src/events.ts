@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { eventDataSchemas } from './changes/event-schema.js';
+import type { Actor } from './actor.js';
 
 /**
  * What each event type carries in `data`. A `type` (not an `interface`), as mitt needs.
@@ -79,6 +80,8 @@ export type TrackerEvent<T extends TrackerEventType = TrackerEventType> = {
     data: TrackerEventMap[K];
     /** When the change was committed (ISO 8601 UTC). */
     at: string;
+    /** Who made the change: the owner's account by default (`tracker.forOwner(id, { actor })`). */
+    actor: Actor;
   };
 }[T];
 

@@ -3,6 +3,7 @@ import { budgetSchema, notificationSchema } from '../budgets/schema.js';
 import { categorySchema } from '../categories/schema.js';
 import { idSchema, instantSchema } from '../common-schemas.js';
 import { expenseSchema } from '../expenses/schema.js';
+import { actorSchema } from '../actor.js';
 
 /**
  * What each event type carries in `data`, as zod schemas: the one definition of the event
@@ -80,6 +81,7 @@ export function changeEventOf<K extends keyof typeof eventDataSchemas>(type: K) 
     type: z.literal(type),
     data: eventDataSchemas[type],
     at: atSchema,
+    actor: actorSchema,
   });
 }
 
