@@ -14,6 +14,7 @@ import type { Actor } from './actor.js';
  * - `budget.created`, `budget.deleted`: `{ budget }`; `budget.updated`: `{ budget, previous }`
  * - `alert.triggered`: `{ notification, budget: { id, name } }` (the stored notification, and the
  *   budget's name for display)
+ * - `import.previewed`, `import.committed`, `import.reverted`: `{ import }` (with its counts)
  *
  * @example
  * ```ts
@@ -125,4 +126,7 @@ export const EVENT_TYPES = [
   'budget.updated',
   'budget.deleted',
   'alert.triggered',
+  'import.previewed',
+  'import.committed',
+  'import.reverted',
 ] as const satisfies readonly TrackerEventType[];

@@ -123,6 +123,13 @@ export function createImportRepository(db: Kysely<Database>): ImportRepository {
       return row ? fromImport(row) : null;
     },
 
+    async delete(ownerId, id) {
+      // Rows first and explicitly: a host's SQLite connection may have foreign keys off.
+      await db.deleteFrom('et_import_row').where('owner_id', '=', ownerId).where('import_id', '=', id).execute();
+      const result = await db.deleteFrom('et_import').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+
     async list(ownerId, query) {
       let q = db.selectFrom('et_import').selectAll().where('owner_id', '=', ownerId);
       if (query.before !== undefined) q = q.where('id', '<', query.before);

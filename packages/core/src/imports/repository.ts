@@ -102,6 +102,8 @@ export interface ImportRepository {
   /** Replaces the mutable fields; `false` when there is no such import. */
   update(record: ImportRecord): Promise<boolean>;
   findById(ownerId: string, id: string): Promise<ImportRecord | null>;
+  /** Deletes an import and its rows (a preview whose file turned out unreadable); `false` when there is none. */
+  delete(ownerId: string, id: string): Promise<boolean>;
   /** The owner's imports, newest first, before the id `before` when given. */
   list(ownerId: string, query: { limit: number; before?: string }): Promise<ImportRecord[]>;
   insertRows(rows: readonly ImportRowRecord[]): Promise<void>;

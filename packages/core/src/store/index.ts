@@ -28,6 +28,7 @@ export type {
   EventRecord,
   EventRepository,
   ExpenseFilter,
+  ExpenseIdentity,
   ExpensePageRequest,
   ExpenseRecord,
   ExpenseRepository,
@@ -45,6 +46,13 @@ export type {
   TotalsRow,
 } from './store.js';
 export type { IdempotencyRecord, IdempotencyRepository } from '../idempotency/repository.js';
+export type {
+  ImportProfileRecord,
+  ImportRecord,
+  ImportRepository,
+  ImportRowCount,
+  ImportRowRecord,
+} from '../imports/repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

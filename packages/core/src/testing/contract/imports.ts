@@ -100,6 +100,10 @@ export const importChecks: ContractGroup = {
         { state: 'new', decision: 'create', applied: true, count: 1 },
         { state: 'possible_duplicate', decision: 'skip', applied: false, count: 1 },
       ]);
+      expect(await store.imports.delete(uniqueOwnerId(), imp.id)).toBe(false);
+      expect(await store.imports.delete(ownerId, imp.id)).toBe(true);
+      expect(await store.imports.findById(ownerId, imp.id)).toBeNull();
+      expect(await store.imports.listRows(ownerId, imp.id, { limit: 10 })).toEqual([]);
     }),
 
     check('profiles: insert, find, list by name, update and delete, scoped to the owner', async ({ store }) => {
