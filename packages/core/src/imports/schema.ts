@@ -9,8 +9,9 @@ import { IMPORT_DECISIONS, IMPORT_ROW_STATES, IMPORT_STATES } from './repository
  * ```ts
  * import type { Import } from '@expense-tracker/core';
  *
+ * declare const ofxText: string;
  * const preview: Import = await owner.imports.preview(new TextEncoder().encode(ofxText), { sourceKey: 'checking' });
- * preview.counts.new; // rows that commit will create
+ * preview.counts.new; // rows in no way stored yet: commit creates them
  * ```
  */
 export const importSchema = z
@@ -50,7 +51,8 @@ export type Import = z.output<typeof importSchema>;
  * ```ts
  * import type { ImportRow } from '@expense-tracker/core';
  *
- * const { items } = await owner.imports.rows(preview.id, { state: 'possible_duplicate' });
+ * declare const importId: string;
+ * const { items } = await owner.imports.rows(importId, { state: 'possible_duplicate' });
  * const row: ImportRow | undefined = items[0];
  * row?.candidateIds; // the hand-typed expenses it may be
  * ```
@@ -111,7 +113,8 @@ export type ImportRowsQuery = z.input<typeof importRowsQuerySchema>;
  * ```ts
  * import type { ImportRowPage } from '@expense-tracker/core';
  *
- * const page: ImportRowPage = await owner.imports.rows(preview.id, { limit: 100 });
+ * declare const importId: string;
+ * const page: ImportRowPage = await owner.imports.rows(importId, { limit: 100 });
  * ```
  */
 export interface ImportRowPage {
@@ -153,7 +156,10 @@ export const sourceKeySchema = z.string().trim().min(1).max(200);
  * ```ts
  * import type { ImportProfile } from '@expense-tracker/core';
  *
- * const profile: ImportProfile = await owner.imports.profiles.create({ name: 'My bank', profile: { columns: { date: 'Date', amount: 'Amount' } } });
+ * const profile: ImportProfile = await owner.imports.profiles.create({
+ *   name: 'My bank',
+ *   profile: { date: { column: 'Date' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'EUR' } },
+ * });
  * ```
  */
 export const importProfileSchema = z
