@@ -88,7 +88,10 @@ const insertEvent = preparedQuery(
     at: string,
     actorKind: string,
     actorId: string | null,
-  ) => db.insertInto('et_event').values({ owner_id: ownerId, seq, type, data, at, actor_kind: actorKind, actor_id: actorId }),
+  ) =>
+    db
+      .insertInto('et_event')
+      .values({ owner_id: ownerId, seq, type, data, at, actor_kind: actorKind, actor_id: actorId }),
 );
 
 /**

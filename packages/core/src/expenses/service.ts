@@ -141,9 +141,7 @@ function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): Exp
     ...current,
     ...mergeSource(current, data),
     // A category the caller sets (or keeps naming, in a replace) becomes the caller's choice.
-    ...(data.categoryId !== undefined || replace
-      ? { categorySource: categoryId ? 'user' : null, ruleId: null }
-      : {}),
+    ...(data.categoryId !== undefined || replace ? { categorySource: categoryId ? 'user' : null, ruleId: null } : {}),
     amountMinor: hasAmount ? positiveAmount(data, currency, [], 'An expense amount') : current.amountMinor,
     currency,
     date: data.date ?? current.date,

@@ -86,7 +86,10 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
   const created: ExpenseRecord[] = [];
   for (const row of rows) {
     if (row.decision === 'create') {
-      if ((row.externalId !== null && taken.has(row.externalId)) || (row.fingerprint !== null && taken.has(row.fingerprint))) {
+      if (
+        (row.externalId !== null && taken.has(row.externalId)) ||
+        (row.fingerprint !== null && taken.has(row.fingerprint))
+      ) {
         Object.assign(row, { state: 'duplicate', decision: 'skip' });
       } else {
         const expense = importedExpense(imp, row, at);
@@ -230,12 +233,13 @@ export async function revertImport(
     const deletes: ExpenseRecord[] = [];
     const unlinks: [ExpenseRecord, ExpenseRecord][] = [];
     const edited: string[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const rows = await tx.imports.listRows(ownerId, id, { applied: true, afterN: after, limit: REVERT_PAGE });
       for (const row of rows) {
         const expenseId = row.decision === 'link' ? row.linkExpenseId : row.expenseId;
         const current = expenseId === null ? null : await tx.expenses.findById(ownerId, expenseId);
-        if (!current || current.fingerprint !== row.fingerprint) continue;
+        // Gone (the owner deleted it), or no longer this line's: nothing of the import's to undo.
+        if (current?.fingerprint !== row.fingerprint || current === null) continue;
         if (current.updatedAt !== row.appliedAt) edited.push(current.id);
         if (row.decision === 'link') {
           unlinks.push([current, { ...current, externalId: null, sourceAccount: null, fingerprint: null }]);

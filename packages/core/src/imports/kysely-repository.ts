@@ -126,7 +126,11 @@ export function createImportRepository(db: Kysely<Database>): ImportRepository {
     async delete(ownerId, id) {
       // Rows first and explicitly: a host's SQLite connection may have foreign keys off.
       await db.deleteFrom('et_import_row').where('owner_id', '=', ownerId).where('import_id', '=', id).execute();
-      const result = await db.deleteFrom('et_import').where('owner_id', '=', ownerId).where('id', '=', id).executeTakeFirst();
+      const result = await db
+        .deleteFrom('et_import')
+        .where('owner_id', '=', ownerId)
+        .where('id', '=', id)
+        .executeTakeFirst();
       return result.numDeletedRows > 0n;
     },
 

@@ -129,7 +129,7 @@ export async function stageImport(
   ctx: ServiceContext,
   ownerId: string,
   head: Pick<ImportRecord, 'sourceKey' | 'fileName'> & { format: () => string },
-  parsed: AsyncIterable<ParsedBankRow>,
+  parsed: AsyncIterable<ParsedBankRow> | Iterable<ParsedBankRow>,
   onProgress: ImportPreviewOptions['onProgress'],
 ): Promise<ImportRecord> {
   const at = ctx.clock.now().toISOString();

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { notFound, TrackerError, validationError } from '../errors.js';
 import { newId } from '../ids.js';
 import { getSettings } from '../owners/settings.js';
-import { positiveAmountMinorSchema, positiveDecimalAmountSchema, currencySchema, localDateSchema, limitSchema } from '../common-schemas.js';
+import {
+  positiveAmountMinorSchema,
+  positiveDecimalAmountSchema,
+  currencySchema,
+  localDateSchema,
+  limitSchema,
+} from '../common-schemas.js';
 import { positiveAmount } from '../expenses/amounts.js';
 import { assertOpen, parseInput, write, type ServiceContext } from '../write-context.js';
 import type { BankRow, ParsedBankRow } from './bank-row.js';
@@ -141,7 +147,7 @@ export type AggregatorRow = z.input<typeof aggregatorRowSchema>;
 const aggregatorRowsSchema = z.array(z.unknown()).min(1).max(50_000);
 
 /** Reads aggregator rows as the bank-file parsers would: a bad row is `invalid`, never a failure of the whole call. */
-async function* aggregatorRows(rows: readonly unknown[], currency: string): AsyncGenerator<ParsedBankRow> {
+function* aggregatorRows(rows: readonly unknown[], currency: string): Generator<ParsedBankRow> {
   for (const [index, input] of rows.entries()) {
     const line = index + 1;
     const parsed = aggregatorRowSchema.safeParse(input);

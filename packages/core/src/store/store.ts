@@ -659,12 +659,7 @@ export interface EventRepository {
    * that seqs are gapless and become visible in seq order. `actor` (who made the change)
    * is stored with each event and returned by `list`; absent, it is the owner's account.
    */
-  append(
-    ownerId: string,
-    events: { type: string; data: unknown }[],
-    at: string,
-    actor?: Actor,
-  ): Promise<EventRecord[]>;
+  append(ownerId: string, events: { type: string; data: unknown }[], at: string, actor?: Actor): Promise<EventRecord[]>;
   /** The owner's events with `seq > after`, oldest first, at most `limit`. */
   list(ownerId: string, after: number, limit: number): Promise<EventRecord[]>;
   /** The owner's newest seq, 0 when there is none. */

@@ -49,8 +49,12 @@ export const imports: Migration = {
       .addColumn('expense_id', 'text')
       .addColumn('applied_at', 'text')
       .addPrimaryKeyConstraint('et_import_row_pk', ['owner_id', 'import_id', 'n'])
-      .addForeignKeyConstraint('et_import_row_import_fk', ['owner_id', 'import_id'], 'et_import', ['owner_id', 'id'], (fk) =>
-        fk.onDelete('cascade'),
+      .addForeignKeyConstraint(
+        'et_import_row_import_fk',
+        ['owner_id', 'import_id'],
+        'et_import',
+        ['owner_id', 'id'],
+        (fk) => fk.onDelete('cascade'),
       )
       .execute();
     await db.schema

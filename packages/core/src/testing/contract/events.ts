@@ -47,14 +47,21 @@ export const eventChecks: ContractGroup = {
       },
     ),
 
-    check('append stores the actor given (an account, a token, the system) and list reads it back', async ({ store }) => {
-      const ownerId = uniqueOwnerId();
-      const actors = [{ kind: 'token', id: 'tok_1' }, { kind: 'system' }, { kind: 'account', id: 'someone' }] as const;
-      for (const actor of actors) {
-        await store.transaction((tx) => tx.events.append(ownerId, [{ type: 't', data: {} }], AT, actor));
-      }
-      expect((await store.events.list(ownerId, 0, 10)).map((e) => e.actor)).toEqual(actors);
-    }),
+    check(
+      'append stores the actor given (an account, a token, the system) and list reads it back',
+      async ({ store }) => {
+        const ownerId = uniqueOwnerId();
+        const actors = [
+          { kind: 'token', id: 'tok_1' },
+          { kind: 'system' },
+          { kind: 'account', id: 'someone' },
+        ] as const;
+        for (const actor of actors) {
+          await store.transaction((tx) => tx.events.append(ownerId, [{ type: 't', data: {} }], AT, actor));
+        }
+        expect((await store.events.list(ownerId, 0, 10)).map((e) => e.actor)).toEqual(actors);
+      },
+    ),
 
     check('a transaction that rolls back gives back the seqs it took, with every other write', async ({ store }) => {
       const ownerId = uniqueOwnerId();

@@ -33,7 +33,9 @@ export const identityChecks: ContractGroup = {
         expect(await store.expenses.findById(ownerId, again.id)).toBeNull();
         // Another account, another owner, and no identity at all are all free.
         await store.expenses.insert([expenseRecord(ownerId, { sourceAccount: 'savings', externalId: 'FIT-1' })]);
-        await store.expenses.insert([expenseRecord(uniqueOwnerId(), { sourceAccount: 'checking', externalId: 'FIT-1' })]);
+        await store.expenses.insert([
+          expenseRecord(uniqueOwnerId(), { sourceAccount: 'checking', externalId: 'FIT-1' }),
+        ]);
         await store.expenses.insert([expenseRecord(ownerId), expenseRecord(ownerId)]);
       },
     ),
@@ -48,9 +50,9 @@ export const identityChecks: ContractGroup = {
         expect(await conflict(store.expenses.insert([again]))).toBe(true);
         const typed = expenseRecord(ownerId);
         await store.expenses.insert([typed]);
-        expect(await conflict(store.expenses.update({ ...typed, sourceAccount: 'checking', fingerprint: 'abc:1' }))).toBe(
-          true,
-        );
+        expect(
+          await conflict(store.expenses.update({ ...typed, sourceAccount: 'checking', fingerprint: 'abc:1' })),
+        ).toBe(true);
         expect(await ids(store, ownerId, 'checking', [], ['abc:1'])).toEqual([first.id]);
         expect(await store.expenses.findById(ownerId, typed.id)).toEqual(typed);
         // The second occurrence of the same line is another key.

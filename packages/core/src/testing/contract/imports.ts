@@ -83,9 +83,9 @@ export const importChecks: ContractGroup = {
       expect(await store.imports.findRow(uniqueOwnerId(), imp.id, 2)).toBeNull();
       expect((await store.imports.listRows(ownerId, imp.id, { limit: 10 })).map((r) => r.n)).toEqual([1, 2, 3]);
       expect((await store.imports.listRows(ownerId, imp.id, { limit: 1, afterN: 1 })).map((r) => r.n)).toEqual([2]);
-      expect(
-        (await store.imports.listRows(ownerId, imp.id, { limit: 10, state: 'invalid' })).map((r) => r.n),
-      ).toEqual([3]);
+      expect((await store.imports.listRows(ownerId, imp.id, { limit: 10, state: 'invalid' })).map((r) => r.n)).toEqual([
+        3,
+      ]);
       expect((await store.imports.listRows(ownerId, imp.id, { limit: 10, pending: true })).map((r) => r.n)).toEqual([
         1,
       ]);

@@ -33,7 +33,12 @@ export function importTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       const file = statement('2026-03-01,-4.50,Coffee', '2026-03-02,2500.00,Salary', '2026-03-03,oops,Broken');
       const imp = await preview(owner, file);
-      expect(imp).toMatchObject({ state: 'previewed', format: 'csv', fileName: 'statement.csv', sourceKey: 'checking' });
+      expect(imp).toMatchObject({
+        state: 'previewed',
+        format: 'csv',
+        fileName: 'statement.csv',
+        sourceKey: 'checking',
+      });
       expect(imp.counts).toMatchObject({ total: 3, new: 1, inflowIgnored: 1, invalid: 1, toCreate: 1, created: 0 });
       const rows = await allRows(owner, imp.id);
       expect(rows.map((r) => [r.n, r.state, r.decision])).toEqual([
@@ -188,7 +193,11 @@ export function importTests(getEnv: () => ConformanceEnv): void {
       expect(reverted.state).toBe('reverted');
       const left = (await owner.expenses.list()).items.map((e) => e.id).sort();
       expect(left).toEqual([typed.id, kept.id].sort());
-      expect(await owner.expenses.get(typed.id)).toMatchObject({ externalId: null, fingerprint: null, sourceAccount: null });
+      expect(await owner.expenses.get(typed.id)).toMatchObject({
+        externalId: null,
+        fingerprint: null,
+        sourceAccount: null,
+      });
       expect(await spent(owner)).toBe(10700);
       expect((await owner.imports.revert(imp.id)).state).toBe('reverted');
       await expectTrackerError(owner.imports.commit(imp.id), 'CONFLICT');
