@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { eventDataSchemas } from './changes/event-schema.js';
+import type { Actor } from './actor.js';
 
 /**
  * What each event type carries in `data`. A `type` (not an `interface`), as mitt needs.
@@ -13,6 +14,7 @@ import type { eventDataSchemas } from './changes/event-schema.js';
  * - `budget.created`, `budget.deleted`: `{ budget }`; `budget.updated`: `{ budget, previous }`
  * - `alert.triggered`: `{ notification, budget: { id, name } }` (the stored notification, and the
  *   budget's name for display)
+ * - `import.previewed`, `import.committed`, `import.reverted`: `{ import }` (with its counts)
  *
  * @example
  * ```ts
@@ -79,6 +81,8 @@ export type TrackerEvent<T extends TrackerEventType = TrackerEventType> = {
     data: TrackerEventMap[K];
     /** When the change was committed (ISO 8601 UTC). */
     at: string;
+    /** Who made the change: the owner's account by default (`tracker.forOwner(id, { actor })`). */
+    actor: Actor;
   };
 }[T];
 
@@ -122,4 +126,7 @@ export const EVENT_TYPES = [
   'budget.updated',
   'budget.deleted',
   'alert.triggered',
+  'import.previewed',
+  'import.committed',
+  'import.reverted',
 ] as const satisfies readonly TrackerEventType[];

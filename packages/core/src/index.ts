@@ -7,7 +7,8 @@
  *
  * @packageDocumentation
  */
-export { Tracker, type TrackerOptions, type TrackerListener } from './tracker.js';
+export { Tracker, type OwnerHandleOptions, type TrackerOptions, type TrackerListener } from './tracker.js';
+export { actorSchema, type Actor } from './actor.js';
 export { isPostgresUrl, type DatabaseInput } from './store/open-database.js';
 export type { RemoteEventsOptions } from './changes/remote-events.js';
 export {
@@ -17,6 +18,8 @@ export {
   type BudgetsApi,
   type CategoriesApi,
   type ExpensesApi,
+  type ImportProfilesApi,
+  type ImportsApi,
   type NotificationsApi,
   type OwnerSettingsApi,
 } from './owner.js';
@@ -88,6 +91,42 @@ export {
   type ExpensePage,
   type ExpensePatch,
 } from './expenses/schema.js';
+export {
+  CATEGORY_SOURCES,
+  SOURCE_KINDS,
+  expenseSourceInputSchema,
+  expenseSourceSchema,
+  type CategorySource,
+  type ExpenseSource,
+  type SourceKind,
+} from './expenses/provenance.js';
+export {
+  importDecisionSchema,
+  importProfileSchema,
+  importRowSchema,
+  importRowsQuerySchema,
+  importSchema,
+  type Import,
+  type ImportDecisionInput,
+  type ImportProfile,
+  type ImportRow,
+  type ImportRowPage,
+  type ImportRowsQuery,
+} from './imports/schema.js';
+export {
+  IMPORT_DECISIONS,
+  IMPORT_ROW_STATES,
+  IMPORT_STATES,
+  type ImportDecision,
+  type ImportRowState,
+  type ImportState,
+} from './imports/repository.js';
+export { aggregatorRowSchema, type AggregatorRow, type ImportProfileInput } from './imports/service.js';
+export type { ImportInput, ImportPreviewOptions, ImportProgress } from './imports/preview.js';
+export type { ImportCommitOptions, ImportRevertOptions } from './imports/commit.js';
+export { BANK_FILE_FORMATS, type BankFileFormat } from './imports/bank-row.js';
+export { FILE_ISSUE_CODES, type FileIssueCode } from './imports/file-errors.js';
+export { csvProfileSchema, type CsvProfileInput } from './imports/csv-profile.js';
 export { changesPageSchema, changesQuerySchema, type ChangesQuery } from './changes/schema.js';
 export { changeEventOf, changeEventSchema, eventDataSchemas } from './changes/event-schema.js';
 export {

@@ -51,6 +51,26 @@ import {
   updateBudget,
 } from './budgets/service.js';
 import { rebuildTotals } from './expenses/maintenance.js';
+import { previewImport, type ImportInput, type ImportPreviewOptions } from './imports/preview.js';
+import { commitImport, revertImport, type ImportCommitOptions, type ImportRevertOptions } from './imports/commit.js';
+import {
+  decideImportRow,
+  getImport,
+  importExpenseRows,
+  listImportRows,
+  listImports,
+  profileService,
+  type AggregatorRow,
+  type ImportProfileInput,
+} from './imports/service.js';
+import type {
+  Import,
+  ImportDecisionInput,
+  ImportProfile,
+  ImportRow,
+  ImportRowPage,
+  ImportRowsQuery,
+} from './imports/schema.js';
 import { monthly, summary, trends, weekly } from './analytics/service.js';
 import { exportExpenses } from './expenses/export.js';
 import type {
@@ -271,6 +291,24 @@ export interface ExpensesApi {
    * @throws `NOT_FOUND` when the owner has no such expense
    */
   delete(id: string): Promise<void>;
+  /**
+   * Imports bank lines an aggregator delivered (Plaid, GoCardless, your own feed), straight to
+   * commit, with the duplicate detection of a bank file: a line already stored (same
+   * `externalId`, or same fingerprint and occurrence, for this `sourceKey`) is skipped, a
+   * hand-typed expense of the same amount within ±3 days is linked, credits are ignored.
+   * Returns the import (see `owner.imports`), which `owner.imports.revert()` undoes.
+   *
+   * @example
+   * ```ts
+   * const result = await owner.expenses.import(
+   *   [{ date: '2026-11-03', amount: '3.99', description: 'CAFE NORD', externalId: 'txn_81' }],
+   *   { sourceKey: 'plaid:acc_42' },
+   * );
+   * result.counts.created; // 1, then 0 when the same line comes again
+   * ```
+   * @throws `VALIDATION_FAILED` for no rows, more than 50,000, or a bad source key
+   */
+  import(rows: readonly AggregatorRow[], options: { sourceKey: string } & ImportCommitOptions): Promise<Import>;
 }
 
 /**
@@ -594,6 +632,96 @@ export interface AnalyticsApi {
 }
 
 /**
+ * An owner's saved CSV mappings. Reached as `owner.imports.profiles`.
+ *
+ * @example
+ * ```ts
+ * const profile = await owner.imports.profiles.create({
+ *   name: 'My bank',
+ *   profile: { date: { column: 'Date', format: 'DMY' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'EUR' } },
+ * });
+ * ```
+ */
+export interface ImportProfilesApi {
+  /** Saves a mapping. @throws `VALIDATION_FAILED` for an invalid mapping */
+  create(input: ImportProfileInput): Promise<ImportProfile>;
+  /** A saved mapping. @throws `NOT_FOUND` */
+  get(id: string): Promise<ImportProfile>;
+  /** The owner's mappings, by name. */
+  list(): Promise<ImportProfile[]>;
+  /** Replaces a mapping. @throws `NOT_FOUND`, `VALIDATION_FAILED` */
+  update(id: string, input: ImportProfileInput): Promise<ImportProfile>;
+  /** Deletes a mapping. @throws `NOT_FOUND` */
+  delete(id: string): Promise<void>;
+}
+
+/**
+ * An owner's bank-file imports (SPEC §7.1): parse a file into a preview of every row and
+ * what commit will do with it, change decisions, commit (idempotent, chunked, resumable),
+ * revert. Reached as `owner.imports`.
+ *
+ * @example
+ * ```ts
+ * import { readFile } from 'node:fs/promises';
+ *
+ * const preview = await owner.imports.preview(await readFile('statement.ofx'), { sourceKey: 'checking' });
+ * const { items } = await owner.imports.rows(preview.id, { state: 'possible_duplicate' });
+ * for (const row of items) if (row.candidateIds.length > 1) await owner.imports.decide(preview.id, row.n, { decision: 'create' });
+ * const committed = await owner.imports.commit(preview.id);
+ * committed.counts.created;
+ * ```
+ */
+export interface ImportsApi {
+  /**
+   * Parses a bank file (bytes, or a stream such as a Node `Readable`) with bounded memory
+   * (10 MB and 50,000 rows by default) and stores a preview: every row with its state and
+   * default decision. Nothing is spent until `commit`.
+   *
+   * @example
+   * ```ts
+   * import { createReadStream } from 'node:fs';
+   *
+   * const preview = await owner.imports.preview(createReadStream('march.csv'), { sourceKey: 'checking', profileId: 'ipr_01JD…' });
+   * ```
+   * @throws `VALIDATION_FAILED` for an unreadable file (issue codes in `FILE_ISSUE_CODES`); `NOT_FOUND` for an unknown profile
+   */
+  preview(input: ImportInput, options: ImportPreviewOptions): Promise<Import>;
+  /** An import with its counts. @throws `NOT_FOUND` */
+  get(id: string): Promise<Import>;
+  /** The owner's imports, newest first. */
+  list(query?: { limit?: number; before?: string }): Promise<Import[]>;
+  /** A page of an import's rows in file order, of one state if asked. @throws `NOT_FOUND` */
+  rows(id: string, query?: ImportRowsQuery): Promise<ImportRowPage>;
+  /**
+   * Changes what commit does with one row of a previewed import.
+   *
+   * @example
+   * ```ts
+   * declare const importId: string;
+   * await owner.imports.decide(importId, 7, { decision: 'link', expenseId: lunch.id });
+   * ```
+   * @throws `CONFLICT` once commit has begun; `VALIDATION_FAILED` for a row with nothing to decide
+   */
+  decide(id: string, n: number, input: ImportDecisionInput): Promise<ImportRow>;
+  /**
+   * Applies the decisions, 500 rows per transaction, with the same events as normal writes
+   * and `import.committed` at the end. Idempotent: committing again returns the import.
+   * Resumable: after a crash, commit again and it goes on from the first row not applied.
+   *
+   * @throws `CONFLICT` for a reverted import
+   */
+  commit(id: string, options?: ImportCommitOptions): Promise<Import>;
+  /**
+   * Removes exactly the expenses the import created and unlinks those it linked.
+   *
+   * @throws `CONFLICT` (issue `edited_since`) when some were edited since, unless `force`
+   */
+  revert(id: string, options?: ImportRevertOptions): Promise<Import>;
+  /** Saved CSV mappings. */
+  readonly profiles: ImportProfilesApi;
+}
+
+/**
  * Everything of one owner: every method is scoped to `ownerId` and cannot read or change
  * another owner's data. Get one with `tracker.forOwner(id)`.
  *
@@ -626,6 +754,8 @@ export class OwnerHandle {
   readonly notifications: NotificationsApi;
   /** The owner's analytics. */
   readonly analytics: AnalyticsApi;
+  /** The owner's bank-file imports. */
+  readonly imports: ImportsApi;
   readonly #ctx: ServiceContext;
   readonly #idempotency: IdempotencyScope | undefined;
 
@@ -657,6 +787,7 @@ export class OwnerHandle {
       update: (id, patch) => updateExpense(w('expenses.update', id, patch), ownerId, id, patch, false),
       replace: (id, input) => updateExpense(w('expenses.replace', id, input), ownerId, id, input, true),
       delete: (id) => deleteExpense(w('expenses.delete', id), ownerId, id),
+      import: (rows, options) => importExpenseRows(ctx, ownerId, rows, options),
     };
     this.budgets = {
       create: (input) => createBudget(w('budgets.create', input), ownerId, input),
@@ -681,6 +812,22 @@ export class OwnerHandle {
     this.notifications = {
       list: (query) => listNotifications(ctx, ownerId, query),
       markRead: (id) => markNotificationRead(w('notifications.markRead', id), ownerId, id),
+    };
+    this.imports = {
+      preview: (input, options) => previewImport(ctx, ownerId, input, options),
+      get: (id) => getImport(ctx, ownerId, id),
+      list: (query) => listImports(ctx, ownerId, query),
+      rows: (id, query) => listImportRows(ctx, ownerId, id, query),
+      decide: (id, n, input) => decideImportRow(ctx, ownerId, id, n, input),
+      commit: (id, options) => commitImport(ctx, ownerId, id, options),
+      revert: (id, options) => revertImport(ctx, ownerId, id, options),
+      profiles: {
+        create: (input) => profileService.create(ctx, ownerId, input),
+        get: (id) => profileService.get(ctx, ownerId, id),
+        list: () => profileService.list(ctx, ownerId),
+        update: (id, input) => profileService.update(ctx, ownerId, id, input),
+        delete: (id) => profileService.delete(ctx, ownerId, id),
+      },
     };
     this.analytics = {
       summary: (query) => summary(ctx, ownerId, query),

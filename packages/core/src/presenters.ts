@@ -33,7 +33,21 @@ export function toExpense(record: ExpenseRecord): Expense {
     notes: record.notes,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
+    source: toSource(record),
+    categorySource: record.categorySource,
+    ruleId: record.ruleId,
+    externalId: record.externalId,
+    sourceAccount: record.sourceAccount,
+    fingerprint: record.fingerprint,
   };
+}
+
+/** `source` as returned: `id` and `row` only when set. */
+function toSource(record: ExpenseRecord): Expense['source'] {
+  const source: Expense['source'] = { kind: record.sourceKind };
+  if (record.sourceId !== null) source.id = record.sourceId;
+  if (record.sourceRow !== null) source.row = record.sourceRow;
+  return source;
 }
 
 /** The public shape of a stored category. */

@@ -11,6 +11,23 @@ import { TrackerError } from './errors.js';
 import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './store/open-database.js';
 import { RemoteEvents, type RemoteEventsOptions } from './changes/remote-events.js';
 import type { Dialect, Store } from './store/store.js';
+import { actorSchema, type Actor } from './actor.js';
+
+/**
+ * Options of `tracker.forOwner()`.
+ *
+ * @example
+ * ```ts
+ * import type { OwnerHandleOptions } from '@expense-tracker/core';
+ *
+ * const options: OwnerHandleOptions = { actor: { kind: 'system' } };
+ * const ticker = tracker.forOwner('alice', options);
+ * ```
+ */
+export interface OwnerHandleOptions {
+  /** Who makes the handle's writes. @default `{ kind: 'account', id: ownerId }` */
+  actor?: Actor;
+}
 
 /**
  * Options of {@link Tracker.open}. Give `database` or `store`.
@@ -297,14 +314,19 @@ export class Tracker {
    * The handle of one owner: every method on it is scoped to that owner.
    *
    * @param ownerId - an opaque id chosen by your app (1–200 characters), e.g. your user id
+   * @param options - `actor`: who makes the handle's writes, recorded on every event they
+   *   append (the change feed, `follow()`, `tracker.on()`). @default `{ kind: 'account', id: ownerId }`
    * @example
    * ```ts
    * const alice = tracker.forOwner('user_42');
+   * const viaToken = tracker.forOwner('user_42', { actor: { kind: 'token', id: 'tok_ci' } });
    * ```
-   * @throws `VALIDATION_FAILED` for an empty or too long id
+   * @throws `VALIDATION_FAILED` for an empty or too long id, or a malformed actor
    */
-  forOwner(ownerId: string): OwnerHandle {
-    return new OwnerHandle(this.#ctx, parseInput(ownerIdSchema, ownerId, ['ownerId']));
+  forOwner(ownerId: string, options: OwnerHandleOptions = {}): OwnerHandle {
+    const id = parseInput(ownerIdSchema, ownerId, ['ownerId']);
+    if (options.actor === undefined) return new OwnerHandle(this.#ctx, id);
+    return new OwnerHandle({ ...this.#ctx, actor: parseInput(actorSchema, options.actor, ['actor']) }, id);
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Clock } from './clock.js';
+import { ownerActor, type Actor } from './actor.js';
 import { TrackerError, validationError, type ValidationIssue } from './errors.js';
 import type { PendingEvent, TrackerEvent } from './events.js';
 import { localDate } from './dates.js';
@@ -23,6 +24,8 @@ export interface ServiceContext {
   readonly followers: Followers;
   /** Set on the context of a write made under an idempotency key (`owner.withIdempotencyKey`). */
   readonly keyed?: KeyedWrite;
+  /** Who makes the writes (`tracker.forOwner(id, { actor })`); absent, the owner's account. */
+  readonly actor?: Actor;
 }
 
 /** Turns zod issues into the SDK's validation issues, under `prefix`. */
@@ -117,7 +120,7 @@ export async function write<T>(
     if (changed) await tx.owners.bumpConfigVersion(ownerId);
     else if (loaded) keep = { version: configVersion, config: loaded };
     if (keyed) await recordResult(tx, ownerId, keyed.key, keyed.fingerprint, result, at);
-    const events = await tx.events.append(ownerId, pending, at);
+    const events = await tx.events.append(ownerId, pending, at, ctx.actor ?? ownerActor(ownerId));
     return { result, events, replayed: false };
   });
   if (keep) ctx.configCache.set(ownerId, keep.version, keep.config);

@@ -49,6 +49,10 @@ describe('the event schemas are the events', () => {
     await owner.expenses.create({ amount: '1.00', categoryId: other.id });
     await owner.categories.delete(other.id, { uncategorize: true });
     await owner.budgets.delete(budget.id);
+    const imported = await owner.expenses.import([{ date: '2026-03-01', amount: '2.00', externalId: 'x1' }], {
+      sourceKey: 'bank',
+    });
+    await owner.imports.revert(imported.id);
 
     const page = changesPageSchema.parse(await owner.changes({ limit: 200 }));
     expect(new Set(page.events.map((event) => event.type))).toEqual(new Set(EVENT_TYPES));

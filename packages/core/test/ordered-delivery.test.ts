@@ -27,6 +27,7 @@ function feedOf(count: number): TrackerEvent[] {
       ownerId: 'o',
       type: 'category.deleted',
       at,
+      actor: { kind: 'system' },
       data: { category, reassignedTo: null, expenseCount: 0 },
     };
   });

@@ -26,6 +26,14 @@ function record(amountMinor: number, kind: ExpenseKind, extra: Partial<ExpenseRe
     notes: null,
     createdAt: '2026-11-03T12:00:00.000Z',
     updatedAt: '2026-11-03T12:00:00.000Z',
+    sourceKind: 'api',
+    sourceId: null,
+    sourceRow: null,
+    categorySource: null,
+    ruleId: null,
+    externalId: null,
+    sourceAccount: null,
+    fingerprint: null,
     ...extra,
   };
 }

@@ -21,6 +21,7 @@ const REPOSITORIES = [
   'alertRules',
   'notifications',
   'idempotency',
+  'imports',
 ] as const;
 
 /** The names (`group › check`) of the checks that fail against `env`. */
@@ -42,6 +43,10 @@ const LOCK_WAITS =
   'owners › lock makes a second writer of the owner wait until the first commits, and then read what it wrote';
 const LOCK_ROLLBACK =
   'owners › lock is released when the holder rolls back, and the waiting writer goes on without its writes';
+const IDENTITY_EXTERNAL =
+  'expense identity › insert of an external id the (owner, source account) already has is a CONFLICT and keeps the first';
+const IDENTITY_FINGERPRINT =
+  'expense identity › insert or update to a fingerprint the (owner, source account) already has is a CONFLICT and keeps the first';
 const APPEND_WAITS =
   'events › append of a second transaction of the owner waits until the first commits, then takes the next seqs';
 const APPEND_MANY =
@@ -78,6 +83,7 @@ describe('the contract checks, on PostgreSQL with two stores on one database', (
     ['idempotency insert ignores a taken key', [IDEMPOTENCY_AGAIN, IDEMPOTENCY_RACE]],
     ['append numbers from an unlocked max(seq) + 1', [APPEND_WAITS, APPEND_MANY]],
     ['applyDeltas drops the refund figures', [REFUND_FIGURES]],
+    ['expense identity is not unique', [IDENTITY_EXTERNAL, IDENTITY_FINGERPRINT]],
   ];
   for (const [breakage, expected] of cases) {
     it(`reject a store whose ${breakage}, through exactly the checks of that rule`, async () => {
@@ -112,14 +118,19 @@ describe('the contract checks, on SQLite with one connection', () => {
     expect(await failingChecks({ store: broken, peer: broken })).toEqual([IDEMPOTENCY_AGAIN, IDEMPOTENCY_RACE]);
   });
 
-  it('call every method of the Store interface, all 44 repository methods and the store’s own', async () => {
+  it('reject a store whose expense identity is not unique', async () => {
+    const broken = breakStore(store, 'expense identity is not unique');
+    expect(await failingChecks({ store: broken, peer: broken })).toEqual([IDENTITY_EXTERNAL, IDENTITY_FINGERPRINT]);
+  });
+
+  it('call every method of the Store interface, all 61 repository methods and the store’s own', async () => {
     const called = new Set<string>();
     const recorded = recording(store, called);
     expect(await failingChecks({ store: recorded, peer: recorded })).toEqual([]);
     const repositoryMethods = REPOSITORIES.flatMap((repo) =>
       Object.keys(store[repo]).map((method) => `${repo}.${method}`),
     );
-    expect(repositoryMethods).toHaveLength(44);
+    expect(repositoryMethods).toHaveLength(61);
     expect([...called].sort()).toEqual([...repositoryMethods, 'migrate', 'ping', 'transaction'].sort());
   });
 });

@@ -32,6 +32,12 @@ describe.each(DIALECTS)('/expenses over HTTP on %s', (dialect) => {
       notes: 'with Sam',
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
+      source: { kind: 'api' },
+      categorySource: null,
+      ruleId: null,
+      externalId: null,
+      sourceAccount: null,
+      fingerprint: null,
     });
     const id = created.body.id;
     expect((await api.request('GET', `/expenses/${id}`, { token })).body).toEqual(created.body);

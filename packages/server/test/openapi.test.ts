@@ -498,9 +498,12 @@ describe('OpenAPI document and interactive docs', () => {
       'expense.created',
       'expense.deleted',
       'expense.updated',
+      'import.committed',
+      'import.previewed',
+      'import.reverted',
     ]);
     for (const { type, member } of events) {
-      expect(member.required!.sort(), type).toEqual(['at', 'data', 'ownerId', 'seq', 'type']);
+      expect(member.required!.sort(), type).toEqual(['actor', 'at', 'data', 'ownerId', 'seq', 'type']);
       // The same payload schema as the socket's message of that type.
       const message = messages.find((m) => m.type === type);
       if (message) expect(member.properties!.data, type).toEqual(message.member.properties!.data);

@@ -3,6 +3,8 @@ import { budgetSchema, notificationSchema } from '../budgets/schema.js';
 import { categorySchema } from '../categories/schema.js';
 import { idSchema, instantSchema } from '../common-schemas.js';
 import { expenseSchema } from '../expenses/schema.js';
+import { actorSchema } from '../actor.js';
+import { importSchema } from '../imports/schema.js';
 
 /**
  * What each event type carries in `data`, as zod schemas: the one definition of the event
@@ -13,6 +15,7 @@ import { expenseSchema } from '../expenses/schema.js';
  * - `category.deleted`: when expenses used the category, they now belong to `reassignedTo`
  *   (`null`: uncategorized); `expenseCount` says how many moved.
  * - `alert.triggered`: the stored notification, and the budget's id and name for display.
+ * - `import.previewed`, `import.committed`, `import.reverted`: the import with its counts.
  *
  * @example
  * ```ts
@@ -52,6 +55,9 @@ export const eventDataSchemas = {
         .meta({ description: 'The budget whose rule fired, for display' }),
     })
     .meta({ id: 'AlertTriggeredData' }),
+  'import.previewed': z.object({ import: importSchema }).meta({ id: 'ImportPreviewedData' }),
+  'import.committed': z.object({ import: importSchema }).meta({ id: 'ImportCommittedData' }),
+  'import.reverted': z.object({ import: importSchema }).meta({ id: 'ImportRevertedData' }),
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
@@ -80,6 +86,7 @@ export function changeEventOf<K extends keyof typeof eventDataSchemas>(type: K) 
     type: z.literal(type),
     data: eventDataSchemas[type],
     at: atSchema,
+    actor: actorSchema,
   });
 }
 
@@ -112,6 +119,9 @@ export const changeEventSchema = z
     changeEventOf('budget.updated').meta({ id: 'ChangeEventBudgetUpdated' }),
     changeEventOf('budget.deleted').meta({ id: 'ChangeEventBudgetDeleted' }),
     changeEventOf('alert.triggered').meta({ id: 'ChangeEventAlertTriggered' }),
+    changeEventOf('import.previewed').meta({ id: 'ChangeEventImportPreviewed' }),
+    changeEventOf('import.committed').meta({ id: 'ChangeEventImportCommitted' }),
+    changeEventOf('import.reverted').meta({ id: 'ChangeEventImportReverted' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
   .meta({

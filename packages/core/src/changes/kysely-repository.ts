@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.js';
+import { fromActorColumns, ownerActor } from '../actor.js';
 import { preparedQuery } from '../store/prepared-query.js';
 import { chunk, toInt } from '../store/sql-values.js';
 import type { EventRecord, EventRepository } from '../store/store.js';
@@ -78,8 +79,19 @@ const bumpSeq = preparedQuery((db: Kysely<Database>, ownerId: string, count: num
 
 /** The usual outbox append, one event: compiled once. */
 const insertEvent = preparedQuery(
-  (db: Kysely<Database>, ownerId: string, seq: number, type: string, data: string, at: string) =>
-    db.insertInto('et_event').values({ owner_id: ownerId, seq, type, data, at }),
+  (
+    db: Kysely<Database>,
+    ownerId: string,
+    seq: number,
+    type: string,
+    data: string,
+    at: string,
+    actorKind: string,
+    actorId: string | null,
+  ) =>
+    db
+      .insertInto('et_event')
+      .values({ owner_id: ownerId, seq, type, data, at, actor_kind: actorKind, actor_id: actorId }),
 );
 
 /**
@@ -93,8 +105,9 @@ const insertEvent = preparedQuery(
 export function createEventRepository(db: Kysely<Database>, options: EventRepositoryOptions = {}): EventRepository {
   const { notify } = options;
   return {
-    async append(ownerId, events, at) {
+    async append(ownerId, events, at, actor = ownerActor(ownerId)) {
       if (events.length === 0) return [];
+      const actorId = actor.kind === 'system' ? null : actor.id;
       const [bumped] = (await bumpSeq.execute(db, ownerId, events.length, at)).rows;
       const first = toInt(bumped!.last_seq) - events.length + 1;
       const records: EventRecord[] = events.map((event, i) => ({
@@ -103,10 +116,11 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
         type: event.type,
         data: event.data,
         at,
+        actor,
       }));
       if (records.length === 1) {
         const [r] = records as [EventRecord];
-        await insertEvent.execute(db, ownerId, r.seq, r.type, JSON.stringify(r.data), r.at);
+        await insertEvent.execute(db, ownerId, r.seq, r.type, JSON.stringify(r.data), r.at, actor.kind, actorId);
       } else
         for (const part of chunk(records, 500)) {
           await db
@@ -118,6 +132,8 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
                 type: r.type,
                 data: JSON.stringify(r.data),
                 at: r.at,
+                actor_kind: actor.kind,
+                actor_id: actorId,
               })),
             )
             .execute();
@@ -151,6 +167,7 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
         type: row.type,
         data: JSON.parse(row.data) as unknown,
         at: row.at,
+        actor: fromActorColumns(row.actor_kind, row.actor_id),
       }));
     },
 

@@ -3,7 +3,11 @@ import type { Database, ExpenseTable } from '../store/database.js';
 import { aggregateExpenses, type SumsQueries } from './kysely-totals.js';
 import { preparedQuery } from '../store/prepared-query.js';
 import { chunk, escapeLike, toInt, toSearchText } from '../store/sql-values.js';
-import type { ExpenseFilter, ExpenseKind, ExpenseRecord, ExpenseRepository } from '../store/store.js';
+import type { ExpenseFilter, ExpenseIdentity, ExpenseKind, ExpenseRecord, ExpenseRepository } from '../store/store.js';
+
+function toIdentity(row: { id: string; external_id: string | null; fingerprint: string | null }): ExpenseIdentity {
+  return { id: row.id, externalId: row.external_id, fingerprint: row.fingerprint };
+}
 
 /** Every column but `search_text`, which only the database reads. */
 const COLUMNS = [
@@ -20,6 +24,14 @@ const COLUMNS = [
   'et_expense.tags',
   'et_expense.created_at',
   'et_expense.updated_at',
+  'et_expense.source_kind',
+  'et_expense.source_id',
+  'et_expense.source_row',
+  'et_expense.category_source',
+  'et_expense.rule_id',
+  'et_expense.external_id',
+  'et_expense.source_account',
+  'et_expense.fingerprint',
 ] as const;
 
 function fromRow(row: Omit<Selectable<ExpenseTable>, 'search_text'>): ExpenseRecord {
@@ -37,6 +49,14 @@ function fromRow(row: Omit<Selectable<ExpenseTable>, 'search_text'>): ExpenseRec
     notes: row.notes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    sourceKind: row.source_kind as ExpenseRecord['sourceKind'],
+    sourceId: row.source_id,
+    sourceRow: row.source_row === null ? null : Number(row.source_row),
+    categorySource: row.category_source as ExpenseRecord['categorySource'],
+    ruleId: row.rule_id,
+    externalId: row.external_id,
+    sourceAccount: row.source_account,
+    fingerprint: row.fingerprint,
   };
 }
 
@@ -56,6 +76,21 @@ function toRow(record: ExpenseRecord) {
     search_text: toSearchText(record.description, record.merchant, record.notes),
     created_at: record.createdAt,
     updated_at: record.updatedAt,
+    ...provenanceColumns(record),
+  };
+}
+
+/** The provenance and bank-line identity columns (migration 0007). */
+function provenanceColumns(record: ExpenseRecord) {
+  return {
+    source_kind: record.sourceKind,
+    source_id: record.sourceId,
+    source_row: record.sourceRow,
+    category_source: record.categorySource,
+    rule_id: record.ruleId,
+    external_id: record.externalId,
+    source_account: record.sourceAccount,
+    fingerprint: record.fingerprint,
   };
 }
 
@@ -124,6 +159,14 @@ const insertOne = preparedQuery(
     searchText: string,
     createdAt: string,
     updatedAt: string,
+    sourceKind: string,
+    sourceId: string | null,
+    sourceRow: number | null,
+    categorySource: string | null,
+    ruleId: string | null,
+    externalId: string | null,
+    sourceAccount: string | null,
+    fingerprint: string | null,
   ) =>
     db.insertInto('et_expense').values({
       id,
@@ -140,6 +183,14 @@ const insertOne = preparedQuery(
       search_text: searchText,
       created_at: createdAt,
       updated_at: updatedAt,
+      source_kind: sourceKind,
+      source_id: sourceId,
+      source_row: sourceRow,
+      category_source: categorySource,
+      rule_id: ruleId,
+      external_id: externalId,
+      source_account: sourceAccount,
+      fingerprint,
     }),
 );
 
@@ -165,9 +216,17 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
           r.search_text,
           r.created_at,
           r.updated_at,
+          r.source_kind,
+          r.source_id,
+          r.source_row,
+          r.category_source,
+          r.rule_id,
+          r.external_id,
+          r.source_account,
+          r.fingerprint,
         );
       } else {
-        // 14 columns a row: 200 rows stay far below both engines' bind-parameter limits.
+        // 22 columns a row: 200 rows stay far below both engines' bind-parameter limits.
         for (const part of chunk(records, 200)) {
           await db.insertInto('et_expense').values(part.map(toRow)).execute();
         }
@@ -264,6 +323,42 @@ export function createExpenseRepository(db: Kysely<Database>, sums: SumsQueries)
 
     aggregate(ownerId, query) {
       return aggregateExpenses(db, sums, ownerId, query);
+    },
+
+    async findByIdentity(ownerId, sourceAccount, keys) {
+      const found: ExpenseIdentity[] = [];
+      const select = () =>
+        db
+          .selectFrom('et_expense')
+          .select(['id', 'external_id', 'fingerprint'])
+          .where('owner_id', '=', ownerId)
+          .where('source_account', '=', sourceAccount);
+      for (const part of chunk(keys.externalIds, 500)) {
+        found.push(...(await select().where('external_id', 'in', part).execute()).map(toIdentity));
+      }
+      for (const part of chunk(keys.fingerprints, 500)) {
+        found.push(...(await select().where('fingerprint', 'in', part).execute()).map(toIdentity));
+      }
+      return found;
+    },
+
+    async findLinkCandidates(ownerId, query) {
+      const rows = await db
+        .selectFrom('et_expense')
+        .select(COLUMNS)
+        .where('owner_id', '=', ownerId)
+        .where('amount_minor', '=', query.amountMinor)
+        .where('currency', '=', query.currency)
+        .where('date', '>=', query.from)
+        .where('date', '<=', query.to)
+        .where('source_kind', '<>', 'import')
+        .where('external_id', 'is', null)
+        .where('fingerprint', 'is', null)
+        .orderBy('date')
+        .orderBy('id')
+        .limit(query.limit)
+        .execute();
+      return rows.map(fromRow);
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   positiveDecimalAmountSchema,
   storableText,
 } from '../common-schemas.js';
+import { CATEGORY_SOURCES, expenseSourceInputSchema, expenseSourceSchema } from './provenance.js';
 
 /**
  * The most expenses one batch create takes.
@@ -87,6 +88,18 @@ export const expenseSchema = z
     notes: z.string().nullable(),
     createdAt: instantSchema,
     updatedAt: instantSchema,
+    source: expenseSourceSchema,
+    categorySource: z
+      .enum(CATEGORY_SOURCES)
+      .nullable()
+      .meta({ description: 'Who set the category: the caller (user), a rule, an import, a schedule; null when none' }),
+    ruleId: idSchema.nullable().meta({ description: 'The rule that set the category, when a rule did' }),
+    externalId: z.string().nullable().meta({ description: 'The bank’s id of the line this expense stands for' }),
+    sourceAccount: z
+      .string()
+      .nullable()
+      .meta({ description: 'The import source key (bank account) of externalId and fingerprint' }),
+    fingerprint: z.string().nullable().meta({ description: 'The bank line’s fingerprint and occurrence number' }),
   })
   .meta({ id: 'Expense' });
 
@@ -130,6 +143,7 @@ const expenseFields = {
   merchant: optionalText(200),
   tags: tagsSchema.optional(),
   notes: optionalText(2000),
+  source: expenseSourceInputSchema.optional(),
 };
 
 const oneAmountMessage = 'Give the amount either as amountMinor (integer minor units) or as amount (decimal), not both';

@@ -48,6 +48,15 @@ function newRecord(
     notes: data.notes ?? null,
     createdAt: at,
     updatedAt: at,
+    sourceKind: data.source?.kind ?? 'api',
+    sourceId: data.source?.id ?? null,
+    sourceRow: null,
+    // A category the caller gives is the caller's choice; rules and imports set their own.
+    categorySource: data.categoryId ? 'user' : null,
+    ruleId: null,
+    externalId: null,
+    sourceAccount: null,
+    fingerprint: null,
   };
 }
 
@@ -128,20 +137,46 @@ function merge(current: ExpenseRecord, data: ParsedPatch, replace: boolean): Exp
   }
   const pick = <K extends 'categoryId' | 'description' | 'merchant' | 'notes'>(key: K) =>
     data[key] !== undefined ? (data[key] ?? null) : replace ? null : current[key];
+  const categoryId = pick('categoryId');
   return {
     ...current,
+    ...mergeSource(current, data),
+    // A category the caller sets (or keeps naming, in a replace) becomes the caller's choice.
+    ...(data.categoryId !== undefined || replace ? { categorySource: categoryId ? 'user' : null, ruleId: null } : {}),
     amountMinor: hasAmount ? positiveAmount(data, currency, [], 'An expense amount') : current.amountMinor,
     // Kept when left out, even by a full update: a client that knows nothing of refunds must
     // not turn one back into an expense by saving it.
     kind: data.kind ?? current.kind,
     currency,
     date: data.date ?? current.date,
-    categoryId: pick('categoryId'),
+    categoryId,
     description: pick('description'),
     merchant: pick('merchant'),
     notes: pick('notes'),
     tags: data.tags ?? (replace ? [] : current.tags),
   };
+}
+
+/**
+ * The provenance after an update: a caller may move an expense between `manual` and `api`,
+ * never away from `import` or `schedule`, which only core sets (and which revert and
+ * duplicate detection rely on).
+ */
+function mergeSource(
+  current: ExpenseRecord,
+  data: ParsedPatch,
+): Pick<ExpenseRecord, 'sourceKind' | 'sourceId'> | Record<string, never> {
+  if (data.source === undefined) return {};
+  if (current.sourceKind === 'import' || current.sourceKind === 'schedule') {
+    throw validationError([
+      {
+        path: ['source'],
+        code: 'source_fixed',
+        message: `The source of an expense created by ${current.sourceKind === 'import' ? 'an import' : 'a schedule'} cannot change`,
+      },
+    ]);
+  }
+  return { sourceKind: data.source.kind, sourceId: data.source.id ?? null };
 }
 
 function sameContent(a: ExpenseRecord, b: ExpenseRecord): boolean {

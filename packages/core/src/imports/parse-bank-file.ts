@@ -28,6 +28,8 @@ export interface ParseBankFileOptions extends FormatHints {
   decimalSeparator?: DecimalSeparator;
   /** @default {@link DEFAULT_IMPORT_LIMITS} */
   limits?: Partial<ImportLimits>;
+  /** Told the format once it is known (given or sniffed), before the first row. */
+  onFormat?: (format: BankFileFormat) => void;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function* parseBankFile(
   if (format === null) {
     throw fileError('unknown_format', 'The file is none of CSV, OFX/QFX, CAMT.053 or QIF');
   }
+  options.onFormat?.(format);
   yield* limitRows(rowsOf(format, decoded.text, options, profile), limits.maxRows);
 }
 

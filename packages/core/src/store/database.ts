@@ -29,6 +29,9 @@ export interface Database {
   et_alert_rule: AlertRuleTable;
   et_notification: NotificationTable;
   et_idempotency: IdempotencyTable;
+  et_import: ImportTable;
+  et_import_row: ImportRowTable;
+  et_import_profile: ImportProfileTable;
 }
 
 /**
@@ -104,7 +107,7 @@ export interface ExpenseTable {
   id: string;
   owner_id: string;
   amount_minor: Int8;
-  /** `'expense'` or `'refund'`; a refund's positive amount subtracts from spending (migration 0007b). */
+  /** `'expense'` or `'refund'`; a refund's positive amount subtracts from spending (migration 0007). */
   kind: ColumnType<ExpenseKind, ExpenseKind | undefined, ExpenseKind>;
   currency: string;
   date: string;
@@ -118,6 +121,17 @@ export interface ExpenseTable {
   search_text: string;
   created_at: string;
   updated_at: string;
+  /** `manual`, `api`, `import` or `schedule` (migration 0007). */
+  source_kind: ColumnType<string, string | undefined, string>;
+  source_id: string | null;
+  source_row: number | null;
+  category_source: string | null;
+  rule_id: string | null;
+  /** Unique per (owner_id, source_account) where set. */
+  external_id: string | null;
+  source_account: string | null;
+  /** Unique per (owner_id, source_account) where set. */
+  fingerprint: string | null;
 }
 
 /**
@@ -155,6 +169,10 @@ export interface EventTable {
   type: string;
   /** The event's `data`, as JSON text. */
   data: string;
+  /** Who made the change: `account`, `token` or `system` (migration 0007). */
+  actor_kind: ColumnType<string, string | undefined, string>;
+  /** The account's or token's id; `null` for `system`. */
+  actor_id: string | null;
   at: string;
 }
 
@@ -315,4 +333,56 @@ export interface IdempotencyTable {
   /** The write's result as JSON text; `null` for a write that returns nothing. */
   result: string | null;
   created_at: string;
+}
+
+/** `et_import`: one per uploaded bank file or `expenses.import()` call (migration 0009). */
+export interface ImportTable {
+  owner_id: string;
+  id: string;
+  source_key: string;
+  format: string;
+  file_name: string | null;
+  state: string;
+  row_count: number;
+  created_at: string;
+  updated_at: string;
+  committed_at: string | null;
+  reverted_at: string | null;
+}
+
+/** `et_import_row`: the rows of an import, with state, decision and outcome (migration 0009). */
+export interface ImportRowTable {
+  owner_id: string;
+  import_id: string;
+  n: number;
+  line: number;
+  state: string;
+  reason_code: string | null;
+  reason: string | null;
+  date: string | null;
+  amount_minor: Int8 | null;
+  currency: string | null;
+  description: string | null;
+  merchant: string | null;
+  original_text: string;
+  external_id: string | null;
+  fingerprint: string | null;
+  occurrence: number | null;
+  /** JSON array of expense ids. */
+  candidate_ids: string;
+  decision: string | null;
+  link_expense_id: string | null;
+  expense_id: string | null;
+  applied_at: string | null;
+}
+
+/** `et_import_profile`: an owner's saved CSV mappings (migration 0009). */
+export interface ImportProfileTable {
+  owner_id: string;
+  id: string;
+  name: string;
+  /** The CSV profile as JSON text. */
+  profile: string;
+  created_at: string;
+  updated_at: string;
 }

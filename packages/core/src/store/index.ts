@@ -29,6 +29,7 @@ export type {
   EventRepository,
   ExpenseFilter,
   ExpenseKind,
+  ExpenseIdentity,
   ExpensePageRequest,
   ExpenseRecord,
   ExpenseRepository,
@@ -46,6 +47,13 @@ export type {
   TotalsRow,
 } from './store.js';
 export type { IdempotencyRecord, IdempotencyRepository } from '../idempotency/repository.js';
+export type {
+  ImportProfileRecord,
+  ImportRecord,
+  ImportRepository,
+  ImportRowCount,
+  ImportRowRecord,
+} from '../imports/repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

@@ -1,6 +1,9 @@
 import type { PeriodDefinition } from '../budgets/periods.js';
 import type { OwnerSettings } from '../owners/schema.js';
 import type { IdempotencyRepository } from '../idempotency/repository.js';
+import type { Actor } from '../actor.js';
+import type { CategorySource, SourceKind } from '../expenses/provenance.js';
+import type { ImportRepository } from '../imports/repository.js';
 
 /**
  * What an expense row is: `'expense'` (money spent) or `'refund'` (money back: a positive
@@ -82,6 +85,38 @@ export interface ExpenseRecord {
   notes: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Where it came from: `manual`, `api`, `import` or `schedule`. */
+  sourceKind: SourceKind;
+  /** The import's or schedule's id (or the caller's id for `manual`/`api`), or `null`. */
+  sourceId: string | null;
+  /** The row of the import it came from, or `null`. */
+  sourceRow: number | null;
+  /** Who set the category; `null` when uncategorized. */
+  categorySource: CategorySource | null;
+  /** The rule that set the category, when one did. */
+  ruleId: string | null;
+  /** The bank's id of the line, unique per (owner, source account) where set. */
+  externalId: string | null;
+  /** The import source key (bank account) that `externalId` and `fingerprint` belong to. */
+  sourceAccount: string | null;
+  /** The bank line's fingerprint with its occurrence number, unique per (owner, source account) where set. */
+  fingerprint: string | null;
+}
+
+/**
+ * The bank-line identity of a stored expense, as a duplicate check reads it.
+ *
+ * @example
+ * ```ts
+ * import type { ExpenseIdentity } from '@expense-tracker/core/store';
+ *
+ * const found: ExpenseIdentity[] = await store.expenses.findByIdentity(owner.ownerId, 'checking', { externalIds: ['FIT-1'], fingerprints: [] });
+ * ```
+ */
+export interface ExpenseIdentity {
+  id: string;
+  externalId: string | null;
+  fingerprint: string | null;
 }
 
 /**
@@ -103,6 +138,8 @@ export interface EventRecord {
   type: string;
   data: unknown;
   at: string;
+  /** Who made the change. */
+  actor: Actor;
 }
 
 /**
@@ -610,6 +647,27 @@ export interface ExpenseRepository {
    * totals cannot answer, and to check them).
    */
   aggregate(ownerId: string, query: TotalsQuery): Promise<TotalsRow[]>;
+  /**
+   * The owner's expenses of `sourceAccount` that carry one of these external ids or
+   * fingerprints. The store MUST keep `(owner, sourceAccount, externalId)` and
+   * `(owner, sourceAccount, fingerprint)` unique where set, by unique keys: an insert or
+   * update that would repeat one is a `CONFLICT` and changes nothing, so a bank line is never
+   * stored twice, even by two commits racing.
+   */
+  findByIdentity(
+    ownerId: string,
+    sourceAccount: string,
+    keys: { externalIds: readonly string[]; fingerprints: readonly string[] },
+  ): Promise<ExpenseIdentity[]>;
+  /**
+   * Expenses that may be a bank line typed by hand: the owner's expenses of this amount and
+   * currency dated `from` to `to`, not imported (`sourceKind` other than `import`) and not
+   * yet linked to a bank line (no external id nor fingerprint), oldest first, at most `limit`.
+   */
+  findLinkCandidates(
+    ownerId: string,
+    query: { amountMinor: number; currency: string; from: string; to: string; limit: number },
+  ): Promise<ExpenseRecord[]>;
 }
 
 /**
@@ -631,9 +689,10 @@ export interface EventRepository {
   /**
    * Appends events for one owner, giving them the next seqs. MUST be called inside a
    * transaction, and MUST serialise concurrent appends for the same owner until commit, so
-   * that seqs are gapless and become visible in seq order.
+   * that seqs are gapless and become visible in seq order. `actor` (who made the change)
+   * is stored with each event and returned by `list`; absent, it is the owner's account.
    */
-  append(ownerId: string, events: { type: string; data: unknown }[], at: string): Promise<EventRecord[]>;
+  append(ownerId: string, events: { type: string; data: unknown }[], at: string, actor?: Actor): Promise<EventRecord[]>;
   /** The owner's events with `seq > after`, oldest first, at most `limit`. */
   list(ownerId: string, after: number, limit: number): Promise<EventRecord[]>;
   /** The owner's newest seq, 0 when there is none. */
@@ -665,6 +724,7 @@ export interface StoreSession {
   readonly alertRules: AlertRuleRepository;
   readonly notifications: NotificationRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly imports: ImportRepository;
 }
 
 /**

@@ -16,6 +16,8 @@ import { eventTests } from './suites/events.js';
 import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
 import { idempotencyTests } from './suites/idempotency.js';
+import { importTests } from './suites/imports.js';
+import { provenanceTests } from './suites/provenance.js';
 import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
@@ -112,6 +114,8 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     exportTests(getEnv);
     concurrencyTests(getEnv);
     idempotencyTests(getEnv);
+    provenanceTests(getEnv);
+    importTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

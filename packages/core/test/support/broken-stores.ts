@@ -13,6 +13,7 @@ import { createExpenseRepository } from '../../src/expenses/kysely-repository.js
 import { createIdempotencyRepository } from '../../src/idempotency/kysely-repository.js';
 import { createNotificationRepository } from '../../src/notifications/kysely-repository.js';
 import { createOwnerRepository } from '../../src/owners/kysely-repository.js';
+import { createImportRepository } from '../../src/imports/kysely-repository.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { createTotalsRepository, SumsQueries } from '../../src/expenses/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
@@ -86,7 +87,7 @@ export const BREAKAGES = {
   /** `events.append` numbering from `max(seq) + 1`, read without any lock. */
   'append numbers from an unlocked max(seq) + 1': (db) => ({
     events: {
-      async append(ownerId, events, at) {
+      async append(ownerId, events, at, actor = { kind: 'account', id: ownerId }) {
         if (events.length === 0) return [];
         const { last } = await db
           .selectFrom('et_event')
@@ -99,11 +100,20 @@ export const BREAKAGES = {
           type: event.type,
           data: event.data,
           at,
+          actor,
         }));
         await db
           .insertInto('et_event')
           .values(
-            records.map((r) => ({ owner_id: ownerId, seq: r.seq, type: r.type, data: JSON.stringify(r.data), at })),
+            records.map((r) => ({
+              owner_id: ownerId,
+              seq: r.seq,
+              type: r.type,
+              data: JSON.stringify(r.data),
+              at,
+              actor_kind: actor.kind,
+              actor_id: actor.kind === 'system' ? null : actor.id,
+            })),
           )
           .execute();
         return records;
@@ -127,6 +137,30 @@ export const BREAKAGES = {
           ownerId,
           deltas.map(({ refundMinor: _minor, refundCount: _count, ...rest }) => rest),
         );
+      },
+    },
+  }),
+
+  /**
+   * Bank-line identity without unique keys: an insert takes an external id or fingerprint
+   * over from the expense that had it (last write wins), so the same line is stored twice.
+   */
+  'expense identity is not unique': (db, real) => ({
+    expenses: {
+      async insert(records) {
+        for (const r of records) {
+          if (r.sourceAccount === null) continue;
+          const keys = [r.externalId, r.fingerprint].filter((k): k is string => k !== null);
+          if (keys.length === 0) continue;
+          await db
+            .updateTable('et_expense')
+            .set({ external_id: null, fingerprint: null })
+            .where('owner_id', '=', r.ownerId)
+            .where('source_account', '=', r.sourceAccount)
+            .where((eb) => eb.or([eb('external_id', 'in', keys), eb('fingerprint', 'in', keys)]))
+            .execute();
+        }
+        await real.expenses.insert(records);
       },
     },
   }),
@@ -170,6 +204,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     alertRules: createAlertRuleRepository(db),
     notifications: createNotificationRepository(db),
     idempotency: createIdempotencyRepository(db),
+    imports: createImportRepository(db),
   };
   const patch = breakage(db, real);
   return {
@@ -182,6 +217,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     alertRules: withStoreErrors({ ...real.alertRules, ...patch.alertRules }),
     notifications: withStoreErrors({ ...real.notifications, ...patch.notifications }),
     idempotency: withStoreErrors({ ...real.idempotency, ...patch.idempotency }),
+    imports: withStoreErrors({ ...real.imports, ...patch.imports }),
   };
 }
 

@@ -29,7 +29,8 @@ export function createRequireAuth(accounts: AccountService, tracker: Tracker) {
       );
     }
     ctx.state.auth = claims;
-    ctx.state.owner = tracker.forOwner(claims.accountId);
+    // The account acts for itself; API tokens (SPEC §7.4) will pass { kind: 'token', id } here.
+    ctx.state.owner = tracker.forOwner(claims.accountId, { actor: { kind: 'account', id: claims.accountId } });
     await next();
   };
 }

@@ -1,8 +1,8 @@
 import { changeEventOf, type TrackerEventType } from '@expense-tracker/core';
 import { z } from 'zod';
 
-/** A change feed event as the socket sends it: the same, without `ownerId` (a socket only ever carries its own user's). */
-const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).omit({ ownerId: true });
+/** A change feed event as the socket sends it: the same, without `ownerId` (a socket only ever carries its own user's) and `actor` (the feed has it). */
+const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).omit({ ownerId: true, actor: true });
 
 /**
  * A message on the notification socket (`/ws/notifications`): one committed event of the

@@ -6,7 +6,8 @@ import { ownerConfigVersion } from './0003-owner-config-version.js';
 import { idempotency } from './0004-idempotency.js';
 import { ownerLeadingKeys } from './0005-owner-leading-keys.js';
 import { currencyTotals } from './0006-currency-totals.js';
-import { refunds } from './0007b-refunds.js';
+import { secondWave } from './0007-second-wave.js';
+import { imports } from './0009-imports.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -21,6 +22,7 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0004-idempotency': idempotency,
     '0005-owner-leading-keys': ownerLeadingKeys(dialect),
     '0006-currency-totals': currencyTotals,
-    '0007b-refunds': refunds,
+    '0007-second-wave': secondWave,
+    '0009-imports': imports,
   };
 }

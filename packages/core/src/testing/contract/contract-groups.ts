@@ -4,6 +4,8 @@ import type { ContractGroup } from './contract-check.js';
 import { eventChecks } from './events.js';
 import { expenseChecks } from './expenses.js';
 import { idempotencyChecks } from './idempotency.js';
+import { identityChecks } from './identity.js';
+import { importChecks } from './imports.js';
 import { isolationChecks } from './isolation.js';
 import { notificationChecks } from './notifications.js';
 import { ownerChecks } from './owners.js';
@@ -26,5 +28,7 @@ export const contractGroups: readonly ContractGroup[] = [
   alertRuleChecks,
   notificationChecks,
   idempotencyChecks,
+  identityChecks,
+  importChecks,
   isolationChecks,
 ];

@@ -33,8 +33,8 @@ export const eventChecks: ContractGroup = {
           tx.events.append(one, [{ type: 't.c', data: { nested: [1, 'x'], text: 'é 💶' } }], AT),
         );
         expect(first).toEqual([
-          { seq: 1, ownerId: one, type: 't.a', data: { n: 1 }, at: AT },
-          { seq: 2, ownerId: one, type: 't.b', data: { n: 2 }, at: AT },
+          { seq: 1, ownerId: one, type: 't.a', data: { n: 1 }, at: AT, actor: { kind: 'account', id: one } },
+          { seq: 2, ownerId: one, type: 't.b', data: { n: 2 }, at: AT, actor: { kind: 'account', id: one } },
         ]);
         expect(seqsOf(other)).toEqual([1]);
         expect(seqsOf(second)).toEqual([3]);
@@ -44,6 +44,22 @@ export const eventChecks: ContractGroup = {
         expect(await store.events.list(one, 3, 10)).toEqual([]);
         expect(await store.transaction((tx) => tx.events.append(one, [], AT))).toEqual([]);
         expect(await store.events.lastSeq(one)).toBe(3);
+      },
+    ),
+
+    check(
+      'append stores the actor given (an account, a token, the system) and list reads it back',
+      async ({ store }) => {
+        const ownerId = uniqueOwnerId();
+        const actors = [
+          { kind: 'token', id: 'tok_1' },
+          { kind: 'system' },
+          { kind: 'account', id: 'someone' },
+        ] as const;
+        for (const actor of actors) {
+          await store.transaction((tx) => tx.events.append(ownerId, [{ type: 't', data: {} }], AT, actor));
+        }
+        expect((await store.events.list(ownerId, 0, 10)).map((e) => e.actor)).toEqual(actors);
       },
     ),
 

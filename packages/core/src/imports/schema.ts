@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { idSchema, instantSchema, limitSchema, localDateSchema } from '../common-schemas.js';
+import { IMPORT_DECISIONS, IMPORT_ROW_STATES, IMPORT_STATES } from './repository.js';
+
+/**
+ * An import as returned, with how many rows are in each state, what commit will do or did.
+ *
+ * @example
+ * ```ts
+ * import type { Import } from '@expense-tracker/core';
+ *
+ * declare const ofxText: string;
+ * const preview: Import = await owner.imports.preview(new TextEncoder().encode(ofxText), { sourceKey: 'checking' });
+ * preview.counts.new; // rows in no way stored yet: commit creates them
+ * ```
+ */
+export const importSchema = z
+  .object({
+    id: idSchema,
+    sourceKey: z.string(),
+    format: z.string().meta({ description: '`csv`, `ofx`, `camt053`, `qif`, or `rows` (expenses.import)' }),
+    fileName: z.string().nullable(),
+    state: z.enum(IMPORT_STATES),
+    counts: z.object({
+      total: z.int(),
+      new: z.int(),
+      duplicate: z.int(),
+      possibleDuplicate: z.int(),
+      invalid: z.int(),
+      inflowIgnored: z.int(),
+      toCreate: z.int().meta({ description: 'Rows whose decision is create' }),
+      toLink: z.int().meta({ description: 'Rows whose decision is link' }),
+      created: z.int().meta({ description: 'Expenses commit created' }),
+      linked: z.int().meta({ description: 'Expenses commit linked to a bank line' }),
+    }),
+    createdAt: instantSchema,
+    updatedAt: instantSchema,
+    committedAt: instantSchema.nullable(),
+    revertedAt: instantSchema.nullable(),
+  })
+  .meta({ id: 'Import' });
+
+/** An import; see {@link importSchema}. */
+export type Import = z.output<typeof importSchema>;
+
+/**
+ * A row of an import as returned: what the file said, its state, and the decision commit
+ * applies (`create`, `skip`, `link` to `linkExpenseId`).
+ *
+ * @example
+ * ```ts
+ * import type { ImportRow } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const { items } = await owner.imports.rows(importId, { state: 'possible_duplicate' });
+ * const row: ImportRow | undefined = items[0];
+ * row?.candidateIds; // the hand-typed expenses it may be
+ * ```
+ */
+export const importRowSchema = z
+  .object({
+    n: z.int().min(1),
+    line: z.int().min(1),
+    state: z.enum(IMPORT_ROW_STATES),
+    reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+    date: localDateSchema.nullable(),
+    amountMinor: z.int().nullable(),
+    amount: z.string().nullable(),
+    currency: z.string().nullable(),
+    description: z.string().nullable(),
+    merchant: z.string().nullable(),
+    originalText: z.string(),
+    externalId: z.string().nullable(),
+    occurrence: z.int().nullable(),
+    candidateIds: z.array(idSchema),
+    decision: z.enum(IMPORT_DECISIONS).nullable(),
+    linkExpenseId: idSchema.nullable(),
+    expenseId: idSchema.nullable().meta({ description: 'The expense commit created' }),
+    applied: z.boolean().meta({ description: 'Whether commit applied the decision' }),
+  })
+  .meta({ id: 'ImportRow' });
+
+/** A row of an import; see {@link importRowSchema}. */
+export type ImportRow = z.output<typeof importRowSchema>;
+
+/**
+ * Query of `owner.imports.rows()`: a state, and a page (`limit` 1–200, default 50; `cursor`
+ * from the previous page).
+ *
+ * @example
+ * ```ts
+ * import { importRowsQuerySchema } from '@expense-tracker/core';
+ *
+ * importRowsQuerySchema.parse({ state: 'new', limit: '100' }); // { state: 'new', limit: 100 }
+ * importRowsQuerySchema.parse({}); // { limit: 50 }
+ * ```
+ */
+export const importRowsQuerySchema = z
+  .strictObject({
+    state: z.enum(IMPORT_ROW_STATES).optional(),
+    limit: limitSchema.default(50),
+    cursor: z.string().regex(/^\d+$/, 'A cursor from a previous page').optional(),
+  })
+  .meta({ id: 'ImportRowsQuery' });
+
+/** Query of `owner.imports.rows()`. */
+export type ImportRowsQuery = z.input<typeof importRowsQuerySchema>;
+
+/**
+ * A page of import rows.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRowPage } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const page: ImportRowPage = await owner.imports.rows(importId, { limit: 100 });
+ * ```
+ */
+export interface ImportRowPage {
+  items: ImportRow[];
+  nextCursor: string | null;
+}
+
+/**
+ * A decision on one row: `create`, `skip`, or `link` to one of the owner's expenses
+ * (`expenseId`, by default the row's only candidate).
+ *
+ * @example
+ * ```ts
+ * import { importDecisionSchema } from '@expense-tracker/core';
+ *
+ * importDecisionSchema.parse({ decision: 'link', expenseId: 'exp_01JD…' });
+ * ```
+ */
+export const importDecisionSchema = z
+  .strictObject({
+    decision: z.enum(IMPORT_DECISIONS),
+    expenseId: idSchema.optional(),
+  })
+  .meta({ id: 'ImportDecisionInput' });
+
+/** A decision on one row; see {@link importDecisionSchema}. */
+export type ImportDecisionInput = z.input<typeof importDecisionSchema>;
+
+/**
+ * A source key: the bank account a file is from. External ids and fingerprints are unique
+ * per (owner, source key), so use the same key for every statement of one account.
+ */
+export const sourceKeySchema = z.string().trim().min(1).max(200);
+
+/**
+ * A saved CSV mapping as returned.
+ *
+ * @example
+ * ```ts
+ * import type { ImportProfile } from '@expense-tracker/core';
+ *
+ * const profile: ImportProfile = await owner.imports.profiles.create({
+ *   name: 'My bank',
+ *   profile: { date: { column: 'Date' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'EUR' } },
+ * });
+ * ```
+ */
+export const importProfileSchema = z
+  .object({
+    id: idSchema,
+    name: z.string(),
+    profile: z.record(z.string(), z.unknown()),
+    createdAt: instantSchema,
+    updatedAt: instantSchema,
+  })
+  .meta({ id: 'ImportProfile' });
+
+/** A saved CSV mapping; see {@link importProfileSchema}. */
+export type ImportProfile = z.output<typeof importProfileSchema>;
