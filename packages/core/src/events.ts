@@ -122,4 +122,10 @@ export const EVENT_TYPES = [
   'budget.updated',
   'budget.deleted',
   'alert.triggered',
+  'rule.created',
+  'rule.updated',
+  'rule.deleted',
+  'rule.reordered',
+  'rule.applied',
+  'rule.reverted',
 ] as const satisfies readonly TrackerEventType[];

@@ -18,6 +18,7 @@ import { createCategory, deleteCategory, getCategory, listCategories, updateCate
 import { readChanges, type ChangesPage } from './changes/service.js';
 import { follow, type Follower, type FollowOptions } from './changes/follow.js';
 import type { ServiceContext } from './write-context.js';
+import { createRulesApi, type RulesApi } from './rules/rules-api.js';
 import { IdempotencyScope, type IdempotencyKeyOptions } from './idempotency/service.js';
 import {
   createExpense,
@@ -626,6 +627,8 @@ export class OwnerHandle {
   readonly notifications: NotificationsApi;
   /** The owner's analytics. */
   readonly analytics: AnalyticsApi;
+  /** Auto-categorisation rules (SPEC §7.2). */
+  readonly rules: RulesApi;
   readonly #ctx: ServiceContext;
   readonly #idempotency: IdempotencyScope | undefined;
 
@@ -688,6 +691,7 @@ export class OwnerHandle {
       weekly: (query) => weekly(ctx, ownerId, query),
       trends: (query) => trends(ctx, ownerId, query),
     };
+    this.rules = createRulesApi(ctx, ownerId, w);
   }
 
   /**

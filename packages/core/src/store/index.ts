@@ -45,6 +45,7 @@ export type {
   TotalsRow,
 } from './store.js';
 export type { IdempotencyRecord, IdempotencyRepository } from '../idempotency/repository.js';
+export type { RuleRecord, RuleRepository, RuleRunChangeRecord, RuleRunRecord } from '../rules/repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

@@ -10,6 +10,7 @@ import { createIdempotencyRepository } from '../idempotency/kysely-repository.js
 import { createAlertRuleRepository, createBudgetRepository } from '../budgets/kysely-repository.js';
 import { createNotificationRepository } from '../notifications/kysely-repository.js';
 import { createOwnerRepository } from '../owners/kysely-repository.js';
+import { createRuleRepository } from '../rules/kysely-repository.js';
 import { createTotalsRepository, SumsQueries } from '../expenses/kysely-totals.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
@@ -55,6 +56,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
     alertRules: withStoreErrors(createAlertRuleRepository(db)),
     notifications: withStoreErrors(createNotificationRepository(db)),
     idempotency: withStoreErrors(createIdempotencyRepository(db)),
+    rules: withStoreErrors(createRuleRepository(db)),
   };
 }
 
@@ -104,6 +106,7 @@ export class KyselyStore implements Store {
   readonly alertRules: StoreSession['alertRules'];
   readonly notifications: StoreSession['notifications'];
   readonly idempotency: StoreSession['idempotency'];
+  readonly rules: StoreSession['rules'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
@@ -129,6 +132,7 @@ export class KyselyStore implements Store {
     this.alertRules = session.alertRules;
     this.notifications = session.notifications;
     this.idempotency = session.idempotency;
+    this.rules = session.rules;
   }
 
   /**

@@ -19,6 +19,7 @@ import { idempotencyTests } from './suites/idempotency.js';
 import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
+import { ruleTests } from './suites/rules.js';
 import { settingsTests } from './suites/settings.js';
 import { sumTests } from './suites/sums.js';
 import { textTests } from './suites/text.js';
@@ -110,6 +111,7 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     exportTests(getEnv);
     concurrencyTests(getEnv);
     idempotencyTests(getEnv);
+    ruleTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

@@ -16,6 +16,7 @@ import { createOwnerRepository } from '../../src/owners/kysely-repository.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { createTotalsRepository, SumsQueries } from '../../src/expenses/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
+import { createRuleRepository } from '../../src/rules/kysely-repository.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
@@ -158,6 +159,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     alertRules: createAlertRuleRepository(db),
     notifications: createNotificationRepository(db),
     idempotency: createIdempotencyRepository(db),
+    rules: createRuleRepository(db),
   };
   const patch = breakage(db, real);
   return {
@@ -170,6 +172,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     alertRules: withStoreErrors({ ...real.alertRules, ...patch.alertRules }),
     notifications: withStoreErrors({ ...real.notifications, ...patch.notifications }),
     idempotency: withStoreErrors({ ...real.idempotency, ...patch.idempotency }),
+    rules: withStoreErrors({ ...real.rules, ...patch.rules }),
   };
 }
 

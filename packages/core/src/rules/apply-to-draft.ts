@@ -1,0 +1,91 @@
+import type { ExpenseRecord } from '../store/store.js';
+import type { RuleChange, RuleEvaluator } from './compile-rules.js';
+
+/**
+ * Whether the user chose the expense's category, so that no rule may change it (SPEC §7.2).
+ * The one place this is decided. Until provenance lands (`categorySource`, SPEC §7.0), "the
+ * user chose it" means: the caller gave a category in this call (`givenInCall`), or the
+ * expense already has one (an update or an `apply` only fills a missing category). Once
+ * expenses carry `categorySource`, this becomes `categorySource === 'user'`.
+ *
+ * @param expense - the expense as it will be stored if no rule applies
+ * @param givenInCall - the caller set `categoryId` in this call
+ */
+export function categoryChosenByUser(expense: Pick<ExpenseRecord, 'categoryId'>, givenInCall: boolean): boolean {
+  return givenInCall || expense.categoryId !== null;
+}
+
+/** What {@link applyRulesToDraft} needs beside the rules and the draft. */
+export interface ApplyRulesOptions {
+  /** From {@link categoryChosenByUser}: no rule changes the category. */
+  userChoseCategory: boolean;
+  /** Fields the caller set in this call, which rules leave as given. */
+  givenFields?: ReadonlySet<'merchant' | 'notes' | 'tags'>;
+  /** The owner's category ids: a rule naming a deleted category skips its `setCategory`. */
+  categoryIds: ReadonlySet<string>;
+}
+
+/** The draft after the rules, and which rules changed it. */
+export interface RulesApplied {
+  draft: ExpenseRecord;
+  /** The rule that set the category, or `null` (SPEC §7.0 `ruleId`). */
+  ruleId: string | null;
+  /** Every rule that changed a field, in evaluation order, each once. */
+  ruleIds: string[];
+}
+
+/**
+ * Runs the owner's rules over an expense about to be stored (a create, an update, an import
+ * row) and returns the expense as it should be stored. Pure: the caller stores it, inside
+ * its write transaction, so the stored expense and its events carry the final state.
+ *
+ * @example
+ * ```ts
+ * import { applyRulesToDraft, categoryChosenByUser } from './apply-to-draft.js'; // internal to core
+ *
+ * const { draft, ruleId } = applyRulesToDraft(config.categoryRules.evaluator(), row, {
+ *   userChoseCategory: categoryChosenByUser(row, input.categoryId != null),
+ *   categoryIds: new Set(config.categories.map((c) => c.id)),
+ * });
+ * ```
+ */
+export function applyRulesToDraft(
+  rules: RuleEvaluator,
+  draft: ExpenseRecord,
+  options: ApplyRulesOptions,
+): RulesApplied {
+  if (rules.size === 0) return { draft, ruleId: null, ruleIds: [] };
+  const { changes } = rules.evaluate(draft, { categoryLockedByUser: options.userChoseCategory });
+  return applyChanges(draft, changes, options);
+}
+
+/** Applies a rule evaluation's changes to `draft`, leaving what the caller gave alone. */
+export function applyChanges(
+  draft: ExpenseRecord,
+  changes: readonly RuleChange[],
+  options: ApplyRulesOptions,
+): RulesApplied {
+  const next: ExpenseRecord = { ...draft, tags: [...draft.tags] };
+  let ruleId: string | null = null;
+  const ruleIds: string[] = [];
+  const changedBy = (id: string) => {
+    if (!ruleIds.includes(id)) ruleIds.push(id);
+  };
+  for (const change of changes) {
+    if (change.field === 'categoryId') {
+      if (options.userChoseCategory || !options.categoryIds.has(change.value)) continue;
+      if (next.categoryId === change.value) continue;
+      next.categoryId = change.value;
+      ruleId = change.ruleId;
+    } else if (options.givenFields?.has(change.field)) {
+      continue;
+    } else if (change.field === 'tags') {
+      next.tags.push(...change.value);
+    } else {
+      if (next[change.field] === change.value) continue;
+      next[change.field] = change.value;
+    }
+    changedBy(change.ruleId);
+  }
+  return ruleIds.length === 0 ? { draft, ruleId: null, ruleIds } : { draft: next, ruleId, ruleIds };
+}
