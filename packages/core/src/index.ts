@@ -168,6 +168,7 @@ export {
 } from './rules/schema.js';
 export type { RulesApi } from './rules/rules-api.js';
 export { RULE_ISSUE_CODES, type RuleIssueCode } from './rules/rule-issues.js';
+export { toRuleIssues } from './rules/compile-rules.js';
 export type { RuleSuggestion, RuleDraft } from './rules/suggest-rules.js';
 export type { RuleAction, RuleActionInput, RuleDefinitionInput } from './rules/rule-schema.js';
 export type { RuleCondition, RuleConditionInput, SourceKind } from './rules/rule-conditions.js';
