@@ -43,6 +43,9 @@ const OWNER_TABLES = [
   'et_idempotency',
   'et_notification',
   'et_owner',
+  'et_rule',
+  'et_rule_run',
+  'et_rule_run_change',
 ];
 const BOOKKEEPING = ['et_migration', 'et_migration_lock'];
 
@@ -286,8 +289,8 @@ const SEED: [string, unknown[]][] = [
 /** Every row of every owner table, in a stable order, with numbers as numbers (pg returns bigint as text). */
 async function dump(raw: RawQuery): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  // The tables a database at 0004 has: et_currency_total comes with 0006 (checked on its own).
-  for (const table of OWNER_TABLES.filter((t) => t !== 'et_currency_total')) {
+  // The tables a database at 0004 has: et_currency_total comes with 0006 (checked on its own), et_rule* with 0010.
+  for (const table of OWNER_TABLES.filter((t) => t !== 'et_currency_total' && !t.startsWith('et_rule'))) {
     const rows = await raw(`select * from ${table}`);
     tables[table] = rows
       .map((row) =>

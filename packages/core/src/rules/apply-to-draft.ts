@@ -41,12 +41,13 @@ export interface RulesApplied {
  *
  * @example
  * ```ts
- * import { applyRulesToDraft, categoryChosenByUser } from './apply-to-draft.js'; // internal to core
+ * import { compileRules } from './compile-rules.js'; // internal to core
+ * import { applyRulesToDraft, categoryChosenByUser } from './apply-to-draft.js';
  *
- * const { draft, ruleId } = applyRulesToDraft(config.categoryRules.evaluator(), row, {
- *   userChoseCategory: categoryChosenByUser(row, input.categoryId != null),
- *   categoryIds: new Set(config.categories.map((c) => c.id)),
- * });
+ * const rules = compileRules([{ id: 'rul_1', position: 0, conditions: [{ field: 'merchant', op: 'contains', value: 'cafe' }], actions: [{ type: 'setCategory', categoryId: 'cat_coffee' }] }]);
+ * const row = { id: 'exp_1', ownerId: 'alice', amountMinor: 450, currency: 'EUR', date: '2026-11-03', categoryId: null, description: null, merchant: 'Café Nord', tags: [], notes: null, createdAt: '2026-11-03T08:00:00.000Z', updatedAt: '2026-11-03T08:00:00.000Z' };
+ * const { draft, ruleId } = applyRulesToDraft(rules, row, { userChoseCategory: categoryChosenByUser(row, false), categoryIds: new Set(['cat_coffee']) });
+ * // draft.categoryId: 'cat_coffee', ruleId: 'rul_1'
  * ```
  */
 export function applyRulesToDraft(

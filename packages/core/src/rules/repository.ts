@@ -54,7 +54,8 @@ export interface RuleRunRecord {
  * ```ts
  * import type { RuleRunChangeRecord } from '@expense-tracker/core/store';
  *
- * const changes: RuleRunChangeRecord[] = await store.rules.listRunChanges(owner.ownerId, runId);
+ * const run = await owner.rules.apply(ruleId);
+ * const changes: RuleRunChangeRecord[] = await store.rules.listRunChanges(owner.ownerId, run.id);
  * changes.map((c) => [c.before.categoryId, c.after.categoryId]);
  * ```
  */

@@ -105,6 +105,7 @@ export interface RulesApi {
    * @throws {@link TrackerError} `NOT_FOUND`; `CONFLICT` when already reverted
    * @example
    * ```ts
+   * const run = await owner.rules.apply(ruleId);
    * const { restored, skipped } = await owner.rules.revertRun(run.id);
    * ```
    */
