@@ -206,6 +206,14 @@ export const ruleSuggestionSchema = z
     merchant: z.string(),
     categoryId: idSchema,
     count: z.int().min(1),
-    rule: ruleCreateSchema,
+    rule: z
+      .object({
+        enabled: z.boolean(),
+        match: z.enum(['all', 'any']),
+        conditions: z.array(ruleConditionSchema),
+        actions: z.array(ruleActionSchema),
+        stop: z.boolean(),
+      })
+      .meta({ id: 'RuleDraft', description: 'The suggested rule, as `POST /rules` takes it' }),
   })
   .meta({ id: 'RuleSuggestion' });
