@@ -21,6 +21,7 @@ const REPOSITORIES = [
   'alertRules',
   'notifications',
   'idempotency',
+  'rules',
 ] as const;
 
 /** The names (`group › check`) of the checks that fail against `env`. */
@@ -109,14 +110,14 @@ describe('the contract checks, on SQLite with one connection', () => {
     expect(await failingChecks({ store: broken, peer: broken })).toEqual([IDEMPOTENCY_AGAIN, IDEMPOTENCY_RACE]);
   });
 
-  it('call every method of the Store interface, all 44 repository methods and the store’s own', async () => {
+  it('call every method of the Store interface, all 53 repository methods and the store’s own', async () => {
     const called = new Set<string>();
     const recorded = recording(store, called);
     expect(await failingChecks({ store: recorded, peer: recorded })).toEqual([]);
     const repositoryMethods = REPOSITORIES.flatMap((repo) =>
       Object.keys(store[repo]).map((method) => `${repo}.${method}`),
     );
-    expect(repositoryMethods).toHaveLength(44);
+    expect(repositoryMethods).toHaveLength(53);
     expect([...called].sort()).toEqual([...repositoryMethods, 'migrate', 'ping', 'transaction'].sort());
   });
 });

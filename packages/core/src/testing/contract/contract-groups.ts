@@ -7,6 +7,7 @@ import { idempotencyChecks } from './idempotency.js';
 import { isolationChecks } from './isolation.js';
 import { notificationChecks } from './notifications.js';
 import { ownerChecks } from './owners.js';
+import { categoryRuleChecks } from './rules.js';
 import { storeChecks } from './store-level.js';
 import { totalsChecks } from './totals.js';
 
@@ -26,5 +27,6 @@ export const contractGroups: readonly ContractGroup[] = [
   alertRuleChecks,
   notificationChecks,
   idempotencyChecks,
+  categoryRuleChecks,
   isolationChecks,
 ];
