@@ -6,7 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { Tracker } from '../src/index.js';
 import { applyRulesToDraft, categoryChosenByUser } from '../src/rules/apply-to-draft.js';
+import { parseBankFile } from '../src/imports/index.js';
+import { applyRulesToBankRow } from '../src/rules/bank-rows.js';
 import { compileRules } from '../src/rules/compile-rules.js';
+import { chunksOf, collect } from './support/import-files.js';
 import { openKyselyStore } from '../src/store/open-database.js';
 import type { Store, StoreSession } from '../src/store/store.js';
 
@@ -105,5 +108,61 @@ describe('rules in expense writes', () => {
     };
     expect(run(`${'a'.repeat(10_000)}!`)).toBeNull();
     expect(run(`!${'a'.repeat(10_000)}`)).toBe('cat_x');
+  });
+});
+
+describe('rules in an import preview', () => {
+  it('a rule categorises an imported row on the bank’s own wording, and renames its merchant', async () => {
+    const csv = [
+      'Date,Amount,Currency,Description,Merchant',
+      '2026-11-01,-1200.00,EUR,DAUERAUFTRAG MIETE NOVEMBER,Hausverwaltung',
+      '2026-11-02,-4.50,EUR,KARTENZAHLUNG,STARBUCKS 123',
+    ].join('\n');
+    const parsed = await collect(
+      parseBankFile(chunksOf(Buffer.from(csv, 'utf8'), 7), {
+        format: 'csv',
+        profile: {
+          date: { column: 'Date' },
+          amount: { kind: 'signed', column: 'Amount' },
+          currency: { column: 'Currency' },
+          description: 'Description',
+          merchant: 'Merchant',
+        },
+      }),
+    );
+    const rows = parsed.flatMap((row) => (row.kind === 'row' ? [row] : []));
+    const rules = compileRules([
+      {
+        id: 'rul_rent',
+        position: 0,
+        conditions: [
+          { field: 'originalText', op: 'contains', value: 'miete' },
+          { field: 'sourceKind', op: 'is', value: 'import' },
+        ],
+        actions: [{ type: 'setCategory', categoryId: 'cat_home' }],
+      },
+      {
+        id: 'rul_coffee',
+        position: 1,
+        conditions: [{ field: 'merchant', op: 'matches', value: '^starbucks\\b' }],
+        actions: [
+          { type: 'setCategory', categoryId: 'cat_gone' },
+          { type: 'setMerchant', merchant: 'Starbucks' },
+        ],
+      },
+    ]);
+    const ruled = rows.map((row) => applyRulesToBankRow(rules, row, new Set(['cat_home'])));
+    expect(ruled).toEqual([
+      {
+        categoryId: 'cat_home',
+        merchant: 'Hausverwaltung',
+        notes: null,
+        tags: [],
+        ruleId: 'rul_rent',
+        ruleIds: ['rul_rent'],
+      },
+      // A rule naming a category the owner no longer has still renames, but files nothing.
+      { categoryId: null, merchant: 'Starbucks', notes: null, tags: [], ruleId: null, ruleIds: ['rul_coffee'] },
+    ]);
   });
 });
