@@ -57,7 +57,7 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings, record } = scope;
     const drafted = newRecord(ownerId, data, settings, scope.today, at, []);
-    const { draft: row, cause } = await runRulesOnWrite(scope, drafted, data, data.categoryId != null);
+    const { draft: row, cause } = await runRulesOnWrite(scope, drafted, data, (data.categoryId ?? null) !== null);
     await assertCategories(scope, [{ categoryId: row.categoryId, path: ['categoryId'] }]);
     await tx.expenses.insert([row]);
     const expense = toExpense(row);
@@ -89,13 +89,18 @@ export async function createExpenses(
       }
     });
     if (issues.length > 0) throw validationError(issues);
+    const ruled: Awaited<ReturnType<typeof runRulesOnWrite>>[] = [];
+    for (const [i, row] of rows.entries()) {
+      ruled.push(await runRulesOnWrite(scope, row, items[i]!, (items[i]!.categoryId ?? null) !== null));
+    }
+    rows.splice(0, rows.length, ...ruled.map((r) => r.draft));
     await assertCategories(
       scope,
       rows.map((row, index) => ({ categoryId: row.categoryId, path: [index, 'categoryId'] })),
     );
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
-    for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
+    expenses.forEach((expense, i) => record({ type: 'expense.created', data: { expense, ...ruled[i]!.cause } }));
     await applySpending(
       scope,
       ownerId,

@@ -34,6 +34,11 @@ export function ruleTests(getEnv: () => ConformanceEnv): void {
       expect(seen).toEqual([{ kind: 'rule', ruleIds: [rule.id] }]);
       const other = await owner.expenses.create({ amount: '9', merchant: 'Bakery' });
       expect(other.categoryId).toBeNull();
+      const batch = await owner.expenses.createMany([
+        { amount: '3', merchant: 'Starbucks Reserve' },
+        { amount: '3', merchant: 'Kiosk' },
+      ]);
+      expect(batch.map((e) => e.categoryId)).toEqual([coffee.id, null]);
     });
 
     it('a category chosen by hand survives the rules, at create and in later edits', async () => {
