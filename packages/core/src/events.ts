@@ -129,4 +129,10 @@ export const EVENT_TYPES = [
   'import.previewed',
   'import.committed',
   'import.reverted',
+  'rule.created',
+  'rule.updated',
+  'rule.deleted',
+  'rule.reordered',
+  'rule.applied',
+  'rule.reverted',
 ] as const satisfies readonly TrackerEventType[];

@@ -1,8 +1,11 @@
 import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
-/** Prefixes of the ids the SDK generates, one per record kind. */
-export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf' | 'imp' | 'ipr';
+/**
+ * Prefixes of the ids the SDK generates, one per record kind: `rule` is an alert rule's (as
+ * ids already stored have it), `rul` an auto-categorisation rule's and `run` one of its runs.
+ */
+export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf' | 'imp' | 'ipr' | 'rul' | 'run';
 
 /**
  * Monotonic within the process: ids made in the same millisecond still sort in creation

@@ -184,3 +184,32 @@ export {
   type Weekly,
   type WeeklyQuery,
 } from './analytics/schema.js';
+export {
+  ruleApplySchema,
+  ruleCreateSchema,
+  ruleFieldChangeSchema,
+  rulePatchSchema,
+  ruleReorderSchema,
+  ruleRevertResultSchema,
+  ruleRunSchema,
+  ruleSuggestionSchema,
+  ruleTestResultSchema,
+  ruleTestSchema,
+  savedRuleSchema,
+  type RuleApplyInput,
+  type RuleCreate,
+  type RuleFieldChange,
+  type RulePatch,
+  type RuleReorder,
+  type RuleRevertResult,
+  type RuleRun,
+  type RuleTestInput,
+  type RuleTestResult,
+  type SavedRule,
+} from './rules/schema.js';
+export type { RulesApi } from './rules/rules-api.js';
+export { RULE_ISSUE_CODES, type RuleIssueCode } from './rules/rule-issues.js';
+export { toRuleIssues } from './rules/compile-rules.js';
+export type { RuleSuggestion, RuleDraft } from './rules/suggest-rules.js';
+export type { RuleAction, RuleActionInput, RuleDefinitionInput } from './rules/rule-schema.js';
+export type { RuleCondition, RuleConditionInput } from './rules/rule-conditions.js';

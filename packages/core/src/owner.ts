@@ -18,6 +18,7 @@ import { createCategory, deleteCategory, getCategory, listCategories, updateCate
 import { readChanges, type ChangesPage } from './changes/service.js';
 import { follow, type Follower, type FollowOptions } from './changes/follow.js';
 import type { ServiceContext } from './write-context.js';
+import { createRulesApi, type RulesApi } from './rules/rules-api.js';
 import { IdempotencyScope, type IdempotencyKeyOptions } from './idempotency/service.js';
 import {
   createExpense,
@@ -756,6 +757,8 @@ export class OwnerHandle {
   readonly analytics: AnalyticsApi;
   /** The owner's bank-file imports. */
   readonly imports: ImportsApi;
+  /** Auto-categorisation rules (SPEC §7.2). */
+  readonly rules: RulesApi;
   readonly #ctx: ServiceContext;
   readonly #idempotency: IdempotencyScope | undefined;
 
@@ -835,6 +838,7 @@ export class OwnerHandle {
       weekly: (query) => weekly(ctx, ownerId, query),
       trends: (query) => trends(ctx, ownerId, query),
     };
+    this.rules = createRulesApi(ctx, ownerId, w);
   }
 
   /**

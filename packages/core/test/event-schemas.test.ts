@@ -53,6 +53,20 @@ describe('the event schemas are the events', () => {
       sourceKey: 'bank',
     });
     await owner.imports.revert(imported.id);
+    // Rules: CRUD, order, a create they categorise (a cause), and a run applied and reverted.
+    const rule = await owner.rules.create({
+      conditions: [{ field: 'merchant', op: 'is', value: 'Deli' }],
+      actions: [{ type: 'setCategory', categoryId: food.id }],
+    });
+    const second = await owner.rules.create({ conditions: [{ field: 'merchant', op: 'is', value: 'x' }], stop: true });
+    await owner.rules.reorder({ ruleIds: [second.id, rule.id] });
+    await owner.rules.update(rule.id, { enabled: false });
+    const deli = await owner.expenses.create({ amount: '2.00', merchant: 'Deli' });
+    const run = await owner.rules.apply(rule.id);
+    await owner.rules.revertRun(run.id);
+    await owner.rules.update(rule.id, { enabled: true });
+    await owner.expenses.update(deli.id, { notes: 'rules fill the category' });
+    await owner.rules.delete(second.id);
 
     const page = changesPageSchema.parse(await owner.changes({ limit: 200 }));
     expect(new Set(page.events.map((event) => event.type))).toEqual(new Set(EVENT_TYPES));

@@ -38,6 +38,9 @@ const CORE_TABLES = [
   'et_migration_lock',
   'et_notification',
   'et_owner',
+  'et_rule',
+  'et_rule_run',
+  'et_rule_run_change',
 ];
 const MIGRATIONS = Object.keys(coreMigrations('sqlite')).sort();
 

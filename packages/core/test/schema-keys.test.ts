@@ -46,6 +46,9 @@ const OWNER_TABLES = [
   'et_import_row',
   'et_notification',
   'et_owner',
+  'et_rule',
+  'et_rule_run',
+  'et_rule_run_change',
 ];
 const BOOKKEEPING = ['et_migration', 'et_migration_lock'];
 
@@ -304,8 +307,10 @@ const ADDED_COLUMNS: Record<string, string[]> = {
 
 async function dump(raw: RawQuery): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  // The tables a database at 0004 has: et_currency_total comes with 0006, the import tables with 0009.
-  for (const table of OWNER_TABLES.filter((t) => t !== 'et_currency_total' && !t.startsWith('et_import'))) {
+  // The tables a database at 0004 has: et_currency_total comes with 0006, the import tables with 0009, et_rule* with 0010.
+  for (const table of OWNER_TABLES.filter(
+    (t) => t !== 'et_currency_total' && !t.startsWith('et_import') && !t.startsWith('et_rule'),
+  )) {
     const added = ADDED_COLUMNS[table] ?? [];
     const rows = (await raw(`select * from ${table}`)).map((row) =>
       Object.fromEntries(Object.entries(row).filter(([k]) => !added.includes(k))),

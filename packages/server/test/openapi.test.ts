@@ -56,6 +56,17 @@ const SPEC_OPERATIONS = [
   'DELETE /alerts/{id}',
   'GET /notifications',
   'POST /notifications/{id}/read',
+  // SPEC section 7.2: auto-categorisation rules.
+  'POST /rules',
+  'GET /rules',
+  'GET /rules/suggestions',
+  'POST /rules/reorder',
+  'POST /rules/test',
+  'GET /rules/{id}',
+  'PATCH /rules/{id}',
+  'DELETE /rules/{id}',
+  'POST /rules/{id}/apply',
+  'POST /rule-runs/{id}/revert',
   'GET /analytics/summary',
   'GET /analytics/monthly',
   'GET /analytics/weekly',
@@ -501,6 +512,12 @@ describe('OpenAPI document and interactive docs', () => {
       'import.committed',
       'import.previewed',
       'import.reverted',
+      'rule.applied',
+      'rule.created',
+      'rule.deleted',
+      'rule.reordered',
+      'rule.reverted',
+      'rule.updated',
     ]);
     for (const { type, member } of events) {
       expect(member.required!.sort(), type).toEqual(['actor', 'at', 'data', 'ownerId', 'seq', 'type']);

@@ -5,6 +5,19 @@ import { idSchema, instantSchema } from '../common-schemas.js';
 import { expenseSchema } from '../expenses/schema.js';
 import { actorSchema } from '../actor.js';
 import { importSchema } from '../imports/schema.js';
+import { ruleRevertResultSchema, ruleRunSchema, savedRuleSchema } from '../rules/schema.js';
+
+/**
+ * Why an expense changed when it was not (only) the caller's doing: auto-categorisation
+ * rules that shaped a create or update, or an `apply`/`revert` run of a rule.
+ */
+const causeSchema = z
+  .object({
+    kind: z.enum(['rule', 'rule-revert']),
+    ruleIds: z.array(idSchema).meta({ description: 'The rules whose actions changed the expense' }),
+    runId: idSchema.optional().meta({ description: 'The apply run, for rule.apply and its revert' }),
+  })
+  .meta({ id: 'ExpenseChangeCause' });
 
 /**
  * What each event type carries in `data`, as zod schemas: the one definition of the event
@@ -16,6 +29,8 @@ import { importSchema } from '../imports/schema.js';
  *   (`null`: uncategorized); `expenseCount` says how many moved.
  * - `alert.triggered`: the stored notification, and the budget's id and name for display.
  * - `import.previewed`, `import.committed`, `import.reverted`: the import with its counts.
+ * - `expense.created|updated` carry a `cause` when rules changed the expense (SPEC §7.2).
+ * - `rule.*`: a rule's CRUD and order; `rule.applied`/`rule.reverted` a run of a rule.
  *
  * @example
  * ```ts
@@ -28,8 +43,12 @@ import { importSchema } from '../imports/schema.js';
  * ```
  */
 export const eventDataSchemas = {
-  'expense.created': z.object({ expense: expenseSchema }).meta({ id: 'ExpenseCreatedData' }),
-  'expense.updated': z.object({ expense: expenseSchema, previous: expenseSchema }).meta({ id: 'ExpenseUpdatedData' }),
+  'expense.created': z
+    .object({ expense: expenseSchema, cause: causeSchema.optional() })
+    .meta({ id: 'ExpenseCreatedData' }),
+  'expense.updated': z
+    .object({ expense: expenseSchema, previous: expenseSchema, cause: causeSchema.optional() })
+    .meta({ id: 'ExpenseUpdatedData' }),
   'expense.deleted': z.object({ expense: expenseSchema }).meta({ id: 'ExpenseDeletedData' }),
   'category.created': z.object({ category: categorySchema }).meta({ id: 'CategoryCreatedData' }),
   'category.updated': z
@@ -58,6 +77,14 @@ export const eventDataSchemas = {
   'import.previewed': z.object({ import: importSchema }).meta({ id: 'ImportPreviewedData' }),
   'import.committed': z.object({ import: importSchema }).meta({ id: 'ImportCommittedData' }),
   'import.reverted': z.object({ import: importSchema }).meta({ id: 'ImportRevertedData' }),
+  'rule.created': z.object({ rule: savedRuleSchema }).meta({ id: 'RuleCreatedData' }),
+  'rule.updated': z.object({ rule: savedRuleSchema, previous: savedRuleSchema }).meta({ id: 'RuleUpdatedData' }),
+  'rule.deleted': z.object({ rule: savedRuleSchema }).meta({ id: 'RuleDeletedData' }),
+  'rule.reordered': z
+    .object({ ruleIds: z.array(idSchema).meta({ description: 'The owner’s rules in their new order' }) })
+    .meta({ id: 'RuleReorderedData' }),
+  'rule.applied': z.object({ run: ruleRunSchema }).meta({ id: 'RuleAppliedData' }),
+  'rule.reverted': ruleRevertResultSchema.meta({ id: 'RuleRevertedData' }),
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
@@ -122,6 +149,12 @@ export const changeEventSchema = z
     changeEventOf('import.previewed').meta({ id: 'ChangeEventImportPreviewed' }),
     changeEventOf('import.committed').meta({ id: 'ChangeEventImportCommitted' }),
     changeEventOf('import.reverted').meta({ id: 'ChangeEventImportReverted' }),
+    changeEventOf('rule.created').meta({ id: 'ChangeEventRuleCreated' }),
+    changeEventOf('rule.updated').meta({ id: 'ChangeEventRuleUpdated' }),
+    changeEventOf('rule.deleted').meta({ id: 'ChangeEventRuleDeleted' }),
+    changeEventOf('rule.reordered').meta({ id: 'ChangeEventRuleReordered' }),
+    changeEventOf('rule.applied').meta({ id: 'ChangeEventRuleApplied' }),
+    changeEventOf('rule.reverted').meta({ id: 'ChangeEventRuleReverted' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
   .meta({

@@ -20,6 +20,7 @@ import { assertCategories } from '../categories/service.js';
 import { toExpense } from '../presenters.js';
 import { getSettings } from '../owners/settings.js';
 import { applySpending } from './spending.js';
+import { runRulesOnWrite } from '../rules/on-write.js';
 
 type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
 type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
@@ -65,11 +66,12 @@ export async function createExpense(ctx: ServiceContext, ownerId: string, input:
   const data = parseInput(expenseInputSchema, input);
   return write(ctx, ownerId, async (scope) => {
     const { tx, at, settings, record } = scope;
-    const row = newRecord(ownerId, data, settings, scope.today, at, []);
+    const drafted = newRecord(ownerId, data, settings, scope.today, at, []);
+    const { draft: row, cause } = await runRulesOnWrite(scope, drafted, data, (data.categoryId ?? null) !== null);
     await assertCategories(scope, [{ categoryId: row.categoryId, path: ['categoryId'] }]);
     await tx.expenses.insert([row]);
     const expense = toExpense(row);
-    record({ type: 'expense.created', data: { expense } });
+    record({ type: 'expense.created', data: { expense, ...cause } });
     await applySpending(scope, ownerId, [[null, row]], ['amount']);
     return expense;
   });
@@ -97,13 +99,18 @@ export async function createExpenses(
       }
     });
     if (issues.length > 0) throw validationError(issues);
+    const ruled: Awaited<ReturnType<typeof runRulesOnWrite>>[] = [];
+    for (const [i, row] of rows.entries()) {
+      ruled.push(await runRulesOnWrite(scope, row, items[i]!, (items[i]!.categoryId ?? null) !== null));
+    }
+    rows.splice(0, rows.length, ...ruled.map((r) => r.draft));
     await assertCategories(
       scope,
       rows.map((row, index) => ({ categoryId: row.categoryId, path: [index, 'categoryId'] })),
     );
     await tx.expenses.insert(rows);
     const expenses = rows.map(toExpense);
-    for (const expense of expenses) record({ type: 'expense.created', data: { expense } });
+    expenses.forEach((expense, i) => record({ type: 'expense.created', data: { expense, ...ruled[i]!.cause } }));
     await applySpending(
       scope,
       ownerId,
@@ -204,14 +211,15 @@ export async function updateExpense(
     const { tx, at, record } = scope;
     const current = await tx.expenses.findById(ownerId, id);
     if (!current) throw notFound('Expense', id);
-    const next = merge(current, data, replace);
-    if (sameContent(current, next)) return toExpense(current);
+    const merged = merge(current, data, replace);
+    if (sameContent(current, merged)) return toExpense(current);
+    const { draft: next, cause } = await runRulesOnWrite(scope, merged, data, data.categoryId !== undefined);
     if (next.categoryId !== current.categoryId)
       await assertCategories(scope, [{ categoryId: next.categoryId, path: ['categoryId'] }]);
     next.updatedAt = at;
     await tx.expenses.update(next);
     const expense = toExpense(next);
-    record({ type: 'expense.updated', data: { expense, previous: toExpense(current) } });
+    record({ type: 'expense.updated', data: { expense, previous: toExpense(current), ...cause } });
     await applySpending(scope, ownerId, [[current, next]], ['amount']);
     return expense;
   });

@@ -2,24 +2,28 @@ import { LRUCache } from 'lru-cache';
 import { DEFAULT_OWNER_SETTINGS, type OwnerSettings } from './schema.js';
 import type { AlertRuleRecord, BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
 import type { ServiceContext } from '../write-context.js';
+import { lazyRuleSet, type RuleSet } from '../rules/rule-set.js';
 
 /** What alert evaluation needs of an owner, kept in memory between writes. */
 export interface OwnerConfig {
   categories: CategoryRecord[];
   budgets: BudgetRecord[];
   rules: AlertRuleRecord[];
+  /** Auto-categorisation rules, compiled on first use: once per config version. */
+  categoryRules: RuleSet;
   /** Rule ids already fired, per `budgetId|periodStart`, filled as they are asked for. */
   fired: Map<string, Set<string>>;
 }
 
 /** Reads an owner's config in a transaction. */
 export async function loadOwnerConfig(tx: StoreSession, ownerId: string): Promise<OwnerConfig> {
-  const [categories, budgets, rules] = [
+  const [categories, budgets, rules, categoryRules] = [
     await tx.categories.list(ownerId),
     await tx.budgets.list(ownerId),
     await tx.alertRules.list(ownerId),
+    await tx.rules.list(ownerId),
   ];
-  return { categories, budgets, rules, fired: new Map() };
+  return { categories, budgets, rules, categoryRules: lazyRuleSet(categoryRules), fired: new Map() };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SOURCE_KINDS } from '../expenses/provenance.js';
 import { parseAmount } from '../money.js';
 import { currencySchema, localDateSchema, storableText } from '../common-schemas.js';
 import { weekdayNameSchema } from '../schedules/recurrence-schema.js';
@@ -17,21 +18,8 @@ export const MAX_ONE_OF_VALUES = 50;
 /** The longest text a text condition compares with: an expense's longest text field but notes. */
 export const MAX_TEXT_VALUE_LENGTH = 500;
 
-/**
- * The kinds of an expense's source (SPEC §7.0: `manual`, `api`, `import`, `schedule`),
- * defined here until provenance lands in core's expense schema, which should then own it.
- *
- * @example
- * ```ts
- * import { sourceKindSchema } from './rule-conditions.js'; // internal to core for now
- *
- * sourceKindSchema.options; // ['manual', 'api', 'import', 'schedule']
- * ```
- */
-export const sourceKindSchema = z.enum(['manual', 'api', 'import', 'schedule']);
-
-/** Where an expense came from. */
-export type SourceKind = z.output<typeof sourceKindSchema>;
+/** The kinds of an expense's source (SPEC §7.0), as provenance defines them. */
+export const sourceKindSchema = z.enum(SOURCE_KINDS);
 
 /** Text fields; `originalText` is the bank's own wording of an imported line; `tags` holds when any tag does. */
 export const TEXT_FIELDS = ['description', 'merchant', 'notes', 'originalText', 'tags'] as const;

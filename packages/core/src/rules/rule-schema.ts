@@ -76,7 +76,8 @@ export type RuleActionInput = z.input<typeof ruleActionSchema>;
 /** One action of a rule, as parsed. */
 export type RuleAction = z.output<typeof ruleActionSchema>;
 
-const definitionShape = {
+/** The fields of a rule definition, for schemas built on it (the SDK's create and patch inputs). */
+export const ruleDefinitionShape = {
   position: z.int().min(0).max(RULE_LIMITS.position),
   enabled: z.boolean().default(true),
   match: z.enum(['all', 'any']).default('all'),
@@ -109,7 +110,7 @@ const definitionShape = {
  * }); // { position: 0, enabled: true, match: 'all', conditions: [...], actions: [...], stop: false }
  * ```
  */
-export const ruleDefinitionSchema = z.strictObject(definitionShape).superRefine(checkActions);
+export const ruleDefinitionSchema = z.strictObject(ruleDefinitionShape).superRefine(checkActions);
 
 /** A rule without its id, as given. */
 export type RuleDefinitionInput = z.input<typeof ruleDefinitionSchema>;
@@ -134,7 +135,7 @@ export type RuleDefinition = z.output<typeof ruleDefinitionSchema>;
  * ruleSchema.parse(rule).enabled; // true
  * ```
  */
-export const ruleSchema = z.strictObject({ id: idSchema, ...definitionShape }).superRefine(checkActions);
+export const ruleSchema = z.strictObject({ id: idSchema, ...ruleDefinitionShape }).superRefine(checkActions);
 
 /** A saved rule, as given. */
 export type RuleInput = z.input<typeof ruleSchema>;
@@ -142,7 +143,8 @@ export type RuleInput = z.input<typeof ruleSchema>;
 /** A saved rule, as parsed. */
 export type Rule = z.output<typeof ruleSchema>;
 
-function checkActions(rule: { actions: RuleAction[]; stop: boolean }, ctx: z.RefinementCtx): void {
+/** The checks of a rule's actions across fields (one of each kind; something to do), for schemas built on the shape. */
+export function checkActions(rule: { actions: RuleAction[]; stop: boolean }, ctx: z.RefinementCtx): void {
   const issue = (path: (string | number)[], code: RuleIssueCode, message: string) =>
     ctx.addIssue({ code: 'custom', path, message, params: { code } });
   rule.actions.forEach((action, i) => {

@@ -3,7 +3,7 @@ import { weekdayOf } from '../schedules/nominal-dates.js';
 import type { WeekdayName } from '../schedules/recurrence-schema.js';
 import { foldText } from './fold-text.js';
 import type { PatternGroup } from './pattern-group.js';
-import type { SourceKind } from './rule-conditions.js';
+import type { SourceKind } from '../expenses/provenance.js';
 
 /**
  * What rules look at: the fields of an expense (stored, being created, or an import row in

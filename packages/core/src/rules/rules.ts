@@ -38,7 +38,6 @@ export {
   sourceKindSchema,
   type RuleCondition,
   type RuleConditionInput,
-  type SourceKind,
 } from './rule-conditions.js';
 export {
   RULE_LIMITS,

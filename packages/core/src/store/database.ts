@@ -32,6 +32,9 @@ export interface Database {
   et_import: ImportTable;
   et_import_row: ImportRowTable;
   et_import_profile: ImportProfileTable;
+  et_rule: RuleTable;
+  et_rule_run: RuleRunTable;
+  et_rule_run_change: RuleRunChangeTable;
 }
 
 /**
@@ -385,4 +388,42 @@ export interface ImportProfileTable {
   profile: string;
   created_at: string;
   updated_at: string;
+}
+
+/** `et_rule`: an auto-categorisation rule (SPEC §7.2); conditions and actions as JSON. */
+export interface RuleTable {
+  owner_id: string;
+  id: string;
+  position: number;
+  /** 1 or 0: SQLite has no boolean. */
+  enabled: number;
+  match: string;
+  conditions: string;
+  actions: string;
+  stop: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `et_rule_run`: one `apply` of a rule to existing expenses. */
+export interface RuleRunTable {
+  owner_id: string;
+  id: string;
+  rule_id: string;
+  range_from: string | null;
+  range_to: string | null;
+  started_at: string;
+  reverted_at: string | null;
+}
+
+/** `et_rule_run_change`: one expense a run changed, its record before and after as JSON. */
+export interface RuleRunChangeTable {
+  owner_id: string;
+  run_id: string;
+  expense_id: string;
+  category_before: string | null;
+  category_after: string | null;
+  before: string;
+  after: string;
+  expense_updated_at: string;
 }

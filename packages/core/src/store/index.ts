@@ -54,6 +54,7 @@ export type {
   ImportRowCount,
   ImportRowRecord,
 } from '../imports/repository.js';
+export type { RuleRecord, RuleRepository, RuleRunChangeRecord, RuleRunRecord } from '../rules/repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

@@ -11,6 +11,7 @@ import { createAlertRuleRepository, createBudgetRepository } from '../budgets/ky
 import { createNotificationRepository } from '../notifications/kysely-repository.js';
 import { createOwnerRepository } from '../owners/kysely-repository.js';
 import { createImportRepository } from '../imports/kysely-repository.js';
+import { createRuleRepository } from '../rules/kysely-repository.js';
 import { createTotalsRepository, SumsQueries } from '../expenses/kysely-totals.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
@@ -57,6 +58,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
     notifications: withStoreErrors(createNotificationRepository(db)),
     idempotency: withStoreErrors(createIdempotencyRepository(db)),
     imports: withStoreErrors(createImportRepository(db)),
+    rules: withStoreErrors(createRuleRepository(db)),
   };
 }
 
@@ -107,6 +109,7 @@ export class KyselyStore implements Store {
   readonly notifications: StoreSession['notifications'];
   readonly idempotency: StoreSession['idempotency'];
   readonly imports: StoreSession['imports'];
+  readonly rules: StoreSession['rules'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
@@ -133,6 +136,7 @@ export class KyselyStore implements Store {
     this.notifications = session.notifications;
     this.idempotency = session.idempotency;
     this.imports = session.imports;
+    this.rules = session.rules;
   }
 
   /**

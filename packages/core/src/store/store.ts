@@ -18,6 +18,7 @@ import type { ImportRepository } from '../imports/repository.js';
  * ```
  */
 export type ExpenseKind = 'expense' | 'refund';
+import type { RuleRepository } from '../rules/repository.js';
 
 /**
  * The SQL engines the bundled store speaks.
@@ -725,6 +726,7 @@ export interface StoreSession {
   readonly notifications: NotificationRepository;
   readonly idempotency: IdempotencyRepository;
   readonly imports: ImportRepository;
+  readonly rules: RuleRepository;
 }
 
 /**

@@ -22,6 +22,7 @@ import { isolationTests } from './suites/isolation.js';
 import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
 import { refundTests } from './suites/refunds.js';
+import { ruleTests } from './suites/rules.js';
 import { settingsTests } from './suites/settings.js';
 import { sumTests } from './suites/sums.js';
 import { textTests } from './suites/text.js';
@@ -116,6 +117,7 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     idempotencyTests(getEnv);
     provenanceTests(getEnv);
     importTests(getEnv);
+    ruleTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

@@ -17,6 +17,7 @@ import { createImportRepository } from '../../src/imports/kysely-repository.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { createTotalsRepository, SumsQueries } from '../../src/expenses/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
+import { createRuleRepository } from '../../src/rules/kysely-repository.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
@@ -205,6 +206,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     notifications: createNotificationRepository(db),
     idempotency: createIdempotencyRepository(db),
     imports: createImportRepository(db),
+    rules: createRuleRepository(db),
   };
   const patch = breakage(db, real);
   return {
@@ -218,6 +220,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     notifications: withStoreErrors({ ...real.notifications, ...patch.notifications }),
     idempotency: withStoreErrors({ ...real.idempotency, ...patch.idempotency }),
     imports: withStoreErrors({ ...real.imports, ...patch.imports }),
+    rules: withStoreErrors({ ...real.rules, ...patch.rules }),
   };
 }
 

@@ -1,4 +1,4 @@
-import { TrackerError, type ValidationIssue } from '@expense-tracker/core';
+import { toRuleIssues, TrackerError, type ValidationIssue } from '@expense-tracker/core';
 import type { z } from 'zod';
 
 /**
@@ -7,11 +7,8 @@ import type { z } from 'zod';
  * route or core refused the input.
  */
 export function validationFailed(zodIssues: readonly z.core.$ZodIssue[]): TrackerError {
-  const issues: ValidationIssue[] = zodIssues.map((issue) => ({
-    path: issue.path.map((key) => (typeof key === 'number' ? key : String(key))),
-    message: issue.message,
-    code: issue.code,
-  }));
+  // Zod's codes, except where a schema gives its own (the rules' `operator_not_allowed`, ...).
+  const issues: ValidationIssue[] = toRuleIssues(zodIssues);
   const first = issues[0];
   const where = first && first.path.length > 0 ? `${first.path.join('.')}: ` : '';
   const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';

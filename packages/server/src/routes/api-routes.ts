@@ -9,6 +9,7 @@ import { docsRoutes } from './docs.js';
 import { expenseRoutes } from './expenses.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notifications.js';
+import { ruleRoutes } from './rules.js';
 import { websocketRoutes } from './websocket.js';
 
 /**
@@ -24,6 +25,7 @@ export const API_ROUTES: readonly Route[] = [
   ...alertRoutes('/alert'),
   ...alertRoutes('/alerts'),
   ...notificationRoutes,
+  ...ruleRoutes,
   ...analyticsRoutes,
   ...changesRoutes,
   ...healthRoutes,

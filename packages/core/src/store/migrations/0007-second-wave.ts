@@ -23,7 +23,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  *   sound now that amounts can subtract. Existing totals hold no refunds, so the new columns
  *   start at 0 and nothing is recomputed.
  *
- * Only columns are added (both engines do it in place) and only indexes created.
+ * Only columns are added (both engines do it in place) and only indexes created; `down` drops them.
  */
 export const secondWave: Migration = {
   async up(db: Kysely<unknown>) {
@@ -75,6 +75,32 @@ export const secondWave: Migration = {
           .addColumn(column, 'bigint', (c) => c.notNull().defaultTo(0))
           .execute();
       }
+    }
+  },
+  async down(db: Kysely<unknown>) {
+    for (const table of ['et_daily_total', 'et_currency_total']) {
+      for (const column of ['refund_minor', 'refund_count']) {
+        await db.schema.alterTable(table).dropColumn(column).execute();
+      }
+    }
+    await db.schema.alterTable('et_expense').dropColumn('kind').execute();
+    for (const column of ['actor_kind', 'actor_id']) {
+      await db.schema.alterTable('et_event').dropColumn(column).execute();
+    }
+    // The partial indexes name their columns, so they go first (SQLite refuses to drop an indexed column).
+    await db.schema.dropIndex('et_expense_owner_account_fingerprint_key').execute();
+    await db.schema.dropIndex('et_expense_owner_account_external_key').execute();
+    for (const column of [
+      'source_kind',
+      'source_id',
+      'source_row',
+      'category_source',
+      'rule_id',
+      'external_id',
+      'source_account',
+      'fingerprint',
+    ]) {
+      await db.schema.alterTable('et_expense').dropColumn(column).execute();
     }
   },
 };

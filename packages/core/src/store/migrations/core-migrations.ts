@@ -8,6 +8,7 @@ import { ownerLeadingKeys } from './0005-owner-leading-keys.js';
 import { currencyTotals } from './0006-currency-totals.js';
 import { secondWave } from './0007-second-wave.js';
 import { imports } from './0009-imports.js';
+import { rules } from './0010-rules.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -24,5 +25,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0006-currency-totals': currencyTotals,
     '0007-second-wave': secondWave,
     '0009-imports': imports,
+    '0010-rules': rules,
   };
 }

@@ -9,6 +9,7 @@ import { importChecks } from './imports.js';
 import { isolationChecks } from './isolation.js';
 import { notificationChecks } from './notifications.js';
 import { ownerChecks } from './owners.js';
+import { categoryRuleChecks } from './rules.js';
 import { storeChecks } from './store-level.js';
 import { totalsChecks } from './totals.js';
 
@@ -30,5 +31,6 @@ export const contractGroups: readonly ContractGroup[] = [
   idempotencyChecks,
   identityChecks,
   importChecks,
+  categoryRuleChecks,
   isolationChecks,
 ];
