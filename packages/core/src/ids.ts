@@ -2,7 +2,7 @@ import { randomFillSync } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 /** Prefixes of the ids the SDK generates, one per record kind. */
-export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf';
+export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf' | 'whk' | 'msg';
 
 /**
  * Monotonic within the process: ids made in the same millisecond still sort in creation

@@ -43,6 +43,8 @@ const OWNER_TABLES = [
   'et_idempotency',
   'et_notification',
   'et_owner',
+  'et_webhook_endpoint',
+  'et_webhook_message',
 ];
 const BOOKKEEPING = ['et_migration', 'et_migration_lock'];
 
@@ -286,8 +288,9 @@ const SEED: [string, unknown[]][] = [
 /** Every row of every owner table, in a stable order, with numbers as numbers (pg returns bigint as text). */
 async function dump(raw: RawQuery): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  // The tables a database at 0004 has: et_currency_total comes with 0006 (checked on its own).
-  for (const table of OWNER_TABLES.filter((t) => t !== 'et_currency_total')) {
+  // The tables a database at 0004 has: et_currency_total comes with 0006 (checked on its own), the webhook tables with 0008.
+  const later = ['et_currency_total', 'et_webhook_endpoint', 'et_webhook_message'];
+  for (const table of OWNER_TABLES.filter((t) => !later.includes(t))) {
     const rows = await raw(`select * from ${table}`);
     tables[table] = rows
       .map((row) =>

@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { WebhookEndpointTable, WebhookMessageTable } from '../webhooks/webhook-tables.js';
 
 /**
  * The tables core owns, as Kysely sees them. Every name carries the `et_` prefix so core can
@@ -28,6 +29,8 @@ export interface Database {
   et_alert_rule: AlertRuleTable;
   et_notification: NotificationTable;
   et_idempotency: IdempotencyTable;
+  et_webhook_endpoint: WebhookEndpointTable;
+  et_webhook_message: WebhookMessageTable;
 }
 
 /**

@@ -45,6 +45,13 @@ export type {
   TotalsRow,
 } from './store.js';
 export type { IdempotencyRecord, IdempotencyRepository } from './idempotency-repository.js';
+export type {
+  WebhookAttemptResult,
+  WebhookEndpointRecord,
+  WebhookMessageRecord,
+  WebhookMessageState,
+  WebhookRepository,
+} from '../webhooks/webhook-repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../domain/periods.js';
 export { toStoreError } from './driver-errors.js';

@@ -11,6 +11,7 @@ import { createAlertRuleRepository, createBudgetRepository } from './kysely-budg
 import { createNotificationRepository } from './kysely-notifications.js';
 import { createOwnerRepository } from './kysely-owners.js';
 import { createTotalsRepository, SumsQueries } from './kysely-totals.js';
+import { createWebhookRepository } from '../webhooks/kysely-webhooks.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
 
@@ -55,6 +56,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
     alertRules: withStoreErrors(createAlertRuleRepository(db)),
     notifications: withStoreErrors(createNotificationRepository(db)),
     idempotency: withStoreErrors(createIdempotencyRepository(db)),
+    webhooks: withStoreErrors(createWebhookRepository(db, dialect)),
   };
 }
 
@@ -104,6 +106,7 @@ export class KyselyStore implements Store {
   readonly alertRules: StoreSession['alertRules'];
   readonly notifications: StoreSession['notifications'];
   readonly idempotency: StoreSession['idempotency'];
+  readonly webhooks: StoreSession['webhooks'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
@@ -129,6 +132,7 @@ export class KyselyStore implements Store {
     this.alertRules = session.alertRules;
     this.notifications = session.notifications;
     this.idempotency = session.idempotency;
+    this.webhooks = session.webhooks;
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { PeriodDefinition } from '../domain/periods.js';
 import type { OwnerSettings } from '../schemas/owner.js';
 import type { IdempotencyRepository } from './idempotency-repository.js';
+import type { WebhookRepository } from '../webhooks/webhook-repository.js';
 
 /**
  * The SQL engines the bundled store speaks.
@@ -632,6 +633,7 @@ export interface StoreSession {
   readonly alertRules: AlertRuleRepository;
   readonly notifications: NotificationRepository;
   readonly idempotency: IdempotencyRepository;
+  readonly webhooks: WebhookRepository;
 }
 
 /**

@@ -16,6 +16,7 @@ import { createOwnerRepository } from '../../src/store/kysely-owners.js';
 import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { createTotalsRepository, SumsQueries } from '../../src/store/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
+import { createWebhookRepository } from '../../src/webhooks/kysely-webhooks.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
@@ -158,6 +159,8 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     alertRules: createAlertRuleRepository(db),
     notifications: createNotificationRepository(db),
     idempotency: createIdempotencyRepository(db),
+    // Webhooks are not among the breakages; the SQLite form works on either engine.
+    webhooks: createWebhookRepository(db, 'sqlite'),
   };
   const patch = breakage(db, real);
   return {
@@ -170,6 +173,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     alertRules: withStoreErrors({ ...real.alertRules, ...patch.alertRules }),
     notifications: withStoreErrors({ ...real.notifications, ...patch.notifications }),
     idempotency: withStoreErrors({ ...real.idempotency, ...patch.idempotency }),
+    webhooks: withStoreErrors({ ...real.webhooks, ...patch.webhooks }),
   };
 }
 

@@ -6,6 +6,7 @@ import { ownerConfigVersion } from './0003-owner-config-version.js';
 import { idempotency } from './0004-idempotency.js';
 import { ownerLeadingKeys } from './0005-owner-leading-keys.js';
 import { currencyTotals } from './0006-currency-totals.js';
+import { webhooks } from './0008-webhooks.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -20,5 +21,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0004-idempotency': idempotency,
     '0005-owner-leading-keys': ownerLeadingKeys(dialect),
     '0006-currency-totals': currencyTotals,
+    '0008-webhooks': webhooks,
   };
 }
