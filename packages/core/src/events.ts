@@ -13,6 +13,8 @@ import type { eventDataSchemas } from './schemas/events.js';
  * - `budget.created`, `budget.deleted`: `{ budget }`; `budget.updated`: `{ budget, previous }`
  * - `alert.triggered`: `{ notification, budget: { id, name } }` (the stored notification, and the
  *   budget's name for display)
+ * - `webhook.message.dead`: `{ endpoint: { id, url }, message }` (a message given up after its last attempt);
+ *   `webhook.endpoint.disabled`: `{ endpoint: { id, url }, reason: 'gone', status: 410 }`
  *
  * @example
  * ```ts
@@ -122,4 +124,6 @@ export const EVENT_TYPES = [
   'budget.updated',
   'budget.deleted',
   'alert.triggered',
+  'webhook.message.dead',
+  'webhook.endpoint.disabled',
 ] as const satisfies readonly TrackerEventType[];

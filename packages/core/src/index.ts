@@ -143,3 +143,59 @@ export {
   type Weekly,
   type WeeklyQuery,
 } from './schemas/analytics.js';
+export {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './webhooks/webhook-dispatcher.js';
+export type { DispatchReport } from './webhooks/dispatch.js';
+export type { WebhookOptions } from './webhooks/webhook-runtime.js';
+export type { WebhooksApi } from './webhooks/webhooks-api.js';
+export type { WebhookTestResult } from './webhooks/message-service.js';
+export {
+  generateWebhookSecret,
+  signWebhook,
+  webhookSignature,
+  type WebhookHeaders,
+  type WebhookMessage as WebhookSignedMessage,
+} from './webhooks/signing.js';
+export { checkAddress, type AddressVerdict } from './webhooks/address-policy.js';
+export {
+  createDeliverer,
+  type Deliverer,
+  type DelivererOptions,
+  type DeliveryFailureReason,
+  type DeliveryOutcome,
+  type DeliveryRequest,
+  type ResolveHost,
+  type ResolvedAddress,
+} from './webhooks/deliver.js';
+export {
+  DEFAULT_RETRY_POLICY,
+  nextRetry,
+  type RetryDecision,
+  type RetryInput,
+  type RetryPolicy,
+} from './webhooks/retry-schedule.js';
+export type { SecretBoxKey } from './webhooks/secret-box.js';
+export {
+  webhookEndpointDisabledDataSchema,
+  webhookEndpointInputSchema,
+  webhookEndpointPatchSchema,
+  webhookEndpointSchema,
+  webhookEventTypeSchema,
+  webhookMessageDeadDataSchema,
+  webhookMessageQuerySchema,
+  webhookMessageSchema,
+  webhookReplaySchema,
+  webhookRotateSchema,
+  webhookUrlSchema,
+  type CreatedWebhookEndpoint,
+  type WebhookEndpoint,
+  type WebhookEndpointInput,
+  type WebhookEndpointPatch,
+  type WebhookMessage,
+  type WebhookMessageQuery,
+  type WebhookReplay,
+  type WebhookRotate,
+} from './webhooks/webhook-schemas.js';

@@ -14,6 +14,7 @@ import type { Category, CategoryDeleteOptions, CategoryInput, CategoryPatch } fr
 import type { Expense, ExpenseInput, ExpenseListQuery, ExpensePage, ExpensePatch } from './schemas/expense.js';
 import type { ChangesQuery } from './schemas/changes.js';
 import type { OwnerSettings, OwnerSettingsPatch } from './schemas/owner.js';
+import { createWebhooksApi, type WebhooksApi } from './webhooks/webhooks-api.js';
 import { createCategory, deleteCategory, getCategory, listCategories, updateCategory } from './services/categories.js';
 import { readChanges, type ChangesPage } from './services/changes.js';
 import { follow, type Follower, type FollowOptions } from './services/follow.js';
@@ -626,6 +627,8 @@ export class OwnerHandle {
   readonly notifications: NotificationsApi;
   /** The owner's analytics. */
   readonly analytics: AnalyticsApi;
+  /** The owner's webhook endpoints and their messages. */
+  readonly webhooks: WebhooksApi;
   readonly #ctx: ServiceContext;
   readonly #idempotency: IdempotencyScope | undefined;
 
@@ -688,6 +691,7 @@ export class OwnerHandle {
       weekly: (query) => weekly(ctx, ownerId, query),
       trends: (query) => trends(ctx, ownerId, query),
     };
+    this.webhooks = createWebhooksApi(ctx, ownerId, w);
   }
 
   /**

@@ -3,6 +3,7 @@ import { budgetSchema, notificationSchema } from './budget.js';
 import { categorySchema } from './category.js';
 import { idSchema, instantSchema } from './common.js';
 import { expenseSchema } from './expense.js';
+import { webhookEndpointDisabledDataSchema, webhookMessageDeadDataSchema } from '../webhooks/webhook-schemas.js';
 
 /**
  * What each event type carries in `data`, as zod schemas: the one definition of the event
@@ -52,6 +53,8 @@ export const eventDataSchemas = {
         .meta({ description: 'The budget whose rule fired, for display' }),
     })
     .meta({ id: 'AlertTriggeredData' }),
+  'webhook.message.dead': webhookMessageDeadDataSchema,
+  'webhook.endpoint.disabled': webhookEndpointDisabledDataSchema,
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
@@ -112,6 +115,8 @@ export const changeEventSchema = z
     changeEventOf('budget.updated').meta({ id: 'ChangeEventBudgetUpdated' }),
     changeEventOf('budget.deleted').meta({ id: 'ChangeEventBudgetDeleted' }),
     changeEventOf('alert.triggered').meta({ id: 'ChangeEventAlertTriggered' }),
+    changeEventOf('webhook.message.dead').meta({ id: 'ChangeEventWebhookMessageDead' }),
+    changeEventOf('webhook.endpoint.disabled').meta({ id: 'ChangeEventWebhookEndpointDisabled' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
   .meta({

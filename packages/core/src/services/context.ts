@@ -8,6 +8,7 @@ import type { Store, StoreSession } from '../store/store.js';
 import { recordedResult, recordResult, type KeyedWrite } from './idempotency.js';
 import type { Followers } from './follow.js';
 import { loadOwnerConfig, type OwnerConfig, type OwnerConfigCache } from './owner-config.js';
+import type { WebhookRuntime } from '../webhooks/webhook-runtime.js';
 
 /** What every service needs: the store, the clock, and the after-commit emitter. */
 export interface ServiceContext {
@@ -21,6 +22,8 @@ export interface ServiceContext {
   readonly configCache: OwnerConfigCache;
   /** Followers of owners' events (`OwnerHandle.follow`), fed in the tracker's order. */
   readonly followers: Followers;
+  /** Webhook settings: the secret box, the deliverer, the retry policy. */
+  readonly webhooks: WebhookRuntime;
   /** Set on the context of a write made under an idempotency key (`owner.withIdempotencyKey`). */
   readonly keyed?: KeyedWrite;
 }
