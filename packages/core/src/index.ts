@@ -152,31 +152,15 @@ export type { DispatchReport } from './webhooks/dispatch.js';
 export type { WebhookOptions } from './webhooks/webhook-runtime.js';
 export type { WebhooksApi } from './webhooks/webhooks-api.js';
 export type { WebhookTestResult } from './webhooks/message-service.js';
-export {
-  generateWebhookSecret,
-  signWebhook,
-  webhookSignature,
-  type WebhookHeaders,
-  type WebhookMessage as WebhookSignedMessage,
-} from './webhooks/signing.js';
-export { checkAddress, type AddressVerdict } from './webhooks/address-policy.js';
-export {
-  createDeliverer,
-  type Deliverer,
-  type DelivererOptions,
-  type DeliveryFailureReason,
-  type DeliveryOutcome,
-  type DeliveryRequest,
-  type ResolveHost,
-  type ResolvedAddress,
+export type {
+  Deliverer,
+  DeliveryFailureReason,
+  DeliveryOutcome,
+  DeliveryRequest,
+  ResolveHost,
+  ResolvedAddress,
 } from './webhooks/deliver.js';
-export {
-  DEFAULT_RETRY_POLICY,
-  nextRetry,
-  type RetryDecision,
-  type RetryInput,
-  type RetryPolicy,
-} from './webhooks/retry-schedule.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhooks/retry-schedule.js';
 export type { SecretBoxKey } from './webhooks/secret-box.js';
 export {
   webhookEndpointDisabledDataSchema,

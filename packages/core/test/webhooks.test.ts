@@ -336,6 +336,33 @@ describe.each(engines)('webhooks on $name', (engine) => {
     expect(await messageRows(endpoint.id)).toHaveLength(40);
   });
 
+  it.runIf(engine.name === 'postgres')(
+    'claims: a claim held open by one store leaves its messages out of another store’s, without waiting',
+    async () => {
+      // SQLite admits one writer at a time, so only PostgreSQL has two claims open at once to check.
+      const owner = tracker.forOwner(ownerId());
+      await owner.webhooks.create({ url: receiverUrl });
+      await owner.expenses.createMany(Array.from({ length: 10 }, () => ({ amount: '1.00' })));
+      const now = clock.now().toISOString();
+      expect(await fanOut(store, now)).toBe(10);
+      const { store: peer } = await openTracker();
+      const lease = later(60_000).toISOString();
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let first: string[] = [];
+      const firstClaim = store.transaction(async (tx) => {
+        first = (await tx.webhooks.claimDue(now, lease, 4, 'first')).map((m) => m.id);
+        await held; // the transaction stays open, its rows locked
+      });
+      await expect.poll(() => first.length).toBe(4);
+      const second = (await peer.transaction((tx) => tx.webhooks.claimDue(now, lease, 10, 'second'))).map((m) => m.id);
+      release();
+      await firstClaim;
+      expect(second).toHaveLength(6);
+      expect(second.filter((id) => first.includes(id))).toEqual([]);
+    },
+  );
+
   it('re-attempts a message whose dispatcher died mid-attempt once its lease passes, with no second row', async () => {
     const owner = tracker.forOwner(ownerId());
     const endpoint = await owner.webhooks.create({ url: receiverUrl });

@@ -7,7 +7,7 @@ import { judge, type AttemptVerdict } from './message-service.js';
 import { nextRetry } from './retry-schedule.js';
 import { signWebhook } from './signing.js';
 import { activeSecrets, presentMessage } from './webhook-records.js';
-import type { WebhookAttemptResult, WebhookMessageRecord } from './webhook-repository.js';
+import type { WebhookAttemptResult, WebhookMessageRecord, WebhookRepository } from './webhook-repository.js';
 
 /**
  * What one {@link DispatchDue} pass did.
@@ -70,11 +70,16 @@ export function createDispatchDue(ctx: ServiceContext, settings: DispatchSetting
         tx.webhooks.claimDue(at, leaseUntil, settings.batchSize, token),
       );
       if (claimed.length === 0) break;
+      const endpoints = endpointCache(ctx, now);
+      const attempts: Attempt[] = [];
       await eachLimited(claimed, settings.concurrency, async (message) => {
-        const outcome = await attempt(ctx, settings, message, now);
+        const made = await attempt(ctx, settings, endpoints, message);
+        if (made) attempts.push(made);
+      });
+      for (const outcome of await record(ctx, settings, attempts, now)) {
         report.attempted++;
         report[outcome]++;
-      });
+      }
     }
     return report;
   };
@@ -82,67 +87,88 @@ export function createDispatchDue(ctx: ServiceContext, settings: DispatchSetting
 
 type AttemptOutcome = 'delivered' | 'retrying' | 'dead' | 'disabled';
 
-/** One attempt of one claimed message, and its result recorded under the claim. */
+/** One attempt made: the message as claimed, where it went, and what the answer means. */
+interface Attempt {
+  message: WebhookMessageRecord;
+  url: string;
+  verdict: AttemptVerdict;
+}
+
+/** A round's endpoints with their opened secrets, read once per endpoint rather than once per message. */
+type EndpointCache = (message: WebhookMessageRecord) => Promise<{ url: string; secrets: string[] } | null>;
+
+function endpointCache(ctx: ServiceContext, now: Date): EndpointCache {
+  const cache = new Map<string, Promise<{ url: string; secrets: string[] } | null>>();
+  return (message) => {
+    let found = cache.get(message.endpointId);
+    if (!found) {
+      found = ctx.store.webhooks
+        .findEndpoint(message.ownerId, message.endpointId)
+        .then((endpoint) =>
+          endpoint ? { url: endpoint.url, secrets: activeSecrets(endpoint, ctx.webhooks.box(), now) } : null,
+        );
+      cache.set(message.endpointId, found);
+    }
+    return found;
+  };
+}
+
+/** One attempt of one claimed message; `null` when its endpoint was deleted meanwhile (its messages went with it). */
 async function attempt(
   ctx: ServiceContext,
   settings: DispatchSettings,
+  endpoints: EndpointCache,
   message: WebhookMessageRecord,
-  now: Date,
-): Promise<AttemptOutcome> {
-  const endpoint = await ctx.store.webhooks.findEndpoint(message.ownerId, message.endpointId);
-  if (!endpoint) return 'retrying'; // deleted meanwhile: its messages went with it
-  let verdict: AttemptVerdict;
+): Promise<Attempt | null> {
+  let url = '';
   try {
-    const sentAt = settings.clock.now();
+    const endpoint = await endpoints(message);
+    if (!endpoint) return null;
+    url = endpoint.url;
     const headers = signWebhook(
-      { id: message.id, timestamp: sentAt, body: message.body },
-      activeSecrets(endpoint, ctx.webhooks.box(), now),
+      { id: message.id, timestamp: settings.clock.now(), body: message.body },
+      endpoint.secrets,
     );
-    verdict = judge(
-      await settings.deliverer.deliver(endpoint.url, {
-        headers: { ...headers, 'content-type': 'application/json' },
-        body: message.body,
-        timeoutMs: ctx.webhooks.timeoutMs,
-      }),
-    );
+    const outcome = await settings.deliverer.deliver(url, {
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: message.body,
+      timeoutMs: ctx.webhooks.timeoutMs,
+    });
+    return { message, url, verdict: judge(outcome) };
   } catch (error) {
-    verdict = {
-      kind: 'failed',
-      status: null,
-      error: error instanceof Error ? error.message : String(error),
-      retryAfter: null,
-    };
+    // A secret that cannot be opened, a deliverer of the host's that threw: a failed attempt, retried like any.
+    const text = error instanceof Error ? error.message : String(error);
+    return { message, url, verdict: { kind: 'failed', status: null, error: text, retryAfter: null } };
   }
-  return record(ctx, settings, message, endpoint.url, verdict, now);
 }
 
-/** Writes what an attempt came to; a dead message and a disabled endpoint also go to the owner's feed. */
+/**
+ * Writes what a round's attempts came to, under their claims: deliveries and retries in one
+ * transaction; each dead message and disabled endpoint in a write of its owner's, with the
+ * event that tells the owner.
+ */
 async function record(
   ctx: ServiceContext,
   settings: DispatchSettings,
-  message: WebhookMessageRecord,
-  url: string,
-  verdict: AttemptVerdict,
+  attempts: readonly Attempt[],
   now: Date,
-): Promise<AttemptOutcome> {
+): Promise<AttemptOutcome[]> {
   const at = now.toISOString();
-  const token = message.claimToken ?? '';
-  const endpoint = { id: message.endpointId, url };
-  if (verdict.kind === 'delivered') {
-    await ctx.store.transaction((tx) =>
-      tx.webhooks.finish(message.ownerId, message.id, token, {
+  const plain: { attempt: Attempt; result: WebhookAttemptResult; outcome: AttemptOutcome }[] = [];
+  const notices: { attempt: Attempt; kind: 'dead' | 'gone'; result: WebhookAttemptResult }[] = [];
+  for (const attempt of attempts) {
+    const { verdict } = attempt;
+    if (verdict.kind === 'delivered') {
+      const result = {
         state: 'delivered',
         nextAttemptAt: at,
         lastStatus: verdict.status,
         lastError: null,
         at,
-      }),
-    );
-    return 'delivered';
-  }
-  if (verdict.kind === 'gone') {
-    // The message waits, pending, for the endpoint to be enabled again; the owner is told once.
-    await write(ctx, message.ownerId, async ({ tx, record: emit }) => {
+      } as const;
+      plain.push({ attempt, result, outcome: 'delivered' });
+    } else if (verdict.kind === 'gone') {
+      // The message waits, pending, for the endpoint to be enabled again; the owner is told once.
       const result = {
         state: 'pending',
         nextAttemptAt: at,
@@ -150,40 +176,57 @@ async function record(
         lastError: 'The receiver answered 410 Gone',
         at,
       } as const;
-      if (!(await tx.webhooks.finish(message.ownerId, message.id, token, result))) return;
-      const current = await tx.webhooks.findEndpoint(message.ownerId, message.endpointId);
-      if (!current?.enabled) return;
-      await tx.webhooks.updateEndpoint({ ...current, enabled: false, disabledReason: 'gone', updatedAt: at });
-      emit({ type: 'webhook.endpoint.disabled', data: { endpoint, reason: 'gone', status: 410 } });
-    });
-    return 'disabled';
+      notices.push({ attempt, kind: 'gone', result });
+    } else {
+      const decision = nextRetry(ctx.webhooks.retryPolicy, {
+        attempts: attempt.message.attempts,
+        retryAfter: verdict.retryAfter,
+        random: settings.random,
+      });
+      const failed = { lastStatus: verdict.status, lastError: verdict.error, at };
+      if (decision.dead)
+        notices.push({ attempt, kind: 'dead', result: { ...failed, state: 'dead', nextAttemptAt: at } });
+      else {
+        const nextAttemptAt = new Date(now.getTime() + decision.delaySeconds * 1000).toISOString();
+        plain.push({ attempt, result: { ...failed, state: 'pending', nextAttemptAt }, outcome: 'retrying' });
+      }
+    }
   }
-  const decision = nextRetry(ctx.webhooks.retryPolicy, {
-    attempts: message.attempts,
-    retryAfter: verdict.retryAfter,
-    random: settings.random,
-  });
-  const failed: Omit<WebhookAttemptResult, 'state' | 'nextAttemptAt'> = {
-    lastStatus: verdict.status,
-    lastError: verdict.error,
-    at,
-  };
-  if (!decision.dead) {
-    const nextAttemptAt = new Date(now.getTime() + decision.delaySeconds * 1000).toISOString();
-    await ctx.store.transaction((tx) =>
-      tx.webhooks.finish(message.ownerId, message.id, token, { ...failed, state: 'pending', nextAttemptAt }),
-    );
-    return 'retrying';
-  }
-  await write(ctx, message.ownerId, async ({ tx, record: emit }) => {
-    const dead = await tx.webhooks.finish(message.ownerId, message.id, token, {
-      ...failed,
-      state: 'dead',
-      nextAttemptAt: at,
+  if (plain.length > 0) {
+    await ctx.store.transaction(async (tx) => {
+      for (const { attempt, result } of plain) await finish(tx.webhooks, attempt.message, result);
     });
-    if (dead) emit({ type: 'webhook.message.dead', data: { endpoint, message: presentMessage(dead) } });
+  }
+  const outcomes = plain.map((entry) => entry.outcome);
+  for (const notice of notices) outcomes.push(await notify(ctx, notice.attempt, notice.kind, notice.result));
+  return outcomes;
+}
+
+function finish(webhooks: WebhookRepository, message: WebhookMessageRecord, result: WebhookAttemptResult) {
+  return webhooks.finish(message.ownerId, message.id, message.claimToken ?? '', result);
+}
+
+/** A dead message or a 410, recorded in a write of the owner's with its event in the feed. */
+async function notify(
+  ctx: ServiceContext,
+  { message, url }: Attempt,
+  kind: 'dead' | 'gone',
+  result: WebhookAttemptResult,
+): Promise<AttemptOutcome> {
+  const endpoint = { id: message.endpointId, url };
+  await write(ctx, message.ownerId, async ({ tx, at, record: emit }) => {
+    const finished = await finish(tx.webhooks, message, result);
+    if (!finished) return; // the claim was lost (its lease ran out): the newer claim decides
+    if (kind === 'dead') {
+      emit({ type: 'webhook.message.dead', data: { endpoint, message: presentMessage(finished) } });
+      return;
+    }
+    const current = await tx.webhooks.findEndpoint(message.ownerId, message.endpointId);
+    if (!current?.enabled) return;
+    await tx.webhooks.updateEndpoint({ ...current, enabled: false, disabledReason: 'gone', updatedAt: at });
+    emit({ type: 'webhook.endpoint.disabled', data: { endpoint, reason: 'gone', status: 410 } });
   });
-  return 'dead';
+  return kind === 'dead' ? 'dead' : 'disabled';
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time. */

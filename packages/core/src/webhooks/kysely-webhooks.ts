@@ -65,6 +65,13 @@ function mutableColumns(record: WebhookEndpointRecord) {
   };
 }
 
+/** A message that may be claimed at `now`: pending and due, or delivering with its lease run out. */
+function isDue(table: 'm' | 'et_webhook_message', now: string) {
+  const column = (name: string) => sql.ref(`${table}.${name}`);
+  return sql<boolean>`((${column('state')} = 'pending' and ${column('next_attempt_at')} <= ${now})
+    or (${column('state')} = 'delivering' and ${column('claimed_until')} <= ${now}))`;
+}
+
 /**
  * Webhook endpoints and messages over Kysely. The claim differs by dialect: PostgreSQL
  * selects due rows `FOR UPDATE SKIP LOCKED`, so instances claim disjoint batches without
@@ -190,12 +197,7 @@ export function createWebhookRepository(db: Kysely<Database>, dialect: Dialect):
         )
         .select(['m.owner_id', 'm.id'])
         .where('e.enabled', '=', 1)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('m.state', '=', 'pending'), eb('m.next_attempt_at', '<=', now)]),
-            eb.and([eb('m.state', '=', 'delivering'), eb('m.claimed_until', '<=', now)]),
-          ]),
-        )
+        .where(isDue('m', now))
         .orderBy('m.next_attempt_at')
         .orderBy('m.id')
         .limit(limit);
@@ -216,6 +218,8 @@ export function createWebhookRepository(db: Kysely<Database>, dialect: Dialect):
         // Both lists: the primary key is (owner_id, id). The rows are locked (or SQLite's one writer holds the file).
         .where('owner_id', 'in', owners)
         .where('id', 'in', ids)
+        // Still due: what decides if a claim ever reads rows another claim took meanwhile.
+        .where(isDue('et_webhook_message', now))
         .returningAll()
         .execute();
       return rows.map(messageFromRow).sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt) || a.seq - b.seq);

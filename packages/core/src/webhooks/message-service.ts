@@ -98,6 +98,14 @@ export async function replayMessages(
 /**
  * What `owner.webhooks.test()` answers: whether the receiver took the test message (2xx),
  * its status, and why not.
+ *
+ * @example
+ * ```ts
+ * import type { WebhookTestResult } from '@expense-tracker/core';
+ *
+ * const result: WebhookTestResult = await owner.webhooks.test('whk_01J…');
+ * if (!result.delivered) console.log(result.status, result.error);
+ * ```
  */
 export interface WebhookTestResult {
   delivered: boolean;

@@ -26,7 +26,16 @@ export interface WebhookEndpointRecord {
   updatedAt: string;
 }
 
-/** Where a message is in its life. */
+/**
+ * Where a message is in its life.
+ *
+ * @example
+ * ```ts
+ * import type { WebhookMessageState } from '@expense-tracker/core/store';
+ *
+ * const settled = (state: WebhookMessageState) => state === 'delivered' || state === 'dead';
+ * ```
+ */
 export type WebhookMessageState = 'pending' | 'delivering' | 'delivered' | 'dead';
 
 /**
@@ -60,7 +69,17 @@ export interface WebhookMessageRecord {
   updatedAt: string;
 }
 
-/** How an attempt ended, written by {@link WebhookRepository.finish}. */
+/**
+ * How an attempt ended, written by {@link WebhookRepository.finish}.
+ *
+ * @example
+ * ```ts
+ * import type { WebhookAttemptResult } from '@expense-tracker/core/store';
+ *
+ * const at = new Date().toISOString();
+ * const delivered: WebhookAttemptResult = { state: 'delivered', nextAttemptAt: at, lastStatus: 204, lastError: null, at };
+ * ```
+ */
 export interface WebhookAttemptResult {
   state: 'pending' | 'delivered' | 'dead';
   /** When to try again (`pending`); ignored otherwise. */

@@ -23,7 +23,7 @@ import type {
 
 /**
  * An owner's webhook endpoints and their messages (SPEC §7.5). Reached as `owner.webhooks`.
- * Deliveries are made by a {@link index!WebhookDispatcher} (or `tracker.runDue`), not here.
+ * Deliveries are made by a {@link WebhookDispatcher} (or `tracker.runDue`), not here.
  *
  * @example
  * ```ts
