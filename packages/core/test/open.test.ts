@@ -33,6 +33,8 @@ const CORE_TABLES = [
   'et_migration_lock',
   'et_notification',
   'et_owner',
+  'et_webhook_endpoint',
+  'et_webhook_message',
 ];
 const MIGRATIONS = Object.keys(coreMigrations('sqlite')).sort();
 
@@ -395,10 +397,13 @@ describe('0006-currency-totals on a database with data', () => {
         { amount: '700', currency: 'JPY', date: '2026-02-03' },
       ]);
       await tracker.forOwner('bob').expenses.create({ amount: '1.00', date: '2026-01-01' });
-      // Back to how a database migrated before 0006 looks: no table, no bookkeeping row.
+      // Back to how a database migrated before 0006 looks: no table, no bookkeeping row, and
+      // none of the later migrations either (Kysely refuses to run one before an executed one).
       const { db } = store;
       await db.schema.dropTable('et_currency_total').execute();
-      await sql`delete from et_migration where name = '0006-currency-totals'`.execute(db);
+      await db.schema.dropTable('et_webhook_message').execute();
+      await db.schema.dropTable('et_webhook_endpoint').execute();
+      await sql`delete from et_migration where name in ('0006-currency-totals', '0008-webhooks')`.execute(db);
       await tracker.migrate();
       const rows = await db
         .selectFrom('et_currency_total')
