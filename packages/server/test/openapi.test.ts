@@ -493,6 +493,8 @@ describe('OpenAPI document and interactive docs', () => {
       'expense.created',
       'expense.deleted',
       'expense.updated',
+      'webhook.endpoint.disabled',
+      'webhook.message.dead',
     ]);
     for (const { type, member } of events) {
       expect(member.required!.sort(), type).toEqual(['at', 'data', 'ownerId', 'seq', 'type']);
