@@ -15,6 +15,8 @@ import type { Actor } from './actor.js';
  * - `alert.triggered`: `{ notification, budget: { id, name } }` (the stored notification, and the
  *   budget's name for display)
  * - `import.previewed`, `import.committed`, `import.reverted`: `{ import }` (with its counts)
+ * - `webhook.message.dead`: `{ endpoint: { id, url }, message }` (a message given up after its last attempt);
+ *   `webhook.endpoint.disabled`: `{ endpoint: { id, url }, reason: 'gone', status: 410 }`
  *
  * @example
  * ```ts
@@ -135,4 +137,6 @@ export const EVENT_TYPES = [
   'rule.reordered',
   'rule.applied',
   'rule.reverted',
+  'webhook.message.dead',
+  'webhook.endpoint.disabled',
 ] as const satisfies readonly TrackerEventType[];

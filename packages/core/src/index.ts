@@ -213,3 +213,43 @@ export { toRuleIssues } from './rules/compile-rules.js';
 export type { RuleSuggestion, RuleDraft } from './rules/suggest-rules.js';
 export type { RuleAction, RuleActionInput, RuleDefinitionInput } from './rules/rule-schema.js';
 export type { RuleCondition, RuleConditionInput } from './rules/rule-conditions.js';
+export {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type WebhookDispatcherOptions,
+} from './webhooks/webhook-dispatcher.js';
+export type { DispatchReport } from './webhooks/dispatch.js';
+export type { WebhookOptions } from './webhooks/webhook-runtime.js';
+export type { WebhooksApi } from './webhooks/webhooks-api.js';
+export type { WebhookTestResult } from './webhooks/message-service.js';
+export type {
+  Deliverer,
+  DeliveryFailureReason,
+  DeliveryOutcome,
+  DeliveryRequest,
+  ResolveHost,
+  ResolvedAddress,
+} from './webhooks/deliver.js';
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './webhooks/retry-schedule.js';
+export type { SecretBoxKey } from './webhooks/secret-box.js';
+export {
+  webhookEndpointDisabledDataSchema,
+  webhookEndpointInputSchema,
+  webhookEndpointPatchSchema,
+  webhookEndpointSchema,
+  webhookEventTypeSchema,
+  webhookMessageDeadDataSchema,
+  webhookMessageQuerySchema,
+  webhookMessageSchema,
+  webhookReplaySchema,
+  webhookRotateSchema,
+  webhookUrlSchema,
+  type CreatedWebhookEndpoint,
+  type WebhookEndpoint,
+  type WebhookEndpointInput,
+  type WebhookEndpointPatch,
+  type WebhookMessage,
+  type WebhookMessageQuery,
+  type WebhookReplay,
+  type WebhookRotate,
+} from './webhooks/webhook-schemas.js';

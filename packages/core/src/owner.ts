@@ -20,6 +20,7 @@ import { follow, type Follower, type FollowOptions } from './changes/follow.js';
 import type { ServiceContext } from './write-context.js';
 import { createRulesApi, type RulesApi } from './rules/rules-api.js';
 import { IdempotencyScope, type IdempotencyKeyOptions } from './idempotency/service.js';
+import { createWebhooksApi, type WebhooksApi } from './webhooks/webhooks-api.js';
 import {
   createExpense,
   createExpenses,
@@ -759,6 +760,8 @@ export class OwnerHandle {
   readonly imports: ImportsApi;
   /** Auto-categorisation rules (SPEC §7.2). */
   readonly rules: RulesApi;
+  /** The owner's webhook endpoints and their messages. */
+  readonly webhooks: WebhooksApi;
   readonly #ctx: ServiceContext;
   readonly #idempotency: IdempotencyScope | undefined;
 
@@ -839,6 +842,7 @@ export class OwnerHandle {
       trends: (query) => trends(ctx, ownerId, query),
     };
     this.rules = createRulesApi(ctx, ownerId, w);
+    this.webhooks = createWebhooksApi(ctx, ownerId, w);
   }
 
   /**

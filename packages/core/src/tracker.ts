@@ -11,6 +11,7 @@ import { TrackerError } from './errors.js';
 import { openKyselyStore, postgresClientConfig, type DatabaseInput } from './store/open-database.js';
 import { RemoteEvents, type RemoteEventsOptions } from './changes/remote-events.js';
 import type { Dialect, Store } from './store/store.js';
+import { createWebhookRuntime, type WebhookOptions, type WebhookRuntime } from './webhooks/webhook-runtime.js';
 import { actorSchema, type Actor } from './actor.js';
 
 /**
@@ -94,6 +95,11 @@ export interface TrackerOptions {
    * ```
    */
   listen?: boolean | RemoteEventsOptions;
+  /**
+   * Webhooks (`owner.webhooks`, `createWebhookDispatcher`): the keys that encrypt signing
+   * secrets at rest, and how deliveries go out. @default no keys: creating an endpoint is refused
+   */
+  webhooks?: WebhookOptions;
 }
 
 /**
@@ -121,6 +127,8 @@ type EmitterEvents = { [K in TrackerEventType]: TrackerEvent<K> };
 export interface TrackerInternals {
   readonly store: Store;
   readonly isClosed: () => boolean;
+  /** The services' context, for the webhook dispatcher. */
+  readonly context: ServiceContext;
 }
 
 const internals = new WeakMap<Tracker, TrackerInternals>();
@@ -167,7 +175,12 @@ export class Tracker {
   #remote: RemoteEvents | undefined;
   #closed = false;
 
-  private constructor(store: Store, clock: Clock, onError: NonNullable<TrackerOptions['onError']>) {
+  private constructor(
+    store: Store,
+    clock: Clock,
+    onError: NonNullable<TrackerOptions['onError']>,
+    webhooks: WebhookRuntime,
+  ) {
     this.#store = store;
     this.#onError = onError;
     this.#clock = clock;
@@ -178,8 +191,9 @@ export class Tracker {
       isClosed: () => this.#closed,
       configCache: new OwnerConfigCache(),
       followers: this.#followers,
+      webhooks,
     };
-    internals.set(this, { store, isClosed: () => this.#closed });
+    internals.set(this, { store, isClosed: () => this.#closed, context: this.#ctx });
   }
 
   /**
@@ -197,6 +211,8 @@ export class Tracker {
       // eslint-disable-next-line no-console -- the documented default when the host passes no onError
       options.onError ?? ((error, context) => console.error(`[expense-tracker] ${context.source} error:`, error));
     const instanceId = randomUUID();
+    // Before the store opens: a malformed encryption key fails here with nothing to clean up.
+    const webhooks = createWebhookRuntime(options.webhooks);
     const store =
       options.store ??
       (await openKyselyStore({
@@ -206,7 +222,7 @@ export class Tracker {
         onError: (error) => onError(error, { source: 'database' }),
         instanceId,
       }));
-    const tracker = new Tracker(store, options.clock ?? systemClock, onError);
+    const tracker = new Tracker(store, options.clock ?? systemClock, onError, webhooks);
     if (options.listen && store.dialect === 'postgres') {
       try {
         // The store's own notifications carry its instance id (the bundled store's, or one of yours that has it).
@@ -378,6 +394,7 @@ export class Tracker {
     this.#closed = true;
     this.#emitter.all.clear();
     this.#followers.close();
+    await this.#ctx.webhooks.close();
     await this.#remote?.close();
     await this.#store.close();
   }

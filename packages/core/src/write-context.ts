@@ -9,6 +9,7 @@ import type { Store, StoreSession } from './store/store.js';
 import { recordedResult, recordResult, type KeyedWrite } from './idempotency/service.js';
 import type { Followers } from './changes/follow.js';
 import { loadOwnerConfig, type OwnerConfig, type OwnerConfigCache } from './owners/config.js';
+import type { WebhookRuntime } from './webhooks/webhook-runtime.js';
 
 /** What every service needs: the store, the clock, and the after-commit emitter. */
 export interface ServiceContext {
@@ -22,6 +23,8 @@ export interface ServiceContext {
   readonly configCache: OwnerConfigCache;
   /** Followers of owners' events (`OwnerHandle.follow`), fed in the tracker's order. */
   readonly followers: Followers;
+  /** Webhook settings: the secret box, the deliverer, the retry policy. */
+  readonly webhooks: WebhookRuntime;
   /** Set on the context of a write made under an idempotency key (`owner.withIdempotencyKey`). */
   readonly keyed?: KeyedWrite;
   /** Who makes the writes (`tracker.forOwner(id, { actor })`); absent, the owner's account. */

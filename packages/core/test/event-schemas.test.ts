@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import {
   changeEventSchema,
   changesPageSchema,
+  createWebhookDispatcher,
+  DEFAULT_RETRY_POLICY,
   EVENT_TYPES,
   eventDataSchemas,
   Tracker,
@@ -14,7 +16,15 @@ describe('the event schemas are the events', () => {
   let tracker: Tracker;
   const emitted: TrackerEvent[] = [];
   beforeAll(async () => {
-    tracker = await Tracker.open({ database: ':memory:', clock: { now: () => new Date('2026-11-15T12:00:00Z') } });
+    tracker = await Tracker.open({
+      database: ':memory:',
+      clock: { now: () => new Date('2026-11-15T12:00:00Z') },
+      // One attempt: the first failure makes a message dead, so the scenario needs no schedule.
+      webhooks: {
+        encryptionKeys: [{ id: 'k', key: Buffer.alloc(32, 7) }],
+        retryPolicy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 1 },
+      },
+    });
     await tracker.migrate();
     tracker.on('*', (event) => emitted.push(event));
   });
@@ -67,6 +77,18 @@ describe('the event schemas are the events', () => {
     await owner.rules.update(rule.id, { enabled: true });
     await owner.expenses.update(deli.id, { notes: 'rules fill the category' });
     await owner.rules.delete(second.id);
+    // The webhook notices: a receiver that answers 410 (disabled), one that answers 500 (dead).
+    await owner.webhooks.create({ url: 'https://gone.example.com/' });
+    await owner.webhooks.create({ url: 'https://broken.example.com/' });
+    await owner.expenses.create({ amount: '2.00' });
+    const status = (url: string) => (url.includes('gone') ? 410 : 500);
+    await createWebhookDispatcher({
+      tracker,
+      deliverer: {
+        deliver: (url) => Promise.resolve({ kind: 'response', status: status(url), retryAfter: null, body: '' }),
+        close: () => Promise.resolve(),
+      },
+    }).dispatchDue();
 
     const page = changesPageSchema.parse(await owner.changes({ limit: 200 }));
     expect(new Set(page.events.map((event) => event.type))).toEqual(new Set(EVENT_TYPES));

@@ -518,6 +518,8 @@ describe('OpenAPI document and interactive docs', () => {
       'rule.reordered',
       'rule.reverted',
       'rule.updated',
+      'webhook.endpoint.disabled',
+      'webhook.message.dead',
     ]);
     for (const { type, member } of events) {
       expect(member.required!.sort(), type).toEqual(['actor', 'at', 'data', 'ownerId', 'seq', 'type']);

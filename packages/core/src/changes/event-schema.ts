@@ -5,6 +5,7 @@ import { idSchema, instantSchema } from '../common-schemas.js';
 import { expenseSchema } from '../expenses/schema.js';
 import { actorSchema } from '../actor.js';
 import { importSchema } from '../imports/schema.js';
+import { webhookEndpointDisabledDataSchema, webhookMessageDeadDataSchema } from '../webhooks/webhook-schemas.js';
 import { ruleRevertResultSchema, ruleRunSchema, savedRuleSchema } from '../rules/schema.js';
 
 /**
@@ -85,6 +86,8 @@ export const eventDataSchemas = {
     .meta({ id: 'RuleReorderedData' }),
   'rule.applied': z.object({ run: ruleRunSchema }).meta({ id: 'RuleAppliedData' }),
   'rule.reverted': ruleRevertResultSchema.meta({ id: 'RuleRevertedData' }),
+  'webhook.message.dead': webhookMessageDeadDataSchema,
+  'webhook.endpoint.disabled': webhookEndpointDisabledDataSchema,
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
@@ -155,6 +158,8 @@ export const changeEventSchema = z
     changeEventOf('rule.reordered').meta({ id: 'ChangeEventRuleReordered' }),
     changeEventOf('rule.applied').meta({ id: 'ChangeEventRuleApplied' }),
     changeEventOf('rule.reverted').meta({ id: 'ChangeEventRuleReverted' }),
+    changeEventOf('webhook.message.dead').meta({ id: 'ChangeEventWebhookMessageDead' }),
+    changeEventOf('webhook.endpoint.disabled').meta({ id: 'ChangeEventWebhookEndpointDisabled' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
   .meta({

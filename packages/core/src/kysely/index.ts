@@ -40,3 +40,4 @@ export type {
   NotificationTable,
   OwnerTable,
 } from '../store/database.js';
+export type { WebhookEndpointTable, WebhookMessageTable } from '../webhooks/webhook-tables.js';

@@ -1,5 +1,6 @@
 import type { ColumnType } from 'kysely';
 import type { ExpenseKind } from './store.js';
+import type { WebhookEndpointTable, WebhookMessageTable } from '../webhooks/webhook-tables.js';
 
 /**
  * The tables core owns, as Kysely sees them. Every name carries the `et_` prefix so core can
@@ -35,6 +36,8 @@ export interface Database {
   et_rule: RuleTable;
   et_rule_run: RuleRunTable;
   et_rule_run_change: RuleRunChangeTable;
+  et_webhook_endpoint: WebhookEndpointTable;
+  et_webhook_message: WebhookMessageTable;
 }
 
 /**

@@ -55,6 +55,13 @@ export type {
   ImportRowRecord,
 } from '../imports/repository.js';
 export type { RuleRecord, RuleRepository, RuleRunChangeRecord, RuleRunRecord } from '../rules/repository.js';
+export type {
+  WebhookAttemptResult,
+  WebhookEndpointRecord,
+  WebhookMessageRecord,
+  WebhookMessageState,
+  WebhookRepository,
+} from '../webhooks/webhook-repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

@@ -13,6 +13,7 @@ import { createOwnerRepository } from '../owners/kysely-repository.js';
 import { createImportRepository } from '../imports/kysely-repository.js';
 import { createRuleRepository } from '../rules/kysely-repository.js';
 import { createTotalsRepository, SumsQueries } from '../expenses/kysely-totals.js';
+import { createWebhookRepository } from '../webhooks/kysely-webhooks.js';
 import { coreMigrations } from './migrations/core-migrations.js';
 import type { Dialect, Store, StoreSession } from './store.js';
 
@@ -59,6 +60,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
     idempotency: withStoreErrors(createIdempotencyRepository(db)),
     imports: withStoreErrors(createImportRepository(db)),
     rules: withStoreErrors(createRuleRepository(db)),
+    webhooks: withStoreErrors(createWebhookRepository(db, dialect)),
   };
 }
 
@@ -110,6 +112,7 @@ export class KyselyStore implements Store {
   readonly idempotency: StoreSession['idempotency'];
   readonly imports: StoreSession['imports'];
   readonly rules: StoreSession['rules'];
+  readonly webhooks: StoreSession['webhooks'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
@@ -137,6 +140,7 @@ export class KyselyStore implements Store {
     this.idempotency = session.idempotency;
     this.imports = session.imports;
     this.rules = session.rules;
+    this.webhooks = session.webhooks;
   }
 
   /**

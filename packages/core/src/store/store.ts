@@ -19,6 +19,7 @@ import type { ImportRepository } from '../imports/repository.js';
  */
 export type ExpenseKind = 'expense' | 'refund';
 import type { RuleRepository } from '../rules/repository.js';
+import type { WebhookRepository } from '../webhooks/webhook-repository.js';
 
 /**
  * The SQL engines the bundled store speaks.
@@ -727,6 +728,7 @@ export interface StoreSession {
   readonly idempotency: IdempotencyRepository;
   readonly imports: ImportRepository;
   readonly rules: RuleRepository;
+  readonly webhooks: WebhookRepository;
 }
 
 /**

@@ -6,13 +6,37 @@ import { checkAddress } from './address-policy.js';
 import { readCapped } from './capped-body.js';
 import { parseRetryAfter } from './retry-after.js';
 
-/** One address a host name resolves to, as `dns.lookup` gives it. */
+/**
+ * One address a host name resolves to, as `dns.lookup` gives it.
+ *
+ * @example
+ * ```ts
+ * import type { ResolvedAddress } from '@expense-tracker/core';
+ *
+ * const address: ResolvedAddress = { address: '93.184.215.14', family: 4 };
+ * ```
+ */
 export interface ResolvedAddress {
   address: string;
   family: number;
 }
 
-/** Resolves a host name to its addresses. The default is the system resolver (`dns.lookup`). */
+/**
+ * Resolves a host name to its addresses. The default is the system resolver (`dns.lookup`).
+ *
+ * @example
+ * ```ts
+ * import { Tracker, type ResolveHost } from '@expense-tracker/core';
+ *
+ * // Receivers on a private network, resolved from the app's own table.
+ * const hosts = new Map([['ledger.internal', '10.0.4.7']]);
+ * const resolve: ResolveHost = async (hostname) => {
+ *   const address = hosts.get(hostname);
+ *   return address ? [{ address, family: 4 }] : [];
+ * };
+ * const internal = await Tracker.open({ database: ':memory:', webhooks: { resolve, allowPrivateAddresses: true } });
+ * ```
+ */
 export type ResolveHost = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
 /**
@@ -36,7 +60,16 @@ export interface DelivererOptions {
   connectTimeoutMs?: number;
 }
 
-/** One request to deliver: a POST of `body` with `headers`, abandoned after `timeoutMs` in all. */
+/**
+ * One request to deliver: a POST of `body` with `headers`, abandoned after `timeoutMs` in all.
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryRequest } from '@expense-tracker/core';
+ *
+ * const request: DeliveryRequest = { headers: { 'content-type': 'application/json' }, body: '{}', timeoutMs: 15_000 };
+ * ```
+ */
 export interface DeliveryRequest {
   headers: Record<string, string>;
   body: string;
@@ -52,6 +85,13 @@ export interface DeliveryRequest {
  * - `timeout` — no complete response within `timeoutMs` (connect included);
  * - `redirect` — a 3xx: redirects are not followed, since one could point anywhere;
  * - `network` — the connection failed or broke (refused, reset, TLS error).
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryFailureReason } from '@expense-tracker/core';
+ *
+ * const permanent = (reason: DeliveryFailureReason) => reason === 'invalid_url' || reason === 'blocked_address';
+ * ```
  */
 export type DeliveryFailureReason =
   'invalid_url' | 'blocked_address' | 'unresolvable' | 'timeout' | 'redirect' | 'network';
@@ -60,12 +100,35 @@ export type DeliveryFailureReason =
  * What one attempt came to. A `response` is any status but 3xx; whether it counts as
  * delivered (2xx), as "stop" (410) or as a failure to retry is the caller's policy.
  * `retryAfter` is the `Retry-After` header in seconds from the clock's now, or `null`.
+ *
+ * @example
+ * ```ts
+ * import type { DeliveryOutcome } from '@expense-tracker/core';
+ *
+ * const describe = (outcome: DeliveryOutcome) =>
+ *   outcome.kind === 'response' ? `answered ${outcome.status}` : `${outcome.reason}: ${outcome.message}`;
+ * ```
  */
 export type DeliveryOutcome =
   | { kind: 'response'; status: number; retryAfter: number | null; body: string }
   | { kind: 'failure'; reason: DeliveryFailureReason; message: string; status?: number; retryAfter?: number | null };
 
-/** Sends webhook requests; {@link createDeliverer} makes one. */
+/**
+ * Sends webhook requests; {@link createDeliverer} makes the SSRF-safe one a tracker uses. Give
+ * `createWebhookDispatcher` another to send through a proxy of yours, or to record in tests.
+ *
+ * @example
+ * ```ts
+ * import { createWebhookDispatcher, type Deliverer } from '@expense-tracker/core';
+ *
+ * // A deliverer that answers 204 without sending anything (a dry run).
+ * const dryRun: Deliverer = {
+ *   deliver: async () => ({ kind: 'response', status: 204, retryAfter: null, body: '' }),
+ *   close: async () => undefined,
+ * };
+ * await createWebhookDispatcher({ tracker, deliverer: dryRun }).dispatchDue();
+ * ```
+ */
 export interface Deliverer {
   /** POSTs one request and reports the outcome; it never throws for what the network or the receiver does. */
   deliver(url: string, request: DeliveryRequest): Promise<DeliveryOutcome>;

@@ -1,5 +1,13 @@
 /**
  * When failed deliveries are tried again, and when a message is given up as dead.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_RETRY_POLICY, Tracker, type RetryPolicy } from '@expense-tracker/core';
+ *
+ * const patient: RetryPolicy = { ...DEFAULT_RETRY_POLICY, maxAttempts: 18 };
+ * const withRetries = await Tracker.open({ database: ':memory:', webhooks: { retryPolicy: patient } });
+ * ```
  */
 export interface RetryPolicy {
   /** The ceiling of the first retry's delay; each later retry's ceiling doubles. @default 5 */

@@ -14,6 +14,13 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /**
  * One operator key: an id (letters, digits, `_`, `-`; at most 32) written into every envelope
  * it seals, and 32 bytes, raw or in base64 (`openssl rand -base64 32`).
+ *
+ * @example
+ * ```ts
+ * import type { SecretBoxKey } from '@expense-tracker/core';
+ *
+ * const keys: SecretBoxKey[] = [{ id: '2026-12', key: process.env.WEBHOOK_KEY ?? '' }];
+ * ```
  */
 export interface SecretBoxKey {
   id: string;

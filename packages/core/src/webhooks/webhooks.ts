@@ -2,8 +2,8 @@
  * Webhooks (SPEC §7.5): the building blocks of the dispatcher, with no tables yet. This is
  * the module's index, the names the rest of core imports; it is not called `index.ts`
  * because that name marks the package's entry points (STYLE.md, and public-surface.test.ts
- * counts them). Not exported from the package root yet: the dispatcher, its tables and
- * routes come in later steps.
+ * counts them). The package root exports what an embedder uses (`createWebhookDispatcher`,
+ * `owner.webhooks`' types and schemas, the `Deliverer` shape); the rest stays internal.
  */
 export { checkAddress, type AddressVerdict } from './address-policy.js';
 export {

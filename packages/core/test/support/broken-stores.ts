@@ -18,6 +18,7 @@ import type { KyselyStore } from '../../src/store/kysely-store.js';
 import { createTotalsRepository, SumsQueries } from '../../src/expenses/kysely-totals.js';
 import { toInt } from '../../src/store/sql-values.js';
 import { createRuleRepository } from '../../src/rules/kysely-repository.js';
+import { createWebhookRepository } from '../../src/webhooks/kysely-webhooks.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
@@ -207,6 +208,8 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     idempotency: createIdempotencyRepository(db),
     imports: createImportRepository(db),
     rules: createRuleRepository(db),
+    // Webhooks are not among the breakages; the SQLite form works on either engine.
+    webhooks: createWebhookRepository(db, 'sqlite'),
   };
   const patch = breakage(db, real);
   return {
@@ -221,6 +224,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     idempotency: withStoreErrors({ ...real.idempotency, ...patch.idempotency }),
     imports: withStoreErrors({ ...real.imports, ...patch.imports }),
     rules: withStoreErrors({ ...real.rules, ...patch.rules }),
+    webhooks: withStoreErrors({ ...real.webhooks, ...patch.webhooks }),
   };
 }
 

@@ -9,6 +9,7 @@ import { currencyTotals } from './0006-currency-totals.js';
 import { secondWave } from './0007-second-wave.js';
 import { imports } from './0009-imports.js';
 import { rules } from './0010-rules.js';
+import { webhooks } from './0008-webhooks.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -26,5 +27,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0007-second-wave': secondWave,
     '0009-imports': imports,
     '0010-rules': rules,
+    '0008-webhooks': webhooks,
   };
 }
