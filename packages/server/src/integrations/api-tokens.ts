@@ -8,7 +8,16 @@ import type { ServerDatabase } from '../auth/server-tables.js';
 import { mintApiToken, parseApiToken } from './api-token.js';
 import { scopePresetSchema, SCOPE_PRESETS, TOKEN_PERMISSIONS, tokenScopesSchema, type Permission } from './scopes.js';
 
-/** The longest a token may live (SPEC §7.4): a forgotten token stops working within a year. */
+/**
+ * The longest a token may live, in days (SPEC §7.4): a forgotten token stops working within a year.
+ *
+ * @example
+ * ```ts
+ * import { createApiTokenSchema, MAX_API_TOKEN_DAYS } from '@expense-tracker/server';
+ *
+ * createApiTokenSchema.safeParse({ name: 'Yearly', preset: 'read-only', expiresInDays: MAX_API_TOKEN_DAYS }).success; // true
+ * ```
+ */
 export const MAX_API_TOKEN_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
