@@ -72,6 +72,14 @@ interface Notification {
   createdAt: string;
   readAt: string | null;
 }
+interface ApiToken {
+  id: string;
+  name: string;
+  prefix: string;
+  scopes: string[];
+  expiresAt: string;
+  lastUsedAt: string | null;
+}
 interface TokenPair {
   access_token: string;
   refresh_token: string;
@@ -154,7 +162,7 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
     const problem = (await response.json().catch(() => ({}))) as { detail?: string; title?: string };
     throw new Error(problem.detail ?? problem.title ?? `${path} answered ${response.status}`);
   }
-  return (await response.json()) as T;
+  return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 // ---- Rendering.
@@ -294,6 +302,71 @@ async function refresh(): Promise<void> {
   document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed ?? '0') + 1);
 }
 
+// ---- API tokens: listed without their secrets; a new one is shown once, right after it is made.
+
+function renderTokens(list: ApiToken[]): void {
+  const body = el('token-rows');
+  if (list.length === 0) {
+    const cell = text('td', 'No API tokens.', 'empty');
+    cell.setAttribute('colspan', '6');
+    body.replaceChildren(document.createElement('tr'));
+    body.firstElementChild!.append(cell);
+    return;
+  }
+  body.replaceChildren(
+    ...list.map((token) => {
+      const row = document.createElement('tr');
+      row.dataset.tokenId = token.id;
+      const revoke = text('button', 'Revoke');
+      revoke.setAttribute('type', 'button');
+      revoke.setAttribute('aria-label', `Revoke ${token.name}`);
+      revoke.addEventListener('click', () => void revokeToken(token).catch(showTokenError));
+      const actions = document.createElement('td');
+      actions.append(revoke);
+      row.append(
+        text('th', token.name),
+        text('td', `${token.prefix}…`),
+        text('td', token.scopes.join(' ')),
+        text('td', new Date(token.expiresAt).toLocaleDateString()),
+        text('td', token.lastUsedAt ? new Date(token.lastUsedAt).toLocaleString() : 'never'),
+        actions,
+      );
+      row.firstElementChild!.setAttribute('scope', 'row');
+      return row;
+    }),
+  );
+}
+
+function showTokenError(error: unknown): void {
+  if (error instanceof Error && error.message !== 'unauthorized') el('token-error').textContent = error.message;
+}
+
+async function loadTokens(): Promise<void> {
+  renderTokens(await api<ApiToken[]>('/auth/tokens'));
+}
+
+async function revokeToken(token: ApiToken): Promise<void> {
+  if (!confirm(`Revoke "${token.name}"? Scripts using it stop working at once.`)) return;
+  await api<undefined>(`/auth/tokens/${encodeURIComponent(token.id)}`, { method: 'DELETE' });
+  el('token-created').hidden = true;
+  await loadTokens();
+}
+
+el<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target as HTMLFormElement);
+  el('token-error').textContent = '';
+  const body = { name: form.get('name'), preset: form.get('preset'), expiresInDays: Number(form.get('days')) };
+  void api<ApiToken & { token: string }>('/auth/tokens', { method: 'POST', body: JSON.stringify(body) })
+    .then(async (created) => {
+      el('token-secret').textContent = created.token;
+      el('token-created').hidden = false;
+      (event.target as HTMLFormElement).reset();
+      await loadTokens();
+    })
+    .catch(showTokenError);
+});
+
 // ---- Live updates: the notification socket; events refresh the page, debounced.
 
 let socket: WebSocket | null = null;
@@ -352,6 +425,9 @@ function showLogin(message = ''): void {
   el('login-error').textContent = message;
   el('login').hidden = false;
   el('dashboard').hidden = true;
+  // A token shown once stays on no screen after logout.
+  el('token-secret').textContent = '';
+  el('token-created').hidden = true;
   el('logout').hidden = true;
   setLive(false, 'Offline');
 }
@@ -361,6 +437,7 @@ function showDashboard(): void {
   el('dashboard').hidden = false;
   el('logout').hidden = false;
   void refresh().then(connect, report);
+  void loadTokens().catch(showTokenError);
 }
 
 el<HTMLFormElement>('login').addEventListener('submit', (event) => {

@@ -16,7 +16,8 @@ import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
 import { AccountService, type AuthLimits } from './auth/accounts.js';
 import { PasswordHasher, type HashingLimits } from './auth/passwords.js';
-import { createRequireAuth } from './auth/require-auth.js';
+import { createAuthenticate } from './auth/credentials.js';
+import { createRequireAuth, createRequireScope } from './auth/require-auth.js';
 import { SERVER_TABLES, type ServerDatabase } from './auth/server-tables.js';
 import { TokenService } from './auth/tokens.js';
 import { createBodyParser } from './http/body.js';
@@ -33,6 +34,7 @@ import {
 } from './http/middleware.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApiDocument } from './http/openapi.js';
+import { ApiTokenService } from './integrations/api-tokens.js';
 import type { RouteServices } from './http/route.js';
 import { API_ROUTES } from './routes/api-routes.js';
 import { ExportStreams, type ExportLimits } from './routes/export-streams.js';
@@ -223,7 +225,10 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     clock,
     limits: options.auth?.limits,
   });
-  const requireAuth = createRequireAuth(accounts, options.tracker);
+  const apiTokens = new ApiTokenService({ db, clock });
+  // One check for both kinds of bearer token, on REST and on the WebSocket alike.
+  const authenticate = createAuthenticate(accounts, apiTokens);
+  const requireAuth = createRequireAuth(authenticate, options.tracker);
 
   const app: ExpenseTrackerApp = websockify<AppState, Koa.DefaultContext>(new Koa<AppState, Koa.DefaultContext>(), {
     maxPayload: WS_MAX_PAYLOAD,
@@ -265,12 +270,14 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   const services: RouteServices = {
     tracker: options.tracker,
     accounts,
+    apiTokens,
     exports: new ExportStreams(options.exports),
     clock,
     openApiJson: () => (openApiJson ??= JSON.stringify(buildOpenApiDocument())),
   };
   const middleware = {
     requireAuth,
+    requireScope: createRequireScope,
     json: createBodyParser({ form: false }),
     form: createBodyParser({ form: true }),
     idempotency: createIdempotency(),
@@ -282,7 +289,13 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   app.use(dashboard.allowedMethods());
 
   // WebSocket routes (app.ws) are attached here.
-  attachNotificationSocket(app, { tracker: options.tracker, accounts, logger, clock, ...options.websocket });
+  attachNotificationSocket(app, {
+    tracker: options.tracker,
+    accounts: { authenticate },
+    logger,
+    clock,
+    ...options.websocket,
+  });
 
   return app;
 }

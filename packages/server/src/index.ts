@@ -32,6 +32,7 @@ export {
   NOTIFICATION_CLOSE_CODES,
   type NotificationSocket,
   type NotificationSocketOptions,
+  type SocketCredentials,
   type WsApp,
 } from './ws/notifications.js';
 export { notificationMessageSchema, type NotificationMessage } from './ws/notification-message.js';
@@ -45,3 +46,12 @@ export {
 export type { ThrottleRule } from './auth/throttle.js';
 export { TOKEN_AUDIENCE, TOKEN_ISSUER, TokenService, type AccessClaims } from './auth/tokens.js';
 export { SERVER_TABLES, type ServerDatabase } from './auth/server-tables.js';
+export { isApiTokenClaims, type Credentials } from './auth/credentials.js';
+export {
+  ApiTokenService,
+  createApiTokenSchema,
+  MAX_API_TOKEN_DAYS,
+  type ApiTokenClaims,
+  type ApiTokenView,
+  type CreatedApiToken,
+} from './integrations/api-tokens.js';

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_TOKEN_PATTERN } from '../src/integrations/api-token.js';
 import { startServer, type TestServer } from './support/server.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -135,6 +136,36 @@ describe('dashboard at /app, in headless Chromium', () => {
     await page.waitForTimeout(700); // chart.js animates the update
     mkdirSync(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+
+  it('creates an API token, shows it once, lists it without its secret, and revokes it', async () => {
+    // Logged in by the test before: the tokens section is on the same page.
+    const rows = page.locator('#token-rows tr');
+    await expect.poll(() => rows.textContent(), { timeout: 15_000 }).toBe('No API tokens.');
+    await page.getByLabel('Name', { exact: true }).fill('Spreadsheet');
+    await page.getByLabel('Access').selectOption('read-only');
+    await page.getByLabel('Expires in (days)').fill('30');
+    await page.getByRole('button', { name: 'Create token' }).click();
+
+    const secret = page.locator('#token-secret');
+    await expect.poll(() => secret.textContent(), { timeout: 15_000 }).toMatch(API_TOKEN_PATTERN);
+    const token = (await secret.textContent())!;
+    await expect.poll(() => rows.count()).toBe(1);
+    const row = await rows.first().textContent();
+    expect(row).toContain('Spreadsheet');
+    expect(row).toContain(`${token.slice(0, 12)}…`);
+    expect(row).toContain('expenses:read');
+    expect(await page.locator('#token-rows').textContent()).not.toContain(token);
+    // The token shown is a real one, with the access chosen.
+    expect((await api.request('GET', '/expenses', { token })).status).toBe(200);
+    expect((await api.request('POST', '/expenses', { token, body: { amount: '1.00' } })).status).toBe(403);
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Revoke Spreadsheet' }).click();
+    await expect.poll(() => rows.textContent(), { timeout: 15_000 }).toBe('No API tokens.');
+    expect(await page.locator('#token-created').isVisible()).toBe(false);
+    expect((await api.request('GET', '/expenses', { token })).status).toBe(401);
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });

@@ -80,6 +80,11 @@ const SPEC_OPERATIONS = [
   // SPEC section 4: the notification socket, documented as the GET that opens it.
   'GET /ws/notifications',
   'GET /ws/notifications/{userId}',
+  // SPEC §7.4: API tokens.
+  'GET /auth/tokens',
+  'POST /auth/tokens',
+  'DELETE /auth/tokens/{id}',
+  'GET /auth/token',
 ];
 
 const SOCKET_OPERATIONS = ['GET /ws/notifications', 'GET /ws/notifications/{userId}'];
@@ -154,8 +159,14 @@ describe('OpenAPI document and interactive docs', () => {
       for (const [method, op] of Object.entries(item)) {
         const name = `${method.toUpperCase()} ${path}`;
         const permission = op['x-permission'];
+        const responses = op.responses as Record<string, unknown>;
         if (permission === 'public') expect(op.security, name).toEqual([]);
+        // Token introspection alone lets any valid token through, whatever its scopes.
+        else if (permission === 'authenticated') expect(name).toBe('GET /auth/token');
         else if (!isPermission(permission)) undeclared.push(`${name}: ${String(permission)}`);
+        // Every operation an API token may lack the scope for documents the 403 that says so.
+        else if (!SOCKET_OPERATIONS.includes(name))
+          expect(responses['403'], name).toEqual({ $ref: '#/components/responses/MissingScope' });
       }
     }
     expect(undeclared).toEqual([]);
@@ -174,6 +185,8 @@ describe('OpenAPI document and interactive docs', () => {
         'GET /analytics/export',
         'GET /ws/notifications',
         'PATCH /auth/me',
+        'POST /auth/tokens',
+        'DELETE /auth/tokens/{id}',
       ].map(permissionOf),
     ).toEqual([
       'expenses:read',
@@ -183,6 +196,8 @@ describe('OpenAPI document and interactive docs', () => {
       'budgets:write',
       'export:read',
       'changes:read',
+      'account:manage',
+      'account:manage',
       'account:manage',
     ]);
   });
@@ -197,7 +212,8 @@ describe('OpenAPI document and interactive docs', () => {
       type: 'oauth2',
       flows: { password: { tokenUrl: '/auth/login', refreshUrl: '/auth/refresh' } },
     });
-    expect(doc.security).toEqual([{ bearerAuth: [] }, { oauth2: [] }]);
+    expect(doc.components.securitySchemes.apiToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { apiToken: [] }, { oauth2: [] }]);
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         const name = `${method.toUpperCase()} ${path}`;
@@ -205,7 +221,7 @@ describe('OpenAPI document and interactive docs', () => {
         if (PUBLIC_OPERATIONS.includes(name)) expect(security, name).toEqual([]);
         else if (SOCKET_OPERATIONS.includes(name)) {
           // A socket is refused by a close, not a 401; the token may also ride in ?token=.
-          expect(security, name).toEqual([{ bearerAuth: [] }, { accessTokenQuery: [] }]);
+          expect(security, name).toEqual([{ bearerAuth: [] }, { apiToken: [] }, { accessTokenQuery: [] }]);
           expect(Object.keys(op.responses as Record<string, unknown>).sort(), name).toEqual(['101', '426']);
         } else {
           expect(security, name).toContainEqual({ bearerAuth: [] });

@@ -3,7 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 import { skeletonOf, usernameForms } from './usernames.js';
 
 /**
- * The server's own tables (accounts, sessions, refresh tokens, throttle counters), prefixed
+ * The server's own tables (accounts, sessions, refresh tokens, throttle counters, API tokens), prefixed
  * `srv_`. `Idempotency-Key` records live in core's `et_idempotency`, written in the transaction
  * of the write they answer.
  *
@@ -66,6 +66,24 @@ export interface ServerDatabase {
     hits: number;
     /** When the current window ends (ISO 8601); the next point after it starts a new window. */
     resets_at: string;
+  };
+  srv_api_token: {
+    /** `tok_` + ULID: what lists show and `DELETE /auth/tokens/{id}` takes. */
+    id: string;
+    account_id: string;
+    name: string;
+    /** The first 12 characters (`etk_` + 8), to tell tokens apart in a list; not enough to use one. */
+    prefix: string;
+    /** SHA-256 of the whole token, hex (unique): the token itself is never stored. */
+    token_hash: string;
+    /** The permissions held, space-separated, expanded from scopes and presets at creation. */
+    scopes: string;
+    created_at: string;
+    /** Required: at most 366 days after creation. */
+    expires_at: string;
+    /** When it last authenticated a request, written at most once a minute per token. */
+    last_used_at: string | null;
+    revoked_at: string | null;
   };
 }
 
@@ -209,12 +227,40 @@ const normalisedUsernames: Migration = {
   },
 };
 
+/**
+ * API tokens (SPEC §7.4), looked up by the hash of the presented token on every request: the
+ * unique index on `token_hash` makes that one indexed read, and revocation holds at once on
+ * every instance since nothing about a token is remembered between requests.
+ */
+const apiTokens: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('srv_api_token')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('prefix', 'text', (c) => c.notNull())
+      .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('scopes', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('last_used_at', 'text')
+      .addColumn('revoked_at', 'text')
+      .execute();
+    await db.schema.createIndex('srv_api_token_account_idx').on('srv_api_token').column('account_id').execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropTable('srv_api_token').ifExists().execute();
+  },
+};
+
 /** The server's migrations, by name, in order. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': initial,
   '0002-drop-idempotency': dropIdempotency,
   '0003-throttles': throttles,
   '0004-normalised-usernames': normalisedUsernames,
+  '0005-api-tokens': apiTokens,
 };
 
 /**

@@ -3,7 +3,7 @@ import type { Router, RouterContext } from '@koa/router';
 import type Koa from 'koa';
 import type { z } from 'zod';
 import { TrackerError, type ValidationIssue } from '@expense-tracker/core';
-import type { AccessClaims } from '../auth/tokens.js';
+import type { Credentials } from '../auth/credentials.js';
 import { HttpError } from './problem.js';
 
 declare module 'koa' {
@@ -35,8 +35,8 @@ declare module 'koa' {
  */
 export interface AppState extends Koa.DefaultState {
   requestId: string;
-  /** Set by `requireAuth`. */
-  auth?: AccessClaims;
+  /** Set by `requireAuth`: a session's access claims, or an API token's. */
+  auth?: Credentials;
   /** The authenticated account's owner handle: every core call through it is scoped to them. */
   owner?: OwnerHandle;
 }

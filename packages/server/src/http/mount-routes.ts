@@ -1,4 +1,5 @@
 import { Router, type RouterMiddleware } from '@koa/router';
+import type { Access } from '../auth/require-auth.js';
 import { bodyOf, queryOf, type AppContext, type AppState } from './context.js';
 import { HttpError } from './problem.js';
 import { Reply, type Route, type RouteServices } from './route.js';
@@ -8,8 +9,10 @@ type Middleware = (ctx: AppContext, next: () => Promise<unknown>) => Promise<unk
 
 /** The middleware a route's place in the chain calls for, built once by the app. */
 export interface RouteMiddleware {
-  /** Refuses a request without a valid access token (401); sets `ctx.state.owner`. */
+  /** Refuses a request without a valid access or API token (401); sets `ctx.state.owner`. */
   requireAuth: Middleware;
+  /** Refuses an API token without the route's permission (403 `MISSING_SCOPE`). */
+  requireScope(access: Access): Middleware;
   /** Parses a JSON body (after the token check, where there is one). */
   json: Middleware;
   /** Parses a JSON or form-encoded body. */
@@ -87,7 +90,7 @@ function handlerOf(route: Route, services: RouteServices): Middleware {
 
 /**
  * What runs before a route's handler, from what it declares: `no-store` on personal answers,
- * the token check, the body parser after it (so an anonymous body is never read), and
+ * the token check and the API token's scope check (before any body is read), the body parser after it (so an anonymous body is never read), and
  * idempotency keys. Public routes that are not personal (health, docs) parse no body.
  */
 function chainOf(route: Route, middleware: RouteMiddleware, services: RouteServices): Middleware[] {
@@ -96,7 +99,8 @@ function chainOf(route: Route, middleware: RouteMiddleware, services: RouteServi
   const personal = authenticated || route.noStore === true;
   const chain: Middleware[] = [];
   if (personal) chain.push(noStore);
-  if (authenticated) chain.push(middleware.requireAuth);
+  if (authenticated && route.permission !== 'public')
+    chain.push(middleware.requireAuth, middleware.requireScope(route.permission));
   if (route.form) chain.push(middleware.form);
   else if (personal) chain.push(middleware.json);
   if (authenticated) chain.push(middleware.idempotency);

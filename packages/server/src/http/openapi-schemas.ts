@@ -8,6 +8,8 @@ import {
 } from '@expense-tracker/core';
 import { z } from 'zod';
 import type { AccountView, TokenPair } from '../auth/accounts.js';
+import type { ApiTokenView, CreatedApiToken } from '../integrations/api-tokens.js';
+import { permissionSchema } from '../integrations/scopes.js';
 import { STATUS_BY_CODE, type Problem, type ProblemCode } from './problem.js';
 
 // Zod schemas for the few shapes the server composes itself (problem bodies, tokens, the
@@ -36,6 +38,10 @@ export const problemSchema = z
       .record(z.string(), z.unknown())
       .optional()
       .meta({ description: 'Facts of a CONFLICT, e.g. { "expenseCount": 12 } for a category still in use' }),
+    scope: z
+      .string()
+      .optional()
+      .meta({ description: 'On MISSING_SCOPE: the permission the API token lacks', example: 'expenses:write' }),
   })
   .meta({ id: 'Problem', description: 'An RFC 9457 problem; never a stack trace' }) satisfies z.ZodType<Problem>;
 
@@ -59,6 +65,54 @@ export const accountSchema = z
     settings: ownerSettingsSchema,
   })
   .meta({ id: 'Account' }) satisfies z.ZodType<AccountView>;
+
+/** An API token as lists show it: never the secret. */
+export const apiTokenSchema = z
+  .object({
+    id: z.string().meta({ example: 'tok_01JD0000000000000000000000' }),
+    name: z.string(),
+    prefix: z.string().meta({ description: 'The first 12 characters, to tell tokens apart', example: 'etk_AbC12xyZ' }),
+    scopes: z.array(permissionSchema).meta({ description: 'The permissions it holds' }),
+    createdAt: instantSchema,
+    expiresAt: instantSchema,
+    lastUsedAt: instantSchema.nullable().meta({ description: 'Recorded at most once a minute' }),
+  })
+  .meta({ id: 'ApiToken' }) satisfies z.ZodType<ApiTokenView>;
+
+/** `POST /auth/tokens`: the token's view and, this once, the token. */
+export const createdApiTokenSchema = apiTokenSchema
+  .extend({
+    token: z.string().meta({
+      description:
+        'The token (`etk_` + 38 characters): shown this once, never stored; send it as `Authorization: Bearer …`',
+    }),
+  })
+  .meta({ id: 'CreatedApiToken' }) satisfies z.ZodType<CreatedApiToken>;
+
+/** `GET /auth/token`: what the presented token is. */
+export const tokenIntrospectionSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('session'),
+        accountId: z.string(),
+        sessionId: z.string(),
+        expiresAt: instantSchema.meta({ description: 'When this access token expires (refresh before)' }),
+        scopes: z.array(z.string()).meta({ description: 'Every permission: a session holds them all' }),
+      })
+      .meta({ id: 'SessionIntrospection' }),
+    z
+      .object({
+        kind: z.literal('api-token'),
+        accountId: z.string(),
+        id: z.string(),
+        name: z.string(),
+        scopes: z.array(permissionSchema),
+        expiresAt: instantSchema,
+      })
+      .meta({ id: 'ApiTokenIntrospection' }),
+  ])
+  .meta({ id: 'TokenIntrospection', discriminator: { propertyName: 'kind' } });
 
 /** `GET /health`. */
 export const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });

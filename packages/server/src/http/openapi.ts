@@ -204,6 +204,17 @@ const PROBLEM_RESPONSES: Record<
 > = {
   400: { name: 'MalformedRequest', description: 'The body is not valid JSON (`MALFORMED_JSON`)' },
   401: { name: 'Unauthorized', description: 'A token is missing, invalid, expired or revoked (`UNAUTHORIZED`)' },
+  403: {
+    name: 'MissingScope',
+    description:
+      'An API token lacks the permission the operation needs (its `x-permission`); the problem’s `scope` names it (`MISSING_SCOPE`). A session’s access token has every permission.',
+    headers: {
+      'WWW-Authenticate': {
+        description: 'RFC 6750: `Bearer error="insufficient_scope", scope="<permission>"`',
+        schema: { type: 'string' },
+      },
+    },
+  },
   404: { name: 'NotFound', description: 'No such record, or it is not yours (`NOT_FOUND`)' },
   409: { name: 'Conflict', description: 'The change conflicts with stored data (`CONFLICT`)' },
   413: {
@@ -244,6 +255,7 @@ function problemStatuses(route: Route): ProblemStatus[] {
   const statuses = new Set<ProblemStatus>(route.errors);
   const isPublic = route.permission === 'public';
   if (!isPublic) statuses.add(401);
+  if (!isPublic && route.permission !== 'authenticated') statuses.add(403);
   if (route.path.includes('{')) statuses.add(404);
   if (bodyOf(route)) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (queryOf(route)) statuses.add(422);
@@ -320,7 +332,7 @@ function socketOperation(collector: SchemaCollector, route: Route, socket: Socke
     summary: route.summary,
     description: route.description,
     tags: [route.tag],
-    security: [{ bearerAuth: [] }, { accessTokenQuery: [] }],
+    security: [{ bearerAuth: [] }, { apiToken: [] }, { accessTokenQuery: [] }],
     parameters: [...pathParameters(collector, route), ...queryParameters(collector, queryOf(route))],
     responses: {
       101: {
@@ -392,7 +404,7 @@ function build(options: OpenApiOptions): OpenApiDocument {
     },
     servers: [{ url: options.serverUrl ?? '/' }],
     tags: Object.entries(OPENAPI_TAGS).map(([name, description]) => ({ name, description })),
-    security: [{ bearerAuth: [] }, { oauth2: [] }],
+    security: [{ bearerAuth: [] }, { apiToken: [] }, { oauth2: [] }],
     paths,
     components: {
       schemas: Object.fromEntries(Object.entries(collector.schemas).sort(([a], [b]) => a.localeCompare(b))),
@@ -414,12 +426,19 @@ function build(options: OpenApiOptions): OpenApiDocument {
           bearerFormat: 'JWT',
           description: 'The `access_token` of `POST /auth/login` (15 minutes by default)',
         },
+        apiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'etk_ API token',
+          description:
+            'An API token of `POST /auth/tokens` (`etk_` + 38 characters), as `Authorization: Bearer etk_…`: it may call the operations whose `x-permission` it holds (403 `MISSING_SCOPE` otherwise), never those needing `account:manage`',
+        },
         accessTokenQuery: {
           type: 'apiKey',
           in: 'query',
           name: 'token',
           description:
-            'The `access_token` as `?token=`: only on the WebSocket endpoints, since browsers cannot set headers on a WebSocket',
+            'The `access_token` (or an API token with `changes:read`) as `?token=`: only on the WebSocket endpoints, since browsers cannot set headers on a WebSocket',
         },
         oauth2: {
           type: 'oauth2',
@@ -437,7 +456,7 @@ function build(options: OpenApiOptions): OpenApiDocument {
  * are generated from core's (and the server's) zod schemas with `z.toJSONSchema`; schemas
  * named with `.meta({ id })` appear under `components.schemas`. The operations are the
  * route definitions the app registers (`src/routes/`), each with its permission as
- * `x-permission` (`resource:action`, or `public`). Built anew on each call (a few
+ * `x-permission` (`resource:action`, `authenticated` or `public`). Built anew on each call (a few
  * milliseconds; an app builds its own once, for `GET /openapi.json`), so nothing is module state.
  *
  * @example

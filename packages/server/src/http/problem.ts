@@ -16,6 +16,7 @@ import { toStoreError } from '@expense-tracker/core/store';
 export const SERVER_ERROR_CODES = [
   'UNAUTHORIZED',
   'FORBIDDEN',
+  'MISSING_SCOPE',
   'ROUTE_NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'MALFORMED_REQUEST',
@@ -89,6 +90,7 @@ export const STATUS_BY_CODE = {
   IDEMPOTENCY_KEY_REUSED: 422,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  MISSING_SCOPE: 403,
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   MALFORMED_REQUEST: 400,
@@ -155,6 +157,8 @@ export interface Problem {
   issues?: { path: (string | number)[]; message: string; code: string }[];
   /** Machine-readable facts of a conflict, e.g. `{ expenseCount: 12 }` for a category still in use. */
   details?: Record<string, unknown>;
+  /** On `MISSING_SCOPE`: the permission the API token lacks, e.g. `expenses:write`. */
+  scope?: string;
 }
 
 /**
@@ -174,13 +178,24 @@ export class HttpError extends Error {
   readonly code: ServerErrorCode;
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** Members of the problem body beyond the standard ones (`scope` on `MISSING_SCOPE`). */
+  readonly members: Pick<Problem, 'scope'>;
 
-  /** @param code - the problem code; @param message - the detail; @param headers - extra response headers */
-  constructor(code: ServerErrorCode, message: string, headers: Record<string, string> = {}) {
+  /**
+   * @param code - the problem code; @param message - the detail; @param headers - extra response headers;
+   * @param members - extra members of the problem body
+   */
+  constructor(
+    code: ServerErrorCode,
+    message: string,
+    headers: Record<string, string> = {},
+    members: Pick<Problem, 'scope'> = {},
+  ) {
     super(message);
     this.code = code;
     this.status = STATUS_BY_CODE[code];
     this.headers = headers;
+    this.members = members;
   }
 }
 
@@ -210,7 +225,8 @@ export function toProblem(thrown: unknown): { problem: Problem; headers: Record<
       ...(issues && issues.length > 0 ? { issues } : {}),
     };
   };
-  if (thrown instanceof HttpError) return { problem: make(thrown.code, thrown.message), headers: thrown.headers };
+  if (thrown instanceof HttpError)
+    return { problem: { ...make(thrown.code, thrown.message), ...thrown.members }, headers: thrown.headers };
   // A driver error from the server's own tables (accounts, sessions, refresh tokens) that
   // means the database is not there is a 503 too, like core's.
   const error =

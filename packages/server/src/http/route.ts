@@ -1,7 +1,9 @@
 import type { Clock, OwnerHandle, Tracker } from '@expense-tracker/core';
 import type { z } from 'zod';
 import type { AccountService } from '../auth/accounts.js';
+import type { Credentials } from '../auth/credentials.js';
 import type { AccessClaims } from '../auth/tokens.js';
+import type { ApiTokenService } from '../integrations/api-tokens.js';
 import type { ExportStreams } from '../routes/export-streams.js';
 import type { AppContext } from './context.js';
 import type { OPENAPI_TAGS } from './openapi-tags.js';
@@ -11,7 +13,7 @@ import type { Permission } from './permissions.js';
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
 /** An error status an operation can answer with a problem body. */
-export type ProblemStatus = 400 | 401 | 404 | 409 | 413 | 415 | 422 | 426 | 429 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 426 | 429 | 503;
 
 /** A success status. */
 export type SuccessStatus = 200 | 201 | 204;
@@ -25,6 +27,7 @@ export type PathParams<P extends string> = P extends `${string}{${infer Name}}${
 export interface RouteServices {
   readonly tracker: Tracker;
   readonly accounts: AccountService;
+  readonly apiTokens: ApiTokenService;
   readonly exports: ExportStreams;
   /** The server's clock (the tracker's unless `createApp({ clock })` says otherwise). */
   readonly clock: Clock;
@@ -32,12 +35,21 @@ export interface RouteServices {
   openApiJson(): string;
 }
 
+/**
+ * What a route may be declared with: a permission (SPEC §7.0), `'authenticated'` (any valid
+ * credentials, whatever their scopes: only token introspection), or `'public'` (no token).
+ */
+export type RouteAccess = Permission | 'authenticated' | 'public';
+
 /** The authenticated part of a handler's input: absent on public routes. */
-interface Authenticated {
+interface Authenticated<Access> {
   /** The account's owner handle: every core call through it is scoped to them. */
   owner: OwnerHandle;
-  /** The access token's claims (account and session). */
-  auth: AccessClaims;
+  /**
+   * The credentials: a session's access claims or an API token's. On `account:manage` routes
+   * always a session's, since no API token holds that permission (the scope check refuses it).
+   */
+  auth: Access extends 'account:manage' ? AccessClaims : Credentials;
 }
 
 type Schema = z.ZodType;
@@ -59,7 +71,7 @@ export type RouteInput<Path extends string, Q, B, Access> = {
   parsed: { query: Output<Q>; body: Output<B> };
   ctx: AppContext;
   services: RouteServices;
-} & (Access extends 'public' ? { owner?: undefined; auth?: undefined } : Authenticated);
+} & (Access extends 'public' ? { owner?: undefined; auth?: undefined } : Authenticated<Access>);
 
 /** An answer with a status chosen at run time, among the route's declared ones. */
 export class Reply<S extends SuccessStatus = SuccessStatus> {
@@ -108,7 +120,7 @@ export interface RouteDefinition<
   Path extends string = string,
   Q = Schema | undefined,
   B = Schema | undefined,
-  Access extends Permission | 'public' = Permission | 'public',
+  Access extends RouteAccess = RouteAccess,
 > {
   method: HttpMethod;
   /** The OpenAPI path template (`/expenses/{id}`); registered as `/expenses/:id`. */
@@ -117,7 +129,10 @@ export interface RouteDefinition<
   summary: string;
   description?: string;
   tag: keyof typeof OPENAPI_TAGS;
-  /** The permission needed (`resource:action`), or `'public'`: no token (`security: []`). */
+  /**
+   * The permission needed (`resource:action`; an API token must hold it, else a 403
+   * `MISSING_SCOPE`), `'authenticated'` (any valid token), or `'public'`: no token (`security: []`).
+   */
   permission: Access;
   /** The query string, as an object schema: validated, typed, each property a parameter. */
   query?: Q;
@@ -182,7 +197,7 @@ export function defineRoute<
   const Path extends string,
   Q extends Schema | undefined = undefined,
   B extends Schema | undefined = undefined,
-  const Access extends Permission | 'public' = Permission | 'public',
+  const Access extends RouteAccess = RouteAccess,
 >(route: RouteDefinition<Path, Q, B, Access>): Route {
   return route;
 }
@@ -207,5 +222,5 @@ export interface CheckedInput {
   ctx: AppContext;
   services: RouteServices;
   owner?: OwnerHandle;
-  auth?: AccessClaims;
+  auth?: Credentials;
 }

@@ -1,6 +1,7 @@
 import type { Route } from '../http/route.js';
 import { alertRoutes } from './alerts.js';
 import { analyticsRoutes } from './analytics.js';
+import { apiTokenRoutes } from './api-tokens.js';
 import { authRoutes } from './auth.js';
 import { budgetRoutes } from './budgets.js';
 import { categoryRoutes } from './categories.js';
@@ -19,6 +20,7 @@ import { websocketRoutes } from './websocket.js';
  */
 export const API_ROUTES: readonly Route[] = [
   ...authRoutes,
+  ...apiTokenRoutes,
   ...expenseRoutes,
   ...categoryRoutes,
   ...budgetRoutes,

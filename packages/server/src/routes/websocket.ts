@@ -19,7 +19,7 @@ const socketQuerySchema = z.object({
 /** What each close code of the notification socket means to a client. */
 const SOCKET_CLOSE_CODES: Record<number, string> = {
   [NOTIFICATION_CLOSE_CODES.POLICY_VIOLATION]:
-    'refused: no token, a bad, expired or revoked token, a `userId` that is not the token’s subject, a bad `after`, or an unknown path',
+    'refused: no token, a bad, expired or revoked token, an API token without `changes:read`, a `userId` that is not the token’s subject, a bad `after`, or an unknown path',
   [NOTIFICATION_CLOSE_CODES.TOKEN_EXPIRED]:
     'the access token expired: reconnect with a fresh one and `after=<last seq>`',
   [NOTIFICATION_CLOSE_CODES.GOING_AWAY]: 'the server is shutting down: reconnect with `after=<last seq>`',
@@ -27,7 +27,7 @@ const SOCKET_CLOSE_CODES: Record<number, string> = {
 };
 
 const SOCKET_DESCRIPTION = [
-  'Live notifications over a WebSocket: connect with `Upgrade: websocket` and an access token, as `Authorization: Bearer <access token>` or `?token=` (browsers). The upgrade is always accepted; a refusal is a close. Every message is a JSON text frame, a `NotificationMessage` (`#/components/schemas/NotificationMessage`, also under `x-websocket.message`): `{ type, seq, at, data }` for `alert.triggered` and the `expense.*` and `budget.*` changes of the token’s user only, `data` typed by `type`. The server pings (every 30 s by default) and drops a client that does not answer or cannot keep up.',
+  'Live notifications over a WebSocket: connect with `Upgrade: websocket` and an access token (or an API token with `changes:read`), as `Authorization: Bearer <access token>` or `?token=` (browsers). The upgrade is always accepted; a refusal is a close. Every message is a JSON text frame, a `NotificationMessage` (`#/components/schemas/NotificationMessage`, also under `x-websocket.message`): `{ type, seq, at, data }` for `alert.triggered` and the `expense.*` and `budget.*` changes of the token’s user only, `data` typed by `type`. The server pings (every 30 s by default) and drops a client that does not answer or cannot keep up.',
   '',
   'Close codes:',
   ...Object.entries(SOCKET_CLOSE_CODES).map(([code, meaning]) => `- \`${code}\`: ${meaning}`),

@@ -3,7 +3,7 @@ import type Koa from 'koa';
 import type websockify from 'koa-websocket';
 import { pino, type Logger } from 'pino';
 import { WebSocket } from 'ws';
-import type { AccountService } from '../auth/accounts.js';
+import type { AccessClaims } from '../auth/tokens.js';
 import { bearerToken } from '../auth/require-auth.js';
 import type { AppState } from '../http/context.js';
 import { pipeNotifications } from './notification-pipe.js';
@@ -68,8 +68,13 @@ export const NOTIFICATION_CLOSE_CODES = {
 export interface NotificationSocketOptions {
   /** Whose events are forwarded, and whose change feed is replayed. */
   tracker: Tracker;
-  /** Authenticates the access token (signature, expiry, live session). */
-  accounts: Pick<AccountService, 'authenticate'>;
+  /**
+   * Authenticates the token (an access token: signature, expiry, live session; or an API
+   * token: known, unrevoked, unexpired). Credentials that carry `scopes` (an API token's) must
+   * hold `changes:read`, or the socket is closed with 1008 naming it; without `scopes` (a
+   * session) every permission is held. An `AccountService` is one.
+   */
+  accounts: { authenticate(token: string): Promise<SocketCredentials | null> };
   /** @default a silent logger */
   logger?: Logger;
   /** How often to ping; a peer that has not ponged since the last ping is terminated. @default 30000 */
@@ -87,6 +92,23 @@ export interface NotificationSocketOptions {
    */
   clock?: Clock;
 }
+
+/**
+ * What a socket's token check answers: whose events it gets, until when, and (for an API
+ * token) its permissions.
+ *
+ * @example
+ * ```ts
+ * import type { SocketCredentials } from '@expense-tracker/server';
+ *
+ * const script: SocketCredentials = { accountId: 'acc_1', expiresAt: 1_800_000_000, scopes: ['changes:read'] };
+ * const session: SocketCredentials = { accountId: 'acc_1', expiresAt: 1_800_000_000 }; // no scopes: a session holds all
+ * ```
+ */
+export type SocketCredentials = Pick<AccessClaims, 'accountId' | 'expiresAt'> & { scopes?: readonly string[] };
+
+/** The permission a token needs to open the socket: it is the live change feed (SPEC §7.4). */
+const SOCKET_PERMISSION = 'changes:read';
 
 /**
  * What {@link attachNotificationSocket} returns.
@@ -159,7 +181,8 @@ function pathUser(path: string): string | null | undefined {
  *
  * koa-websocket accepts the upgrade on any path before middleware runs, so refusals are
  * closes: 1008 for an unknown path, no token (`?token=` or `Authorization: Bearer`), a bad,
- * expired or revoked token, or a `userId` that is not the token's subject. `?after=<seq>`
+ * expired or revoked token, an API token without `changes:read`, or a `userId` that is not the
+ * token's subject. `?after=<seq>`
  * replays the change feed before going live, with nothing lost or sent twice. The socket is
  * pinged every `pingIntervalMs`, closed with 4001 when its token expires, and terminated when
  * more than `maxBufferedBytes` wait to be sent. A user with `maxSocketsPerUser` sockets open
@@ -230,6 +253,8 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       return refuse(socket, path, 'Server error; try again', NOTIFICATION_CLOSE_CODES.SERVER_ERROR);
     }
     if (!claims) return refuse(socket, path, 'The access token is invalid, expired or revoked');
+    if (claims.scopes && !claims.scopes.includes(SOCKET_PERMISSION))
+      return refuse(socket, path, `The API token lacks the scope ${SOCKET_PERMISSION}`);
     if (userId !== null && userId !== claims.accountId)
       return refuse(socket, path, 'The token does not belong to this user');
     if (socket.readyState !== WebSocket.OPEN) return; // the client left while we checked
