@@ -219,6 +219,7 @@ export {
   type WebhookDispatcherOptions,
 } from './webhooks/webhook-dispatcher.js';
 export type { DispatchReport } from './webhooks/dispatch.js';
+export type { DueWorkReport } from './due-work.js';
 export type { WebhookOptions } from './webhooks/webhook-runtime.js';
 export type { WebhooksApi } from './webhooks/webhooks-api.js';
 export type { WebhookTestResult } from './webhooks/message-service.js';

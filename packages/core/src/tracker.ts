@@ -13,6 +13,7 @@ import { RemoteEvents, type RemoteEventsOptions } from './changes/remote-events.
 import type { Dialect, Store } from './store/store.js';
 import { createWebhookRuntime, type WebhookOptions, type WebhookRuntime } from './webhooks/webhook-runtime.js';
 import { actorSchema, type Actor } from './actor.js';
+import { runDueWork, type DueWorkReport } from './due-work.js';
 
 /**
  * Options of `tracker.forOwner()`.
@@ -324,6 +325,32 @@ export class Tracker {
   async ping(): Promise<void> {
     if (this.#closed) throw new TrackerError('TRACKER_CLOSED', 'The tracker was closed');
     await this.#store.ping();
+  }
+
+  /**
+   * Does the work that has come due at `now` (SPEC §7.0): today, fanning the owners' change
+   * feeds out into webhook messages and attempting those due (first deliveries and retries);
+   * schedules and token-expiry notices join it as they land. Call it on a timer (the server
+   * does, every second) and at start: nothing needs an external cron, and after downtime the
+   * next call does everything due since. Safe on several processes over one database at once:
+   * each piece of work is claimed in the database (`FOR UPDATE SKIP LOCKED`, lease tokens,
+   * unique keys), so each webhook message is attempted by one of them at a time.
+   *
+   * @param options - `now`: the instant to run at. @default the tracker's clock
+   * @returns what each kind of due work did
+   * @example
+   * ```ts
+   * const report = await tracker.runDue();
+   * console.log(`${report.webhooks.delivered} delivered, ${report.webhooks.retrying} to retry`);
+   * // A test moves time instead of sleeping: retries due within the hour are made now.
+   * await tracker.runDue({ now: new Date(Date.now() + 3_600_000) });
+   * ```
+   * @throws `TRACKER_CLOSED` after {@link Tracker.close}; the first error a kind of due work
+   *   met (the others still ran), e.g. `STORE_UNAVAILABLE`
+   */
+  async runDue(options: { now?: Date } = {}): Promise<DueWorkReport> {
+    if (this.#closed) throw new TrackerError('TRACKER_CLOSED', 'The tracker was closed');
+    return runDueWork(this.#ctx, options.now ?? this.#clock.now());
   }
 
   /**

@@ -101,8 +101,11 @@ describe('the public surface', () => {
         'migrate',
         'on',
         'ping',
+        'runDue',
       ]);
-      expectTypeOf<keyof root.Tracker>().toEqualTypeOf<'clock' | 'close' | 'forOwner' | 'migrate' | 'on' | 'ping'>();
+      expectTypeOf<keyof root.Tracker>().toEqualTypeOf<
+        'clock' | 'close' | 'forOwner' | 'migrate' | 'on' | 'ping' | 'runDue'
+      >();
     } finally {
       await tracker.close();
     }
