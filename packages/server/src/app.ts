@@ -39,6 +39,7 @@ import type { RouteServices } from './http/route.js';
 import { API_ROUTES } from './routes/api-routes.js';
 import { ExportStreams, type ExportLimits } from './routes/export-streams.js';
 import { createDashboardRouter } from './routes/dashboard.js';
+import { createDueWorkTicker, type DueWorkOptions, type DueWorkTicker } from './due-work-ticker.js';
 import { attachNotificationSocket } from './ws/notifications.js';
 
 /**
@@ -117,6 +118,37 @@ export interface AppOptions {
    * cut off (default 30000 ms).
    */
   exports?: ExportLimits;
+  /**
+   * Due work (SPEC §7.0: webhook deliveries and retries, and later schedules): the server calls
+   * `tracker.runDue()` once it listens, after each commit, and every `intervalMs`, until its
+   * HTTP server closes. `false` leaves it to you (an app served through `callback()` on a
+   * server of your own calls `tracker.runDue()` itself, or starts `dueWorkOf(app)`).
+   * @default `{ intervalMs: 1000 }`
+   */
+  dueWork?: DueWorkOptions | false;
+}
+
+const dueWorkTickers = new WeakMap<ExpenseTrackerApp, DueWorkTicker>();
+
+/**
+ * The app's due-work ticker (undefined with `dueWork: false`): started when a server made by
+ * {@link createAppServer} (or `app.listen()`) listens and stopped when it closes. Await its
+ * `close()` before closing the tracker, so no run is cut off midway.
+ *
+ * @example
+ * ```ts
+ * import { createApp, dueWorkOf } from '@expense-tracker/server';
+ *
+ * const app = createApp({ tracker, jwtSecret: process.env.JWT_SECRET! });
+ * const server = app.listen(8000);
+ * // on shutdown:
+ * server.close();
+ * await dueWorkOf(app)?.close();
+ * await tracker.close();
+ * ```
+ */
+export function dueWorkOf(app: ExpenseTrackerApp): DueWorkTicker | undefined {
+  return dueWorkTickers.get(app);
 }
 
 /**
@@ -173,6 +205,11 @@ export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions =
   server.on('connect', refuseConnect);
   app.ws.listen({ server, maxPayload: WS_MAX_PAYLOAD });
   app.ws.server?.on('wsClientError', answerHandshakeError);
+  const ticker = dueWorkOf(app);
+  if (ticker) {
+    server.once('listening', () => ticker.start());
+    server.once('close', () => void ticker.close());
+  }
   return server;
 }
 
@@ -296,6 +333,8 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     clock,
     ...options.websocket,
   });
+
+  if (options.dueWork !== false) dueWorkTickers.set(app, createDueWorkTicker(options.tracker, logger, options.dueWork));
 
   return app;
 }

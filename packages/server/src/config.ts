@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isPostgresUrl } from '@expense-tracker/core';
+import { isPostgresUrl, type SecretBoxKey } from '@expense-tracker/core';
 import { z } from 'zod';
 
 const seconds = (name: string, fallback: number) =>
@@ -10,6 +10,43 @@ const seconds = (name: string, fallback: number) =>
     .int(`${name} must be a whole number of seconds`)
     .min(1, `${name} must be at least 1 second`)
     .default(fallback);
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * `WEBHOOK_ENCRYPTION_KEYS`: comma-separated `id:base64` keys of 32 bytes, the one that
+ * encrypts first and older ones after it (they still decrypt, so keys rotate without
+ * re-creating endpoints). Checked here so a bad key stops the server with the variable's name.
+ */
+const webhookKeysSchema = z
+  .string()
+  .default('')
+  .transform((value, ctx): SecretBoxKey[] => {
+    const keys: SecretBoxKey[] = [];
+    for (const entry of value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
+      const colon = entry.indexOf(':');
+      const id = entry.slice(0, colon);
+      const key = entry.slice(colon + 1);
+      if (colon < 1 || !KEY_ID.test(id) || !BASE64.test(key) || Buffer.from(key, 'base64').length !== 32) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'WEBHOOK_ENCRYPTION_KEYS must be comma-separated id:key pairs, each id 1-32 of A-Z a-z 0-9 _ -, each key 32 bytes in base64 (openssl rand -base64 32)',
+        });
+        return z.NEVER;
+      }
+      if (keys.some((k) => k.id === id)) {
+        ctx.addIssue({ code: 'custom', message: `WEBHOOK_ENCRYPTION_KEYS names the key id "${id}" twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    return keys;
+  });
 
 /**
  * The environment the server reads, validated; every message names its variable.
@@ -86,6 +123,20 @@ export const envSchema = z
       .default(2),
     /** An export whose client takes nothing for this many seconds is cut off. */
     EXPORT_IDLE_TIMEOUT: seconds('EXPORT_IDLE_TIMEOUT', 30),
+    /** The keys that encrypt webhook signing secrets at rest; without them no endpoint can be created. */
+    WEBHOOK_ENCRYPTION_KEYS: webhookKeysSchema,
+    /** Let webhook deliveries reach loopback, private and link-local addresses (never cloud metadata). */
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: z
+      .enum(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false' })
+      .default('false')
+      .transform((v) => v === 'true'),
+    /** How often the server runs due work (`tracker.runDue`: webhook deliveries and retries), in milliseconds. */
+    DUE_WORK_INTERVAL_MS: z.coerce
+      .number({ message: 'DUE_WORK_INTERVAL_MS must be a number of milliseconds' })
+      .int('DUE_WORK_INTERVAL_MS must be a whole number of milliseconds')
+      .min(50, 'DUE_WORK_INTERVAL_MS must be at least 50')
+      .max(3_600_000, 'DUE_WORK_INTERVAL_MS must be at most 3600000 (an hour)')
+      .default(1000),
   })
   .refine((e) => e.HEADERS_TIMEOUT <= e.REQUEST_TIMEOUT, {
     // The whole request includes its headers: a longer headers timeout could never apply.
@@ -131,6 +182,12 @@ export interface ServerConfig {
   exportsPerUser: number;
   /** Seconds after which an export whose client takes nothing is cut off. @default 30 */
   exportIdleTimeout: number;
+  /** Keys that encrypt webhook secrets at rest, the current one first. @default none: webhooks cannot be created */
+  webhookEncryptionKeys: SecretBoxKey[];
+  /** Whether webhook deliveries may reach private and loopback addresses. @default false */
+  webhookAllowPrivateAddresses: boolean;
+  /** Milliseconds between runs of due work. @default 1000 */
+  dueWorkIntervalMs: number;
 }
 
 /**
@@ -207,6 +264,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     keepAliveTimeout: e.KEEP_ALIVE_TIMEOUT,
     exportsPerUser: e.EXPORTS_PER_USER,
     exportIdleTimeout: e.EXPORT_IDLE_TIMEOUT,
+    webhookEncryptionKeys: e.WEBHOOK_ENCRYPTION_KEYS,
+    webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    dueWorkIntervalMs: e.DUE_WORK_INTERVAL_MS,
   };
 }
 

@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-export { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } from './app.js';
+export { createApp, dueWorkOf, migrateServer, type AppOptions, type ExpenseTrackerApp } from './app.js';
+export type { DueWorkOptions, DueWorkTicker } from './due-work-ticker.js';
 export { ConfigError, envSchema, loadConfig, type ServerConfig } from './config.js';
 export {
   HttpError,

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import { isPostgresUrl, Tracker } from '@expense-tracker/core';
 import { pino } from 'pino';
-import { createApp, createAppServer, migrateServer } from './app.js';
+import { createApp, createAppServer, dueWorkOf, migrateServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
 /**
@@ -28,6 +28,12 @@ export async function main(): Promise<void> {
     // events every instance commits (LISTEN/NOTIFY on the outbox). SQLite is single-instance.
     listen: isPostgresUrl(config.databaseUrl),
     onError: (error, context) => logger.error({ err: error, source: context.source }, 'background error'),
+    // Without keys the server still starts (a fresh clone needs no configuration): creating a
+    // webhook endpoint is then a 503 that names WEBHOOK_ENCRYPTION_KEYS.
+    webhooks: {
+      encryptionKeys: config.webhookEncryptionKeys,
+      allowPrivateAddresses: config.webhookAllowPrivateAddresses,
+    },
   });
   await tracker.migrate();
   await migrateServer({ tracker });
@@ -41,6 +47,7 @@ export async function main(): Promise<void> {
     scryptLogN: config.scryptLogN,
     trustProxy: config.trustProxy,
     exports: { maxPerUser: config.exportsPerUser, idleTimeoutMs: config.exportIdleTimeout * 1000 },
+    dueWork: { intervalMs: config.dueWorkIntervalMs },
   });
   // A client that trickles its headers or body is cut off (408) instead of holding a
   // connection, and so is one that connects and sends nothing. Node enforces the two timeouts
@@ -76,6 +83,7 @@ export async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000).unref();
     await new Promise<void>((resolve) => server.once('close', resolve));
     clearTimeout(force);
+    await dueWorkOf(app)?.close(); // the run in flight finishes; its claims would otherwise wait out their lease
     await tracker.close();
     logger.info('stopped');
   };

@@ -67,6 +67,17 @@ const SPEC_OPERATIONS = [
   'DELETE /rules/{id}',
   'POST /rules/{id}/apply',
   'POST /rule-runs/{id}/revert',
+  // SPEC section 7.5: signed webhooks.
+  'POST /webhooks',
+  'GET /webhooks',
+  'GET /webhooks/{id}',
+  'PATCH /webhooks/{id}',
+  'DELETE /webhooks/{id}',
+  'POST /webhooks/{id}/test',
+  'GET /webhooks/{id}/messages',
+  'POST /webhooks/{id}/messages/{messageId}/retry',
+  'POST /webhooks/{id}/replay',
+  'POST /webhooks/{id}/rotate-secret',
   'GET /analytics/summary',
   'GET /analytics/monthly',
   'GET /analytics/weekly',
@@ -507,6 +518,8 @@ describe('OpenAPI document and interactive docs', () => {
       'expense.created',
       'expense.deleted',
       'expense.updated',
+      'webhook.endpoint.disabled',
+      'webhook.message.dead',
     ]);
     for (const { type, member } of messages) {
       expect(member.properties!.type, type).toEqual({ type: 'string', const: type });

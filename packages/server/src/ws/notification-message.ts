@@ -6,8 +6,8 @@ const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).o
 
 /**
  * A message on the notification socket (`/ws/notifications`): one committed event of the
- * socket's user, `{ type, seq, at, data }`, for `alert.triggered` and the `expense.*` and
- * `budget.*` changes. A union discriminated by `type`; `data` is core's payload of that type
+ * socket's user, `{ type, seq, at, data }`, for `alert.triggered`, the `expense.*` and
+ * `budget.*` changes, and the webhook notices `webhook.message.dead` and `webhook.endpoint.disabled`. A union discriminated by `type`; `data` is core's payload of that type
  * (`eventDataSchemas`), so the SDK's event types, this schema and the OpenAPI document's
  * `NotificationMessage` cannot drift apart.
  *
@@ -33,6 +33,9 @@ export const notificationMessageSchema = z
     messageOf('budget.created').meta({ id: 'NotificationMessageBudgetCreated' }),
     messageOf('budget.updated').meta({ id: 'NotificationMessageBudgetUpdated' }),
     messageOf('budget.deleted').meta({ id: 'NotificationMessageBudgetDeleted' }),
+    // The owner is told when a webhook message is given up and when a receiver's 410 disables an endpoint (SPEC §7.5).
+    messageOf('webhook.message.dead').meta({ id: 'NotificationMessageWebhookMessageDead' }),
+    messageOf('webhook.endpoint.disabled').meta({ id: 'NotificationMessageWebhookEndpointDisabled' }),
   ])
   .meta({
     id: 'NotificationMessage',
@@ -62,7 +65,7 @@ export const notificationMessageSchema = z
  */
 export type NotificationMessage = z.output<typeof notificationMessageSchema>;
 
-/** The event types the socket forwards: alerts and the spending updates. */
+/** The event types the socket forwards: alerts, the spending updates and the webhook notices. */
 export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map(
   (option) => option.shape.type.value,
 );

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { Tracker, type Clock } from '@expense-tracker/core';
+import { Tracker, type Clock, type WebhookOptions } from '@expense-tracker/core';
 import { openKyselyStore, type KyselyStore } from '@expense-tracker/core/kysely';
 import { inject } from 'vitest';
 import { createTestDatabase } from '../../../core/test/setup/pg-database.js';
-import { createApp, migrateServer, type AppOptions, type ExpenseTrackerApp } from '../../src/app.js';
+import { createApp, dueWorkOf, migrateServer, type AppOptions, type ExpenseTrackerApp } from '../../src/app.js';
 
 /** The databases every server test runs on. */
 export const DIALECTS = ['sqlite', 'postgres'] as const;
@@ -39,13 +39,19 @@ let counter = 0;
  */
 export async function startServer(
   dialect: TestDialect,
-  options: Partial<AppOptions> & { clock?: Clock; database?: string; extend?: (app: ExpenseTrackerApp) => void } = {},
+  options: Partial<AppOptions> & {
+    clock?: Clock;
+    database?: string;
+    extend?: (app: ExpenseTrackerApp) => void;
+    /** The tracker's webhook settings (keys, private addresses for a loopback receiver). */
+    webhooks?: WebhookOptions;
+  } = {},
 ): Promise<TestServer> {
-  const { extend, database, ...appOptions } = options;
+  const { extend, database, webhooks, ...appOptions } = options;
   const pg = dialect === 'postgres' && database === undefined ? await createTestDatabase(inject('pgUrl')) : null;
   // The store is opened here so that a test can observe it (the tracker keeps its own private).
   const store = await openKyselyStore({ database: database ?? (pg ? pg.url : ':memory:'), onError: () => undefined });
-  const tracker = await Tracker.open({ store, clock: options.clock, onError: () => undefined });
+  const tracker = await Tracker.open({ store, clock: options.clock, onError: () => undefined, webhooks });
   await tracker.migrate();
   await migrateServer({ tracker });
   // scrypt at 2^12 keeps tests fast; production uses 2^17. Every test user registers from
@@ -113,6 +119,7 @@ export async function startServer(
       for (const client of app.ws.server?.clients ?? []) client.terminate();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await dueWorkOf(app)?.close();
       await tracker.close();
       await pg?.drop();
     },

@@ -1,0 +1,84 @@
+import type { Tracker } from '@expense-tracker/core';
+import type { Logger } from 'pino';
+
+/**
+ * Options of {@link createDueWorkTicker}.
+ *
+ * @example
+ * ```ts
+ * import type { DueWorkOptions } from '@expense-tracker/server';
+ *
+ * const dueWork: DueWorkOptions = { intervalMs: 5_000 };
+ * createApp({ tracker, jwtSecret: process.env.JWT_SECRET!, dueWork });
+ * ```
+ */
+export interface DueWorkOptions {
+  /** Milliseconds between runs of `tracker.runDue()` (retries, and other instances' commits). @default 1000 */
+  intervalMs?: number;
+}
+
+/** Runs a tracker's due work in the background; see {@link createDueWorkTicker}. */
+export interface DueWorkTicker {
+  /** Runs due work now, then on every commit and every interval. Calling it again does nothing. */
+  start(): void;
+  /** Stops the runs and waits for the one in flight. */
+  close(): Promise<void>;
+}
+
+/**
+ * Calls `tracker.runDue()` at start, every `intervalMs` (an unref'd timer: it never keeps the
+ * process alive), and right after each of the tracker's commits, so a webhook leaves within
+ * milliseconds of the write instead of up to a tick later. Runs never overlap: a wake while
+ * one runs queues one more run, however many commits came meanwhile. Several instances over
+ * one database run it side by side; core claims each piece of work in the database, so each
+ * is done by one of them. A failed run is logged and the next one tries again.
+ */
+export function createDueWorkTicker(tracker: Tracker, logger: Logger, options: DueWorkOptions = {}): DueWorkTicker {
+  const intervalMs = options.intervalMs ?? 1000;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let started = false;
+  let stopped = false;
+  const cleanups: (() => void)[] = [];
+
+  const runOnce = async (): Promise<void> => {
+    try {
+      const report = await tracker.runDue();
+      const { webhooks } = report;
+      if (webhooks.attempted > 0) logger.debug({ dueWork: report }, 'due work done');
+    } catch (error) {
+      if (!stopped) logger.error({ err: error }, 'due work failed; the next tick tries again');
+    }
+  };
+  const wake = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await runOnce();
+      } while (again && !stopped);
+      running = null;
+    })();
+  };
+
+  return {
+    start() {
+      if (started || stopped) return;
+      started = true;
+      cleanups.push(tracker.on('*', wake));
+      const timer = setInterval(wake, intervalMs);
+      timer.unref();
+      cleanups.push(() => clearInterval(timer));
+      wake();
+    },
+    async close() {
+      stopped = true;
+      for (const cleanup of cleanups.splice(0)) cleanup();
+      await running;
+    },
+  };
+}
