@@ -81,6 +81,9 @@ describe('the server process', () => {
     const production = startMain({ NODE_ENV: 'production', PORT: '0' });
     expect(await production.exited).toBe(1);
     expect(production.output().stderr).toMatch(/JWT_SECRET is required in production/);
+    const shortKey = startMain({ PORT: '0', WEBHOOK_ENCRYPTION_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` });
+    expect(await shortKey.exited).toBe(1);
+    expect(shortKey.output().stderr).toMatch(/WEBHOOK_ENCRYPTION_KEYS must be comma-separated id:key pairs/);
   }, 60_000);
 
   it('accepts the seed’s JWT_SECRET_KEY in production', async () => {
