@@ -14,6 +14,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
+import { createWebhooksSection } from './webhooks.js';
 
 Chart.register(
   ArcElement,
@@ -367,6 +368,10 @@ el<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
     .catch(showTokenError);
 });
 
+// ---- Webhooks: their own module (dashboard/webhooks.ts), over the same API call.
+
+const webhooks = createWebhooksSection({ api, el, text });
+
 // ---- Live updates: the notification socket; events refresh the page, debounced.
 
 let socket: WebSocket | null = null;
@@ -396,6 +401,7 @@ function connect(): void {
     const message = JSON.parse(String(event.data)) as { type: string; seq: number };
     lastSeq = message.seq;
     if (LIVE_TYPES.test(message.type)) scheduleRefresh();
+    webhooks.changed(message.type);
   });
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return; // logged out, or replaced
@@ -428,6 +434,7 @@ function showLogin(message = ''): void {
   // A token shown once stays on no screen after logout.
   el('token-secret').textContent = '';
   el('token-created').hidden = true;
+  webhooks.clear();
   el('logout').hidden = true;
   setLive(false, 'Offline');
 }
@@ -438,6 +445,9 @@ function showDashboard(): void {
   el('logout').hidden = false;
   void refresh().then(connect, report);
   void loadTokens().catch(showTokenError);
+  void webhooks.load().catch((error: unknown) => {
+    if (error instanceof Error && error.message !== 'unauthorized') el('webhook-error').textContent = error.message;
+  });
 }
 
 el<HTMLFormElement>('login').addEventListener('submit', (event) => {

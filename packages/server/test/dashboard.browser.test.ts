@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_TOKEN_PATTERN } from '../src/integrations/api-token.js';
 import { startServer, type TestServer } from './support/server.js';
+import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = [
@@ -31,6 +33,7 @@ function ensureBundle(): void {
 
 describe('dashboard at /app, in headless Chromium', () => {
   let api: TestServer;
+  let receiver: WebhookReceiver;
   let browser: Browser;
   let page: Page;
   let user: Awaited<ReturnType<TestServer['user']>>;
@@ -46,7 +49,22 @@ describe('dashboard at /app, in headless Chromium', () => {
       );
     }
     ensureBundle();
-    api = await startServer('sqlite');
+    receiver = await startWebhookReceiver();
+    api = await startServer('sqlite', {
+      dueWork: { intervalMs: 50 },
+      // One attempt in all: a failed delivery is dead at once, for the page to show and retry.
+      webhooks: {
+        encryptionKeys: [{ id: 'k1', key: randomBytes(32).toString('base64') }],
+        allowPrivateAddresses: true,
+        retryPolicy: {
+          initialDelaySeconds: 5,
+          maxDelaySeconds: 60,
+          minDelaySeconds: 1,
+          maxAttempts: 1,
+          maxRetryAfterSeconds: 60,
+        },
+      },
+    });
     user = await api.user();
     const budget = await api.request('POST', '/budgets', {
       token: user.token,
@@ -76,6 +94,7 @@ describe('dashboard at /app, in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await api?.close();
+    await receiver?.close();
   });
 
   it('serves the page and an allow-list of its assets, under the CSP', async () => {
@@ -166,6 +185,46 @@ describe('dashboard at /app, in headless Chromium', () => {
     await expect.poll(() => rows.textContent(), { timeout: 15_000 }).toBe('No API tokens.');
     expect(await page.locator('#token-created').isVisible()).toBe(false);
     expect((await api.request('GET', '/expenses', { token })).status).toBe(401);
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
+
+  it('adds a webhook with its secret shown once, shows a dead message live, retries it, and deletes the webhook', async () => {
+    const rows = page.locator('#webhook-rows tr');
+    await expect.poll(() => rows.textContent(), { timeout: 15_000 }).toBe('No webhooks.');
+    await page.getByLabel('Endpoint URL').fill(receiver.url);
+    await page.getByRole('button', { name: 'Add webhook' }).click();
+
+    const secretCode = page.locator('#webhook-secret');
+    await expect.poll(() => secretCode.textContent(), { timeout: 15_000 }).toMatch(/^whsec_/);
+    const secret = (await secretCode.textContent())!;
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain(receiver.url);
+    expect(await rows.first().textContent()).toContain('enabled');
+    expect(await page.locator('#webhook-rows').textContent()).not.toContain(secret);
+
+    // The receiver fails the first delivery: with one attempt in all, the message is dead, and the
+    // socket's webhook.message.dead brings it onto the page without a reload.
+    receiver.script.push(500);
+    const expense = await api.request('POST', '/expenses', { token: user.token, body: { amount: '2.00' } });
+    expect(expense.status).toBe(201);
+    const messages = page.locator('#webhook-message-rows tr');
+    await expect.poll(() => messages.first().getAttribute('data-state'), { timeout: 15_000 }).toBe('dead');
+    expect(await messages.first().textContent()).toContain('HTTP 500');
+
+    const [failed] = await receiver.waitFor(1);
+    const seq = (failed!.payload as { seq: number }).seq;
+    await page.getByRole('button', { name: `Retry message ${seq}` }).click();
+    const [, retried] = await receiver.waitFor(2);
+    expect(retried!.headers['webhook-id']).toBe(failed!.headers['webhook-id']);
+    expect(verifyWebhook(secret, retried!)).toMatchObject({ type: 'expense.created', seq });
+    await page.getByRole('button', { name: `Messages of ${receiver.url}` }).click();
+    await expect.poll(() => messages.first().getAttribute('data-state'), { timeout: 15_000 }).toBe('delivered');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: `Delete ${receiver.url}` }).click();
+    await expect.poll(() => rows.textContent(), { timeout: 15_000 }).toBe('No webhooks.');
+    expect(await page.locator('#webhook-created').isVisible()).toBe(false);
+    expect((await api.request('GET', '/webhooks', { token: user.token })).body).toEqual([]);
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 });
