@@ -11,18 +11,8 @@ import type { ServiceContext } from './write-context.js';
 export type DueWorkStep<Report> = (ctx: ServiceContext, now: Date) => Promise<Report>;
 
 /**
- * The due work `tracker.runDue` does, in this order (SPEC §7.0). A new kind of due work is one
- * entry here, and its report appears under the same key in {@link DueWorkReport}. Order
- * matters where one step writes what another reads: schedules, when they land, go before
- * `webhooks`, so an expense a schedule posts is delivered in the same pass.
- */
-const DUE_WORK = {
-  /** Fans the owners' feeds out into webhook messages and attempts those due (deliveries and retries). */
-  webhooks: runDueWebhooks satisfies DueWorkStep<DispatchReport>,
-} as const;
-
-/**
- * What one `tracker.runDue()` did: the instant it ran at, and each step's report by name.
+ * What one `tracker.runDue()` did: the instant it ran at, and each kind of due work's report
+ * under its name.
  *
  * @example
  * ```ts
@@ -32,25 +22,40 @@ const DUE_WORK = {
  * console.log(`${report.at}: ${report.webhooks.delivered} webhook messages delivered`);
  * ```
  */
-export type DueWorkReport = { at: string } & {
-  [K in keyof typeof DUE_WORK]: Awaited<ReturnType<(typeof DUE_WORK)[K]>>;
+export interface DueWorkReport {
+  /** The instant the due work ran at (ISO 8601 UTC). */
+  at: string;
+  /** The webhook pass: messages fanned out from the feeds, attempts made and what they came to. */
+  webhooks: DispatchReport;
+}
+
+/**
+ * The due work `tracker.runDue` does (SPEC §7.0). A new kind of due work is a field of
+ * {@link DueWorkReport}, its step here (the compiler asks for both) and a line in
+ * {@link runDueWork}, which runs them in order.
+ */
+const DUE_WORK: { [K in Exclude<keyof DueWorkReport, 'at'>]: DueWorkStep<DueWorkReport[K]> } = {
+  webhooks: runDueWebhooks,
 };
 
 /**
- * Runs every step of the due work at `now`. One step failing does not keep the others from
+ * Runs every step of the due work at `now`, in order. Order matters where one step writes what
+ * another reads: schedules, when they land, go before `webhooks`, so an expense a schedule
+ * posts is delivered in the same run. One step failing does not keep the others from
  * running (a webhook receiver's trouble must not hold up other work); the first failure is
  * thrown once all have run, so the caller's tick logs it and the next tick tries again.
  */
 export async function runDueWork(ctx: ServiceContext, now: Date): Promise<DueWorkReport> {
-  const reports: Record<string, unknown> = {};
   const failures: unknown[] = [];
-  for (const [name, step] of Object.entries(DUE_WORK)) {
+  const run = async <R>(step: DueWorkStep<R>): Promise<R | undefined> => {
     try {
-      reports[name] = await step(ctx, now);
+      return await step(ctx, now);
     } catch (error) {
       failures.push(error);
+      return undefined;
     }
-  }
-  if (failures.length > 0) throw failures[0];
-  return { at: now.toISOString(), ...(reports as Omit<DueWorkReport, 'at'>) };
+  };
+  const webhooks = await run(DUE_WORK.webhooks);
+  if (failures.length > 0 || webhooks === undefined) throw failures[0];
+  return { at: now.toISOString(), webhooks };
 }
