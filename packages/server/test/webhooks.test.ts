@@ -157,11 +157,19 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
     expectProblem(again, 409, 'CONFLICT');
   });
 
-  it('replays a seq range, and a rotated secret signs beside the old one during its grace period', async () => {
+  it('replays a seq range and a time range, and a rotated secret signs beside the old one during its grace period', async () => {
     const user = await api.user();
     const endpoint = await createEndpoint(user);
+    const before = new Date(clock.now().getTime() - 1000).toISOString();
     await api.request('POST', '/expenses', { token: user.token, body: { amount: '7.00' } });
     const [original] = await receiver.waitFor(1);
+    const seq = original!.payload.seq;
+    const delivered = () =>
+      eventually(
+        () => api.request('GET', `/webhooks/${endpoint.id}/messages?state=delivered`, { token: user.token }),
+        (r) => r.body.length === 1,
+      );
+    await delivered();
 
     const rotated = await api.request('POST', `/webhooks/${endpoint.id}/rotate-secret`, {
       token: user.token,
@@ -173,14 +181,37 @@ describe.each(DIALECTS)('webhooks on %s', (dialect) => {
 
     const replay = await api.request('POST', `/webhooks/${endpoint.id}/replay`, {
       token: user.token,
-      body: { fromSeq: original!.payload.seq, toSeq: original!.payload.seq },
+      body: { fromSeq: seq, toSeq: seq },
     });
     expect(replay.status, JSON.stringify(replay.body)).toBe(200);
-    expect(replay.body).toEqual({ queued: 1 });
+    expect(replay.body).toEqual({ queued: 1, fromSeq: seq, toSeq: seq });
     const [, replayed] = await receiver.waitFor(2);
     expect(replayed!.headers['webhook-id']).toBe(original!.headers['webhook-id']);
-    expect(verifyWebhook(rotated.body.secret as string, replayed!)).toMatchObject({ seq: original!.payload.seq });
-    expect(verifyWebhook(endpoint.secret, replayed!)).toMatchObject({ seq: original!.payload.seq });
+    expect(verifyWebhook(rotated.body.secret as string, replayed!)).toMatchObject({ seq });
+    expect(verifyWebhook(endpoint.secret, replayed!)).toMatchObject({ seq });
+    await delivered();
+
+    // By commit time: the seqs are found in the feed, and the same message is queued again.
+    const byTime = await api.request('POST', `/webhooks/${endpoint.id}/replay`, {
+      token: user.token,
+      body: { from: before, to: new Date(clock.now().getTime() + 1000).toISOString() },
+    });
+    expect(byTime.status, JSON.stringify(byTime.body)).toBe(200);
+    expect(byTime.body).toMatchObject({ queued: 1 });
+    expect(byTime.body.fromSeq).toBeLessThanOrEqual(seq);
+    expect(byTime.body.toSeq).toBeGreaterThanOrEqual(seq);
+    const [, , third] = await receiver.waitFor(3);
+    expect(third!.headers['webhook-id']).toBe(original!.headers['webhook-id']);
+    const later = await api.request('POST', `/webhooks/${endpoint.id}/replay`, {
+      token: user.token,
+      body: { from: new Date(clock.now().getTime() + 60_000).toISOString() },
+    });
+    expect(later.body).toMatchObject({ queued: 0 });
+    const backwards = await api.request('POST', `/webhooks/${endpoint.id}/replay`, {
+      token: user.token,
+      body: { from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z' },
+    });
+    expectProblem(backwards, 422, 'VALIDATION_FAILED');
   });
 
   it('needs webhooks:manage: a token without it gets a 403 naming it, one with it manages endpoints', async () => {

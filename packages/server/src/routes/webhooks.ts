@@ -1,5 +1,6 @@
 import {
   isTrackerError,
+  type OwnerHandle,
   webhookEndpointInputSchema,
   webhookEndpointPatchSchema,
   webhookEndpointSchema,
@@ -35,7 +36,64 @@ const rotatedSecretSchema = z
   })
   .meta({ id: 'RotatedWebhookSecret' });
 
-const replayResultSchema = z.object({ queued: z.int().min(0) }).meta({ id: 'WebhookReplayResult' });
+const replayResultSchema = z
+  .object({
+    queued: z.int().min(0),
+    fromSeq: z.int().min(1).meta({ description: 'The first seq of the range replayed' }),
+    toSeq: z.int().min(0).meta({ description: 'The last seq of the range replayed' }),
+  })
+  .meta({ id: 'WebhookReplayResult' });
+
+const instant = z.iso.datetime({ offset: true, message: 'Give an ISO 8601 instant, e.g. 2026-11-25T10:00:00Z' });
+
+/** A replay by commit time: the events committed in [`from`, `to`] (`to` defaulting to now). */
+const replayTimeRangeSchema = z
+  .strictObject({ from: instant, to: instant.optional() })
+  .refine((range) => range.to === undefined || Date.parse(range.to) >= Date.parse(range.from), {
+    message: 'to must not be before from',
+    path: ['to'],
+  })
+  .meta({ id: 'WebhookReplayTimeRange' });
+
+const replayBodySchema = z.union([webhookReplaySchema, replayTimeRangeSchema]);
+
+/**
+ * The seqs of the events committed in [`from`, `to`]. The feed's `at` grows with its `seq`
+ * (an owner's writes are serialised), so each bound is a binary search over `seq`, a one-event
+ * read of the feed per step: ~20 reads for a feed of a million events, never a scan.
+ */
+async function seqRangeOf(owner: OwnerHandle, from: string, to: string | undefined): Promise<[number, number]> {
+  const { lastSeq } = await owner.changes({ after: 0, limit: 1 });
+  const start = Date.parse(from);
+  const end = to === undefined ? Infinity : Date.parse(to);
+  /** The smallest `after` in [0, lastSeq] whose next event was committed at or past `reached`. */
+  const firstAfter = async (reached: (at: number) => boolean): Promise<number> => {
+    let [low, high] = [0, lastSeq];
+    while (low < high) {
+      const mid = Math.floor((low + high) / 2);
+      const [next] = (await owner.changes({ after: mid, limit: 1 })).events;
+      if (!next || reached(Date.parse(next.at))) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  };
+  const fromSeq = (await firstAfter((at) => at >= start)) + 1;
+  const toSeq = end === Infinity ? lastSeq : await firstAfter((at) => at > end);
+  return [fromSeq, toSeq];
+}
+
+/** `POST /webhooks/{id}/replay`: a seq range as core takes it, or a time range turned into one. */
+async function replay(owner: OwnerHandle, id: string, body: z.output<typeof replayBodySchema>) {
+  if ('fromSeq' in body) {
+    const { queued } = await owner.webhooks.replay(id, body);
+    return { queued, fromSeq: body.fromSeq, toSeq: body.toSeq ?? (await owner.changes({ limit: 1 })).lastSeq };
+  }
+  await owner.webhooks.get(id); // a 404 before any search
+  const [fromSeq, toSeq] = await seqRangeOf(owner, body.from, body.to);
+  if (toSeq < fromSeq) return { queued: 0, fromSeq, toSeq };
+  const { queued } = await owner.webhooks.replay(id, { fromSeq, toSeq });
+  return { queued, fromSeq, toSeq };
+}
 
 /**
  * Core refuses to store a secret when the tracker has no encryption keys; on the server that
@@ -158,11 +216,13 @@ export const webhookRoutes: readonly Route[] = [
     path: '/webhooks/{id}/replay',
     operationId: 'replayWebhook',
     tag: 'Webhooks',
-    summary: 'Deliver a range of the change feed again (`fromSeq`, `toSeq`; at most 10,000 seqs a call)',
+    summary: 'Deliver a range of the change feed again, by seq or by commit time',
+    description:
+      'Either `{ fromSeq, toSeq? }` (`toSeq` defaults to the newest) or `{ from, to? }`, ISO 8601 instants (`to` defaults to now): the events committed in that range. Events the endpoint subscribes to are queued again with their original `webhook-id`; at most 10,000 seqs a call (a 422 beyond). The answer says which seqs the range covered.',
     permission: 'webhooks:manage',
-    body: webhookReplaySchema,
+    body: replayBodySchema,
     response: replayResultSchema,
-    handler: ({ owner, params, body }) => owner.webhooks.replay(params.id, body),
+    handler: ({ owner, params, parsed }) => replay(owner, params.id, parsed.body),
   }),
   defineRoute({
     method: 'post',
