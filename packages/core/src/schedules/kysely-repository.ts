@@ -114,11 +114,7 @@ export function createScheduleRepository(db: Kysely<Database>): ScheduleReposito
           ]),
         );
       }
-      const rows = await q
-        .orderBy('owner_id')
-        .orderBy('id')
-        .limit(limit)
-        .execute();
+      const rows = await q.orderBy('owner_id').orderBy('id').limit(limit).execute();
       return rows.map((row) => ({ ownerId: row.owner_id, id: row.id }));
     },
     async insertOccurrence(record) {

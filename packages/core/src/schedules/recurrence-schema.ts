@@ -7,14 +7,23 @@ import { localDateSchema } from '../common-schemas.js';
  *
  * @example
  * ```ts
- * import { weekdayNameSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { weekdayNameSchema } from '@expense-tracker/core';
  *
  * weekdayNameSchema.options; // ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
  * ```
  */
 export const weekdayNameSchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
-/** A day of the week, as the recurrence names it. */
+/**
+ * A day of the week, as the recurrence names it.
+ *
+ * @example
+ * ```ts
+ * import type { WeekdayName } from '@expense-tracker/core';
+ *
+ * const payday: WeekdayName = 'fri';
+ * ```
+ */
 export type WeekdayName = z.output<typeof weekdayNameSchema>;
 
 /**
@@ -25,7 +34,7 @@ export type WeekdayName = z.output<typeof weekdayNameSchema>;
  *
  * @example
  * ```ts
- * import { recurrenceWeekdaySchema } from './recurrence-schema.js'; // internal to core for now
+ * import { recurrenceWeekdaySchema } from '@expense-tracker/core';
  *
  * recurrenceWeekdaySchema.parse({ weekday: 'tue', nth: 2 }); // the 2nd Tuesday
  * recurrenceWeekdaySchema.parse({ weekday: 'fri', nth: -1 }); // the last Friday
@@ -43,7 +52,16 @@ export const recurrenceWeekdaySchema = z.strictObject({
     .optional(),
 });
 
-/** One weekday of a recurrence, with `nth` for monthly and yearly rules. */
+/**
+ * One weekday of a recurrence, with `nth` for monthly and yearly rules.
+ *
+ * @example
+ * ```ts
+ * import type { RecurrenceWeekday } from '@expense-tracker/core';
+ *
+ * const lastFriday: RecurrenceWeekday = { weekday: 'fri', nth: -1 };
+ * ```
+ */
 export type RecurrenceWeekday = z.output<typeof recurrenceWeekdaySchema>;
 
 /**
@@ -61,14 +79,23 @@ const monthDaySchema = z
  *
  * @example
  * ```ts
- * import { weekendShiftSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { weekendShiftSchema } from '@expense-tracker/core';
  *
  * weekendShiftSchema.options; // ['keep', 'before', 'after']
  * ```
  */
 export const weekendShiftSchema = z.enum(['keep', 'before', 'after']);
 
-/** How an occurrence on a weekend moves. */
+/**
+ * How an occurrence on a weekend moves.
+ *
+ * @example
+ * ```ts
+ * import type { WeekendShift } from '@expense-tracker/core';
+ *
+ * const shift: WeekendShift = 'after'; // Saturday and Sunday move to Monday
+ * ```
+ */
 export type WeekendShift = z.output<typeof weekendShiftSchema>;
 
 /**
@@ -77,7 +104,7 @@ export type WeekendShift = z.output<typeof weekendShiftSchema>;
  *
  * @example
  * ```ts
- * import { recurrenceEndSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { recurrenceEndSchema } from '@expense-tracker/core';
  *
  * recurrenceEndSchema.parse({ after: 12 }); // twelve occurrences
  * recurrenceEndSchema.parse({ on: '2026-12-31' }); // none with a nominal date after that
@@ -92,7 +119,16 @@ export const recurrenceEndSchema = z.union(
   { error: 'end is { after: N } (occurrences) or { on: "YYYY-MM-DD" } (the last date), one of them' },
 );
 
-/** When a recurrence ends. */
+/**
+ * When a recurrence ends.
+ *
+ * @example
+ * ```ts
+ * import type { RecurrenceEnd } from '@expense-tracker/core';
+ *
+ * const yearOnly: RecurrenceEnd = { after: 12 };
+ * ```
+ */
 export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
 
 /**
@@ -106,7 +142,7 @@ export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
  *
  * @example
  * ```ts
- * import { recurrenceSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { recurrenceSchema } from '@expense-tracker/core';
  *
  * recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-31' }); // the 31st, or the month's last day
  * recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-01', days: [15, -1] }); // twice a month
@@ -136,10 +172,29 @@ export const recurrenceSchema = recurringPeriodSchema
   .superRefine((value, ctx) => checkRecurrence(value, ctx))
   .meta({ id: 'ScheduleRecurrence' });
 
-/** A schedule's recurrence as given (defaults not applied). */
+/**
+ * A schedule's recurrence as given (defaults not applied).
+ *
+ * @example
+ * ```ts
+ * import type { RecurrenceInput } from '@expense-tracker/core';
+ *
+ * const twiceAMonth: RecurrenceInput = { unit: 'month', anchor: '2027-01-01', days: [15, -1], weekendShift: 'before' };
+ * ```
+ */
 export type RecurrenceInput = z.input<typeof recurrenceSchema>;
 
-/** A schedule's recurrence as parsed: the shape the calendar functions take. */
+/**
+ * A schedule's recurrence as parsed: the shape the calendar functions take.
+ *
+ * @example
+ * ```ts
+ * import { recurrenceSchema, type Recurrence } from '@expense-tracker/core';
+ *
+ * const rule: Recurrence = recurrenceSchema.parse({ unit: 'month', anchor: '2027-01-31' });
+ * rule.weekendShift; // 'keep'
+ * ```
+ */
 export type Recurrence = z.output<typeof recurrenceSchema>;
 
 /** The fields {@link checkRecurrence} reads. */

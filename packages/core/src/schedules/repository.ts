@@ -2,7 +2,17 @@ import type { ExpenseKind } from '../expenses/schema.js';
 import type { Recurrence } from './recurrence-schema.js';
 import type { OccurrenceState, ScheduleMode } from './schema.js';
 
-/** The expense a schedule posts or expects, resolved to minor units and a currency when saved. */
+/**
+ * The expense a schedule posts or expects, resolved to minor units and a currency when saved.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleTemplateRecord } from '@expense-tracker/core/store';
+ *
+ * const template: ScheduleTemplateRecord | undefined = (await store.schedules.findById(owner.ownerId, scheduleId))?.template;
+ * template?.amountMinor; // e.g. 120000 for 1,200.00
+ * ```
+ */
 export interface ScheduleTemplateRecord {
   amountMinor: number;
   kind: ExpenseKind;
@@ -67,7 +77,17 @@ export interface OccurrenceRecord {
   updatedAt: string;
 }
 
-/** Which occurrences `listOccurrences` reads: of one schedule or all, by due date (inclusive). */
+/**
+ * Which occurrences `listOccurrences` reads: of one schedule or all, by due date (inclusive).
+ *
+ * @example
+ * ```ts
+ * import type { OccurrenceQuery } from '@expense-tracker/core/store';
+ *
+ * const query: OccurrenceQuery = { scheduleId, fromDue: '2027-01-01', limit: 100 };
+ * await store.schedules.listOccurrences(owner.ownerId, query);
+ * ```
+ */
 export interface OccurrenceQuery {
   scheduleId?: string;
   fromDue?: string;

@@ -32,21 +32,50 @@ export const scheduleTemplateSchema = z
   })
   .superRefine((value, ctx) => {
     if ((value.amount === undefined) === (value.amountMinor === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'Give the amount as amount or as amountMinor, one of them' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['amount'],
+        message: 'Give the amount as amount or as amountMinor, one of them',
+      });
     }
   })
   .meta({ id: 'ScheduleTemplateInput' });
 
-/** What a schedule posts or expects, as given. */
+/**
+ * What a schedule posts or expects, as given.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleTemplateInput } from '@expense-tracker/core';
+ *
+ * const template: ScheduleTemplateInput = { amount: '39.90', merchant: 'Fibre Co', tags: ['bills'] };
+ * ```
+ */
 export type ScheduleTemplateInput = z.input<typeof scheduleTemplateSchema>;
 
 /**
  * `post` creates the expense when an occurrence comes due; `expect` (a bill) waits for a
  * matching expense, typed or imported, and links it.
+ *
+ * @example
+ * ```ts
+ * import { scheduleModeSchema } from '@expense-tracker/core';
+ *
+ * scheduleModeSchema.options; // ['post', 'expect']
+ * ```
  */
 export const scheduleModeSchema = z.enum(['post', 'expect']).meta({ id: 'ScheduleMode' });
 
-/** `post` or `expect`. */
+/**
+ * `post` or `expect`.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleMode } from '@expense-tracker/core';
+ *
+ * const mode: ScheduleMode = 'expect'; // a bill: wait for the bank line
+ * ```
+ */
 export type ScheduleMode = z.output<typeof scheduleModeSchema>;
 
 /**
@@ -97,7 +126,17 @@ export const scheduleCreateSchema = z
   })
   .meta({ id: 'ScheduleCreate' });
 
-/** Input of `owner.schedules.create()`. */
+/**
+ * Input of `owner.schedules.create()`.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleCreate } from '@expense-tracker/core';
+ *
+ * const input: ScheduleCreate = { name: 'Rent', recurrence: { unit: 'month', anchor: '2027-01-31' }, template: { amount: '1200.00' } };
+ * await owner.schedules.create(input);
+ * ```
+ */
 export type ScheduleCreate = z.input<typeof scheduleCreateSchema>;
 
 /**
@@ -123,7 +162,17 @@ export const schedulePatchSchema = z
   })
   .meta({ id: 'SchedulePatch' });
 
-/** Input of `owner.schedules.update()`. */
+/**
+ * Input of `owner.schedules.update()`.
+ *
+ * @example
+ * ```ts
+ * import type { SchedulePatch } from '@expense-tracker/core';
+ *
+ * const patch: SchedulePatch = { tolerancePercent: 2.5 };
+ * await owner.schedules.update(scheduleId, patch);
+ * ```
+ */
 export type SchedulePatch = z.input<typeof schedulePatchSchema>;
 
 /** An occurrence's place in the calendar: its key (`nominal`) and the day it falls due. */
@@ -171,7 +220,16 @@ export const scheduleSchema = z
   })
   .meta({ id: 'Schedule' });
 
-/** A schedule. */
+/**
+ * A schedule.
+ *
+ * @example
+ * ```ts
+ * import type { Schedule } from '@expense-tracker/core';
+ *
+ * const schedules: Schedule[] = await owner.schedules.list();
+ * ```
+ */
 export type Schedule = z.output<typeof scheduleSchema>;
 
 /**
@@ -183,7 +241,16 @@ export const occurrenceStateSchema = z
   .enum(['posted', 'skipped', 'matched', 'missed', 'pending'])
   .meta({ id: 'ScheduleOccurrenceState' });
 
-/** One of the states of {@link occurrenceStateSchema}. */
+/**
+ * One of the states of {@link occurrenceStateSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { OccurrenceState } from '@expense-tracker/core';
+ *
+ * const settled: OccurrenceState[] = ['posted', 'matched'];
+ * ```
+ */
 export type OccurrenceState = z.output<typeof occurrenceStateSchema>;
 
 /**
@@ -207,10 +274,28 @@ export const scheduleOccurrenceSchema = occurrenceDatesSchema
   })
   .meta({ id: 'ScheduleOccurrence' });
 
-/** A stored occurrence of a schedule. */
+/**
+ * A stored occurrence of a schedule.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleOccurrence } from '@expense-tracker/core';
+ *
+ * const skipped: ScheduleOccurrence = await owner.schedules.skip(scheduleId, '2027-08-31');
+ * ```
+ */
 export type ScheduleOccurrence = z.output<typeof scheduleOccurrenceSchema>;
 
-/** The most days `upcoming` and `occurrences` cover in one call. */
+/**
+ * The most days `upcoming` covers in one call.
+ *
+ * @example
+ * ```ts
+ * import { MAX_SCHEDULE_RANGE_DAYS } from '@expense-tracker/core';
+ *
+ * MAX_SCHEDULE_RANGE_DAYS; // 366: a year, leap or not
+ * ```
+ */
 export const MAX_SCHEDULE_RANGE_DAYS = 366;
 
 /**
@@ -232,7 +317,17 @@ export const scheduleRangeSchema = z
   })
   .meta({ id: 'ScheduleRange' });
 
-/** A range of due dates. */
+/**
+ * A range of due dates.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleRange } from '@expense-tracker/core';
+ *
+ * const march: ScheduleRange = { from: '2027-03-01', to: '2027-03-31' };
+ * await owner.schedules.upcoming(march);
+ * ```
+ */
 export type ScheduleRange = z.input<typeof scheduleRangeSchema>;
 
 /**
@@ -259,7 +354,16 @@ export const upcomingOccurrenceSchema = occurrenceDatesSchema
   })
   .meta({ id: 'UpcomingOccurrence' });
 
-/** One occurrence of `upcoming`. */
+/**
+ * One occurrence of `upcoming`.
+ *
+ * @example
+ * ```ts
+ * import type { UpcomingOccurrence } from '@expense-tracker/core';
+ *
+ * const next: UpcomingOccurrence | undefined = (await owner.schedules.upcoming({ from: '2027-03-01', to: '2027-03-31' }))[0];
+ * ```
+ */
 export type UpcomingOccurrence = z.output<typeof upcomingOccurrenceSchema>;
 
 /**
@@ -276,5 +380,15 @@ export const schedulePostResultSchema = z
   .object({ occurrence: scheduleOccurrenceSchema, expense: expenseSchema })
   .meta({ id: 'SchedulePostResult' });
 
-/** What `owner.schedules.postNow()` returns. */
+/**
+ * What `owner.schedules.postNow()` returns.
+ *
+ * @example
+ * ```ts
+ * import type { SchedulePostResult } from '@expense-tracker/core';
+ *
+ * const result: SchedulePostResult = await owner.schedules.postNow(scheduleId, '2027-03-31');
+ * result.expense.source; // { kind: 'schedule', id: scheduleId }
+ * ```
+ */
 export type SchedulePostResult = z.output<typeof schedulePostResultSchema>;

@@ -68,7 +68,14 @@ export const scheduleChecks: ContractGroup = {
         expect(await store.schedules.findById(ownerId, 'sch_missing')).toBeNull();
         expect(await store.schedules.findById(uniqueOwnerId(), rent.id)).toBeNull();
         expect((await store.schedules.list(ownerId)).map((s) => s.id)).toEqual([gym.id, rent.id]);
-        const changed = { ...rent, name: 'Flat', enabled: true, nextNominal: '2027-02-28', nextDue: '2027-03-01', updatedAt: LATER };
+        const changed = {
+          ...rent,
+          name: 'Flat',
+          enabled: true,
+          nextNominal: '2027-02-28',
+          nextDue: '2027-03-01',
+          updatedAt: LATER,
+        };
         expect(await store.schedules.update(changed)).toBe(true);
         expect(await store.schedules.findById(ownerId, rent.id)).toEqual(changed);
         expect(await store.schedules.update({ ...changed, id: 'sch_missing' })).toBe(false);
@@ -79,29 +86,36 @@ export const scheduleChecks: ContractGroup = {
       },
     ),
 
-    check('listDue lists enabled schedules due on or before the date across owners, by owner and id, after a key', async ({ store }) => {
-      const date = '1999-06-30'; // before any other check's dates: only this check's rows are due
-      const [a, b] = [uniqueOwnerId(), uniqueOwnerId()].sort();
-      const due = [
-        scheduleRecord(a!, { nextDue: '1999-06-30' }),
-        scheduleRecord(b!, { nextDue: '1999-06-01' }),
-        scheduleRecord(a!, { nextDue: '1999-05-01' }),
-      ];
-      const notDue = [
-        scheduleRecord(a!, { nextDue: '1999-07-01' }),
-        scheduleRecord(b!, { nextDue: '1999-06-01', enabled: false }),
-        scheduleRecord(b!, { nextDue: null }),
-      ];
-      for (const s of [...due, ...notDue]) await store.schedules.insert(s);
-      const expected = due
-        .map((s) => ({ ownerId: s.ownerId, id: s.id }))
-        .sort((x, y) => x.ownerId.localeCompare(y.ownerId) || x.id.localeCompare(y.id));
-      const listed = (await store.schedules.listDue(date, null, 1000)).filter((k) => k.ownerId === a || k.ownerId === b);
-      expect(listed).toEqual(expected);
-      const mine = (await store.schedules.listDue(date, expected[0]!, 1000)).filter((k) => k.ownerId === a || k.ownerId === b);
-      expect(mine).toEqual(expected.slice(1));
-      for (const s of [...due, ...notDue]) await store.schedules.delete(s.ownerId, s.id);
-    }),
+    check(
+      'listDue lists enabled schedules due on or before the date across owners, by owner and id, after a key',
+      async ({ store }) => {
+        const date = '1999-06-30'; // before any other check's dates: only this check's rows are due
+        const [a, b] = [uniqueOwnerId(), uniqueOwnerId()].sort();
+        const due = [
+          scheduleRecord(a!, { nextDue: '1999-06-30' }),
+          scheduleRecord(b!, { nextDue: '1999-06-01' }),
+          scheduleRecord(a!, { nextDue: '1999-05-01' }),
+        ];
+        const notDue = [
+          scheduleRecord(a!, { nextDue: '1999-07-01' }),
+          scheduleRecord(b!, { nextDue: '1999-06-01', enabled: false }),
+          scheduleRecord(b!, { nextDue: null }),
+        ];
+        for (const s of [...due, ...notDue]) await store.schedules.insert(s);
+        const expected = due
+          .map((s) => ({ ownerId: s.ownerId, id: s.id }))
+          .sort((x, y) => x.ownerId.localeCompare(y.ownerId) || x.id.localeCompare(y.id));
+        const listed = (await store.schedules.listDue(date, null, 1000)).filter(
+          (k) => k.ownerId === a || k.ownerId === b,
+        );
+        expect(listed).toEqual(expected);
+        const mine = (await store.schedules.listDue(date, expected[0]!, 1000)).filter(
+          (k) => k.ownerId === a || k.ownerId === b,
+        );
+        expect(mine).toEqual(expected.slice(1));
+        for (const s of [...due, ...notDue]) await store.schedules.delete(s.ownerId, s.id);
+      },
+    ),
 
     check(
       'insertOccurrence answers false for a (schedule, nominal date) that already has one, and keeps the first; updateOccurrence moves only from the given state',
@@ -134,7 +148,12 @@ export const scheduleChecks: ContractGroup = {
       for (const row of rows) await store.schedules.insertOccurrence(row);
       const all = await store.schedules.listOccurrences(ownerId, { limit: 10 });
       expect(all.map((o) => o.due)).toEqual(['2027-01-15', '2027-02-01', '2027-03-01']);
-      const ofRent = await store.schedules.listOccurrences(ownerId, { scheduleId: rent.id, fromDue: '2027-02-01', toDue: '2027-02-28', limit: 10 });
+      const ofRent = await store.schedules.listOccurrences(ownerId, {
+        scheduleId: rent.id,
+        fromDue: '2027-02-01',
+        toDue: '2027-02-28',
+        limit: 10,
+      });
       expect(ofRent).toEqual([rows[2]]);
       expect(await store.schedules.listOccurrences(uniqueOwnerId(), { limit: 10 })).toEqual([]);
     }),
