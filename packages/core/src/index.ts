@@ -283,6 +283,7 @@ export {
   recurrenceEndSchema,
   recurrenceSchema,
   recurrenceWeekdaySchema,
+  savedRecurrenceSchema,
   weekdayNameSchema,
   weekendShiftSchema,
   type Recurrence,

@@ -9,6 +9,7 @@ export {
   recurrenceEndSchema,
   recurrenceSchema,
   recurrenceWeekdaySchema,
+  savedRecurrenceSchema,
   weekdayNameSchema,
   weekendShiftSchema,
   type Recurrence,

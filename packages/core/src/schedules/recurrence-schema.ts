@@ -151,26 +151,44 @@ export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
  * recurrenceSchema.safeParse({ unit: 'week', anchor: '2026-01-05', days: [1] }).success; // false: days are days of a month
  * ```
  */
-export const recurrenceSchema = recurringPeriodSchema
-  .extend({
-    anchor: localDateSchema,
-    days: z
-      .array(monthDaySchema)
-      .min(1, 'days must not be empty: leave it out for the anchor’s day')
-      .max(31)
-      .transform(sortDays)
-      .optional(),
-    weekdays: z
-      .array(recurrenceWeekdaySchema)
-      .min(1, 'weekdays must not be empty: leave it out for the anchor’s weekday')
-      .max(28)
-      .transform(uniqueWeekdays)
-      .optional(),
-    weekendShift: weekendShiftSchema.default('keep'),
-    end: recurrenceEndSchema.optional(),
-  })
-  .superRefine((value, ctx) => checkRecurrence(value, ctx))
-  .meta({ id: 'ScheduleRecurrence' });
+export const recurrenceSchema = recurrenceSchemaNamed('ScheduleRecurrence');
+
+/**
+ * The recurrence of a schedule as returned: the same checks under its own OpenAPI name, as
+ * its defaults are filled (an input and an output of one name must convert alike).
+ *
+ * @example
+ * ```ts
+ * import { savedRecurrenceSchema } from '@expense-tracker/core';
+ *
+ * savedRecurrenceSchema.parse({ unit: 'month', anchor: '2027-01-31' }).weekendShift; // 'keep'
+ * ```
+ */
+export const savedRecurrenceSchema = recurrenceSchemaNamed('ScheduleRecurrenceSaved');
+
+/** The recurrence schema, named `id` in the OpenAPI document. */
+function recurrenceSchemaNamed(id: string) {
+  return recurringPeriodSchema
+    .extend({
+      anchor: localDateSchema,
+      days: z
+        .array(monthDaySchema)
+        .min(1, 'days must not be empty: leave it out for the anchor’s day')
+        .max(31)
+        .transform(sortDays)
+        .optional(),
+      weekdays: z
+        .array(recurrenceWeekdaySchema)
+        .min(1, 'weekdays must not be empty: leave it out for the anchor’s weekday')
+        .max(28)
+        .transform(uniqueWeekdays)
+        .optional(),
+      weekendShift: weekendShiftSchema.default('keep'),
+      end: recurrenceEndSchema.optional(),
+    })
+    .superRefine((value, ctx) => checkRecurrence(value, ctx))
+    .meta({ id });
+}
 
 /**
  * A schedule's recurrence as given (defaults not applied).

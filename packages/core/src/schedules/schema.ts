@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, localDateSchema } from '../common-schemas.js';
 import { expenseInputSchema, expenseKindSchema, expenseSchema } from '../expenses/schema.js';
-import { recurrenceSchema } from './recurrence-schema.js';
+import { recurrenceSchema, savedRecurrenceSchema } from './recurrence-schema.js';
 
 const expense = expenseInputSchema.shape;
 
@@ -196,7 +196,7 @@ export const scheduleSchema = z
   .object({
     id: idSchema,
     name: z.string(),
-    recurrence: recurrenceSchema,
+    recurrence: savedRecurrenceSchema,
     template: z.object({
       amountMinor: z.int(),
       amount: z.string(),

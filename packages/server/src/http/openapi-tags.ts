@@ -8,6 +8,8 @@ export const OPENAPI_TAGS = {
   Notifications: 'Notifications stored when an alert rule fires, and the live notification socket (WebSocket)',
   Analytics: 'Summaries, monthly and weekly breakdowns, trends, and the streamed export',
   Rules: 'Auto-categorisation rules: evaluated in every expense create and update; test, apply as a run, revert',
+  Schedules:
+    'Recurring expenses (`post`) and bills (`expect`): occurrences keyed by nominal date, skip, post now, upcoming',
   Changes: 'The change feed: every event after a sequence number, oldest first',
   Ops: 'Health checks, this document and the interactive docs',
 } as const;

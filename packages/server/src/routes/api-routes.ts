@@ -11,6 +11,7 @@ import { expenseRoutes } from './expenses.js';
 import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notifications.js';
 import { ruleRoutes } from './rules.js';
+import { scheduleRoutes } from './schedules.js';
 import { websocketRoutes } from './websocket.js';
 
 /**
@@ -28,6 +29,7 @@ export const API_ROUTES: readonly Route[] = [
   ...alertRoutes('/alerts'),
   ...notificationRoutes,
   ...ruleRoutes,
+  ...scheduleRoutes,
   ...analyticsRoutes,
   ...changesRoutes,
   ...healthRoutes,
