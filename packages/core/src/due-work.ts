@@ -1,3 +1,4 @@
+import { runDueSchedules, type ScheduleDueReport } from './schedules/run-due.js';
 import type { DispatchReport } from './webhooks/dispatch.js';
 import { runDueWebhooks } from './webhooks/due-webhooks.js';
 import type { ServiceContext } from './write-context.js';
@@ -19,12 +20,14 @@ export type DueWorkStep<Report> = (ctx: ServiceContext, now: Date) => Promise<Re
  * import type { DueWorkReport } from '@expense-tracker/core';
  *
  * const report: DueWorkReport = await tracker.runDue();
- * console.log(`${report.at}: ${report.webhooks.delivered} webhook messages delivered`);
+ * console.log(`${report.at}: ${report.schedules.posted} posted, ${report.webhooks.delivered} webhook messages delivered`);
  * ```
  */
 export interface DueWorkReport {
   /** The instant the due work ran at (ISO 8601 UTC). */
   at: string;
+  /** The schedules pass: occurrences posted, bills matched and bills missed. */
+  schedules: ScheduleDueReport;
   /** The webhook pass: messages fanned out from the feeds, attempts made and what they came to. */
   webhooks: DispatchReport;
 }
@@ -35,12 +38,13 @@ export interface DueWorkReport {
  * {@link runDueWork}, which runs them in order.
  */
 const DUE_WORK: { [K in Exclude<keyof DueWorkReport, 'at'>]: DueWorkStep<DueWorkReport[K]> } = {
+  schedules: runDueSchedules,
   webhooks: runDueWebhooks,
 };
 
 /**
  * Runs every step of the due work at `now`, in order. Order matters where one step writes what
- * another reads: schedules, when they land, go before `webhooks`, so an expense a schedule
+ * another reads: `schedules` go before `webhooks`, so an expense a schedule
  * posts is delivered in the same run. One step failing does not keep the others from
  * running (a webhook receiver's trouble must not hold up other work); the first failure is
  * thrown once all have run, so the caller's tick logs it and the next tick tries again.
@@ -55,7 +59,8 @@ export async function runDueWork(ctx: ServiceContext, now: Date): Promise<DueWor
       return undefined;
     }
   };
+  const schedules = await run(DUE_WORK.schedules);
   const webhooks = await run(DUE_WORK.webhooks);
-  if (failures.length > 0 || webhooks === undefined) throw failures[0];
-  return { at: now.toISOString(), webhooks };
+  if (failures.length > 0 || schedules === undefined || webhooks === undefined) throw failures[0];
+  return { at: now.toISOString(), schedules, webhooks };
 }

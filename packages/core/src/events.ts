@@ -17,6 +17,10 @@ import type { Actor } from './actor.js';
  * - `import.previewed`, `import.committed`, `import.reverted`: `{ import }` (with its counts)
  * - `webhook.message.dead`: `{ endpoint: { id, url }, message }` (a message given up after its last attempt);
  *   `webhook.endpoint.disabled`: `{ endpoint: { id, url }, reason: 'gone', status: 410 }`
+ * - `schedule.created`, `schedule.deleted`: `{ schedule }`; `schedule.updated`: `{ schedule, previous }`
+ * - `schedule.occurrence.posted|matched`: `{ schedule: { id, name }, occurrence, expense }` (the
+ *   expense posted, or the existing one that settled a bill); `schedule.occurrence.skipped|missed`:
+ *   `{ schedule: { id, name }, occurrence }`. A bill waiting in its window (`pending`) has no event.
  *
  * @example
  * ```ts
@@ -139,4 +143,11 @@ export const EVENT_TYPES = [
   'rule.reverted',
   'webhook.message.dead',
   'webhook.endpoint.disabled',
+  'schedule.created',
+  'schedule.updated',
+  'schedule.deleted',
+  'schedule.occurrence.posted',
+  'schedule.occurrence.matched',
+  'schedule.occurrence.skipped',
+  'schedule.occurrence.missed',
 ] as const satisfies readonly TrackerEventType[];

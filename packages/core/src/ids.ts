@@ -3,9 +3,9 @@ import { monotonicFactory } from 'ulid';
 
 /**
  * Prefixes of the ids the SDK generates, one per record kind: `rule` is an alert rule's (as
- * ids already stored have it), `rul` an auto-categorisation rule's and `run` one of its runs; `whk` a webhook endpoint's and `msg` one of its messages.
+ * ids already stored have it), `rul` an auto-categorisation rule's and `run` one of its runs; `whk` a webhook endpoint's and `msg` one of its messages; `sch` a schedule's.
  */
-export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf' | 'imp' | 'ipr' | 'rul' | 'run' | 'whk' | 'msg';
+export type IdPrefix = 'exp' | 'cat' | 'bud' | 'rule' | 'ntf' | 'imp' | 'ipr' | 'rul' | 'run' | 'whk' | 'msg' | 'sch';
 
 /**
  * Monotonic within the process: ids made in the same millisecond still sort in creation

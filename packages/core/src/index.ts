@@ -254,3 +254,43 @@ export {
   type WebhookReplay,
   type WebhookRotate,
 } from './webhooks/webhook-schemas.js';
+export {
+  MAX_SCHEDULE_RANGE_DAYS,
+  occurrenceStateSchema,
+  scheduleCreateSchema,
+  scheduleModeSchema,
+  scheduleOccurrenceSchema,
+  schedulePatchSchema,
+  schedulePostResultSchema,
+  scheduleRangeSchema,
+  scheduleSchema,
+  scheduleTemplateSchema,
+  upcomingOccurrenceSchema,
+  type OccurrenceState,
+  type Schedule,
+  type ScheduleCreate,
+  type ScheduleMode,
+  type ScheduleOccurrence,
+  type SchedulePatch,
+  type SchedulePostResult,
+  type ScheduleRange,
+  type ScheduleTemplateInput,
+  type UpcomingOccurrence,
+} from './schedules/schema.js';
+export { occurrenceQuerySchema, type OccurrenceQueryInput } from './schedules/occurrence-actions.js';
+export type { SchedulesApi } from './schedules/schedules-api.js';
+export type { ScheduleDueReport } from './schedules/run-due.js';
+export {
+  recurrenceEndSchema,
+  recurrenceSchema,
+  recurrenceWeekdaySchema,
+  savedRecurrenceSchema,
+  weekdayNameSchema,
+  weekendShiftSchema,
+  type Recurrence,
+  type RecurrenceEnd,
+  type RecurrenceInput,
+  type RecurrenceWeekday,
+  type WeekdayName,
+  type WeekendShift,
+} from './schedules/calendar.js';

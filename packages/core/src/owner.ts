@@ -19,6 +19,7 @@ import { readChanges, type ChangesPage } from './changes/service.js';
 import { follow, type Follower, type FollowOptions } from './changes/follow.js';
 import type { ServiceContext } from './write-context.js';
 import { createRulesApi, type RulesApi } from './rules/rules-api.js';
+import { createSchedulesApi, type SchedulesApi } from './schedules/schedules-api.js';
 import { IdempotencyScope, type IdempotencyKeyOptions } from './idempotency/service.js';
 import { createWebhooksApi, type WebhooksApi } from './webhooks/webhooks-api.js';
 import {
@@ -760,6 +761,8 @@ export class OwnerHandle {
   readonly imports: ImportsApi;
   /** Auto-categorisation rules (SPEC §7.2). */
   readonly rules: RulesApi;
+  /** Recurring expenses and bills (SPEC §7.3). */
+  readonly schedules: SchedulesApi;
   /** The owner's webhook endpoints and their messages. */
   readonly webhooks: WebhooksApi;
   readonly #ctx: ServiceContext;
@@ -842,6 +845,7 @@ export class OwnerHandle {
       trends: (query) => trends(ctx, ownerId, query),
     };
     this.rules = createRulesApi(ctx, ownerId, w);
+    this.schedules = createSchedulesApi(ctx, ownerId, w);
     this.webhooks = createWebhooksApi(ctx, ownerId, w);
   }
 

@@ -11,6 +11,8 @@ import {
   type TrackerEvent,
   type TrackerEventMap,
 } from '../src/index.js';
+import { runDueSchedules } from '../src/schedules/run-due.js';
+import { internalsOf } from '../src/tracker.js';
 
 describe('the event schemas are the events', () => {
   let tracker: Tracker;
@@ -77,6 +79,28 @@ describe('the event schemas are the events', () => {
     await owner.rules.update(rule.id, { enabled: true });
     await owner.expenses.update(deli.id, { notes: 'rules fill the category' });
     await owner.rules.delete(second.id);
+    // Schedules: created, updated, an occurrence skipped and one posted by hand; then a bill
+    // matched and one missed by the due work (the clock stands on 2026-11-15).
+    const rent = await owner.schedules.create({
+      name: 'Rent',
+      recurrence: { unit: 'month', anchor: '2026-11-30' },
+      template: { amount: '100', categoryId: food.id },
+    });
+    await owner.schedules.update(rent.id, { name: 'Flat' });
+    await owner.schedules.skip(rent.id, '2026-11-30');
+    await owner.schedules.postNow(rent.id, '2026-12-30');
+    await owner.schedules.create({
+      name: 'Power',
+      mode: 'expect',
+      recurrence: { unit: 'month', anchor: '2026-11-20', end: { after: 2 } },
+      template: { amount: '55.00' },
+      windowDays: 1,
+    });
+    await owner.expenses.create({ amount: '55.00', date: '2026-11-20' });
+    const ctx = internalsOf(tracker).context;
+    await runDueSchedules(ctx, new Date('2026-11-21T12:00:00Z'));
+    await runDueSchedules(ctx, new Date('2026-12-25T12:00:00Z'));
+    await owner.schedules.delete(rent.id);
     // The webhook notices: a receiver that answers 410 (disabled), one that answers 500 (dead).
     await owner.webhooks.create({ url: 'https://gone.example.com/' });
     await owner.webhooks.create({ url: 'https://broken.example.com/' });

@@ -41,6 +41,8 @@ const CORE_TABLES = [
   'et_rule',
   'et_rule_run',
   'et_rule_run_change',
+  'et_schedule',
+  'et_schedule_occurrence',
   'et_webhook_endpoint',
   'et_webhook_message',
 ];

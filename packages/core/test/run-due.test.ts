@@ -62,8 +62,32 @@ describe.each(['sqlite', 'postgres'] as const)('tracker.runDue on %s', (engine) 
     const report = await tracker.runDue();
     expect(report).toEqual({
       at: '2026-11-15T12:00:00.000Z',
+      schedules: { posted: 0, matched: 0, missed: 0 },
       webhooks: { fannedOut: 0, attempted: 0, delivered: 0, retrying: 0, dead: 0, disabled: 0 },
     });
+  });
+
+  it('posts what schedules have due since the last run, and the webhook pass of the same run delivers it', async () => {
+    const owner = tracker.forOwner('alice');
+    await owner.webhooks.create({ url: receiverUrl });
+    await owner.schedules.create({
+      name: 'Rent',
+      recurrence: { unit: 'month', anchor: '2026-11-30' },
+      template: { amount: '1200.00', merchant: 'Landlord' },
+    });
+    // Down from Nov 15 to Feb 2: Nov 30, Dec 30 (the anchor's day) and Jan 30 fell due meanwhile.
+    nowMs = Date.parse('2027-02-02T12:00:00.000Z');
+    const report = await tracker.runDue();
+    expect(report.schedules).toEqual({ posted: 3, matched: 0, missed: 0 });
+    // schedule.created, then per occurrence expense.created and schedule.occurrence.posted: 7 events, all delivered.
+    expect(report.webhooks).toMatchObject({ fannedOut: 7, delivered: 7 });
+    const { items } = await owner.expenses.list();
+    expect(items.map((e) => [e.date, e.source.kind])).toEqual([
+      ['2027-01-30', 'schedule'],
+      ['2026-12-30', 'schedule'],
+      ['2026-11-30', 'schedule'],
+    ]);
+    expect((await tracker.runDue()).schedules).toEqual({ posted: 0, matched: 0, missed: 0 });
   });
 
   it('delivers a new event, retries a failure once the clock reaches its retry, and reports each pass', async () => {

@@ -49,6 +49,8 @@ const OWNER_TABLES = [
   'et_rule',
   'et_rule_run',
   'et_rule_run_change',
+  'et_schedule',
+  'et_schedule_occurrence',
   'et_webhook_endpoint',
   'et_webhook_message',
 ];
@@ -309,13 +311,14 @@ const ADDED_COLUMNS: Record<string, string[]> = {
 
 async function dump(raw: RawQuery): Promise<Record<string, unknown[]>> {
   const tables: Record<string, unknown[]> = {};
-  // The tables a database at 0004 has: et_currency_total comes with 0006, the import tables with 0009, the webhook tables with 0008, et_rule* with 0010.
+  // The tables a database at 0004 has: et_currency_total comes with 0006, the import tables with 0009, the webhook tables with 0008, et_rule* with 0010, et_schedule* with 0011.
   for (const table of OWNER_TABLES.filter(
     (t) =>
       t !== 'et_currency_total' &&
       !t.startsWith('et_import') &&
       !t.startsWith('et_rule') &&
-      !t.startsWith('et_webhook'),
+      !t.startsWith('et_webhook') &&
+      !t.startsWith('et_schedule'),
   )) {
     const added = ADDED_COLUMNS[table] ?? [];
     const rows = (await raw(`select * from ${table}`)).map((row) =>

@@ -7,6 +7,13 @@ import { actorSchema } from '../actor.js';
 import { importSchema } from '../imports/schema.js';
 import { webhookEndpointDisabledDataSchema, webhookMessageDeadDataSchema } from '../webhooks/webhook-schemas.js';
 import { ruleRevertResultSchema, ruleRunSchema, savedRuleSchema } from '../rules/schema.js';
+import { scheduleOccurrenceSchema, scheduleSchema } from '../schedules/schema.js';
+
+/** The schedule an occurrence event belongs to, named for display. */
+const scheduleRefSchema = z.object({ id: idSchema, name: z.string() }).meta({ id: 'ScheduleRef' });
+
+/** An occurrence event's payload: the schedule, the occurrence, and its expense for `posted`/`matched`. */
+const occurrenceData = { schedule: scheduleRefSchema, occurrence: scheduleOccurrenceSchema };
 
 /**
  * Why an expense changed when it was not (only) the caller's doing: auto-categorisation
@@ -88,6 +95,19 @@ export const eventDataSchemas = {
   'rule.reverted': ruleRevertResultSchema.meta({ id: 'RuleRevertedData' }),
   'webhook.message.dead': webhookMessageDeadDataSchema,
   'webhook.endpoint.disabled': webhookEndpointDisabledDataSchema,
+  'schedule.created': z.object({ schedule: scheduleSchema }).meta({ id: 'ScheduleCreatedData' }),
+  'schedule.updated': z
+    .object({ schedule: scheduleSchema, previous: scheduleSchema })
+    .meta({ id: 'ScheduleUpdatedData' }),
+  'schedule.deleted': z.object({ schedule: scheduleSchema }).meta({ id: 'ScheduleDeletedData' }),
+  'schedule.occurrence.posted': z
+    .object({ ...occurrenceData, expense: expenseSchema })
+    .meta({ id: 'ScheduleOccurrencePostedData' }),
+  'schedule.occurrence.matched': z
+    .object({ ...occurrenceData, expense: expenseSchema })
+    .meta({ id: 'ScheduleOccurrenceMatchedData' }),
+  'schedule.occurrence.skipped': z.object(occurrenceData).meta({ id: 'ScheduleOccurrenceSkippedData' }),
+  'schedule.occurrence.missed': z.object(occurrenceData).meta({ id: 'ScheduleOccurrenceMissedData' }),
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
@@ -160,6 +180,13 @@ export const changeEventSchema = z
     changeEventOf('rule.reverted').meta({ id: 'ChangeEventRuleReverted' }),
     changeEventOf('webhook.message.dead').meta({ id: 'ChangeEventWebhookMessageDead' }),
     changeEventOf('webhook.endpoint.disabled').meta({ id: 'ChangeEventWebhookEndpointDisabled' }),
+    changeEventOf('schedule.created').meta({ id: 'ChangeEventScheduleCreated' }),
+    changeEventOf('schedule.updated').meta({ id: 'ChangeEventScheduleUpdated' }),
+    changeEventOf('schedule.deleted').meta({ id: 'ChangeEventScheduleDeleted' }),
+    changeEventOf('schedule.occurrence.posted').meta({ id: 'ChangeEventScheduleOccurrencePosted' }),
+    changeEventOf('schedule.occurrence.matched').meta({ id: 'ChangeEventScheduleOccurrenceMatched' }),
+    changeEventOf('schedule.occurrence.skipped').meta({ id: 'ChangeEventScheduleOccurrenceSkipped' }),
+    changeEventOf('schedule.occurrence.missed').meta({ id: 'ChangeEventScheduleOccurrenceMissed' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
   .meta({

@@ -2,13 +2,14 @@
  * Schedules (SPEC §7.3): the recurrence calendar, pure logic with no I/O. This is the
  * module's index, the names the rest of core imports; it is not called `index.ts` because
  * that name marks the package's entry points (STYLE.md, and public-surface.test.ts counts
- * them). Not exported from the package root yet: the schedule service, its tables and
- * routes come in later steps.
+ * them). The recurrence schemas are exported from the package root (a schedule's input
+ * holds one); the calendar functions stay internal, reached through `owner.schedules`.
  */
 export {
   recurrenceEndSchema,
   recurrenceSchema,
   recurrenceWeekdaySchema,
+  savedRecurrenceSchema,
   weekdayNameSchema,
   weekendShiftSchema,
   type Recurrence,

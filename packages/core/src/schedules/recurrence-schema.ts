@@ -7,14 +7,23 @@ import { localDateSchema } from '../common-schemas.js';
  *
  * @example
  * ```ts
- * import { weekdayNameSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { weekdayNameSchema } from '@expense-tracker/core';
  *
  * weekdayNameSchema.options; // ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']
  * ```
  */
 export const weekdayNameSchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 
-/** A day of the week, as the recurrence names it. */
+/**
+ * A day of the week, as the recurrence names it.
+ *
+ * @example
+ * ```ts
+ * import type { WeekdayName } from '@expense-tracker/core';
+ *
+ * const payday: WeekdayName = 'fri';
+ * ```
+ */
 export type WeekdayName = z.output<typeof weekdayNameSchema>;
 
 /**
@@ -25,7 +34,7 @@ export type WeekdayName = z.output<typeof weekdayNameSchema>;
  *
  * @example
  * ```ts
- * import { recurrenceWeekdaySchema } from './recurrence-schema.js'; // internal to core for now
+ * import { recurrenceWeekdaySchema } from '@expense-tracker/core';
  *
  * recurrenceWeekdaySchema.parse({ weekday: 'tue', nth: 2 }); // the 2nd Tuesday
  * recurrenceWeekdaySchema.parse({ weekday: 'fri', nth: -1 }); // the last Friday
@@ -43,7 +52,16 @@ export const recurrenceWeekdaySchema = z.strictObject({
     .optional(),
 });
 
-/** One weekday of a recurrence, with `nth` for monthly and yearly rules. */
+/**
+ * One weekday of a recurrence, with `nth` for monthly and yearly rules.
+ *
+ * @example
+ * ```ts
+ * import type { RecurrenceWeekday } from '@expense-tracker/core';
+ *
+ * const lastFriday: RecurrenceWeekday = { weekday: 'fri', nth: -1 };
+ * ```
+ */
 export type RecurrenceWeekday = z.output<typeof recurrenceWeekdaySchema>;
 
 /**
@@ -61,14 +79,23 @@ const monthDaySchema = z
  *
  * @example
  * ```ts
- * import { weekendShiftSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { weekendShiftSchema } from '@expense-tracker/core';
  *
  * weekendShiftSchema.options; // ['keep', 'before', 'after']
  * ```
  */
 export const weekendShiftSchema = z.enum(['keep', 'before', 'after']);
 
-/** How an occurrence on a weekend moves. */
+/**
+ * How an occurrence on a weekend moves.
+ *
+ * @example
+ * ```ts
+ * import type { WeekendShift } from '@expense-tracker/core';
+ *
+ * const shift: WeekendShift = 'after'; // Saturday and Sunday move to Monday
+ * ```
+ */
 export type WeekendShift = z.output<typeof weekendShiftSchema>;
 
 /**
@@ -77,7 +104,7 @@ export type WeekendShift = z.output<typeof weekendShiftSchema>;
  *
  * @example
  * ```ts
- * import { recurrenceEndSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { recurrenceEndSchema } from '@expense-tracker/core';
  *
  * recurrenceEndSchema.parse({ after: 12 }); // twelve occurrences
  * recurrenceEndSchema.parse({ on: '2026-12-31' }); // none with a nominal date after that
@@ -92,7 +119,16 @@ export const recurrenceEndSchema = z.union(
   { error: 'end is { after: N } (occurrences) or { on: "YYYY-MM-DD" } (the last date), one of them' },
 );
 
-/** When a recurrence ends. */
+/**
+ * When a recurrence ends.
+ *
+ * @example
+ * ```ts
+ * import type { RecurrenceEnd } from '@expense-tracker/core';
+ *
+ * const yearOnly: RecurrenceEnd = { after: 12 };
+ * ```
+ */
 export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
 
 /**
@@ -106,7 +142,7 @@ export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
  *
  * @example
  * ```ts
- * import { recurrenceSchema } from './recurrence-schema.js'; // internal to core for now
+ * import { recurrenceSchema } from '@expense-tracker/core';
  *
  * recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-31' }); // the 31st, or the month's last day
  * recurrenceSchema.parse({ unit: 'month', anchor: '2026-01-01', days: [15, -1] }); // twice a month
@@ -115,31 +151,68 @@ export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
  * recurrenceSchema.safeParse({ unit: 'week', anchor: '2026-01-05', days: [1] }).success; // false: days are days of a month
  * ```
  */
-export const recurrenceSchema = recurringPeriodSchema
-  .extend({
-    anchor: localDateSchema,
-    days: z
-      .array(monthDaySchema)
-      .min(1, 'days must not be empty: leave it out for the anchor’s day')
-      .max(31)
-      .transform(sortDays)
-      .optional(),
-    weekdays: z
-      .array(recurrenceWeekdaySchema)
-      .min(1, 'weekdays must not be empty: leave it out for the anchor’s weekday')
-      .max(28)
-      .transform(uniqueWeekdays)
-      .optional(),
-    weekendShift: weekendShiftSchema.default('keep'),
-    end: recurrenceEndSchema.optional(),
-  })
-  .superRefine((value, ctx) => checkRecurrence(value, ctx))
-  .meta({ id: 'ScheduleRecurrence' });
+export const recurrenceSchema = recurrenceSchemaNamed('ScheduleRecurrence');
 
-/** A schedule's recurrence as given (defaults not applied). */
+/**
+ * The recurrence of a schedule as returned: the same checks under its own OpenAPI name, as
+ * its defaults are filled (an input and an output of one name must convert alike).
+ *
+ * @example
+ * ```ts
+ * import { savedRecurrenceSchema } from '@expense-tracker/core';
+ *
+ * savedRecurrenceSchema.parse({ unit: 'month', anchor: '2027-01-31' }).weekendShift; // 'keep'
+ * ```
+ */
+export const savedRecurrenceSchema = recurrenceSchemaNamed('ScheduleRecurrenceSaved');
+
+/** The recurrence schema, named `id` in the OpenAPI document. */
+function recurrenceSchemaNamed(id: string) {
+  return recurringPeriodSchema
+    .extend({
+      anchor: localDateSchema,
+      days: z
+        .array(monthDaySchema)
+        .min(1, 'days must not be empty: leave it out for the anchor’s day')
+        .max(31)
+        .transform(sortDays)
+        .optional(),
+      weekdays: z
+        .array(recurrenceWeekdaySchema)
+        .min(1, 'weekdays must not be empty: leave it out for the anchor’s weekday')
+        .max(28)
+        .transform(uniqueWeekdays)
+        .optional(),
+      weekendShift: weekendShiftSchema.default('keep'),
+      end: recurrenceEndSchema.optional(),
+    })
+    .superRefine((value, ctx) => checkRecurrence(value, ctx))
+    .meta({ id });
+}
+
+/**
+ * A schedule's recurrence as given (defaults not applied).
+ *
+ * @example
+ * ```ts
+ * import type { RecurrenceInput } from '@expense-tracker/core';
+ *
+ * const twiceAMonth: RecurrenceInput = { unit: 'month', anchor: '2027-01-01', days: [15, -1], weekendShift: 'before' };
+ * ```
+ */
 export type RecurrenceInput = z.input<typeof recurrenceSchema>;
 
-/** A schedule's recurrence as parsed: the shape the calendar functions take. */
+/**
+ * A schedule's recurrence as parsed: the shape the calendar functions take.
+ *
+ * @example
+ * ```ts
+ * import { recurrenceSchema, type Recurrence } from '@expense-tracker/core';
+ *
+ * const rule: Recurrence = recurrenceSchema.parse({ unit: 'month', anchor: '2027-01-31' });
+ * rule.weekendShift; // 'keep'
+ * ```
+ */
 export type Recurrence = z.output<typeof recurrenceSchema>;
 
 /** The fields {@link checkRecurrence} reads. */

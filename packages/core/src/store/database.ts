@@ -38,6 +38,8 @@ export interface Database {
   et_rule_run_change: RuleRunChangeTable;
   et_webhook_endpoint: WebhookEndpointTable;
   et_webhook_message: WebhookMessageTable;
+  et_schedule: ScheduleTable;
+  et_schedule_occurrence: ScheduleOccurrenceTable;
 }
 
 /**
@@ -429,4 +431,37 @@ export interface RuleRunChangeTable {
   before: string;
   after: string;
   expense_updated_at: string;
+}
+
+/** `et_schedule`: a recurring expense or bill (SPEC §7.3); recurrence and template as JSON. */
+export interface ScheduleTable {
+  owner_id: string;
+  id: string;
+  name: string;
+  recurrence: string;
+  template: string;
+  mode: string;
+  window_days: number;
+  /** Basis points of the amount: 100 is 1 %. */
+  tolerance_bp: number;
+  /** 1 or 0: SQLite has no boolean. */
+  enabled: number;
+  /** The nominal date of the first occurrence not yet settled; `null` when the series ended. */
+  next_nominal: string | null;
+  /** Its due date: what the due work compares with today. */
+  next_due: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** `et_schedule_occurrence`: one occurrence of a schedule that something happened to, keyed by its nominal date. */
+export interface ScheduleOccurrenceTable {
+  owner_id: string;
+  schedule_id: string;
+  nominal_date: string;
+  due_date: string;
+  state: string;
+  expense_id: string | null;
+  created_at: string;
+  updated_at: string;
 }

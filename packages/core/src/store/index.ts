@@ -62,6 +62,13 @@ export type {
   WebhookMessageState,
   WebhookRepository,
 } from '../webhooks/webhook-repository.js';
+export type {
+  OccurrenceQuery,
+  OccurrenceRecord,
+  ScheduleRecord,
+  ScheduleRepository,
+  ScheduleTemplateRecord,
+} from '../schedules/repository.js';
 export type { PendingEvent } from '../events.js';
 export type { OneOffPeriod, PeriodDefinition, RecurringPeriod } from '../budgets/periods.js';
 export { toStoreError } from './driver-errors.js';

@@ -12,6 +12,7 @@ import { createNotificationRepository } from '../notifications/kysely-repository
 import { createOwnerRepository } from '../owners/kysely-repository.js';
 import { createImportRepository } from '../imports/kysely-repository.js';
 import { createRuleRepository } from '../rules/kysely-repository.js';
+import { createScheduleRepository } from '../schedules/kysely-repository.js';
 import { createTotalsRepository, SumsQueries } from '../expenses/kysely-totals.js';
 import { createWebhookRepository } from '../webhooks/kysely-webhooks.js';
 import { coreMigrations } from './migrations/core-migrations.js';
@@ -61,6 +62,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
     imports: withStoreErrors(createImportRepository(db)),
     rules: withStoreErrors(createRuleRepository(db)),
     webhooks: withStoreErrors(createWebhookRepository(db, dialect)),
+    schedules: withStoreErrors(createScheduleRepository(db)),
   };
 }
 
@@ -113,6 +115,7 @@ export class KyselyStore implements Store {
   readonly imports: StoreSession['imports'];
   readonly rules: StoreSession['rules'];
   readonly webhooks: StoreSession['webhooks'];
+  readonly schedules: StoreSession['schedules'];
   /** The Kysely instance, for raw SQL in tests and maintenance. */
   readonly db: Kysely<Database>;
   /** The id this store's PostgreSQL event notifications carry (see {@link KyselyStoreOptions.instanceId}). */
@@ -141,6 +144,7 @@ export class KyselyStore implements Store {
     this.imports = session.imports;
     this.rules = session.rules;
     this.webhooks = session.webhooks;
+    this.schedules = session.schedules;
   }
 
   /**

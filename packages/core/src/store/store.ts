@@ -19,6 +19,7 @@ import type { ImportRepository } from '../imports/repository.js';
  */
 export type ExpenseKind = 'expense' | 'refund';
 import type { RuleRepository } from '../rules/repository.js';
+import type { ScheduleRepository } from '../schedules/repository.js';
 import type { WebhookRepository } from '../webhooks/webhook-repository.js';
 
 /**
@@ -729,6 +730,7 @@ export interface StoreSession {
   readonly imports: ImportRepository;
   readonly rules: RuleRepository;
   readonly webhooks: WebhookRepository;
+  readonly schedules: ScheduleRepository;
 }
 
 /**

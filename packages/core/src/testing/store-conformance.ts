@@ -23,6 +23,7 @@ import { listingTests } from './suites/listing.js';
 import { persistedShapeTests } from './suites/persisted-shape.js';
 import { refundTests } from './suites/refunds.js';
 import { ruleTests } from './suites/rules.js';
+import { scheduleTests } from './suites/schedules.js';
 import { settingsTests } from './suites/settings.js';
 import { sumTests } from './suites/sums.js';
 import { textTests } from './suites/text.js';
@@ -118,6 +119,7 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     provenanceTests(getEnv);
     importTests(getEnv);
     ruleTests(getEnv);
+    scheduleTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

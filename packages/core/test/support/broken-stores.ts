@@ -19,6 +19,7 @@ import { createTotalsRepository, SumsQueries } from '../../src/expenses/kysely-t
 import { toInt } from '../../src/store/sql-values.js';
 import { createRuleRepository } from '../../src/rules/kysely-repository.js';
 import { createWebhookRepository } from '../../src/webhooks/kysely-webhooks.js';
+import { createScheduleRepository } from '../../src/schedules/kysely-repository.js';
 import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
@@ -210,6 +211,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     rules: createRuleRepository(db),
     // Webhooks are not among the breakages; the SQLite form works on either engine.
     webhooks: createWebhookRepository(db, 'sqlite'),
+    schedules: createScheduleRepository(db),
   };
   const patch = breakage(db, real);
   return {
@@ -225,6 +227,7 @@ function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueri
     imports: withStoreErrors({ ...real.imports, ...patch.imports }),
     rules: withStoreErrors({ ...real.rules, ...patch.rules }),
     webhooks: withStoreErrors({ ...real.webhooks, ...patch.webhooks }),
+    schedules: withStoreErrors({ ...real.schedules, ...patch.schedules }),
   };
 }
 

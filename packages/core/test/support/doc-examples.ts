@@ -57,6 +57,7 @@ declare global {
   const lunch: Expense;
   const groceries: Budget;
   const ruleId: string;
+  const scheduleId: string;
   const notification: Notification;
 }
 export {};

@@ -10,6 +10,8 @@ export const OPENAPI_TAGS = {
   Rules: 'Auto-categorisation rules: evaluated in every expense create and update; test, apply as a run, revert',
   Webhooks:
     'Signed, durable webhooks (Standard Webhooks) of the change feed: endpoints, their messages, retry, replay and secret rotation',
+  Schedules:
+    'Recurring expenses (`post`) and bills (`expect`): occurrences keyed by nominal date, skip, post now, upcoming',
   Changes: 'The change feed: every event after a sequence number, oldest first',
   Ops: 'Health checks, this document and the interactive docs',
 } as const;

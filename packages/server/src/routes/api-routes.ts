@@ -12,6 +12,7 @@ import { healthRoutes } from './health.js';
 import { notificationRoutes } from './notifications.js';
 import { ruleRoutes } from './rules.js';
 import { webhookRoutes } from './webhooks.js';
+import { scheduleRoutes } from './schedules.js';
 import { websocketRoutes } from './websocket.js';
 
 /**
@@ -30,6 +31,7 @@ export const API_ROUTES: readonly Route[] = [
   ...notificationRoutes,
   ...ruleRoutes,
   ...webhookRoutes,
+  ...scheduleRoutes,
   ...analyticsRoutes,
   ...changesRoutes,
   ...healthRoutes,

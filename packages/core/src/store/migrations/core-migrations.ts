@@ -10,6 +10,7 @@ import { secondWave } from './0007-second-wave.js';
 import { imports } from './0009-imports.js';
 import { rules } from './0010-rules.js';
 import { webhooks } from './0008-webhooks.js';
+import { schedules } from './0011-schedules.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -28,5 +29,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0009-imports': imports,
     '0010-rules': rules,
     '0008-webhooks': webhooks,
+    '0011-schedules': schedules,
   };
 }

@@ -10,6 +10,7 @@ import { isolationChecks } from './isolation.js';
 import { notificationChecks } from './notifications.js';
 import { ownerChecks } from './owners.js';
 import { categoryRuleChecks } from './rules.js';
+import { scheduleChecks } from './schedules.js';
 import { storeChecks } from './store-level.js';
 import { totalsChecks } from './totals.js';
 
@@ -32,5 +33,6 @@ export const contractGroups: readonly ContractGroup[] = [
   identityChecks,
   importChecks,
   categoryRuleChecks,
+  scheduleChecks,
   isolationChecks,
 ];

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { manualClock } from './support/clock.js';
+import { expectProblem } from './support/problems.js';
+import { DIALECTS, startServer, type TestServer } from './support/server.js';
+
+const RENT = {
+  name: 'Rent',
+  recurrence: { unit: 'month', anchor: '2027-01-31' },
+  template: { amount: '1200.00', currency: 'EUR', merchant: 'Landlord' },
+};
+
+describe.each(DIALECTS)('/schedules over HTTP on %s', (dialect) => {
+  let api: TestServer;
+  beforeAll(async () => {
+    api = await startServer(dialect, { clock: manualClock('2027-01-01T12:00:00.000Z') });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('create, read, list, update and delete a schedule', async () => {
+    const { token } = await api.user();
+    const created = await api.request('POST', '/schedules', { token, body: RENT });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^sch_/),
+      mode: 'post',
+      template: { amount: '1200.00', amountMinor: 120000, currency: 'EUR' },
+      nextOccurrence: { nominal: '2027-01-31', due: '2027-01-31' },
+    });
+    const id = created.body.id as string;
+    expect((await api.request('GET', `/schedules/${id}`, { token })).body).toEqual(created.body);
+    const patched = await api.request('PATCH', `/schedules/${id}`, {
+      token,
+      body: { name: 'Flat', mode: 'expect', tolerancePercent: 1 },
+    });
+    expect(patched.body).toMatchObject({ name: 'Flat', mode: 'expect', tolerancePercent: 1 });
+    expect((await api.request('GET', '/schedules', { token })).body).toEqual([patched.body]);
+    expect((await api.request('DELETE', `/schedules/${id}`, { token })).status).toBe(204);
+    expectProblem(await api.request('GET', `/schedules/${id}`, { token }), 404, 'NOT_FOUND');
+  });
+
+  it('upcoming gives the 31st or the last day of each month; skip and post act on one occurrence', async () => {
+    const { token } = await api.user();
+    const { id } = (await api.request('POST', '/schedules', { token, body: RENT })).body as { id: string };
+    const upcoming = await api.request('GET', '/schedules/upcoming?from=2027-01-01&to=2027-12-31', { token });
+    expect(upcoming.status).toBe(200);
+    expect(upcoming.body.map((o: { due: string }) => o.due)).toEqual([
+      '2027-01-31',
+      '2027-02-28',
+      '2027-03-31',
+      '2027-04-30',
+      '2027-05-31',
+      '2027-06-30',
+      '2027-07-31',
+      '2027-08-31',
+      '2027-09-30',
+      '2027-10-31',
+      '2027-11-30',
+      '2027-12-31',
+    ]);
+    const skipped = await api.request('POST', `/schedules/${id}/occurrences/2027-02-28/skip`, { token });
+    expect(skipped.status).toBe(200);
+    expect(skipped.body).toMatchObject({ nominal: '2027-02-28', state: 'skipped' });
+    const posted = await api.request('POST', `/schedules/${id}/occurrences/2027-03-31/post`, { token });
+    expect(posted.status).toBe(201);
+    expect(posted.body.expense).toMatchObject({ amount: '1200.00', source: { kind: 'schedule', id } });
+    expectProblem(
+      await api.request('POST', `/schedules/${id}/occurrences/2027-03-31/post`, { token }),
+      409,
+      'CONFLICT',
+    );
+    const wrong = expectProblem(
+      await api.request('POST', `/schedules/${id}/occurrences/2027-03-30/skip`, { token }),
+      422,
+      'VALIDATION_FAILED',
+    );
+    expect(wrong.issues).toContainEqual(expect.objectContaining({ path: ['date'], code: 'not_an_occurrence' }));
+    const history = await api.request('GET', `/schedules/${id}/occurrences`, { token });
+    expect(history.body.map((o: { nominal: string; state: string }) => [o.nominal, o.state])).toEqual([
+      ['2027-02-28', 'skipped'],
+      ['2027-03-31', 'posted'],
+    ]);
+    expectProblem(
+      await api.request('GET', '/schedules/upcoming?from=2027-01-01&to=2028-06-30', { token }),
+      422,
+      'VALIDATION_FAILED',
+    );
+  });
+
+  it('another user sees none of it, and a read-only token cannot write', async () => {
+    const owner = await api.user();
+    const { id } = (await api.request('POST', '/schedules', { token: owner.token, body: RENT })).body as { id: string };
+    const other = await api.user();
+    expectProblem(await api.request('GET', `/schedules/${id}`, { token: other.token }), 404, 'NOT_FOUND');
+    expect((await api.request('GET', '/schedules', { token: other.token })).body).toEqual([]);
+    const readOnly = await api.request('POST', '/auth/tokens', {
+      token: owner.token,
+      body: { name: 'Reader', scopes: ['schedules:read'], expiresInDays: 30 },
+    });
+    expect(readOnly.status, JSON.stringify(readOnly.body)).toBe(201);
+    const pat = readOnly.body.token as string;
+    expect((await api.request('GET', '/schedules', { token: pat })).body).toHaveLength(1);
+    expectProblem(await api.request('POST', '/schedules', { token: pat, body: RENT }), 403, 'MISSING_SCOPE');
+  });
+});
