@@ -103,6 +103,7 @@ export {
 export {
   importDecisionSchema,
   importProfileSchema,
+  importRowRulesSchema,
   importRowSchema,
   importRowsQuerySchema,
   importSchema,

@@ -44,8 +44,25 @@ export const importSchema = z
 export type Import = z.output<typeof importSchema>;
 
 /**
- * A row of an import as returned: what the file said, its state, and the decision commit
- * applies (`create`, `skip`, `link` to `linkExpenseId`).
+ * What the owner's rules (SPEC §7.2) would make of an import row: computed when the row is
+ * read, so it follows the rules as they are now. `ruleId` is the rule that set the category;
+ * `ruleIds` every rule that changed a field.
+ */
+export const importRowRulesSchema = z
+  .object({
+    categoryId: idSchema.nullable(),
+    merchant: z.string().nullable(),
+    notes: z.string().nullable(),
+    tags: z.array(z.string()),
+    ruleId: idSchema.nullable(),
+    ruleIds: z.array(idSchema),
+  })
+  .meta({ id: 'ImportRowRules' });
+
+/**
+ * A row of an import as returned: what the file said, its state, the decision commit
+ * applies (`create`, `skip`, `link` to `linkExpenseId`; `create` on an `inflow_ignored`
+ * credit stores a refund), and what the rules would give it.
  *
  * @example
  * ```ts
@@ -77,6 +94,9 @@ export const importRowSchema = z
     linkExpenseId: idSchema.nullable(),
     expenseId: idSchema.nullable().meta({ description: 'The expense commit created' }),
     applied: z.boolean().meta({ description: 'Whether commit applied the decision' }),
+    rules: importRowRulesSchema.nullable().meta({
+      description: 'What the owner’s rules would give the row now (null for an invalid row); commit runs them again',
+    }),
   })
   .meta({ id: 'ImportRow' });
 
