@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, limitSchema, localDateSchema } from '../common-schemas.js';
+import { currencySchema } from '../common-schemas.js';
+import { BANK_FILE_FORMATS } from './bank-row.js';
+import { DATE_ORDERS } from './date-text.js';
 import { IMPORT_DECISIONS, IMPORT_ROW_STATES, IMPORT_STATES } from './repository.js';
+import { TEXT_ENCODINGS } from './text-decoding.js';
 
 /**
  * An import as returned, with how many rows are in each state, what commit will do or did.
@@ -125,6 +129,47 @@ export const importRowsQuerySchema = z
 
 /** Query of `owner.imports.rows()`. */
 export type ImportRowsQuery = z.input<typeof importRowsQuerySchema>;
+
+/**
+ * A page of import rows, as a schema (the REST answer of `GET /imports/{id}/rows`).
+ */
+export const importRowPageSchema = z
+  .object({ items: z.array(importRowSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ImportRowPage' });
+
+/**
+ * Query of `owner.imports.list()`: newest first, `limit` 1–200 (default 50), `before` an
+ * import id of the previous page's last.
+ */
+export const importListQuerySchema = z
+  .strictObject({ limit: limitSchema.default(50), before: z.string().optional() })
+  .meta({ id: 'ImportListQuery' });
+
+/**
+ * How an uploaded bank file is read, as text (a query string or form fields): the options
+ * of `owner.imports.preview()` that travel over the wire. `profile` is a saved profile's id.
+ *
+ * @example
+ * ```ts
+ * import { importUploadOptionsSchema } from '@expense-tracker/core';
+ *
+ * importUploadOptionsSchema.parse({ sourceKey: 'checking', format: 'csv', profile: 'ipr_01JD…' });
+ * ```
+ */
+export const importUploadOptionsSchema = z
+  .strictObject({
+    sourceKey: z.string().trim().min(1).max(200).meta({ description: 'The bank account the file is from' }),
+    profile: idSchema.optional().meta({ description: 'A saved import profile’s id (CSV mapping)' }),
+    format: z.enum(BANK_FILE_FORMATS).optional().meta({ description: 'Sniffed from the content when absent' }),
+    encoding: z.enum(TEXT_ENCODINGS).optional().meta({ description: 'Detected when absent' }),
+    currency: currencySchema.optional().meta({ description: 'The currency of a QIF file' }),
+    dateOrder: z.enum(DATE_ORDERS).optional().meta({ description: 'The order of day, month and year of a QIF file' }),
+    fileName: z.string().trim().min(1).max(255).optional(),
+  })
+  .meta({ id: 'ImportUploadOptions' });
+
+/** How an uploaded bank file is read; see {@link importUploadOptionsSchema}. */
+export type ImportUploadOptions = z.output<typeof importUploadOptionsSchema>;
 
 /**
  * A page of import rows.

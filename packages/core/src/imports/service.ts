@@ -21,6 +21,7 @@ import type { ImportRules } from './import-rules.js';
 import { toImport, toImportRow } from './presenters.js';
 import {
   importDecisionSchema,
+  importListQuerySchema,
   importRowsQuerySchema,
   sourceKeySchema,
   type Import,
@@ -45,7 +46,6 @@ export async function getImport(ctx: ServiceContext, ownerId: string, id: string
   return toImport(found, await ctx.store.imports.countRows(ownerId, id));
 }
 
-const listQuerySchema = z.strictObject({ limit: limitSchema.default(50), before: z.string().optional() });
 
 /** `owner.imports.list()`: the owner's imports, newest first. */
 export async function listImports(
@@ -53,7 +53,7 @@ export async function listImports(
   ownerId: string,
   query: { limit?: number; before?: string } = {},
 ): Promise<Import[]> {
-  const q = parseInput(listQuerySchema, query);
+  const q = parseInput(importListQuerySchema, query);
   assertOpen(ctx);
   const records = await ctx.store.imports.list(ownerId, q);
   return Promise.all(records.map(async (r) => toImport(r, await ctx.store.imports.countRows(ownerId, r.id))));
@@ -225,7 +225,8 @@ export async function importExpenseRows(
   return commitImport(ctx, ownerId, staged.id, options);
 }
 
-const profileInputSchema = z
+/** Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping. */
+export const importProfileInputSchema = z
   .strictObject({ name: z.string().trim().min(1).max(100), profile: csvProfileSchema })
   .meta({ id: 'ImportProfileInput' });
 
@@ -233,7 +234,7 @@ const profileInputSchema = z
  * Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping (see
  * `csvProfileSchema`).
  */
-export type ImportProfileInput = z.input<typeof profileInputSchema>;
+export type ImportProfileInput = z.input<typeof importProfileInputSchema>;
 
 function toProfile(record: ImportProfileRecord): ImportProfile {
   return {
@@ -247,7 +248,7 @@ function toProfile(record: ImportProfileRecord): ImportProfile {
 
 /** The mapping as given, checked: stored as given so later defaults apply when it is used. */
 function readProfileInput(input: ImportProfileInput) {
-  const data = parseInput(profileInputSchema, input);
+  const data = parseInput(importProfileInputSchema, input);
   return { name: data.name, profile: input.profile };
 }
 

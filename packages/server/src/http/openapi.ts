@@ -257,7 +257,7 @@ function problemStatuses(route: Route): ProblemStatus[] {
   if (!isPublic) statuses.add(401);
   if (!isPublic && route.permission !== 'authenticated') statuses.add(403);
   if (route.path.includes('{')) statuses.add(404);
-  if (bodyOf(route)) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (bodyOf(route) || route.upload) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (queryOf(route)) statuses.add(422);
   if (!isPublic && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (!route.noDatabase) statuses.add(503);
@@ -308,6 +308,10 @@ function operation(collector: SchemaCollector, route: Route): JsonObject {
     const schema = collector.convert(body, 'input');
     const types = route.form ? ['application/json', 'application/x-www-form-urlencoded'] : ['application/json'];
     requestBody = { required: true, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
+  }
+  if (route.upload) {
+    const content = Object.entries(route.upload).map(([type, schema]) => [type, { schema: collector.convert(schema, 'input') }]);
+    requestBody = { required: true, content: Object.fromEntries(content) };
   }
   return {
     operationId: route.operationId,
