@@ -96,7 +96,11 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
       ) {
         Object.assign(row, { state: 'duplicate', decision: 'skip' });
       } else {
-        const { draft: expense, cause } = await ruleImportedExpense(scope, importedExpense(imp, row, at), row.originalText);
+        const { draft: expense, cause } = await ruleImportedExpense(
+          scope,
+          importedExpense(imp, row, at),
+          row.originalText,
+        );
         created.push(expense);
         causes.push(cause);
         Object.assign(row, { expenseId: expense.id, appliedAt: at });

@@ -21,10 +21,7 @@ export function lineHash(line: LineFacts): string {
   const text = foldText(`${line.description ?? ''} ${line.merchant ?? ''}`);
   // A debit's facts alone, as before credits had keys: stored fingerprints stay valid.
   const facts = [line.date, line.amountMinor, line.currency, text, ...(line.credit ? ['credit'] : [])];
-  return createHash('sha256')
-    .update(JSON.stringify(facts))
-    .digest('base64url')
-    .slice(0, 32);
+  return createHash('sha256').update(JSON.stringify(facts)).digest('base64url').slice(0, 32);
 }
 
 /**

@@ -8,7 +8,6 @@ import {
   positiveDecimalAmountSchema,
   currencySchema,
   localDateSchema,
-  limitSchema,
 } from '../common-schemas.js';
 import { positiveAmount } from '../expenses/amounts.js';
 import { assertOpen, parseInput, write, type ServiceContext } from '../write-context.js';
@@ -45,7 +44,6 @@ export async function getImport(ctx: ServiceContext, ownerId: string, id: string
   const found = await findImport(ctx, ownerId, id);
   return toImport(found, await ctx.store.imports.countRows(ownerId, id));
 }
-
 
 /** `owner.imports.list()`: the owner's imports, newest first. */
 export async function listImports(

@@ -74,7 +74,8 @@ export interface OwnerView {
 export async function readOwner(ctx: ServiceContext, ownerId: string): Promise<OwnerView> {
   const state = await ctx.store.owners.getState(ownerId);
   // No row: the owner never wrote anything, so has no categories, budgets or rules.
-  if (!state) return {
+  if (!state)
+    return {
       settings: { ...DEFAULT_OWNER_SETTINGS },
       categories: [],
       budgets: [],

@@ -310,7 +310,10 @@ function operation(collector: SchemaCollector, route: Route): JsonObject {
     requestBody = { required: true, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
   }
   if (route.upload) {
-    const content = Object.entries(route.upload).map(([type, schema]) => [type, { schema: collector.convert(schema, 'input') }]);
+    const content = Object.entries(route.upload).map(([type, schema]) => [
+      type,
+      { schema: collector.convert(schema, 'input') },
+    ]);
     requestBody = { required: true, content: Object.fromEntries(content) };
   }
   return {
@@ -352,7 +355,11 @@ function socketOperation(collector: SchemaCollector, route: Route, socket: Socke
       },
       426: { $ref: `#/components/responses/${PROBLEM_RESPONSES[426].name}` },
     },
-    'x-websocket': { message: collector.convert(socket.message, 'output'), closeCodes: socket.closeCodes },
+    'x-websocket': {
+      message: collector.convert(socket.message, 'output'),
+      ...(socket.transient ? { transient: collector.convert(socket.transient, 'output') } : {}),
+      closeCodes: socket.closeCodes,
+    },
     'x-permission': route.permission,
   };
 }

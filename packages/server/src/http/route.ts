@@ -108,8 +108,10 @@ export function reply<S extends SuccessStatus>(status: S, body: unknown): Reply<
 
 /** How the notification socket is documented: OpenAPI has no construct for a socket. */
 export interface SocketDoc {
-  /** Every message the socket sends. */
+  /** Every message of the change feed the socket sends. */
   message: Schema;
+  /** Messages outside the feed (no `seq`, never replayed): import progress. */
+  transient?: Schema;
   /** What each close code means. */
   closeCodes: Record<number, string>;
 }

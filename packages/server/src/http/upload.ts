@@ -87,8 +87,12 @@ function multipart(req: IncomingMessage, maxBytes: number): Promise<Upload> {
       resolve({ file: out, contentType: info.mimeType, fileName: info.filename, fields });
     });
     parser.on('filesLimit', () => undefined);
-    parser.on('error', (error: Error) => fail(new HttpError('MALFORMED_REQUEST', `Bad multipart body: ${error.message}`)));
-    parser.on('close', () => fail(new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as a multipart part named file')));
+    parser.on('error', (error: Error) =>
+      fail(new HttpError('MALFORMED_REQUEST', `Bad multipart body: ${error.message}`)),
+    );
+    parser.on('close', () =>
+      fail(new HttpError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as a multipart part named file')),
+    );
     req.pipe(parser);
   });
 }

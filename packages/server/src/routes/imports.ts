@@ -29,13 +29,10 @@ const uploadFieldsSchema = importUploadOptionsSchema.extend({
 });
 
 const binary = z.string().meta({ format: 'binary', description: 'The bank file' });
-const multipartSchema = uploadFieldsSchema
-  .partial()
-  .extend({ file: binary })
-  .meta({
-    id: 'ImportUploadForm',
-    description: 'The options as fields, sent before the `file` part; the query’s options apply too',
-  });
+const multipartSchema = uploadFieldsSchema.partial().extend({ file: binary }).meta({
+  id: 'ImportUploadForm',
+  description: 'The options as fields, sent before the `file` part; the query’s options apply too',
+});
 
 /** A CSV mapping sent inline as JSON, checked with core's profile schema. */
 function mappingOf(text: string | undefined): CsvProfileInput | undefined {
@@ -45,7 +42,9 @@ function mappingOf(text: string | undefined): CsvProfileInput | undefined {
     parsed = JSON.parse(text);
   } catch {
     const message = 'mapping must be a CSV profile as JSON';
-    throw new TrackerError('VALIDATION_FAILED', message, { issues: [{ path: ['mapping'], code: 'invalid_json', message }] });
+    throw new TrackerError('VALIDATION_FAILED', message, {
+      issues: [{ path: ['mapping'], code: 'invalid_json', message }],
+    });
   }
   return check(csvProfileSchema, parsed).input;
 }
@@ -84,7 +83,12 @@ async function previewUpload(ctx: AppContext, owner: OwnerHandle, services: Rout
   }
 }
 
-const rowParams = z.object({ n: z.string().regex(/^[1-9]\d{0,8}$/).meta({ description: 'The row number (1…)' }) });
+const rowParams = z.object({
+  n: z
+    .string()
+    .regex(/^[1-9]\d{0,8}$/)
+    .meta({ description: 'The row number (1…)' }),
+});
 const revertQuerySchema = z.strictObject({
   force: z.enum(['true', 'false']).optional().meta({ description: 'Revert even expenses edited since the commit' }),
 });

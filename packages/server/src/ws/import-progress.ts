@@ -67,7 +67,7 @@ export class ImportProgressHub {
    * A reporter for one preview or commit of `ownerId`: pass `report` as core's `onProgress`
    * and call `flush` when the work is done, to send the last progress if it was held back.
    */
-  reporter(ownerId: string): { report(progress: ImportProgress): void; flush(): void } {
+  reporter(ownerId: string): { report: (progress: ImportProgress) => void; flush: () => void } {
     let lastSent = -Infinity;
     let held: ImportProgress | null = null;
     const send = (progress: ImportProgress) => {

@@ -22,7 +22,10 @@ async function coffeeOwner(env: ConformanceEnv) {
   const coffee = await owner.categories.create({ name: 'Coffee' });
   const rule = await owner.rules.create({
     conditions: [{ field: 'originalText', op: 'contains', value: 'starbucks' }],
-    actions: [{ type: 'setCategory', categoryId: coffee.id }, { type: 'addTags', tags: ['caffeine'] }],
+    actions: [
+      { type: 'setCategory', categoryId: coffee.id },
+      { type: 'addTags', tags: ['caffeine'] },
+    ],
   });
   return { owner, coffee, rule };
 }
