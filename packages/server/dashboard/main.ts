@@ -14,6 +14,7 @@ import {
   PointElement,
   Tooltip,
 } from 'chart.js';
+import { importProgress, setupImports, type ProgressMessage } from './imports.js';
 
 Chart.register(
   ArcElement,
@@ -393,8 +394,10 @@ function connect(): void {
   socket = ws;
   ws.addEventListener('open', () => setLive(true, 'Live'));
   ws.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { type: string; seq: number };
-    lastSeq = message.seq;
+    const message = JSON.parse(String(event.data)) as { type: string; seq?: number };
+    // import.progress carries no seq (it is not in the feed): it must not move the resume point.
+    if (message.type === 'import.progress') return importProgress(message as ProgressMessage);
+    if (typeof message.seq === 'number') lastSeq = message.seq;
     if (LIVE_TYPES.test(message.type)) scheduleRefresh();
   });
   ws.addEventListener('close', (event) => {
@@ -465,5 +468,7 @@ el('logout').addEventListener('click', () => {
 });
 
 el('granularity').addEventListener('change', () => void refresh().catch(report));
+
+setupImports({ api, authorization: () => (tokens ? `Bearer ${tokens.access_token}` : null) });
 
 if (tokens) showDashboard();
