@@ -32,6 +32,12 @@ const MAPPING = {
   currency: { default: 'EUR' },
   description: 'Text',
 };
+/** The part of an HTMLProgressElement read here (the tests compile without the DOM types). */
+interface Progress {
+  value: number;
+  max: number;
+}
+
 const CSV = 'Date,Amount,Text\n2026-03-01,-4.50,STARBUCKS 12\n2026-03-02,-40.00,Shoes\n2026-03-05,40.00,Shoes\n';
 
 describe('dashboard import page, in headless Chromium', () => {
@@ -96,7 +102,7 @@ describe('dashboard import page, in headless Chromium', () => {
     // The bar is moved only by the socket's import.progress message.
     const bar = page.locator('#import-progress');
     await expect
-      .poll(() => bar.evaluate((p) => [(p as HTMLProgressElement).value, (p as HTMLProgressElement).max]))
+      .poll(() => bar.evaluate((p) => [(p as unknown as Progress).value, (p as unknown as Progress).max]))
       .toEqual([3, 3]);
     const stored = (await api.request('GET', '/expenses', { token: user.token })).body.items;
     expect(stored.map((e: { kind: string }) => e.kind).sort()).toEqual(['expense', 'expense', 'refund']);
