@@ -102,7 +102,12 @@ export {
 } from './expenses/provenance.js';
 export {
   importDecisionSchema,
+  importListQuerySchema,
   importProfileSchema,
+  importRowPageSchema,
+  importUploadOptionsSchema,
+  type ImportUploadOptions,
+  importRowRulesSchema,
   importRowSchema,
   importRowsQuerySchema,
   importSchema,
@@ -121,10 +126,17 @@ export {
   type ImportRowState,
   type ImportState,
 } from './imports/repository.js';
-export { aggregatorRowSchema, type AggregatorRow, type ImportProfileInput } from './imports/service.js';
+export {
+  aggregatorRowSchema,
+  importProfileInputSchema,
+  type AggregatorRow,
+  type ImportProfileInput,
+} from './imports/service.js';
 export type { ImportInput, ImportPreviewOptions, ImportProgress } from './imports/preview.js';
 export type { ImportCommitOptions, ImportRevertOptions } from './imports/commit.js';
 export { BANK_FILE_FORMATS, type BankFileFormat } from './imports/bank-row.js';
+export { TEXT_ENCODINGS, type TextEncoding } from './imports/text-decoding.js';
+export { DATE_ORDERS, type DateOrder } from './imports/date-text.js';
 export { FILE_ISSUE_CODES, type FileIssueCode } from './imports/file-errors.js';
 export { csvProfileSchema, type CsvProfileInput } from './imports/csv-profile.js';
 export { changesPageSchema, changesQuerySchema, type ChangesQuery } from './changes/schema.js';

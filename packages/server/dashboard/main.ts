@@ -15,6 +15,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { createWebhooksSection } from './webhooks.js';
+import { importProgress, setupImports, type ProgressMessage } from './imports.js';
 
 Chart.register(
   ArcElement,
@@ -398,8 +399,10 @@ function connect(): void {
   socket = ws;
   ws.addEventListener('open', () => setLive(true, 'Live'));
   ws.addEventListener('message', (event) => {
-    const message = JSON.parse(String(event.data)) as { type: string; seq: number };
-    lastSeq = message.seq;
+    const message = JSON.parse(String(event.data)) as { type: string; seq?: number };
+    // import.progress carries no seq (it is not in the feed): it must not move the resume point.
+    if (message.type === 'import.progress') return importProgress(message as ProgressMessage);
+    if (typeof message.seq === 'number') lastSeq = message.seq;
     if (LIVE_TYPES.test(message.type)) scheduleRefresh();
     webhooks.changed(message.type);
   });
@@ -475,5 +478,7 @@ el('logout').addEventListener('click', () => {
 });
 
 el('granularity').addEventListener('change', () => void refresh().catch(report));
+
+setupImports({ api, authorization: () => (tokens ? `Bearer ${tokens.access_token}` : null) });
 
 if (tokens) showDashboard();

@@ -40,6 +40,7 @@ import { API_ROUTES } from './routes/api-routes.js';
 import { ExportStreams, type ExportLimits } from './routes/export-streams.js';
 import { createDashboardRouter } from './routes/dashboard.js';
 import { createDueWorkTicker, type DueWorkOptions, type DueWorkTicker } from './due-work-ticker.js';
+import { ImportProgressHub } from './ws/import-progress.js';
 import { attachNotificationSocket } from './ws/notifications.js';
 
 /**
@@ -304,8 +305,10 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   // check on every route that needs one, so an anonymous body is never read (issue 11,
   // finding 6). Forms only where OAuth2 clients send them: /auth/login and /auth/refresh.
   let openApiJson: string | undefined;
+  const progress = new ImportProgressHub(clock);
   const services: RouteServices = {
     tracker: options.tracker,
+    progress,
     accounts,
     apiTokens,
     exports: new ExportStreams(options.exports),
@@ -331,6 +334,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     accounts: { authenticate },
     logger,
     clock,
+    progress,
     ...options.websocket,
   });
 

@@ -38,6 +38,12 @@ export {
 } from './ws/notifications.js';
 export { notificationMessageSchema, type NotificationMessage } from './ws/notification-message.js';
 export {
+  ImportProgressHub,
+  PROGRESS_INTERVAL_MS,
+  importProgressMessageSchema,
+  type ImportProgressMessage,
+} from './ws/import-progress.js';
+export {
   PasswordHasher,
   type HashingLimits,
   type HashingStats,

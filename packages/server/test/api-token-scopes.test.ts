@@ -18,6 +18,7 @@ const READS: Permission[] = [
   'analytics:read',
   'export:read',
   'changes:read',
+  'imports:read',
   'rules:read',
   'schedules:read',
 ];
@@ -45,6 +46,7 @@ describe('API token scopes', () => {
       'categories:read',
       'expenses:read',
       'expenses:write',
+      'imports:read',
       'imports:write',
     ]);
     expect(SCOPE_PRESETS.full).toEqual(TOKEN_PERMISSIONS);
@@ -52,7 +54,7 @@ describe('API token scopes', () => {
 
   it('expands resource:* to that resource’s permissions only', () => {
     expect(normaliseScopes(['rules:*'])).toEqual(['rules:read', 'rules:write']);
-    expect(normaliseScopes(['imports:*'])).toEqual(['imports:write']);
+    expect(normaliseScopes(['imports:*'])).toEqual(['imports:read', 'imports:write']);
     expect(normaliseScopes(['webhooks:*'])).toEqual(['webhooks:manage']);
     expect(
       normaliseScopes(['expenses:*', 'expenses:read', 'read-only']).filter((p) => p.startsWith('expenses:')),
@@ -83,6 +85,7 @@ describe('API token scopes', () => {
       'categories:read',
       'budgets:read',
       'budgets:write',
+      'imports:read',
       'imports:write',
     ]);
     expect(tokenScopesSchema.parse(['full'])).toEqual([...TOKEN_PERMISSIONS]);

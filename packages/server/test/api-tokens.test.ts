@@ -154,7 +154,7 @@ describe.each(DIALECTS)('API tokens on %s', (dialect) => {
         id: created.id,
         name: 'Bank sync',
         prefix: created.prefix,
-        scopes: ['expenses:read', 'expenses:write', 'categories:read', 'imports:write'],
+        scopes: ['expenses:read', 'expenses:write', 'categories:read', 'imports:read', 'imports:write'],
         createdAt: '2026-11-15T12:00:00.000Z',
         expiresAt: new Date(Date.parse('2026-11-15T12:00:00.000Z') + 90 * DAY).toISOString(),
         lastUsedAt: null,

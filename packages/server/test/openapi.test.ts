@@ -88,6 +88,18 @@ const SPEC_OPERATIONS = [
   'GET /schedules/{id}/occurrences',
   'POST /schedules/{id}/occurrences/{date}/skip',
   'POST /schedules/{id}/occurrences/{date}/post',
+  'POST /imports',
+  'GET /imports',
+  'GET /imports/{id}',
+  'GET /imports/{id}/rows',
+  'PATCH /imports/{id}/rows/{n}',
+  'POST /imports/{id}/commit',
+  'POST /imports/{id}/revert',
+  'POST /import-profiles',
+  'GET /import-profiles',
+  'GET /import-profiles/{id}',
+  'PUT /import-profiles/{id}',
+  'DELETE /import-profiles/{id}',
   'GET /analytics/summary',
   'GET /analytics/monthly',
   'GET /analytics/weekly',
@@ -457,7 +469,9 @@ describe('OpenAPI document and interactive docs', () => {
     const answers: string[] = [];
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
-        if (!op.requestBody) continue;
+        // An upload takes text/plain (a QIF or CSV file) itself: its 415 is in imports.test.ts.
+        const content = (op.requestBody as { content?: Record<string, unknown> } | undefined)?.content;
+        if (!content || 'text/plain' in content) continue;
         const path = template.replace(/\{\w+\}/g, 'no_such_id');
         const response = await api.request(method.toUpperCase(), path, {
           token,

@@ -10,9 +10,11 @@ export const LINK_WINDOW_DAYS = 3;
 const MAX_CANDIDATES = 10;
 
 /**
- * What an import does with money coming in. Today every credit is `inflow_ignored`: it is
- * not spending. The one place to change when credits become refunds (SPEC §7.0, refunds):
- * return `null` for the credits that should be classified (and created) like debits.
+ * What an import does with money coming in: every credit is `inflow_ignored` with no
+ * decision, so salary and transfers are never stored (SPEC §7.0). A credit becomes a refund
+ * only when the person decides `create` on its row; no credit defaults to a refund, not even
+ * one whose merchant the owner has bought from (see `docs/design-decisions.md`, "Import
+ * decisions"). Return `null` here for credits that should be classified like debits.
  */
 export function inflowState(direction: BankDirection): ImportRowState | null {
   return direction === 'credit' ? 'inflow_ignored' : null;

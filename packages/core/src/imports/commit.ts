@@ -4,6 +4,8 @@ import { toExpense } from '../presenters.js';
 import type { ExpenseRecord } from '../store/store.js';
 import { applySpending } from '../expenses/spending.js';
 import { assertOpen, write, type ServiceContext, type WriteScope } from '../write-context.js';
+import type { RuleCause } from '../rules/on-write.js';
+import { ruleImportedExpense } from './import-rules.js';
 import { toImport } from './presenters.js';
 import type { ImportProgress } from './preview.js';
 import type { ImportRecord, ImportRowRecord } from './repository.js';
@@ -42,13 +44,13 @@ function conflict(message: string, details: Record<string, unknown> = {}): Track
   return new TrackerError('CONFLICT', message, { details });
 }
 
-/** The expense a `create` row becomes. */
+/** The expense a `create` row becomes: a credit (only credits are `inflow_ignored`) is a refund. */
 function importedExpense(imp: ImportRecord, row: ImportRowRecord, at: string): ExpenseRecord {
   return {
     id: newId('exp'),
     ownerId: imp.ownerId,
     amountMinor: row.amountMinor ?? 0,
-    kind: 'expense',
+    kind: row.state === 'inflow_ignored' ? 'refund' : 'expense',
     currency: row.currency ?? '',
     date: row.date ?? '',
     categoryId: null,
@@ -85,6 +87,7 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
   });
   const taken = new Set(stored.flatMap((e) => [e.externalId, e.fingerprint]).filter((k) => k !== null));
   const created: ExpenseRecord[] = [];
+  const causes: RuleCause[] = [];
   for (const row of rows) {
     if (row.decision === 'create') {
       if (
@@ -93,8 +96,13 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
       ) {
         Object.assign(row, { state: 'duplicate', decision: 'skip' });
       } else {
-        const expense = importedExpense(imp, row, at);
+        const { draft: expense, cause } = await ruleImportedExpense(
+          scope,
+          importedExpense(imp, row, at),
+          row.originalText,
+        );
         created.push(expense);
+        causes.push(cause);
         Object.assign(row, { expenseId: expense.id, appliedAt: at });
       }
     } else if (await linkRow(scope, imp, row)) {
@@ -105,7 +113,9 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
     await tx.imports.updateRow(row);
   }
   await tx.expenses.insert(created);
-  for (const expense of created) record({ type: 'expense.created', data: { expense: toExpense(expense) } });
+  for (const [i, expense] of created.entries()) {
+    record({ type: 'expense.created', data: { expense: toExpense(expense), ...causes[i] } });
+  }
   await applySpending(
     scope,
     imp.ownerId,

@@ -8,6 +8,8 @@ export interface LineFacts {
   currency: string;
   description: string | null;
   merchant: string | null;
+  /** Money in: hashed apart, so a refund never takes the key of a same-day purchase of the same amount. */
+  credit?: boolean;
 }
 
 /**
@@ -17,10 +19,9 @@ export interface LineFacts {
  */
 export function lineHash(line: LineFacts): string {
   const text = foldText(`${line.description ?? ''} ${line.merchant ?? ''}`);
-  return createHash('sha256')
-    .update(JSON.stringify([line.date, line.amountMinor, line.currency, text]))
-    .digest('base64url')
-    .slice(0, 32);
+  // A debit's facts alone, as before credits had keys: stored fingerprints stay valid.
+  const facts = [line.date, line.amountMinor, line.currency, text, ...(line.credit ? ['credit'] : [])];
+  return createHash('sha256').update(JSON.stringify(facts)).digest('base64url').slice(0, 32);
 }
 
 /**

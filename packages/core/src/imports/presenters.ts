@@ -1,5 +1,6 @@
 import { formatAmount } from '../money.js';
 import type { ImportRecord, ImportRowCount, ImportRowRecord } from './repository.js';
+import { rulesForRow, type ImportRules } from './import-rules.js';
 import type { Import, ImportRow } from './schema.js';
 
 /** An import as returned, its counts summed from the rows' (state, decision, applied) groups. */
@@ -30,8 +31,8 @@ export function toImport(record: ImportRecord, counts: readonly ImportRowCount[]
   };
 }
 
-/** A row as returned. */
-export function toImportRow(row: ImportRowRecord): ImportRow {
+/** A row as returned, with what the owner's rules would give it. */
+export function toImportRow(row: ImportRowRecord, rules: ImportRules): ImportRow {
   return {
     n: row.n,
     line: row.line,
@@ -51,5 +52,6 @@ export function toImportRow(row: ImportRowRecord): ImportRow {
     linkExpenseId: row.linkExpenseId,
     expenseId: row.expenseId,
     applied: row.appliedAt !== null,
+    rules: rulesForRow(rules, row),
   };
 }

@@ -117,8 +117,9 @@ function toRowRecord(
   };
   const inflow = inflowState(parsed.direction);
   const row: ImportRowRecord = { ...empty, ...facts, state: inflow ?? 'new', externalId: parsed.externalId };
-  if (inflow === null) Object.assign(row, occurrences.next(lineHash(facts)));
-  return row;
+  // Credits get a key too: one the person turns into a refund is then stored once, however
+  // often the statement is imported (commit checks the key again).
+  return Object.assign(row, occurrences.next(lineHash({ ...facts, credit: parsed.direction === 'credit' })));
 }
 
 /**

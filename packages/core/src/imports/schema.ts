@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { idSchema, instantSchema, limitSchema, localDateSchema } from '../common-schemas.js';
+import { currencySchema } from '../common-schemas.js';
+import { BANK_FILE_FORMATS } from './bank-row.js';
+import { DATE_ORDERS } from './date-text.js';
 import { IMPORT_DECISIONS, IMPORT_ROW_STATES, IMPORT_STATES } from './repository.js';
+import { TEXT_ENCODINGS } from './text-decoding.js';
 
 /**
  * An import as returned, with how many rows are in each state, what commit will do or did.
@@ -44,8 +48,25 @@ export const importSchema = z
 export type Import = z.output<typeof importSchema>;
 
 /**
- * A row of an import as returned: what the file said, its state, and the decision commit
- * applies (`create`, `skip`, `link` to `linkExpenseId`).
+ * What the owner's rules (SPEC §7.2) would make of an import row: computed when the row is
+ * read, so it follows the rules as they are now. `ruleId` is the rule that set the category;
+ * `ruleIds` every rule that changed a field.
+ */
+export const importRowRulesSchema = z
+  .object({
+    categoryId: idSchema.nullable(),
+    merchant: z.string().nullable(),
+    notes: z.string().nullable(),
+    tags: z.array(z.string()),
+    ruleId: idSchema.nullable(),
+    ruleIds: z.array(idSchema),
+  })
+  .meta({ id: 'ImportRowRules' });
+
+/**
+ * A row of an import as returned: what the file said, its state, the decision commit
+ * applies (`create`, `skip`, `link` to `linkExpenseId`; `create` on an `inflow_ignored`
+ * credit stores a refund), and what the rules would give it.
  *
  * @example
  * ```ts
@@ -77,6 +98,9 @@ export const importRowSchema = z
     linkExpenseId: idSchema.nullable(),
     expenseId: idSchema.nullable().meta({ description: 'The expense commit created' }),
     applied: z.boolean().meta({ description: 'Whether commit applied the decision' }),
+    rules: importRowRulesSchema.nullable().meta({
+      description: 'What the owner’s rules would give the row now (null for an invalid row); commit runs them again',
+    }),
   })
   .meta({ id: 'ImportRow' });
 
@@ -105,6 +129,47 @@ export const importRowsQuerySchema = z
 
 /** Query of `owner.imports.rows()`. */
 export type ImportRowsQuery = z.input<typeof importRowsQuerySchema>;
+
+/**
+ * A page of import rows, as a schema (the REST answer of `GET /imports/{id}/rows`).
+ */
+export const importRowPageSchema = z
+  .object({ items: z.array(importRowSchema), nextCursor: z.string().nullable() })
+  .meta({ id: 'ImportRowPage' });
+
+/**
+ * Query of `owner.imports.list()`: newest first, `limit` 1–200 (default 50), `before` an
+ * import id of the previous page's last.
+ */
+export const importListQuerySchema = z
+  .strictObject({ limit: limitSchema.default(50), before: z.string().optional() })
+  .meta({ id: 'ImportListQuery' });
+
+/**
+ * How an uploaded bank file is read, as text (a query string or form fields): the options
+ * of `owner.imports.preview()` that travel over the wire. `profile` is a saved profile's id.
+ *
+ * @example
+ * ```ts
+ * import { importUploadOptionsSchema } from '@expense-tracker/core';
+ *
+ * importUploadOptionsSchema.parse({ sourceKey: 'checking', format: 'csv', profile: 'ipr_01JD…' });
+ * ```
+ */
+export const importUploadOptionsSchema = z
+  .strictObject({
+    sourceKey: z.string().trim().min(1).max(200).meta({ description: 'The bank account the file is from' }),
+    profile: idSchema.optional().meta({ description: 'A saved import profile’s id (CSV mapping)' }),
+    format: z.enum(BANK_FILE_FORMATS).optional().meta({ description: 'Sniffed from the content when absent' }),
+    encoding: z.enum(TEXT_ENCODINGS).optional().meta({ description: 'Detected when absent' }),
+    currency: currencySchema.optional().meta({ description: 'The currency of a QIF file' }),
+    dateOrder: z.enum(DATE_ORDERS).optional().meta({ description: 'The order of day, month and year of a QIF file' }),
+    fileName: z.string().trim().min(1).max(255).optional(),
+  })
+  .meta({ id: 'ImportUploadOptions' });
+
+/** How an uploaded bank file is read; see {@link importUploadOptionsSchema}. */
+export type ImportUploadOptions = z.output<typeof importUploadOptionsSchema>;
 
 /**
  * A page of import rows.

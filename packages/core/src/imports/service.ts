@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { notFound, TrackerError, validationError } from '../errors.js';
 import { newId } from '../ids.js';
+import { readOwner } from '../owners/config.js';
 import { getSettings } from '../owners/settings.js';
 import {
   positiveAmountMinorSchema,
   positiveDecimalAmountSchema,
   currencySchema,
   localDateSchema,
-  limitSchema,
 } from '../common-schemas.js';
 import { positiveAmount } from '../expenses/amounts.js';
 import { assertOpen, parseInput, write, type ServiceContext } from '../write-context.js';
@@ -16,9 +16,11 @@ import { invalidRow } from './bank-row.js';
 import { commitImport, type ImportCommitOptions } from './commit.js';
 import { csvProfileSchema } from './csv-profile.js';
 import { finishPreview, stageImport } from './preview.js';
+import type { ImportRules } from './import-rules.js';
 import { toImport, toImportRow } from './presenters.js';
 import {
   importDecisionSchema,
+  importListQuerySchema,
   importRowsQuerySchema,
   sourceKeySchema,
   type Import,
@@ -43,21 +45,28 @@ export async function getImport(ctx: ServiceContext, ownerId: string, id: string
   return toImport(found, await ctx.store.imports.countRows(ownerId, id));
 }
 
-const listQuerySchema = z.strictObject({ limit: limitSchema.default(50), before: z.string().optional() });
-
 /** `owner.imports.list()`: the owner's imports, newest first. */
 export async function listImports(
   ctx: ServiceContext,
   ownerId: string,
   query: { limit?: number; before?: string } = {},
 ): Promise<Import[]> {
-  const q = parseInput(listQuerySchema, query);
+  const q = parseInput(importListQuerySchema, query);
   assertOpen(ctx);
   const records = await ctx.store.imports.list(ownerId, q);
   return Promise.all(records.map(async (r) => toImport(r, await ctx.store.imports.countRows(ownerId, r.id))));
 }
 
-/** `owner.imports.rows()`: a page of an import's rows, in file order. */
+/** The owner's rules and categories as a read sees them, for the rows' `rules` field. */
+async function readImportRules(ctx: ServiceContext, ownerId: string): Promise<ImportRules> {
+  const view = await readOwner(ctx, ownerId);
+  return {
+    evaluator: view.categoryRules.evaluator(),
+    categoryIds: new Set(view.categories.map((category) => category.id)),
+  };
+}
+
+/** `owner.imports.rows()`: a page of an import's rows, in file order, each with what the rules would give it. */
 export async function listImportRows(
   ctx: ServiceContext,
   ownerId: string,
@@ -72,7 +81,8 @@ export async function listImportRows(
     afterN: q.cursor === undefined ? undefined : Number(q.cursor),
     limit: q.limit + 1,
   });
-  const items = rows.slice(0, q.limit).map(toImportRow);
+  const rules = await readImportRules(ctx, ownerId);
+  const items = rows.slice(0, q.limit).map((row) => toImportRow(row, rules));
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > q.limit && last ? String(last.n) : null };
 }
@@ -94,7 +104,7 @@ export async function decideImportRow(
   input: ImportDecisionInput,
 ): Promise<ImportRow> {
   const data = parseInput(importDecisionSchema, input);
-  return write(ctx, ownerId, async ({ tx }) => {
+  const decided = await write(ctx, ownerId, async ({ tx }) => {
     const imp = await tx.imports.findById(ownerId, id);
     if (!imp) throw notFound('Import', id);
     if (imp.state !== 'previewed') {
@@ -102,8 +112,11 @@ export async function decideImportRow(
     }
     const row = await tx.imports.findRow(ownerId, id, n);
     if (!row) throw notFound('Import row', String(n));
-    if (row.state === 'invalid' || row.state === 'inflow_ignored') {
-      throw refuse(`Row ${n} is ${row.state}: there is nothing to decide`, 'not_decidable');
+    if (row.state === 'invalid') throw refuse(`Row ${n} is invalid: there is nothing to decide`, 'not_decidable');
+    // A credit is kept only as a refund the person asks for (see `inflowState()`): `create`
+    // stores it with `kind: 'refund'`, `skip` (or no decision) leaves it out; it never links.
+    if (row.state === 'inflow_ignored' && data.decision === 'link') {
+      throw refuse(`Row ${n} is money in: create it as a refund or skip it`, 'credit_not_linkable');
     }
     if (data.decision === 'create' && row.state === 'duplicate') {
       throw refuse(`Row ${n} is stored already: it can be skipped only`, 'already_stored');
@@ -120,8 +133,9 @@ export async function decideImportRow(
     }
     const next = { ...row, decision: data.decision, linkExpenseId };
     await tx.imports.updateRow(next);
-    return toImportRow(next);
+    return next;
   });
+  return toImportRow(decided, await readImportRules(ctx, ownerId));
 }
 
 /**
@@ -209,7 +223,8 @@ export async function importExpenseRows(
   return commitImport(ctx, ownerId, staged.id, options);
 }
 
-const profileInputSchema = z
+/** Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping. */
+export const importProfileInputSchema = z
   .strictObject({ name: z.string().trim().min(1).max(100), profile: csvProfileSchema })
   .meta({ id: 'ImportProfileInput' });
 
@@ -217,7 +232,7 @@ const profileInputSchema = z
  * Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping (see
  * `csvProfileSchema`).
  */
-export type ImportProfileInput = z.input<typeof profileInputSchema>;
+export type ImportProfileInput = z.input<typeof importProfileInputSchema>;
 
 function toProfile(record: ImportProfileRecord): ImportProfile {
   return {
@@ -231,7 +246,7 @@ function toProfile(record: ImportProfileRecord): ImportProfile {
 
 /** The mapping as given, checked: stored as given so later defaults apply when it is used. */
 function readProfileInput(input: ImportProfileInput) {
-  const data = parseInput(profileInputSchema, input);
+  const data = parseInput(importProfileInputSchema, input);
   return { name: data.name, profile: input.profile };
 }
 

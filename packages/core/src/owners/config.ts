@@ -57,6 +57,8 @@ export interface OwnerView {
   categories: readonly CategoryRecord[];
   budgets: readonly BudgetRecord[];
   rules: readonly AlertRuleRecord[];
+  /** Auto-categorisation rules, compiled on first use (an import preview's rows read them). */
+  categoryRules: RuleSet;
 }
 
 /**
@@ -72,7 +74,14 @@ export interface OwnerView {
 export async function readOwner(ctx: ServiceContext, ownerId: string): Promise<OwnerView> {
   const state = await ctx.store.owners.getState(ownerId);
   // No row: the owner never wrote anything, so has no categories, budgets or rules.
-  if (!state) return { settings: { ...DEFAULT_OWNER_SETTINGS }, categories: [], budgets: [], rules: [] };
+  if (!state)
+    return {
+      settings: { ...DEFAULT_OWNER_SETTINGS },
+      categories: [],
+      budgets: [],
+      rules: [],
+      categoryRules: lazyRuleSet([]),
+    };
   const cached = ctx.configCache.get(ownerId, state.configVersion);
   if (cached) return { settings: state.settings, ...cached };
   const config = await loadOwnerConfig(ctx.store, ownerId);

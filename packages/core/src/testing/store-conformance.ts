@@ -16,6 +16,7 @@ import { eventTests } from './suites/events.js';
 import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
 import { idempotencyTests } from './suites/idempotency.js';
+import { importRuleTests } from './suites/import-rules.js';
 import { importTests } from './suites/imports.js';
 import { provenanceTests } from './suites/provenance.js';
 import { isolationTests } from './suites/isolation.js';
@@ -118,6 +119,7 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     idempotencyTests(getEnv);
     provenanceTests(getEnv);
     importTests(getEnv);
+    importRuleTests(getEnv);
     ruleTests(getEnv);
     scheduleTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);

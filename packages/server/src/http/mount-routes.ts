@@ -102,8 +102,8 @@ function chainOf(route: Route, middleware: RouteMiddleware, services: RouteServi
   if (authenticated && route.permission !== 'public')
     chain.push(middleware.requireAuth, middleware.requireScope(route.permission));
   if (route.form) chain.push(middleware.form);
-  else if (personal) chain.push(middleware.json);
-  if (authenticated) chain.push(middleware.idempotency);
+  else if (personal && !route.upload) chain.push(middleware.json);
+  if (authenticated && !route.upload) chain.push(middleware.idempotency);
   chain.push(handlerOf(route, services));
   return chain;
 }

@@ -7,6 +7,8 @@ export const OPENAPI_TAGS = {
   Alerts: 'Alert rules on budgets (`/alert` is the seed’s path, `/alerts` the plural one)',
   Notifications: 'Notifications stored when an alert rule fires, and the live notification socket (WebSocket)',
   Analytics: 'Summaries, monthly and weekly breakdowns, trends, and the streamed export',
+  Imports:
+    'Bank files (CSV, OFX/QFX, CAMT.053, QIF): upload to a preview of every row, decide, commit, revert; saved CSV mappings',
   Rules: 'Auto-categorisation rules: evaluated in every expense create and update; test, apply as a run, revert',
   Webhooks:
     'Signed, durable webhooks (Standard Webhooks) of the change feed: endpoints, their messages, retry, replay and secret rotation',

@@ -257,7 +257,7 @@ function problemStatuses(route: Route): ProblemStatus[] {
   if (!isPublic) statuses.add(401);
   if (!isPublic && route.permission !== 'authenticated') statuses.add(403);
   if (route.path.includes('{')) statuses.add(404);
-  if (bodyOf(route)) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
+  if (bodyOf(route) || route.upload) [400, 413, 415, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (queryOf(route)) statuses.add(422);
   if (!isPublic && route.method === 'post') [409, 422].forEach((s) => statuses.add(s as ProblemStatus));
   if (!route.noDatabase) statuses.add(503);
@@ -309,6 +309,13 @@ function operation(collector: SchemaCollector, route: Route): JsonObject {
     const types = route.form ? ['application/json', 'application/x-www-form-urlencoded'] : ['application/json'];
     requestBody = { required: true, content: Object.fromEntries(types.map((type) => [type, { schema }])) };
   }
+  if (route.upload) {
+    const content = Object.entries(route.upload).map(([type, schema]) => [
+      type,
+      { schema: collector.convert(schema, 'input') },
+    ]);
+    requestBody = { required: true, content: Object.fromEntries(content) };
+  }
   return {
     operationId: route.operationId,
     summary: route.summary,
@@ -348,7 +355,11 @@ function socketOperation(collector: SchemaCollector, route: Route, socket: Socke
       },
       426: { $ref: `#/components/responses/${PROBLEM_RESPONSES[426].name}` },
     },
-    'x-websocket': { message: collector.convert(socket.message, 'output'), closeCodes: socket.closeCodes },
+    'x-websocket': {
+      message: collector.convert(socket.message, 'output'),
+      ...(socket.transient ? { transient: collector.convert(socket.transient, 'output') } : {}),
+      closeCodes: socket.closeCodes,
+    },
     'x-permission': route.permission,
   };
 }

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'analytics:read',
   'export:read',
   'changes:read',
+  'imports:read',
   'imports:write',
   'rules:read',
   'rules:write',

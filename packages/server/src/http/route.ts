@@ -5,6 +5,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { AccessClaims } from '../auth/tokens.js';
 import type { ApiTokenService } from '../integrations/api-tokens.js';
 import type { ExportStreams } from '../routes/export-streams.js';
+import type { ImportProgressHub } from '../ws/import-progress.js';
 import type { AppContext } from './context.js';
 import type { OPENAPI_TAGS } from './openapi-tags.js';
 import type { Permission } from './permissions.js';
@@ -33,6 +34,8 @@ export interface RouteServices {
   readonly clock: Clock;
   /** The OpenAPI document as served (`GET /openapi.json`), built once. */
   openApiJson(): string;
+  /** Import progress, on its way to the owner's sockets. */
+  readonly progress: ImportProgressHub;
 }
 
 /**
@@ -105,8 +108,10 @@ export function reply<S extends SuccessStatus>(status: S, body: unknown): Reply<
 
 /** How the notification socket is documented: OpenAPI has no construct for a socket. */
 export interface SocketDoc {
-  /** Every message the socket sends. */
+  /** Every message of the change feed the socket sends. */
   message: Schema;
+  /** Messages outside the feed (no `seq`, never replayed): import progress. */
+  transient?: Schema;
   /** What each close code means. */
   closeCodes: Record<number, string>;
 }
@@ -147,6 +152,12 @@ export interface RouteDefinition<
   unchecked?: { query?: Schema; body?: Schema };
   /** Path parameters' schemas, when not record ids (documented as ids, passed on as strings). */
   params?: z.ZodObject;
+  /**
+   * The body is a file the handler reads as a stream (`http/upload.ts`), documented under
+   * these content types: no JSON parser runs (nothing is buffered) and no `Idempotency-Key`
+   * is honoured (an upload's retry is a second preview, which stores no expense).
+   */
+  upload?: Record<string, Schema>;
   /** The body may be form-encoded too (`application/x-www-form-urlencoded`). */
   form?: true;
   /** A public route whose answers are personal (tokens, accounts): `Cache-Control: no-store`, bodies parsed. */

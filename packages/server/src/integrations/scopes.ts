@@ -51,7 +51,7 @@ export type Scope = z.output<typeof scopeSchema>;
  *   a client following `/changes`. It changes nothing and manages no webhooks (a webhook
  *   sends data out, so creating one is not reading).
  * - `ingest` — getting money in: a bank-sync script, a receipt bot, a shortcut on a phone.
- *   It writes expenses and imports, and reads expenses and categories, which it needs to
+ *   It writes expenses and imports, and reads expenses, categories and its imports, which it needs to
  *   avoid doubles and to pick a category; nothing about budgets, rules or webhooks.
  * - `full` — every permission, for a person's own trusted automation. Even `full` cannot
  *   create tokens or change the password: those are not in the vocabulary at all (SPEC §7.4).
@@ -60,12 +60,12 @@ export type Scope = z.output<typeof scopeSchema>;
  * ```ts
  * import { SCOPE_PRESETS } from './scopes.js'; // internal to the server for now
  *
- * SCOPE_PRESETS.ingest; // ['expenses:read', 'expenses:write', 'categories:read', 'imports:write']
+ * SCOPE_PRESETS.ingest; // ['expenses:read', 'expenses:write', 'categories:read', 'imports:read', 'imports:write']
  * ```
  */
 export const SCOPE_PRESETS = {
   'read-only': TOKEN_PERMISSIONS.filter((permission) => permission.endsWith(':read')),
-  ingest: ['expenses:read', 'expenses:write', 'categories:read', 'imports:write'],
+  ingest: ['expenses:read', 'expenses:write', 'categories:read', 'imports:read', 'imports:write'],
   full: [...TOKEN_PERMISSIONS],
 } as const satisfies Record<string, readonly Permission[]>;
 

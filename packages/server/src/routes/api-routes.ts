@@ -9,6 +9,8 @@ import { changesRoutes } from './changes.js';
 import { docsRoutes } from './docs.js';
 import { expenseRoutes } from './expenses.js';
 import { healthRoutes } from './health.js';
+import { importProfileRoutes } from './import-profiles.js';
+import { importRoutes } from './imports.js';
 import { notificationRoutes } from './notifications.js';
 import { ruleRoutes } from './rules.js';
 import { webhookRoutes } from './webhooks.js';
@@ -32,6 +34,8 @@ export const API_ROUTES: readonly Route[] = [
   ...ruleRoutes,
   ...webhookRoutes,
   ...scheduleRoutes,
+  ...importRoutes,
+  ...importProfileRoutes,
   ...analyticsRoutes,
   ...changesRoutes,
   ...healthRoutes,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HttpError } from '../http/problem.js';
 import { defineRoute, type Route } from '../http/route.js';
+import { importProgressMessageSchema } from '../ws/import-progress.js';
 import { notificationMessageSchema } from '../ws/notification-message.js';
 import { NOTIFICATION_CLOSE_CODES } from '../ws/notifications.js';
 
@@ -27,7 +28,7 @@ const SOCKET_CLOSE_CODES: Record<number, string> = {
 };
 
 const SOCKET_DESCRIPTION = [
-  'Live notifications over a WebSocket: connect with `Upgrade: websocket` and an access token (or an API token with `changes:read`), as `Authorization: Bearer <access token>` or `?token=` (browsers). The upgrade is always accepted; a refusal is a close. Every message is a JSON text frame, a `NotificationMessage` (`#/components/schemas/NotificationMessage`, also under `x-websocket.message`): `{ type, seq, at, data }` for `alert.triggered` and the `expense.*` and `budget.*` changes of the token’s user only, `data` typed by `type`. The server pings (every 30 s by default) and drops a client that does not answer or cannot keep up.',
+  'Live notifications over a WebSocket: connect with `Upgrade: websocket` and an access token (or an API token with `changes:read`), as `Authorization: Bearer <access token>` or `?token=` (browsers). The upgrade is always accepted; a refusal is a close. Every message is a JSON text frame, a `NotificationMessage` (`#/components/schemas/NotificationMessage`, also under `x-websocket.message`): `{ type, seq, at, data }` for `alert.triggered` and the `expense.*` and `budget.*` changes of the token’s user only, `data` typed by `type`. Besides, `import.progress` messages (`ImportProgressMessage`, under `x-websocket.transient`: no `seq`, never replayed, at most one per import every 250 ms) tell how far a long import preview or commit has got. The server pings (every 30 s by default) and drops a client that does not answer or cannot keep up.',
   '',
   'Close codes:',
   ...Object.entries(SOCKET_CLOSE_CODES).map(([code, meaning]) => `- \`${code}\`: ${meaning}`),
@@ -49,7 +50,11 @@ function upgradeRequired(): never {
   );
 }
 
-const socket = { message: notificationMessageSchema, closeCodes: SOCKET_CLOSE_CODES };
+const socket = {
+  message: notificationMessageSchema,
+  transient: importProgressMessageSchema,
+  closeCodes: SOCKET_CLOSE_CODES,
+};
 
 /**
  * The notification socket (`ws/notifications.ts` serves the upgrade), documented as the GET

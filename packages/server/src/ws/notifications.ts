@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import type { AccessClaims } from '../auth/tokens.js';
 import { bearerToken } from '../auth/require-auth.js';
 import type { AppState } from '../http/context.js';
+import type { ImportProgressHub } from './import-progress.js';
 import { pipeNotifications } from './notification-pipe.js';
 import { closeAt, keepAlive, type CloseReason } from './socket-timers.js';
 
@@ -91,6 +92,8 @@ export interface NotificationSocketOptions {
    * clock (a real timer waits for it; every ping checks it again). @default the tracker's clock
    */
   clock?: Clock;
+  /** Where import progress comes from (`import.progress` messages, never replayed). @default none sent */
+  progress?: ImportProgressHub;
 }
 
 /**
@@ -284,6 +287,11 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       },
     );
     const stopExpiry = closeAt(socket, expiresAtMs, TOKEN_EXPIRED, clock);
+    // Progress is worth nothing late: a message is skipped, not queued, for a client behind.
+    const stopProgress = options.progress?.subscribe(owner, (message) => {
+      if (socket.readyState === WebSocket.OPEN && socket.bufferedAmount <= maxBufferedBytes / 2)
+        socket.send(JSON.stringify(message));
+    });
     sockets.add(socket);
     let follower: Follower | null = null;
     let closed = false;
@@ -295,6 +303,7 @@ export function attachNotificationSocket(app: WsApp, options: NotificationSocket
       sockets.delete(socket);
       stopPings();
       stopExpiry();
+      stopProgress?.();
       if (follower) {
         follower.close();
         followers.delete(follower);
