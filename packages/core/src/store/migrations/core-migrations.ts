@@ -7,9 +7,9 @@ import { idempotency } from './0004-idempotency.js';
 import { ownerLeadingKeys } from './0005-owner-leading-keys.js';
 import { currencyTotals } from './0006-currency-totals.js';
 import { secondWave } from './0007-second-wave.js';
+import { webhooks } from './0008-webhooks.js';
 import { imports } from './0009-imports.js';
 import { rules } from './0010-rules.js';
-import { webhooks } from './0008-webhooks.js';
 import { schedules } from './0011-schedules.js';
 
 /**
@@ -26,9 +26,9 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0005-owner-leading-keys': ownerLeadingKeys(dialect),
     '0006-currency-totals': currencyTotals,
     '0007-second-wave': secondWave,
+    '0008-webhooks': webhooks,
     '0009-imports': imports,
     '0010-rules': rules,
-    '0008-webhooks': webhooks,
     '0011-schedules': schedules,
   };
 }
