@@ -3,13 +3,39 @@ import { z } from 'zod';
 /**
  * Where expenses come from (SPEC §7.0): typed by a person (`manual`), posted by a program
  * (`api`), created by an import (`import`) or by a schedule (`schedule`).
+ *
+ * @example
+ * ```ts
+ * import { SOURCE_KINDS } from '@expense-tracker/core';
+ *
+ * SOURCE_KINDS; // ['manual', 'api', 'import', 'schedule']
+ * ```
  */
 export const SOURCE_KINDS = ['manual', 'api', 'import', 'schedule'] as const;
 
-/** One of {@link SOURCE_KINDS}. */
+/**
+ * One of {@link SOURCE_KINDS}: where an expense came from.
+ *
+ * @example
+ * ```ts
+ * import type { SourceKind } from '@expense-tracker/core';
+ *
+ * const kind: SourceKind = lunch.source.kind; // 'api' unless the caller said otherwise
+ * ```
+ */
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 
-/** Who set an expense's category: the caller, a rule, the import, a schedule. */
+/**
+ * Who set an expense's category: the caller, a rule, the import, a schedule. Rules never
+ * change a category the user set.
+ *
+ * @example
+ * ```ts
+ * import { CATEGORY_SOURCES } from '@expense-tracker/core';
+ *
+ * CATEGORY_SOURCES; // ['user', 'rule', 'import', 'schedule']
+ * ```
+ */
 export const CATEGORY_SOURCES = ['user', 'rule', 'import', 'schedule'] as const;
 
 /**
@@ -36,6 +62,14 @@ export const expenseSourceSchema = z
  * The provenance an SDK or API caller may give: `manual` or `api` only, as `import` and
  * `schedule` are set by core's importer and scheduler, which a caller cannot forge.
  * Absent, an expense's source is `{ kind: 'api' }`.
+ *
+ * @example
+ * ```ts
+ * import { expenseSourceInputSchema } from '@expense-tracker/core';
+ *
+ * expenseSourceInputSchema.parse({ kind: 'api', id: 'pos-4711' }); // { kind: 'api', id: 'pos-4711' }
+ * expenseSourceInputSchema.safeParse({ kind: 'import' }).success; // false: only core's importer sets it
+ * ```
  */
 export const expenseSourceInputSchema = z
   .strictObject({

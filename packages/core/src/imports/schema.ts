@@ -51,6 +51,14 @@ export type Import = z.output<typeof importSchema>;
  * What the owner's rules (SPEC §7.2) would make of an import row: computed when the row is
  * read, so it follows the rules as they are now. `ruleId` is the rule that set the category;
  * `ruleIds` every rule that changed a field.
+ *
+ * @example
+ * ```ts
+ * import { importRowRulesSchema } from '@expense-tracker/core';
+ *
+ * importRowRulesSchema.parse({ categoryId: 'cat_food', merchant: 'REWE', notes: null, tags: ['groceries'],
+ *   ruleId: 'rul_rewe', ruleIds: ['rul_rewe', 'rul_tags'] });
+ * ```
  */
 export const importRowRulesSchema = z
   .object({

@@ -166,10 +166,30 @@ export const ruleConditionSchema = z.discriminatedUnion('field', [
   choiceCondition('sourceKind', sourceKindSchema, 'Source kinds'),
 ]);
 
-/** One condition of a rule, as given. */
+/**
+ * One condition of a rule, as given (see the table of fields and operators on `ruleConditionSchema`).
+ *
+ * @example
+ * ```ts
+ * import type { RuleConditionInput } from '@expense-tracker/core';
+ *
+ * const conditions: RuleConditionInput[] = [{ field: 'merchant', op: 'contains', value: 'rewe' }, { field: 'amount', op: 'gt', value: '50', currency: 'EUR' }];
+ * await owner.rules.create({ conditions, actions: [{ type: 'setCategory', categoryId: food.id }] });
+ * ```
+ */
 export type RuleConditionInput = z.input<typeof ruleConditionSchema>;
 
-/** One condition of a rule, as parsed. */
+/**
+ * One condition of a rule, as parsed: how a saved rule holds it.
+ *
+ * @example
+ * ```ts
+ * import type { RuleCondition } from '@expense-tracker/core';
+ *
+ * const conditions: RuleCondition[] = (await owner.rules.get(ruleId)).conditions;
+ * conditions.map((c) => `${c.field} ${c.op}`); // e.g. ['merchant contains']
+ * ```
+ */
 export type RuleCondition = z.output<typeof ruleConditionSchema>;
 
 /** Every amount must be an exact, non-negative decimal of the condition's currency. */

@@ -37,5 +37,14 @@ export const RULE_ISSUE_CODES = [
   'nothing_to_do',
 ] as const;
 
-/** One of {@link RULE_ISSUE_CODES}. */
+/**
+ * One of {@link RULE_ISSUE_CODES}: the `code` of an issue a refused rule raises.
+ *
+ * @example
+ * ```ts
+ * import type { RuleIssueCode } from '@expense-tracker/core';
+ *
+ * const patternCodes: RuleIssueCode[] = ['invalid_pattern', 'unsupported_pattern', 'pattern_too_long'];
+ * ```
+ */
 export type RuleIssueCode = (typeof RULE_ISSUE_CODES)[number];

@@ -70,10 +70,30 @@ export const ruleActionSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** One action of a rule, as given. */
+/**
+ * One action of a rule, as given to `owner.rules.create()` or `update()`.
+ *
+ * @example
+ * ```ts
+ * import type { RuleActionInput } from '@expense-tracker/core';
+ *
+ * const actions: RuleActionInput[] = [{ type: 'setCategory', categoryId: food.id }, { type: 'addTags', tags: ['groceries'] }];
+ * await owner.rules.update(ruleId, { actions });
+ * ```
+ */
 export type RuleActionInput = z.input<typeof ruleActionSchema>;
 
-/** One action of a rule, as parsed. */
+/**
+ * One action of a rule, as parsed: how a saved rule holds it.
+ *
+ * @example
+ * ```ts
+ * import type { RuleAction } from '@expense-tracker/core';
+ *
+ * const actions: RuleAction[] = (await owner.rules.get(ruleId)).actions;
+ * actions.find((action) => action.type === 'setCategory')?.categoryId;
+ * ```
+ */
 export type RuleAction = z.output<typeof ruleActionSchema>;
 
 /** The fields of a rule definition, for schemas built on it (the SDK's create and patch inputs). */
@@ -112,7 +132,17 @@ export const ruleDefinitionShape = {
  */
 export const ruleDefinitionSchema = z.strictObject(ruleDefinitionShape).superRefine(checkActions);
 
-/** A rule without its id, as given. */
+/**
+ * A rule without its id, as given: `position`, the conditions, and what defaults leave out.
+ *
+ * @example
+ * ```ts
+ * import type { RuleDefinitionInput } from '@expense-tracker/core';
+ *
+ * const rule: RuleDefinitionInput = { position: 0, conditions: [{ field: 'weekday', op: 'oneOf', value: ['sat', 'sun'] }], actions: [{ type: 'addTags', tags: ['weekend'] }] };
+ * await owner.rules.create(rule);
+ * ```
+ */
 export type RuleDefinitionInput = z.input<typeof ruleDefinitionSchema>;
 
 /** A rule without its id, as parsed. */

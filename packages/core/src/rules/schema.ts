@@ -20,7 +20,17 @@ export const ruleCreateSchema = z
   .superRefine(checkActions)
   .meta({ id: 'RuleCreate' });
 
-/** Input of `owner.rules.create()`. */
+/**
+ * Input of `owner.rules.create()`: the conditions and actions, the rest defaulted.
+ *
+ * @example
+ * ```ts
+ * import type { RuleCreate } from '@expense-tracker/core';
+ *
+ * const rule: RuleCreate = { conditions: [{ field: 'merchant', op: 'contains', value: 'Lidl' }], actions: [{ type: 'setCategory', categoryId: food.id }] };
+ * await owner.rules.create(rule);
+ * ```
+ */
 export type RuleCreate = z.input<typeof ruleCreateSchema>;
 
 /**
@@ -44,7 +54,17 @@ export const rulePatchSchema = z
   })
   .meta({ id: 'RulePatch' });
 
-/** Input of `owner.rules.update()`. */
+/**
+ * Input of `owner.rules.update()`: only the fields to change.
+ *
+ * @example
+ * ```ts
+ * import type { RulePatch } from '@expense-tracker/core';
+ *
+ * const patch: RulePatch = { match: 'any', stop: true };
+ * await owner.rules.update(ruleId, patch);
+ * ```
+ */
 export type RulePatch = z.input<typeof rulePatchSchema>;
 
 /**
@@ -71,7 +91,17 @@ export const savedRuleSchema = z
   })
   .meta({ id: 'Rule' });
 
-/** A saved rule. */
+/**
+ * A saved rule, as the SDK returns it: its definition with its id, position and times.
+ *
+ * @example
+ * ```ts
+ * import type { SavedRule } from '@expense-tracker/core';
+ *
+ * const rule: SavedRule = await owner.rules.get(ruleId);
+ * rule.conditions.length; // 1 to 20
+ * ```
+ */
 export type SavedRule = z.output<typeof savedRuleSchema>;
 
 /**
@@ -87,7 +117,17 @@ export type SavedRule = z.output<typeof savedRuleSchema>;
  */
 export const ruleReorderSchema = z.strictObject({ ruleIds: z.array(idSchema).max(10_000) }).meta({ id: 'RuleReorder' });
 
-/** Input of `owner.rules.reorder()`. */
+/**
+ * Input of `owner.rules.reorder()`: every rule id of the owner, once, in the new order.
+ *
+ * @example
+ * ```ts
+ * import type { RuleReorder } from '@expense-tracker/core';
+ *
+ * const order: RuleReorder = { ruleIds: (await owner.rules.list()).map((rule) => rule.id).reverse() };
+ * await owner.rules.reorder(order);
+ * ```
+ */
 export type RuleReorder = z.input<typeof ruleReorderSchema>;
 
 const rangeFields = {
@@ -122,24 +162,62 @@ export const ruleTestSchema = z
   .refine(rangeCheck, { path: ['from'], message: 'from must not be after to' })
   .meta({ id: 'RuleTest' });
 
-/** Input of `owner.rules.test()`. */
+/**
+ * Input of `owner.rules.test()`: a draft or a saved rule, and the date range to try it on.
+ *
+ * @example
+ * ```ts
+ * import type { RuleTestInput } from '@expense-tracker/core';
+ *
+ * const draft: RuleTestInput = { rule: { conditions: [{ field: 'description', op: 'startsWith', value: 'uber' }], actions: [{ type: 'addTags', tags: ['travel'] }] }, from: '2026-01-01' };
+ * const { matched } = await owner.rules.test(draft);
+ * ```
+ */
 export type RuleTestInput = z.input<typeof ruleTestSchema>;
 
 /**
  * Input of `owner.rules.apply()`: the date range of expenses to apply the rule to (open
  * ends: all of them).
+ *
+ * @example
+ * ```ts
+ * import { ruleApplySchema } from '@expense-tracker/core';
+ *
+ * ruleApplySchema.parse({ from: '2026-01-01', to: '2026-03-31' });
+ * ruleApplySchema.safeParse({ from: '2026-04-01', to: '2026-03-31' }).success; // false, at ['from']
+ * ```
  */
 export const ruleApplySchema = z
   .strictObject(rangeFields)
   .refine(rangeCheck, { path: ['from'], message: 'from must not be after to' })
   .meta({ id: 'RuleApply' });
 
-/** Input of `owner.rules.apply()`. */
+/**
+ * Input of `owner.rules.apply()`: the date range to apply the rule to.
+ *
+ * @example
+ * ```ts
+ * import type { RuleApplyInput } from '@expense-tracker/core';
+ *
+ * const firstQuarter: RuleApplyInput = { from: '2026-01-01', to: '2026-03-31' };
+ * await owner.rules.apply(ruleId, firstQuarter);
+ * ```
+ */
 export type RuleApplyInput = z.input<typeof ruleApplySchema>;
 
 const fieldValue = z.union([z.string(), z.array(z.string()), z.null()]);
 
-/** One field a rule changes (or would change) on an expense. */
+/**
+ * One field a rule changes (or would change) on an expense: its value before and after.
+ *
+ * @example
+ * ```ts
+ * import { ruleFieldChangeSchema } from '@expense-tracker/core';
+ *
+ * ruleFieldChangeSchema.parse({ field: 'categoryId', from: null, to: 'cat_01JD3M8X5Q7Z2V9R0W4K6T1B3C' });
+ * ruleFieldChangeSchema.parse({ field: 'tags', from: ['work'], to: ['work', 'travel'] });
+ * ```
+ */
 export const ruleFieldChangeSchema = z
   .object({
     field: z.enum(['categoryId', 'merchant', 'notes', 'tags']),
@@ -148,13 +226,30 @@ export const ruleFieldChangeSchema = z
   })
   .meta({ id: 'RuleFieldChange' });
 
-/** One field a rule changes on an expense. */
+/**
+ * One field a rule changes on an expense, as `owner.rules.test()` lists them.
+ *
+ * @example
+ * ```ts
+ * import type { RuleFieldChange } from '@expense-tracker/core';
+ *
+ * const { items } = await owner.rules.test({ ruleId });
+ * const changes: RuleFieldChange[] = items.flatMap((item) => item.changes);
+ * ```
+ */
 export type RuleFieldChange = z.output<typeof ruleFieldChangeSchema>;
 
 /**
  * What `owner.rules.test()` answers: how many expenses of the range the rule matches, and
  * the first `limit` of them with the changes it would make (empty when it would change
  * nothing, e.g. on an expense whose category the user chose). Nothing is written.
+ *
+ * @example
+ * ```ts
+ * import { ruleTestResultSchema } from '@expense-tracker/core';
+ *
+ * ruleTestResultSchema.parse({ examined: 40, matched: 0, wouldChange: 0, items: [] });
+ * ```
  */
 export const ruleTestResultSchema = z
   .object({
@@ -165,10 +260,31 @@ export const ruleTestResultSchema = z
   })
   .meta({ id: 'RuleTestResult' });
 
-/** What `owner.rules.test()` answers. */
+/**
+ * What `owner.rules.test()` answers: counts, and the first matches with their changes.
+ *
+ * @example
+ * ```ts
+ * import type { RuleTestResult } from '@expense-tracker/core';
+ *
+ * const result: RuleTestResult = await owner.rules.test({ ruleId, from: '2026-01-01' });
+ * result.items.map(({ expense, changes }) => [expense.id, changes.length]);
+ * ```
+ */
 export type RuleTestResult = z.output<typeof ruleTestResultSchema>;
 
-/** A recorded `apply` of a rule: what it covered and how many expenses it changed. */
+/**
+ * A recorded `apply` of a rule: what it covered and how many expenses it changed, kept so
+ * that the run can be reverted.
+ *
+ * @example
+ * ```ts
+ * import { ruleRunSchema } from '@expense-tracker/core';
+ *
+ * ruleRunSchema.parse({ id: 'run_01JD3M8X5Q7Z2V9R0W4K6T1B3C', ruleId: 'rul_01JD3M8X5Q7Z2V9R0W4K6T1B3D', from: '2026-01-01', to: null,
+ *   startedAt: '2026-11-25T10:00:00.000Z', revertedAt: null, changed: 1, expenseIds: ['exp_01JD3M8X5Q7Z2V9R0W4K6T1B3E'] });
+ * ```
+ */
 export const ruleRunSchema = z
   .object({
     id: idSchema,
@@ -182,12 +298,30 @@ export const ruleRunSchema = z
   })
   .meta({ id: 'RuleRun' });
 
-/** A recorded `apply` of a rule. */
+/**
+ * A recorded `apply` of a rule, as `owner.rules.apply()` answers.
+ *
+ * @example
+ * ```ts
+ * import type { RuleRun } from '@expense-tracker/core';
+ *
+ * const run: RuleRun = await owner.rules.apply(ruleId, { from: '2026-01-01' });
+ * run.expenseIds; // the expenses it changed, run.changed of them
+ * ```
+ */
 export type RuleRun = z.output<typeof ruleRunSchema>;
 
 /**
  * What `owner.rules.revertRun()` answers: the expenses put back as they were before the run,
  * and those skipped because they were edited (or deleted) since.
+ *
+ * @example
+ * ```ts
+ * import { ruleRevertResultSchema } from '@expense-tracker/core';
+ *
+ * const run = await owner.rules.apply(ruleId);
+ * ruleRevertResultSchema.parse(await owner.rules.revertRun(run.id)).skipped; // e.g. [{ expenseId: 'exp_…', reason: 'edited' }]
+ * ```
  */
 export const ruleRevertResultSchema = z
   .object({
@@ -197,10 +331,30 @@ export const ruleRevertResultSchema = z
   })
   .meta({ id: 'RuleRevertResult' });
 
-/** What `owner.rules.revertRun()` answers. */
+/**
+ * What `owner.rules.revertRun()` answers: the expenses restored and those skipped.
+ *
+ * @example
+ * ```ts
+ * import type { RuleRevertResult } from '@expense-tracker/core';
+ *
+ * const run = await owner.rules.apply(ruleId);
+ * const { restored, skipped }: RuleRevertResult = await owner.rules.revertRun(run.id);
+ * ```
+ */
 export type RuleRevertResult = z.output<typeof ruleRevertResultSchema>;
 
-/** A suggested rule (never created by itself): a merchant the user filed under one category by hand. */
+/**
+ * A suggested rule (never created by itself): a merchant the user filed under one category by hand.
+ *
+ * @example
+ * ```ts
+ * import { ruleSuggestionSchema } from '@expense-tracker/core';
+ *
+ * const rule = { enabled: true, match: 'all', conditions: [{ field: 'merchant', op: 'is', value: 'Bäckerei Kamps' }], actions: [{ type: 'setCategory', categoryId: 'cat_food' }], stop: false };
+ * ruleSuggestionSchema.parse({ merchant: 'Bäckerei Kamps', categoryId: 'cat_food', count: 3, rule });
+ * ```
+ */
 export const ruleSuggestionSchema = z
   .object({
     merchant: z.string(),

@@ -22,10 +22,31 @@ export interface RuleHistoryRecord extends RuleSubject {
   categorySource: 'user' | 'rule' | 'import' | 'schedule' | null;
 }
 
-/** A rule as suggested: a definition the caller places (`position`) and the user confirms. */
+/**
+ * A rule as suggested: a definition the caller places (`position`) and the user confirms.
+ *
+ * @example
+ * ```ts
+ * import type { RuleDraft } from '@expense-tracker/core';
+ *
+ * const drafts: RuleDraft[] = (await owner.rules.suggestions()).map((s) => s.rule);
+ * for (const draft of drafts) await owner.rules.create(draft); // once the user has confirmed
+ * ```
+ */
 export type RuleDraft = Omit<RuleDefinitionInput, 'position'>;
 
-/** A suggested rule and the evidence for it. */
+/**
+ * A suggested rule and the evidence for it: how often the user filed the merchant under the
+ * category by hand. Shown to the user, never created by itself.
+ *
+ * @example
+ * ```ts
+ * import type { RuleSuggestion } from '@expense-tracker/core';
+ *
+ * const suggestions: RuleSuggestion[] = await owner.rules.suggestions();
+ * suggestions.map((s) => `${s.merchant} → ${s.categoryId} (${s.count} times)`);
+ * ```
+ */
 export interface RuleSuggestion {
   /** The merchant as first spelt in the history. */
   merchant: string;

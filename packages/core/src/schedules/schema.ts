@@ -236,6 +236,14 @@ export type Schedule = z.output<typeof scheduleSchema>;
  * What happened to an occurrence: `posted` (the schedule created its expense), `skipped`
  * (by hand), `matched` (a bill settled by an existing expense), `missed` (a bill whose
  * window closed with no match), `pending` (a bill due and waiting for its match).
+ *
+ * @example
+ * ```ts
+ * import { occurrenceStateSchema } from '@expense-tracker/core';
+ *
+ * occurrenceStateSchema.parse('matched'); // 'matched'
+ * occurrenceStateSchema.safeParse('paid').success; // false
+ * ```
  */
 export const occurrenceStateSchema = z
   .enum(['posted', 'skipped', 'matched', 'missed', 'pending'])
