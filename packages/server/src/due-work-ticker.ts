@@ -17,7 +17,19 @@ export interface DueWorkOptions {
   intervalMs?: number;
 }
 
-/** Runs a tracker's due work in the background; see {@link createDueWorkTicker}. */
+/**
+ * Runs a tracker's due work in the background; see {@link createDueWorkTicker}. Get an app's with `dueWorkOf(app)`.
+ *
+ * @example
+ * ```ts
+ * import { createApp, dueWorkOf, type DueWorkTicker } from '@expense-tracker/server';
+ *
+ * const app = createApp({ tracker, jwtSecret: process.env.JWT_SECRET! });
+ * const ticker: DueWorkTicker | undefined = dueWorkOf(app);
+ * ticker?.start(); // an app served through app.callback() on a server of your own
+ * await ticker?.close(); // on shutdown, before tracker.close()
+ * ```
+ */
 export interface DueWorkTicker {
   /** Runs due work now, then on every commit and every interval. Calling it again does nothing. */
   start(): void;

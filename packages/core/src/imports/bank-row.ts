@@ -6,10 +6,31 @@
  * about the database.
  */
 
-/** The file formats the parsers read. */
+/**
+ * The file formats the parsers read.
+ *
+ * @example
+ * ```ts
+ * import { BANK_FILE_FORMATS, type BankFileFormat } from '@expense-tracker/core';
+ *
+ * BANK_FILE_FORMATS; // ['csv', 'ofx', 'camt053', 'qif']
+ * const isBankFileFormat = (text: string): text is BankFileFormat => (BANK_FILE_FORMATS as readonly string[]).includes(text);
+ * ```
+ */
 export const BANK_FILE_FORMATS = ['csv', 'ofx', 'camt053', 'qif'] as const;
 
-/** One of {@link BANK_FILE_FORMATS}. QFX is OFX with an Intuit header, so it is `ofx`. */
+/**
+ * One of {@link BANK_FILE_FORMATS}. QFX is OFX with an Intuit header, so it is `ofx`.
+ *
+ * @example
+ * ```ts
+ * import type { BankFileFormat } from '@expense-tracker/core';
+ *
+ * declare const qfxBytes: Uint8Array;
+ * const format: BankFileFormat = 'ofx'; // sniffed when left out
+ * await owner.imports.preview(qfxBytes, { sourceKey: 'checking', format, fileName: 'march.qfx' });
+ * ```
+ */
 export type BankFileFormat = (typeof BANK_FILE_FORMATS)[number];
 
 /**

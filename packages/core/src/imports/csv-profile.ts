@@ -120,7 +120,18 @@ export const csvProfileSchema = z
     path: ['thousandsSeparator'],
   });
 
-/** A CSV profile as given (defaults may be left out). */
+/**
+ * A CSV profile as given (defaults may be left out); see {@link csvProfileSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { CsvProfileInput } from '@expense-tracker/core';
+ *
+ * declare const csvBytes: Uint8Array;
+ * const profile: CsvProfileInput = { date: { column: 'Date', format: 'MDY' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'USD' } };
+ * await owner.imports.preview(csvBytes, { sourceKey: 'checking', profile });
+ * ```
+ */
 export type CsvProfileInput = z.input<typeof csvProfileSchema>;
 
 /** A CSV profile with its defaults filled in. */

@@ -7,10 +7,30 @@
 import { isLocalDate, MAX_LOCAL_DATE, MIN_LOCAL_DATE } from '../dates.js';
 import { RowProblem } from './row-problem.js';
 
-/** The order of day, month and year in a date column. */
+/**
+ * The order of day, month and year in a date column.
+ *
+ * @example
+ * ```ts
+ * import { DATE_ORDERS } from '@expense-tracker/core';
+ *
+ * DATE_ORDERS; // ['DMY', 'MDY', 'YMD']: 31.01.2026, 01/31/2026, 2026-01-31
+ * ```
+ */
 export const DATE_ORDERS = ['DMY', 'MDY', 'YMD'] as const;
 
-/** One of {@link DATE_ORDERS}. */
+/**
+ * One of {@link DATE_ORDERS}: how a CSV profile or a QIF preview says how dates are written.
+ *
+ * @example
+ * ```ts
+ * import type { DateOrder } from '@expense-tracker/core';
+ *
+ * declare const qifBytes: Uint8Array;
+ * const dateOrder: DateOrder = 'MDY'; // a US bank's 01/31/2026
+ * await owner.imports.preview(qifBytes, { sourceKey: 'checking', format: 'qif', currency: 'USD', dateOrder });
+ * ```
+ */
 export type DateOrder = (typeof DATE_ORDERS)[number];
 
 /** A date's three numbers in the order written, and whether the year came first. */

@@ -13,6 +13,14 @@ import { TrackerError } from '../errors.js';
  * - `currency_required` — the format carries no currency (QIF) and none was given.
  * - `profile_required` — a CSV file needs a mapping profile.
  * - `invalid_profile` — the profile does not match its schema.
+ *
+ * @example
+ * ```ts
+ * import { FILE_ISSUE_CODES } from '@expense-tracker/core';
+ *
+ * FILE_ISSUE_CODES; // ['file_too_large', 'too_many_rows', 'unknown_format', …, 'invalid_profile']
+ * const isFileIssue = (code: string): boolean => (FILE_ISSUE_CODES as readonly string[]).includes(code);
+ * ```
  */
 export const FILE_ISSUE_CODES = [
   'file_too_large',
@@ -26,7 +34,20 @@ export const FILE_ISSUE_CODES = [
   'invalid_profile',
 ] as const;
 
-/** One of {@link FILE_ISSUE_CODES}. */
+/**
+ * One of {@link FILE_ISSUE_CODES}: why a whole file was refused.
+ *
+ * @example
+ * ```ts
+ * import type { FileIssueCode } from '@expense-tracker/core';
+ *
+ * // What an upload page tells a person when the whole file is refused.
+ * const advice: Partial<Record<FileIssueCode, string>> = {
+ *   profile_required: 'Choose how to read this CSV file',
+ *   currency_required: 'Say which currency the QIF file is in',
+ * };
+ * ```
+ */
 export type FileIssueCode = (typeof FILE_ISSUE_CODES)[number];
 
 /**

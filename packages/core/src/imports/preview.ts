@@ -70,7 +70,18 @@ export interface ImportPreviewOptions {
   onProgress?: (progress: ImportProgress) => void;
 }
 
-/** Bytes at once, or a stream of chunks (a Node `Readable` is one). */
+/**
+ * Bytes at once, or a stream of chunks (a Node `Readable` is one): the file `owner.imports.preview()` reads.
+ *
+ * @example
+ * ```ts
+ * import { createReadStream } from 'node:fs';
+ * import type { ImportInput } from '@expense-tracker/core';
+ *
+ * const bytes: ImportInput = new TextEncoder().encode('!Type:Bank\nD01/31/2026\nT-12.50\nPCAFE NORD\n^\n');
+ * const stream: ImportInput = createReadStream('statement.ofx'); // read chunk by chunk, never held whole
+ * ```
+ */
 export type ImportInput = Uint8Array | AsyncIterable<Uint8Array>;
 
 async function* chunksOf(input: ImportInput): AsyncGenerator<Uint8Array> {

@@ -4,10 +4,30 @@
  * owner's rows.
  */
 
-/** The life of an import: parsed into a preview, then committed (in chunks), maybe reverted. */
+/**
+ * The life of an import: parsed into a preview, then committed (in chunks), maybe reverted.
+ *
+ * @example
+ * ```ts
+ * import { IMPORT_STATES } from '@expense-tracker/core';
+ *
+ * IMPORT_STATES; // ['parsing', 'previewed', 'committing', 'committed', 'reverted']
+ * ```
+ */
 export const IMPORT_STATES = ['parsing', 'previewed', 'committing', 'committed', 'reverted'] as const;
 
-/** One of {@link IMPORT_STATES}. */
+/**
+ * One of {@link IMPORT_STATES}: where an import is in its life.
+ *
+ * @example
+ * ```ts
+ * import type { ImportState } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const state: ImportState = (await owner.imports.get(importId)).state;
+ * if (state === 'committing') await owner.imports.commit(importId); // resumes a commit cut off by a crash
+ * ```
+ */
 export type ImportState = (typeof IMPORT_STATES)[number];
 
 /**
@@ -15,19 +35,68 @@ export type ImportState = (typeof IMPORT_STATES)[number];
  * `new` (nothing like it), `duplicate` (the same bank line is stored already),
  * `possible_duplicate` (an expense not imported looks like it), `invalid` (unreadable: see
  * `reason`), `inflow_ignored` (money in, which is not spending).
+ *
+ * @example
+ * ```ts
+ * import { IMPORT_ROW_STATES } from '@expense-tracker/core';
+ *
+ * IMPORT_ROW_STATES; // ['new', 'duplicate', 'possible_duplicate', 'invalid', 'inflow_ignored']
+ * ```
  */
 export const IMPORT_ROW_STATES = ['new', 'duplicate', 'possible_duplicate', 'invalid', 'inflow_ignored'] as const;
 
-/** One of {@link IMPORT_ROW_STATES}. */
+/**
+ * One of {@link IMPORT_ROW_STATES}: what a row of a bank file is, once compared with what is stored.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRowState } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const state: ImportRowState = 'possible_duplicate'; // the rows a person should look at before commit
+ * const { items } = await owner.imports.rows(importId, { state });
+ * ```
+ */
 export type ImportRowState = (typeof IMPORT_ROW_STATES)[number];
 
-/** What commit does with a row: create an expense, skip it, or link it to an existing expense. */
+/**
+ * What commit does with a row: create an expense, skip it, or link it to an existing expense.
+ *
+ * @example
+ * ```ts
+ * import { IMPORT_DECISIONS } from '@expense-tracker/core';
+ *
+ * IMPORT_DECISIONS; // ['create', 'skip', 'link']
+ * ```
+ */
 export const IMPORT_DECISIONS = ['create', 'skip', 'link'] as const;
 
-/** One of {@link IMPORT_DECISIONS}. */
+/**
+ * One of {@link IMPORT_DECISIONS}: what commit does with one row.
+ *
+ * @example
+ * ```ts
+ * import type { ImportDecision } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const decision: ImportDecision = 'skip'; // row 3 is a transfer between own accounts
+ * await owner.imports.decide(importId, 3, { decision });
+ * ```
+ */
 export type ImportDecision = (typeof IMPORT_DECISIONS)[number];
 
-/** An import as stored. */
+/**
+ * An import as stored: the record `owner.imports` reads and writes through the store.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRecord } from '@expense-tracker/core/store';
+ *
+ * declare const importId: string;
+ * const record: ImportRecord | null = await store.imports.findById(owner.ownerId, importId);
+ * record?.rowCount; // transactions and invalid lines; balance lines are not rows
+ * ```
+ */
 export interface ImportRecord {
   id: string;
   ownerId: string;
@@ -45,7 +114,18 @@ export interface ImportRecord {
   revertedAt: string | null;
 }
 
-/** A row of an import as stored; `n` counts from 1 in file order. */
+/**
+ * A row of an import as stored; `n` counts from 1 in file order.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRowRecord } from '@expense-tracker/core/store';
+ *
+ * declare const importId: string;
+ * const row: ImportRowRecord | null = await store.imports.findRow(owner.ownerId, importId, 1);
+ * row?.appliedAt; // null until commit applies the row's decision
+ * ```
+ */
 export interface ImportRowRecord {
   ownerId: string;
   importId: string;
@@ -77,7 +157,19 @@ export interface ImportRowRecord {
   appliedAt: string | null;
 }
 
-/** A saved CSV mapping of an owner. */
+/**
+ * A saved CSV mapping of an owner, as stored: the mapping as given, so later defaults apply when it is used.
+ *
+ * @example
+ * ```ts
+ * import type { ImportProfileRecord } from '@expense-tracker/core/store';
+ *
+ * const mapping = { date: { column: 'Date' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'EUR' } } as const;
+ * const saved = await owner.imports.profiles.create({ name: 'My bank', profile: mapping });
+ * const record: ImportProfileRecord | null = await store.imports.findProfile(owner.ownerId, saved.id);
+ * record?.profile; // the mapping as given, its defaults left out
+ * ```
+ */
 export interface ImportProfileRecord {
   id: string;
   ownerId: string;
@@ -88,7 +180,18 @@ export interface ImportProfileRecord {
   updatedAt: string;
 }
 
-/** How many rows of an import have a state, a decision and an outcome. */
+/**
+ * How many rows of an import have a state, a decision and an outcome: what the counts of an import are made of.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRowCount } from '@expense-tracker/core/store';
+ *
+ * declare const importId: string;
+ * const counts: ImportRowCount[] = await store.imports.countRows(owner.ownerId, importId);
+ * counts.filter((c) => c.decision === 'create' && !c.applied).reduce((sum, c) => sum + c.count, 0); // left to create
+ * ```
+ */
 export interface ImportRowCount {
   state: ImportRowState;
   decision: ImportDecision | null;
@@ -96,7 +199,19 @@ export interface ImportRowCount {
   count: number;
 }
 
-/** Imports, their rows and profiles. Every method is scoped to `ownerId`. */
+/**
+ * Imports, their rows and profiles. Every method is scoped to `ownerId`.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRepository } from '@expense-tracker/core/store';
+ *
+ * declare const importId: string;
+ * const imports: ImportRepository = store.imports;
+ * (await imports.list(owner.ownerId, { limit: 10 })).map((record) => record.state); // newest first
+ * await imports.findById('someone-else', importId); // null: scoped by owner
+ * ```
+ */
 export interface ImportRepository {
   insert(record: ImportRecord): Promise<void>;
   /** Replaces the mutable fields; `false` when there is no such import. */

@@ -44,7 +44,17 @@ export const importSchema = z
   })
   .meta({ id: 'Import' });
 
-/** An import; see {@link importSchema}. */
+/**
+ * An import; see {@link importSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { Import } from '@expense-tracker/core';
+ *
+ * const imports: Import[] = await owner.imports.list({ limit: 10 });
+ * imports.filter((imp) => imp.state === 'previewed'); // previews still waiting for a commit
+ * ```
+ */
 export type Import = z.output<typeof importSchema>;
 
 /**
@@ -112,7 +122,18 @@ export const importRowSchema = z
   })
   .meta({ id: 'ImportRow' });
 
-/** A row of an import; see {@link importRowSchema}. */
+/**
+ * A row of an import; see {@link importRowSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRow } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const row: ImportRow = await owner.imports.decide(importId, 3, { decision: 'skip' });
+ * row.decision; // 'skip'
+ * ```
+ */
 export type ImportRow = z.output<typeof importRowSchema>;
 
 /**
@@ -135,11 +156,31 @@ export const importRowsQuerySchema = z
   })
   .meta({ id: 'ImportRowsQuery' });
 
-/** Query of `owner.imports.rows()`. */
+/**
+ * Query of `owner.imports.rows()`; see {@link importRowsQuerySchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRowsQuery } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const query: ImportRowsQuery = { state: 'invalid', limit: 200 };
+ * const { items } = await owner.imports.rows(importId, query); // each with its reason
+ * ```
+ */
 export type ImportRowsQuery = z.input<typeof importRowsQuerySchema>;
 
 /**
  * A page of import rows, as a schema (the REST answer of `GET /imports/{id}/rows`).
+ *
+ * @example
+ * ```ts
+ * import { importRowPageSchema } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const res = await fetch(`http://localhost:8000/imports/${importId}/rows?state=new`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } });
+ * const { items, nextCursor } = importRowPageSchema.parse(await res.json());
+ * ```
  */
 export const importRowPageSchema = z
   .object({ items: z.array(importRowSchema), nextCursor: z.string().nullable() })
@@ -148,6 +189,14 @@ export const importRowPageSchema = z
 /**
  * Query of `owner.imports.list()`: newest first, `limit` 1–200 (default 50), `before` an
  * import id of the previous page's last.
+ *
+ * @example
+ * ```ts
+ * import { importListQuerySchema } from '@expense-tracker/core';
+ *
+ * importListQuerySchema.parse({ limit: '20' }); // { limit: 20 }
+ * importListQuerySchema.parse({ before: 'imp_01JD…' }); // { limit: 50, before: 'imp_01JD…' }
+ * ```
  */
 export const importListQuerySchema = z
   .strictObject({ limit: limitSchema.default(50), before: z.string().optional() })
@@ -176,7 +225,17 @@ export const importUploadOptionsSchema = z
   })
   .meta({ id: 'ImportUploadOptions' });
 
-/** How an uploaded bank file is read; see {@link importUploadOptionsSchema}. */
+/**
+ * How an uploaded bank file is read; see {@link importUploadOptionsSchema}.
+ *
+ * @example
+ * ```ts
+ * import { importUploadOptionsSchema, type ImportUploadOptions } from '@expense-tracker/core';
+ *
+ * const query = new URLSearchParams({ sourceKey: 'checking', format: 'qif', currency: 'USD', dateOrder: 'MDY' });
+ * const options: ImportUploadOptions = importUploadOptionsSchema.parse(Object.fromEntries(query));
+ * ```
+ */
 export type ImportUploadOptions = z.output<typeof importUploadOptionsSchema>;
 
 /**
@@ -213,7 +272,18 @@ export const importDecisionSchema = z
   })
   .meta({ id: 'ImportDecisionInput' });
 
-/** A decision on one row; see {@link importDecisionSchema}. */
+/**
+ * A decision on one row; see {@link importDecisionSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ImportDecisionInput } from '@expense-tracker/core';
+ *
+ * declare const importId: string;
+ * const input: ImportDecisionInput = { decision: 'link', expenseId: lunch.id }; // the hand-typed expense row 7 is
+ * await owner.imports.decide(importId, 7, input);
+ * ```
+ */
 export type ImportDecisionInput = z.input<typeof importDecisionSchema>;
 
 /**
@@ -245,5 +315,15 @@ export const importProfileSchema = z
   })
   .meta({ id: 'ImportProfile' });
 
-/** A saved CSV mapping; see {@link importProfileSchema}. */
+/**
+ * A saved CSV mapping; see {@link importProfileSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ImportProfile } from '@expense-tracker/core';
+ *
+ * const profiles: ImportProfile[] = await owner.imports.profiles.list();
+ * const myBank = profiles.find((p) => p.name === 'My bank'); // its id is the profileId of a preview
+ * ```
+ */
 export type ImportProfile = z.output<typeof importProfileSchema>;

@@ -141,6 +141,14 @@ export async function decideImportRow(
 /**
  * A row of `owner.expenses.import()`: a bank line as an aggregator (Plaid, GoCardless, …)
  * delivers it. `direction: 'credit'` is money in, reported as `inflow_ignored`.
+ *
+ * @example
+ * ```ts
+ * import { aggregatorRowSchema } from '@expense-tracker/core';
+ *
+ * aggregatorRowSchema.parse({ date: '2026-11-03', amountMinor: 399, currency: 'EUR', externalId: 'txn_81' });
+ * aggregatorRowSchema.safeParse({ date: '03/11/2026', amount: '3.99' }).success; // false: dates are YYYY-MM-DD
+ * ```
  */
 export const aggregatorRowSchema = z
   .strictObject({
@@ -155,7 +163,17 @@ export const aggregatorRowSchema = z
   })
   .meta({ id: 'AggregatorRow' });
 
-/** A row of `owner.expenses.import()`; see {@link aggregatorRowSchema}. */
+/**
+ * A row of `owner.expenses.import()`; see {@link aggregatorRowSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { AggregatorRow } from '@expense-tracker/core';
+ *
+ * const row: AggregatorRow = { date: '2026-11-03', amount: '3.99', description: 'CAFE NORD', externalId: 'txn_81' };
+ * await owner.expenses.import([row], { sourceKey: 'plaid:acc_42' });
+ * ```
+ */
 export type AggregatorRow = z.input<typeof aggregatorRowSchema>;
 
 const aggregatorRowsSchema = z.array(z.unknown()).min(1).max(50_000);
@@ -223,7 +241,17 @@ export async function importExpenseRows(
   return commitImport(ctx, ownerId, staged.id, options);
 }
 
-/** Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping. */
+/**
+ * Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping.
+ *
+ * @example
+ * ```ts
+ * import { importProfileInputSchema } from '@expense-tracker/core';
+ *
+ * const mapping = { date: { column: 'Date' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'EUR' } };
+ * importProfileInputSchema.parse({ name: 'My bank', profile: mapping }).profile.delimiter; // ',' (the default)
+ * ```
+ */
 export const importProfileInputSchema = z
   .strictObject({ name: z.string().trim().min(1).max(100), profile: csvProfileSchema })
   .meta({ id: 'ImportProfileInput' });
@@ -231,6 +259,17 @@ export const importProfileInputSchema = z
 /**
  * Input of `owner.imports.profiles.create()` and `update()`: a name and a CSV mapping (see
  * `csvProfileSchema`).
+ *
+ * @example
+ * ```ts
+ * import type { ImportProfileInput } from '@expense-tracker/core';
+ *
+ * const input: ImportProfileInput = {
+ *   name: 'US checking',
+ *   profile: { date: { column: 'Posted', format: 'MDY' }, amount: { kind: 'signed', column: 'Amount' }, currency: { default: 'USD' } },
+ * };
+ * await owner.imports.profiles.create(input);
+ * ```
  */
 export type ImportProfileInput = z.input<typeof importProfileInputSchema>;
 

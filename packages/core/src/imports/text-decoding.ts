@@ -7,10 +7,30 @@ import { analyse } from 'chardet';
 import iconv from 'iconv-lite';
 import { fileError } from './file-errors.js';
 
-/** The encodings the parsers decode. */
+/**
+ * The encodings the parsers decode.
+ *
+ * @example
+ * ```ts
+ * import { TEXT_ENCODINGS } from '@expense-tracker/core';
+ *
+ * TEXT_ENCODINGS; // ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1']
+ * ```
+ */
 export const TEXT_ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-8859-1'] as const;
 
-/** One of {@link TEXT_ENCODINGS}. */
+/**
+ * One of {@link TEXT_ENCODINGS}: the encoding of a bank file, detected when not given.
+ *
+ * @example
+ * ```ts
+ * import type { TextEncoding } from '@expense-tracker/core';
+ *
+ * declare const csvBytes: Uint8Array;
+ * const encoding: TextEncoding = 'windows-1252'; // an older German bank's CSV export
+ * await owner.imports.preview(csvBytes, { sourceKey: 'girokonto', encoding, profileId: 'ipr_01JD…' });
+ * ```
+ */
 export type TextEncoding = (typeof TEXT_ENCODINGS)[number];
 
 /** A decoded file: the encoding used, the first part of the text (for sniffing), and all of it. */

@@ -30,10 +30,29 @@ export const importProgressMessageSchema = z
   })
   .meta({ id: 'ImportProgressMessage', description: 'How far a long import preview or commit has got (no seq)' });
 
-/** A progress message; see {@link importProgressMessageSchema}. */
+/**
+ * A progress message; see {@link importProgressMessageSchema}.
+ *
+ * @example
+ * ```ts
+ * import type { ImportProgressMessage } from '@expense-tracker/server';
+ *
+ * const message: ImportProgressMessage = { type: 'import.progress', at: '2026-11-15T12:00:00.000Z', data: { importId: 'imp_01JD…', phase: 'commit', rows: 500, total: 1200 } };
+ * const percent = message.data.total ? Math.round((100 * message.data.rows) / message.data.total) : null; // 42
+ * ```
+ */
 export type ImportProgressMessage = z.output<typeof importProgressMessageSchema>;
 
-/** The least time between two progress messages of one import. */
+/**
+ * The least time between two progress messages of one import.
+ *
+ * @example
+ * ```ts
+ * import { PROGRESS_INTERVAL_MS } from '@expense-tracker/server';
+ *
+ * PROGRESS_INTERVAL_MS; // 250: at most 4 progress messages a second per import, and always the last
+ * ```
+ */
 export const PROGRESS_INTERVAL_MS = 250;
 
 type Listener = (message: ImportProgressMessage) => void;
@@ -43,6 +62,19 @@ type Listener = (message: ImportProgressMessage) => void;
  * instance, throttled: at most one message per import every {@link PROGRESS_INTERVAL_MS}
  * (core tells progress per chunk of 500 rows, which a fast commit does many times a second),
  * and always the last one, so a bar reaches 100 %.
+ *
+ * @example
+ * ```ts
+ * import { systemClock } from '@expense-tracker/core';
+ * import { ImportProgressHub } from '@expense-tracker/server';
+ *
+ * declare const importId: string;
+ * const hub = new ImportProgressHub(systemClock);
+ * hub.subscribe(owner.ownerId, (message) => console.log(`${message.data.rows}/${message.data.total}`));
+ * const { report, flush } = hub.reporter(owner.ownerId);
+ * await owner.imports.commit(importId, { onProgress: report });
+ * flush(); // the last progress, if it was held back
+ * ```
  */
 export class ImportProgressHub {
   readonly #listeners = new Map<string, Set<Listener>>();
