@@ -133,6 +133,7 @@ export {
   type ImportProfileInput,
 } from './imports/service.js';
 export type { ImportInput, ImportPreviewOptions, ImportProgress } from './imports/preview.js';
+export type { ImportLimits } from './imports/limits.js';
 export type { ImportCommitOptions, ImportRevertOptions } from './imports/commit.js';
 export { BANK_FILE_FORMATS, type BankFileFormat } from './imports/bank-row.js';
 export { TEXT_ENCODINGS, type TextEncoding } from './imports/text-decoding.js';
@@ -223,8 +224,14 @@ export type { RulesApi } from './rules/rules-api.js';
 export { RULE_ISSUE_CODES, type RuleIssueCode } from './rules/rule-issues.js';
 export { toRuleIssues } from './rules/compile-rules.js';
 export type { RuleSuggestion, RuleDraft } from './rules/suggest-rules.js';
-export type { RuleAction, RuleActionInput, RuleDefinitionInput } from './rules/rule-schema.js';
-export type { RuleCondition, RuleConditionInput } from './rules/rule-conditions.js';
+export {
+  ruleActionSchema,
+  ruleDefinitionSchema,
+  type RuleAction,
+  type RuleActionInput,
+  type RuleDefinitionInput,
+} from './rules/rule-schema.js';
+export { ruleConditionSchema, type RuleCondition, type RuleConditionInput } from './rules/rule-conditions.js';
 export {
   createWebhookDispatcher,
   type WebhookDispatcher,

@@ -133,7 +133,7 @@ const dueWorkTickers = new WeakMap<ExpenseTrackerApp, DueWorkTicker>();
 
 /**
  * The app's due-work ticker (undefined with `dueWork: false`): started when a server made by
- * {@link createAppServer} (or `app.listen()`) listens and stopped when it closes. Await its
+ * `createAppServer` (or `app.listen()`) listens and stopped when it closes. Await its
  * `close()` before closing the tracker, so no run is cut off midway.
  *
  * @example

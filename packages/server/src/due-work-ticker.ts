@@ -2,7 +2,7 @@ import type { Tracker } from '@expense-tracker/core';
 import type { Logger } from 'pino';
 
 /**
- * Options of {@link createDueWorkTicker}.
+ * Options of `createDueWorkTicker`.
  *
  * @example
  * ```ts
@@ -18,7 +18,7 @@ export interface DueWorkOptions {
 }
 
 /**
- * Runs a tracker's due work in the background; see {@link createDueWorkTicker}. Get an app's with `dueWorkOf(app)`.
+ * Runs a tracker's due work in the background; see `createDueWorkTicker`. Get an app's with `dueWorkOf(app)`.
  *
  * @example
  * ```ts

@@ -105,7 +105,7 @@ export const csvProfileSchema = z
     account: columnSchema.optional(),
     /** A status column and the values that mean "pending"; other values are booked. */
     status: z.object({ column: columnSchema, pendingValues: z.array(z.string().trim().min(1)).min(1) }).optional(),
-    /** @default {@link DEFAULT_BALANCE_LABELS} */
+    /** @default `DEFAULT_BALANCE_LABELS` */
     balanceLabels: z
       .array(z.string().trim().min(1))
       .max(100)

@@ -1,6 +1,16 @@
 import { fileError } from './file-errors.js';
 
-/** How much one file may hold. Both limits fail the whole file, never truncate it silently. */
+/**
+ * How much one file may hold. Both limits fail the whole file, never truncate it silently.
+ *
+ * @example
+ * ```ts
+ * import type { ImportLimits } from '@expense-tracker/core';
+ *
+ * // Given as `limits` of owner.imports.preview(): a file of more rows is refused whole.
+ * const small: Partial<ImportLimits> = { maxRows: 1_000 };
+ * ```
+ */
 export interface ImportLimits {
   /**
    * Bytes of the file as received (before decoding).

@@ -36,8 +36,16 @@ export type {
   ExpenseTable,
   ExpenseTagTable,
   IdempotencyTable,
+  ImportProfileTable,
+  ImportRowTable,
+  ImportTable,
   Int8,
   NotificationTable,
   OwnerTable,
+  RuleRunChangeTable,
+  RuleRunTable,
+  RuleTable,
+  ScheduleOccurrenceTable,
+  ScheduleTable,
 } from '../store/database.js';
 export type { WebhookEndpointTable, WebhookMessageTable } from '../webhooks/webhook-tables.js';

@@ -150,7 +150,7 @@ function choiceCondition<F extends string, T extends z.ZodType>(field: F, value:
  *
  * @example
  * ```ts
- * import { ruleConditionSchema } from './rule-conditions.js'; // internal to core for now
+ * import { ruleConditionSchema } from '@expense-tracker/core';
  *
  * ruleConditionSchema.parse({ field: 'merchant', op: 'contains', value: 'café' });
  * ruleConditionSchema.parse({ field: 'amount', op: 'between', value: ['10', '20.50'], currency: 'EUR' });

@@ -47,7 +47,7 @@ const tagSchema = storableText(
  *
  * @example
  * ```ts
- * import { ruleActionSchema } from './rule-schema.js'; // internal to core for now
+ * import { ruleActionSchema } from '@expense-tracker/core';
  *
  * ruleActionSchema.parse({ type: 'setCategory', categoryId: 'cat_01JD3M8X5Q7Z2V9R0W4K6T1B3C' });
  * ruleActionSchema.parse({ type: 'addTags', tags: ['coffee', 'Coffee', 'work'] }); // tags: ['coffee', 'work']
@@ -121,7 +121,7 @@ export const ruleDefinitionShape = {
  *
  * @example
  * ```ts
- * import { ruleDefinitionSchema } from './rule-schema.js'; // internal to core for now
+ * import { ruleDefinitionSchema } from '@expense-tracker/core';
  *
  * ruleDefinitionSchema.parse({
  *   position: 0,

@@ -138,7 +138,7 @@ export type RecurrenceEnd = z.output<typeof recurrenceEndSchema>;
  * on the anchor: no occurrence is ever before it, and the anchor is one only when it matches.
  *
  * Shapes that make no sense are refused rather than guessed at, each with its own message
- * (see {@link checkRecurrence}); docs/schedules.md gives the reasons.
+ * (see `checkRecurrence`); docs/schedules.md gives the reasons.
  *
  * @example
  * ```ts
@@ -215,7 +215,7 @@ export type RecurrenceInput = z.input<typeof recurrenceSchema>;
  */
 export type Recurrence = z.output<typeof recurrenceSchema>;
 
-/** The fields {@link checkRecurrence} reads. */
+/** The fields `checkRecurrence` reads. */
 interface RecurrenceFields {
   unit: z.output<typeof recurringPeriodSchema>['unit'];
   anchor: string;

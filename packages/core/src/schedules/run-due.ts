@@ -10,7 +10,7 @@ import { scheduleRef, toOccurrence } from './presenters.js';
 import type { ScheduleRecord } from './repository.js';
 
 /**
- * What one pass of {@link runDueSchedules} did.
+ * What one pass of `runDueSchedules` did.
  *
  * @example
  * ```ts

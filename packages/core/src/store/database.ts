@@ -343,7 +343,16 @@ export interface IdempotencyTable {
   created_at: string;
 }
 
-/** `et_import`: one per uploaded bank file or `expenses.import()` call (migration 0009). */
+/**
+ * `et_import`: one per uploaded bank file or `expenses.import()` call (migration 0009).
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_import').select(['id', 'format', 'state', 'row_count'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('created_at', 'desc').execute();
+ * ```
+ */
 export interface ImportTable {
   owner_id: string;
   id: string;
@@ -358,7 +367,16 @@ export interface ImportTable {
   reverted_at: string | null;
 }
 
-/** `et_import_row`: the rows of an import, with state, decision and outcome (migration 0009). */
+/**
+ * `et_import_row`: the rows of an import, with state, decision and outcome (migration 0009).
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_import_row').select(['n', 'state', 'decision', 'expense_id'])
+ *   .where('owner_id', '=', owner.ownerId).where('state', '=', 'possible_duplicate').execute();
+ * ```
+ */
 export interface ImportRowTable {
   owner_id: string;
   import_id: string;
@@ -384,7 +402,16 @@ export interface ImportRowTable {
   applied_at: string | null;
 }
 
-/** `et_import_profile`: an owner's saved CSV mappings (migration 0009). */
+/**
+ * `et_import_profile`: an owner's saved CSV mappings (migration 0009).
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_import_profile').select(['id', 'name'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('name').execute();
+ * ```
+ */
 export interface ImportProfileTable {
   owner_id: string;
   id: string;
@@ -395,7 +422,16 @@ export interface ImportProfileTable {
   updated_at: string;
 }
 
-/** `et_rule`: an auto-categorisation rule (SPEC §7.2); conditions and actions as JSON. */
+/**
+ * `et_rule`: an auto-categorisation rule (SPEC §7.2); conditions and actions as JSON.
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_rule').select(['id', 'position', 'enabled'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('position').execute();
+ * ```
+ */
 export interface RuleTable {
   owner_id: string;
   id: string;
@@ -410,7 +446,16 @@ export interface RuleTable {
   updated_at: string;
 }
 
-/** `et_rule_run`: one `apply` of a rule to existing expenses. */
+/**
+ * `et_rule_run`: one `apply` of a rule to existing expenses.
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_rule_run').select(['id', 'rule_id', 'started_at', 'reverted_at'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('started_at', 'desc').execute();
+ * ```
+ */
 export interface RuleRunTable {
   owner_id: string;
   id: string;
@@ -421,7 +466,16 @@ export interface RuleRunTable {
   reverted_at: string | null;
 }
 
-/** `et_rule_run_change`: one expense a run changed, its record before and after as JSON. */
+/**
+ * `et_rule_run_change`: one expense a run changed, its record before and after as JSON.
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_rule_run_change').select(['run_id', 'expense_id', 'category_before', 'category_after'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('run_id').execute();
+ * ```
+ */
 export interface RuleRunChangeTable {
   owner_id: string;
   run_id: string;
@@ -433,7 +487,16 @@ export interface RuleRunChangeTable {
   expense_updated_at: string;
 }
 
-/** `et_schedule`: a recurring expense or bill (SPEC §7.3); recurrence and template as JSON. */
+/**
+ * `et_schedule`: a recurring expense or bill (SPEC §7.3); recurrence and template as JSON.
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_schedule').select(['id', 'name', 'mode', 'next_due'])
+ *   .where('owner_id', '=', owner.ownerId).orderBy('next_due').execute();
+ * ```
+ */
 export interface ScheduleTable {
   owner_id: string;
   id: string;
@@ -454,7 +517,16 @@ export interface ScheduleTable {
   updated_at: string;
 }
 
-/** `et_schedule_occurrence`: one occurrence of a schedule that something happened to, keyed by its nominal date. */
+/**
+ * `et_schedule_occurrence`: one occurrence of a schedule that something happened to, keyed by its nominal date.
+ *
+ * @example
+ * ```ts
+ * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
+ * const rows = await db.selectFrom('et_schedule_occurrence').select(['schedule_id', 'nominal_date', 'state', 'expense_id'])
+ *   .where('owner_id', '=', owner.ownerId).where('state', '=', 'missed').execute();
+ * ```
+ */
 export interface ScheduleOccurrenceTable {
   owner_id: string;
   schedule_id: string;

@@ -40,7 +40,7 @@ export interface ResolvedAddress {
 export type ResolveHost = (hostname: string) => Promise<readonly ResolvedAddress[]>;
 
 /**
- * Options of {@link createDeliverer}.
+ * Options of `createDeliverer`.
  */
 export interface DelivererOptions {
   /**
@@ -114,7 +114,7 @@ export type DeliveryOutcome =
   | { kind: 'failure'; reason: DeliveryFailureReason; message: string; status?: number; retryAfter?: number | null };
 
 /**
- * Sends webhook requests; {@link createDeliverer} makes the SSRF-safe one a tracker uses. Give
+ * Sends webhook requests; `createDeliverer` makes the SSRF-safe one a tracker uses. Give
  * `createWebhookDispatcher` another to send through a proxy of yours, or to record in tests.
  *
  * @example

@@ -10,7 +10,7 @@ import { activeSecrets, presentMessage } from './webhook-records.js';
 import type { WebhookAttemptResult, WebhookMessageRecord, WebhookRepository } from './webhook-repository.js';
 
 /**
- * What one {@link DispatchDue} pass did.
+ * What one `DispatchDue` pass did.
  *
  * @example
  * ```ts

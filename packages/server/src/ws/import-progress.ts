@@ -55,8 +55,6 @@ export type ImportProgressMessage = z.output<typeof importProgressMessageSchema>
  */
 export const PROGRESS_INTERVAL_MS = 250;
 
-type Listener = (message: ImportProgressMessage) => void;
-
 /**
  * Carries import progress from the routes doing the work to the owner's open sockets on this
  * instance, throttled: at most one message per import every {@link PROGRESS_INTERVAL_MS}
@@ -77,7 +75,7 @@ type Listener = (message: ImportProgressMessage) => void;
  * ```
  */
 export class ImportProgressHub {
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #listeners = new Map<string, Set<(message: ImportProgressMessage) => void>>();
   readonly #clock: Clock;
 
   constructor(clock: Clock) {
@@ -85,7 +83,7 @@ export class ImportProgressHub {
   }
 
   /** Calls `listener` with each progress message of `ownerId`; returns the unsubscribe. */
-  subscribe(ownerId: string, listener: Listener): () => void {
+  subscribe(ownerId: string, listener: (message: ImportProgressMessage) => void): () => void {
     let set = this.#listeners.get(ownerId);
     if (!set) this.#listeners.set(ownerId, (set = new Set()));
     set.add(listener);
