@@ -7,35 +7,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeStatus } from '../src/budgets/status.js';
 import { totalsDelta } from '../src/expenses/spending.js';
+import { expenseRecord } from '../src/testing/contract/records.js';
 import type { ExpenseKind, ExpenseRecord, TotalsDelta } from '../src/store/store.js';
 
 const NOVEMBER = { start: '2026-11-01', end: '2026-11-30' };
 
 function record(amountMinor: number, kind: ExpenseKind, extra: Partial<ExpenseRecord> = {}): ExpenseRecord {
-  return {
+  return expenseRecord('alice', {
     id: 'exp_1',
-    ownerId: 'alice',
     amountMinor,
     kind,
-    currency: 'USD',
     date: '2026-11-03',
-    categoryId: null,
-    description: null,
-    merchant: null,
-    tags: [],
-    notes: null,
     createdAt: '2026-11-03T12:00:00.000Z',
     updatedAt: '2026-11-03T12:00:00.000Z',
-    sourceKind: 'api',
-    sourceId: null,
-    sourceRow: null,
-    categorySource: null,
-    ruleId: null,
-    externalId: null,
-    sourceAccount: null,
-    fingerprint: null,
     ...extra,
-  };
+  });
 }
 
 /** The four figures of deltas added up, as a store adds them. */
