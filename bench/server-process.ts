@@ -43,11 +43,13 @@ export function freePort(): Promise<number> {
  */
 export async function startServerProcess(options: {
   databaseUrl: string | null;
+  /** The checkout whose build to start (another worktree, for `bench:ab`); this one by default. */
+  root?: string;
   scryptLogN?: number;
   env?: Record<string, string>;
   nodeArgs?: string[];
 }): Promise<ServerProcess> {
-  const main = join(repoRoot, 'packages/server/dist/main.js');
+  const main = join(options.root ?? repoRoot, 'packages/server/dist/main.js');
   if (!existsSync(main)) throw new Error('packages/server/dist/main.js is missing: run `npm run build` first');
   const cwd = mkdtempSync(join(tmpdir(), 'et-bench-server-'));
   const port = await freePort();

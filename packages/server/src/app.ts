@@ -322,7 +322,7 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     form: createBodyParser({ form: true }),
     idempotency: createIdempotency(),
   };
-  for (const route of mountRoutes(API_ROUTES, middleware, services)) app.use(route);
+  app.use(mountRoutes(API_ROUTES, middleware, services));
   // The dashboard's static page is plain middleware, not a route definition (see dashboard.ts).
   const dashboard = createDashboardRouter();
   app.use(dashboard.routes());

@@ -115,17 +115,18 @@ function firstSegment(path: string): string {
 }
 
 /**
- * The routes as Koa middleware: one `@koa/router` per first path segment, each run only for
- * requests whose first segment is its own. One router for every route would test ~60
- * patterns against every request; this way a request pays for its own segment's few. An
- * unknown path falls through (the app's 404 problem); a known path with another method is a
- * 405 with `Allow`, before any token check.
+ * The routes as one Koa middleware: one `@koa/router` per first path segment, and a request
+ * is handed to its own segment's router only. One router for every route would test ~60
+ * patterns against every request; this way a request pays for its own segment's few, and
+ * one map lookup instead of a pass through a middleware per router (which cost `/health`
+ * ~10 µs of CPU, a quarter of its work). An unknown path falls through (the app's 404
+ * problem); a known path with another method is a 405 with `Allow`, before any token check.
  */
 export function mountRoutes(
   routes: readonly Route[],
   middleware: RouteMiddleware,
   services: RouteServices,
-): RouterMiddleware<AppState>[] {
+): RouterMiddleware<AppState> {
   const routers = new Map<string, Router<AppState>>();
   for (const route of routes) {
     const segment = firstSegment(route.path);
@@ -137,15 +138,18 @@ export function mountRoutes(
       name: route.operationId,
     });
   }
-  return [...routers].flatMap(([segment, router]) => {
-    const dispatch = router.routes();
-    const allowed = router.allowedMethods();
-    const routes: RouterMiddleware<AppState> = async (ctx, next) => {
-      await (firstSegment(ctx.path) === segment ? dispatch(ctx, next) : next());
+  const bySegment = new Map(
+    [...routers].map(([segment, router]) => [segment, { dispatch: router.routes(), allowed: router.allowedMethods() }]),
+  );
+  return async function routeRequest(ctx, next): Promise<void> {
+    const own = bySegment.get(firstSegment(ctx.path));
+    if (!own) {
+      await next();
+      return;
+    }
+    const allowed = async (): Promise<void> => {
+      await own.allowed(ctx, next);
     };
-    const methods: RouterMiddleware<AppState> = async (ctx, next) => {
-      await (firstSegment(ctx.path) === segment ? allowed(ctx, next) : next());
-    };
-    return [routes, methods];
-  });
+    await own.dispatch(ctx, allowed);
+  };
 }
