@@ -2,7 +2,9 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { preparedQuery } from '../src/kysely/index.js';
+import { Tracker } from '../src/index.js';
+import { openKyselyStore, preparedQuery } from '../src/kysely/index.js';
+import { withNamedStatements } from '../src/store/named-statements.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
 /** `preparedQuery` must answer exactly what the same Kysely query built afresh answers, on both engines. */
@@ -30,15 +32,26 @@ beforeAll(async () => {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgDatabase.url, max: 2 }) }),
     }),
   ]);
+  // One connection, so pg_prepared_statements (which is per connection) shows what it prepared.
+  engines.push([
+    'postgres (named statements)',
+    new Kysely<Tables>({
+      dialect: new PostgresDialect({
+        pool: withNamedStatements(new pg.Pool({ connectionString: pgDatabase.url, max: 1 })),
+      }),
+    }),
+  ]);
   for (const [, db] of engines) {
     await db.schema
       .createTable('item')
+      .ifNotExists()
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('owner', 'text')
       .addColumn('n', 'integer')
       .addColumn('note', 'text')
       .execute();
-    await db.insertInto('item').values(rows).execute();
+    if ((await db.selectFrom('item').select('id').limit(1).execute()).length === 0)
+      await db.insertInto('item').values(rows).execute();
   }
 }, 60_000);
 
@@ -74,7 +87,7 @@ const inTemplate = preparedQuery((db: Kysely<Tables>, owner: string, plus: numbe
     .orderBy('id'),
 );
 
-describe.each(['sqlite', 'postgres'])('preparedQuery on %s', (engine) => {
+describe.each(['sqlite', 'postgres', 'postgres (named statements)'])('preparedQuery on %s', (engine) => {
   const db = () => engines.find(([name]) => name === engine)![1];
 
   it('answers what the same query built afresh answers, for each set of values', async () => {
@@ -125,4 +138,42 @@ it('refuses a builder that does not bind an argument (its value would be compile
     db.selectFrom('item').select('id').where('owner', '=', sql.lit(owner)),
   );
   expect(() => literal.compile(db, 'o1')).toThrow(/argument 0 is not a bound value/);
+});
+
+/** The server's prepared statements on the single connection of `db`. */
+async function preparedStatements(db: Kysely<Tables>) {
+  const { rows } = await sql<{ name: string; statement: string }>`
+    select name, statement from pg_prepared_statements order by name`.execute(db);
+  return rows;
+}
+
+it('sends prepared queries as named statements on PostgreSQL, once per text, and other SQL unnamed', async () => {
+  const db = engines.find(([name]) => name === 'postgres (named statements)')![1];
+  for (let i = 0; i < 3; i++) await byOwnerAbove.execute(db, 'o1', i, 10);
+  await inTemplate.execute(db, 'o1', 1);
+  await db.selectFrom('item').select('id').where('owner', '=', 'o2').execute();
+  const named = await preparedStatements(db);
+  expect(named.every((s) => /^et_[0-9a-f]{32}$/.test(s.name))).toBe(true);
+  expect(named.filter((s) => s.statement.includes('"n" >= $2'))).toHaveLength(1);
+  expect(named.filter((s) => s.statement.includes('n + $1'))).toHaveLength(1);
+  expect(named.some((s) => s.statement.includes("'o2'") || s.statement.endsWith('"owner" = $1'))).toBe(false);
+});
+
+it('a tracker opened from a PostgreSQL URL writes through named statements', async () => {
+  const database = await createTestDatabase(inject('pgUrl'));
+  const store = await openKyselyStore({ database: database.url, poolSize: 1 });
+  const tracker = await Tracker.open({ store });
+  try {
+    await tracker.migrate();
+    const owner = tracker.forOwner('named');
+    await owner.expenses.create({ amount: '1.00', date: '2026-01-15' });
+    await owner.expenses.create({ amount: '2.00', date: '2026-01-16' });
+    const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(store.db);
+    const inserts = rows.filter((r) => r.statement.includes('insert into "et_expense"'));
+    expect(inserts).toHaveLength(1);
+    expect((await owner.expenses.list({})).items.map((e) => e.amountMinor)).toEqual([200, 100]);
+  } finally {
+    await tracker.close();
+    await database.drop();
+  }
 });

@@ -7,6 +7,7 @@ import { TrackerError } from '../errors.js';
 import type { Database } from './database.js';
 import { toStoreError } from './driver-errors.js';
 import { KyselyStore } from './kysely-store.js';
+import { withNamedStatements } from './named-statements.js';
 import { withStatementCache } from './sqlite-statement-cache.js';
 import type { Dialect } from './store.js';
 
@@ -210,7 +211,7 @@ export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<
     if (typeof database === 'string') {
       if (isPostgresUrl(database)) {
         const pool = await openPgPool(database, options);
-        const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+        const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
         return new KyselyStore({
           db,
           dialect: 'postgres',
@@ -235,7 +236,7 @@ export async function openKyselyStore(options: OpenKyselyStoreOptions): Promise<
       }
       if (isPgPool(database)) {
         return new KyselyStore({
-          db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: database }) }),
+          db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(database) }) }),
           dialect: 'postgres',
           instanceId: options.instanceId,
         });

@@ -1,4 +1,5 @@
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { PREPARED_MARK } from './named-statements.js';
 
 /**
  * A Kysely query built and compiled once per database, then run with new values.
@@ -16,6 +17,10 @@ import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'k
  * so one prepared query serves a `Kysely` instance and its transactions alike. Variants of one
  * instance made with `withPlugin()` or `withSchema()` share its adapter, and so the SQL compiled
  * for whichever ran first: use one prepared query per variant.
+ *
+ * On PostgreSQL the SQL starts with a `prepared` comment, by which a store opened from a
+ * URL or a `pg.Pool` sends it as a named prepared statement: parsed and planned once per
+ * connection rather than on every call.
  *
  * @example
  * ```ts
@@ -54,7 +59,7 @@ export function preparedQuery<DB, A extends unknown[], R>(
       const missing = placeholders.map((_, i) => i).filter((i) => !used.has(i));
       throw new Error(`preparedQuery: argument ${missing.join(', ')} is not a bound value of the query (${query.sql})`);
     }
-    entry = { query, slots };
+    entry = { query: key instanceof PostgresAdapter ? { ...query, sql: PREPARED_MARK + query.sql } : query, slots };
     compiled.set(key, entry);
     return entry;
   }
