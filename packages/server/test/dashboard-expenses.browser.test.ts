@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,7 @@ const ARGS = [
 const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
 const LIVE = { timeout: 15_000 };
+const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/dashboard-expenses.png', import.meta.url));
 
 /** Builds the dashboard when its sources are newer than the bundle. */
 function ensureBundle(): void {
@@ -191,6 +193,11 @@ describe.each(DIALECTS)('dashboard: money in by hand, two tabs, in headless Chro
     expect(await tabB.locator('#expense-list > li', { hasText: 'Bottle deposit' }).textContent()).toContain(
       `refund−0.10 ${currency}`,
     );
+
+    if (dialect === 'sqlite') {
+      mkdirSync(dirname(SCREENSHOT), { recursive: true });
+      await tabB.screenshot({ path: SCREENSHOT, fullPage: true });
+    }
 
     // Delete, after the confirmation: gone from tab B, and from the store.
     tabA.once('dialog', (dialog) => {
