@@ -217,4 +217,50 @@ describe.each(DIALECTS)('dashboard: money in by hand, two tabs, in headless Chro
     expect(await tabB.locator('#expense-more').isVisible()).toBe(false);
     expect(consoleErrors).toEqual([]);
   }, 90_000);
+
+  it('renames and deletes the category, edits and deletes the budget, tab B following', async () => {
+    const [category] = (await api.request('GET', '/categories', { token: user.token })).body;
+    const [budget] = (await api.request('GET', '/budgets', { token: user.token })).body;
+
+    // Rename in place: focus on the name, Escape first goes back to the row.
+    await tabA.getByRole('button', { name: 'Rename category Groceries' }).click();
+    expect(await focusedId(tabA)).toBe(`category-rename-${category.id}`);
+    await tabA.keyboard.press('Escape');
+    expect(await focusedName(tabA)).toBe('Rename category Groceries');
+    await tabA.getByRole('button', { name: 'Rename category Groceries' }).click();
+    await tabA.getByLabel('New name for Groceries').fill('Food shop');
+    await tabA.getByLabel('New name for Groceries').press('Enter');
+    await expect.poll(() => tabB.locator('#category-manage-list').textContent(), LIVE).toContain('Food shop');
+    await expect
+      .poll(() => tabB.locator('#expense-list > li', { hasText: 'Bottle deposit' }).textContent(), LIVE)
+      .toContain('Food shop');
+
+    // The budget: a new limit and period, heard by tab B on the socket.
+    const budgets = tabA.locator('#budget-manage-list');
+    await tabA.getByRole('button', { name: 'Edit budget Food' }).click();
+    await budgets.getByLabel('Limit').fill('150.00');
+    await budgets.getByLabel('Per').selectOption('week');
+    await budgets.getByLabel('Limit').press('Enter');
+    await expect
+      .poll(() => tabB.locator('#budget-manage-list').textContent(), LIVE)
+      .toContain(`Food150.00 ${currency}every week, Food shop`);
+    const saved = (await api.request('GET', `/budgets/${budget.id}`, { token: user.token })).body;
+    expect(saved).toMatchObject({ amountMinor: 15000, period: { unit: 'week', every: 1 } });
+
+    tabA.once('dialog', (dialog) => void dialog.accept());
+    await tabA.getByRole('button', { name: 'Delete budget Food' }).click();
+    await expect.poll(() => tabB.locator('#budget-manage-list').textContent(), LIVE).toBe('No budgets yet.');
+    expect((await api.request('GET', '/budgets', { token: user.token })).body).toEqual([]);
+
+    // Deleting the category keeps its expense, uncategorized.
+    tabA.once('dialog', (dialog) => void dialog.accept());
+    await tabA.getByRole('button', { name: 'Delete category Food shop' }).click();
+    await expect.poll(() => tabB.locator('#category-manage-list').textContent(), LIVE).toBe('No categories yet.');
+    await expect
+      .poll(() => tabB.locator('#expense-list > li', { hasText: 'Bottle deposit' }).textContent(), LIVE)
+      .toContain('Uncategorized');
+    const [refund] = (await api.request('GET', '/expenses?limit=1', { token: user.token })).body.items;
+    expect(refund).toMatchObject({ description: 'Bottle deposit', categoryId: null });
+    expect(consoleErrors).toEqual([]);
+  }, 60_000);
 });
