@@ -16,6 +16,7 @@ import {
 } from 'chart.js';
 import { createWebhooksSection } from './webhooks.js';
 import { importProgress, setupImports, type ProgressMessage } from './imports.js';
+import { createMoneyIn } from './money-in.js';
 
 Chart.register(
   ArcElement,
@@ -162,7 +163,10 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   }
   if (!response.ok) {
     const problem = (await response.json().catch(() => ({}))) as { detail?: string; title?: string };
-    throw new Error(problem.detail ?? problem.title ?? `${path} answered ${response.status}`);
+    // The problem+json rides along, for a form to show its issues next to their fields.
+    throw Object.assign(new Error(problem.detail ?? problem.title ?? `${path} answered ${response.status}`), {
+      problem,
+    });
   }
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
@@ -372,6 +376,7 @@ el<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
 // ---- Webhooks: their own module (dashboard/webhooks.ts), over the same API call.
 
 const webhooks = createWebhooksSection({ api, el, text });
+const moneyIn = createMoneyIn({ api, el, text });
 
 // ---- Live updates: the notification socket; events refresh the page, debounced.
 
@@ -405,6 +410,7 @@ function connect(): void {
     if (typeof message.seq === 'number') lastSeq = message.seq;
     if (LIVE_TYPES.test(message.type)) scheduleRefresh();
     webhooks.changed(message.type);
+    moneyIn.changed(message.type);
   });
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return; // logged out, or replaced
@@ -438,6 +444,7 @@ function showLogin(message = ''): void {
   el('token-secret').textContent = '';
   el('token-created').hidden = true;
   webhooks.clear();
+  moneyIn.clear();
   el('logout').hidden = true;
   setLive(false, 'Offline');
 }
@@ -448,6 +455,7 @@ function showDashboard(): void {
   el('logout').hidden = false;
   void refresh().then(connect, report);
   void loadTokens().catch(showTokenError);
+  void moneyIn.load().catch(report);
   void webhooks.load().catch((error: unknown) => {
     if (error instanceof Error && error.message !== 'unauthorized') el('webhook-error').textContent = error.message;
   });

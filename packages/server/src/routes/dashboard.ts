@@ -30,8 +30,10 @@ export interface DashboardRouter {
 
 /**
  * `GET /app`: the dashboard (login, spending by category, the trend, budgets and
- * notifications, live over the notification socket), a static page that uses only the public
- * API. Its files are built by `npm run build` (dashboard/build.mjs, chart.js bundled, no CDN)
+ * notifications; expenses, refunds, categories and budgets added, edited and deleted by hand;
+ * imports, API tokens and webhooks; live over the notification socket), a static page that uses
+ * only the public API. Its files are built by `npm run build` (dashboard/build.mjs, chart.js and
+ * core's zod schemas bundled, no CDN)
  * into `dist/dashboard/`; `/app/assets/*` serves an allow-list of them, so no path can reach
  * elsewhere. The page has no inline script, as the CSP (`script-src 'self'`) requires. Before a
  * build (no `index.html` in `dir`, or in the package's build when `dir` is not given) `/app`
