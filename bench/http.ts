@@ -9,14 +9,24 @@
  *
  *   npm run bench:http            (BENCH_DURATION seconds per endpoint, default 6; --sqlite for SQLite only)
  */
+import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type Result } from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { Tracker, localDate } from '@expense-tracker/core';
-import { fmt, machine, today, withPostgres, writeSection } from './lib.js';
-import { call, cpuMeter, registerAndLogin, startServerProcess, waitForQuietMachine } from './server-process.js';
+import { fmt, machine, median, today, withPostgres, writeSection } from './lib.js';
+import {
+  call,
+  cpuMeter,
+  cpuSeconds,
+  freePort,
+  registerAndLogin,
+  startServerProcess,
+  waitForQuietMachine,
+} from './server-process.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 6);
 const HISTORY = 1000;
@@ -89,35 +99,99 @@ interface Row {
   label: string;
   connections: number;
   result: Result;
+  /** The server process's CPU milliseconds per request. */
+  serverCpu: number;
+  /** PostgreSQL's (its backends serving the server's database) CPU milliseconds per request. */
+  databaseCpu: number | null;
+}
+
+/** CPU seconds so far of processes by pid, for the CPU per request of a load. */
+interface CpuProbe {
+  /** The processes to count now (the server, or a database's backends). */
+  pids(): Promise<number[]>;
+}
+
+/** The CPU milliseconds per request that `probe`'s processes used while `run` made `requests`. */
+async function cpuPerRequest<T>(probe: CpuProbe, run: () => Promise<T>, requests: (result: T) => number) {
+  const before = new Map((await probe.pids()).map((pid) => [pid, cpuSeconds(pid)]));
+  const result = await run();
+  let seconds = 0;
+  // A backend that opened during the load started from nothing; one that closed is not counted.
+  for (const pid of await probe.pids()) seconds += cpuSeconds(pid) - (before.get(pid) ?? 0);
+  return { result, ms: (seconds * 1000) / Math.max(1, requests(result)) };
+}
+
+/**
+ * PostgreSQL's backends connected to `url`'s database (the server's pool), by their pids, read
+ * through a connection of our own (left out), so their CPU can be read from /proc: the
+ * database's CPU per request (SPEC §6, issue 17). The server's PostgreSQL runs on this machine.
+ */
+async function databaseBackends(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    async pids() {
+      const { rows } = await client.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+      );
+      return rows.map((r) => r.pid);
+    },
+    close: () => client.end(),
+  };
+}
+
+/** A bare Koa 3 app answering `GET /health` (bench/bare-koa.mjs), the floor of the pipeline. */
+async function startBareKoa() {
+  const port = await freePort();
+  const child = fork(join(import.meta.dirname, 'bare-koa.mjs'), { env: { PORT: String(port) }, stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the bare Koa app exited (${code})`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid!, stop: () => void child.kill() };
 }
 
 async function load(
   label: string,
-  url: string,
+  target: { url: string; pid: number; database?: CpuProbe },
   connections: number,
   request: { method?: string; path: string; token?: string; body?: () => string },
 ): Promise<Row> {
+  const { url } = target;
   const headers: Record<string, string> = {
     ...(request.token ? { authorization: `Bearer ${request.token}` } : {}),
     ...(request.body ? { 'content-type': 'application/json' } : {}),
   };
-  const result = await autocannon({
-    url,
-    connections,
-    duration: DURATION,
-    requests: [
-      {
-        method: request.method ?? 'GET',
-        path: request.path,
-        headers,
-        ...(request.body ? { setupRequest: (req) => ({ ...req, body: request.body!() }) } : {}),
-      },
-    ],
-  });
+  const attack = () =>
+    autocannon({
+      url,
+      connections,
+      duration: DURATION,
+      requests: [
+        {
+          method: request.method ?? 'GET',
+          path: request.path,
+          headers,
+          ...(request.body ? { setupRequest: (req) => ({ ...req, body: request.body!() }) } : {}),
+        },
+      ],
+    });
+  const total = (result: Result) => result.requests.total;
+  const server: CpuProbe = { pids: async () => [target.pid] };
+  const database = target.database;
+  // Two probes around one load: the database's backends measured around the server's.
+  const { result: measured, ms: databaseCpu } = database
+    ? await cpuPerRequest(
+        database,
+        () => cpuPerRequest(server, attack, (r) => total(r)),
+        (r) => total(r.result),
+      )
+    : { result: await cpuPerRequest(server, attack, total), ms: null };
+  const { result, ms: serverCpu } = measured;
   console.log(
-    `  ${label}: ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
+    `  ${label}: ${fmt(result.requests.average)} req/s, p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms, server CPU ${fmt(serverCpu, 3)} ms/req${databaseCpu === null ? '' : `, database CPU ${fmt(databaseCpu, 3)} ms/req`}, non-2xx ${result.non2xx}, errors ${result.errors}`,
   );
-  return { label, connections, result };
+  return { label, connections, result, serverCpu, databaseCpu };
 }
 
 async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | null, inProcessDatabase: string) {
@@ -148,23 +222,28 @@ async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | n
       });
     }
     let n = 0;
+    const backends = databaseUrl ? await databaseBackends(databaseUrl) : null;
+    const target = { url: server.url, pid: server.pid, ...(backends ? { database: backends } : {}) };
+    const bare = await startBareKoa();
     const meter = cpuMeter(() => [server.pid]);
+    // The floor of the pipeline, alternated with the server's /health: bare, server, bare.
+    const bareRounds = [await load('bare Koa', bare, READ_CONNECTIONS, { path: '/health' })];
     const rows = [
-      await load('`GET /health` (baseline)', server.url, READ_CONNECTIONS, { path: '/health' }),
-      await load('`GET /auth/me` (authentication + 2 one-row reads, for reference)', server.url, READ_CONNECTIONS, {
+      await load('`GET /health` (baseline)', target, READ_CONNECTIONS, { path: '/health' }),
+      await load('`GET /auth/me` (authentication + 2 one-row reads, for reference)', target, READ_CONNECTIONS, {
         path: '/auth/me',
         token,
       }),
-      await load('`GET /expenses` (50 per page)', server.url, READ_CONNECTIONS, { path: '/expenses?limit=50', token }),
-      await load('`GET /expenses` (50 per page) with an API token', server.url, READ_CONNECTIONS, {
+      await load('`GET /expenses` (50 per page)', target, READ_CONNECTIONS, { path: '/expenses?limit=50', token }),
+      await load('`GET /expenses` (50 per page) with an API token', target, READ_CONNECTIONS, {
         path: '/expenses?limit=50',
         token: apiToken,
       }),
-      await load('`GET /budget/status`', server.url, READ_CONNECTIONS, { path: '/budget/status', token }),
-      await load('`GET /analytics/summary`', server.url, READ_CONNECTIONS, { path: '/analytics/summary', token }),
+      await load('`GET /budget/status`', target, READ_CONNECTIONS, { path: '/budget/status', token }),
+      await load('`GET /analytics/summary`', target, READ_CONNECTIONS, { path: '/analytics/summary', token }),
       await load(
         '`POST /nothing` (the same bodies parsed, then a 404 problem: no authentication, no database; for reference)',
-        server.url,
+        target,
         WRITE_CONNECTIONS,
         {
           method: 'POST',
@@ -172,7 +251,7 @@ async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | n
           body: () => JSON.stringify({ amount: '1.10', description: `Load ${n}`, merchant: `Shop ${n % 50}` }),
         },
       ),
-      await load('`POST /expenses`', server.url, WRITE_CONNECTIONS, {
+      await load('`POST /expenses`', target, WRITE_CONNECTIONS, {
         method: 'POST',
         path: '/expenses',
         token,
@@ -187,7 +266,11 @@ async function dialectRun(name: 'SQLite' | 'PostgreSQL', databaseUrl: string | n
       }),
     ];
     const cpu = meter.stop();
-    return { name, inProcess, pageRate, rows, quiet, cpu };
+    bareRounds.push(await load('bare Koa', bare, READ_CONNECTIONS, { path: '/health' }));
+    bare.stop();
+    await backends?.close();
+    const bareKoa = median(bareRounds.map((r) => r.result.requests.average));
+    return { name, inProcess, pageRate, rows, quiet, cpu, bareKoa };
   } finally {
     await server.stop();
   }
@@ -202,13 +285,13 @@ try {
 }
 if (!process.argv.includes('--sqlite')) results.push(await withPostgres((url) => dialectRun('PostgreSQL', url, url)));
 
-const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) => {
+const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu, bareKoa }) => {
   const health = rows[0]!.result.requests.average;
   const rate = (label: string) => rows.find((r) => r.label.includes(label))!.result.requests.average;
   const table = rows
     .map(
-      ({ label, connections, result }) =>
-        `| ${label} | ${connections} | ${fmt(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${fmt((result.requests.average / health) * 100)} % | ${result.non2xx + result.errors + result.timeouts} |`,
+      ({ label, connections, result, serverCpu, databaseCpu }) =>
+        `| ${label} | ${connections} | ${fmt(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${fmt((result.requests.average / health) * 100)} % | ${fmt(serverCpu, 3)}${databaseCpu === null ? '' : ` + ${fmt(databaseCpu, 3)}`} | ${result.non2xx + result.errors + result.timeouts} |`,
     )
     .join('\n');
   const post = rate('POST /expenses');
@@ -218,6 +301,7 @@ const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) =
   const listWithApiToken = rate('with an API token');
   const verdict = (ok: boolean) => (ok ? 'met' : 'missed');
   const targets = [
+    `| \`GET /health\` / a bare Koa 3 app's \`GET /health\` (${fmt(bareKoa)} req/s, median of two rounds around the loads) | ${fmt((health / bareKoa) * 100)} % | ≥ 70 % (issue 17) | ${verdict(health / bareKoa >= 0.7)} |`,
     `| \`POST /expenses\` / in-process \`expenses.create\` (${fmt(inProcess)} /s) | ${fmt((post / inProcess) * 100)} % | ≥ 60 %${name === 'PostgreSQL' ? ' (the SPEC sets it on SQLite; shown for comparison)' : ''} | ${verdict(post / inProcess >= 0.6)} |`,
     `| \`GET /budget/status\` / \`GET /health\` | ${fmt((status / health) * 100)} % | ≥ 25 % | ${verdict(status / health >= 0.25)} |`,
     `| \`GET /expenses\` with an API token / with a JWT access token | ${fmt((listWithApiToken / list) * 100)} % | ≥ 90 % | ${verdict(listWithApiToken / list >= 0.9)} |`,
@@ -245,8 +329,8 @@ const sections = results.map(({ name, inProcess, pageRate, rows, quiet, cpu }) =
 
 The machine was ${fmt(quiet * 100)} % busy just before; during the loads it was ${fmt(cpu.machineBusy * 100)} % busy, of which this benchmark's client and server processes ${fmt(cpu.ours * 100)} % of the machine (the rest: ${name === 'PostgreSQL' ? 'PostgreSQL and ' : ''}anything else running).
 
-| endpoint | connections | requests/s | p50 ms | p99 ms | / \`GET /health\` | non-2xx or errors |
-|---|---|---|---|---|---|---|
+| endpoint | connections | requests/s | p50 ms | p99 ms | / \`GET /health\` | CPU ms per request: server${name === 'PostgreSQL' ? ' + database' : ''} | non-2xx or errors |
+|---|---|---|---|---|---|---|---|
 ${table}
 
 | target | measured | bar | |
@@ -265,6 +349,7 @@ The built server (\`node packages/server/dist/main.js\`, \`LOG_LEVEL=silent\`, \
 One user with an overall budget (its default alert rules never fire here) and ${fmt(HISTORY)} expenses over 60 days; \`POST /expenses\` sends a distinct body per request and grows that history while it runs.
 \`GET /auth/me\` shows what any authenticated request costs before its own work: the access token check (HS256 through jose the first time a token is seen, then its remembered claims with \`exp\` checked again) and the session read every request makes (so a logout or revocation holds at once, on every instance).
 An API token (\`etk_…\`) is checked by its format and checksum, then one read of its row by the unique SHA-256 of the token (nothing remembered, so a revocation holds at once on every instance), and \`last_used_at\` is written at most once a minute.
+CPU per request is the server process's user + system CPU over the load (from /proc) divided by the requests it answered; on PostgreSQL, plus that of the PostgreSQL backends connected to the server's database. A bare Koa 3 app answering the same \`/health\` (\`bench/bare-koa.mjs\`), loaded before and after the server's endpoints, is the floor of the pipeline.
 The in-process rate is \`expenses.create\` from one writer over an owner set up the same way, in the same run. PostgreSQL is a throwaway local server with \`fsync=off\` and \`synchronous_commit=off\` (see [deployment.md](deployment.md) for production settings).
 
 ${sections.join('\n\n')}`,

@@ -95,6 +95,39 @@ const insertEvent = preparedQuery(
 );
 
 /**
+ * PostgreSQL's usual append, one event with its notification, in one statement (one round
+ * trip instead of three): the seq bump, the event insert and `pg_notify` as data-modifying
+ * CTEs, which PostgreSQL runs as one statement under the same row lock. The notification's
+ * JSON has the same keys as {@link EventsNotification}.
+ */
+const appendOneNotified = preparedQuery(
+  (
+    db: Kysely<Database>,
+    ownerId: string,
+    type: string,
+    data: string,
+    at: string,
+    actorKind: string,
+    actorId: string | null,
+    channel: string,
+    instance: string,
+  ) => sql<{ seq: string | number }>`
+    with bumped as (
+      insert into et_owner (id, last_seq, created_at, updated_at) values (${ownerId}, 1, ${at}, ${at})
+      on conflict (id) do update set last_seq = et_owner.last_seq + 1
+      returning last_seq
+    ), appended as (
+      insert into et_event (owner_id, seq, type, data, at, actor_kind, actor_id)
+      select ${ownerId}, last_seq, ${type}, ${data}, ${at}, ${actorKind}, ${actorId}::text from bumped
+      returning seq
+    )
+    select seq, pg_notify(${channel}::text, json_build_object(
+      'instance', ${instance}::text, 'ownerId', ${ownerId}::text, 'first', seq, 'seq', seq, 'type', ${type}::text
+    )::text) as notified
+    from appended`,
+);
+
+/**
  * The outbox over Kysely. `append` bumps the owner's `last_seq` with an upsert, which takes
  * (or, after `owners.lock`, already holds) the owner row's lock until commit: concurrent
  * writers of one owner queue there, so each gets the next seqs only after the previous one
@@ -108,6 +141,21 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
     async append(ownerId, events, at, actor = ownerActor(ownerId)) {
       if (events.length === 0) return [];
       const actorId = actor.kind === 'system' ? null : actor.id;
+      if (notify && events.length === 1) {
+        const [event] = events as [(typeof events)[number]];
+        const { rows } = await appendOneNotified.execute(
+          db,
+          ownerId,
+          event.type,
+          JSON.stringify(event.data),
+          at,
+          actor.kind,
+          actorId,
+          EVENTS_CHANNEL,
+          notify.instanceId ?? '',
+        );
+        return [{ seq: toInt(rows[0]!.seq), ownerId, type: event.type, data: event.data, at, actor }];
+      }
       const [bumped] = (await bumpSeq.execute(db, ownerId, events.length, at)).rows;
       const first = toInt(bumped!.last_seq) - events.length + 1;
       const records: EventRecord[] = events.map((event, i) => ({

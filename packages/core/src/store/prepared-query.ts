@@ -1,4 +1,11 @@
-import { CompiledQuery, PostgresAdapter, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import {
+  CompiledQuery,
+  PostgresAdapter,
+  type Compilable,
+  type Kysely,
+  type QueryResult,
+  type RawBuilder,
+} from 'kysely';
 import { PREPARED_MARK } from './named-statements.js';
 
 /**
@@ -37,7 +44,7 @@ import { PREPARED_MARK } from './named-statements.js';
  * ```
  */
 export function preparedQuery<DB, A extends unknown[], R>(
-  build: (db: Kysely<DB>, ...args: A) => Compilable<R>,
+  build: (db: Kysely<DB>, ...args: A) => Compilable<R> | RawBuilder<R>,
 ): PreparedQuery<DB, A, R> {
   const compiled = new WeakMap<object, { query: CompiledQuery<R>; slots: (number | { value: unknown })[] }>();
 
@@ -47,7 +54,9 @@ export function preparedQuery<DB, A extends unknown[], R>(
     if (entry) return entry;
     const nonce = Math.random().toString(36).slice(2);
     const placeholders = Array.from({ length: arity }, (_, i) => `\u0000prepared:${i}:${nonce}`);
-    const query = build(db, ...(placeholders as A)).compile();
+    const built = build(db, ...(placeholders as A));
+    // A query builder compiles itself; a raw `sql` statement (e.g. a data-modifying CTE) with the database's.
+    const query = 'isRawBuilder' in built ? built.compile(db) : built.compile();
     const used = new Set<number>();
     const slots = query.parameters.map((parameter) => {
       const index = typeof parameter === 'string' ? placeholders.indexOf(parameter) : -1;
