@@ -97,6 +97,18 @@ const engines: Engine[] = [
   },
 ];
 
+describe('webhook settings', () => {
+  it('refuse a claim lease an attempt could outlast: a slow attempt would be claimed again and sent twice', async () => {
+    for (const webhooks of [{ timeoutMs: 1000, leaseMs: 1000 }, { leaseMs: 15_000 }]) {
+      await expect(Tracker.open({ database: ':memory:', webhooks })).rejects.toSatisfy((e) =>
+        isTrackerError(e, 'VALIDATION_FAILED'),
+      );
+    }
+    const tracker = await Tracker.open({ database: ':memory:', webhooks: { timeoutMs: 1000, leaseMs: 1001 } });
+    await tracker.close();
+  });
+});
+
 describe.each(engines)('webhooks on $name', (engine) => {
   let env: Awaited<ReturnType<Engine['setup']>>;
   const open: { close(): Promise<void> }[] = [];
