@@ -46,7 +46,7 @@ for (const amount of ['45.00', '60.00', '70.00', '40.00', '12.00']) {
 // Each (rule, period) fires once; the notifications are stored for a client to read later.
 const notifications = await carol.notifications.list({ unread: true });
 console.log(
-  `${notifications.length} unread notifications: ${notifications.map((n) => `${n.kind} ${n.thresholdPercent} %`).join(', ')}`,
+  `${notifications.length} unread notifications: ${notifications.map((n) => (n.kind === 'notice' ? n.topic : `${n.kind} ${n.thresholdPercent} %`)).join(', ')}`,
 );
 
 await tracker.close();

@@ -15,6 +15,7 @@ import type { Actor } from './actor.js';
  * - `alert.triggered`: `{ notification, budget: { id, name } }` (the stored notification, and the
  *   budget's name for display)
  * - `import.previewed`, `import.committed`, `import.reverted`: `{ import }` (with its counts)
+ * - `notice.posted`: `{ notification }` (a stored notice: a dead webhook message, an expiring API token)
  * - `webhook.message.dead`: `{ endpoint: { id, url }, message }` (a message given up after its last attempt);
  *   `webhook.endpoint.disabled`: `{ endpoint: { id, url }, reason: 'gone', status: 410 }`
  * - `schedule.created`, `schedule.deleted`: `{ schedule }`; `schedule.updated`: `{ schedule, previous }`
@@ -141,6 +142,7 @@ export const EVENT_TYPES = [
   'rule.reordered',
   'rule.applied',
   'rule.reverted',
+  'notice.posted',
   'webhook.message.dead',
   'webhook.endpoint.disabled',
   'schedule.created',

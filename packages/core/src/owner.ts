@@ -7,6 +7,7 @@ import type {
   OverallBudgetInput,
   BudgetPatch,
   BudgetStatus,
+  Notice,
   Notification,
   NotificationListQuery,
 } from './budgets/schema.js';
@@ -31,6 +32,7 @@ import {
   updateExpense,
 } from './expenses/service.js';
 import { getSettings, updateSettings } from './owners/settings.js';
+import { postNotice, type NoticeInput } from './notifications/notices.js';
 import {
   createAlertRule,
   deleteAlertRule,
@@ -526,7 +528,8 @@ export interface AlertsApi {
 }
 
 /**
- * An owner's notifications: what alert rules raised. Reached as `owner.notifications`.
+ * An owner's notifications: what alert rules raised, and notices (a dead webhook message, an
+ * expiring API token, or one of your own). Reached as `owner.notifications`.
  *
  * @example
  * ```ts
@@ -564,6 +567,20 @@ export interface NotificationsApi {
    * @throws `NOT_FOUND`
    */
   markRead(id: string): Promise<Notification>;
+  /**
+   * Posts a notice, once per `topic` and `subjectId`: the first call stores it, emits
+   * `notice.posted` (in the change feed, so on the server's WebSocket too) and returns it;
+   * a later call, on this instance or another, returns `null` and stores nothing. How the
+   * server tells an owner that an API token is about to expire, and core a dead webhook message.
+   *
+   * @example
+   * ```ts
+   * const notice = await owner.notifications.post({ topic: 'backup.failed', subjectId: '2026-12-03', message: 'Last night’s backup failed' });
+   * await owner.notifications.post({ topic: 'backup.failed', subjectId: '2026-12-03', message: 'again' }); // null: told once
+   * ```
+   * @throws `VALIDATION_FAILED` for a topic that is not lower-case dotted words, or a text too long
+   */
+  post(input: NoticeInput): Promise<Notice | null>;
 }
 
 /**
@@ -821,6 +838,7 @@ export class OwnerHandle {
     this.notifications = {
       list: (query) => listNotifications(ctx, ownerId, query),
       markRead: (id) => markNotificationRead(w('notifications.markRead', id), ownerId, id),
+      post: (input) => postNotice(ctx, ownerId, input),
     };
     this.imports = {
       preview: (input, options) => previewImport(ctx, ownerId, input, options),

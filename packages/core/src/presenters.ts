@@ -1,6 +1,6 @@
 import type { StatusFigures } from './budgets/status.js';
 import { formatAmount } from './money.js';
-import type { AlertRule, Budget, BudgetStatus, Notification } from './budgets/schema.js';
+import type { AlertRule, Budget, BudgetNotification, BudgetStatus, Notice, Notification } from './budgets/schema.js';
 import type { Category } from './categories/schema.js';
 import type { Expense } from './expenses/schema.js';
 import type {
@@ -8,6 +8,8 @@ import type {
   BudgetRecord,
   CategoryRecord,
   ExpenseRecord,
+  BudgetNotificationRecord,
+  NoticeRecord,
   NotificationRecord,
 } from './store/store.js';
 
@@ -80,8 +82,19 @@ export function toAlertRule(record: AlertRuleRecord): AlertRule {
   return rule;
 }
 
-/** The public shape of a stored notification. */
-export function toNotification(record: NotificationRecord): Notification {
+/** The public shape of a stored budget alert. */
+export function toBudgetNotification(record: BudgetNotificationRecord): BudgetNotification {
   const { ownerId: _owner, periodStart, periodEnd, ...rest } = record;
   return { ...rest, period: { start: periodStart, end: periodEnd } };
+}
+
+/** The public shape of a stored notice. */
+export function toNotice(record: NoticeRecord): Notice {
+  const { ownerId: _owner, ...rest } = record;
+  return rest;
+}
+
+/** The public shape of a stored notification, alert or notice. */
+export function toNotification(record: NotificationRecord): Notification {
+  return record.kind === 'notice' ? toNotice(record) : toBudgetNotification(record);
 }

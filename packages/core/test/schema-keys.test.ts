@@ -341,6 +341,8 @@ const LATER_COLUMNS: Record<string, Record<string, unknown>> = {
   // 0007: every existing row is an expense, and no total holds a refund yet.
   et_expense: { kind: 'expense' },
   et_daily_total: { refund_count: 0, refund_minor: 0 },
+  // 0012: an existing notification is a budget alert, with none of a notice's columns.
+  et_notification: { topic: null, subject_id: null, data: null },
 };
 
 /** A {@link dump} taken before the upgrade, as it reads after it: the later columns with their defaults. */
@@ -410,8 +412,9 @@ describe('migrating a database that has data to owner-leading keys (0005) keeps 
       if (engine === 'sqlite') expect(await raw('pragma foreign_keys')).toEqual([{ foreign_keys: 1 }]);
 
       // A notification still fires once per (rule, period), now keyed with the owner.
-      const again = { ...(await store.notifications.findById('alice', 'ntf_1'))!, id: 'ntf_2' };
-      expect(await store.transaction((tx) => tx.notifications.insertOnce(again))).toBe(false);
+      const fired = await store.notifications.findById('alice', 'ntf_1');
+      if (fired?.kind !== 'spent') throw new Error(`ntf_1 should be a spent alert, got ${fired?.kind}`);
+      expect(await store.transaction((tx) => tx.notifications.insertOnce({ ...fired, id: 'ntf_2' }))).toBe(false);
       // The foreign keys hold: a tag needs its owner's expense, and goes with it.
       const orphan = await raw('insert into et_expense_tag (owner_id, expense_id, tag) values (?, ?, ?)', [
         'mallory',

@@ -97,6 +97,18 @@ const engines: Engine[] = [
   },
 ];
 
+describe('webhook settings', () => {
+  it('refuse a claim lease an attempt could outlast: a slow attempt would be claimed again and sent twice', async () => {
+    for (const webhooks of [{ timeoutMs: 1000, leaseMs: 1000 }, { leaseMs: 15_000 }]) {
+      await expect(Tracker.open({ database: ':memory:', webhooks })).rejects.toSatisfy((e) =>
+        isTrackerError(e, 'VALIDATION_FAILED'),
+      );
+    }
+    const tracker = await Tracker.open({ database: ':memory:', webhooks: { timeoutMs: 1000, leaseMs: 1001 } });
+    await tracker.close();
+  });
+});
+
 describe.each(engines)('webhooks on $name', (engine) => {
   let env: Awaited<ReturnType<Engine['setup']>>;
   const open: { close(): Promise<void> }[] = [];
@@ -240,6 +252,25 @@ describe.each(engines)('webhooks on $name', (engine) => {
     expect(notices).toEqual([
       expect.objectContaining({ ownerId: owner.ownerId, data: expect.objectContaining({ message }) }),
     ]);
+    // The owner is told where alerts are too: one stored notice, posted to the feed in the same write.
+    const told = await owner.notifications.list({ unread: true });
+    expect(told).toEqual([
+      expect.objectContaining({
+        kind: 'notice',
+        topic: 'webhook.message.dead',
+        subjectId: message!.id,
+        data: expect.objectContaining({
+          endpointId: endpoint.id,
+          url: receiverUrl,
+          seq: 1,
+          attempts: 16,
+          lastStatus: 500,
+        }),
+      }),
+    ]);
+    const { events } = await owner.changes();
+    expect(events.filter((e) => e.type === 'notice.posted').map((e) => e.data)).toEqual([{ notification: told[0] }]);
+    expect(events.find((e) => e.type === 'notice.posted')?.actor).toEqual({ kind: 'system' });
 
     await expect(owner.webhooks.retry(endpoint.id, 'msg_nope')).rejects.toSatisfy((e) =>
       isTrackerError(e, 'NOT_FOUND'),
@@ -250,6 +281,7 @@ describe.each(engines)('webhooks on $name', (engine) => {
     );
     expect(await dispatcher.dispatchDue({ now: later(17 * DAY) })).toMatchObject({ delivered: 1 });
     expect(received.at(-1)!.headers['webhook-id']).toBe(message!.id);
+    expect(await owner.notifications.list()).toEqual(told);
   });
 
   it('replays a seq range with the messages’ own ids, and events from before the endpoint', async () => {

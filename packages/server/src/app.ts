@@ -338,7 +338,10 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
     ...options.websocket,
   });
 
-  if (options.dueWork !== false) dueWorkTickers.set(app, createDueWorkTicker(options.tracker, logger, options.dueWork));
+  if (options.dueWork !== false) {
+    const expiry = { name: 'api-token-expiry', run: () => apiTokens.noticeExpiring(options.tracker) };
+    dueWorkTickers.set(app, createDueWorkTicker(options.tracker, logger, options.dueWork, [expiry]));
+  }
 
   return app;
 }

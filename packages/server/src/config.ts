@@ -130,6 +130,19 @@ export const envSchema = z
       .enum(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES must be true or false' })
       .default('false')
       .transform((v) => v === 'true'),
+    /** The longest one webhook attempt may take, connect to last byte, in milliseconds. */
+    WEBHOOK_TIMEOUT_MS: z.coerce
+      .number({ message: 'WEBHOOK_TIMEOUT_MS must be a number of milliseconds' })
+      .int('WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds')
+      .min(100, 'WEBHOOK_TIMEOUT_MS must be at least 100')
+      .max(60_000, 'WEBHOOK_TIMEOUT_MS must be at most 60000 (a minute)')
+      .default(15_000),
+    /** How long an instance's claim on a webhook message lasts (a dead instance's claim runs out), in milliseconds. */
+    WEBHOOK_LEASE_MS: z.coerce
+      .number({ message: 'WEBHOOK_LEASE_MS must be a number of milliseconds' })
+      .int('WEBHOOK_LEASE_MS must be a whole number of milliseconds')
+      .max(3_600_000, 'WEBHOOK_LEASE_MS must be at most 3600000 (an hour)')
+      .optional(),
     /** How often the server runs due work (`tracker.runDue`: webhook deliveries and retries), in milliseconds. */
     DUE_WORK_INTERVAL_MS: z.coerce
       .number({ message: 'DUE_WORK_INTERVAL_MS must be a number of milliseconds' })
@@ -142,6 +155,11 @@ export const envSchema = z
     // The whole request includes its headers: a longer headers timeout could never apply.
     path: ['HEADERS_TIMEOUT'],
     message: 'HEADERS_TIMEOUT must not be longer than REQUEST_TIMEOUT',
+  })
+  .refine((e) => e.WEBHOOK_LEASE_MS === undefined || e.WEBHOOK_LEASE_MS > e.WEBHOOK_TIMEOUT_MS, {
+    // A claim that ran out while its attempt still ran would let another instance send the message twice.
+    path: ['WEBHOOK_LEASE_MS'],
+    message: 'WEBHOOK_LEASE_MS must be longer than WEBHOOK_TIMEOUT_MS',
   });
 
 /**
@@ -186,6 +204,10 @@ export interface ServerConfig {
   webhookEncryptionKeys: SecretBoxKey[];
   /** Whether webhook deliveries may reach private and loopback addresses. @default false */
   webhookAllowPrivateAddresses: boolean;
+  /** The longest one webhook attempt may take, in milliseconds. @default 15000 */
+  webhookTimeoutMs: number;
+  /** How long a claim on a webhook message lasts, in milliseconds. @default 4 × webhookTimeoutMs */
+  webhookLeaseMs: number;
   /** Milliseconds between runs of due work. @default 1000 */
   dueWorkIntervalMs: number;
 }
@@ -266,6 +288,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { load
     exportIdleTimeout: e.EXPORT_IDLE_TIMEOUT,
     webhookEncryptionKeys: e.WEBHOOK_ENCRYPTION_KEYS,
     webhookAllowPrivateAddresses: e.WEBHOOK_ALLOW_PRIVATE_ADDRESSES,
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
+    webhookLeaseMs: e.WEBHOOK_LEASE_MS ?? e.WEBHOOK_TIMEOUT_MS * 4,
     dueWorkIntervalMs: e.DUE_WORK_INTERVAL_MS,
   };
 }

@@ -18,6 +18,17 @@ export interface DueWorkOptions {
 }
 
 /**
+ * Due work of the server's own, run by the ticker after `tracker.runDue()` (core's due work):
+ * what needs the server's tables, such as telling owners that an API token expires soon. Like
+ * a core step it MUST be safe on several instances at once and MUST catch up after downtime.
+ */
+export interface ServerDueStep {
+  /** Named in the log line of a failed run. */
+  name: string;
+  run(): Promise<unknown>;
+}
+
+/**
  * Runs a tracker's due work in the background; see `createDueWorkTicker`. Get an app's with `dueWorkOf(app)`.
  *
  * @example
@@ -38,14 +49,19 @@ export interface DueWorkTicker {
 }
 
 /**
- * Calls `tracker.runDue()` at start, every `intervalMs` (an unref'd timer: it never keeps the
+ * Calls `tracker.runDue()`, then each of `serverSteps`, at start, every `intervalMs` (an unref'd timer: it never keeps the
  * process alive), and right after each of the tracker's commits, so a webhook leaves within
  * milliseconds of the write instead of up to a tick later. Runs never overlap: a wake while
  * one runs queues one more run, however many commits came meanwhile. Several instances over
  * one database run it side by side; core claims each piece of work in the database, so each
  * is done by one of them. A failed run is logged and the next one tries again.
  */
-export function createDueWorkTicker(tracker: Tracker, logger: Logger, options: DueWorkOptions = {}): DueWorkTicker {
+export function createDueWorkTicker(
+  tracker: Tracker,
+  logger: Logger,
+  options: DueWorkOptions = {},
+  serverSteps: readonly ServerDueStep[] = [],
+): DueWorkTicker {
   const intervalMs = options.intervalMs ?? 1000;
   let running: Promise<void> | null = null;
   let again = false;
@@ -60,6 +76,14 @@ export function createDueWorkTicker(tracker: Tracker, logger: Logger, options: D
       if (webhooks.attempted > 0) logger.debug({ dueWork: report }, 'due work done');
     } catch (error) {
       if (!stopped) logger.error({ err: error }, 'due work failed; the next tick tries again');
+    }
+    // The server's own due work, each step apart: one failing holds up neither core's nor the others.
+    for (const step of serverSteps) {
+      try {
+        await step.run();
+      } catch (error) {
+        if (!stopped) logger.error({ err: error, step: step.name }, 'due work failed; the next tick tries again');
+      }
     }
   };
   const wake = (): void => {

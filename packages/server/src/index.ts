@@ -58,6 +58,8 @@ export {
   ApiTokenService,
   createApiTokenSchema,
   MAX_API_TOKEN_DAYS,
+  MAX_LIVE_API_TOKENS,
+  TOKEN_EXPIRY_NOTICE_DAYS,
   type ApiTokenClaims,
   type ApiTokenView,
   type CreatedApiToken,

@@ -33,6 +33,8 @@ export async function main(): Promise<void> {
     webhooks: {
       encryptionKeys: config.webhookEncryptionKeys,
       allowPrivateAddresses: config.webhookAllowPrivateAddresses,
+      timeoutMs: config.webhookTimeoutMs,
+      leaseMs: config.webhookLeaseMs,
     },
   });
   await tracker.migrate();

@@ -542,6 +542,7 @@ describe('OpenAPI document and interactive docs', () => {
       'expense.created',
       'expense.deleted',
       'expense.updated',
+      'notice.posted',
       'webhook.endpoint.disabled',
       'webhook.message.dead',
     ]);
@@ -565,6 +566,7 @@ describe('OpenAPI document and interactive docs', () => {
       'import.committed',
       'import.previewed',
       'import.reverted',
+      'notice.posted',
       'rule.applied',
       'rule.created',
       'rule.deleted',
@@ -588,8 +590,12 @@ describe('OpenAPI document and interactive docs', () => {
       if (message) expect(member.properties!.data, type).toEqual(message.member.properties!.data);
     }
     expect(schemas.AlertTriggeredData).toMatchObject({
-      properties: { notification: { $ref: '#/components/schemas/Notification' } },
+      properties: { notification: { $ref: '#/components/schemas/BudgetNotification' } },
       required: ['notification', 'budget'],
+    });
+    // `GET /notifications` lists alerts and notices, told apart by `kind`.
+    expect(schemas.Notification).toEqual({
+      oneOf: [{ $ref: '#/components/schemas/BudgetNotification' }, { $ref: '#/components/schemas/Notice' }],
     });
   });
 

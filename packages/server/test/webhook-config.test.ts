@@ -13,6 +13,25 @@ describe('webhook configuration', () => {
     expect(config.webhookEncryptionKeys).toEqual([]);
     expect(config.webhookAllowPrivateAddresses).toBe(false);
     expect(config.dueWorkIntervalMs).toBe(1000);
+    expect(config.webhookTimeoutMs).toBe(15_000);
+    expect(config.webhookLeaseMs).toBe(60_000); // four attempt timeouts
+  });
+
+  it('reads WEBHOOK_TIMEOUT_MS and WEBHOOK_LEASE_MS, and refuses a lease that an attempt could outlast', () => {
+    expect(loadConfig({ ...SECRET, WEBHOOK_TIMEOUT_MS: '1000' })).toMatchObject({
+      webhookTimeoutMs: 1000,
+      webhookLeaseMs: 4000,
+    });
+    expect(loadConfig({ ...SECRET, WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_LEASE_MS: '1500' })).toMatchObject({
+      webhookTimeoutMs: 1000,
+      webhookLeaseMs: 1500,
+    });
+    expect(() => loadConfig({ ...SECRET, WEBHOOK_LEASE_MS: '15000' })).toThrow(
+      /WEBHOOK_LEASE_MS must be longer than WEBHOOK_TIMEOUT_MS/,
+    );
+    expect(() => loadConfig({ ...SECRET, WEBHOOK_TIMEOUT_MS: '50' })).toThrow(
+      /WEBHOOK_TIMEOUT_MS must be at least 100/,
+    );
   });
 
   it('reads WEBHOOK_ENCRYPTION_KEYS as id:base64 pairs, the first one encrypting', () => {

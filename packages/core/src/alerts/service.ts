@@ -12,10 +12,10 @@ import {
   type Notification,
   type NotificationListQuery,
 } from '../budgets/schema.js';
-import type { AlertRuleRecord, BudgetRecord, ExpenseRecord, NotificationRecord } from '../store/store.js';
+import type { AlertRuleRecord, BudgetNotificationRecord, BudgetRecord, ExpenseRecord } from '../store/store.js';
 import { activePeriod, budgetFigures, coveredCategories } from '../budgets/figures.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from '../write-context.js';
-import { toAlertRule, toNotification } from '../presenters.js';
+import { toAlertRule, toBudgetNotification, toNotification } from '../presenters.js';
 
 function daysLeft(figures: StatusFigures): string {
   const left =
@@ -80,7 +80,7 @@ export async function evaluateBudgets(
     );
     for (const rule of pending) {
       if (!reached(rule, figures!)) continue;
-      const notification: NotificationRecord = {
+      const notification: BudgetNotificationRecord = {
         id: newId('ntf'),
         ownerId,
         budgetId: budget.id,
@@ -101,7 +101,7 @@ export async function evaluateBudgets(
         scope.configChanged();
         scope.record({
           type: 'alert.triggered',
-          data: { notification: toNotification(notification), budget: { id: budget.id, name: budget.name } },
+          data: { notification: toBudgetNotification(notification), budget: { id: budget.id, name: budget.name } },
         });
       }
     }

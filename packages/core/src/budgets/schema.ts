@@ -518,21 +518,20 @@ export const budgetHistoryQuerySchema = z
   .meta({ id: 'BudgetHistoryQuery' });
 
 /**
- * A notification stored when an alert rule fired.
+ * A notification stored when an alert rule fired: what `alert.triggered` carries, and the
+ * `spent`/`forecast` members of {@link notificationSchema}'s union.
  *
  * @example
  * ```ts
- * import { notificationSchema } from '@expense-tracker/core';
+ * import { budgetNotificationSchema } from '@expense-tracker/core';
  *
- * // A REST client checking `GET /notifications?unread=true` of the server:
- * const api = (path: string) =>
- *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
- * for (const notification of notificationSchema.array().parse(await api('/notifications?unread=true'))) {
- *   console.log(notification.message);
- * }
+ * tracker.on('alert.triggered', (event) => {
+ *   const notification = budgetNotificationSchema.parse(event.data.notification);
+ *   console.log(notification.thresholdPercent, notification.period.start);
+ * });
  * ```
  */
-export const notificationSchema = z
+export const budgetNotificationSchema = z
   .object({
     id: idSchema,
     budgetId: idSchema,
@@ -548,20 +547,95 @@ export const notificationSchema = z
     createdAt: instantSchema,
     readAt: instantSchema.nullable(),
   })
+  .meta({ id: 'BudgetNotification' });
+
+/**
+ * A notification an alert rule raised.
+ *
+ * @example
+ * ```ts
+ * import type { BudgetNotification } from '@expense-tracker/core';
+ *
+ * tracker.on('alert.triggered', (event) => {
+ *   const notification: BudgetNotification = event.data.notification;
+ *   console.log(event.data.budget.name, notification.message, notification.period.start);
+ * });
+ * ```
+ */
+export type BudgetNotification = z.output<typeof budgetNotificationSchema>;
+
+/**
+ * A notice: a notification that is not a budget alert, such as a webhook message given up
+ * (`topic: 'webhook.message.dead'`) or an API token about to expire (the server's
+ * `api-token.expiring`). Stored once per owner, `topic` and `subjectId`.
+ *
+ * @example
+ * ```ts
+ * import { noticeSchema } from '@expense-tracker/core';
+ *
+ * tracker.on('notice.posted', (event) => {
+ *   const notice = noticeSchema.parse(event.data.notification);
+ *   console.log(notice.topic, notice.subjectId, notice.message);
+ * });
+ * ```
+ */
+export const noticeSchema = z
+  .object({
+    id: idSchema,
+    kind: z.literal('notice'),
+    topic: z.string().meta({ description: 'What the notice is about (`webhook.message.dead`, `api-token.expiring`)' }),
+    subjectId: z.string().meta({ description: 'The record it is about: the message, the token' }),
+    message: z.string(),
+    data: z
+      .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+      .meta({ description: 'Details for display, per topic (`url`, `expiresAt`, ...)' }),
+    createdAt: instantSchema,
+    readAt: instantSchema.nullable(),
+  })
+  .meta({ id: 'Notice' });
+
+/**
+ * A notice.
+ *
+ * @example
+ * ```ts
+ * import type { Notice } from '@expense-tracker/core';
+ *
+ * const notices = (await owner.notifications.list()).filter((n): n is Notice => n.kind === 'notice');
+ * for (const notice of notices) console.log(notice.topic, notice.message);
+ * ```
+ */
+export type Notice = z.output<typeof noticeSchema>;
+
+/**
+ * A stored notification: a budget alert (`kind: 'spent' | 'forecast'`) or a notice
+ * (`kind: 'notice'`). A union discriminated by `kind`.
+ *
+ * @example
+ * ```ts
+ * import { notificationSchema } from '@expense-tracker/core';
+ *
+ * // A REST client checking `GET /notifications?unread=true` of the server:
+ * const api = (path: string) =>
+ *   fetch(`http://localhost:8000${path}`, { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } }).then((res) => res.json());
+ * for (const notification of notificationSchema.array().parse(await api('/notifications?unread=true'))) {
+ *   console.log(notification.kind === 'notice' ? notification.topic : notification.thresholdPercent, notification.message);
+ * }
+ * ```
+ */
+export const notificationSchema = z
+  .discriminatedUnion('kind', [budgetNotificationSchema, noticeSchema])
   .meta({ id: 'Notification' });
 
 /**
- * A notification.
+ * A notification: narrow it by `kind` (`'notice'`, or a budget alert's `'spent'`/`'forecast'`).
  *
  * @example
  * ```ts
  * import type { Notification } from '@expense-tracker/core';
  *
- * tracker.on('alert.triggered', (event) => {
- *   const notification: Notification = event.data.notification;
- *   console.log(event.data.budget.name, notification.message, notification.period.start);
- * });
  * const unread: Notification[] = await owner.notifications.list({ unread: true });
+ * for (const n of unread) console.log(n.kind === 'notice' ? `${n.topic}: ${n.message}` : `${n.period.start}: ${n.message}`);
  * ```
  */
 export type Notification = z.output<typeof notificationSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { budgetSchema, notificationSchema } from '../budgets/schema.js';
+import { budgetNotificationSchema, budgetSchema, noticeSchema } from '../budgets/schema.js';
 import { categorySchema } from '../categories/schema.js';
 import { idSchema, instantSchema } from '../common-schemas.js';
 import { expenseSchema } from '../expenses/schema.js';
@@ -39,6 +39,7 @@ const causeSchema = z
  * - `import.previewed`, `import.committed`, `import.reverted`: the import with its counts.
  * - `expense.created|updated` carry a `cause` when rules changed the expense (SPEC §7.2).
  * - `rule.*`: a rule's CRUD and order; `rule.applied`/`rule.reverted` a run of a rule.
+ * - `notice.posted`: a notice stored for the owner (a dead webhook message, an expiring API token).
  *
  * @example
  * ```ts
@@ -76,7 +77,7 @@ export const eventDataSchemas = {
   'budget.deleted': z.object({ budget: budgetSchema }).meta({ id: 'BudgetDeletedData' }),
   'alert.triggered': z
     .object({
-      notification: notificationSchema,
+      notification: budgetNotificationSchema,
       budget: z
         .object({ id: idSchema, name: z.string() })
         .meta({ description: 'The budget whose rule fired, for display' }),
@@ -93,6 +94,11 @@ export const eventDataSchemas = {
     .meta({ id: 'RuleReorderedData' }),
   'rule.applied': z.object({ run: ruleRunSchema }).meta({ id: 'RuleAppliedData' }),
   'rule.reverted': ruleRevertResultSchema.meta({ id: 'RuleRevertedData' }),
+  'notice.posted': z
+    .object({
+      notification: noticeSchema.meta({ description: 'The notice as stored, as `GET /notifications` lists it' }),
+    })
+    .meta({ id: 'NoticePostedData' }),
   'webhook.message.dead': webhookMessageDeadDataSchema,
   'webhook.endpoint.disabled': webhookEndpointDisabledDataSchema,
   'schedule.created': z.object({ schedule: scheduleSchema }).meta({ id: 'ScheduleCreatedData' }),
@@ -178,6 +184,7 @@ export const changeEventSchema = z
     changeEventOf('rule.reordered').meta({ id: 'ChangeEventRuleReordered' }),
     changeEventOf('rule.applied').meta({ id: 'ChangeEventRuleApplied' }),
     changeEventOf('rule.reverted').meta({ id: 'ChangeEventRuleReverted' }),
+    changeEventOf('notice.posted').meta({ id: 'ChangeEventNoticePosted' }),
     changeEventOf('webhook.message.dead').meta({ id: 'ChangeEventWebhookMessageDead' }),
     changeEventOf('webhook.endpoint.disabled').meta({ id: 'ChangeEventWebhookEndpointDisabled' }),
     changeEventOf('schedule.created').meta({ id: 'ChangeEventScheduleCreated' }),

@@ -1,19 +1,32 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NotificationTable } from '../store/database.js';
 import { toInt } from '../store/sql-values.js';
-import type { NotificationRecord, NotificationRepository } from '../store/store.js';
+import type { NoticeRecord, NotificationRecord, NotificationRepository } from '../store/store.js';
 
 function fromRow(row: Selectable<NotificationTable>): NotificationRecord {
+  if (row.kind === 'notice') {
+    return {
+      id: row.id,
+      ownerId: row.owner_id,
+      kind: 'notice',
+      topic: row.topic ?? '',
+      subjectId: row.subject_id ?? '',
+      message: row.message,
+      data: noticeData(row.data),
+      createdAt: row.created_at,
+      readAt: row.read_at,
+    };
+  }
   return {
     id: row.id,
     ownerId: row.owner_id,
-    budgetId: row.budget_id,
-    ruleId: row.rule_id,
-    kind: row.kind as NotificationRecord['kind'],
-    periodStart: row.period_start,
-    periodEnd: row.period_end,
+    budgetId: row.budget_id ?? '',
+    ruleId: row.rule_id ?? '',
+    kind: row.kind === 'forecast' ? 'forecast' : 'spent',
+    periodStart: row.period_start ?? '',
+    periodEnd: row.period_end ?? '',
     thresholdPercent: toInt(row.threshold_percent),
-    currency: row.currency,
+    currency: row.currency ?? '',
     spentMinor: toInt(row.spent_minor),
     availableMinor: toInt(row.available_minor),
     projectedSpendMinor: toInt(row.projected_spend_minor),
@@ -21,6 +34,18 @@ function fromRow(row: Selectable<NotificationTable>): NotificationRecord {
     createdAt: row.created_at,
     readAt: row.read_at,
   };
+}
+
+/** A notice's stored details: core wrote them as a flat JSON object; anything else reads as none. */
+function noticeData(text: string | null): NoticeRecord['data'] {
+  const parsed: unknown = text === null ? null : JSON.parse(text);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+  const data: NoticeRecord['data'] = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value))
+      data[key] = value as NoticeRecord['data'][string];
+  }
+  return data;
 }
 
 /** Notifications over Kysely. */
@@ -51,6 +76,25 @@ export function createNotificationRepository(db: Kysely<Database>): Notification
         .executeTakeFirst();
       return inserted !== undefined;
     },
+    async insertNoticeOnce(record) {
+      const inserted = await db
+        .insertInto('et_notification')
+        .values({
+          id: record.id,
+          owner_id: record.ownerId,
+          kind: 'notice',
+          topic: record.topic,
+          subject_id: record.subjectId,
+          data: JSON.stringify(record.data),
+          message: record.message,
+          created_at: record.createdAt,
+          read_at: record.readAt,
+        })
+        .onConflict((oc) => oc.columns(['owner_id', 'topic', 'subject_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
     async firedRuleIds(ownerId, budgetId, periodStart) {
       const rows = await db
         .selectFrom('et_notification')
@@ -59,7 +103,7 @@ export function createNotificationRepository(db: Kysely<Database>): Notification
         .where('budget_id', '=', budgetId)
         .where('period_start', '=', periodStart)
         .execute();
-      return rows.map((row) => row.rule_id);
+      return rows.flatMap((row) => (row.rule_id === null ? [] : [row.rule_id]));
     },
     async list(ownerId, query) {
       let q = db.selectFrom('et_notification').selectAll().where('owner_id', '=', ownerId);

@@ -294,28 +294,36 @@ export interface AlertRuleTable {
 }
 
 /**
- * `et_notification`: one row per (rule, period) that fired; the unique key makes it fire once.
+ * `et_notification`: budget alerts, one row per (rule, period) that fired, and notices
+ * (`kind = 'notice'`), one row per (topic, subject); each unique key makes its kind fire once.
+ * A notice has no budget columns; an alert has no `topic`, `subject_id` or `data`.
  *
  * @example
  * ```ts
  * const { db } = store; // the KyselyStore from openKyselyStore() that the tracker runs on
- * const unread = await db.selectFrom('et_notification').select(['message', 'period_start', 'created_at'])
+ * const unread = await db.selectFrom('et_notification').select(['kind', 'message', 'created_at'])
  *   .where('owner_id', '=', owner.ownerId).where('read_at', 'is', null).orderBy('id', 'desc').execute();
  * ```
  */
 export interface NotificationTable {
   id: string;
   owner_id: string;
-  budget_id: string;
-  rule_id: string;
+  budget_id: string | null;
+  rule_id: string | null;
   kind: string;
-  period_start: string;
-  period_end: string;
-  threshold_percent: number;
-  currency: string;
-  spent_minor: Int8;
-  available_minor: Int8;
-  projected_spend_minor: Int8;
+  period_start: string | null;
+  period_end: string | null;
+  threshold_percent: number | null;
+  currency: string | null;
+  spent_minor: Int8 | null;
+  available_minor: Int8 | null;
+  projected_spend_minor: Int8 | null;
+  /** A notice's topic (`webhook.message.dead`); null for an alert. */
+  topic: string | null;
+  /** The record a notice is about (a message id, a token id); null for an alert. */
+  subject_id: string | null;
+  /** A notice's details as a JSON object; null for an alert. */
+  data: string | null;
   message: string;
   created_at: string;
   read_at: string | null;

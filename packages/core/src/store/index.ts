@@ -34,6 +34,8 @@ export type {
   ExpenseRecord,
   ExpenseRepository,
   NotificationQuery,
+  BudgetNotificationRecord,
+  NoticeRecord,
   NotificationRecord,
   NotificationRepository,
   OwnerLock,

@@ -253,18 +253,19 @@ export interface AlertRuleRecord {
 }
 
 /**
- * A notification as stored: one (rule, period) that fired. The SDK returns it to you as a
- * {@link index!Notification}, with `period` as a range.
+ * A budget alert as stored: one (rule, period) that fired. The SDK returns it to you as a
+ * {@link index!BudgetNotification}, with `period` as a range.
  *
  * @example
  * ```ts
- * import type { NotificationRecord } from '@expense-tracker/core/store';
+ * import type { BudgetNotificationRecord, NotificationRecord } from '@expense-tracker/core/store';
  *
  * const unread: NotificationRecord[] = await store.notifications.list(owner.ownerId, { unread: true, limit: 20 });
- * for (const n of unread) console.log(n.periodStart, n.periodEnd, n.message);
+ * const alerts = unread.filter((n): n is BudgetNotificationRecord => n.kind !== 'notice');
+ * for (const n of alerts) console.log(n.periodStart, n.periodEnd, n.message);
  * ```
  */
-export interface NotificationRecord {
+export interface BudgetNotificationRecord {
   id: string;
   ownerId: string;
   budgetId: string;
@@ -281,6 +282,47 @@ export interface NotificationRecord {
   createdAt: string;
   readAt: string | null;
 }
+
+/**
+ * A notice as stored: one per owner, `topic` and `subjectId` (a dead webhook message, an
+ * expiring API token). The SDK returns it to you as a {@link index!Notice}.
+ *
+ * @example
+ * ```ts
+ * import type { NoticeRecord } from '@expense-tracker/core/store';
+ *
+ * const notice: NoticeRecord = {
+ *   id: 'ntf_01JD', ownerId: owner.ownerId, kind: 'notice', topic: 'api-token.expiring', subjectId: 'tok_01JD',
+ *   message: 'Your API token "CI" expires on 2027-01-08', data: { expiresAt: '2027-01-08T00:00:00.000Z' },
+ *   createdAt: new Date().toISOString(), readAt: null,
+ * };
+ * await store.notifications.insertNoticeOnce(notice); // true the first time, false after
+ * ```
+ */
+export interface NoticeRecord {
+  id: string;
+  ownerId: string;
+  kind: 'notice';
+  topic: string;
+  subjectId: string;
+  message: string;
+  data: Record<string, string | number | boolean | null>;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/**
+ * A notification as stored: a budget alert or a notice, told apart by `kind`.
+ *
+ * @example
+ * ```ts
+ * import type { NotificationRecord } from '@expense-tracker/core/store';
+ *
+ * const [latest]: NotificationRecord[] = await store.notifications.list(owner.ownerId, { limit: 1 });
+ * console.log(latest?.kind === 'notice' ? latest.topic : latest?.budgetId);
+ * ```
+ */
+export type NotificationRecord = BudgetNotificationRecord | NoticeRecord;
 
 /**
  * A change to one daily total.
@@ -514,7 +556,14 @@ export interface NotificationRepository {
    * concurrent writers fire once: a writer whose transaction overlaps one that inserted the
    * same key waits for it, then answers `false` if it committed and inserts if it rolled back.
    */
-  insertOnce(record: NotificationRecord): Promise<boolean>;
+  insertOnce(record: BudgetNotificationRecord): Promise<boolean>;
+  /**
+   * Inserts the notice unless the owner already has one of the same `topic` and `subjectId`;
+   * `true` when inserted, `false` (never an error) when not. MUST be decided by a unique key
+   * (the bundled store's is `(owner_id, topic, subject_id)`), as `insertOnce` is, so that two
+   * instances posting the same notice at once store it once.
+   */
+  insertNoticeOnce(record: NoticeRecord): Promise<boolean>;
   /** Ids of the rules of a budget that fired in the period starting on `periodStart`. */
   firedRuleIds(ownerId: string, budgetId: string, periodStart: string): Promise<string[]>;
   /** The owner's notifications, newest first. */

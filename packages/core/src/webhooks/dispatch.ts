@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import { recordNotice } from '../notifications/notices.js';
 import { write, type ServiceContext } from '../write-context.js';
 import type { Deliverer } from './deliver.js';
 import { fanOut } from './fan-out.js';
@@ -214,11 +215,28 @@ async function notify(
   result: WebhookAttemptResult,
 ): Promise<AttemptOutcome> {
   const endpoint = { id: message.endpointId, url };
-  await write(ctx, message.ownerId, async ({ tx, at, record: emit }) => {
+  await write(ctx, message.ownerId, async (scope) => {
+    const { tx, at, record: emit } = scope;
     const finished = await finish(tx.webhooks, message, result);
     if (!finished) return; // the claim was lost (its lease ran out): the newer claim decides
     if (kind === 'dead') {
-      emit({ type: 'webhook.message.dead', data: { endpoint, message: presentMessage(finished) } });
+      const dead = presentMessage(finished);
+      emit({ type: 'webhook.message.dead', data: { endpoint, message: dead } });
+      // Stored where the owner reads alerts, once per message (a retried message that dies again is not told twice).
+      await recordNotice(scope, message.ownerId, {
+        topic: 'webhook.message.dead',
+        subjectId: message.id,
+        message: `A webhook message (${dead.type} #${dead.seq}) to ${url} was given up after ${dead.attempts} attempts; retry it from the endpoint’s messages`,
+        data: {
+          endpointId: endpoint.id,
+          url,
+          type: dead.type,
+          seq: dead.seq,
+          attempts: dead.attempts,
+          lastStatus: dead.lastStatus,
+          lastError: dead.lastError?.slice(0, 500) ?? null,
+        },
+      });
       return;
     }
     const current = await tx.webhooks.findEndpoint(message.ownerId, message.endpointId);

@@ -16,7 +16,7 @@ export function dispatchDueOf(ctx: ServiceContext, options: Omit<WebhookDispatch
       random: options.random ?? Math.random,
       batchSize: options.batchSize ?? 100,
       concurrency: options.concurrency ?? 16,
-      leaseMs: options.leaseMs ?? ctx.webhooks.timeoutMs * 4,
+      leaseMs: options.leaseMs ?? ctx.webhooks.leaseMs,
       maxRounds: 1_000,
     },
   );

@@ -34,7 +34,7 @@ export interface WebhookDispatcherOptions {
   /**
    * How long a claim holds before another dispatcher may take the message: longer than an
    * attempt can take (the tracker's `webhooks.timeoutMs`), so no message is ever attempted by
-   * two at once. @default four times the attempt timeout (60 s by default)
+   * two at once. @default the tracker's `webhooks.leaseMs` (four times the attempt timeout, 60 s, by default)
    */
   leaseMs?: number;
   /** Receives errors of background passes ({@link WebhookDispatcher.start}). @default console.error */

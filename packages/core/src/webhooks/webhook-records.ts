@@ -38,13 +38,17 @@ export function presentMessage(record: WebhookMessageRecord): WebhookMessage {
 }
 
 /**
- * Whether an endpoint gets an event. An empty filter means every type but `webhook.*`, whose
- * events an endpoint gets only by naming them; and never one about itself, or a dead
- * message's notice would become a message that can die in turn.
+ * Whether an endpoint gets an event. An empty filter means every type but `webhook.*` and
+ * `notice.posted`, whose events an endpoint gets only by naming them; and never one about
+ * itself, or a dead message's notice would become a message that can die in turn.
  */
 export function subscribes(endpoint: WebhookEndpointRecord, event: TrackerEvent): boolean {
   if (event.type === 'webhook.message.dead' || event.type === 'webhook.endpoint.disabled') {
     return endpoint.eventTypes.includes(event.type) && event.data.endpoint.id !== endpoint.id;
+  }
+  if (event.type === 'notice.posted') {
+    const { data } = event.data.notification;
+    return endpoint.eventTypes.includes(event.type) && data.endpointId !== endpoint.id;
   }
   return endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(event.type);
 }

@@ -1,6 +1,6 @@
 /**
  * A webhook endpoint as stored. Its secrets are sealed envelopes (see `createSecretBox`),
- * never plaintext; `eventTypes` empty means every type but `webhook.*`.
+ * never plaintext; `eventTypes` empty means every type but `webhook.*` and `notice.posted`.
  *
  * @example
  * ```ts

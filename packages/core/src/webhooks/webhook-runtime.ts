@@ -32,6 +32,13 @@ export interface WebhookOptions {
   resolve?: ResolveHost;
   /** The longest one attempt may take, connect to last byte. @default 15000 */
   timeoutMs?: number;
+  /**
+   * How long an instance's claim on a message lasts, in milliseconds: when the instance dies
+   * mid-attempt, another takes the message up once this has passed since the claim (with the
+   * same `webhook-id`). Must exceed `timeoutMs`, or an attempt still running could be claimed
+   * again and sent twice. @default 4 × timeoutMs
+   */
+  leaseMs?: number;
   /** When failed messages are tried again, and when they are given up. @default DEFAULT_RETRY_POLICY */
   retryPolicy?: RetryPolicy;
 }
@@ -40,6 +47,8 @@ export interface WebhookOptions {
 export interface WebhookRuntime {
   readonly allowPrivateAddresses: boolean;
   readonly timeoutMs: number;
+  /** How long a claim on a message lasts; more than `timeoutMs`. */
+  readonly leaseMs: number;
   readonly retryPolicy: RetryPolicy;
   /** The secret box, or `VALIDATION_FAILED` when the tracker was opened without keys. */
   box(): SecretBox;
@@ -54,11 +63,29 @@ export interface WebhookRuntime {
 export function createWebhookRuntime(options: WebhookOptions = {}): WebhookRuntime {
   const box = options.encryptionKeys?.length ? createSecretBox(options.encryptionKeys) : null;
   const allowPrivateAddresses = options.allowPrivateAddresses ?? false;
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const leaseMs = options.leaseMs ?? timeoutMs * 4;
+  if (!Number.isSafeInteger(leaseMs) || leaseMs <= timeoutMs) {
+    throw new TrackerError(
+      'VALIDATION_FAILED',
+      `webhooks.leaseMs (${leaseMs}) must be a whole number of milliseconds above webhooks.timeoutMs (${timeoutMs})`,
+      {
+        issues: [
+          {
+            path: ['webhooks', 'leaseMs'],
+            code: 'lease_too_short',
+            message: 'A claim must outlast an attempt, or a slow attempt could be claimed again and sent twice',
+          },
+        ],
+      },
+    );
+  }
   let deliverer: Deliverer | undefined;
   const closers: (() => Promise<void> | void)[] = [];
   return {
     allowPrivateAddresses,
-    timeoutMs: options.timeoutMs ?? 15_000,
+    timeoutMs,
+    leaseMs,
     retryPolicy: options.retryPolicy ?? DEFAULT_RETRY_POLICY,
     box() {
       if (box) return box;

@@ -44,7 +44,7 @@ const eventTypesSchema = z
   .array(webhookEventTypeSchema)
   .max(EVENT_TYPES.length)
   .transform((types) => [...new Set(types)])
-  .meta({ description: 'Event types delivered; empty: every type but webhook.*' });
+  .meta({ description: 'Event types delivered; empty: every type but webhook.* and notice.posted' });
 
 /**
  * Input of `owner.webhooks.create()`.

@@ -18,7 +18,7 @@ export interface WebhookEndpointTable {
   owner_id: string;
   url: string;
   description: string | null;
-  /** JSON array of event types; empty for every type but `webhook.*`. */
+  /** JSON array of event types; empty for every type but `webhook.*` and `notice.posted`. */
   event_types: string;
   /** 1 or 0: SQLite has no boolean. */
   enabled: number;

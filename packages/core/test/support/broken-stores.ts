@@ -20,7 +20,7 @@ import { toInt } from '../../src/store/sql-values.js';
 import { createRuleRepository } from '../../src/rules/kysely-repository.js';
 import { createWebhookRepository } from '../../src/webhooks/kysely-webhooks.js';
 import { createScheduleRepository } from '../../src/schedules/kysely-repository.js';
-import type { EventRecord, NotificationRecord, Store, StoreSession } from '../../src/store/store.js';
+import type { EventRecord, BudgetNotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
 type Breakage = (
@@ -172,7 +172,7 @@ export const BREAKAGES = {
 /** The name of one way to break a store. */
 export type BreakageName = keyof typeof BREAKAGES;
 
-async function insertNotification(db: Kysely<Database>, r: NotificationRecord): Promise<void> {
+async function insertNotification(db: Kysely<Database>, r: BudgetNotificationRecord): Promise<void> {
   await db
     .insertInto('et_notification')
     .values({

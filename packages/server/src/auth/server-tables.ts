@@ -81,6 +81,8 @@ export interface ServerDatabase {
     created_at: string;
     /** Required: at most 366 days after creation. */
     expires_at: string;
+    /** When the owner was told it expires soon (or it was found too short-lived to tell); null until then. */
+    expiry_noticed_at: string | null;
     /** When it last authenticated a request, written at most once a minute per token. */
     last_used_at: string | null;
     revoked_at: string | null;
@@ -254,6 +256,27 @@ const apiTokens: Migration = {
   },
 };
 
+/**
+ * Expiry notices (SPEC §7.0 due work): `expiry_noticed_at` marks a token whose owner has been
+ * told it expires soon, so the due work reads only tokens still to tell. The notice itself is
+ * stored once by core's unique key on (owner, topic, subject); this column only saves the
+ * work of asking again. The index serves the due work's read across accounts.
+ */
+const apiTokenExpiryNotices: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('srv_api_token').addColumn('expiry_noticed_at', 'text').execute();
+    await db.schema
+      .createIndex('srv_api_token_expiry_idx')
+      .on('srv_api_token')
+      .columns(['expiry_noticed_at', 'expires_at'])
+      .execute();
+  },
+  async down(db: Kysely<unknown>) {
+    await db.schema.dropIndex('srv_api_token_expiry_idx').execute();
+    await db.schema.alterTable('srv_api_token').dropColumn('expiry_noticed_at').execute();
+  },
+};
+
 /** The server's migrations, by name, in order. */
 export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0001-accounts': initial,
@@ -261,6 +284,7 @@ export const SERVER_MIGRATIONS: Record<string, Migration> = {
   '0003-throttles': throttles,
   '0004-normalised-usernames': normalisedUsernames,
   '0005-api-tokens': apiTokens,
+  '0006-api-token-expiry-notices': apiTokenExpiryNotices,
 };
 
 /**

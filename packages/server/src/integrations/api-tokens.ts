@@ -1,4 +1,4 @@
-import { storableText, TrackerError, type Clock } from '@expense-tracker/core';
+import { storableText, TrackerError, type Clock, type Tracker } from '@expense-tracker/core';
 import { preparedQuery } from '@expense-tracker/core/kysely';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
@@ -20,6 +20,40 @@ import { scopePresetSchema, SCOPE_PRESETS, TOKEN_PERMISSIONS, tokenScopesSchema,
  */
 export const MAX_API_TOKEN_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Live (unrevoked, unexpired) tokens one account may hold: enough for every script and
+ * integration a person runs, few enough that a leaked session cannot mint an unbounded pile
+ * of long-lived credentials. Creating one more is a 409 `CONFLICT` that says to revoke one.
+ *
+ * @example
+ * ```ts
+ * import { MAX_LIVE_API_TOKENS, type ApiTokenView } from '@expense-tracker/server';
+ *
+ * const res = await fetch('http://localhost:8000/auth/tokens', { headers: { authorization: `Bearer ${process.env.ACCESS_TOKEN}` } });
+ * const live = ((await res.json()) as ApiTokenView[]).filter((t) => t.expiresAt > new Date().toISOString());
+ * console.log(`${MAX_LIVE_API_TOKENS - live.length} more tokens can be created`);
+ * ```
+ */
+export const MAX_LIVE_API_TOKENS = 50;
+
+/**
+ * How many days before a token expires its owner is told (a `api-token.expiring` notice in
+ * `GET /notifications` and on the WebSocket), once per token, by the server's due work.
+ *
+ * @example
+ * ```ts
+ * import { TOKEN_EXPIRY_NOTICE_DAYS } from '@expense-tracker/server';
+ *
+ * // A token made for 30 days is announced on day 23; one made for 7 days or fewer never is.
+ * console.log(`Owners hear of an expiring token ${TOKEN_EXPIRY_NOTICE_DAYS} days ahead`);
+ * ```
+ */
+export const TOKEN_EXPIRY_NOTICE_DAYS = 7;
+/** The notice's topic in core's notifications: one per (account, token). */
+const EXPIRY_TOPIC = 'api-token.expiring';
+/** Tokens told per account batch in one due-work pass; the next pass takes the rest. */
+const EXPIRY_BATCH = 100;
 /**
  * How often `last_used_at` is written per token: at most once a minute, so a script polling
  * `/expenses` ten times a second costs one write a minute, not ten a second.
@@ -187,11 +221,13 @@ export class ApiTokenService {
    *
    * @param body - as {@link createApiTokenSchema} outputs it (scopes expanded)
    *
-   * @throws TrackerError `VALIDATION_FAILED` when the expiry is past or more than 366 days away
+   * @throws TrackerError `VALIDATION_FAILED` when the expiry is past or more than 366 days away;
+   * `CONFLICT` when the account already holds {@link MAX_LIVE_API_TOKENS} live tokens
    */
   async create(accountId: string, body: z.output<typeof createApiTokenSchema>): Promise<CreatedApiToken> {
     const now = this.#clock.now();
     const expiresAt = this.#expiryOf(body, now);
+    await this.#assertBelowCap(accountId, now);
     const scopes = [...new Set([...(body.scopes ?? []), ...(body.preset ? SCOPE_PRESETS[body.preset] : [])])];
     const minted = mintApiToken();
     const row = {
@@ -205,9 +241,87 @@ export class ApiTokenService {
       expires_at: expiresAt.toISOString(),
       last_used_at: null,
       revoked_at: null,
+      expiry_noticed_at: null,
     };
     await this.#db.insertInto('srv_api_token').values(row).execute();
     return { ...viewOf(row), token: minted.token };
+  }
+
+  /**
+   * Refuses a token past {@link MAX_LIVE_API_TOKENS}. Counted before the insert, so two
+   * creations racing at the cap can both pass: the cap bounds a pile, not a single token.
+   */
+  async #assertBelowCap(accountId: string, now: Date): Promise<void> {
+    const { live } = await this.#db
+      .selectFrom('srv_api_token')
+      .select((eb) => eb.fn.countAll<number | string>().as('live'))
+      .where('account_id', '=', accountId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now.toISOString())
+      .executeTakeFirstOrThrow();
+    if (Number(live) < MAX_LIVE_API_TOKENS) return;
+    throw new TrackerError(
+      'CONFLICT',
+      `This account already has ${MAX_LIVE_API_TOKENS} live API tokens, the most it may hold; revoke one it no longer needs (DELETE /auth/tokens/{id}) and create this one again`,
+    );
+  }
+
+  /**
+   * Tells owners of tokens that expire within {@link TOKEN_EXPIRY_NOTICE_DAYS} days (or
+   * expired within that many days, when the server was down when it should have told them),
+   * once per token: a notice `api-token.expiring` in the owner's notifications, posted by
+   * the system. A step of the server's due work, safe on several instances at once: core's
+   * unique key on (owner, topic, token) stores the notice once, and `expiry_noticed_at` only
+   * keeps the next pass from asking again. A token whose whole life was that short is not
+   * announced: its owner chose it days ago.
+   *
+   * @returns how many notices this call stored
+   *
+   * @example
+   * ```ts
+   * import { hostDatabase } from '@expense-tracker/core/kysely';
+   * import { ApiTokenService, SERVER_TABLES } from '@expense-tracker/server';
+   *
+   * // What the server's due work runs on every tick; a host that runs due work itself calls it too.
+   * const tokens = new ApiTokenService({ db: hostDatabase(tracker, SERVER_TABLES), clock: tracker.clock });
+   * const told = await tokens.noticeExpiring(tracker);
+   * console.log(`${told} owners told of a token expiring soon`);
+   * ```
+   */
+  async noticeExpiring(tracker: Tracker): Promise<number> {
+    const now = this.#clock.now();
+    const window = TOKEN_EXPIRY_NOTICE_DAYS * DAY_MS;
+    const rows = await this.#db
+      .selectFrom('srv_api_token as t')
+      .innerJoin('srv_account as a', 'a.id', 't.account_id')
+      .select(['t.id', 't.account_id', 't.name', 't.prefix', 't.created_at', 't.expires_at'])
+      .where('t.expiry_noticed_at', 'is', null)
+      .where('t.revoked_at', 'is', null)
+      .where('t.expires_at', '<=', new Date(now.getTime() + window).toISOString())
+      .orderBy('t.expires_at')
+      .limit(EXPIRY_BATCH)
+      .execute();
+    let told = 0;
+    for (const row of rows) {
+      const expiresAt = Date.parse(row.expires_at);
+      const worthTelling = expiresAt - Date.parse(row.created_at) > window && expiresAt > now.getTime() - window;
+      if (worthTelling) {
+        const posted = await tracker.forOwner(row.account_id, { actor: { kind: 'system' } }).notifications.post({
+          topic: EXPIRY_TOPIC,
+          subjectId: row.id,
+          message: `Your API token "${row.name}" (${row.prefix}…) ${expiresAt > now.getTime() ? 'expires' : 'expired'} on ${row.expires_at}: create a new one and revoke this one`,
+          data: { tokenId: row.id, name: row.name, prefix: row.prefix, expiresAt: row.expires_at },
+        });
+        if (posted) told++;
+      }
+      await this.#db
+        .updateTable('srv_api_token')
+        .set({ expiry_noticed_at: now.toISOString() })
+        .where('id', '=', row.id)
+        .where('expiry_noticed_at', 'is', null)
+        .execute();
+    }
+    return told;
   }
 
   #expiryOf(body: z.output<typeof createApiTokenSchema>, now: Date): Date {

@@ -7,7 +7,8 @@ const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).o
 /**
  * A message on the notification socket (`/ws/notifications`): one committed event of the
  * socket's user, `{ type, seq, at, data }`, for `alert.triggered`, the `expense.*` and
- * `budget.*` changes, and the webhook notices `webhook.message.dead` and `webhook.endpoint.disabled`. A union discriminated by `type`; `data` is core's payload of that type
+ * `budget.*` changes, the webhook notices `webhook.message.dead` and `webhook.endpoint.disabled`, and
+ * `notice.posted` (a stored notice: a dead webhook message, an API token about to expire). A union discriminated by `type`; `data` is core's payload of that type
  * (`eventDataSchemas`), so the SDK's event types, this schema and the OpenAPI document's
  * `NotificationMessage` cannot drift apart.
  *
@@ -36,6 +37,8 @@ export const notificationMessageSchema = z
     // The owner is told when a webhook message is given up and when a receiver's 410 disables an endpoint (SPEC §7.5).
     messageOf('webhook.message.dead').meta({ id: 'NotificationMessageWebhookMessageDead' }),
     messageOf('webhook.endpoint.disabled').meta({ id: 'NotificationMessageWebhookEndpointDisabled' }),
+    // Notices stored for the owner: a dead webhook message, an API token about to expire.
+    messageOf('notice.posted').meta({ id: 'NotificationMessageNoticePosted' }),
   ])
   .meta({
     id: 'NotificationMessage',
@@ -65,7 +68,7 @@ export const notificationMessageSchema = z
  */
 export type NotificationMessage = z.output<typeof notificationMessageSchema>;
 
-/** The event types the socket forwards: alerts, the spending updates and the webhook notices. */
+/** The event types the socket forwards: alerts, the spending updates, the webhook notices and stored notices. */
 export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map(
   (option) => option.shape.type.value,
 );

@@ -3,7 +3,7 @@ import type { AlertRuleRecord, NotificationRecord, Store } from '../../store/sto
 import { uniqueOwnerId } from '../harness.js';
 import { check, type ContractGroup } from './contract-check.js';
 import { holdTransaction, settle } from './held-transaction.js';
-import { budgetRecord, notificationRecord, ruleRecord } from './records.js';
+import { budgetRecord, noticeRecord, notificationRecord, ruleRecord } from './records.js';
 
 /** A budget with two rules (80 % and 100 %), of a new owner unless one is given. */
 async function rules(store: Store, ownerId = uniqueOwnerId()): Promise<[AlertRuleRecord, AlertRuleRecord]> {
@@ -21,7 +21,7 @@ async function rules(store: Store, ownerId = uniqueOwnerId()): Promise<[AlertRul
 
 const idsOf = (rows: readonly NotificationRecord[]) => rows.map((n) => n.id);
 
-/** `notifications`: alerts that fired, once per (rule, period). */
+/** `notifications`: alerts that fired, once per (rule, period), and notices, once per (topic, subject). */
 export const notificationChecks: ContractGroup = {
   name: 'notifications',
   checks: [
@@ -109,6 +109,60 @@ export const notificationChecks: ContractGroup = {
         expect(await first.done).toBe('rolled back');
         expect(await second).toBe(true);
         expect(await store.notifications.list(rule.ownerId, { limit: 10 })).toEqual([kept]);
+      },
+    ),
+
+    check(
+      'insertNoticeOnce stores a notice once per (topic, subject): list and findById read it back with its data',
+      async ({ store }) => {
+        const [rule] = await rules(store);
+        const alert = notificationRecord(rule);
+        const notice = noticeRecord(rule.ownerId, 'tok_1');
+        const sameSubject = noticeRecord(rule.ownerId, 'tok_1', { message: 'told twice' });
+        const otherTopic = noticeRecord(rule.ownerId, 'tok_1', { topic: 'webhook.message.dead', data: {} });
+        const otherOwner = noticeRecord(uniqueOwnerId(), 'tok_1');
+        const inserted = await store.transaction(async (tx) => [
+          await tx.notifications.insertOnce(alert),
+          await tx.notifications.insertNoticeOnce(notice),
+          await tx.notifications.insertNoticeOnce(sameSubject),
+          await tx.notifications.insertNoticeOnce(otherTopic),
+          await tx.notifications.insertNoticeOnce(otherOwner),
+        ]);
+        expect(inserted).toEqual([true, true, false, true, true]);
+        expect(await store.notifications.findById(rule.ownerId, notice.id)).toEqual(notice);
+        expect(idsOf(await store.notifications.list(rule.ownerId, { limit: 10 })).sort()).toEqual(
+          [alert.id, notice.id, otherTopic.id].sort(),
+        );
+        // A notice belongs to no budget: a budget's listing and its fired rules leave it out.
+        expect(idsOf(await store.notifications.list(rule.ownerId, { budgetId: rule.budgetId, limit: 10 }))).toEqual([
+          alert.id,
+        ]);
+        expect(await store.notifications.firedRuleIds(rule.ownerId, rule.budgetId, '2026-03-01')).toEqual([rule.id]);
+        expect(await store.notifications.markRead(rule.ownerId, notice.id, '2026-03-09T00:00:00.000Z')).toBe(true);
+        expect((await store.notifications.findById(rule.ownerId, notice.id))?.readAt).toBe('2026-03-09T00:00:00.000Z');
+      },
+    ),
+
+    check(
+      'insertNoticeOnce from two concurrent transactions stores once: the second answers false once the first commits',
+      async ({ store, peer }) => {
+        const ownerId = uniqueOwnerId();
+        const [mine, theirs] = [
+          noticeRecord(ownerId, 'msg_1', { message: 'first instance' }),
+          noticeRecord(ownerId, 'msg_1', { message: 'second instance' }),
+        ];
+        const first = holdTransaction(store, (tx) => tx.notifications.insertNoticeOnce(mine));
+        let second: Promise<boolean> | undefined;
+        try {
+          expect(await first.reached).toBe(true);
+          second = peer.transaction((tx) => tx.notifications.insertNoticeOnce(theirs));
+          await settle(second);
+        } finally {
+          first.end('commit');
+        }
+        expect(await first.done).toBe(true);
+        expect(await second).toBe(false);
+        expect(await store.notifications.list(ownerId, { limit: 10 })).toEqual([mine]);
       },
     ),
 

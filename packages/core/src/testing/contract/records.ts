@@ -4,7 +4,8 @@ import type {
   BudgetRecord,
   CategoryRecord,
   ExpenseRecord,
-  NotificationRecord,
+  BudgetNotificationRecord,
+  NoticeRecord,
 } from '../../store/store.js';
 
 /** The instant every record of the contract checks is stamped with, unless a check says otherwise. */
@@ -99,7 +100,10 @@ export function ruleRecord(ownerId: string, budgetId: string, extra: Partial<Ale
 }
 
 /** An unread notification of `rule` for the March 2026 period, unless overridden. */
-export function notificationRecord(rule: AlertRuleRecord, extra: Partial<NotificationRecord> = {}): NotificationRecord {
+export function notificationRecord(
+  rule: AlertRuleRecord,
+  extra: Partial<BudgetNotificationRecord> = {},
+): BudgetNotificationRecord {
   return {
     id: newId('ntf'),
     ownerId: rule.ownerId,
@@ -114,6 +118,22 @@ export function notificationRecord(rule: AlertRuleRecord, extra: Partial<Notific
     availableMinor: 40_000,
     projectedSpendMinor: 32_000,
     message: 'Groceries: 80 % of 400.00 spent',
+    createdAt: AT,
+    readAt: null,
+    ...extra,
+  };
+}
+
+/** An unread notice of `ownerId` about `subjectId` under `api-token.expiring`, unless overridden. */
+export function noticeRecord(ownerId: string, subjectId: string, extra: Partial<NoticeRecord> = {}): NoticeRecord {
+  return {
+    id: newId('ntf'),
+    ownerId,
+    kind: 'notice',
+    topic: 'api-token.expiring',
+    subjectId,
+    message: 'Your API token "CI" expires on 2026-03-08',
+    data: { name: 'CI', expiresAt: '2026-03-08T00:00:00.000Z', days: 7, revoked: false, note: null },
     createdAt: AT,
     readAt: null,
     ...extra,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alertsOf } from './budget-alerts.js';
 import type { TrackerEvent } from '../../events.js';
 import type { OwnerHandle } from '../../owner.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
@@ -26,10 +27,10 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
         const [rule80, rule100] = await owner.alerts.list({ budgetId: budget.id });
         await owner.expenses.create({ amount: '200', date: '2026-11-02', categoryId: groceries.id });
         await owner.expenses.create({ amount: '500', date: '2026-11-20' }); // not in the budget's category
-        expect(await owner.notifications.list()).toEqual([]);
+        expect(await alertsOf(owner.notifications)).toEqual([]);
 
         const crossing = await owner.expenses.create({ amount: '130', categoryId: groceries.id }); // 330.00: 82.5 %
-        const [at80, ...none] = await owner.notifications.list();
+        const [at80, ...none] = await alertsOf(owner.notifications);
         expect(none).toEqual([]);
         expect(at80).toEqual({
           id: expect.stringMatching(/^ntf_/) as string,
@@ -50,10 +51,10 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
           expect(at80!.message).toContain(part);
 
         await owner.expenses.create({ amount: '10', categoryId: groceries.id }); // 340.00: still only the 80 % one
-        expect(await owner.notifications.list()).toHaveLength(1);
+        expect(await alertsOf(owner.notifications)).toHaveLength(1);
         await owner.expenses.create({ amount: '70', categoryId: groceries.id }); // 410.00
         await owner.expenses.create({ amount: '5', categoryId: groceries.id }); // 415.00
-        const notifications = await owner.notifications.list();
+        const notifications = await alertsOf(owner.notifications);
         expect(notifications.map((n) => [n.thresholdPercent, n.ruleId, n.spentMinor])).toEqual([
           [100, rule100!.id, 41000],
           [80, rule80!.id, 33000],
@@ -81,7 +82,7 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const owner = getEnv().newOwner();
       const budget = await owner.budgets.create({ name: 'All', amount: '100' });
       await owner.expenses.create({ amount: '150' });
-      const notifications = await owner.notifications.list();
+      const notifications = await alertsOf(owner.notifications);
       expect(notifications.map((n) => [n.budgetId, n.thresholdPercent, n.spentMinor])).toEqual([
         [budget.id, 100, 15000],
         [budget.id, 80, 15000],
@@ -98,9 +99,9 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       await owner.expenses.create({ amount: '5' });
       env.clock.set('2026-12-03T09:00:00Z');
       await owner.expenses.create({ amount: '50' });
-      expect(await owner.notifications.list()).toHaveLength(1);
+      expect(await alertsOf(owner.notifications)).toHaveLength(1);
       await owner.expenses.create({ amount: '30' });
-      const notifications = await owner.notifications.list();
+      const notifications = await alertsOf(owner.notifications);
       expect(notifications.map((n) => [n.period.start, n.period.end, n.spentMinor, n.budgetId])).toEqual([
         ['2026-12-01', '2026-12-31', 8000, budget.id],
         ['2026-11-01', '2026-11-30', 8500, budget.id],
@@ -118,9 +119,9 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
         alertRules: [{ thresholdPercent: 100, kind: 'forecast' }],
       });
       await owner.expenses.create({ amount: '120', date: '2026-11-03' }); // forecast 360.00
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
       await owner.expenses.create({ amount: '20' }); // 140.00 spent, forecast 420.00
-      const [notification, ...rest] = await owner.notifications.list();
+      const [notification, ...rest] = await alertsOf(owner.notifications);
       expect(rest).toEqual([]);
       expect(notification).toMatchObject({
         budgetId: budget.id,
@@ -145,7 +146,7 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
         alertRules: [{ thresholdPercent: 100, kind: 'forecast' }],
       });
       await owner.expenses.create({ amount: '60' }); // 60.00 in 2 days: forecast 900.00
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
       expect(await owner.budgets.status(budget.id)).toMatchObject({
         projectedSpendMinor: 90000,
         forecastConfident: false,
@@ -154,10 +155,10 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       });
       env.clock.set('2026-11-07T12:00:00Z'); // day 7: still early
       await owner.expenses.create({ amount: '1' });
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
       env.clock.set('2026-11-08T12:00:00Z'); // day 8: the forecast counts
       await owner.expenses.create({ amount: '50' }); // 111.00 in 8 days: forecast 416.25
-      const notifications = await owner.notifications.list();
+      const notifications = await alertsOf(owner.notifications);
       expect(notifications.map((n) => [n.kind, n.projectedSpendMinor])).toEqual([['forecast', 41625]]);
       expect(await owner.budgets.status(budget.id)).toMatchObject({ forecastConfident: true, state: 'warning' });
     });
@@ -171,13 +172,13 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const budget = await owner.budgets.create({ name: 'Food', amount: '100', categoryIds: [food.id] });
       const moved = await owner.expenses.create({ amount: '90', categoryId: other.id });
       const late = await owner.expenses.create({ amount: '15', categoryId: food.id, date: '2026-10-30' });
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
       await owner.expenses.update(moved.id, { categoryId: food.id });
-      expect((await owner.notifications.list()).map((n) => [n.budgetId, n.thresholdPercent, n.spentMinor])).toEqual([
+      expect((await alertsOf(owner.notifications)).map((n) => [n.budgetId, n.thresholdPercent, n.spentMinor])).toEqual([
         [budget.id, 80, 9000],
       ]);
       await owner.expenses.update(late.id, { date: '2026-11-01' });
-      expect((await owner.notifications.list()).map((n) => [n.thresholdPercent, n.spentMinor])).toEqual([
+      expect((await alertsOf(owner.notifications)).map((n) => [n.thresholdPercent, n.spentMinor])).toEqual([
         [100, 10500],
         [80, 9000],
       ]);
@@ -189,13 +190,13 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       env.clock.set('2026-11-21T12:00:00Z');
       const budget = await owner.budgets.create({ name: 'All', amount: '100', alertRules: [{ thresholdPercent: 80 }] });
       const expense = await owner.expenses.create({ amount: '85' });
-      const fired = await owner.notifications.list();
+      const fired = await alertsOf(owner.notifications);
       expect(fired).toHaveLength(1);
       await owner.expenses.delete(expense.id);
       expect((await owner.budgets.status(budget.id)).spentMinor).toBe(0);
-      expect(await owner.notifications.list()).toEqual(fired);
+      expect(await alertsOf(owner.notifications)).toEqual(fired);
       await owner.expenses.create({ amount: '90' });
-      expect(await owner.notifications.list()).toEqual(fired);
+      expect(await alertsOf(owner.notifications)).toEqual(fired);
       expect(await alertEvents(owner)).toHaveLength(1);
     });
 
@@ -210,10 +211,10 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       });
       await owner.expenses.create({ amount: '60' });
       await owner.expenses.create({ amount: '10' });
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
       const [rule] = await owner.alerts.list({ budgetId: budget.id });
       expect(await owner.alerts.update(rule!.id, { active: true })).toMatchObject({ active: true });
-      expect((await owner.notifications.list()).map((n) => [n.ruleId, n.spentMinor])).toEqual([[rule!.id, 7000]]);
+      expect((await alertsOf(owner.notifications)).map((n) => [n.ruleId, n.spentMinor])).toEqual([[rule!.id, 7000]]);
     });
 
     it('a rule created on a budget already past its threshold fires at once', async () => {
@@ -222,14 +223,14 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       env.clock.set('2026-11-21T12:00:00Z');
       const budget = await owner.budgets.create({ name: 'All', amount: '100', alertRules: [] });
       await owner.expenses.create({ amount: '90' });
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
       const rule = await owner.alerts.create({ budgetId: budget.id, thresholdPercent: 75 });
-      const notifications = await owner.notifications.list();
+      const notifications = await alertsOf(owner.notifications);
       expect(notifications.map((n) => [n.ruleId, n.thresholdPercent, n.spentMinor])).toEqual([[rule.id, 75, 9000]]);
       expect((await alertEvents(owner)).map((e) => e.data.notification)).toEqual(notifications);
       // So does a new budget over spending that already happened.
       const late = await owner.budgets.create({ name: 'Late', amount: '100' });
-      expect((await owner.notifications.list({ budgetId: late.id })).map((n) => n.thresholdPercent)).toEqual([80]);
+      expect((await alertsOf(owner.notifications, { budgetId: late.id })).map((n) => n.thresholdPercent)).toEqual([80]);
     });
 
     it('rules: create with defaults, get, list, update, delete; bad input is VALIDATION_FAILED naming the field', async () => {
@@ -306,7 +307,7 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       });
       await owner.expenses.create({ amount: '6', categoryId: food.id }); // Food's 50 %; Steps has no rule left to fire
 
-      const all = await owner.notifications.list();
+      const all = await alertsOf(owner.notifications);
       expect(all.map((n) => [n.budgetId, n.thresholdPercent])).toEqual([
         [other.id, 50],
         [budget.id, 40],
@@ -314,14 +315,14 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
         [budget.id, 20],
         [budget.id, 10],
       ]);
-      const ofBudget = await owner.notifications.list({ budgetId: budget.id });
+      const ofBudget = await alertsOf(owner.notifications, { budgetId: budget.id });
       expect(ofBudget.map((n) => n.thresholdPercent)).toEqual([40, 30, 20, 10]);
-      const page1 = await owner.notifications.list({ budgetId: budget.id, limit: 3 });
+      const page1 = await alertsOf(owner.notifications, { budgetId: budget.id, limit: 3 });
       expect(page1.map((n) => n.thresholdPercent)).toEqual([40, 30, 20]);
-      const page2 = await owner.notifications.list({ budgetId: budget.id, limit: 3, before: page1[2]!.id });
+      const page2 = await alertsOf(owner.notifications, { budgetId: budget.id, limit: 3, before: page1[2]!.id });
       expect(page2.map((n) => n.thresholdPercent)).toEqual([10]);
-      expect(await owner.notifications.list({ before: page2[0]!.id })).toEqual([]);
-      await expectTrackerError(owner.notifications.list({ limit: 0 }), 'VALIDATION_FAILED', ['limit']);
+      expect(await alertsOf(owner.notifications, { before: page2[0]!.id })).toEqual([]);
+      await expectTrackerError(alertsOf(owner.notifications, { limit: 0 }), 'VALIDATION_FAILED', ['limit']);
 
       const at20 = ofBudget[2]!;
       env.clock.set('2026-11-22T08:00:00Z');
@@ -329,10 +330,10 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       expect(read).toEqual({ ...at20, readAt: '2026-11-22T08:00:00.000Z' });
       env.clock.set('2026-11-23T08:00:00Z');
       expect(await owner.notifications.markRead(at20.id)).toEqual(read);
-      expect((await owner.notifications.list({ unread: true })).map((n) => n.thresholdPercent)).toEqual([
+      expect((await alertsOf(owner.notifications, { unread: true })).map((n) => n.thresholdPercent)).toEqual([
         50, 40, 30, 10,
       ]);
-      expect(await owner.notifications.list({ unread: false })).toEqual([read]);
+      expect(await alertsOf(owner.notifications, { unread: false })).toEqual([read]);
       await expectTrackerError(owner.notifications.markRead('ntf_missing'), 'NOT_FOUND');
     });
 
@@ -346,7 +347,7 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       const snapshot = async () => ({
         budgets: await alice.budgets.list(),
         rules: await alice.alerts.list(),
-        notifications: await alice.notifications.list(),
+        notifications: await alertsOf(alice.notifications),
         status: await alice.budgets.status(budget.id),
         changes: await alice.changes({ limit: 200 }),
       });
@@ -374,8 +375,8 @@ export function alertTests(getEnv: () => ConformanceEnv): void {
       expect(await mallory.budgets.overall()).toBeNull();
       expect(await mallory.alerts.list()).toEqual([]);
       expect(await mallory.alerts.list({ budgetId: budget.id })).toEqual([]);
-      expect(await mallory.notifications.list()).toEqual([]);
-      expect(await mallory.notifications.list({ budgetId: budget.id })).toEqual([]);
+      expect(await alertsOf(mallory.notifications)).toEqual([]);
+      expect(await alertsOf(mallory.notifications, { budgetId: budget.id })).toEqual([]);
       // Another owner's spending never counts in, or fires, an owner's budget.
       await mallory.expenses.create({ amount: '50' });
       expect(await snapshot()).toEqual(before);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alertsOf } from './budget-alerts.js';
 import { isTrackerError } from '../../errors.js';
 import type { TrackerEvent } from '../../events.js';
 import type { ConformanceEnv } from '../harness.js';
@@ -52,7 +53,7 @@ export function concurrencyTests(getEnv: () => ConformanceEnv): void {
       const budget = await owner.budgets.create({ name: 'Race', amount: '100.00' });
       await Promise.all(Array.from({ length: 50 }, () => owner.expenses.create({ amount: '2.50' })));
       expect((await owner.budgets.status(budget.id)).spentMinor).toBe(12500);
-      const notifications = await owner.notifications.list();
+      const notifications = await alertsOf(owner.notifications);
       // Writes of one owner run one at a time, so each rule fires on exactly the write that crossed it.
       expect(notifications.map((n) => [n.thresholdPercent, n.spentMinor])).toEqual([
         [100, 10000],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { alertsOf } from './budget-alerts.js';
 import type { OwnerHandle } from '../../owner.js';
 import type { TotalsQuery } from '../../store/store.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
@@ -143,16 +144,16 @@ export function refundTests(getEnv: () => ConformanceEnv): void {
       await owner.expenses.create({ amount: '70.00', date: '2026-11-02', categoryId: food.id });
       await owner.expenses.create({ amount: '75.00', date: '2026-11-03', categoryId: food.id, kind: 'refund' });
       await owner.expenses.create({ amount: '60.00', date: '2026-11-04', categoryId: food.id, kind: 'refund' });
-      expect(await owner.notifications.list()).toEqual([]);
+      expect(await alertsOf(owner.notifications)).toEqual([]);
 
       await owner.expenses.create({ amount: '150.00', date: '2026-11-05', categoryId: food.id }); // 85.00: 85 %
-      const fired = await owner.notifications.list();
+      const fired = await alertsOf(owner.notifications);
       expect(fired.map((n) => [n.thresholdPercent, n.spentMinor])).toEqual([[80, 8500]]);
       await owner.expenses.create({ amount: '50.00', date: '2026-11-06', categoryId: food.id, kind: 'refund' });
       expect((await owner.budgets.status(budget.id)).spentMinor).toBe(3500);
-      expect(await owner.notifications.list()).toEqual(fired); // still there, unread, unchanged
+      expect(await alertsOf(owner.notifications)).toEqual(fired); // still there, unread, unchanged
       await owner.expenses.create({ amount: '50.00', date: '2026-11-07', categoryId: food.id }); // 85 % again
-      expect(await owner.notifications.list()).toEqual(fired); // not a second time in the period
+      expect(await alertsOf(owner.notifications)).toEqual(fired); // not a second time in the period
     });
 
     it('analytics net refunds out of totals and count them apart: summary, monthly, weekly and trends', async () => {
