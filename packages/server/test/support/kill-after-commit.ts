@@ -12,11 +12,17 @@ import { systemClock, Tracker, type TrackerEventType } from '@expense-tracker/co
  *   process dies with the write committed and nothing answered.
  * - `ET_TEST_CLOCK_OFFSET_MS=<ms>`: the tracker's clock runs that far ahead of real time
  *   (a retry "two minutes later" without waiting two minutes).
+ * - `ET_TEST_CLOCK_AT=<ISO instant>`: the tracker's clock (which the server reads too) starts
+ *   at that instant when the process starts and runs on from there: a test stops the server
+ *   and starts it again "three months later". Measured against this process's own clock, so
+ *   it holds under libfaketime, which gives each child process a clock of its own.
  */
 
 const killOn = process.env.ET_TEST_KILL_AFTER_COMMIT as TrackerEventType | undefined;
 const match = process.env.ET_TEST_KILL_MATCH ?? '';
-const offsetMs = Number(process.env.ET_TEST_CLOCK_OFFSET_MS ?? 0);
+const clockAt = process.env.ET_TEST_CLOCK_AT;
+const offsetMs = clockAt ? Date.parse(clockAt) - Date.now() : Number(process.env.ET_TEST_CLOCK_OFFSET_MS ?? 0);
+if (Number.isNaN(offsetMs)) throw new Error(`ET_TEST_CLOCK_AT is not an instant: ${clockAt}`);
 
 const open = Tracker.open.bind(Tracker);
 Tracker.open = async (options) => {
