@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ import { messageText } from './ws-text.js';
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 /**
- * The test-only preload (`kill-after-commit.ts`): `ET_TEST_CLOCK_AT` sets the process's clock,
+ * The test-only preload (`kill-after-commit.ts`): `ET_TEST_CLOCK_FILE` gives the process a clock the test moves,
  * `ET_TEST_KILL_AFTER_COMMIT` kills it right after a commit. No production code reads either.
  */
 export const TEST_PRELOAD = 'packages/server/test/support/kill-after-commit.ts';
@@ -78,6 +78,27 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
+/** The clock of server processes started with `env` (`ET_TEST_CLOCK_FILE`): a file the test rewrites. */
+export interface ProcessClock {
+  env: { ET_TEST_CLOCK_FILE: string };
+  /** Moves every process given `env` to `instant` (from where time runs on). */
+  set(instant: string): void;
+  remove(): void;
+}
+
+/** A {@link ProcessClock} at `instant`. */
+export function processClock(instant: string): ProcessClock {
+  const dir = mkdtempSync(join(tmpdir(), 'et-clock-'));
+  const path = join(dir, 'now');
+  const set = (at: string) => {
+    if (Number.isNaN(Date.parse(at))) throw new Error(`not an instant: ${at}`);
+    writeFileSync(`${path}.next`, at); // then renamed over it: a process never reads half an instant
+    renameSync(`${path}.next`, path);
+  };
+  set(instant);
+  return { env: { ET_TEST_CLOCK_FILE: path }, set, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A database of one engine for one test file: a fresh SQLite file or PostgreSQL database. */
 export interface AcceptanceDatabase {
   url: string;
@@ -93,7 +114,7 @@ export async function acceptanceDatabase(dialect: TestDialect): Promise<Acceptan
 
 /**
  * The built server (`dist/main.js`, as `npm start` runs it) over `database`, with the test
- * preload, so `env` may set `ET_TEST_CLOCK_AT` or `ET_TEST_KILL_AFTER_COMMIT`.
+ * preload, so `env` may set `ET_TEST_CLOCK_FILE` or `ET_TEST_KILL_AFTER_COMMIT`.
  */
 export function startBuiltServer(
   database: AcceptanceDatabase,
