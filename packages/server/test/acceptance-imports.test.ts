@@ -51,7 +51,7 @@ describe.each(DIALECTS)('bank-file import against npm start on %s (#13)', (diale
       ET_TEST_KILL_MATCH: CRASH_MARK,
     });
     started.push(server);
-  }, 240_000);
+  }, 600_000); // a build on a loaded machine, once per run
 
   afterAll(async () => {
     for (const s of started) await stopServer(s);

@@ -39,7 +39,7 @@ describe.each(DIALECTS)('rules against npm start on %s (#14)', (dialect) => {
     await ensureBuilt();
     database = await acceptanceDatabase(dialect);
     server = await startBuiltServer(database);
-  }, 240_000);
+  }, 600_000); // a build on a loaded machine, once per run
 
   afterAll(async () => {
     if (server) await stopServer(server);

@@ -1,8 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 import { inject } from 'vitest';
 import { WebSocket } from 'ws';
 import { createTestDatabase } from '../../../core/test/setup/pg-database.js';
@@ -21,8 +31,11 @@ const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 /**
  * The test-only preload (`kill-after-commit.ts`): `ET_TEST_CLOCK_FILE` gives the process a clock the test moves,
  * `ET_TEST_KILL_AFTER_COMMIT` kills it right after a commit. No production code reads either.
+ * `ensureBuilt` compiles it to plain JavaScript: loading it through tsx would double the
+ * server's start-up time (tsx then hooks every module the server loads).
  */
-export const TEST_PRELOAD = 'packages/server/test/support/kill-after-commit.ts';
+const PRELOAD_SOURCE = 'packages/server/test/support/kill-after-commit.ts';
+const TEST_PRELOAD = 'node_modules/.cache/et-acceptance/kill-after-commit.mjs';
 
 /** The newest modification time of the files under `dir` (recursively). */
 function newest(dir: string): number {
@@ -50,24 +63,55 @@ function built(): boolean {
   });
 }
 
+/** Whether the process that took the build lock still runs (a lock without its pid yet is new). */
+function builderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    return Date.now() - mtime(lock) < 10_000;
+  }
+  try {
+    process.kill(pid, 0); // signal 0: only asks whether it exists
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Compiles the preload when its source is newer (written elsewhere, then renamed into place). */
+function compilePreload(): void {
+  const out = join(repoRoot, TEST_PRELOAD);
+  if (mtime(out) >= mtime(join(repoRoot, PRELOAD_SOURCE))) return;
+  mkdirSync(join(out, '..'), { recursive: true });
+  buildSync({
+    entryPoints: [join(repoRoot, PRELOAD_SOURCE)],
+    outfile: `${out}.${process.pid}`,
+    format: 'esm',
+    logLevel: 'error',
+  });
+  renameSync(`${out}.${process.pid}`, out);
+}
+
 /**
- * Runs `npm run build` when `vitest run` comes without it or after a source changed, as the
+ * Compiles the test preload, and runs `npm run build` when `vitest run` comes without it or after a source changed, as the
  * browser tests build the dashboard. Test files run in parallel: one builds while holding a
  * lock directory, the others wait for it and find the build fresh.
  */
 export async function ensureBuilt(): Promise<void> {
+  compilePreload();
   if (built()) return;
   const lock = join(repoRoot, 'node_modules/.cache/et-acceptance-build.lock');
   mkdirSync(join(lock, '..'), { recursive: true });
-  const deadline = Date.now() + 180_000;
   for (;;) {
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
       break;
     } catch {
-      // Another file is building, or one that was killed left its lock behind.
-      if (Date.now() - mtime(lock) > 180_000) rmSync(lock, { recursive: true, force: true });
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build lock ${lock}`);
+      // Another file is building (however long a loaded machine takes), or one that was
+      // killed left its lock behind: that builder's process is gone.
+      if (!builderAlive(lock)) rmSync(lock, { recursive: true, force: true });
       await new Promise((r) => setTimeout(r, 250));
     }
   }

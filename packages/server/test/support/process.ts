@@ -33,7 +33,7 @@ export interface ServerProcess {
  * `main.ts`, e.g. `test/support/kill-after-commit.ts`: they change the process for a test
  * without any production code path knowing. `entry: 'dist'` runs the built
  * `packages/server/dist/main.js` over the built core instead (what `npm start` runs; build
- * it first, see `ensureBuilt` in `acceptance.ts`): tsx is then loaded only for the preloads.
+ * it first, see `ensureBuilt` in `acceptance.ts`): tsx is then loaded only for `.ts` preloads.
  */
 export async function startServerProcess(
   databaseUrl: string,
@@ -46,7 +46,11 @@ export async function startServerProcess(
   const tsx = ['--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href];
   const args =
     entry === 'dist'
-      ? [...(imports.length > 0 ? tsx : []), ...imports, join(repoRoot, 'packages/server/dist/main.js')]
+      ? [
+          ...(preload.some((path) => path.endsWith('.ts')) ? tsx : []),
+          ...imports,
+          join(repoRoot, 'packages/server/dist/main.js'),
+        ]
       : ['--conditions=source', ...tsx, ...imports, join(repoRoot, 'packages/server/src/main.ts')];
   const child = spawn(process.execPath, args, {
     cwd,
