@@ -6,7 +6,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * A real server process (`src/main.ts` from source through tsx, as `multi-instance.test.ts`
- * starts it), for tests that stop its database or kill it.
+ * starts it, or the built `dist/main.js` that `npm start` runs), for tests that stop its
+ * database or kill it.
  */
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -30,40 +31,42 @@ export interface ServerProcess {
  * Starts `main.ts` on a free port over `databaseUrl`; resolves once it listens. `preload`
  * names test-only modules (paths from the repository root) loaded with `--import` before
  * `main.ts`, e.g. `test/support/kill-after-commit.ts`: they change the process for a test
- * without any production code path knowing.
+ * without any production code path knowing. `entry: 'dist'` runs the built
+ * `packages/server/dist/main.js` over the built core instead (what `npm start` runs; build
+ * it first, see `ensureBuilt` in `acceptance.ts`): tsx is then loaded only for `.ts` preloads.
  */
 export async function startServerProcess(
   databaseUrl: string,
   env: Record<string, string> = {},
   preload: readonly string[] = [],
+  { entry = 'source' }: { entry?: 'source' | 'dist' } = {},
 ): Promise<ServerProcess> {
   const cwd = mkdtempSync(join(tmpdir(), 'et-proc-'));
   const imports = preload.flatMap((path) => ['--import', pathToFileURL(join(repoRoot, path)).href]);
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=source',
-      '--import',
-      pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href,
-      ...imports,
-      join(repoRoot, 'packages/server/src/main.ts'),
-    ],
-    {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        PORT: '0',
-        DATABASE_URL: databaseUrl,
-        DATA_DIR: cwd,
-        JWT_SECRET: PROCESS_JWT_SECRET,
-        LOG_LEVEL: 'info',
-        SCRYPT_LOG_N: '12',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const tsx = ['--import', pathToFileURL(join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href];
+  const args =
+    entry === 'dist'
+      ? [
+          ...(preload.some((path) => path.endsWith('.ts')) ? tsx : []),
+          ...imports,
+          join(repoRoot, 'packages/server/dist/main.js'),
+        ]
+      : ['--conditions=source', ...tsx, ...imports, join(repoRoot, 'packages/server/src/main.ts')];
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: cwd,
+      JWT_SECRET: PROCESS_JWT_SECRET,
+      LOG_LEVEL: 'info',
+      SCRYPT_LOG_N: '12',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
