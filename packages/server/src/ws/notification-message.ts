@@ -7,7 +7,8 @@ const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).o
 /**
  * A message on the notification socket (`/ws/notifications`): one committed event of the
  * socket's user, `{ type, seq, at, data }`, for `alert.triggered`, the `expense.*` and
- * `budget.*` changes, and the webhook notices `webhook.message.dead` and `webhook.endpoint.disabled`. A union discriminated by `type`; `data` is core's payload of that type
+ * `budget.*` changes, the `rule.*` and `schedule.*` changes, and the webhook notices `webhook.message.dead` and
+ * `webhook.endpoint.disabled`. A union discriminated by `type`; `data` is core's payload of that type
  * (`eventDataSchemas`), so the SDK's event types, this schema and the OpenAPI document's
  * `NotificationMessage` cannot drift apart.
  *
@@ -36,6 +37,20 @@ export const notificationMessageSchema = z
     // The owner is told when a webhook message is given up and when a receiver's 410 disables an endpoint (SPEC §7.5).
     messageOf('webhook.message.dead').meta({ id: 'NotificationMessageWebhookMessageDead' }),
     messageOf('webhook.endpoint.disabled').meta({ id: 'NotificationMessageWebhookEndpointDisabled' }),
+    // Rules and schedules change what the dashboard's rules and bills pages show (SPEC §7.2, §7.3).
+    messageOf('rule.created').meta({ id: 'NotificationMessageRuleCreated' }),
+    messageOf('rule.updated').meta({ id: 'NotificationMessageRuleUpdated' }),
+    messageOf('rule.deleted').meta({ id: 'NotificationMessageRuleDeleted' }),
+    messageOf('rule.reordered').meta({ id: 'NotificationMessageRuleReordered' }),
+    messageOf('rule.applied').meta({ id: 'NotificationMessageRuleApplied' }),
+    messageOf('rule.reverted').meta({ id: 'NotificationMessageRuleReverted' }),
+    messageOf('schedule.created').meta({ id: 'NotificationMessageScheduleCreated' }),
+    messageOf('schedule.updated').meta({ id: 'NotificationMessageScheduleUpdated' }),
+    messageOf('schedule.deleted').meta({ id: 'NotificationMessageScheduleDeleted' }),
+    messageOf('schedule.occurrence.posted').meta({ id: 'NotificationMessageScheduleOccurrencePosted' }),
+    messageOf('schedule.occurrence.matched').meta({ id: 'NotificationMessageScheduleOccurrenceMatched' }),
+    messageOf('schedule.occurrence.skipped').meta({ id: 'NotificationMessageScheduleOccurrenceSkipped' }),
+    messageOf('schedule.occurrence.missed').meta({ id: 'NotificationMessageScheduleOccurrenceMissed' }),
   ])
   .meta({
     id: 'NotificationMessage',
@@ -65,7 +80,7 @@ export const notificationMessageSchema = z
  */
 export type NotificationMessage = z.output<typeof notificationMessageSchema>;
 
-/** The event types the socket forwards: alerts, the spending updates and the webhook notices. */
+/** The event types the socket forwards: alerts, the spending updates, rules, schedules and the webhook notices. */
 export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map(
   (option) => option.shape.type.value,
 );
