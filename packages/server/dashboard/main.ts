@@ -15,6 +15,8 @@ import {
   Tooltip,
 } from 'chart.js';
 import { createWebhooksSection } from './webhooks.js';
+import { createBillsSection } from './bills.js';
+import { createRulesSection } from './rules.js';
 import { importProgress, setupImports, type ProgressMessage } from './imports.js';
 
 Chart.register(
@@ -372,6 +374,8 @@ el<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
 // ---- Webhooks: their own module (dashboard/webhooks.ts), over the same API call.
 
 const webhooks = createWebhooksSection({ api, el, text });
+// Rules and bills: their own modules (dashboard/rules.ts, dashboard/bills.ts).
+const sections = [createRulesSection({ api, el, text }), createBillsSection({ api, el, text })];
 
 // ---- Live updates: the notification socket; events refresh the page, debounced.
 
@@ -405,6 +409,7 @@ function connect(): void {
     if (typeof message.seq === 'number') lastSeq = message.seq;
     if (LIVE_TYPES.test(message.type)) scheduleRefresh();
     webhooks.changed(message.type);
+    for (const section of sections) section.changed(message.type);
   });
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return; // logged out, or replaced
@@ -438,6 +443,7 @@ function showLogin(message = ''): void {
   el('token-secret').textContent = '';
   el('token-created').hidden = true;
   webhooks.clear();
+  for (const section of sections) section.clear();
   el('logout').hidden = true;
   setLive(false, 'Offline');
 }
@@ -451,6 +457,7 @@ function showDashboard(): void {
   void webhooks.load().catch((error: unknown) => {
     if (error instanceof Error && error.message !== 'unauthorized') el('webhook-error').textContent = error.message;
   });
+  for (const section of sections) void section.load();
 }
 
 el<HTMLFormElement>('login').addEventListener('submit', (event) => {
