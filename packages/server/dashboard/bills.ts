@@ -2,6 +2,7 @@
 // falls due in the next 30 days with each occurrence's state, skip and post-now of one
 // occurrence, and a small form for a monthly schedule.
 import { addDays, ownerToday, type Api } from './dates.js';
+import { replaceRows } from './focus.js';
 
 interface Schedule {
   id: string;
@@ -40,6 +41,8 @@ export interface BillsSection {
 
 /** How far ahead "upcoming" looks, today included. */
 const AHEAD_DAYS = 30;
+/** The longest range `upcoming` serves (`MAX_SCHEDULE_RANGE_DAYS`). */
+const YEAR_DAYS = 366;
 
 const MODE_TEXT = { post: 'posted when due', expect: 'bill: waits for the payment' } as const;
 
@@ -83,11 +86,17 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
   const occurrencePath = (o: Upcoming, action: 'skip' | 'post') =>
     `/schedules/${encodeURIComponent(o.scheduleId)}/occurrences/${o.nominal}/${action}`;
 
-  function renderSchedules(list: Schedule[]): void {
+  function renderSchedules(list: Schedule[], year: Upcoming[]): void {
+    // The schedule's own cursor stays on a skipped occurrence until its date has passed (the due
+    // work moves it): the next due a person means is the first one still open.
+    const open = new Map<string, string>();
+    for (const o of year)
+      if ((o.state === null || o.state === 'pending') && !open.has(o.scheduleId)) open.set(o.scheduleId, o.due);
     const body = el('schedule-rows');
     if (list.length === 0) return emptyRow(body, 'No schedules yet.', 5);
-    body.replaceChildren(
-      ...list.map((schedule) => {
+    replaceRows(
+      body,
+      list.map((schedule) => {
         const row = document.createElement('tr');
         row.dataset.scheduleId = schedule.id;
         const actions = document.createElement('td');
@@ -98,7 +107,11 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
             await load();
           }),
         );
-        const next = !schedule.enabled ? 'disabled' : (schedule.nextOccurrence?.due ?? 'ended');
+        const next = !schedule.enabled
+          ? 'disabled'
+          : schedule.nextOccurrence === null
+            ? 'ended'
+            : (open.get(schedule.id) ?? 'none within a year');
         row.append(
           text('th', schedule.name),
           text('td', MODE_TEXT[schedule.mode]),
@@ -116,8 +129,9 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
     el('upcoming-title').textContent = `Due in the next ${AHEAD_DAYS} days (${from} to ${to})`;
     const body = el('upcoming-rows');
     if (list.length === 0) return emptyRow(body, 'Nothing due.', 5);
-    body.replaceChildren(
-      ...list.map((o) => {
+    replaceRows(
+      body,
+      list.map((o) => {
         const row = document.createElement('tr');
         row.dataset.scheduleId = o.scheduleId;
         row.dataset.nominal = o.nominal;
@@ -154,12 +168,17 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
   async function reload(): Promise<void> {
     const from = await ownerToday(api);
     const to = addDays(from, AHEAD_DAYS - 1);
-    const [schedules, upcoming] = await Promise.all([
+    // A year ahead (the most `upcoming` serves) finds each schedule's next open occurrence too.
+    const [schedules, year] = await Promise.all([
       api<Schedule[]>('/schedules'),
-      api<Upcoming[]>(`/schedules/upcoming?from=${from}&to=${to}`),
+      api<Upcoming[]>(`/schedules/upcoming?from=${from}&to=${addDays(from, YEAR_DAYS - 1)}`),
     ]);
-    renderSchedules(schedules);
-    renderUpcoming(upcoming, from, to);
+    renderSchedules(schedules, year);
+    renderUpcoming(
+      year.filter((o) => o.due <= to),
+      from,
+      to,
+    );
   }
 
   /** One load at a time; a load asked for meanwhile runs once after it. */

@@ -58,10 +58,7 @@ function actionText(action: Action, categoryName: (id: string | null) => string)
 }
 
 /** The rule's conditions ("when") and actions ("then") as text. */
-export function describeRule(
-  rule: Rule,
-  categoryName: (id: string | null) => string,
-): { when: string; then: string } {
+export function describeRule(rule: Rule, categoryName: (id: string | null) => string): { when: string; then: string } {
   const when = rule.conditions
     .map((condition) => `${condition.field} ${OPERATORS[condition.op] ?? condition.op} ${valueText(condition)}`)
     .join(rule.match === 'all' ? ' and ' : ' or ');

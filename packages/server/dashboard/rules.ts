@@ -3,6 +3,7 @@
 // "Test" shows what a rule would change on the last 90 days without writing, "Apply" makes it
 // a recorded run, and "Revert run" puts that run's expenses back.
 import { addDays, ownerToday, type Api } from './dates.js';
+import { replaceRows } from './focus.js';
 import { describeRule, type Rule } from './rule-text.js';
 
 interface Category {
@@ -150,8 +151,9 @@ export function createRulesSection({ api, el, text }: RulesPage): RulesSection {
       body.replaceChildren(row);
       return;
     }
-    body.replaceChildren(
-      ...rules.map((rule, index) => {
+    replaceRows(
+      body,
+      rules.map((rule, index) => {
         const n = index + 1;
         const { when, then } = describeRule(rule, categoryName);
         const row = document.createElement('tr');
@@ -268,7 +270,9 @@ export function createRulesSection({ api, el, text }: RulesPage): RulesSection {
       `${result.examined} expenses examined: ${result.matched} match, ${result.wouldChange} would change${listed}.`;
     el('rule-apply').hidden = result.wouldChange === 0;
     el('rule-revert').hidden = true;
-    rows(result.items.map(({ expense, changes }) => ({ expense, id: expense.id, cells: changeCells(expense, changes) })));
+    rows(
+      result.items.map(({ expense, changes }) => ({ expense, id: expense.id, cells: changeCells(expense, changes) })),
+    );
   }
 
   async function renderRun(): Promise<void> {
