@@ -193,13 +193,13 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
   el<HTMLFormElement>('schedule-form').addEventListener('submit', (event) => {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
     el('schedule-error').textContent = '';
+    const value = (id: string) => el<HTMLInputElement | HTMLSelectElement>(id).value.trim();
     const body = {
-      name: String(data.get('name') ?? ''),
-      mode: String(data.get('mode') ?? 'post'),
-      recurrence: { unit: 'month', anchor: String(data.get('anchor') ?? '') },
-      template: { amount: String(data.get('amount') ?? '').trim() },
+      name: value('schedule-name'),
+      mode: value('schedule-mode'),
+      recurrence: { unit: 'month', anchor: value('schedule-anchor') },
+      template: { amount: value('schedule-amount') },
     };
     void api<Schedule>('/schedules', { method: 'POST', body: JSON.stringify(body) })
       .then(async () => {

@@ -352,12 +352,10 @@ export function createRulesSection({ api, el, text }: RulesPage): RulesSection {
 
   el<HTMLFormElement>('rule-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
     el('rule-error').textContent = '';
     const body = {
-      conditions: [{ field: 'description', op: 'contains', value: String(data.get('contains') ?? '') }],
-      actions: [{ type: 'setCategory', categoryId: String(data.get('categoryId') ?? '') }],
+      conditions: [{ field: 'description', op: 'contains', value: el<HTMLInputElement>('rule-contains').value }],
+      actions: [{ type: 'setCategory', categoryId: el<HTMLSelectElement>('rule-category').value }],
     };
     void api<Rule>('/rules', { method: 'POST', body: JSON.stringify(body) })
       .then(async () => {

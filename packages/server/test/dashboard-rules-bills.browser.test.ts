@@ -95,9 +95,7 @@ describe.each(DIALECTS)('dashboard rules and bills sections, in headless Chromiu
     await page.getByLabel('Username').fill(user.username);
     await page.getByLabel('Password').fill(user.password);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForFunction(() => document.getElementById('live')?.textContent === 'Live', null, {
-      timeout: 15_000,
-    });
+    await page.locator('#live', { hasText: /^Live$/ }).waitFor({ timeout: 15_000 });
   }, 120_000);
 
   afterAll(async () => {
@@ -128,9 +126,7 @@ describe.each(DIALECTS)('dashboard rules and bills sections, in headless Chromiu
     }[];
     expect(order.map((rule) => rule.conditions[0]!.value)).toEqual(['groceries', 'netflix']);
     // Focus stays on the moved rule's control, now on row 1 (which can only move down).
-    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
-      'Test rule 1 on the last 90 days',
-    );
+    expect(await page.locator('#rule-rows :focus').getAttribute('aria-label')).toBe('Test rule 1 on the last 90 days');
 
     // Test: the diff of the last 90 days; nothing is written.
     await page.getByRole('button', { name: 'Test rule 2 on the last 90 days' }).click();
