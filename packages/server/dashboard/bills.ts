@@ -99,6 +99,7 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
       list.map((schedule) => {
         const row = document.createElement('tr');
         row.dataset.scheduleId = schedule.id;
+        row.dataset.key = schedule.id;
         const actions = document.createElement('td');
         actions.append(
           button('Delete', `Delete schedule ${schedule.name}`, async () => {
@@ -135,6 +136,7 @@ export function createBillsSection({ api, el, text }: BillsPage): BillsSection {
         const row = document.createElement('tr');
         row.dataset.scheduleId = o.scheduleId;
         row.dataset.nominal = o.nominal;
+        row.dataset.key = `${o.scheduleId}/${o.nominal}`;
         const actions = document.createElement('td');
         // As the API allows: skip what is not settled yet; post what has no expense.
         if (o.state === null || o.state === 'pending')

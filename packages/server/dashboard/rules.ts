@@ -158,6 +158,7 @@ export function createRulesSection({ api, el, text }: RulesPage): RulesSection {
         const { when, then } = describeRule(rule, categoryName);
         const row = document.createElement('tr');
         row.dataset.ruleId = rule.id;
+        row.dataset.key = rule.id;
         const actions = document.createElement('td');
         actions.className = 'actions';
         if (index > 0) actions.append(button('↑', `Move rule ${n} up`, () => reorder(index, index - 1)));
