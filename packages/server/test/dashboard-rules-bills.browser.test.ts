@@ -200,19 +200,30 @@ describe.each(DIALECTS)('dashboard rules and bills sections, in headless Chromiu
     expect(consoleErrors).toEqual([]);
   }, 90_000);
 
-  it('creates a monthly schedule, shows its occurrence due in the next 30 days, skips it, and posts a bill now', async () => {
+  it('refuses a bad amount, creates a monthly schedule, shows its occurrence due in the next 30 days, skips it, posts a bill now', async () => {
     const upcoming = page.locator('#upcoming-rows tr');
     await expect.poll(() => upcoming.textContent(), { timeout: 15_000 }).toBe('Nothing due.');
     expect(await page.locator('#upcoming-title').textContent()).toBe(
       'Due in the next 30 days (2027-02-10 to 2027-03-11)',
     );
 
-    // Monthly from the 31st: February's falls on its last day.
+    // Bad input: the API's 422 problem is shown in the section, and nothing is made.
     await page.getByLabel('Schedule name').fill('Rent');
-    await page.getByLabel('Amount each month').fill('1200.00');
+    await page.getByLabel('Amount each month').fill('1200.001');
     await page.getByLabel('First due date').fill('2027-01-31');
+    await page.getByRole('button', { name: 'Add schedule' }).click();
+    await expect
+      .poll(() => page.locator('#schedule-error').textContent(), { timeout: 15_000 })
+      .toMatch(/^Invalid input: template\.amount: 1200\.001 has 3 decimals/);
+    expect((await api.request('GET', '/schedules', { token: user.token })).body).toEqual([]);
+    expect(consoleErrors.filter((line) => !line.includes('422'))).toEqual([]);
+    consoleErrors.length = 0;
+
+    // Monthly from the 31st: February's falls on its last day.
+    await page.getByLabel('Amount each month').fill('1200.00');
     await page.getByLabel('When it comes due').selectOption('post');
     await page.getByRole('button', { name: 'Add schedule' }).click();
+    await expect.poll(() => page.locator('#schedule-error').textContent(), { timeout: 15_000 }).toBe('');
 
     const schedules = page.locator('#schedule-rows tr');
     await expect.poll(() => schedules.textContent(), { timeout: 15_000 }).toContain('Rent');
