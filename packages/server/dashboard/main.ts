@@ -15,6 +15,8 @@ import {
   Tooltip,
 } from 'chart.js';
 import { createWebhooksSection } from './webhooks.js';
+import { createBillsSection } from './bills.js';
+import { createRulesSection } from './rules.js';
 import { importProgress, setupImports, type ProgressMessage } from './imports.js';
 import { createMoneyIn } from './money-in.js';
 
@@ -377,6 +379,8 @@ el<HTMLFormElement>('token-form').addEventListener('submit', (event) => {
 
 const webhooks = createWebhooksSection({ api, el, text });
 const moneyIn = createMoneyIn({ api, el, text });
+// Rules and bills: their own modules (dashboard/rules.ts, dashboard/bills.ts).
+const sections = [createRulesSection({ api, el, text }), createBillsSection({ api, el, text })];
 
 // ---- Live updates: the notification socket; events refresh the page, debounced.
 
@@ -411,6 +415,7 @@ function connect(): void {
     if (LIVE_TYPES.test(message.type)) scheduleRefresh();
     webhooks.changed(message.type);
     moneyIn.changed(message.type);
+    for (const section of sections) section.changed(message.type);
   });
   ws.addEventListener('close', (event) => {
     if (socket !== ws) return; // logged out, or replaced
@@ -445,6 +450,7 @@ function showLogin(message = ''): void {
   el('token-created').hidden = true;
   webhooks.clear();
   moneyIn.clear();
+  for (const section of sections) section.clear();
   el('logout').hidden = true;
   setLive(false, 'Offline');
 }
@@ -459,6 +465,7 @@ function showDashboard(): void {
   void webhooks.load().catch((error: unknown) => {
     if (error instanceof Error && error.message !== 'unauthorized') el('webhook-error').textContent = error.message;
   });
+  for (const section of sections) void section.load();
 }
 
 el<HTMLFormElement>('login').addEventListener('submit', (event) => {

@@ -18,6 +18,8 @@ const EVENT_TYPES = [
   'budget.updated',
   'budget.deleted',
   'alert.triggered',
+  'rule.created',
+  'schedule.created',
 ];
 const SOCKET_TYPES = EVENT_TYPES.filter((type) => !type.startsWith('category.'));
 
@@ -82,13 +84,23 @@ describe.each(DIALECTS)('what the server sends matches its OpenAPI document, on 
     await post('/expenses', { amount: '1.00', categoryId: spare.id, date: '2026-11-14' });
     await post(`/categories/${spare.id}?uncategorize=true`, undefined, 'DELETE');
     await post(`/budgets/${budget.id}`, undefined, 'DELETE');
+    // Last, so that the rule categorises nothing above.
+    await post('/rules', {
+      conditions: [{ field: 'description', op: 'contains', value: 'netflix' }],
+      actions: [{ type: 'setCategory', categoryId: food.id }],
+    });
+    await post('/schedules', {
+      name: 'Rent',
+      recurrence: { unit: 'month', anchor: '2026-12-01' },
+      template: { amount: '900.00' },
+    });
   });
   afterAll(async () => {
     live.close();
     await api.close();
   });
 
-  it('every item of GET /changes is a documented ChangeEvent, for each of the ten event types', async () => {
+  it('every item of GET /changes is a documented ChangeEvent, for each of the twelve event types', async () => {
     const page = await api.request('GET', '/changes?after=0&limit=200', { token });
     expect(schemas.errors('ChangesPage', page.body)).toEqual([]);
     const events = page.body.events as { type: string; ownerId: string }[];

@@ -7,8 +7,9 @@ const messageOf = <K extends TrackerEventType>(type: K) => changeEventOf(type).o
 /**
  * A message on the notification socket (`/ws/notifications`): one committed event of the
  * socket's user, `{ type, seq, at, data }`, for `alert.triggered`, the `expense.*` and
- * `budget.*` changes, the webhook notices `webhook.message.dead` and `webhook.endpoint.disabled`, and
- * `notice.posted` (a stored notice: a dead webhook message, an API token about to expire). A union discriminated by `type`; `data` is core's payload of that type
+ * `budget.*` changes, the `rule.*` and `schedule.*` changes, the webhook notices `webhook.message.dead` and
+ * `webhook.endpoint.disabled`, and `notice.posted` (a stored notice: a dead webhook message, an API token about
+ * to expire). A union discriminated by `type`; `data` is core's payload of that type
  * (`eventDataSchemas`), so the SDK's event types, this schema and the OpenAPI document's
  * `NotificationMessage` cannot drift apart.
  *
@@ -39,6 +40,20 @@ export const notificationMessageSchema = z
     messageOf('webhook.endpoint.disabled').meta({ id: 'NotificationMessageWebhookEndpointDisabled' }),
     // Notices stored for the owner: a dead webhook message, an API token about to expire.
     messageOf('notice.posted').meta({ id: 'NotificationMessageNoticePosted' }),
+    // Rules and schedules change what the dashboard's rules and bills pages show (SPEC §7.2, §7.3).
+    messageOf('rule.created').meta({ id: 'NotificationMessageRuleCreated' }),
+    messageOf('rule.updated').meta({ id: 'NotificationMessageRuleUpdated' }),
+    messageOf('rule.deleted').meta({ id: 'NotificationMessageRuleDeleted' }),
+    messageOf('rule.reordered').meta({ id: 'NotificationMessageRuleReordered' }),
+    messageOf('rule.applied').meta({ id: 'NotificationMessageRuleApplied' }),
+    messageOf('rule.reverted').meta({ id: 'NotificationMessageRuleReverted' }),
+    messageOf('schedule.created').meta({ id: 'NotificationMessageScheduleCreated' }),
+    messageOf('schedule.updated').meta({ id: 'NotificationMessageScheduleUpdated' }),
+    messageOf('schedule.deleted').meta({ id: 'NotificationMessageScheduleDeleted' }),
+    messageOf('schedule.occurrence.posted').meta({ id: 'NotificationMessageScheduleOccurrencePosted' }),
+    messageOf('schedule.occurrence.matched').meta({ id: 'NotificationMessageScheduleOccurrenceMatched' }),
+    messageOf('schedule.occurrence.skipped').meta({ id: 'NotificationMessageScheduleOccurrenceSkipped' }),
+    messageOf('schedule.occurrence.missed').meta({ id: 'NotificationMessageScheduleOccurrenceMissed' }),
   ])
   .meta({
     id: 'NotificationMessage',
@@ -68,7 +83,7 @@ export const notificationMessageSchema = z
  */
 export type NotificationMessage = z.output<typeof notificationMessageSchema>;
 
-/** The event types the socket forwards: alerts, the spending updates, the webhook notices and stored notices. */
+/** The event types the socket forwards: alerts, the spending updates, rules, schedules, the webhook notices and stored notices. */
 export const NOTIFICATION_TYPES: readonly NotificationMessage['type'][] = notificationMessageSchema.options.map(
   (option) => option.shape.type.value,
 );
