@@ -1,3 +1,4 @@
+import { scheduledSpend } from './scheduled-spend.js';
 import { computeStatus, type StatusFigures } from './status.js';
 import { isRecurring, periodAt, periodIndexOf, type DateRange } from './periods.js';
 import type { BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
@@ -33,6 +34,8 @@ function periodsOf(budget: BudgetRecord, from: number, to: number): DateRange[] 
  * The budget's figures for its periods with indices `from..to` (recurring) or its one
  * period (one-off), answered from the daily totals with one query. With rollover, the query
  * reaches back to the budget's first period so the carry is applied period after period.
+ * The period containing today (and any later one) also reads the owner's schedules, for the
+ * forecast's scheduled part ({@link scheduledSpend}).
  * `perDay: false` (alert checks) skips the per-day grouping when it can; the figures are the
  * same except that `projectedExceedDate` is not looked up once spending has passed the limit.
  */
@@ -63,6 +66,7 @@ export async function budgetFigures(
         rolloverMinor: 0,
         daily: { totalMinor: row?.amountMinor ?? 0 },
         today,
+        scheduled: await scheduledSpend(session, budget, period!, today, covered),
       }),
     ];
   }
@@ -101,9 +105,15 @@ export async function budgetFigures(
     );
     carries = carriesInto(budget.rollover as 'surplus' | 'full', budget.amountMinor, first, spent, range);
   }
-  return periods.map((period, i) =>
-    computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today }),
-  );
+  const figures: StatusFigures[] = [];
+  for (const [i, period] of periods.entries()) {
+    // Closed periods (all of a history) read no schedules: see scheduledSpend.
+    const scheduled = await scheduledSpend(session, budget, period, today, covered);
+    figures.push(
+      computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today, scheduled }),
+    );
+  }
+  return figures;
 }
 
 /**
