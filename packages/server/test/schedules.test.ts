@@ -40,6 +40,33 @@ describe.each(DIALECTS)('/schedules over HTTP on %s', (dialect) => {
     expectProblem(await api.request('GET', `/schedules/${id}`, { token }), 404, 'NOT_FOUND');
   });
 
+  it('budget status forecasts the period’s upcoming scheduled amounts as known, apart from the pace', async () => {
+    const { token } = await api.user();
+    const budget = await api.request('POST', '/budgets', { token, body: { name: 'All', amount: '1500', alertRules: [] } });
+    expect(budget.status).toBe(201);
+    await api.request('POST', '/schedules', {
+      token,
+      body: { name: 'Rent', recurrence: { unit: 'month', anchor: '2027-01-25' }, template: { amount: '1000.00' } },
+    });
+    await api.request('POST', '/schedules', { token, body: RENT }); // in EUR: not in a USD budget
+    const status = await api.request('GET', `/budgets/${budget.body.id as string}/status`, { token });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      spentMinor: 0,
+      scheduledMinor: 100000,
+      scheduledSpentMinor: 0,
+      paceMinor: 0,
+      projectedSpendMinor: 100000,
+      projectedExceedDate: null,
+    });
+    const doc = await api.request('GET', '/openapi.json');
+    const schema = doc.body.components.schemas.BudgetStatus;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['scheduledMinor', 'scheduledSpentMinor', 'paceMinor']),
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['scheduledMinor', 'paceMinor']));
+  });
+
   it('upcoming gives the 31st or the last day of each month; skip and post act on one occurrence', async () => {
     const { token } = await api.user();
     const { id } = (await api.request('POST', '/schedules', { token, body: RENT })).body as { id: string };
