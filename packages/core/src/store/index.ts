@@ -51,6 +51,7 @@ export type {
   ImportProfileRecord,
   ImportRecord,
   ImportRepository,
+  ImportRowBill,
   ImportRowCount,
   ImportRowRecord,
 } from '../imports/repository.js';

@@ -17,6 +17,7 @@ import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
 import { forecastTests } from './suites/forecast.js';
 import { idempotencyTests } from './suites/idempotency.js';
+import { importBillTests } from './suites/import-bills.js';
 import { importRuleTests } from './suites/import-rules.js';
 import { importTests } from './suites/imports.js';
 import { provenanceTests } from './suites/provenance.js';
@@ -124,6 +125,7 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     ruleTests(getEnv);
     scheduleTests(getEnv);
     forecastTests(getEnv);
+    importBillTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

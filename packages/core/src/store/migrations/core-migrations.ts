@@ -11,6 +11,7 @@ import { webhooks } from './0008-webhooks.js';
 import { imports } from './0009-imports.js';
 import { rules } from './0010-rules.js';
 import { schedules } from './0011-schedules.js';
+import { importRowBill } from './0012-import-row-bill.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -30,5 +31,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0009-imports': imports,
     '0010-rules': rules,
     '0011-schedules': schedules,
+    '0012-import-row-bill': importRowBill,
   };
 }
