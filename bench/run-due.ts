@@ -23,7 +23,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const OCCURRENCES = SCHEDULES * DAYS;
 const DAY0 = '2027-01-01';
 
-const dayAfter = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const dayAfter = (date: string, n: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 let instant = new Date(`${DAY0}T08:00:00Z`);
 const dir = mkdtempSync(join(tmpdir(), 'et-bench-rundue-'));
@@ -74,10 +75,10 @@ async function runDueRate(round: number): Promise<number> {
 async function createManyRate(round: number): Promise<number> {
   const { owner, categoryId } = await newOwner(`many-${round}`);
   instant = new Date(`${dayAfter(DAY0, DAYS - 1)}T12:00:00Z`);
-  const rows = [];
-  for (let i = 0; i < SCHEDULES; i++) {
-    for (let d = 0; d < DAYS; d++) rows.push({ ...template(i, categoryId), date: dayAfter(DAY0, d) });
-  }
+  const rows = Array.from({ length: SCHEDULES * DAYS }, (_, n) => ({
+    ...template(Math.floor(n / DAYS), categoryId),
+    date: dayAfter(DAY0, n % DAYS),
+  }));
   const ms = await timed(async () => {
     for (let i = 0; i < rows.length; i += 1000) await owner.expenses.createMany(rows.slice(i, i + 1000));
   });

@@ -121,7 +121,12 @@ describe('forecast with scheduled amounts', () => {
         scheduled: { upcoming: [{ date: '2026-11-30', amountMinor: 9_000 }], spentMinor: 100_000 },
       }),
     );
-    expect(status).toMatchObject({ scheduledMinor: 0, paceMinor: 0, scheduledSpentMinor: 0, projectedSpendMinor: 110_000 });
+    expect(status).toMatchObject({
+      scheduledMinor: 0,
+      paceMinor: 0,
+      scheduledSpentMinor: 0,
+      projectedSpendMinor: 110_000,
+    });
   });
 
   const scenario = fc
@@ -133,9 +138,15 @@ describe('forecast with scheduled amounts', () => {
         maxLength: 10,
       }),
       scheduledShare: fc.nat(100),
-      upcoming: fc.array(fc.record({ offset: fc.integer({ min: -3, max: 65 }), amountMinor: fc.integer({ min: -50_000, max: 300_000 }) }), {
-        maxLength: 8,
-      }),
+      upcoming: fc.array(
+        fc.record({
+          offset: fc.integer({ min: -3, max: 65 }),
+          amountMinor: fc.integer({ min: -50_000, max: 300_000 }),
+        }),
+        {
+          maxLength: 8,
+        },
+      ),
     })
     .map(({ length, todayOffset, limitMinor, spends, scheduledShare, upcoming }) => {
       const period = { start: '2027-01-01', end: addDays('2027-01-01', length - 1) };
@@ -156,7 +167,9 @@ describe('forecast with scheduled amounts', () => {
       fc.property(scenario, ({ period, today, limitMinor, daily, scheduled }) => {
         const s = computeStatus({ period, limitMinor, rolloverMinor: 0, daily, today, scheduled });
         expect(s.projectedSpendMinor).toBe(s.spentMinor + s.scheduledMinor + s.paceMinor);
-        const counted = scheduled.upcoming.filter((o) => o.date > today && o.date >= period.start && o.date <= period.end);
+        const counted = scheduled.upcoming.filter(
+          (o) => o.date > today && o.date >= period.start && o.date <= period.end,
+        );
         if (today <= period.end) expect(s.scheduledMinor).toBe(counted.reduce((sum, o) => sum + o.amountMinor, 0));
         else expect(s).toMatchObject({ scheduledMinor: 0, paceMinor: 0 });
         // The walk: each day after today, spending + what came due by then + pace·days/elapsed, exactly.

@@ -42,7 +42,10 @@ describe.each(DIALECTS)('/schedules over HTTP on %s', (dialect) => {
 
   it('budget status forecasts the period’s upcoming scheduled amounts as known, apart from the pace', async () => {
     const { token } = await api.user();
-    const budget = await api.request('POST', '/budgets', { token, body: { name: 'All', amount: '1500', alertRules: [] } });
+    const budget = await api.request('POST', '/budgets', {
+      token,
+      body: { name: 'All', amount: '1500', alertRules: [] },
+    });
     expect(budget.status).toBe(201);
     await api.request('POST', '/schedules', {
       token,

@@ -68,7 +68,8 @@ export async function budgetFigures(
         rolloverMinor: 0,
         daily: { totalMinor: row?.amountMinor ?? 0 },
         today,
-        scheduled: options.scheduled === false ? undefined : await scheduledSpend(session, budget, period!, today, covered),
+        scheduled:
+          options.scheduled === false ? undefined : await scheduledSpend(session, budget, period!, today, covered),
       }),
     ];
   }
@@ -113,7 +114,14 @@ export async function budgetFigures(
     const scheduled =
       options.scheduled === false ? undefined : await scheduledSpend(session, budget, period, today, covered);
     figures.push(
-      computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today, scheduled }),
+      computeStatus({
+        period,
+        limitMinor: budget.amountMinor,
+        rolloverMinor: carries[i]!,
+        daily: daily[i]!,
+        today,
+        scheduled,
+      }),
     );
   }
   return figures;

@@ -257,7 +257,7 @@ function exceedDate(input: StatusInput, forecast: ForecastParts, room: number, d
     if (over(mFrom, stretch.sum)) return stretch.from;
     if (daysElapsed === 0 || pace <= 0) continue; // no growth within the stretch
     // The first m with pace·m > (room − sum)·daysElapsed: m = ⌊(room − sum)·daysElapsed / pace⌋ + 1.
-    const m = (BigInt(room) - stretch.sum) * BigInt(daysElapsed) / BigInt(pace) + 1n;
+    const m = ((BigInt(room) - stretch.sum) * BigInt(daysElapsed)) / BigInt(pace) + 1n;
     if (m <= BigInt(mTo)) return addDays(stretch.from, Number(m) - mFrom);
   }
   return null;

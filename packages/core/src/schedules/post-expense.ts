@@ -65,11 +65,7 @@ export async function postScheduledExpense(
 }
 
 /** Stores expenses posted by schedules: the rows, then their totals and alert checks at once. */
-export async function flushScheduledExpenses(
-  scope: WriteScope,
-  ownerId: string,
-  rows: ExpenseRecord[],
-): Promise<void> {
+export async function flushScheduledExpenses(scope: WriteScope, ownerId: string, rows: ExpenseRecord[]): Promise<void> {
   if (rows.length === 0) return;
   await scope.tx.expenses.insert(rows);
   await applySpending(

@@ -22,7 +22,12 @@ export function forecastTests(getEnv: () => ConformanceEnv): void {
       const home = await owner.categories.create({ name: 'Home' });
       const food = await owner.categories.create({ name: 'Food' });
       const overall = await owner.budgets.create({ name: 'All', amount: '1500', alertRules: [] });
-      const groceries = await owner.budgets.create({ name: 'Food', amount: '400', categoryIds: [food.id], alertRules: [] });
+      const groceries = await owner.budgets.create({
+        name: 'Food',
+        amount: '400',
+        categoryIds: [food.id],
+        alertRules: [],
+      });
       const rent = await owner.schedules.create({
         name: 'Rent',
         recurrence: { unit: 'month', anchor: '2026-01-25' },
@@ -51,7 +56,10 @@ export function forecastTests(getEnv: () => ConformanceEnv): void {
         state: 'ok',
       });
       // The food budget's scope holds no schedule: its forecast is the pace alone.
-      expect(await owner.budgets.status(groceries.id)).toMatchObject({ scheduledMinor: 0, projectedSpendMinor: 30_000 });
+      expect(await owner.budgets.status(groceries.id)).toMatchObject({
+        scheduledMinor: 0,
+        projectedSpendMinor: 30_000,
+      });
 
       // Skipping the power bill takes it out; posting the rent moves it from scheduled to spent, not into the pace.
       await owner.schedules.skip((await owner.schedules.list()).find((s) => s.name === 'Power')!.id, '2026-11-20');
@@ -75,7 +83,12 @@ export function forecastTests(getEnv: () => ConformanceEnv): void {
       // A closed period's figures read no schedules.
       env.clock.set('2026-12-02T12:00:00Z');
       const [november] = await owner.budgets.history(overall.id, { periods: 1 });
-      expect(november).toMatchObject({ spentMinor: 110_000, scheduledMinor: 0, paceMinor: 0, projectedSpendMinor: 110_000 });
+      expect(november).toMatchObject({
+        spentMinor: 110_000,
+        scheduledMinor: 0,
+        paceMinor: 0,
+        projectedSpendMinor: 110_000,
+      });
       expect(rent.id).toBeTruthy();
     });
 

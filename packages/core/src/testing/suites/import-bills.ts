@@ -96,8 +96,10 @@ export function importBillTests(getEnv: () => ConformanceEnv): void {
       });
       expect((await owner.imports.rows(imp.id)).items[0]?.bill).toMatchObject({ nominal: '2027-01-15' });
       await owner.imports.commit(imp.id);
+      const [row] = (await owner.imports.rows(imp.id)).items;
       const [occurrence] = await owner.schedules.occurrences(power.id);
-      expect(occurrence).toMatchObject({ state: 'matched', expenseId: expect.stringMatching(/^exp_/) });
+      expect(occurrence).toMatchObject({ state: 'matched', expenseId: row!.expenseId });
+      expect(row!.expenseId).not.toBeNull();
     });
 
     it('a bill settled between preview and commit leaves the line an ordinary expense', async () => {
@@ -119,7 +121,7 @@ export function importBillTests(getEnv: () => ConformanceEnv): void {
       await owner.schedules.skip(rent.id, '2027-01-31');
       await owner.imports.commit(imp.id);
       const [row] = (await owner.imports.rows(imp.id)).items;
-      expect(row).toMatchObject({ bill: null, applied: true, expenseId: expect.stringMatching(/^exp_/) });
+      expect(row).toMatchObject({ bill: null, applied: true, expenseId: expect.stringMatching(/^exp_/) as string });
       expect((await owner.schedules.occurrences(rent.id)).map((o) => [o.state, o.expenseId])).toEqual([
         ['skipped', null],
       ]);
