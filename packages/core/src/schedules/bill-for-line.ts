@@ -20,6 +20,8 @@ const CLOSED = new Set(['posted', 'skipped', 'matched']);
  *
  * @example
  * ```ts
+ * import type { BankLine } from './bill-for-line.js'; // internal to core
+ *
  * const line: BankLine = { date: '2027-02-01', amountMinor: 120_300, currency: 'EUR' };
  * ```
  */
