@@ -176,6 +176,9 @@ describe('computeStatus', () => {
       daysTotal: 30,
       dailyAllowanceMinor: 952, // 20000 over the 21 days left, today included, rounded down
       projectedSpendMinor: 60_000,
+      scheduledMinor: 0,
+      scheduledSpentMinor: 0,
+      paceMinor: 40_000, // 20.00 a day for the 20 days after today
       projectedExceedDate: '2026-11-21', // 200.00 in 10 days passes 400.00 on day 21
       forecastConfident: true,
       forecastConfidentFrom: '2026-11-08',

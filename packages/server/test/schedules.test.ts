@@ -40,6 +40,67 @@ describe.each(DIALECTS)('/schedules over HTTP on %s', (dialect) => {
     expectProblem(await api.request('GET', `/schedules/${id}`, { token }), 404, 'NOT_FOUND');
   });
 
+  it('budget status forecasts the period’s upcoming scheduled amounts as known, apart from the pace', async () => {
+    const { token } = await api.user();
+    const budget = await api.request('POST', '/budgets', {
+      token,
+      body: { name: 'All', amount: '1500', alertRules: [] },
+    });
+    expect(budget.status).toBe(201);
+    await api.request('POST', '/schedules', {
+      token,
+      body: { name: 'Rent', recurrence: { unit: 'month', anchor: '2027-01-25' }, template: { amount: '1000.00' } },
+    });
+    await api.request('POST', '/schedules', { token, body: RENT }); // in EUR: not in a USD budget
+    const status = await api.request('GET', `/budgets/${budget.body.id as string}/status`, { token });
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({
+      spentMinor: 0,
+      scheduledMinor: 100000,
+      scheduledSpentMinor: 0,
+      paceMinor: 0,
+      projectedSpendMinor: 100000,
+      projectedExceedDate: null,
+    });
+    const doc = await api.request('GET', '/openapi.json');
+    const schema = doc.body.components.schemas.BudgetStatus;
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['scheduledMinor', 'scheduledSpentMinor', 'paceMinor']),
+    );
+    expect(schema.required).toEqual(expect.arrayContaining(['scheduledMinor', 'paceMinor']));
+  });
+
+  it('an imported 1,203.00 line shows the 1,200.00 ±1 % bill it settles, and commit settles it', async () => {
+    const { token } = await api.user();
+    const bill = await api.request('POST', '/schedules', {
+      token,
+      body: { ...RENT, mode: 'expect', tolerancePercent: 1 },
+    });
+    const mapping = {
+      date: { column: 'Date', format: 'YMD' },
+      amount: { kind: 'signed', column: 'Amount' },
+      currency: { default: 'EUR' },
+      description: 'Text',
+    };
+    const profile = await api.request('POST', '/import-profiles', { token, body: { name: 'Bank', profile: mapping } });
+    const imp = await api.request('POST', `/imports?sourceKey=checking&profile=${profile.body.id as string}`, {
+      token,
+      body: 'Date,Amount,Text\n2027-02-01,-1203.00,RENT\n2027-02-01,-9.99,Music\n',
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imp.status, JSON.stringify(imp.body)).toBe(201);
+    const rows = await api.request('GET', `/imports/${imp.body.id as string}/rows`, { token });
+    expect(rows.body.items.map((r: { bill: unknown }) => r.bill)).toEqual([
+      { scheduleId: bill.body.id, name: 'Rent', nominal: '2027-01-31', due: '2027-01-31' },
+      null,
+    ]);
+    expect((await api.request('POST', `/imports/${imp.body.id as string}/commit`, { token })).status).toBe(200);
+    const history = await api.request('GET', `/schedules/${bill.body.id as string}/occurrences`, { token });
+    expect(history.body).toEqual([expect.objectContaining({ nominal: '2027-01-31', state: 'matched' })]);
+    const expenses = await api.request('GET', '/expenses', { token });
+    expect(expenses.body.items).toHaveLength(2);
+  });
+
   it('upcoming gives the 31st or the last day of each month; skip and post act on one occurrence', async () => {
     const { token } = await api.user();
     const { id } = (await api.request('POST', '/schedules', { token, body: RENT })).body as { id: string };

@@ -30,16 +30,25 @@ export function alertMessage(budget: BudgetRecord, rule: AlertRuleRecord, figure
   const money = (minor: number) => `${formatAmount(minor, budget.currency)} ${budget.currency}`;
   const limit = money(figures.availableMinor);
   if (rule.kind === 'forecast') {
-    return `${budget.name}: on course to spend ${rule.thresholdPercent} % of ${limit} by ${figures.period.end} (forecast ${money(figures.projectedSpendMinor)}), ${daysLeft(figures)}`;
+    const scheduled = figures.scheduledMinor !== 0 ? `, ${money(figures.scheduledMinor)} of it scheduled` : '';
+    return `${budget.name}: on course to spend ${rule.thresholdPercent} % of ${limit} by ${figures.period.end} (forecast ${money(figures.projectedSpendMinor)}${scheduled}), ${daysLeft(figures)}`;
   }
   return `${budget.name}: ${rule.thresholdPercent} % of ${limit} spent (${money(figures.spentMinor)}), ${daysLeft(figures)}`;
 }
 
+/**
+ * What a rule measures: spending, or the forecast (spent + scheduled + pace). The pace counts
+ * only once enough of the period has passed (forecastMinDays); before that a forecast rule
+ * measures the known part alone, spent + scheduled, which no early pace can exaggerate.
+ */
+function measureOf(rule: AlertRuleRecord, figures: StatusFigures): number {
+  if (rule.kind === 'spent') return figures.spentMinor;
+  return figures.forecastConfident ? figures.projectedSpendMinor : figures.spentMinor + figures.scheduledMinor;
+}
+
 /** Whether a rule's threshold is reached by the figures. */
 function reached(rule: AlertRuleRecord, figures: StatusFigures): boolean {
-  // A forecast counts only once enough of the period has passed (forecastMinDays).
-  if (rule.kind === 'forecast' && !figures.forecastConfident) return false;
-  const measure = rule.kind === 'spent' ? figures.spentMinor : figures.projectedSpendMinor;
+  const measure = measureOf(rule, figures);
   if (figures.availableMinor <= 0) return measure > 0;
   return BigInt(measure) * 100n >= BigInt(figures.availableMinor) * BigInt(rule.thresholdPercent);
 }
@@ -76,7 +85,7 @@ export async function evaluateBudgets(
       { from: current.index, to: current.index },
       today,
       coveredCategories(budget, config.categories),
-      { perDay: false },
+      { perDay: false, scheduled: pending.some((rule) => rule.kind === 'forecast') },
     );
     for (const rule of pending) {
       if (!reached(rule, figures!)) continue;
@@ -134,6 +143,20 @@ export async function evaluateForExpenses(
     );
   });
   await evaluateBudgets(scope, ownerId, touched);
+}
+
+/**
+ * After a schedule was created or changed: its occurrences change what budgets in its
+ * currency forecast, so their `forecast` rules are evaluated (each fires once per period, by
+ * the notification's unique key, however often this runs).
+ */
+export async function evaluateForSchedule(scope: WriteScope, ownerId: string, currency: string): Promise<void> {
+  const config = await scope.config();
+  await evaluateBudgets(
+    scope,
+    ownerId,
+    config.budgets.filter((budget) => budget.currency === currency),
+  );
 }
 
 /** Creates an alert rule on a budget; it is evaluated at once. */

@@ -1,3 +1,4 @@
+import { scheduledSpend } from './scheduled-spend.js';
 import { computeStatus, type StatusFigures } from './status.js';
 import { isRecurring, periodAt, periodIndexOf, type DateRange } from './periods.js';
 import type { BudgetRecord, CategoryRecord, StoreSession } from '../store/store.js';
@@ -33,6 +34,10 @@ function periodsOf(budget: BudgetRecord, from: number, to: number): DateRange[] 
  * The budget's figures for its periods with indices `from..to` (recurring) or its one
  * period (one-off), answered from the daily totals with one query. With rollover, the query
  * reaches back to the budget's first period so the carry is applied period after period.
+ * The period containing today (and any later one) also reads the owner's schedules, for the
+ * forecast's scheduled part ({@link scheduledSpend}), unless `scheduled: false` (an alert check
+ * with no `forecast` rule pending: `spent` rules need no forecast, and the due work posting
+ * thousands of occurrences must not read every schedule for each).
  * `perDay: false` (alert checks) skips the per-day grouping when it can; the figures are the
  * same except that `projectedExceedDate` is not looked up once spending has passed the limit.
  */
@@ -42,7 +47,7 @@ export async function budgetFigures(
   range: { from: number; to: number },
   today: string,
   covered: Set<string> | undefined,
-  options: { perDay?: boolean } = {},
+  options: { perDay?: boolean; scheduled?: boolean } = {},
 ): Promise<StatusFigures[]> {
   const first = firstIndex(budget);
   const withRollover = budget.rollover !== 'none' && isRecurring(budget.period) && range.to > first;
@@ -63,6 +68,8 @@ export async function budgetFigures(
         rolloverMinor: 0,
         daily: { totalMinor: row?.amountMinor ?? 0 },
         today,
+        scheduled:
+          options.scheduled === false ? undefined : await scheduledSpend(session, budget, period!, today, covered),
       }),
     ];
   }
@@ -101,9 +108,23 @@ export async function budgetFigures(
     );
     carries = carriesInto(budget.rollover as 'surplus' | 'full', budget.amountMinor, first, spent, range);
   }
-  return periods.map((period, i) =>
-    computeStatus({ period, limitMinor: budget.amountMinor, rolloverMinor: carries[i]!, daily: daily[i]!, today }),
-  );
+  const figures: StatusFigures[] = [];
+  for (const [i, period] of periods.entries()) {
+    // Closed periods (all of a history) read no schedules: see scheduledSpend.
+    const scheduled =
+      options.scheduled === false ? undefined : await scheduledSpend(session, budget, period, today, covered);
+    figures.push(
+      computeStatus({
+        period,
+        limitMinor: budget.amountMinor,
+        rolloverMinor: carries[i]!,
+        daily: daily[i]!,
+        today,
+        scheduled,
+      }),
+    );
+  }
+  return figures;
 }
 
 /**

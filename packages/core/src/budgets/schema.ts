@@ -459,7 +459,22 @@ export const budgetStatusSchema = z
     daysElapsed: z.int(),
     daysTotal: z.int(),
     dailyAllowanceMinor: z.int(),
-    projectedSpendMinor: z.int(),
+    projectedSpendMinor: z.int().meta({
+      description:
+        'The forecast of spending at the end of the period: `spentMinor + scheduledMinor + paceMinor`, what is known first, then the pace',
+    }),
+    scheduledMinor: z.int().meta({
+      description:
+        "Known: the amounts of the period's schedule occurrences due after today and not yet settled (posted early, skipped, matched), in the budget's currency and categories; schedules in another currency are left out",
+    }),
+    scheduledSpentMinor: z.int().meta({
+      description:
+        'Of `spentMinor`, what expenses posted or matched by schedules make up: left out of the pace, since they recur as `scheduledMinor` (0 for a closed period)',
+    }),
+    paceMinor: z.int().meta({
+      description:
+        'The pace: spending other than schedules’ (`spentMinor - scheduledSpentMinor`) per day elapsed, times the days after today, rounded down; 0 before and after the period',
+    }),
     projectedExceedDate: localDateSchema.nullable(),
     forecastConfident: z.boolean().meta({
       description:

@@ -42,6 +42,34 @@ export interface StatusInput {
   daily: readonly DailySpend[] | { totalMinor: number };
   /** Today in the owner's time zone. */
   today: string;
+  /**
+   * What schedules add (SPEC §7.3): the period's upcoming occurrences and the part of
+   * spending so far they posted or matched. Absent: no schedules.
+   */
+  scheduled?: ScheduledSpend;
+}
+
+/**
+ * What a budget's schedules tell its forecast, in the budget's currency and scope.
+ *
+ * @example
+ * ```ts
+ * import { computeStatus, type ScheduledSpend } from './status.js'; // internal to core
+ *
+ * // Rent of 1,000.00 is due on the 30th; 100.00 of the 200.00 spent so far was a schedule's.
+ * const scheduled: ScheduledSpend = { upcoming: [{ date: '2026-11-30', amountMinor: 100_000 }], spentMinor: 10_000 };
+ * computeStatus({ period: { start: '2026-11-01', end: '2026-11-30' }, limitMinor: 150_000, rolloverMinor: 0, daily: { totalMinor: 20_000 }, today: '2026-11-10', scheduled }).projectedSpendMinor;
+ * // 140000: 200.00 spent + 1,000.00 scheduled + 200.00 at the pace of the other 100.00
+ * ```
+ */
+export interface ScheduledSpend {
+  /**
+   * Occurrences not yet settled, each on its due date with its amount (a refund's negative).
+   * Only those due after `today` and within the period count.
+   */
+  upcoming: readonly DailySpend[];
+  /** Of the period's spending so far, what expenses posted or matched by schedules make up. */
+  spentMinor: number;
 }
 
 /**
@@ -72,7 +100,17 @@ export interface StatusFigures {
   daysElapsed: number;
   daysTotal: number;
   dailyAllowanceMinor: number;
+  /**
+   * The forecast of the period's end: `spentMinor + scheduledMinor + paceMinor`, the known
+   * part first, then the pace.
+   */
   projectedSpendMinor: number;
+  /** Known: the period's upcoming scheduled amounts, due after today (see {@link ScheduledSpend}). */
+  scheduledMinor: number;
+  /** Of `spentMinor`, what schedules posted or matched: left out of the pace, since it recurs as `scheduledMinor`. */
+  scheduledSpentMinor: number;
+  /** The pace: spending other than schedules', per day elapsed, over the days after today. */
+  paceMinor: number;
   projectedExceedDate: string | null;
   /** Whether enough of the period has passed for the pace forecast to count (see {@link forecastConfidentFrom}). */
   forecastConfident: boolean;
@@ -155,6 +193,76 @@ export function percentOf(part: number, whole: number): number {
   return Number(basisPoints) / 100;
 }
 
+interface ForecastParts {
+  /** The upcoming scheduled amounts that count, by due date. */
+  upcoming: DailySpend[];
+  scheduledMinor: number;
+  scheduledSpentMinor: number;
+  /** Spending the pace is taken from: all but schedules'. */
+  paceBaseMinor: number;
+  paceMinor: number;
+  projectedSpendMinor: number;
+}
+
+const cap = (value: bigint) => {
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return Number(value > max ? max : value < -max ? -max : value);
+};
+
+/** The known and the pace parts of the forecast (see {@link computeStatus}). */
+function forecastParts(input: StatusInput, spentMinor: number, daysElapsed: number, daysTotal: number): ForecastParts {
+  const { period, today, scheduled } = input;
+  const upcoming = (scheduled?.upcoming ?? [])
+    .filter((o) => o.date > today && o.date >= period.start && o.date <= period.end)
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const scheduledMinor = cap(upcoming.reduce((sum, o) => sum + BigInt(o.amountMinor), 0n));
+  // A closed period has no pace left, and its schedules' part is not looked up (see budgetFigures).
+  const scheduledSpentMinor = daysElapsed >= daysTotal ? 0 : (scheduled?.spentMinor ?? 0);
+  const paceBaseMinor = spentMinor - scheduledSpentMinor;
+  const paceMinor =
+    daysElapsed === 0 || daysElapsed >= daysTotal ? 0 : mulDiv(paceBaseMinor, daysTotal - daysElapsed, daysElapsed);
+  const projectedSpendMinor = cap(BigInt(spentMinor) + BigInt(scheduledMinor) + BigInt(paceMinor));
+  return { upcoming, scheduledMinor, scheduledSpentMinor, paceBaseMinor, paceMinor, projectedSpendMinor };
+}
+
+/**
+ * The first day after today (or from the period's start, before it) on which spending so far,
+ * the scheduled amounts due by then and the pace pass `room` (what was left), or `null`.
+ * Between two due dates the scheduled sum is constant and the pace grows by the same amount
+ * each day, so each stretch is solved in one step rather than day by day.
+ */
+function exceedDate(input: StatusInput, forecast: ForecastParts, room: number, daysElapsed: number): string | null {
+  const { period, today } = input;
+  const first = today < period.start ? period.start : addDays(today, 1);
+  if (first > period.end) return null;
+  const todayNumber = toDayNumber(today < period.start ? addDays(period.start, -1) : today);
+  const pace = forecast.paceBaseMinor;
+  // Pace after m days past today: pace·m/daysElapsed (0 before the period). Over `room - sum` from day m on?
+  const over = (m: number, sum: bigint) =>
+    daysElapsed === 0
+      ? sum > BigInt(room)
+      : BigInt(pace) * BigInt(m) + sum * BigInt(daysElapsed) > BigInt(room) * BigInt(daysElapsed);
+  const stretches: { from: string; sum: bigint }[] = [{ from: first, sum: 0n }];
+  for (const o of forecast.upcoming) {
+    const last = stretches[stretches.length - 1]!;
+    const sum = last.sum + BigInt(o.amountMinor);
+    if (o.date === last.from) last.sum = sum;
+    else stretches.push({ from: o.date, sum });
+  }
+  for (const [i, stretch] of stretches.entries()) {
+    const next = stretches[i + 1];
+    const to = next ? addDays(next.from, -1) : period.end;
+    const mFrom = toDayNumber(stretch.from) - todayNumber;
+    const mTo = toDayNumber(to) - todayNumber;
+    if (over(mFrom, stretch.sum)) return stretch.from;
+    if (daysElapsed === 0 || pace <= 0) continue; // no growth within the stretch
+    // The first m with pace·m > (room − sum)·daysElapsed: m = ⌊(room − sum)·daysElapsed / pace⌋ + 1.
+    const m = ((BigInt(room) - stretch.sum) * BigInt(daysElapsed)) / BigInt(pace) + 1n;
+    if (m <= BigInt(mTo)) return addDays(stretch.from, Number(m) - mFrom);
+  }
+  return null;
+}
+
 /**
  * Every figure of a budget status, from pure inputs. Money stays in integer minor units
  * (BigInt for products); only `percentUsed`, a ratio for display, is a float with two
@@ -162,16 +270,23 @@ export function percentOf(part: number, whole: number): number {
  *
  * - `daysElapsed` counts today: 0 before the period, `daysTotal` after it.
  * - `dailyAllowanceMinor`: what remains, spread over the days left (today included), rounded down.
- * - `projectedSpendMinor`: spending so far continued at the same daily pace to the end,
- *   at most 2^53−1 (a forecast, so a cap rather than an error: spending is bounded by the
+ * - `projectedSpendMinor` = `spentMinor` + `scheduledMinor` + `paceMinor`: what was spent,
+ *   what schedules say is coming (due after today, within the period), and the pace of the
+ *   rest. The pace is spending *other than* schedules' (`spentMinor − scheduledSpentMinor`)
+ *   per day elapsed, times the days after today, rounded down: rent posted on the 1st is not
+ *   extrapolated as if it came daily, and next month's rent is counted once, as scheduled.
+ *   Without schedules this is spending so far continued at the same daily pace to the end.
+ *   At most 2^53−1 (a forecast, so a cap rather than an error: spending is bounded by the
  *   SDK's write guard, a forecast of a long period from its first day is not).
  * - `projectedExceedDate`: the day spending passed what was available (when it has), or the
- *   day it will at the current pace (when that falls within the period); otherwise `null`.
+ *   first day after today on which spending, the scheduled amounts due by then and the pace
+ *   pass it (when the forecast goes over); otherwise `null`.
  * - `percentUsed` is `null` when nothing is available (a `full` rollover can eat the limit).
  * - `forecastConfident`: from {@link forecastConfidentFrom} on. Before it, the forecast (and the
  *   exceed date it gives) is shown, but `state` comes from spending alone.
  * - `state`: `exceeded` when spending passed what is available; `warning` from
- *   {@link WARNING_PERCENT} % spent, or when a confident forecast goes over; else `ok`.
+ *   {@link WARNING_PERCENT} % spent, when a confident forecast goes over, or when the known
+ *   part alone (spent + scheduled) goes over, whatever the confidence; else `ok`.
  *
  * @example
  * ```ts
@@ -189,6 +304,7 @@ export function percentOf(part: number, whole: number): number {
  * figures.daysElapsed; // 10
  * figures.dailyAllowanceMinor; // 952: 20000 over the 21 days left, rounded down
  * figures.projectedSpendMinor; // 60000: 200.00 in 10 days, continued for 30
+ * figures.paceMinor; // 40000: the 20 days after today at 20.00 a day
  * figures.projectedExceedDate; // '2026-11-21'
  * figures.forecastConfident; // true: a third of the month has passed (it counts from the 8th)
  * figures.state; // 'warning'
@@ -210,9 +326,9 @@ export function computeStatus(input: StatusInput): StatusFigures {
     today < period.start ? 0 : today > period.end ? daysTotal : toDayNumber(today) - toDayNumber(period.start) + 1;
   const daysLeft = today > period.end ? 0 : today < period.start ? daysTotal : daysTotal - daysElapsed + 1;
   const dailyAllowanceMinor = remainingMinor > 0 && daysLeft > 0 ? Math.floor(remainingMinor / daysLeft) : 0;
-  const projectedSpendMinor =
-    daysElapsed === 0 || daysElapsed >= daysTotal ? spentMinor : mulDiv(spentMinor, daysTotal, daysElapsed);
   const percentUsed = availableMinor > 0 ? percentOf(spentMinor, availableMinor) : null;
+  const forecast = forecastParts(input, spentMinor, daysElapsed, daysTotal);
+  const { scheduledMinor, projectedSpendMinor } = forecast;
 
   let projectedExceedDate: string | null = null;
   if (spentMinor > availableMinor) {
@@ -224,17 +340,15 @@ export function computeStatus(input: StatusInput): StatusFigures {
         break;
       }
     }
-  } else if (projectedSpendMinor > availableMinor && daysElapsed > 0 && spentMinor > 0) {
-    // At the current pace, after n days spending is spent·n/daysElapsed; the first n above available:
-    const n = mulDiv(Math.max(availableMinor, 0), daysElapsed, spentMinor) + 1;
-    const date = addDays(period.start, n - 1);
-    projectedExceedDate = date <= period.end ? date : null;
+  } else if (projectedSpendMinor > availableMinor) {
+    projectedExceedDate = exceedDate(input, forecast, availableMinor - spentMinor, daysElapsed);
   }
 
   const confidentFrom = forecastConfidentFrom(period);
   const forecastConfident = daysElapsed >= forecastMinDays(daysTotal);
   const warning =
     (forecastConfident && projectedSpendMinor > availableMinor) ||
+    spentMinor + scheduledMinor > availableMinor ||
     (availableMinor > 0
       ? BigInt(spentMinor) * 100n >= BigInt(availableMinor) * BigInt(WARNING_PERCENT)
       : spentMinor > 0);
@@ -251,6 +365,9 @@ export function computeStatus(input: StatusInput): StatusFigures {
     daysTotal,
     dailyAllowanceMinor,
     projectedSpendMinor,
+    scheduledMinor,
+    scheduledSpentMinor: forecast.scheduledSpentMinor,
+    paceMinor: forecast.paceMinor,
     projectedExceedDate,
     forecastConfident,
     forecastConfidentFrom: confidentFrom,

@@ -1,4 +1,5 @@
 import { addDays } from '../dates.js';
+import { billsForLines } from '../schedules/bill-for-line.js';
 import type { StoreSession } from '../store/store.js';
 import type { BankDirection } from './bank-row.js';
 import type { ImportDecision, ImportRowRecord, ImportRowState } from './repository.js';
@@ -43,13 +44,18 @@ export function defaultDecision(state: ImportRowState, candidates: readonly stri
  * that was not imported nor linked has the amount and currency within ±3 days:
  * `possible_duplicate` with it as candidate. `seen` carries the external ids of the file
  * read so far (a repeated one is a duplicate), `claimed` the candidates earlier rows link to.
+ *
+ * Then the importer asks schedules before calling a line new (SPEC §7.3): a `new` row that
+ * fits a bill's occurrence not yet settled gets it as `bill` (state and decision stay `new`
+ * and `create`); commit settles that occurrence with the expense it creates. `bills` carries
+ * the occurrences earlier rows took, so two lines never settle one bill.
  */
 export async function classifyChunk(
   tx: StoreSession,
   ownerId: string,
   sourceKey: string,
   rows: ImportRowRecord[],
-  memory: { seen: Set<string>; claimed: Set<string> },
+  memory: { seen: Set<string>; claimed: Set<string>; bills: Set<string> },
 ): Promise<void> {
   const fresh = rows.filter((r) => r.state === 'new');
   const stored = await tx.expenses.findByIdentity(ownerId, sourceKey, {
@@ -69,6 +75,18 @@ export async function classifyChunk(
     row.decision = defaultDecision(row.state, row.candidateIds);
     row.linkExpenseId = row.decision === 'link' ? (row.candidateIds[0] ?? null) : null;
     if (row.linkExpenseId !== null) memory.claimed.add(row.linkExpenseId);
+  }
+  const lines = rows.map((r) =>
+    r.state === 'new' && r.date !== null && r.amountMinor !== null && r.currency !== null
+      ? { date: r.date, amountMinor: r.amountMinor, currency: r.currency }
+      : null,
+  );
+  if (lines.every((line) => line === null)) return;
+  const bills = await billsForLines(tx, ownerId, lines, memory.bills);
+  for (const [i, bill] of bills.entries()) {
+    if (bill === null) continue;
+    const { schedule, occurrence } = bill;
+    rows[i]!.bill = { scheduleId: schedule.id, name: schedule.name, nominal: occurrence.nominal, due: occurrence.due };
   }
 }
 

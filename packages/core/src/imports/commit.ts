@@ -5,6 +5,7 @@ import type { ExpenseRecord } from '../store/store.js';
 import { applySpending } from '../expenses/spending.js';
 import { assertOpen, write, type ServiceContext, type WriteScope } from '../write-context.js';
 import type { RuleCause } from '../rules/on-write.js';
+import { settleBillWithExpense } from '../schedules/bill-for-line.js';
 import { ruleImportedExpense } from './import-rules.js';
 import { toImport } from './presenters.js';
 import type { ImportProgress } from './preview.js';
@@ -88,6 +89,7 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
   const taken = new Set(stored.flatMap((e) => [e.externalId, e.fingerprint]).filter((k) => k !== null));
   const created: ExpenseRecord[] = [];
   const causes: RuleCause[] = [];
+  const billed: [ImportRowRecord, ExpenseRecord][] = [];
   for (const row of rows) {
     if (row.decision === 'create') {
       if (
@@ -104,18 +106,25 @@ async function commitChunk(scope: WriteScope, imp: ImportRecord, size: number): 
         created.push(expense);
         causes.push(cause);
         Object.assign(row, { expenseId: expense.id, appliedAt: at });
+        if (row.bill !== null) billed.push([row, expense]);
       }
     } else if (await linkRow(scope, imp, row)) {
       row.appliedAt = at;
     } else {
       row.decision = 'skip';
     }
-    await tx.imports.updateRow(row);
   }
   await tx.expenses.insert(created);
   for (const [i, expense] of created.entries()) {
     record({ type: 'expense.created', data: { expense: toExpense(expense), ...causes[i] } });
   }
+  // After the expenses, so the feed tells of the expense before the bill it settles. A bill
+  // settled since the preview (or a schedule changed) leaves the expense an ordinary one, and
+  // the row says so: its `bill` is cleared.
+  for (const [row, expense] of billed) {
+    if (!(await settleBillWithExpense(scope, row.bill!, expense))) row.bill = null;
+  }
+  for (const row of rows) await tx.imports.updateRow(row);
   await applySpending(
     scope,
     imp.ownerId,

@@ -6,6 +6,7 @@ import type {
   ImportProfileRecord,
   ImportRecord,
   ImportRepository,
+  ImportRowBill,
   ImportRowRecord,
   ImportRowState,
   ImportState,
@@ -66,6 +67,7 @@ function fromRow(row: Selectable<ImportRowTable>): ImportRowRecord {
     linkExpenseId: row.link_expense_id,
     expenseId: row.expense_id,
     appliedAt: row.applied_at,
+    bill: row.bill === null ? null : (JSON.parse(row.bill) as ImportRowBill),
   };
 }
 
@@ -92,6 +94,7 @@ function toRow(record: ImportRowRecord) {
     link_expense_id: record.linkExpenseId,
     expense_id: record.expenseId,
     applied_at: record.appliedAt,
+    bill: record.bill === null ? null : JSON.stringify(record.bill),
   };
 }
 

@@ -52,6 +52,7 @@ export function toImportRow(row: ImportRowRecord, rules: ImportRules): ImportRow
     linkExpenseId: row.linkExpenseId,
     expenseId: row.expenseId,
     applied: row.appliedAt !== null,
+    bill: row.bill === null ? null : { ...row.bill },
     rules: rulesForRow(rules, row),
   };
 }

@@ -117,6 +117,7 @@ function toRowRecord(
     linkExpenseId: null,
     expenseId: null,
     appliedAt: null,
+    bill: null,
   };
   if (parsed.kind === 'invalid') return { ...empty, state: 'invalid', reasonCode: parsed.code, reason: parsed.reason };
   const facts = {
@@ -160,7 +161,7 @@ export async function stageImport(
   };
   await ctx.store.imports.insert(record);
   const occurrences = new OccurrenceCounter();
-  const memory = { seen: new Set<string>(), claimed: new Set<string>() };
+  const memory = { seen: new Set<string>(), claimed: new Set<string>(), bills: new Set<string>() };
   let chunk: ImportRowRecord[] = [];
   const flush = async () => {
     const rows = chunk;

@@ -155,6 +155,26 @@ export interface ImportRowRecord {
   expenseId: string | null;
   /** When commit applied the decision (the instant of the chunk's transaction); `null` until then. */
   appliedAt: string | null;
+  /** The bill (an `expect` schedule's occurrence) the row would settle, found by preview; `null` for none. */
+  bill: ImportRowBill | null;
+}
+
+/**
+ * The occurrence of an `expect` schedule (a bill) that an import row would settle: the
+ * schedule, its name when preview found it, and the occurrence's nominal and due dates.
+ *
+ * @example
+ * ```ts
+ * import type { ImportRowBill } from '@expense-tracker/core/store';
+ *
+ * const bill: ImportRowBill = { scheduleId: 'sch_01J…', name: 'Rent', nominal: '2027-01-31', due: '2027-01-31' };
+ * ```
+ */
+export interface ImportRowBill {
+  scheduleId: string;
+  name: string;
+  nominal: string;
+  due: string;
 }
 
 /**

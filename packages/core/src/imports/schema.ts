@@ -116,6 +116,19 @@ export const importRowSchema = z
     linkExpenseId: idSchema.nullable(),
     expenseId: idSchema.nullable().meta({ description: 'The expense commit created' }),
     applied: z.boolean().meta({ description: 'Whether commit applied the decision' }),
+    bill: z
+      .object({
+        scheduleId: idSchema,
+        name: z.string(),
+        nominal: localDateSchema,
+        due: localDateSchema,
+      })
+      .nullable()
+      .meta({
+        id: 'ImportRowBill',
+        description:
+          'The bill (an occurrence of an `expect` schedule, not yet settled) the line would settle: its amount is within the schedule’s tolerance and its date within the match window of the due date. Committing a `create` links the new expense to it, so the due work posts nothing more for it.',
+      }),
     rules: importRowRulesSchema.nullable().meta({
       description: 'What the owner’s rules would give the row now (null for an invalid row); commit runs them again',
     }),

@@ -12,12 +12,17 @@ import type { ScheduleRecord } from './repository.js';
  * `categorySource: 'schedule'`. A template category deleted since is dropped rather than
  * failing the tick (the due work must not stall on one schedule); without a category the
  * owner's rules may categorise it, as they do any new expense.
+ *
+ * With `batch`, the expense row is added to it instead of being stored here: the caller
+ * stores a batch with {@link flushScheduledExpenses} (one insert, one totals update and one
+ * alert check for many occurrences, as `createMany` does), in the same transaction.
  */
 export async function postScheduledExpense(
   scope: WriteScope,
   schedule: ScheduleRecord,
   date: string,
   id: string,
+  batch?: ExpenseRecord[],
 ): Promise<Expense> {
   const { template } = schedule;
   const { categories } = await scope.config();
@@ -52,9 +57,21 @@ export async function postScheduledExpense(
     tags: template.tags.length > 0 ? template.tags : undefined,
   };
   const { draft: row, cause } = await runRulesOnWrite(scope, draft, given, categoryId !== null);
-  await scope.tx.expenses.insert([row]);
   const expense = toExpense(row);
   scope.record({ type: 'expense.created', data: { expense, ...cause } });
-  await applySpending(scope, schedule.ownerId, [[null, row]], []);
+  if (batch) batch.push(row);
+  else await flushScheduledExpenses(scope, schedule.ownerId, [row]);
   return expense;
+}
+
+/** Stores expenses posted by schedules: the rows, then their totals and alert checks at once. */
+export async function flushScheduledExpenses(scope: WriteScope, ownerId: string, rows: ExpenseRecord[]): Promise<void> {
+  if (rows.length === 0) return;
+  await scope.tx.expenses.insert(rows);
+  await applySpending(
+    scope,
+    ownerId,
+    rows.map((row) => [null, row] as const),
+    [],
+  );
 }

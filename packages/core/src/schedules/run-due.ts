@@ -5,9 +5,10 @@ import { write, type ServiceContext, type WriteScope } from '../write-context.js
 import { findBillMatch } from './match-bill.js';
 import { nextOccurrence, occurrencesBetween, type Occurrence } from './occurrences.js';
 import { occurrenceRecord, storeOccurrence } from './occurrence-actions.js';
-import { postScheduledExpense } from './post-expense.js';
+import { flushScheduledExpenses, postScheduledExpense } from './post-expense.js';
+import type { ExpenseRecord } from '../store/store.js';
 import { scheduleRef, toOccurrence } from './presenters.js';
-import type { ScheduleRecord } from './repository.js';
+import type { OccurrenceRecord, ScheduleRecord } from './repository.js';
 
 /**
  * What one pass of `runDueSchedules` did.
@@ -42,8 +43,14 @@ const STEP = 200;
 const FINAL = new Set(['posted', 'skipped', 'matched', 'missed']);
 
 /** Settles one due occurrence; `true` when it is still waiting (a bill within its window). */
-async function settle(scope: WriteScope, schedule: ScheduleRecord, occurrence: Occurrence, report: ScheduleDueReport) {
-  const existing = await scope.tx.schedules.findOccurrence(schedule.ownerId, schedule.id, occurrence.nominal);
+async function settle(
+  scope: WriteScope,
+  schedule: ScheduleRecord,
+  occurrence: Occurrence,
+  report: ScheduleDueReport,
+  batch: ExpenseRecord[],
+  existing: OccurrenceRecord | null,
+) {
   if (existing && FINAL.has(existing.state)) return false;
   const ref = scheduleRef(schedule);
   if (schedule.mode === 'post') {
@@ -51,7 +58,7 @@ async function settle(scope: WriteScope, schedule: ScheduleRecord, occurrence: O
     const next = occurrenceRecord(scope, schedule, occurrence, 'posted', expenseId);
     // The claim: only the writer whose insert (or state change) lands posts the expense.
     if (!(await storeOccurrence(scope, existing, next))) return false;
-    const expense = await postScheduledExpense(scope, schedule, occurrence.due, expenseId);
+    const expense = await postScheduledExpense(scope, schedule, occurrence.due, expenseId, batch);
     scope.record({
       type: 'schedule.occurrence.posted',
       data: { schedule: ref, occurrence: toOccurrence(next), expense },
@@ -80,6 +87,31 @@ async function settle(scope: WriteScope, schedule: ScheduleRecord, occurrence: O
 }
 
 /**
+ * Days by which a stored occurrence's due date can differ from the one computed now for the
+ * same nominal date: a weekend shift moves a date by at most 2 days, and the recurrence's
+ * shift may have been changed since the row was stored.
+ */
+const SHIFT_MARGIN_DAYS = 4;
+
+/**
+ * The step's stored occurrences by nominal date, read in one query rather than one per
+ * occurrence. Should a row still be missed, nothing is posted twice: the insert that claims an
+ * occurrence finds its key taken.
+ */
+async function storedOccurrences(scope: WriteScope, schedule: ScheduleRecord, step: readonly Occurrence[]) {
+  const byNominal = new Map<string, OccurrenceRecord>();
+  if (step.length === 0) return byNominal;
+  const rows = await scope.tx.schedules.listOccurrences(schedule.ownerId, {
+    scheduleId: schedule.id,
+    fromDue: addDays(step[0]!.due, -SHIFT_MARGIN_DAYS),
+    toDue: addDays(step[step.length - 1]!.due, SHIFT_MARGIN_DAYS),
+    limit: 2 * step.length + 100, // more than the rows the range can hold
+  });
+  for (const row of rows) byNominal.set(row.nominal, row);
+  return byNominal;
+}
+
+/**
  * Settles up to {@link STEP} due occurrences of one schedule from its cursor and moves the
  * cursor to the first one not settled (a bill still waiting) or the next not yet due.
  * Returns whether occurrences due today are left for another step.
@@ -89,9 +121,15 @@ async function settleSchedule(scope: WriteScope, schedule: ScheduleRecord, repor
   const due = occurrencesBetween(schedule.recurrence, schedule.nextDue, scope.today);
   const step = due.slice(0, STEP);
   let waiting: Occurrence | null = null;
+  // The step's posted expenses are stored together, as createMany stores a batch: one insert,
+  // one totals update, one alert check (measured by bench:run-due).
+  const batch: ExpenseRecord[] = [];
+  const stored = await storedOccurrences(scope, schedule, step);
   for (const occurrence of step) {
-    if ((await settle(scope, schedule, occurrence, report)) && !waiting) waiting = occurrence;
+    const existing = stored.get(occurrence.nominal) ?? null;
+    if ((await settle(scope, schedule, occurrence, report, batch, existing)) && !waiting) waiting = occurrence;
   }
+  await flushScheduledExpenses(scope, schedule.ownerId, batch);
   const more = due.length > step.length;
   const after = more ? step[step.length - 1]!.due : scope.today;
   const next = waiting ?? nextOccurrence(schedule.recurrence, addDays(after, 1));

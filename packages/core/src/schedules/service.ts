@@ -1,3 +1,4 @@
+import { evaluateForSchedule } from '../alerts/service.js';
 import { notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { assertCategories } from '../categories/service.js';
@@ -71,6 +72,7 @@ export async function createSchedule(ctx: ServiceContext, ownerId: string, input
       updatedAt: scope.at,
     };
     await scope.tx.schedules.insert(record);
+    await evaluateForSchedule(scope, ownerId, record.template.currency);
     const schedule = toSchedule(record);
     scope.record({ type: 'schedule.created', data: { schedule } });
     return schedule;
@@ -120,6 +122,7 @@ export async function updateSchedule(
       updatedAt: scope.at,
     };
     await scope.tx.schedules.update(next);
+    await evaluateForSchedule(scope, ownerId, next.template.currency);
     const schedule = toSchedule(next);
     scope.record({ type: 'schedule.updated', data: { schedule, previous: toSchedule(current) } });
     return schedule;

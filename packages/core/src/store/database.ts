@@ -408,6 +408,8 @@ export interface ImportRowTable {
   link_expense_id: string | null;
   expense_id: string | null;
   applied_at: string | null;
+  /** JSON `{scheduleId, name, nominal, due}`: the bill the row would settle (migration 0013). */
+  bill: string | null;
 }
 
 /**

@@ -53,6 +53,7 @@ export type {
   ImportProfileRecord,
   ImportRecord,
   ImportRepository,
+  ImportRowBill,
   ImportRowCount,
   ImportRowRecord,
 } from '../imports/repository.js';

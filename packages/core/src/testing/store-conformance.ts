@@ -15,7 +15,9 @@ import { dateRangeTests } from './suites/date-range.js';
 import { eventTests } from './suites/events.js';
 import { expenseTests } from './suites/expenses.js';
 import { exportTests } from './suites/export.js';
+import { forecastTests } from './suites/forecast.js';
 import { idempotencyTests } from './suites/idempotency.js';
+import { importBillTests } from './suites/import-bills.js';
 import { importRuleTests } from './suites/import-rules.js';
 import { importTests } from './suites/imports.js';
 import { provenanceTests } from './suites/provenance.js';
@@ -122,6 +124,8 @@ export function defineStoreConformance<S extends Store>(harness: ConformanceHarn
     importRuleTests(getEnv);
     ruleTests(getEnv);
     scheduleTests(getEnv);
+    forecastTests(getEnv);
+    importBillTests(getEnv);
     if (harness.rawQuery) persistedShapeTests(getEnv);
   });
 }

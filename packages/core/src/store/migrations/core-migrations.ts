@@ -12,6 +12,7 @@ import { imports } from './0009-imports.js';
 import { rules } from './0010-rules.js';
 import { schedules } from './0011-schedules.js';
 import { notices } from './0012-notices.js';
+import { importRowBill } from './0013-import-row-bill.js';
 
 /**
  * Core's migrations for a store on `dialect`, in order. Names sort lexically; never rename or
@@ -32,5 +33,6 @@ export function coreMigrations(dialect: Dialect): Record<string, Migration> {
     '0010-rules': rules,
     '0011-schedules': schedules,
     '0012-notices': notices(dialect),
+    '0013-import-row-bill': importRowBill,
   };
 }

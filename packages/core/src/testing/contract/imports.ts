@@ -44,6 +44,7 @@ function rowRecord(imp: ImportRecord, n: number, extra: Partial<ImportRowRecord>
     linkExpenseId: null,
     expenseId: null,
     appliedAt: null,
+    bill: null,
     ...extra,
   };
 }
@@ -74,7 +75,9 @@ export const importChecks: ContractGroup = {
       const imp = importRecord(ownerId);
       await store.imports.insert(imp);
       const rows = [
-        rowRecord(imp, 1),
+        rowRecord(imp, 1, {
+          bill: { scheduleId: 'sch_rent', name: 'Rent ✓', nominal: '2026-02-28', due: '2026-03-02' },
+        }),
         rowRecord(imp, 2, { state: 'possible_duplicate', candidateIds: ['exp_a', 'exp_b'], decision: 'skip' }),
         rowRecord(imp, 3, { state: 'invalid', reasonCode: 'invalid_date', reason: 'bad', decision: null, date: null }),
       ];

@@ -48,6 +48,9 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         daysTotal: 30,
         dailyAllowanceMinor: 1000, // 100.00 over the 10 days left, today included
         projectedSpendMinor: 42857, // floor(30000 * 30 / 21)
+        scheduledMinor: 0, // no schedules: the forecast is all pace
+        scheduledSpentMinor: 0,
+        paceMinor: 12857, // floor(30000 * 9 / 21): the 9 days after today
         projectedExceedDate: '2026-11-29', // 400.00 at 300.00 per 21 days is passed on day 29
         forecastConfident: true, // a quarter of the month has passed
         forecastConfidentFrom: '2026-11-08',
@@ -78,6 +81,9 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         daysTotal: 31,
         dailyAllowanceMinor: 0,
         projectedSpendMinor: 8000,
+        scheduledMinor: 0,
+        scheduledSpentMinor: 0,
+        paceMinor: 0,
         projectedExceedDate: null,
         forecastConfident: true,
         forecastConfidentFrom: '2026-10-08',
@@ -422,6 +428,9 @@ export function budgetStatusTests(getEnv: () => ConformanceEnv): void {
         daysElapsed: days,
         daysTotal: days,
         dailyAllowanceMinor: 0,
+        scheduledMinor: 0, // a closed period: nothing is coming, and no pace
+        scheduledSpentMinor: 0,
+        paceMinor: 0,
       });
       const august = {
         ...closed('2026-08-01', '2026-08-31', 31),
