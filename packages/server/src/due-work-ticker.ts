@@ -15,6 +15,14 @@ import type { Logger } from 'pino';
 export interface DueWorkOptions {
   /** Milliseconds between runs of `tracker.runDue()` (retries, and other instances' commits). @default 1000 */
   intervalMs?: number;
+  /**
+   * Milliseconds a run that commits asked for waits after the run before it ended, so that
+   * under a stream of writes due work runs at most about 1000 / `commitGapMs` times a second
+   * instead of back to back (each run reads the schedules, the webhook feeds and the due
+   * messages, which cost a write about as much as the write itself). A commit after a quiet
+   * spell still runs at once. @default 25
+   */
+  commitGapMs?: number;
 }
 
 /**
@@ -52,7 +60,7 @@ export interface DueWorkTicker {
  * Calls `tracker.runDue()`, then each of `serverSteps`, at start, every `intervalMs` (an unref'd timer: it never keeps the
  * process alive), and right after each of the tracker's commits, so a webhook leaves within
  * milliseconds of the write instead of up to a tick later. Runs never overlap: a wake while
- * one runs queues one more run, however many commits came meanwhile. Several instances over
+ * one runs queues one more run, however many commits came meanwhile, `commitGapMs` after it. Several instances over
  * one database run it side by side; core claims each piece of work in the database, so each
  * is done by one of them. A failed run is logged and the next one tries again.
  */
@@ -86,6 +94,7 @@ export function createDueWorkTicker(
       }
     }
   };
+  const commitGapMs = options.commitGapMs ?? 25;
   const wake = (): void => {
     if (stopped) return;
     if (running) {
@@ -96,6 +105,8 @@ export function createDueWorkTicker(
       do {
         again = false;
         await runOnce();
+        // More commits came during the run: let a few more gather before the next one.
+        if (again && !stopped && commitGapMs > 0) await new Promise((resolve) => setTimeout(resolve, commitGapMs));
       } while (again && !stopped);
       running = null;
     })();
