@@ -85,7 +85,7 @@ export async function evaluateBudgets(
       { from: current.index, to: current.index },
       today,
       coveredCategories(budget, config.categories),
-      { perDay: false, scheduled: pending.some((rule) => rule.kind === 'forecast') },
+      { perDay: false, scheduled: config.hasSchedules && pending.some((rule) => rule.kind === 'forecast') },
     );
     for (const rule of pending) {
       if (!reached(rule, figures!)) continue;

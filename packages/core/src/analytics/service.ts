@@ -65,11 +65,14 @@ interface Context {
 async function context(
   ctx: ServiceContext,
   ownerId: string,
-): Promise<Context & { categories: readonly CategoryRecord[]; budgets: readonly BudgetRecord[] }> {
+): Promise<
+  Context & { categories: readonly CategoryRecord[]; budgets: readonly BudgetRecord[]; hasSchedules: boolean }
+> {
   assertOpen(ctx);
-  const { settings, categories, budgets } = await readOwner(ctx, ownerId);
+  const { settings, categories, budgets, hasSchedules } = await readOwner(ctx, ownerId);
   return {
     settings,
+    hasSchedules,
     today: localDate(ctx.clock.now(), settings.timezone),
     categories,
     budgets,
@@ -200,6 +203,7 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
       { from: current.index, to: current.index },
       c.today,
       coveredCategories(budget, c.categories),
+      { scheduled: c.hasSchedules },
     );
     statuses.push({ ...toBudgetStatus(budget, figures!), name: budget.name });
   }

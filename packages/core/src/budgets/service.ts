@@ -242,11 +242,11 @@ export async function deleteBudget(ctx: ServiceContext, ownerId: string, id: str
 
 async function loadForRead(ctx: ServiceContext, ownerId: string, id: string) {
   assertOpen(ctx);
-  const { settings, budgets, categories } = await readOwner(ctx, ownerId);
+  const { settings, budgets, categories, hasSchedules } = await readOwner(ctx, ownerId);
   const budget = budgets.find((b) => b.id === id);
   if (!budget) throw notFound('Budget', id);
   const today = localDate(ctx.clock.now(), settings.timezone);
-  return { budget, today, covered: coveredCategories(budget, categories) };
+  return { budget, today, covered: coveredCategories(budget, categories), hasSchedules };
 }
 
 /** The budget's status for the period containing `date` (default: today in the owner's time zone). */
@@ -257,8 +257,8 @@ export async function budgetStatus(
   query: { date?: string } = {},
 ): Promise<BudgetStatus> {
   const q = parseInput(budgetStatusQuerySchema, query);
-  const { budget, today, covered } = await loadForRead(ctx, ownerId, id);
-  return statusAt(ctx, budget, q.date ?? today, today, covered);
+  const { budget, today, covered, hasSchedules } = await loadForRead(ctx, ownerId, id);
+  return statusAt(ctx, budget, q.date ?? today, today, covered, hasSchedules);
 }
 
 /** The overall budget's status (as {@link budgetStatus}), or `null` when there is no overall budget. */
@@ -269,11 +269,11 @@ export async function overallBudgetStatus(
 ): Promise<BudgetStatus | null> {
   const q = parseInput(budgetStatusQuerySchema, query);
   assertOpen(ctx);
-  const { settings, budgets } = await readOwner(ctx, ownerId);
+  const { settings, budgets, hasSchedules } = await readOwner(ctx, ownerId);
   const budget = budgets.find((b) => b.categoryIds.length === 0);
   if (!budget) return null;
   const today = localDate(ctx.clock.now(), settings.timezone);
-  return statusAt(ctx, budget, q.date ?? today, today, undefined);
+  return statusAt(ctx, budget, q.date ?? today, today, undefined, hasSchedules);
 }
 
 async function statusAt(
@@ -282,9 +282,12 @@ async function statusAt(
   date: string,
   today: string,
   covered: Set<string> | undefined,
+  hasSchedules: boolean,
 ): Promise<BudgetStatus> {
   const index = periodIndex(budget, date);
-  const [figures] = await budgetFigures(ctx.store, budget, { from: index, to: index }, today, covered);
+  const [figures] = await budgetFigures(ctx.store, budget, { from: index, to: index }, today, covered, {
+    scheduled: hasSchedules,
+  });
   return toBudgetStatus(budget, figures!);
 }
 

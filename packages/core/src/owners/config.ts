@@ -13,17 +13,30 @@ export interface OwnerConfig {
   categoryRules: RuleSet;
   /** Rule ids already fired, per `budgetId|periodStart`, filled as they are asked for. */
   fired: Map<string, Set<string>>;
+  /**
+   * Whether the owner has any schedule: without one, budget status and forecast alerts read
+   * no schedules (a schedule's create, update and delete change the config version).
+   */
+  hasSchedules: boolean;
 }
 
 /** Reads an owner's config in a transaction. */
 export async function loadOwnerConfig(tx: StoreSession, ownerId: string): Promise<OwnerConfig> {
-  const [categories, budgets, rules, categoryRules] = [
+  const [categories, budgets, rules, categoryRules, schedules] = [
     await tx.categories.list(ownerId),
     await tx.budgets.list(ownerId),
     await tx.alertRules.list(ownerId),
     await tx.rules.list(ownerId),
+    await tx.schedules.list(ownerId),
   ];
-  return { categories, budgets, rules, categoryRules: lazyRuleSet(categoryRules), fired: new Map() };
+  return {
+    categories,
+    budgets,
+    rules,
+    categoryRules: lazyRuleSet(categoryRules),
+    fired: new Map(),
+    hasSchedules: schedules.length > 0,
+  };
 }
 
 /**
@@ -59,6 +72,8 @@ export interface OwnerView {
   rules: readonly AlertRuleRecord[];
   /** Auto-categorisation rules, compiled on first use (an import preview's rows read them). */
   categoryRules: RuleSet;
+  /** Whether the owner has any schedule (see `OwnerConfig.hasSchedules`). */
+  hasSchedules: boolean;
 }
 
 /**
@@ -81,6 +96,7 @@ export async function readOwner(ctx: ServiceContext, ownerId: string): Promise<O
       budgets: [],
       rules: [],
       categoryRules: lazyRuleSet([]),
+      hasSchedules: false,
     };
   const cached = ctx.configCache.get(ownerId, state.configVersion);
   if (cached) return { settings: state.settings, ...cached };

@@ -72,6 +72,7 @@ export async function createSchedule(ctx: ServiceContext, ownerId: string, input
       updatedAt: scope.at,
     };
     await scope.tx.schedules.insert(record);
+    scope.configChanged(); // the owner has a schedule now: budget figures read schedules
     await evaluateForSchedule(scope, ownerId, record.template.currency);
     const schedule = toSchedule(record);
     scope.record({ type: 'schedule.created', data: { schedule } });
@@ -122,6 +123,7 @@ export async function updateSchedule(
       updatedAt: scope.at,
     };
     await scope.tx.schedules.update(next);
+    scope.configChanged();
     await evaluateForSchedule(scope, ownerId, next.template.currency);
     const schedule = toSchedule(next);
     scope.record({ type: 'schedule.updated', data: { schedule, previous: toSchedule(current) } });
@@ -135,6 +137,7 @@ export async function deleteSchedule(ctx: ServiceContext, ownerId: string, id: s
   await write(ctx, ownerId, async (scope) => {
     const current = await loadSchedule(scope, ownerId, id);
     await scope.tx.schedules.delete(ownerId, id);
+    scope.configChanged();
     scope.record({ type: 'schedule.deleted', data: { schedule: toSchedule(current) } });
   });
 }
