@@ -1,6 +1,6 @@
 /**
  * A CPU profile of the built server under one endpoint's load, summarised: where the server's
- * samples fall, by package and by function (self time). This is how the shares quoted under
+ * samples fall, by package and by function (self time, and total time with callees). This is how the shares quoted under
  * "What limits it" in docs/benchmarks.md were taken; it writes nothing to the docs.
  *
  *   npm run bench:profile -- /budget/status      (or /expenses?limit=50, /auth/me, POST for POST /expenses)
@@ -17,6 +17,7 @@ import { call, registerAndLogin, startServerProcess } from './server-process.js'
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 
 const target = process.argv[2] ?? '/budget/status';
@@ -102,6 +103,22 @@ for (const node of profile.nodes) {
   const name = `${node.callFrame.functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${node.callFrame.lineNumber}`;
   byFunction.set(name, (byFunction.get(name) ?? 0) + time);
 }
+// Total time: a function's samples with everything it called (each function once per stack).
+const parentOf = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+const nodeById = new Map(profile.nodes.map((node) => [node.id, node]));
+const totalTime = new Map<string, number>();
+profile.samples.forEach((id, i) => {
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parentOf.get(at)) {
+    const { callFrame } = nodeById.get(at)!;
+    if (!callFrame.url) continue; // (root), (program), (garbage collector)
+    seen.add(
+      `${callFrame.functionName || '(anonymous)'} ${callFrame.url.split('/').slice(-2).join('/')}:${callFrame.lineNumber}`,
+    );
+  }
+  for (const name of seen) totalTime.set(name, (totalTime.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const top = (map: Map<string, number>, count: number) =>
   [...map]
     .sort((a, b) => b[1] - a[1])
@@ -109,5 +126,5 @@ const top = (map: Map<string, number>, count: number) =>
     .map(([name, time]) => `${((time / total) * 100).toFixed(1).padStart(5)} %  ${name}`)
     .join('\n');
 console.log(
-  `${summary}\n\nself time by package:\n${top(byPackage, 20)}\n\nself time by function:\n${top(byFunction, 25)}`,
+  `${summary}\n\nself time by package:\n${top(byPackage, 20)}\n\nself time by function:\n${top(byFunction, 25)}\n\ntotal time (with callees) by function:\n${top(totalTime, Number(process.env.PROFILE_TOP ?? 40))}`,
 );

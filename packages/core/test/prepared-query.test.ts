@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Tracker } from '../src/index.js';
 import { openKyselyStore, preparedQuery } from '../src/kysely/index.js';
 import { withNamedStatements } from '../src/store/named-statements.js';
+import { shapedQuery } from '../src/store/prepared-query.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
 /** `preparedQuery` must answer exactly what the same Kysely query built afresh answers, on both engines. */
@@ -132,6 +133,57 @@ describe.each(['sqlite', 'postgres', 'postgres (named statements)'])('preparedQu
   });
 });
 
+/** A filter of optional parts, as a listing takes them: which are given decides the SQL. */
+interface ItemFilter {
+  owner: string;
+  min?: number;
+  ids?: string[];
+  withoutNote?: boolean;
+  descending: boolean;
+}
+function buildItems(db: Kysely<Tables>, f: ItemFilter) {
+  let q = db.selectFrom('item').select(['id', 'n']).where('owner', '=', f.owner);
+  if (f.min !== undefined) q = q.where('n', '>=', f.min);
+  const { ids } = f;
+  if (ids !== undefined) q = q.where('id', 'in', ids);
+  if (f.withoutNote) q = q.where('note', 'is', null);
+  return q.orderBy('id', f.descending ? 'desc' : 'asc');
+}
+const items = shapedQuery(buildItems, 3);
+
+describe.each(['sqlite', 'postgres', 'postgres (named statements)'])('shapedQuery on %s', (engine) => {
+  const db = () => engines.find(([name]) => name === engine)![1];
+
+  it('answers what the query built afresh answers, for each shape and values, past its cap of kept shapes', async () => {
+    const filters: ItemFilter[] = [
+      { owner: 'o1', descending: false },
+      { owner: 'o2', descending: false },
+      { owner: 'o1', descending: true },
+      { owner: 'o1', min: 5, descending: false },
+      { owner: 'o1', min: 9, descending: false },
+      { owner: 'o1', ids: ['a', 'd'], descending: false },
+      { owner: 'o1', ids: ['b'], descending: true },
+      { owner: 'o1', ids: ['a', 'b', 'c'], withoutNote: true, descending: false },
+      { owner: 'o1', min: 1, ids: ['a', 'b'], withoutNote: false, descending: true },
+    ];
+    for (const filter of [...filters, ...filters]) {
+      const fresh = await buildItems(db(), filter).execute();
+      expect((await items.execute(db(), filter)).rows, JSON.stringify(filter)).toEqual(fresh);
+    }
+    expect((await items.execute(db(), { owner: 'o1', ids: ['b'], descending: true })).rows).toEqual([
+      { id: 'b', n: 5 },
+    ]);
+  });
+});
+
+it('refuses a shaped query whose builder transforms a value instead of binding it', async () => {
+  const db = engines[0]![1];
+  const lowered = shapedQuery((db: Kysely<Tables>, f: { owner: string }) =>
+    db.selectFrom('item').select('id').where('owner', '=', f.owner.toUpperCase()),
+  );
+  await expect(lowered.execute(db, { owner: 'o1' })).rejects.toThrow(/argument 0 is not a bound value/);
+});
+
 it('refuses a builder that does not bind an argument (its value would be compiled into the SQL once)', () => {
   const db = engines[0]![1];
   const literal = preparedQuery((db: Kysely<Tables>, owner: string) =>
@@ -154,7 +206,7 @@ it('sends prepared queries as named statements on PostgreSQL, once per text, and
   await db.selectFrom('item').select('id').where('owner', '=', 'o2').execute();
   const named = await preparedStatements(db);
   expect(named.every((s) => /^et_[0-9a-f]{32}$/.test(s.name))).toBe(true);
-  expect(named.filter((s) => s.statement.includes('"n" >= $2'))).toHaveLength(1);
+  expect(named.filter((s) => s.statement.includes('"n" >= $2 and "note" is not null'))).toHaveLength(1);
   expect(named.filter((s) => s.statement.includes('n + $1'))).toHaveLength(1);
   expect(named.some((s) => s.statement.includes("'o2'") || s.statement.endsWith('"owner" = $1'))).toBe(false);
 });

@@ -52,7 +52,7 @@ function createSession(db: Kysely<Database>, dialect: Dialect, instanceId: strin
   return {
     owners: withStoreErrors(createOwnerRepository(db)),
     categories: withStoreErrors(createCategoryRepository(db)),
-    expenses: withStoreErrors(createExpenseRepository(db, sums)),
+    expenses: withStoreErrors(createExpenseRepository(db, dialect, sums)),
     events: withStoreErrors(createEventRepository(db, dialect === 'postgres' ? { notify: { instanceId } } : {})),
     totals: withStoreErrors(createTotalsRepository(db, sums)),
     budgets: withStoreErrors(createBudgetRepository(db)),

@@ -109,3 +109,72 @@ export interface PreparedQuery<DB, A extends unknown[], R> {
   /** The compiled query with these argument values, for `db.executeQuery` or a log. */
   compile(db: Kysely<DB>, ...args: A): CompiledQuery<R>;
 }
+
+/** A bound value of a {@link shapedQuery}'s input: every other leaf is part of its shape. */
+type BoundLeaf = string | number | bigint;
+
+function isBound(value: unknown): value is BoundLeaf {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint';
+}
+
+/** The bound leaves of `value`, depth first in key order. */
+function boundLeaves(value: unknown, into: unknown[] = []): unknown[] {
+  if (isBound(value)) into.push(value);
+  else if (Array.isArray(value)) for (const item of value) boundLeaves(item, into);
+  else if (typeof value === 'object' && value !== null)
+    for (const key in value) boundLeaves(value[key as keyof typeof value], into);
+  return into;
+}
+
+/** `value` with its bound leaves replaced, in {@link boundLeaves}' order, by `next()`. */
+function replaceLeaves<V>(value: V, next: () => unknown): V {
+  if (isBound(value)) return next() as V;
+  if (Array.isArray(value)) return value.map((item: unknown) => replaceLeaves(item, next)) as V;
+  if (typeof value !== 'object' || value === null) return value;
+  const copy: Record<string, unknown> = {};
+  for (const key in value) copy[key] = replaceLeaves(value[key], next);
+  return copy as V;
+}
+
+/** The shape of `value`: its keys, array lengths and non-bound leaves, with every bound leaf alike. */
+function shapeOf(value: unknown): string {
+  return JSON.stringify(value, (_key, leaf: unknown) => (isBound(leaf) ? 0 : leaf));
+}
+
+/**
+ * A query whose SQL depends on which of its inputs are given (a listing's optional filters),
+ * prepared once per shape of its input: {@link preparedQuery} for each combination in use.
+ *
+ * `values` is a plain object or array tree. Its strings, numbers and bigints are bound values,
+ * which `build` must bind as they are (a value it transforms, such as a lower-cased tag or a
+ * LIKE pattern, is computed before, into `values`); everything else (which keys are present,
+ * array lengths, booleans, `null`) is the shape, on which `build` may branch. Up to
+ * `maxShapes` shapes are kept (each is a named statement on every PostgreSQL connection that
+ * runs it); past that, a new shape is built and compiled on each call, unnamed.
+ *
+ * @internal
+ */
+export function shapedQuery<DB, V extends object, R>(
+  build: (db: Kysely<DB>, values: V) => Compilable<R>,
+  maxShapes = 64,
+): { execute(db: Kysely<DB>, values: V): Promise<QueryResult<R>> } {
+  const shapes = new Map<string, PreparedQuery<DB, unknown[], R>>();
+  return {
+    async execute(db, values) {
+      const shape = shapeOf(values);
+      let prepared = shapes.get(shape);
+      if (!prepared) {
+        if (shapes.size >= maxShapes) return db.executeQuery(build(db, values).compile());
+        prepared = preparedQuery((db: Kysely<DB>, ...slots: unknown[]) => {
+          let at = 0;
+          return build(
+            db,
+            replaceLeaves(values, () => slots[at++]),
+          );
+        });
+        shapes.set(shape, prepared);
+      }
+      return prepared.execute(db, ...boundLeaves(values));
+    },
+  };
+}

@@ -20,7 +20,7 @@ import { toInt } from '../../src/store/sql-values.js';
 import { createRuleRepository } from '../../src/rules/kysely-repository.js';
 import { createWebhookRepository } from '../../src/webhooks/kysely-webhooks.js';
 import { createScheduleRepository } from '../../src/schedules/kysely-repository.js';
-import type { EventRecord, BudgetNotificationRecord, Store, StoreSession } from '../../src/store/store.js';
+import type { Dialect, EventRecord, BudgetNotificationRecord, Store, StoreSession } from '../../src/store/store.js';
 
 /** Replaces some repository methods of a session bound to `db` (the store's or a transaction's). */
 type Breakage = (
@@ -196,11 +196,11 @@ async function insertNotification(db: Kysely<Database>, r: BudgetNotificationRec
 }
 
 /** The real store's repositories over `db`, with the breakage's methods in place of theirs. */
-function brokenSession(db: Kysely<Database>, breakage: Breakage, sums: SumsQueries): StoreSession {
+function brokenSession(db: Kysely<Database>, dialect: Dialect, breakage: Breakage, sums: SumsQueries): StoreSession {
   const real: StoreSession = {
     owners: createOwnerRepository(db),
     categories: createCategoryRepository(db),
-    expenses: createExpenseRepository(db, sums),
+    expenses: createExpenseRepository(db, dialect, sums),
     events: createEventRepository(db),
     totals: createTotalsRepository(db, sums),
     budgets: createBudgetRepository(db),
@@ -241,13 +241,14 @@ export function breakStore(store: KyselyStore, name: BreakageName): Store {
   const sums = new SumsQueries();
   return {
     dialect,
-    ...brokenSession(db, breakage, sums),
+    ...brokenSession(db, dialect, breakage, sums),
     async transaction(fn) {
-      if (dialect === 'postgres') return db.transaction().execute((trx) => fn(brokenSession(trx, breakage, sums)));
+      if (dialect === 'postgres')
+        return db.transaction().execute((trx) => fn(brokenSession(trx, dialect, breakage, sums)));
       return db.connection().execute(async (connection) => {
         await sql`begin immediate`.execute(connection);
         try {
-          const result = await fn(brokenSession(connection, breakage, sums));
+          const result = await fn(brokenSession(connection, dialect, breakage, sums));
           await sql`commit`.execute(connection);
           return result;
         } catch (error) {

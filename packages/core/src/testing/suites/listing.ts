@@ -85,6 +85,11 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
       expect(await list({ minAmount: 500, currency: 'JPY' })).toEqual(sorted(f.yen));
       expect(await list({ currency: 'JPY' })).toEqual(sorted(f.yen));
       expect(await list({ categoryId: f.travel.id, tag: 'work', from: '2026-01-01' })).toEqual(sorted(f.train));
+      // The same filters with other values: a listing's compiled SQL is reused, never its values.
+      expect(await list({ tag: 'morning' })).toEqual(sorted(f.coffee));
+      expect(await list({ categoryId: f.food.id })).toEqual(sorted(f.coffee, f.yen));
+      expect(await list({ from: '2026-02-14', to: '2026-02-20' })).toEqual(sorted(f.misc, f.yen));
+      expect(await list({ q: 'flowers' })).toEqual(sorted(f.misc));
     });
 
     it('list() rejects bad filters naming the field', async () => {
