@@ -10,7 +10,6 @@ import cors from '@koa/cors';
 import { isTrackerError, type Clock, type Tracker } from '@expense-tracker/core';
 import { hostDatabase } from '@expense-tracker/core/kysely';
 import Koa from 'koa';
-import helmet from 'koa-helmet';
 import websockify from 'koa-websocket';
 import type { Kysely } from 'kysely';
 import { pino, type Logger } from 'pino';
@@ -24,14 +23,7 @@ import { createBodyParser } from './http/body.js';
 import { answerClientErrors, answerHandshakeError, refuseConnect } from './http/client-errors.js';
 import type { AppState } from './http/context.js';
 import { createIdempotency } from './http/idempotency.js';
-import {
-  createErrorRenderer,
-  createNotFound,
-  createRequestChecks,
-  createRequestId,
-  createRequestLog,
-  renderLateErrors,
-} from './http/middleware.js';
+import { createEdge, renderLateErrors } from './http/middleware.js';
 import { mountRoutes } from './http/mount-routes.js';
 import { buildOpenApiDocument } from './http/openapi.js';
 import { ApiTokenService } from './integrations/api-tokens.js';
@@ -198,7 +190,7 @@ export function createAppServer(app: ExpenseTrackerApp, options: ServerOptions =
   const callback = app.callback();
   // Koa answers every error itself (the error handler, then ctx.onerror): the promise never rejects.
   const handle = (req: IncomingMessage, res: ServerResponse): void => void callback(req, res);
-  // Node's own Host check answers a bare 400: the app makes it (createRequestChecks).
+  // Node's own Host check answers a bare 400: the app makes it (createEdge).
   const server = createServer({ ...options, requireHostHeader: false }, handle);
   // Without a listener Node answers an unmet Expect with a bare 417; the app answers it.
   server.on('checkExpectation', handle);
@@ -286,19 +278,16 @@ export function createApp(options: AppOptions): ExpenseTrackerApp {
   renderLateErrors(app, logger);
 
   const allowed = new Set(options.corsOrigins ?? []);
-  app.use(createRequestId());
-  app.use(createRequestLog(logger));
-  app.use(createErrorRenderer(logger));
-  app.use(createNotFound());
-  app.use(helmet());
   app.use(
-    cors({
-      origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''),
-      exposeHeaders: ['x-request-id', 'retry-after'],
-      maxAge: 600,
-    }),
+    createEdge(
+      logger,
+      cors({
+        origin: (ctx) => (allowed.has(ctx.get('origin')) ? ctx.get('origin') : ''),
+        exposeHeaders: ['x-request-id', 'retry-after'],
+        maxAge: 600,
+      }),
+    ),
   );
-  app.use(createRequestChecks());
 
   // Every route comes from its definition (src/routes/api-routes.ts): the same list builds
   // /openapi.json. Bodies are parsed per route, where the route needs them: after the token

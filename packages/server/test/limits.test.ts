@@ -47,13 +47,30 @@ describe('limits and headers', () => {
     expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
-  it('every response has security headers, success or error', async () => {
-    for (const path of ['/health', '/nope']) {
+  it("every response has security headers, success or error; a page has all of helmet's", async () => {
+    for (const path of ['/health', '/nope', '/expenses', '/app', '/docs']) {
       const response = await api.request('GET', path);
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
       expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers.get('cross-origin-resource-policy')).toBe('same-origin');
       expect(response.headers.get('x-request-id')).toMatch(/.+/);
+      const page = (response.headers.get('content-type') ?? '').startsWith('text/html');
+      expect(page, path).toBe(path === '/app' || path === '/docs');
+      // A JSON answer opened as a page may load nothing and be framed by no one.
+      expect(response.headers.get('content-security-policy')).toBe(
+        page
+          ? "default-src 'self';base-uri 'self';font-src 'self' https: data:;form-action 'self';frame-ancestors 'self';img-src 'self' data:;object-src 'none';script-src 'self';script-src-attr 'none';style-src 'self' https: 'unsafe-inline';upgrade-insecure-requests"
+          : "default-src 'none'; frame-ancestors 'none'",
+      );
+      // Helmet's headers for documents, on pages only.
+      for (const name of [
+        'origin-agent-cluster',
+        'cross-origin-opener-policy',
+        'x-dns-prefetch-control',
+        'x-xss-protection',
+      ])
+        expect(response.headers.has(name), `${path} ${name}`).toBe(page);
     }
   });
 

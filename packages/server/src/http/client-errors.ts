@@ -84,21 +84,24 @@ export function clientErrorProblem(error: ParserError, maxHeaderSize: number): H
  * connection has already started: a second answer in the middle of it would corrupt both.
  */
 export function answerClientErrors(server: Server, maxHeaderSize: number): void {
-  // Answers in flight per connection, to know whether one has started (keep-alive and
-  // pipelined requests share a connection).
-  const inFlight = new WeakMap<Duplex, Set<ServerResponse>>();
+  // The answers of each connection (keep-alive and pipelined requests share one), to know
+  // whether one is being written. A finished answer is dropped when the next request comes
+  // (not on its own 'finish' and 'close': two listeners on every answer cost more).
+  const answered = new WeakMap<Duplex, ServerResponse[]>();
+  const writing = (response: ServerResponse) => !response.writableFinished && !response.destroyed;
   const track = (request: IncomingMessage, response: ServerResponse) => {
-    const socket = request.socket;
-    const answers = inFlight.get(socket) ?? new Set<ServerResponse>();
-    inFlight.set(socket, answers);
-    answers.add(response);
-    const done = () => answers.delete(response);
-    response.once('finish', done).once('close', done);
+    const answers = answered.get(request.socket);
+    if (!answers) answered.set(request.socket, [response]);
+    else {
+      const open = answers.filter(writing);
+      open.push(response);
+      answered.set(request.socket, open);
+    }
   };
   server.on('request', track);
   server.on('checkExpectation', track);
   server.on('clientError', (error: ParserError, socket: Duplex) => {
-    const started = [...(inFlight.get(socket) ?? [])].some((response) => response.headersSent);
+    const started = (answered.get(socket) ?? []).some((response) => writing(response) && response.headersSent);
     if (error.code === 'ECONNRESET' || started) {
       socket.destroy();
       return;

@@ -1,4 +1,5 @@
 import { Router, type RouterMiddleware } from '@koa/router';
+import compose from 'koa-compose';
 import type { Access } from '../auth/require-auth.js';
 import { bodyOf, queryOf, type AppContext, type AppState } from './context.js';
 import { HttpError } from './problem.js';
@@ -103,7 +104,8 @@ function chainOf(route: Route, middleware: RouteMiddleware, services: RouteServi
     chain.push(middleware.requireAuth, middleware.requireScope(route.permission));
   if (route.form) chain.push(middleware.form);
   else if (personal && !route.upload) chain.push(middleware.json);
-  if (authenticated && !route.upload) chain.push(middleware.idempotency);
+  // Only a POST can carry an Idempotency-Key that means something (the middleware ignores it elsewhere).
+  if (authenticated && !route.upload && route.method === 'post') chain.push(middleware.idempotency);
   chain.push(handlerOf(route, services));
   return chain;
 }
@@ -114,13 +116,21 @@ function firstSegment(path: string): string {
   return (end === -1 ? path.slice(1) : path.slice(1, end)).toLowerCase();
 }
 
+/** The key of a fixed path in the map of {@link mountRoutes}: method and lower-cased path. */
+function fixedKey(method: string, path: string): string {
+  return `${method} ${path.toLowerCase()}`;
+}
+
 /**
- * The routes as one Koa middleware: one `@koa/router` per first path segment, and a request
- * is handed to its own segment's router only. One router for every route would test ~60
- * patterns against every request; this way a request pays for its own segment's few, and
- * one map lookup instead of a pass through a middleware per router (which cost `/health`
- * ~10 µs of CPU, a quarter of its work). An unknown path falls through (the app's 404
- * problem); a known path with another method is a 405 with `Allow`, before any token check.
+ * The routes as one Koa middleware. A request for a fixed path (no `{param}`: `/health`,
+ * `/expenses`, `/budget/status`, ...) is found in a map by method and path and runs its
+ * route's chain, composed once: no pattern is tested and nothing is built per request. Any
+ * other request goes to `@koa/router`, one router per first path segment, so it pays for its
+ * own segment's few patterns; the router also makes the 405 with `Allow` for a known path
+ * with another method (before any token check), and an unknown path falls through (the app's
+ * 404 problem). A fixed path takes the map only where the router would have chosen the same
+ * route for it (routes match case-insensitively, and `HEAD` runs a `GET` route); its other
+ * spellings (a trailing slash) go to the router as before.
  */
 export function mountRoutes(
   routes: readonly Route[],
@@ -128,28 +138,49 @@ export function mountRoutes(
   services: RouteServices,
 ): RouterMiddleware<AppState> {
   const routers = new Map<string, Router<AppState>>();
+  const chains = new Map<Route, Middleware[]>();
   for (const route of routes) {
     const segment = firstSegment(route.path);
     if (/[:(*?+{]/.test(segment))
       throw new Error(`${route.operationId}: a route's first path segment must be fixed text`);
     let router = routers.get(segment);
     if (!router) routers.set(segment, (router = new Router<AppState>()));
-    router.register(koaPath(route.path), [route.method], chainOf(route, middleware, services), {
-      name: route.operationId,
-    });
+    const chain = chainOf(route, middleware, services);
+    chains.set(route, chain);
+    router.register(koaPath(route.path), [route.method], chain, { name: route.operationId });
+  }
+  const fixed = new Map<string, (ctx: AppContext, next: () => Promise<unknown>) => Promise<unknown>>();
+  for (const [route, chain] of chains) {
+    if (route.path.includes('{')) continue;
+    const router = routers.get(firstSegment(route.path))!;
+    const methods = route.method === 'get' ? ['GET', 'HEAD'] : [route.method.toUpperCase()];
+    for (const method of methods) {
+      const chosen = router.match(route.path, method).pathAndMethod.find((layer) => layer.methods.length > 0);
+      if (chosen?.name !== route.operationId) continue;
+      const composed = compose(chain);
+      fixed.set(fixedKey(method, route.path), (ctx, next) => {
+        ctx.params = {};
+        return composed(ctx, next);
+      });
+    }
   }
   const bySegment = new Map(
     [...routers].map(([segment, router]) => [segment, { dispatch: router.routes(), allowed: router.allowedMethods() }]),
   );
   return async function routeRequest(ctx, next): Promise<void> {
-    const own = bySegment.get(firstSegment(ctx.path));
-    if (!own) {
+    const own = fixed.get(fixedKey(ctx.method, ctx.path));
+    if (own) {
+      await own(ctx, next);
+      return;
+    }
+    const routed = bySegment.get(firstSegment(ctx.path));
+    if (!routed) {
       await next();
       return;
     }
     const allowed = async (): Promise<void> => {
-      await own.allowed(ctx, next);
+      await routed.allowed(ctx, next);
     };
-    await own.dispatch(ctx, allowed);
+    await routed.dispatch(ctx, allowed);
   };
 }
