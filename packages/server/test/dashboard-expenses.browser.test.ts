@@ -1,33 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDashboard, launchChromium, saveScreenshot } from './support/browser.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
 const LIVE = { timeout: 15_000 };
-const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/dashboard-expenses.png', import.meta.url));
-
-/** Builds the dashboard when its sources are newer than the bundle. */
-function ensureBundle(): void {
-  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
-  const newest = Math.max(...readdirSync(SOURCES).map((name) => statSync(`${SOURCES}${name}`).mtimeMs));
-  if (built < newest) execFileSync(process.execPath, [`${SOURCES}build.mjs`], { stdio: 'inherit' });
-}
 
 /** The id of the element that has focus (the tests compile without the DOM types). */
 const focusedId = (page: Page): Promise<string> =>
@@ -57,8 +33,7 @@ describe.each(DIALECTS)('dashboard: money in by hand, two tabs, in headless Chro
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium`);
-    ensureBundle();
+    prepareDashboard();
     api = await startServer(dialect);
     user = await api.user();
     currency = (await api.request('GET', '/auth/me', { token: user.token })).body.settings.currency;
@@ -69,7 +44,7 @@ describe.each(DIALECTS)('dashboard: money in by hand, two tabs, in headless Chro
       description: `Old ${i + 1}`,
     }));
     expect((await api.request('POST', '/expenses/batch', { token: user.token, body: old })).status).toBe(201);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     tabA = await context.newPage();
     tabB = await context.newPage();
@@ -195,8 +170,7 @@ describe.each(DIALECTS)('dashboard: money in by hand, two tabs, in headless Chro
     );
 
     if (dialect === 'sqlite') {
-      mkdirSync(dirname(SCREENSHOT), { recursive: true });
-      await tabB.screenshot({ path: SCREENSHOT, fullPage: true });
+      await saveScreenshot(tabB, 'dashboard-expenses');
     }
 
     // Delete, after the confirmation: gone from tab B, and from the store.

@@ -1,30 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDashboard, launchChromium } from './support/browser.js';
 import { startServer, type TestServer } from './support/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
-
-/** Builds the dashboard when its sources are newer than the bundle. */
-function ensureBundle(): void {
-  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
-  const newest = Math.max(...readdirSync(SOURCES).map((name) => statSync(`${SOURCES}${name}`).mtimeMs));
-  if (built < newest) execFileSync(process.execPath, [`${SOURCES}build.mjs`], { stdio: 'inherit' });
-}
 
 const MAPPING = {
   date: { column: 'Date', format: 'YMD' },
@@ -47,10 +24,9 @@ describe('dashboard import page, in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium`);
-    ensureBundle();
+    prepareDashboard();
     api = await startServer('sqlite');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('console', (message) => {

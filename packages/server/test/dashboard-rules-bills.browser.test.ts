@@ -1,33 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDashboard, launchChromium, saveScreenshot } from './support/browser.js';
 import { manualClock } from './support/clock.js';
 import { DIALECTS, startServer, type TestServer } from './support/server.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
-const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/dashboard-rules-bills.png', import.meta.url));
-
-/** Builds the dashboard when its sources are newer than the bundle. */
-function ensureBundle(): void {
-  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
-  const newest = Math.max(...readdirSync(SOURCES).map((name) => statSync(`${SOURCES}${name}`).mtimeMs));
-  if (built < newest) execFileSync(process.execPath, [`${SOURCES}build.mjs`], { stdio: 'inherit' });
-}
 
 /**
  * "Now" for the server (its injected clock) and the page (Playwright's fixed browser time),
@@ -61,8 +36,7 @@ describe.each(DIALECTS)('dashboard rules and bills sections, in headless Chromiu
   const categoryOf = async (name: string) => (await expenses()).get(seeded[name]!)!.categoryId;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get install -y chromium`);
-    ensureBundle();
+    prepareDashboard();
     // No due-work ticker: nothing comes due while time stands still, and the test says when.
     api = await startServer(dialect, { clock: manualClock(NOW), dueWork: false });
     user = await api.user();
@@ -83,7 +57,7 @@ describe.each(DIALECTS)('dashboard rules and bills sections, in headless Chromiu
     for (const [description, date, categoryId] of seed)
       seeded[description] = (await post('/expenses', { amount: '15.99', description, date, categoryId })).id;
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     await page.clock.setFixedTime(NOW);
     page.on('pageerror', (error) => consoleErrors.push(error.message));
@@ -265,9 +239,8 @@ describe.each(DIALECTS)('dashboard rules and bills sections, in headless Chromiu
     expect(after.find((expense) => expense.description === 'Internet')).toMatchObject({ date: '2027-02-10' });
     expect(await page.getByRole('button', { name: 'Post Internet due 2027-02-15 now' }).count()).toBe(0);
     if (dialect === 'sqlite') {
-      mkdirSync(dirname(SCREENSHOT), { recursive: true });
       await page.locator('#rules-title').scrollIntoViewIfNeeded();
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
+      await saveScreenshot(page, 'dashboard-rules-bills');
     }
     expect(consoleErrors).toEqual([]);
   }, 90_000);

@@ -1,35 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prepareDashboard, launchChromium, saveScreenshot } from './support/browser.js';
 import { API_TOKEN_PATTERN } from '../src/integrations/api-token.js';
 import { startServer, type TestServer } from './support/server.js';
 import { startWebhookReceiver, verifyWebhook, type WebhookReceiver } from './support/webhook-receiver.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const SOURCES = fileURLToPath(new URL('../dashboard/', import.meta.url));
-const BUNDLE = fileURLToPath(new URL('../dist/dashboard/app.js', import.meta.url));
-const SCREENSHOT = fileURLToPath(new URL('../../../test-artifacts/dashboard.png', import.meta.url));
-
-/** Builds the dashboard when `vitest run` comes without `npm run build`, or after its sources changed. */
-function ensureBundle(): void {
-  const built = existsSync(BUNDLE) ? statSync(BUNDLE).mtimeMs : 0;
-  const newest = Math.max(...readdirSync(SOURCES).map((name) => statSync(`${SOURCES}${name}`).mtimeMs));
-  if (built < newest) execFileSync(process.execPath, [`${SOURCES}build.mjs`], { stdio: 'inherit' });
-}
 
 describe('dashboard at /app, in headless Chromium', () => {
   let api: TestServer;
@@ -43,12 +18,7 @@ describe('dashboard at /app, in headless Chromium', () => {
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install Debian's package (apt-get install -y chromium, as .ci/run does) or set CHROMIUM_PATH`,
-      );
-    }
-    ensureBundle();
+    prepareDashboard();
     receiver = await startWebhookReceiver();
     api = await startServer('sqlite', {
       dueWork: { intervalMs: 50 },
@@ -80,7 +50,7 @@ describe('dashboard at /app, in headless Chromium', () => {
     });
     expect(first.status).toBe(201);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
@@ -153,8 +123,7 @@ describe('dashboard at /app, in headless Chromium', () => {
     ).toBeGreaterThan(0);
 
     await page.waitForTimeout(700); // chart.js animates the update
-    mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await saveScreenshot(page, 'dashboard');
     expect(consoleErrors).toEqual([]);
   }, 60_000);
 
