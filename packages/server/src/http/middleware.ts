@@ -95,7 +95,7 @@ type Cors = (ctx: AppContext, next: Next) => Promise<unknown>;
 
 /**
  * The app's first middleware, what every request passes through before the routes, as one
- * function rather than six (each was an async layer of its own, which cost `/health` about as
+ * function rather than seven (each was an async layer of its own, which cost `/health` about as
  * much CPU as Koa itself):
  * - the request id: `x-request-id` when the client sent a sane one, else a UUID, on
  *   `ctx.state.requestId` and echoed in the answer;
