@@ -8,7 +8,10 @@
  *   npm run bench:ab -- ../before                       (GET /expenses?limit=10 and GET /health)
  *   AB_PATHS=/auth/me,/analytics/summary AB_ROUNDS=6 npm run bench:ab -- ../before
  *   npm run bench:ab -- ../before --postgres             (each over a fresh PostgreSQL database)
+ *   AB_LOAD=wrk AB_EXPENSES=5000 npm run bench:ab -- ../before   (the load from wrk, as issue 17 measured;
+ *                                                       Debian's `wrk` package must be installed)
  */
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { fmt, median, repoRoot, withPostgres } from './lib.js';
@@ -19,32 +22,53 @@ if (!beforeRoot) throw new Error('usage: npm run bench:ab -- <path of the other,
 const paths = (process.env.AB_PATHS ?? '/expenses?limit=10,/health').split(',');
 const rounds = Number(process.env.AB_ROUNDS ?? 4);
 const duration = Number(process.env.BENCH_DURATION ?? 4);
+const expenses = Number(process.env.AB_EXPENSES ?? 1000);
+const load = process.env.AB_LOAD ?? 'autocannon';
+if (load !== 'autocannon' && load !== 'wrk') throw new Error('AB_LOAD is autocannon or wrk');
 
-/** A server of one checkout with a signed-in user owning 1,000 expenses on fixed dates. */
+/** A server of one checkout with a signed-in user owning `AB_EXPENSES` expenses on fixed dates. */
 async function start(root: string, databaseUrl: string | null) {
   const server = await startServerProcess({ root, databaseUrl });
   const { token } = await registerAndLogin(server.url, `ab_${process.pid}_${Date.now()}`);
-  const items = Array.from({ length: 1000 }, (_, i) => ({
-    amount: `${1 + (i % 90)}.05`,
-    description: `History ${i}`,
-    merchant: `Shop ${i % 50}`,
-    date: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}`,
-  }));
-  await call(server.url, 'POST', '/expenses/batch', { token, body: { items } });
+  for (let start = 0; start < expenses; start += 1000) {
+    const items = Array.from({ length: Math.min(1000, expenses - start) }, (_, j) => {
+      const i = start + j;
+      return {
+        amount: `${1 + (i % 90)}.05`,
+        description: `History ${i}`,
+        merchant: `Shop ${i % 50}`,
+        date: `2026-11-${String(1 + (i % 28)).padStart(2, '0')}`,
+      };
+    });
+    await call(server.url, 'POST', '/expenses/batch', { token, body: { items } });
+  }
   return { server, token };
+}
+
+/** One round of load on `url` from wrk: how many requests it made, and how many were not 2xx/3xx. */
+function wrk(url: string, token: string): { total: number; non2xx: number } {
+  const out = execFileSync('wrk', ['-t2', '-c10', `-d${duration}s`, '-H', `authorization: Bearer ${token}`, url], {
+    encoding: 'utf8',
+  });
+  const total = /(\d+) requests in/.exec(out);
+  if (!total) throw new Error(`wrk printed no request count:\n${out}`);
+  return { total: Number(total[1]), non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0) };
 }
 
 /** Server CPU milliseconds per request over one round of load on `path`. */
 async function cpuPerRequest({ server, token }: { server: ServerProcess; token: string }, path: string) {
   const before = cpuSeconds(server.pid);
-  const result = await autocannon({
-    url: server.url + path,
-    connections: 10,
-    duration,
-    headers: { authorization: `Bearer ${token}` },
-  });
+  const result =
+    load === 'wrk'
+      ? wrk(server.url + path, token)
+      : await autocannon({
+          url: server.url + path,
+          connections: 10,
+          duration,
+          headers: { authorization: `Bearer ${token}` },
+        }).then((r) => ({ total: r.requests.total, non2xx: r.non2xx }));
   if (result.non2xx > 0) throw new Error(`${path}: ${result.non2xx} answers were not 2xx`);
-  return ((cpuSeconds(server.pid) - before) * 1000) / result.requests.total;
+  return ((cpuSeconds(server.pid) - before) * 1000) / result.total;
 }
 
 async function compare(beforeDatabase: string | null, afterDatabase: string | null): Promise<void> {
@@ -62,7 +86,9 @@ async function compare(beforeDatabase: string | null, afterDatabase: string | nu
         }
       }
     }
-    console.log(`server CPU per request, median of ${rounds} alternating rounds of ${duration} s:`);
+    console.log(
+      `server CPU per request (${load}, ${expenses} expenses), median of ${rounds} alternating rounds of ${duration} s:`,
+    );
     for (const path of paths) {
       const before = median(figures.get(`${path} before`)!);
       const after = median(figures.get(`${path} after`)!);
