@@ -16,60 +16,124 @@ function toIdentity(row: { id: string; external_id: string | null; fingerprint: 
   return { id: row.id, externalId: row.external_id, fingerprint: row.fingerprint };
 }
 
-/** Every column but `search_text`, which only the database reads. */
-const COLUMNS = [
-  'et_expense.id',
-  'et_expense.owner_id',
-  'et_expense.amount_minor',
-  'et_expense.kind',
-  'et_expense.currency',
-  'et_expense.date',
-  'et_expense.category_id',
-  'et_expense.description',
-  'et_expense.merchant',
-  'et_expense.notes',
-  'et_expense.tags',
-  'et_expense.created_at',
-  'et_expense.updated_at',
-  'et_expense.source_kind',
-  'et_expense.source_id',
-  'et_expense.source_row',
-  'et_expense.category_source',
-  'et_expense.rule_id',
-  'et_expense.external_id',
-  'et_expense.source_account',
-  'et_expense.fingerprint',
-] as const;
-
 /** The `tags` column: a JSON array of strings. */
 function parseTags(tags: string): string[] {
   return tags === '[]' ? [] : (JSON.parse(tags) as string[]);
 }
 
-function fromRow(row: Omit<Selectable<ExpenseTable>, 'search_text'>): ExpenseRecord {
+/**
+ * `ExpenseRecord`'s fields and the columns they are read from (every column but `search_text`,
+ * which only the database reads), in the order of {@link recordOf}: the one list of them.
+ */
+const RECORD_FIELDS = [
+  ['id', 'id'],
+  ['ownerId', 'owner_id'],
+  ['amountMinor', 'amount_minor'],
+  ['kind', 'kind'],
+  ['currency', 'currency'],
+  ['date', 'date'],
+  ['categoryId', 'category_id'],
+  ['description', 'description'],
+  ['merchant', 'merchant'],
+  ['notes', 'notes'],
+  ['tags', 'tags'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+  ['sourceKind', 'source_kind'],
+  ['sourceId', 'source_id'],
+  ['sourceRow', 'source_row'],
+  ['categorySource', 'category_source'],
+  ['ruleId', 'rule_id'],
+  ['externalId', 'external_id'],
+  ['sourceAccount', 'source_account'],
+  ['fingerprint', 'fingerprint'],
+] as const satisfies readonly (readonly [keyof ExpenseRecord, keyof ExpenseTable])[];
+
+type RecordColumn = (typeof RECORD_FIELDS)[number][1];
+
+/** The columns of {@link RECORD_FIELDS}, qualified, for a `select`. */
+const COLUMNS = RECORD_FIELDS.map(([, column]) => `et_expense.${column}` as const);
+
+/**
+ * The values of {@link RECORD_FIELDS}' columns in their order, as a row or a listing's JSON
+ * array holds them: `amount_minor` a number (or pg's bigint text), `tags` the column's JSON text.
+ */
+type RecordValues = [
+  id: string,
+  ownerId: string,
+  amountMinor: number | string,
+  kind: ExpenseRecord['kind'],
+  currency: string,
+  date: string,
+  categoryId: string | null,
+  description: string | null,
+  merchant: string | null,
+  notes: string | null,
+  tags: string,
+  createdAt: string,
+  updatedAt: string,
+  sourceKind: string,
+  sourceId: string | null,
+  sourceRow: number | string | null,
+  categorySource: string | null,
+  ruleId: string | null,
+  externalId: string | null,
+  sourceAccount: string | null,
+  fingerprint: string | null,
+];
+
+/** The record of a row's or a listing's values ({@link RecordValues}); amounts checked exact by {@link toInt}. */
+function recordOf(values: RecordValues): ExpenseRecord {
+  const [
+    id,
+    ownerId,
+    amountMinor,
+    kind,
+    currency,
+    date,
+    categoryId,
+    description,
+    merchant,
+    notes,
+    tags,
+    createdAt,
+    updatedAt,
+    sourceKind,
+    sourceId,
+    sourceRow,
+    categorySource,
+    ruleId,
+    externalId,
+    sourceAccount,
+    fingerprint,
+  ] = values;
   return {
-    id: row.id,
-    ownerId: row.owner_id,
-    amountMinor: toInt(row.amount_minor),
-    kind: row.kind,
-    currency: row.currency,
-    date: row.date,
-    categoryId: row.category_id,
-    description: row.description,
-    merchant: row.merchant,
-    tags: parseTags(row.tags),
-    notes: row.notes,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    sourceKind: row.source_kind as ExpenseRecord['sourceKind'],
-    sourceId: row.source_id,
-    sourceRow: row.source_row === null ? null : Number(row.source_row),
-    categorySource: row.category_source as ExpenseRecord['categorySource'],
-    ruleId: row.rule_id,
-    externalId: row.external_id,
-    sourceAccount: row.source_account,
-    fingerprint: row.fingerprint,
+    id,
+    ownerId,
+    amountMinor: toInt(amountMinor),
+    kind,
+    currency,
+    date,
+    categoryId,
+    description,
+    merchant,
+    tags: parseTags(tags),
+    notes,
+    createdAt,
+    updatedAt,
+    sourceKind: sourceKind as ExpenseRecord['sourceKind'],
+    sourceId,
+    sourceRow: sourceRow === null ? null : Number(sourceRow),
+    categorySource: categorySource as ExpenseRecord['categorySource'],
+    ruleId,
+    externalId,
+    sourceAccount,
+    fingerprint,
   };
+}
+
+function fromRow(row: Pick<Selectable<ExpenseTable>, RecordColumn>): ExpenseRecord {
+  return recordOf(RECORD_FIELDS.map(([, column]) => row[column]) as RecordValues);
 }
 
 function toRow(record: ExpenseRecord) {
@@ -196,43 +260,19 @@ function applyFilter(query: ExpenseQuery, v: ListValues): ExpenseQuery {
   return q;
 }
 
-/** `ExpenseRecord`'s fields and the columns they are read from, for the JSON rows of a listing. */
-const RECORD_FIELDS = [
-  ['id', 'id'],
-  ['ownerId', 'owner_id'],
-  ['amountMinor', 'amount_minor'],
-  ['kind', 'kind'],
-  ['currency', 'currency'],
-  ['date', 'date'],
-  ['categoryId', 'category_id'],
-  ['description', 'description'],
-  ['merchant', 'merchant'],
-  ['notes', 'notes'],
-  ['tags', 'tags'],
-  ['createdAt', 'created_at'],
-  ['updatedAt', 'updated_at'],
-  ['sourceKind', 'source_kind'],
-  ['sourceId', 'source_id'],
-  ['sourceRow', 'source_row'],
-  ['categorySource', 'category_source'],
-  ['ruleId', 'rule_id'],
-  ['externalId', 'external_id'],
-  ['sourceAccount', 'source_account'],
-  ['fingerprint', 'fingerprint'],
-] as const satisfies readonly (readonly [keyof ExpenseRecord, string])[];
-
 /**
- * A listing's row as one JSON text in the shape of an `ExpenseRecord` (but `tags` still its column's
- * JSON text: having the database parse it cost more than the rest of the row),
- * built by the database: the driver then makes one string per row instead of a value per
- * column, and `JSON.parse` the record, which costs a page of rows about half as much CPU.
+ * A listing's row as one JSON array text of {@link RECORD_FIELDS}' values, built by the
+ * database: the driver makes one string per row instead of a value per column, and
+ * `JSON.parse` of an array (no keys) costs a page of rows about a third of what the same
+ * fields as an object did (`tags` stays its column's JSON text: having the database parse it
+ * cost more than the rest of the row).
  */
 function recordJson(dialect: Dialect) {
-  const parts = RECORD_FIELDS.map(([field, column]) => sql`${sql.lit(field)}, ${sql.ref(`et_expense.${column}`)}`);
+  const columns = RECORD_FIELDS.map(([, column]) => sql.ref(`et_expense.${column}`));
   // pg would parse a json column itself; as text, both engines hand over the same string.
   return dialect === 'postgres'
-    ? sql<string>`json_build_object(${sql.join(parts)})::text`
-    : sql<string>`json_object(${sql.join(parts)})`;
+    ? sql<string>`json_build_array(${sql.join(columns)})::text`
+    : sql<string>`json_array(${sql.join(columns)})`;
 }
 
 /**
@@ -259,13 +299,6 @@ function listQueryOf(dialect: Dialect) {
   });
 }
 const listQueries = { sqlite: listQueryOf('sqlite'), postgres: listQueryOf('postgres') };
-
-/** A listing's JSON row: its amount must be exact, as {@link toInt} checks of a column. */
-function parseRecord(json: string): ExpenseRecord {
-  const record = JSON.parse(json) as Omit<ExpenseRecord, 'tags'> & { tags: string };
-  if (!Number.isSafeInteger(record.amountMinor)) throw new RangeError(`Integer out of the safe range: ${json}`);
-  return { ...record, tags: parseTags(record.tags) };
-}
 
 /** The insert of `expenses.create`: compiled once. */
 const insertOne = preparedQuery(
@@ -405,7 +438,7 @@ export function createExpenseRepository(db: Kysely<Database>, dialect: Dialect, 
 
     async list(ownerId, request) {
       const { rows } = await listQueries[dialect].execute(db, listValues(ownerId, request));
-      return rows.map((row) => parseRecord(row.record));
+      return rows.map((row) => recordOf(JSON.parse(row.record) as RecordValues));
     },
 
     async countByCategory(ownerId, categoryId) {
