@@ -1,9 +1,11 @@
 import { Router, type RouterMiddleware } from '@koa/router';
 import compose from 'koa-compose';
+import type { OwnerHandle } from '@expense-tracker/core';
 import type { Access } from '../auth/require-auth.js';
+import type { Credentials } from '../auth/credentials.js';
 import { bodyOf, queryOf, type AppContext, type AppState } from './context.js';
 import { HttpError } from './problem.js';
-import { Reply, type Route, type RouteServices } from './route.js';
+import { Reply, type CheckedInput, type Route, type RouteServices } from './route.js';
 import { check } from './route-input.js';
 
 type Middleware = (ctx: AppContext, next: () => Promise<unknown>) => Promise<unknown>;
@@ -45,24 +47,33 @@ function authenticates(route: Route): boolean {
   return route.permission !== 'public' && !route.socket;
 }
 
-/** The input a handler receives: the request checked against the route's schemas. */
-function inputFor(route: Route, ctx: AppContext, services: RouteServices) {
+/** What a route without a query schema makes of the query: nothing. */
+const NO_QUERY = { input: {}, output: undefined };
+
+/**
+ * The input a handler receives: the request checked against the route's schemas. One object
+ * literal of one shape for every route (no spread of a partial one): it is built on every request.
+ */
+function inputFor(route: Route, ctx: AppContext, services: RouteServices): CheckedInput {
   if (route.params) check(route.params, ctx.params);
-  const { params } = ctx;
-  const query = route.query ? check(route.query, queryOf(ctx)) : { input: {}, output: undefined };
-  const body = route.body ? check(route.body, bodyOf(ctx)) : { input: bodyOf(ctx), output: undefined };
-  const base = {
-    params,
+  const query = route.query ? check(route.query, queryOf(ctx)) : NO_QUERY;
+  const body = route.body ? check(route.body, bodyOf(ctx)) : undefined;
+  let owner: OwnerHandle | undefined;
+  let auth: Credentials | undefined;
+  if (authenticates(route)) {
+    ({ owner, auth } = ctx.state);
+    if (!owner || !auth) throw new HttpError('UNAUTHORIZED', 'Authentication required');
+  }
+  return {
+    params: ctx.params,
     query: query.input,
-    body: body.input,
-    parsed: { query: query.output, body: body.output },
+    body: body ? body.input : bodyOf(ctx),
+    parsed: { query: query.output, body: body?.output },
     ctx,
     services,
+    owner,
+    auth,
   };
-  if (!authenticates(route)) return { ...base, owner: undefined, auth: undefined };
-  const { owner, auth } = ctx.state;
-  if (!owner || !auth) throw new HttpError('UNAUTHORIZED', 'Authentication required');
-  return { ...base, owner, auth };
 }
 
 /** `instanceof Reply` narrows to `Reply<any>`: this narrows to a `Reply` of some success status. */
