@@ -15,7 +15,7 @@ export interface OwnerConfig {
   fired: Map<string, Set<string>>;
   /**
    * Whether the owner has any schedule: without one, budget status and forecast alerts read
-   * no schedules (a schedule's create, update and delete change the config version).
+   * no schedules (a schedule's create and delete change the config version).
    */
   hasSchedules: boolean;
 }

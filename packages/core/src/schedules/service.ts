@@ -122,8 +122,8 @@ export async function updateSchedule(
       ...(restart ? cursorFrom(recurrence, scope.today) : {}),
       updatedAt: scope.at,
     };
+    // No configChanged(): the config knows only whether the owner has a schedule, which an update keeps.
     await scope.tx.schedules.update(next);
-    scope.configChanged();
     await evaluateForSchedule(scope, ownerId, next.template.currency);
     const schedule = toSchedule(next);
     scope.record({ type: 'schedule.updated', data: { schedule, previous: toSchedule(current) } });
