@@ -19,7 +19,7 @@ import {
 } from './schema.js';
 import type { OwnerSettings } from '../owners/schema.js';
 import type { BudgetRecord, CategoryRecord, TotalsRow } from '../store/store.js';
-import { activePeriod, budgetFigures, coveredCategories } from '../budgets/figures.js';
+import { activePeriod, budgetsFigures, coveredCategories } from '../budgets/figures.js';
 import { toBudgetStatus } from '../presenters.js';
 import { assertOpen, parseInput, type ServiceContext } from '../write-context.js';
 import { readOwner } from '../owners/config.js';
@@ -149,11 +149,25 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
     throw validationError([{ path: ['from'], code: 'invalid_range', message: 'from must not be after to' }]);
   const days = toDayNumber(to) - toDayNumber(from) + 1;
   const previous = { from: addDays(from, -days), to: addDays(from, -1) };
-  const [rows, previousRows] = await Promise.all([
+  // The budgets active today: all their figures from one totals query (and one read of the
+  // schedules), beside the range's two.
+  const active = c.budgets.flatMap((budget) => {
+    const current = activePeriod(budget, c.today);
+    return current
+      ? [
+          {
+            budget,
+            range: { from: current.index, to: current.index },
+            covered: coveredCategories(budget, c.categories),
+          },
+        ]
+      : [];
+  });
+  const [rows, previousRows, figures] = await Promise.all([
     ctx.store.totals.query(ownerId, { from, to, groupBy: ['currency', 'category'] }),
     ctx.store.totals.query(ownerId, { ...previous, groupBy: ['currency'] }),
+    budgetsFigures(ctx.store, active, c.today, { scheduled: c.hasSchedules }),
   ]);
-  const budgets = c.budgets;
   const previousTotals = new Map(previousRows.map((r) => [r.currency!, r.amountMinor]));
   const currencies = byCurrency(rows, c.names).map((entry) => {
     const previousTotalMinor = previousTotals.get(entry.currency) ?? 0;
@@ -193,20 +207,7 @@ export async function summary(ctx: ServiceContext, ownerId: string, query: Summa
     });
   }
   currencies.sort((a, b) => (a.currency < b.currency ? -1 : 1));
-  const statuses = [];
-  for (const budget of budgets) {
-    const current = activePeriod(budget, c.today);
-    if (!current) continue;
-    const [figures] = await budgetFigures(
-      ctx.store,
-      budget,
-      { from: current.index, to: current.index },
-      c.today,
-      coveredCategories(budget, c.categories),
-      { scheduled: c.hasSchedules },
-    );
-    statuses.push({ ...toBudgetStatus(budget, figures!), name: budget.name });
-  }
+  const statuses = active.map(({ budget }, i) => ({ ...toBudgetStatus(budget, figures[i]![0]!), name: budget.name }));
   return { from, to, days, previous, currencies, budgets: statuses };
 }
 
