@@ -225,6 +225,176 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
       }
     });
 
+    it('summary() lists each active budget exactly as its own status does: currencies, subcategories, every kind of period, rollover, refunds and schedules', async () => {
+      const env = getEnv();
+      env.clock.set('2026-01-01T09:00:00Z');
+      const owner = env.newOwner();
+      const food = await owner.categories.create({ name: 'Food' });
+      const groceries = await owner.categories.create({ name: 'Groceries', parentId: food.id });
+      const home = await owner.categories.create({ name: 'Home' });
+      const travel = await owner.categories.create({ name: 'Travel' });
+      const budgets = [
+        await owner.budgets.create({
+          name: 'Food surplus',
+          amount: '300',
+          categoryIds: [food.id],
+          rollover: 'surplus',
+        }),
+        await owner.budgets.create({ name: 'All full', amount: '1000', rollover: 'full', startsOn: '2026-02-01' }),
+        await owner.budgets.create({
+          name: 'Groceries weekly',
+          amount: '80',
+          categoryIds: [groceries.id],
+          period: { unit: 'week', anchor: '2026-01-05' },
+          rollover: 'full',
+        }),
+        await owner.budgets.create({
+          name: 'EUR year',
+          amount: '2000',
+          currency: 'EUR',
+          period: { unit: 'year', anchor: '2026-01-01' },
+        }),
+        await owner.budgets.create({
+          name: 'Travel trip',
+          amount: '500',
+          categoryIds: [travel.id],
+          period: { start: '2026-05-01', end: '2026-06-15' },
+        }),
+        await owner.budgets.create({ name: 'Home EUR', amount: '900', currency: 'EUR', categoryIds: [home.id] }),
+        await owner.budgets.create({ name: 'Starts June', amount: '100', startsOn: '2026-06-01' }),
+        await owner.budgets.create({ name: 'Ended', amount: '50', endsOn: '2026-04-30' }),
+        await owner.budgets.create({
+          name: 'Winter',
+          amount: '70',
+          period: { start: '2026-01-01', end: '2026-01-31' },
+        }),
+        await owner.budgets.create({ name: 'GBP surplus', amount: '100', currency: 'GBP', rollover: 'surplus' }),
+        await owner.budgets.create({ name: 'Food and home', amount: '600', categoryIds: [food.id, home.id] }),
+      ];
+      env.clock.set('2026-05-01T09:00:00Z');
+      await owner.schedules.create({
+        name: 'Rent',
+        recurrence: { unit: 'month', anchor: '2026-01-25' },
+        template: { amount: '1000.00', categoryId: home.id },
+      });
+      await owner.schedules.create({
+        name: 'Gym',
+        recurrence: { unit: 'month', anchor: '2026-01-04' },
+        template: { amount: '30.00' },
+      });
+      const basket = await owner.schedules.create({
+        name: 'Basket',
+        recurrence: { unit: 'week', anchor: '2026-01-05' },
+        template: { amount: '25.00', categoryId: groceries.id },
+      });
+      await owner.schedules.create({
+        name: 'Power',
+        mode: 'expect',
+        recurrence: { unit: 'month', anchor: '2026-01-08' },
+        template: { amount: '80.00', categoryId: home.id },
+      });
+      await owner.schedules.create({
+        name: 'Paris flat',
+        recurrence: { unit: 'month', anchor: '2026-01-15' },
+        template: { amount: '500.00', currency: 'EUR', categoryId: home.id },
+      });
+      await owner.schedules.create({
+        name: 'Cashback',
+        recurrence: { unit: 'month', anchor: '2026-01-28' },
+        template: { amount: '5.00', kind: 'refund', categoryId: food.id },
+      });
+      await owner.schedules.create({
+        name: 'Paused',
+        enabled: false,
+        recurrence: { unit: 'week', anchor: '2026-01-06' },
+        template: { amount: '9.00' },
+      });
+      env.clock.set('2026-05-10T12:00:00Z');
+      await owner.expenses.createMany([
+        { amount: '120.00', date: '2026-01-10', categoryId: food.id },
+        { amount: '90.00', date: '2026-01-12', categoryId: groceries.id },
+        { amount: '40.00', date: '2026-01-20' },
+        { amount: '350.00', date: '2026-02-03', categoryId: groceries.id },
+        { amount: '700.00', date: '2026-02-14', categoryId: travel.id },
+        { amount: '50.00', date: '2026-03-05', categoryId: food.id },
+        { amount: '300.00', currency: 'EUR', date: '2026-03-06', categoryId: home.id },
+        { amount: '1200.00', date: '2026-03-15' },
+        { amount: '60.00', date: '2026-04-28', categoryId: groceries.id },
+        { amount: '20.00', kind: 'refund', date: '2026-04-29', categoryId: groceries.id },
+        { amount: '100.00', currency: 'EUR', date: '2026-04-02' },
+        { amount: '30.00', currency: 'GBP', date: '2026-04-10' },
+        { amount: '45.50', date: '2026-05-04', categoryId: groceries.id },
+        { amount: '12.34', date: '2026-05-09', categoryId: food.id },
+        { amount: '250.00', date: '2026-05-02', categoryId: travel.id },
+        { amount: '50.00', kind: 'refund', date: '2026-05-08', categoryId: travel.id },
+        { amount: '120.00', currency: 'EUR', date: '2026-05-03', categoryId: home.id },
+        { amount: '20.00', currency: 'GBP', date: '2026-05-05' },
+        { amount: '15.00', date: '2026-05-10' },
+        // A day whose spending nets to nothing.
+        { amount: '10.00', date: '2026-05-06', categoryId: groceries.id },
+        { amount: '10.00', kind: 'refund', date: '2026-05-06', categoryId: groceries.id },
+        // What the Power bill of 8 May matches.
+        { amount: '80.00', date: '2026-05-07', categoryId: home.id },
+      ]);
+      // Posts Gym and Basket of 4 May, matches Power of 8 May; the next basket is skipped.
+      await env.tracker.runDue();
+      await owner.schedules.skip(basket.id, '2026-05-18');
+
+      /** The summary's budgets, checked against each budget's own status. */
+      async function check(active: string[]) {
+        const { budgets: listed } = await owner.analytics.summary();
+        const expected = [];
+        for (const budget of budgets.filter((b) => active.includes(b.name)))
+          expected.push({ ...(await owner.budgets.status(budget.id)), name: budget.name });
+        expect(listed.map((b) => b.name)).toEqual(active);
+        expect(listed).toEqual(expected);
+        return new Map(listed.map((b) => [b.name, b]));
+      }
+
+      const may = await check([
+        'Food surplus',
+        'All full',
+        'Groceries weekly',
+        'EUR year',
+        'Travel trip',
+        'Home EUR',
+        'GBP surplus',
+        'Food and home',
+      ]);
+      // By hand: Food carries 90, 40, 290, then 550 (April: 60 less a 20 refund) into May.
+      expect(may.get('Food surplus')).toMatchObject({ rolloverMinor: 55_000, scheduledSpentMinor: 2_500 });
+      // All spending from February: -50, -300, then 660 into May.
+      expect(may.get('All full')).toMatchObject({ rolloverMinor: 66_000, scheduledSpentMinor: 13_500 });
+      expect(may.get('Home EUR')).toMatchObject({ spentMinor: 12_000, scheduledMinor: 50_000 });
+      expect(may.get('Travel trip')).toMatchObject({ spentMinor: 20_000, scheduledMinor: 0 });
+      // Rent, two of the three baskets left (18 May skipped), less the cashback refund.
+      expect(may.get('Food and home')!.scheduledMinor).toBe(100_000 + 2 * 2_500 - 500);
+
+      env.clock.set('2026-06-01T00:30:00Z');
+      await check([
+        'Food surplus',
+        'All full',
+        'Groceries weekly',
+        'EUR year',
+        'Travel trip',
+        'Home EUR',
+        'Starts June',
+        'GBP surplus',
+        'Food and home',
+      ]);
+      env.clock.set('2026-12-31T23:30:00Z');
+      await check([
+        'Food surplus',
+        'All full',
+        'Groceries weekly',
+        'EUR year',
+        'Home EUR',
+        'Starts June',
+        'GBP surplus',
+        'Food and home',
+      ]);
+    });
+
     it('summary() rejects a bad range with VALIDATION_FAILED at from', async () => {
       const owner = newOwner();
       await expectTrackerError(owner.analytics.summary({ from: '2026-05-02', to: '2026-05-01' }), 'VALIDATION_FAILED', [
