@@ -1,0 +1,134 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Tracker, type OwnerHandle } from '../src/index.js';
+import { openKyselyStore } from '../src/kysely/index.js';
+import { createTestClock } from '../src/testing/index.js';
+import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
+
+/**
+ * `analytics.summary()` asks the database once per figure it needs (issue 17): the range's
+ * totals, the previous range's, and one totals query for every budget active today, plus one
+ * read of the schedules, whatever the number of budgets. Counted as the statements Kysely runs
+ * (its `log` callback), on a store opened over a Kysely instance of the test's own.
+ */
+
+let pgDatabase: TestDatabase;
+
+beforeAll(async () => {
+  pgDatabase = await createTestDatabase(inject('pgUrl'));
+}, 60_000);
+
+afterAll(async () => {
+  await pgDatabase?.drop();
+});
+
+/** Eight budgets of every kind the summary lists, all active on 10 May 2026. */
+async function createBudgets(owner: OwnerHandle, count: number, ids: Record<string, string>) {
+  const budgets = [
+    { name: 'All', amount: '1000', rollover: 'full' as const, startsOn: '2026-02-01' },
+    { name: 'Food', amount: '300', categoryIds: [ids.food!], rollover: 'surplus' as const },
+    { name: 'Groceries', amount: '80', categoryIds: [ids.groceries!], period: { unit: 'week' as const } },
+    { name: 'EUR year', amount: '2000', currency: 'EUR', period: { unit: 'year' as const, anchor: '2026-01-01' } },
+    { name: 'Trip', amount: '500', categoryIds: [ids.home!], period: { start: '2026-05-01', end: '2026-06-15' } },
+    { name: 'Home EUR', amount: '900', currency: 'EUR', categoryIds: [ids.home!] },
+    { name: 'GBP', amount: '100', currency: 'GBP', rollover: 'surplus' as const },
+    { name: 'Food and home', amount: '600', categoryIds: [ids.food!, ids.home!] },
+  ];
+  for (const budget of budgets.slice(0, count)) await owner.budgets.create({ ...budget, alertRules: [] });
+}
+
+/** The same spending and schedules for every owner, with `budgets` budgets. */
+async function seed(tracker: Tracker, clock: ReturnType<typeof createTestClock>, ownerId: string, budgets: number) {
+  clock.set('2026-01-01T09:00:00Z');
+  const owner = tracker.forOwner(ownerId);
+  const food = await owner.categories.create({ name: 'Food' });
+  const groceries = await owner.categories.create({ name: 'Groceries', parentId: food.id });
+  const home = await owner.categories.create({ name: 'Home' });
+  await createBudgets(owner, budgets, { food: food.id, groceries: groceries.id, home: home.id });
+  clock.set('2026-05-01T09:00:00Z');
+  await owner.schedules.create({
+    name: 'Rent',
+    recurrence: { unit: 'month', anchor: '2026-01-25' },
+    template: { amount: '1000.00', categoryId: home.id },
+  });
+  await owner.schedules.create({
+    name: 'Gym',
+    recurrence: { unit: 'month', anchor: '2026-01-04' },
+    template: { amount: '30' },
+  });
+  await owner.schedules.create({
+    name: 'Power',
+    mode: 'expect',
+    recurrence: { unit: 'month', anchor: '2026-01-08' },
+    template: { amount: '80.00', categoryId: home.id },
+  });
+  clock.set('2026-05-10T12:00:00Z');
+  await owner.expenses.createMany([
+    { amount: '120.00', date: '2026-01-10', categoryId: food.id },
+    { amount: '350.00', date: '2026-02-03', categoryId: groceries.id },
+    { amount: '1200.00', date: '2026-03-15' },
+    { amount: '300.00', currency: 'EUR', date: '2026-03-06', categoryId: home.id },
+    { amount: '20.00', kind: 'refund', date: '2026-04-29', categoryId: groceries.id },
+    { amount: '45.50', date: '2026-05-04', categoryId: groceries.id },
+    { amount: '120.00', currency: 'EUR', date: '2026-05-03', categoryId: home.id },
+    { amount: '20.00', currency: 'GBP', date: '2026-05-05' },
+    { amount: '80.00', date: '2026-05-07', categoryId: home.id }, // Power of 8 May matches it
+  ]);
+  return owner;
+}
+
+describe.each(['sqlite', 'postgres'])('summary statements on %s', (engine) => {
+  it('a summary runs as many statements with 8 budgets as with 1, cold and warm', async () => {
+    const statements: string[] = [];
+    let counting = false;
+    const log = (event: LogEvent) => {
+      if (counting) statements.push(event.query.sql);
+    };
+    const db =
+      engine === 'postgres'
+        ? new Kysely<Record<string, never>>({
+            dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: pgDatabase.url, max: 4 }) }),
+            log,
+          })
+        : new Kysely<Record<string, never>>({
+            dialect: new SqliteDialect({ database: new Database(':memory:') }),
+            log,
+          });
+    const clock = createTestClock();
+    const tracker = await Tracker.open({ store: await openKyselyStore({ database: db }), clock });
+    try {
+      await tracker.migrate();
+      const one = await seed(tracker, clock, `owner_one_${engine}`, 1);
+      const eight = await seed(tracker, clock, `owner_eight_${engine}`, 8);
+      await tracker.runDue(); // posts Gym of 4 May, matches Power of 8 May, for both owners
+
+      /** The statements of one summary of `owner`. */
+      const count = async (owner: OwnerHandle) => {
+        statements.length = 0;
+        counting = true;
+        const summary = await owner.analytics.summary();
+        counting = false;
+        return { statements: [...statements], summary };
+      };
+      const cold = [await count(one), await count(eight)];
+      const warm = [await count(one), await count(eight)];
+      expect(cold.map((c) => c.summary.budgets.length)).toEqual([1, 8]);
+      // Both figures from the schedules show up: what was posted or matched, and what is coming.
+      expect(warm[1]!.summary.budgets.find((b) => b.name === 'All')).toMatchObject({
+        scheduledSpentMinor: 11_000,
+        scheduledMinor: 100_000,
+      });
+      expect(cold[1]!.statements.length).toBe(cold[0]!.statements.length);
+      expect(warm[1]!.statements.length).toBe(warm[0]!.statements.length);
+      // Warm: the owner row; the range's two totals and the budgets' one; the schedules, their
+      // occurrences, and the two expenses that settled them (Gym, Power).
+      expect(warm[1]!.statements).toHaveLength(8);
+      expect(warm[1]!.statements.filter((sql) => sql.includes('et_daily_total'))).toHaveLength(3);
+    } finally {
+      await tracker.close();
+      await db.destroy();
+    }
+  });
+});
