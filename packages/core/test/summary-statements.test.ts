@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogEvent } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { addDays } from '../src/dates.js';
 import { Tracker, type OwnerHandle } from '../src/index.js';
 import { openKyselyStore } from '../src/kysely/index.js';
 import { createTestClock } from '../src/testing/index.js';
@@ -129,6 +130,65 @@ describe.each(['sqlite', 'postgres'])('summary statements on %s', (engine) => {
     } finally {
       await tracker.close();
       await db.destroy();
+    }
+  });
+});
+
+describe.each(['sqlite', 'postgres'])('summary with more occurrences than one read takes, on %s', (engine) => {
+  it('each budget still sees its own window’s occurrences, as its status does', async () => {
+    const clock = createTestClock();
+    const store = await openKyselyStore({ database: engine === 'postgres' ? pgDatabase.url : ':memory:' });
+    const tracker = await Tracker.open({ store, clock });
+    try {
+      await tracker.migrate();
+      clock.set('2026-05-01T09:00:00Z');
+      const owner = tracker.forOwner(`owner_many_${engine}`);
+      const year = await owner.budgets.create({
+        name: 'Year',
+        amount: '20000',
+        period: { unit: 'year', anchor: '2026-01-01' },
+        alertRules: [],
+      });
+      const week = await owner.budgets.create({
+        name: 'Week',
+        amount: '200',
+        period: { unit: 'week' },
+        alertRules: [],
+      });
+      const gym = await owner.schedules.create({
+        name: 'Gym',
+        recurrence: { unit: 'month', anchor: '2026-01-04' },
+        template: { amount: '30' },
+      });
+      clock.set('2026-05-06T12:00:00Z'); // a Wednesday: the week is 4 to 10 May
+      await tracker.runDue(); // posts Gym of 4 May
+      // 10,000 skipped occurrences due in January: the first 10,000 of the year's window (which
+      // one read takes at most), none in the week's.
+      const rows = Array.from({ length: 10_000 }, (_, i) => ({
+        owner_id: owner.ownerId,
+        schedule_id: gym.id,
+        nominal_date: addDays('1950-01-01', i),
+        due_date: '2026-01-15',
+        state: 'skipped',
+        expense_id: null,
+        created_at: '2026-05-06T12:00:00.000Z',
+        updated_at: '2026-05-06T12:00:00.000Z',
+      }));
+      for (let i = 0; i < rows.length; i += 500)
+        await store.db
+          .insertInto('et_schedule_occurrence')
+          .values(rows.slice(i, i + 500))
+          .execute();
+
+      const { budgets } = await owner.analytics.summary();
+      expect(budgets).toEqual([
+        { ...(await owner.budgets.status(year.id)), name: 'Year' },
+        { ...(await owner.budgets.status(week.id)), name: 'Week' },
+      ]);
+      // The week's window reads past the year's 10,000 rows to the Gym posted on 4 May.
+      expect(budgets.map((b) => b.scheduledSpentMinor)).toEqual([0, 3_000]);
+    } finally {
+      await tracker.close();
     }
   });
 });
