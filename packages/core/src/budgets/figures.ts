@@ -120,12 +120,12 @@ function sameCoverage(a: Set<string> | undefined, b: Set<string> | undefined): b
 }
 
 /**
- * Each plan's spending per day (dates ascending, days without spending absent), from one
+ * Each plan's spending per day (dates ascending, days without any expense absent), from one
  * totals query over the union of the plans' days. The query is grouped only by what tells the
  * plans apart: by date alone when they share one currency and one coverage (so one budget's
  * query is the one it always was), by currency when their currencies differ, by category when
- * their coverages do; it is filtered by the one currency and by the categories all of them
- * cover, when there are such.
+ * their coverages do. It is filtered by the currency when they share one, and by the categories
+ * they cover between them when none covers all spending.
  */
 async function dailySpending(session: StoreSession, ownerId: string, plans: readonly Plan[]): Promise<DailySpend[][]> {
   const [head] = plans;
