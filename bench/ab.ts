@@ -8,6 +8,7 @@
  *   npm run bench:ab -- ../before                       (GET /expenses?limit=10 and GET /health)
  *   AB_PATHS=/auth/me,/analytics/summary AB_ROUNDS=6 npm run bench:ab -- ../before
  *   npm run bench:ab -- ../before --postgres             (each over a fresh PostgreSQL database)
+ *   AB_BUDGETS=8 AB_PATHS=/analytics/summary npm run bench:ab -- ../before   (the owner with 8 monthly budgets)
  *   AB_LOAD=wrk AB_EXPENSES=5000 npm run bench:ab -- ../before   (the load from wrk, as issue 17 measured;
  *                                                       Debian's `wrk` package must be installed)
  */
@@ -23,13 +24,23 @@ const paths = (process.env.AB_PATHS ?? '/expenses?limit=10,/health').split(',');
 const rounds = Number(process.env.AB_ROUNDS ?? 4);
 const duration = Number(process.env.BENCH_DURATION ?? 4);
 const expenses = Number(process.env.AB_EXPENSES ?? 1000);
+const budgets = Number(process.env.AB_BUDGETS ?? 0);
 const load = process.env.AB_LOAD ?? 'autocannon';
 if (load !== 'autocannon' && load !== 'wrk') throw new Error('AB_LOAD is autocannon or wrk');
 
-/** A server of one checkout with a signed-in user owning `AB_EXPENSES` expenses on fixed dates. */
+/** A server of one checkout with a signed-in user owning `AB_EXPENSES` expenses on fixed dates and `AB_BUDGETS` budgets. */
 async function start(root: string, databaseUrl: string | null) {
   const server = await startServerProcess({ root, databaseUrl });
   const { token } = await registerAndLogin(server.url, `ab_${process.pid}_${Date.now()}`);
+  for (let i = 0; i < budgets; i++) {
+    const body = {
+      name: `Monthly ${i}`,
+      amount: `${100 + i}000`,
+      rollover: i % 2 ? 'surplus' : 'none',
+      startsOn: '2026-01-01',
+    };
+    await call(server.url, 'POST', '/budgets', { token, body });
+  }
   for (let start = 0; start < expenses; start += 1000) {
     const items = Array.from({ length: Math.min(1000, expenses - start) }, (_, j) => {
       const i = start + j;
