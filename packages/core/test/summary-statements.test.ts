@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addDays } from '../src/dates.js';
 import { Tracker, type OwnerHandle } from '../src/index.js';
 import { openKyselyStore } from '../src/kysely/index.js';
-import { createTestClock } from '../src/testing/index.js';
+import { createTestClock, type TestClock } from '../src/testing/index.js';
+import { EVERY_SCHEDULE, seedOwner, type BudgetSeed } from '../src/testing/seeds.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database.js';
 
 /**
@@ -26,46 +27,28 @@ afterAll(async () => {
 });
 
 /** Eight budgets of every kind the summary lists, all active on 10 May 2026. */
-async function createBudgets(owner: OwnerHandle, count: number, ids: Record<string, string>) {
-  const budgets = [
-    { name: 'All', amount: '1000', rollover: 'full' as const, startsOn: '2026-02-01' },
-    { name: 'Food', amount: '300', categoryIds: [ids.food!], rollover: 'surplus' as const },
-    { name: 'Groceries', amount: '80', categoryIds: [ids.groceries!], period: { unit: 'week' as const } },
-    { name: 'EUR year', amount: '2000', currency: 'EUR', period: { unit: 'year' as const, anchor: '2026-01-01' } },
-    { name: 'Trip', amount: '500', categoryIds: [ids.home!], period: { start: '2026-05-01', end: '2026-06-15' } },
-    { name: 'Home EUR', amount: '900', currency: 'EUR', categoryIds: [ids.home!] },
-    { name: 'GBP', amount: '100', currency: 'GBP', rollover: 'surplus' as const },
-    { name: 'Food and home', amount: '600', categoryIds: [ids.food!, ids.home!] },
-  ];
-  for (const budget of budgets.slice(0, count)) await owner.budgets.create({ ...budget, alertRules: [] });
-}
+const BUDGETS: readonly BudgetSeed[] = [
+  { name: 'All', amount: '1000', rollover: 'full', startsOn: '2026-02-01' },
+  { name: 'Food', amount: '300', categories: ['food'], rollover: 'surplus' },
+  { name: 'Groceries', amount: '80', categories: ['groceries'], period: { unit: 'week' } },
+  { name: 'EUR year', amount: '2000', currency: 'EUR', period: { unit: 'year', anchor: '2026-01-01' } },
+  { name: 'Trip', amount: '500', categories: ['home'], period: { start: '2026-05-01', end: '2026-06-15' } },
+  { name: 'Home EUR', amount: '900', currency: 'EUR', categories: ['home'] },
+  { name: 'GBP', amount: '100', currency: 'GBP', rollover: 'surplus' },
+  { name: 'Food and home', amount: '600', categories: ['food', 'home'] },
+];
+
+/** Rent to come, Gym to post and Power to match on 10 May: one schedule of each kind the summary reads. */
+const SCHEDULES = EVERY_SCHEDULE.filter((schedule) => ['Rent', 'Gym', 'Power'].includes(schedule.name));
 
 /** The same spending and schedules for every owner, with `budgets` budgets. */
-async function seed(tracker: Tracker, clock: ReturnType<typeof createTestClock>, ownerId: string, budgets: number) {
-  clock.set('2026-01-01T09:00:00Z');
+async function seed(tracker: Tracker, clock: TestClock, ownerId: string, budgets: number) {
   const owner = tracker.forOwner(ownerId);
-  const food = await owner.categories.create({ name: 'Food' });
-  const groceries = await owner.categories.create({ name: 'Groceries', parentId: food.id });
-  const home = await owner.categories.create({ name: 'Home' });
-  await createBudgets(owner, budgets, { food: food.id, groceries: groceries.id, home: home.id });
-  clock.set('2026-05-01T09:00:00Z');
-  await owner.schedules.create({
-    name: 'Rent',
-    recurrence: { unit: 'month', anchor: '2026-01-25' },
-    template: { amount: '1000.00', categoryId: home.id },
+  const { categories } = await seedOwner(owner, clock, {
+    budgets: BUDGETS.slice(0, budgets).map((budget) => ({ ...budget, alertRules: [] })),
+    schedules: SCHEDULES,
   });
-  await owner.schedules.create({
-    name: 'Gym',
-    recurrence: { unit: 'month', anchor: '2026-01-04' },
-    template: { amount: '30' },
-  });
-  await owner.schedules.create({
-    name: 'Power',
-    mode: 'expect',
-    recurrence: { unit: 'month', anchor: '2026-01-08' },
-    template: { amount: '80.00', categoryId: home.id },
-  });
-  clock.set('2026-05-10T12:00:00Z');
+  const { food, groceries, home } = categories;
   await owner.expenses.createMany([
     { amount: '120.00', date: '2026-01-10', categoryId: food.id },
     { amount: '350.00', date: '2026-02-03', categoryId: groceries.id },

@@ -3,6 +3,7 @@ import { addDays } from '../../dates.js';
 import { formatAmount } from '../../money.js';
 import type { OwnerHandle } from '../../owner.js';
 import { expectTrackerError, type ConformanceEnv } from '../harness.js';
+import { seedOwner } from '../seeds.js';
 
 /** "Now" in every analytics test: Sunday 10 May 2026, midday UTC. */
 const NOW = '2026-05-10T12:00:00Z';
@@ -227,89 +228,11 @@ export function analyticsTests(getEnv: () => ConformanceEnv): void {
 
     it('summary() lists each active budget exactly as its own status does: currencies, subcategories, every kind of period, rollover, refunds and schedules', async () => {
       const env = getEnv();
-      env.clock.set('2026-01-01T09:00:00Z');
       const owner = env.newOwner();
-      const food = await owner.categories.create({ name: 'Food' });
-      const groceries = await owner.categories.create({ name: 'Groceries', parentId: food.id });
-      const home = await owner.categories.create({ name: 'Home' });
-      const travel = await owner.categories.create({ name: 'Travel' });
-      const budgets = [
-        await owner.budgets.create({
-          name: 'Food surplus',
-          amount: '300',
-          categoryIds: [food.id],
-          rollover: 'surplus',
-        }),
-        await owner.budgets.create({ name: 'All full', amount: '1000', rollover: 'full', startsOn: '2026-02-01' }),
-        await owner.budgets.create({
-          name: 'Groceries weekly',
-          amount: '80',
-          categoryIds: [groceries.id],
-          period: { unit: 'week', anchor: '2026-01-05' },
-          rollover: 'full',
-        }),
-        await owner.budgets.create({
-          name: 'EUR year',
-          amount: '2000',
-          currency: 'EUR',
-          period: { unit: 'year', anchor: '2026-01-01' },
-        }),
-        await owner.budgets.create({
-          name: 'Travel trip',
-          amount: '500',
-          categoryIds: [travel.id],
-          period: { start: '2026-05-01', end: '2026-06-15' },
-        }),
-        await owner.budgets.create({ name: 'Home EUR', amount: '900', currency: 'EUR', categoryIds: [home.id] }),
-        await owner.budgets.create({ name: 'Starts June', amount: '100', startsOn: '2026-06-01' }),
-        await owner.budgets.create({ name: 'Ended', amount: '50', endsOn: '2026-04-30' }),
-        await owner.budgets.create({
-          name: 'Winter',
-          amount: '70',
-          period: { start: '2026-01-01', end: '2026-01-31' },
-        }),
-        await owner.budgets.create({ name: 'GBP surplus', amount: '100', currency: 'GBP', rollover: 'surplus' }),
-        await owner.budgets.create({ name: 'Food and home', amount: '600', categoryIds: [food.id, home.id] }),
-      ];
-      env.clock.set('2026-05-01T09:00:00Z');
-      await owner.schedules.create({
-        name: 'Rent',
-        recurrence: { unit: 'month', anchor: '2026-01-25' },
-        template: { amount: '1000.00', categoryId: home.id },
-      });
-      await owner.schedules.create({
-        name: 'Gym',
-        recurrence: { unit: 'month', anchor: '2026-01-04' },
-        template: { amount: '30.00' },
-      });
-      const basket = await owner.schedules.create({
-        name: 'Basket',
-        recurrence: { unit: 'week', anchor: '2026-01-05' },
-        template: { amount: '25.00', categoryId: groceries.id },
-      });
-      await owner.schedules.create({
-        name: 'Power',
-        mode: 'expect',
-        recurrence: { unit: 'month', anchor: '2026-01-08' },
-        template: { amount: '80.00', categoryId: home.id },
-      });
-      await owner.schedules.create({
-        name: 'Paris flat',
-        recurrence: { unit: 'month', anchor: '2026-01-15' },
-        template: { amount: '500.00', currency: 'EUR', categoryId: home.id },
-      });
-      await owner.schedules.create({
-        name: 'Cashback',
-        recurrence: { unit: 'month', anchor: '2026-01-28' },
-        template: { amount: '5.00', kind: 'refund', categoryId: food.id },
-      });
-      await owner.schedules.create({
-        name: 'Paused',
-        enabled: false,
-        recurrence: { unit: 'week', anchor: '2026-01-06' },
-        template: { amount: '9.00' },
-      });
-      env.clock.set('2026-05-10T12:00:00Z');
+      // Every kind of budget and every schedule; the clock is left at 10 May 2026, midday UTC.
+      const { categories, budgets, schedules } = await seedOwner(owner, env.clock);
+      const { food, groceries, home, travel } = categories;
+      const basket = schedules.find((s) => s.name === 'Basket')!;
       await owner.expenses.createMany([
         { amount: '120.00', date: '2026-01-10', categoryId: food.id },
         { amount: '90.00', date: '2026-01-12', categoryId: groceries.id },
