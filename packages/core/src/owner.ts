@@ -29,6 +29,7 @@ import {
   deleteExpense,
   getExpense,
   listExpenses,
+  listExpensesJson,
   updateExpense,
 } from './expenses/service.js';
 import { getSettings, updateSettings } from './owners/settings.js';
@@ -265,6 +266,24 @@ export interface ExpensesApi {
    * @throws `VALIDATION_FAILED` for bad filters or a cursor made for another sort order
    */
   list(query?: ExpenseListQuery): Promise<ExpensePage>;
+  /**
+   * The same page as {@link list}, as its JSON text: exactly `JSON.stringify(await list(query))`.
+   * On SQLite the database writes each expense's JSON, so a server or proxy that passes the
+   * page on as it is skips making objects only to serialize them again (the REST API answers
+   * `GET /expenses` this way); elsewhere it serializes {@link list}'s page.
+   *
+   * @example
+   * ```ts
+   * import { createServer } from 'node:http';
+   *
+   * createServer(async (_request, response) => {
+   *   const text = await owner.expenses.listJson({ from: '2026-11-01', limit: 50 });
+   *   response.writeHead(200, { 'content-type': 'application/json' }).end(text);
+   * }).listen(8080);
+   * ```
+   * @throws `VALIDATION_FAILED` as {@link list} does
+   */
+  listJson(query?: ExpenseListQuery): Promise<string>;
   /**
    * Changes the given fields; `null` clears an optional one. Changing `currency` needs the amount too.
    *
@@ -810,6 +829,7 @@ export class OwnerHandle {
       createMany: (inputs) => createExpenses(w('expenses.createMany', inputs), ownerId, inputs),
       get: (id) => getExpense(ctx, ownerId, id),
       list: (query) => listExpenses(ctx, ownerId, query),
+      listJson: (query) => listExpensesJson(ctx, ownerId, query),
       update: (id, patch) => updateExpense(w('expenses.update', id, patch), ownerId, id, patch, false),
       replace: (id, input) => updateExpense(w('expenses.replace', id, input), ownerId, id, input, true),
       delete: (id) => deleteExpense(w('expenses.delete', id), ownerId, id),

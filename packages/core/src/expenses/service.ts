@@ -12,7 +12,7 @@ import {
   type ExpensePatch,
 } from './schema.js';
 import type { OwnerSettings } from '../owners/schema.js';
-import type { ExpenseFilter, ExpenseRecord } from '../store/store.js';
+import type { ExpenseFilter, ExpensePageRequest, ExpenseRecord } from '../store/store.js';
 import { amountAt, positiveAmount } from './amounts.js';
 import { assertOpen, parseInput, write, type ServiceContext } from '../write-context.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -267,33 +267,65 @@ export async function expenseFilter(ctx: ServiceContext, ownerId: string, q: Fil
   };
 }
 
+/** A listing's query, parsed, and the store's request for its page (one row more than the page, to know if another follows). */
+async function pageRequest(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: ExpenseListQuery,
+): Promise<{ q: ReturnType<typeof expenseListQuerySchema.parse>; request: ExpensePageRequest }> {
+  const q = parseInput(expenseListQuerySchema, query);
+  assertOpen(ctx);
+  const filter = await expenseFilter(ctx, ownerId, q);
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order);
+  const request: ExpensePageRequest = { ...filter, sort: q.sort, order: q.order, limit: q.limit + 1 };
+  if (after) request.after = { key: after.key, id: after.id };
+  return { q, request };
+}
+
+/** The cursor of the page after `rows` (the page and the one row beyond it, if any), or `null` when none follows. */
+function nextCursorOf(
+  q: { sort: 'date' | 'amount'; order: 'asc' | 'desc'; limit: number },
+  rows: readonly { id: string; date: string; amountMinor: number }[],
+): string | null {
+  const last = rows[q.limit - 1];
+  if (rows.length <= q.limit || !last) return null;
+  return encodeCursor({
+    sort: q.sort,
+    order: q.order,
+    key: q.sort === 'amount' ? last.amountMinor : last.date,
+    id: last.id,
+  });
+}
+
 /** One page of the owner's expenses; see {@link ExpenseListQuery}. */
 export async function listExpenses(
   ctx: ServiceContext,
   ownerId: string,
   query: ExpenseListQuery = {},
 ): Promise<ExpensePage> {
-  const q = parseInput(expenseListQuerySchema, query);
-  assertOpen(ctx);
-  const filter = await expenseFilter(ctx, ownerId, q);
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor, q.sort, q.order);
-  const rows = await ctx.store.expenses.list(ownerId, {
-    ...filter,
-    sort: q.sort,
-    order: q.order,
-    limit: q.limit + 1,
-    after: after && { key: after.key, id: after.id },
-  });
-  const items = rows.slice(0, q.limit);
-  const last = items[items.length - 1];
-  const nextCursor =
-    rows.length > q.limit && last
-      ? encodeCursor({
-          sort: q.sort,
-          order: q.order,
-          key: q.sort === 'amount' ? last.amountMinor : last.date,
-          id: last.id,
-        })
-      : null;
-  return { items: items.map(toExpense), nextCursor };
+  const { q, request } = await pageRequest(ctx, ownerId, query);
+  const rows = await ctx.store.expenses.list(ownerId, request);
+  return { items: rows.slice(0, q.limit).map(toExpense), nextCursor: nextCursorOf(q, rows) };
+}
+
+/**
+ * The page of {@link listExpenses} as its JSON text, `JSON.stringify` of it to the byte: from
+ * the store's own JSON of each row where it has `listJson` (SQLite), so the rows are never
+ * made objects only to be serialized again; else from the page's objects.
+ */
+export async function listExpensesJson(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: ExpenseListQuery = {},
+): Promise<string> {
+  const { q, request } = await pageRequest(ctx, ownerId, query);
+  const { expenses } = ctx.store;
+  if (!expenses.listJson) {
+    const rows = await expenses.list(ownerId, request);
+    return JSON.stringify({ items: rows.slice(0, q.limit).map(toExpense), nextCursor: nextCursorOf(q, rows) });
+  }
+  const rows = await expenses.listJson(ownerId, request);
+  let items = '';
+  for (let i = 0; i < rows.length && i < q.limit; i++) items += (i === 0 ? '' : ',') + rows[i]!.json;
+  return `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursorOf(q, rows))}}`;
 }

@@ -30,6 +30,7 @@ export type {
   ExpenseFilter,
   ExpenseKind,
   ExpenseIdentity,
+  ExpenseJsonRow,
   ExpensePageRequest,
   ExpenseRecord,
   ExpenseRepository,

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import { isTrackerError } from '../../errors.js';
+import { toExpense } from '../../presenters.js';
 import type { ExpensePageRequest, ExpenseRecord, Store } from '../../store/store.js';
 import { uniqueOwnerId } from '../harness.js';
 import { check, type ContractGroup } from './contract-check.js';
@@ -82,6 +83,52 @@ export const expenseChecks: ContractGroup = {
         expect(
           await store.expenses.list(ownerId, { sort: 'amount', order: 'asc', limit: 1000, tags: ['ODD'] }),
         ).toHaveLength(225);
+      },
+    ),
+
+    check(
+      'listJson, where the store has it, pages as list does, each row the SDK Expense’s JSON beside its keyset fields',
+      async ({ store }) => {
+        const { expenses } = store;
+        if (!expenses.listJson) return; // optional: the SDK serializes list()'s records itself
+        const ownerId = uniqueOwnerId();
+        const rows = [
+          expenseRecord(ownerId, {
+            date: '2026-01-01',
+            amountMinor: 1,
+            currency: 'JPY',
+            tags: ['a"b', 'Ünï'],
+            sourceId: 'form-1',
+          }),
+          expenseRecord(ownerId, { date: '2026-01-02', amountMinor: 9_007_199_254_740_991, description: 'x\n"\\y' }),
+          expenseRecord(ownerId, {
+            date: '2026-01-02',
+            amountMinor: 1234,
+            currency: 'KWD',
+            sourceKind: 'import',
+            sourceRow: 2,
+          }),
+          expenseRecord(ownerId, { date: '2026-01-03', amountMinor: 5, sourceId: 'imp_1', sourceRow: 7 }),
+        ];
+        await store.expenses.insert(rows);
+        const requests: ExpensePageRequest[] = [
+          { sort: 'date', order: 'desc', limit: 100 },
+          { sort: 'amount', order: 'asc', limit: 2 },
+          { sort: 'date', order: 'asc', limit: 100, after: { key: '2026-01-01', id: rows[0]!.id }, currency: 'USD' },
+        ];
+        for (const request of requests) {
+          const listed = await store.expenses.list(ownerId, request);
+          const json = await expenses.listJson(ownerId, request);
+          expect(json).toEqual(
+            listed.map((r) => ({
+              id: r.id,
+              date: r.date,
+              amountMinor: r.amountMinor,
+              json: JSON.stringify(toExpense(r)),
+            })),
+          );
+        }
+        expect(await expenses.listJson(uniqueOwnerId(), requests[0]!)).toEqual([]);
       },
     ),
 

@@ -160,6 +160,95 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
       expect(seen).not.toContain(newer.id);
     });
 
+    it('listJson() is JSON.stringify(list()) to the byte, for every kind of field, filter, order and page', async () => {
+      const env = getEnv();
+      const owner = env.newOwner();
+      const food = await owner.categories.create({ name: 'Food' });
+      const coffee = await owner.categories.create({ name: 'Coffee' });
+      await owner.rules.create({
+        conditions: [{ field: 'merchant', op: 'contains', value: 'starbucks' }],
+        actions: [{ type: 'setCategory', categoryId: coffee.id }],
+      });
+      await owner.expenses.createMany([
+        {
+          amount: '12.34',
+          date: '2026-03-01',
+          categoryId: food.id,
+          // Every character JSON escapes, and some it does not (DEL, the line separators, emoji).
+          description: 'Quote " backslash \\ slash / tab\t newline\n return\r ff\f bs\b ctl \u0001\u001f del \u007f',
+          merchant: 'Café ☕ 😀',
+          notes: 'line\u2028sep\u2029end',
+          tags: ['Work', 'naïve', 'a"b', 'x\\y'],
+        },
+        { amount: '5', currency: 'JPY', date: '2026-03-02', kind: 'refund' },
+        { amount: '1.234', currency: 'KWD', date: '2026-03-02' },
+        { amountMinor: Number.MAX_SAFE_INTEGER, currency: 'JPY', date: '2026-03-03' },
+        { amount: '0.01', date: '2026-03-03', source: { kind: 'manual', id: 'form-7' } },
+        { amount: '4.10', date: '2026-03-04', merchant: 'Starbucks #12' },
+      ]);
+      await owner.expenses.import([{ date: '2026-03-05', amount: '3.20', description: 'Cafe', externalId: 'txn_1' }], {
+        sourceKey: 'plaid:acc_1',
+      });
+      // A row the API never writes (a row number without a source id): the store still lists it.
+      const at = '2026-03-06T10:00:00.000Z';
+      await env.store.expenses.insert([
+        {
+          id: `exp_row_only_${owner.ownerId}`,
+          ownerId: owner.ownerId,
+          amountMinor: 700,
+          kind: 'expense',
+          currency: 'USD',
+          date: '2026-03-06',
+          categoryId: null,
+          description: null,
+          merchant: null,
+          tags: [],
+          notes: null,
+          createdAt: at,
+          updatedAt: at,
+          sourceKind: 'import',
+          sourceId: null,
+          sourceRow: 3,
+          categorySource: null,
+          ruleId: null,
+          externalId: null,
+          sourceAccount: null,
+          fingerprint: null,
+        },
+      ]);
+      const all = await owner.expenses.list();
+      expect(all.items).toHaveLength(8);
+      // The fixture holds what it says: every branch of `source`, a rule's category, an import's identity.
+      expect(all.items.map((e) => Object.keys(e.source).join())).toEqual(
+        expect.arrayContaining(['kind', 'kind,id', 'kind,row', 'kind,id,row']),
+      );
+      expect(all.items.some((e) => e.categorySource === 'rule' && e.ruleId !== null)).toBe(true);
+      expect(all.items.some((e) => e.externalId === 'txn_1' && e.sourceAccount !== null)).toBe(true);
+
+      const same = async (query: ExpenseListQuery) =>
+        expect(await owner.expenses.listJson(query)).toBe(JSON.stringify(await owner.expenses.list(query)));
+      await same({});
+      await same({ order: 'asc' });
+      await same({ sort: 'amount', currency: 'JPY' });
+      await same({ sort: 'amount', order: 'asc' });
+      await same({ tag: 'work' });
+      await same({ q: 'café' });
+      await same({ categoryId: [coffee.id, 'none'], kind: 'expense' });
+      await same({ from: '2026-03-02', to: '2026-03-03', limit: 2 });
+      await same({ q: 'nothing like this' });
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const text = await owner.expenses.listJson({ limit: 3, cursor });
+        expect(text).toBe(JSON.stringify(await owner.expenses.list({ limit: 3, cursor })));
+        cursor = (JSON.parse(text) as { nextCursor: string | null }).nextCursor ?? undefined;
+        pages += 1;
+      } while (cursor);
+      expect(pages).toBe(3);
+      expect(await env.newOwner().expenses.listJson()).toBe('{"items":[],"nextCursor":null}');
+      await expectTrackerError(owner.expenses.listJson({ limit: 0 }), 'VALIDATION_FAILED', ['limit']);
+    });
+
     it('a cursor made for one sort order is refused for another', async () => {
       const owner = getEnv().newOwner();
       await owner.expenses.createMany([{ amount: '1' }, { amount: '2' }, { amount: '3' }]);
