@@ -5,7 +5,7 @@ import type { Access } from '../auth/require-auth.js';
 import type { Credentials } from '../auth/credentials.js';
 import { bodyOf, queryOf, type AppContext, type AppState } from './context.js';
 import { HttpError } from './problem.js';
-import { Reply, type CheckedInput, type Route, type RouteServices } from './route.js';
+import { JsonText, Reply, type CheckedInput, type Route, type RouteServices } from './route.js';
 import { check } from './route-input.js';
 
 type Middleware = (ctx: AppContext, next: () => Promise<unknown>) => Promise<unknown>;
@@ -48,7 +48,7 @@ function authenticates(route: Route): boolean {
 }
 
 /** What a route without a query schema makes of the query: nothing. */
-const NO_QUERY = { input: {}, output: undefined };
+const NO_QUERY = Object.freeze({ input: Object.freeze({}), output: undefined });
 
 /**
  * The input a handler receives: the request checked against the route's schemas. One object
@@ -93,6 +93,10 @@ function handlerOf(route: Route, services: RouteServices): Middleware {
     if (isReply(result)) {
       ctx.status = result.status;
       ctx.body = result.body;
+    } else if (result instanceof JsonText) {
+      ctx.status = status;
+      ctx.type = 'application/json'; // before the body: Koa would call a string text/plain
+      ctx.body = result.text;
     } else if (result !== undefined) {
       ctx.status = status;
       ctx.body = result;

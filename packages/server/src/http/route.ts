@@ -106,6 +106,33 @@ export function reply<S extends SuccessStatus>(status: S, body: unknown): Reply<
   return new Reply(status, body);
 }
 
+/**
+ * A JSON answer already serialized, which a handler returns to send JSON text it was given as
+ * text (`owner.expenses.listJson`) as it is: parsing it only to serialize it again would cost
+ * the request what the text saved. The route's `response` schema still documents it.
+ *
+ * @example
+ * ```ts
+ * import { expenseListQuerySchema, expensePageSchema } from '@expense-tracker/core';
+ * import { defineRoute, JsonText } from './route.js';
+ *
+ * defineRoute({
+ *   method: 'get',
+ *   path: '/expenses',
+ *   operationId: 'listExpenses',
+ *   tag: 'Expenses',
+ *   summary: 'List expenses',
+ *   permission: 'expenses:read',
+ *   query: expenseListQuerySchema,
+ *   response: expensePageSchema,
+ *   handler: async ({ owner, query }) => new JsonText(await owner.expenses.listJson(query)),
+ * });
+ * ```
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** How the notification socket is documented: OpenAPI has no construct for a socket. */
 export interface SocketDoc {
   /** Every message of the change feed the socket sends. */

@@ -7,7 +7,7 @@ import {
   expenseSchema,
 } from '@expense-tracker/core';
 import { expenseBatchBodySchema, expenseBatchResultSchema } from '../http/openapi-schemas.js';
-import { defineRoute, type Route } from '../http/route.js';
+import { defineRoute, JsonText, type Route } from '../http/route.js';
 import { inputOf } from '../http/route-input.js';
 import { byId } from './descriptions.js';
 
@@ -43,7 +43,8 @@ export const expenseRoutes: readonly Route[] = [
     permission: 'expenses:read',
     query: expenseListQuerySchema,
     response: expensePageSchema,
-    handler: ({ owner, query }) => owner.expenses.list(query),
+    // The page's JSON as the SDK writes it (on SQLite, by the database): the same text `list` would serialize to.
+    handler: async ({ owner, query }) => new JsonText(await owner.expenses.listJson(query)),
   }),
   defineRoute({
     method: 'post',
