@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/database.js';
 import { fromActorColumns, ownerActor } from '../actor.js';
 import { preparedQuery } from '../store/prepared-query.js';
-import { chunk, toInt } from '../store/sql-values.js';
+import { chunk, toInt, pageLimit } from '../store/sql-values.js';
 import type { EventRecord, EventRepository } from '../store/store.js';
 
 /**
@@ -207,7 +207,7 @@ export function createEventRepository(db: Kysely<Database>, options: EventReposi
         .where('owner_id', '=', ownerId)
         .where('seq', '>', after)
         .orderBy('seq', 'asc')
-        .limit(limit)
+        .limit(pageLimit(limit))
         .execute();
       return rows.map((row) => ({
         seq: toInt(row.seq),

@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder, type Kysely, type Selectable, type SelectQ
 import type { Database, ExpenseTable } from '../store/database.js';
 import { aggregateExpenses, type SumsQueries } from './kysely-totals.js';
 import { preparedQuery, shapedQuery } from '../store/prepared-query.js';
-import { chunk, escapeLike, toInt, toSearchText } from '../store/sql-values.js';
+import { chunk, escapeLike, likePattern, pageLimit, toInt, toSearchText } from '../store/sql-values.js';
 import { formatAmount } from '../money.js';
 import type {
   ExpenseIdentity,
@@ -258,7 +258,8 @@ function applyFilter(query: ExpenseQuery, v: ListValues): ExpenseQuery {
       ),
     );
   }
-  if (v.pattern !== undefined) q = q.where(sql<boolean>`et_expense.search_text like ${v.pattern} escape '\\'`);
+  if (v.pattern !== undefined)
+    q = q.where(sql<boolean>`et_expense.search_text like ${likePattern(v.pattern)} escape '\\'`);
   return q;
 }
 
@@ -318,7 +319,7 @@ function page<O>(
       eb(eb.refTuple(column, 'et_expense.id'), v.descending ? '<' : '>', eb.tuple(after.key, after.id)),
     );
   }
-  return query.orderBy(column, order).orderBy('et_expense.id', order).limit(v.limit);
+  return query.orderBy(column, order).orderBy('et_expense.id', order).limit(pageLimit(v.limit));
 }
 
 /**
@@ -557,7 +558,7 @@ export function createExpenseRepository(db: Kysely<Database>, dialect: Dialect, 
         .where('fingerprint', 'is', null)
         .orderBy('date')
         .orderBy('id')
-        .limit(query.limit)
+        .limit(pageLimit(query.limit))
         .execute();
       return rows.map(fromRow);
     },

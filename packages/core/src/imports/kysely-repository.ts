@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, ImportRowTable, ImportTable } from '../store/database.js';
-import { chunk, toInt } from '../store/sql-values.js';
+import { chunk, toInt, pageLimit } from '../store/sql-values.js';
 import type {
   ImportDecision,
   ImportProfileRecord,
@@ -140,7 +140,7 @@ export function createImportRepository(db: Kysely<Database>): ImportRepository {
     async list(ownerId, query) {
       let q = db.selectFrom('et_import').selectAll().where('owner_id', '=', ownerId);
       if (query.before !== undefined) q = q.where('id', '<', query.before);
-      return (await q.orderBy('id', 'desc').limit(query.limit).execute()).map(fromImport);
+      return (await q.orderBy('id', 'desc').limit(pageLimit(query.limit)).execute()).map(fromImport);
     },
 
     async insertRows(rows) {
@@ -158,7 +158,7 @@ export function createImportRepository(db: Kysely<Database>): ImportRepository {
       if (query.afterN !== undefined) q = q.where('n', '>', query.afterN);
       if (query.pending) q = q.where('decision', 'in', ['create', 'link']).where('applied_at', 'is', null);
       if (query.applied) q = q.where('applied_at', 'is not', null);
-      return (await q.orderBy('n').limit(query.limit).execute()).map(fromRow);
+      return (await q.orderBy('n').limit(pageLimit(query.limit)).execute()).map(fromRow);
     },
 
     async findRow(ownerId, importId, n) {

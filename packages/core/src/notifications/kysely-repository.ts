@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, NotificationTable } from '../store/database.js';
-import { toInt } from '../store/sql-values.js';
+import { toInt, pageLimit } from '../store/sql-values.js';
 import type { NoticeRecord, NotificationRecord, NotificationRepository } from '../store/store.js';
 
 function fromRow(row: Selectable<NotificationTable>): NotificationRecord {
@@ -111,7 +111,7 @@ export function createNotificationRepository(db: Kysely<Database>): Notification
       if (query.unread === false) q = q.where('read_at', 'is not', null);
       if (query.budgetId !== undefined) q = q.where('budget_id', '=', query.budgetId);
       if (query.before !== undefined) q = q.where('id', '<', query.before);
-      return (await q.orderBy('id', 'desc').limit(query.limit).execute()).map(fromRow);
+      return (await q.orderBy('id', 'desc').limit(pageLimit(query.limit)).execute()).map(fromRow);
     },
     async findById(ownerId, id) {
       const row = await db

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, ScheduleOccurrenceTable, ScheduleTable } from '../store/database.js';
-import { chunk, toInt } from '../store/sql-values.js';
+import { chunk, toInt, pageLimit } from '../store/sql-values.js';
 import type { OccurrenceRecord, ScheduleRecord, ScheduleRepository } from './repository.js';
 
 function scheduleFromRow(row: Selectable<ScheduleTable>): ScheduleRecord {
@@ -114,7 +114,7 @@ export function createScheduleRepository(db: Kysely<Database>): ScheduleReposito
           ]),
         );
       }
-      const rows = await q.orderBy('owner_id').orderBy('id').limit(limit).execute();
+      const rows = await q.orderBy('owner_id').orderBy('id').limit(pageLimit(limit)).execute();
       return rows.map((row) => ({ ownerId: row.owner_id, id: row.id }));
     },
     async insertOccurrence(record) {
@@ -160,7 +160,7 @@ export function createScheduleRepository(db: Kysely<Database>): ScheduleReposito
       if (query.scheduleId !== undefined) q = q.where('schedule_id', '=', query.scheduleId);
       if (query.fromDue !== undefined) q = q.where('due_date', '>=', query.fromDue);
       if (query.toDue !== undefined) q = q.where('due_date', '<=', query.toDue);
-      const rows = await q.orderBy('due_date').orderBy('schedule_id').limit(query.limit).execute();
+      const rows = await q.orderBy('due_date').orderBy('schedule_id').limit(pageLimit(query.limit)).execute();
       return rows.map(occurrenceFromRow);
     },
     async linkedExpenseIds(ownerId, expenseIds) {

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../store/database.js';
-import { chunk, toInt } from '../store/sql-values.js';
+import { chunk, toInt, pageLimit } from '../store/sql-values.js';
 import type { Dialect } from '../store/store.js';
 import type {
   WebhookEndpointRecord,
@@ -138,7 +138,7 @@ export function createWebhookRepository(db: Kysely<Database>, dialect: Dialect):
         .where('e.enabled', '=', 1)
         .whereRef('e.cursor_seq', '<', 'o.last_seq')
         .orderBy('e.id')
-        .limit(limit)
+        .limit(pageLimit(limit))
         .execute();
       return rows.map(endpointFromRow);
     },
@@ -200,7 +200,7 @@ export function createWebhookRepository(db: Kysely<Database>, dialect: Dialect):
         .where(isDue('m', now))
         .orderBy('m.next_attempt_at')
         .orderBy('m.id')
-        .limit(limit);
+        .limit(pageLimit(limit));
       if (postgres) due = due.forUpdate('m').skipLocked();
       const dueRows = await due.execute();
       if (dueRows.length === 0) return [];
@@ -264,7 +264,7 @@ export function createWebhookRepository(db: Kysely<Database>, dialect: Dialect):
         .where('endpoint_id', '=', endpointId);
       if (query.state !== undefined) q = q.where('state', '=', query.state);
       if (query.before !== undefined) q = q.where('id', '<', query.before);
-      return (await q.orderBy('id', 'desc').limit(query.limit).execute()).map(messageFromRow);
+      return (await q.orderBy('id', 'desc').limit(pageLimit(query.limit)).execute()).map(messageFromRow);
     },
     async requeue(ownerId, endpointId, fromSeq, toSeq, at) {
       const result = await db

@@ -182,6 +182,7 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
         },
         { amount: '5', currency: 'JPY', date: '2026-03-02', kind: 'refund' },
         { amount: '1.234', currency: 'KWD', date: '2026-03-02' },
+        { amountMinor: 5, currency: 'CLF', date: '2026-03-02' },
         { amountMinor: Number.MAX_SAFE_INTEGER, currency: 'JPY', date: '2026-03-03' },
         { amount: '0.01', date: '2026-03-03', source: { kind: 'manual', id: 'form-7' } },
         { amount: '4.10', date: '2026-03-04', merchant: 'Starbucks #12' },
@@ -217,7 +218,7 @@ export function listingTests(getEnv: () => ConformanceEnv): void {
         },
       ]);
       const all = await owner.expenses.list();
-      expect(all.items).toHaveLength(8);
+      expect(all.items).toHaveLength(9);
       // The fixture holds what it says: every branch of `source`, a rule's category, an import's identity.
       expect(all.items.map((e) => Object.keys(e.source).join())).toEqual(
         expect.arrayContaining(['kind', 'kind,id', 'kind,row', 'kind,id,row']),
