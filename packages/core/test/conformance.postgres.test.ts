@@ -1,4 +1,4 @@
-import { inject } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { openKyselyStore } from '../src/kysely/index.js';
 import { defineStoreConformance, kyselyRawQuery } from '../src/testing/index.js';
 import { createTestDatabase, type TestDatabase } from './setup/pg-database';
@@ -17,4 +17,17 @@ defineStoreConformance({
   openPeer: () => openKyselyStore({ database: database!.url, poolSize: 5 }),
   rawQuery: (store) => kyselyRawQuery(store),
   cleanup: async () => database?.drop(),
+});
+
+describe('the PostgreSQL store', () => {
+  it('writes listings’ JSON itself (`listJson`), which the conformance case holds to list()', async () => {
+    const own = await createTestDatabase(inject('pgUrl'));
+    const store = await openKyselyStore({ database: own.url });
+    try {
+      expect(typeof store.expenses.listJson).toBe('function');
+    } finally {
+      await store.close();
+      await own.drop();
+    }
+  });
 });

@@ -3,10 +3,10 @@ import type { Database, ExpenseTable } from '../store/database.js';
 import { aggregateExpenses, type SumsQueries } from './kysely-totals.js';
 import { preparedQuery, shapedQuery } from '../store/prepared-query.js';
 import { chunk, escapeLike, likePattern, pageLimit, toInt, toSearchText } from '../store/sql-values.js';
+import { CURRENCY_EXPONENTS } from '../currencies.js';
 import { formatAmount } from '../money.js';
 import type {
   ExpenseIdentity,
-  ExpenseJsonRow,
   ExpenseKind,
   ExpensePageRequest,
   ExpenseRecord,
@@ -280,13 +280,15 @@ function recordJson(dialect: Dialect) {
 
 /**
  * An expense's public JSON after its `amount`, as `toExpense` orders it and `JSON.stringify`
- * writes it, built by SQLite (whose `json_object` is compact and escapes text as
- * `JSON.stringify` does): `{"kind":…,"fingerprint":…}`. `listJson` puts `id`, `amountMinor`
- * and the formatted `amount` in front. `source` has `id` and `row` only when set; `tags`
- * is the column's own JSON. The conformance case "listJson() is JSON.stringify(list())"
- * holds it to the presenter, field for field and byte for byte.
+ * writes it, built by the database: `{"kind":…,"fingerprint":…}`. `listJson` puts `id`,
+ * `amountMinor` and the formatted `amount` in front. `source` has `id` and `row` only when
+ * set; `tags` is the column's own JSON. SQLite's `json_object` is compact; PostgreSQL's
+ * `json_build_object` spaces its output, so there it is `to_json` of a row (compact, keys
+ * its column names) with `source` through `json_strip_nulls` (compact too). Both escape text
+ * as `JSON.stringify` does. The conformance case "listJson() is JSON.stringify(list())" holds
+ * both to the presenter, byte for byte.
  */
-const API_JSON_TAIL = sql<string>`json_object(
+const SQLITE_API_JSON_TAIL = sql<string>`json_object(
   'kind', et_expense.kind, 'currency', et_expense.currency, 'date', et_expense.date,
   'categoryId', et_expense.category_id, 'description', et_expense.description, 'merchant', et_expense.merchant,
   'tags', json(et_expense.tags), 'notes', et_expense.notes,
@@ -298,6 +300,31 @@ const API_JSON_TAIL = sql<string>`json_object(
     else json_object('kind', et_expense.source_kind, 'id', et_expense.source_id, 'row', et_expense.source_row) end,
   'categorySource', et_expense.category_source, 'ruleId', et_expense.rule_id, 'externalId', et_expense.external_id,
   'sourceAccount', et_expense.source_account, 'fingerprint', et_expense.fingerprint)`;
+/** `amount_minor` as `formatAmount` writes it, in PostgreSQL: each exponent of `CURRENCY_EXPONENTS` but 2 by its codes, 2 the rest (stored amounts are positive). */
+function postgresAmountText() {
+  const byExponent = new Map<number, string[]>();
+  for (const [code, exponent] of Object.entries(CURRENCY_EXPONENTS)) {
+    if (exponent !== 2) byExponent.set(exponent, [...(byExponent.get(exponent) ?? []), code]);
+  }
+  const format = (exponent: number) =>
+    exponent === 0
+      ? sql`et_expense.amount_minor::text`
+      : sql`(et_expense.amount_minor / ${sql.lit(10 ** exponent)})::text || '.' || lpad((et_expense.amount_minor % ${sql.lit(10 ** exponent)})::text, ${sql.lit(exponent)}, '0')`;
+  const cases = [...byExponent].map(
+    ([exponent, codes]) =>
+      sql`when et_expense.currency in (${sql.join(codes.map((code) => sql.lit(code)))}) then ${format(exponent)}`,
+  );
+  return sql`case ${sql.join(cases, sql` `)} else ${format(2)} end`;
+}
+
+const POSTGRES_API_JSON = sql<string>`(select to_json(api)::text from (select
+  et_expense.id, et_expense.amount_minor as "amountMinor", ${postgresAmountText()} as amount,
+  et_expense.kind, et_expense.currency, et_expense.date, et_expense.category_id as "categoryId",
+  et_expense.description, et_expense.merchant, et_expense.tags::json as tags, et_expense.notes,
+  et_expense.created_at as "createdAt", et_expense.updated_at as "updatedAt",
+  json_strip_nulls(json_build_object('kind', et_expense.source_kind, 'id', et_expense.source_id, 'row', et_expense.source_row)) as source,
+  et_expense.category_source as "categorySource", et_expense.rule_id as "ruleId", et_expense.external_id as "externalId",
+  et_expense.source_account as "sourceAccount", et_expense.fingerprint) as api)`;
 
 /**
  * A listing's page of the owner's rows: its filters, keyset position, order and size, on the
@@ -336,17 +363,22 @@ const listQueries = {
   ),
 };
 
-/** The page of `listJson` (SQLite): what the public JSON's head needs, and its tail. */
-const apiListQuery = shapedQuery((db: Kysely<Database>, v: ListValues) =>
+/** The page of `listJson` on SQLite: what the public JSON's head needs, and its tail. */
+const sqliteApiListQuery = shapedQuery((db: Kysely<Database>, v: ListValues) =>
   page(db, v, (query) =>
     query.select([
       'et_expense.id',
       'et_expense.amount_minor',
       'et_expense.currency',
       'et_expense.date',
-      API_JSON_TAIL.as('tail'),
+      SQLITE_API_JSON_TAIL.as('tail'),
     ]),
   ),
+);
+
+/** The page of `listJson` on PostgreSQL: the public JSON, whole. */
+const postgresApiListQuery = shapedQuery((db: Kysely<Database>, v: ListValues) =>
+  page(db, v, (query) => query.select(POSTGRES_API_JSON.as('json'))),
 );
 
 /** The insert of `expenses.create`: compiled once. */
@@ -490,18 +522,15 @@ export function createExpenseRepository(db: Kysely<Database>, dialect: Dialect, 
       return rows.map((row) => recordOf(JSON.parse(row.record) as RecordValues));
     },
 
-    // SQLite only: PostgreSQL's JSON functions space their output, so its text would not be
-    // JSON.stringify's; the SDK serializes the records there.
-    ...(dialect === 'sqlite' && {
-      async listJson(ownerId: string, request: ExpensePageRequest): Promise<ExpenseJsonRow[]> {
-        const { rows } = await apiListQuery.execute(db, listValues(ownerId, request));
-        return rows.map((row) => {
-          const amountMinor = toInt(row.amount_minor);
-          const head = `{"id":${JSON.stringify(row.id)},"amountMinor":${amountMinor},"amount":"${formatAmount(amountMinor, row.currency)}",`;
-          return { id: row.id, date: row.date, amountMinor, json: head + row.tail.slice(1) };
-        });
-      },
-    }),
+    async listJson(ownerId, request) {
+      const values = listValues(ownerId, request);
+      if (dialect === 'postgres') return (await postgresApiListQuery.execute(db, values)).rows.map((row) => row.json);
+      const { rows } = await sqliteApiListQuery.execute(db, values);
+      return rows.map((row) => {
+        const amountMinor = toInt(row.amount_minor);
+        return `{"id":${JSON.stringify(row.id)},"amountMinor":${amountMinor},"amount":"${formatAmount(amountMinor, row.currency)}",${row.tail.slice(1)}`;
+      });
+    },
 
     async countByCategory(ownerId, categoryId) {
       const row = await db

@@ -282,19 +282,24 @@ async function pageRequest(
   return { q, request };
 }
 
-/** The cursor of the page after `rows` (the page and the one row beyond it, if any), or `null` when none follows. */
+/** The cursor of the next page when the store found a row beyond the page (`more`), from the page's last row; else `null`. */
 function nextCursorOf(
-  q: { sort: 'date' | 'amount'; order: 'asc' | 'desc'; limit: number },
-  rows: readonly { id: string; date: string; amountMinor: number }[],
+  q: { sort: 'date' | 'amount'; order: 'asc' | 'desc' },
+  more: boolean,
+  last: { id: string; date: string; amountMinor: number } | undefined,
 ): string | null {
-  const last = rows[q.limit - 1];
-  if (rows.length <= q.limit || !last) return null;
-  return encodeCursor({
-    sort: q.sort,
-    order: q.order,
-    key: q.sort === 'amount' ? last.amountMinor : last.date,
-    id: last.id,
-  });
+  if (!more || !last) return null;
+  const key = q.sort === 'amount' ? last.amountMinor : last.date;
+  return encodeCursor({ sort: q.sort, order: q.order, key, id: last.id });
+}
+
+/** The page of the store's rows (one beyond the page when another follows). */
+function pageOf(
+  q: { sort: 'date' | 'amount'; order: 'asc' | 'desc'; limit: number },
+  rows: ExpenseRecord[],
+): ExpensePage {
+  const items = rows.slice(0, q.limit);
+  return { items: items.map(toExpense), nextCursor: nextCursorOf(q, rows.length > q.limit, items.at(-1)) };
 }
 
 /** One page of the owner's expenses; see {@link ExpenseListQuery}. */
@@ -304,14 +309,13 @@ export async function listExpenses(
   query: ExpenseListQuery = {},
 ): Promise<ExpensePage> {
   const { q, request } = await pageRequest(ctx, ownerId, query);
-  const rows = await ctx.store.expenses.list(ownerId, request);
-  return { items: rows.slice(0, q.limit).map(toExpense), nextCursor: nextCursorOf(q, rows) };
+  return pageOf(q, await ctx.store.expenses.list(ownerId, request));
 }
 
 /**
  * The page of {@link listExpenses} as its JSON text, `JSON.stringify` of it to the byte: from
- * the store's own JSON of each row where it has `listJson` (SQLite), so the rows are never
- * made objects only to be serialized again; else from the page's objects.
+ * the store's own JSON of each row where it has `listJson` (the bundled stores do), so the
+ * rows are never made objects only to be serialized again; else from the page's objects.
  */
 export async function listExpensesJson(
   ctx: ServiceContext,
@@ -320,12 +324,11 @@ export async function listExpensesJson(
 ): Promise<string> {
   const { q, request } = await pageRequest(ctx, ownerId, query);
   const { expenses } = ctx.store;
-  if (!expenses.listJson) {
-    const rows = await expenses.list(ownerId, request);
-    return JSON.stringify({ items: rows.slice(0, q.limit).map(toExpense), nextCursor: nextCursorOf(q, rows) });
-  }
+  if (!expenses.listJson) return JSON.stringify(pageOf(q, await expenses.list(ownerId, request)));
   const rows = await expenses.listJson(ownerId, request);
-  let items = '';
-  for (let i = 0; i < rows.length && i < q.limit; i++) items += (i === 0 ? '' : ',') + rows[i]!.json;
-  return `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursorOf(q, rows))}}`;
+  const items = rows.slice(0, q.limit);
+  const more = rows.length > q.limit;
+  // Only when another page follows is a row parsed: the last, for its cursor's fields.
+  const last = more ? (JSON.parse(items[items.length - 1] ?? 'null') as Expense | null) : null;
+  return `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursorOf(q, more, last ?? undefined))}}`;
 }

@@ -30,7 +30,6 @@ export type {
   ExpenseFilter,
   ExpenseKind,
   ExpenseIdentity,
-  ExpenseJsonRow,
   ExpensePageRequest,
   ExpenseRecord,
   ExpenseRepository,

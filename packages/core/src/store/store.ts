@@ -201,26 +201,6 @@ export interface ExpensePageRequest extends ExpenseFilter {
 }
 
 /**
- * A listed expense as its public JSON text, with what keyset paging needs beside it: the
- * row type of {@link ExpenseRepository.listJson}.
- *
- * @example
- * ```ts
- * import type { ExpenseJsonRow } from '@expense-tracker/core/store';
- *
- * const rows: ExpenseJsonRow[] = (await store.expenses.listJson?.(owner.ownerId, { sort: 'date', order: 'desc', limit: 10 })) ?? [];
- * const items = rows.map((row) => JSON.parse(row.json) as { id: string; amount: string });
- * ```
- */
-export interface ExpenseJsonRow {
-  id: string;
-  date: string;
-  amountMinor: number;
-  /** The SDK's `Expense` of the row, exactly as `JSON.stringify` writes it. */
-  json: string;
-}
-
-/**
  * A budget as stored; a recurring period always has its anchor. The SDK returns it to you
  * as a {@link index!Budget}.
  *
@@ -713,10 +693,10 @@ export interface ExpenseRepository {
   /**
    * Optional: the same page as {@link list}, each row as the SDK's public `Expense` JSON text
    * built by the database, for `owner.expenses.listJson` (which serializes {@link list}'s
-   * records itself when a store has no such method). The text MUST equal `JSON.stringify` of
+   * records itself when a store has no such method). Each text MUST equal `JSON.stringify` of
    * the SDK's `Expense` of the row, byte for byte.
    */
-  listJson?(ownerId: string, request: ExpensePageRequest): Promise<ExpenseJsonRow[]>;
+  listJson?(ownerId: string, request: ExpensePageRequest): Promise<string[]>;
   /** How many of the owner's expenses use this category. */
   countByCategory(ownerId: string, categoryId: string): Promise<number>;
   /** Moves the owner's expenses from one category to another (or to none); returns how many moved. */
