@@ -268,9 +268,9 @@ export interface ExpensesApi {
   list(query?: ExpenseListQuery): Promise<ExpensePage>;
   /**
    * The same page as {@link list}, as its JSON text: exactly `JSON.stringify(await list(query))`.
-   * The bundled stores have the database write each expense's JSON, so a server or proxy that
-   * passes the page on as it is skips making objects only to serialize them again (the REST
-   * API answers `GET /expenses` this way); with a custom store that has no `listJson`, it
+   * On SQLite the database writes each expense's JSON, so a server or proxy that passes the
+   * page on as it is skips making objects only to serialize them again (the REST API answers
+   * `GET /expenses` this way); with PostgreSQL or a store that has no `listJson`, it
    * serializes {@link list}'s page.
    *
    * @example

@@ -314,7 +314,7 @@ export async function listExpenses(
 
 /**
  * The page of {@link listExpenses} as its JSON text, `JSON.stringify` of it to the byte: from
- * the store's own JSON of each row where it has `listJson` (the bundled stores do), so the
+ * the store's own JSON of each row where it has `listJson` (SQLite's does), so the
  * rows are never made objects only to be serialized again; else from the page's objects.
  */
 export async function listExpensesJson(

@@ -43,7 +43,7 @@ export const expenseRoutes: readonly Route[] = [
     permission: 'expenses:read',
     query: expenseListQuerySchema,
     response: expensePageSchema,
-    // The page's JSON as the database writes it: the same text `list` would serialize to.
+    // The page's JSON text (on SQLite, as the database writes it): what `list` would serialize to.
     handler: async ({ owner, query }) => new JsonText(await owner.expenses.listJson(query)),
   }),
   defineRoute({
