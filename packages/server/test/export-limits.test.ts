@@ -203,20 +203,28 @@ describe.each(DIALECTS)('exports to stalled clients on %s', (dialect) => {
       await stalledClient.closed;
       expect(cut).toBeLessThan(fullSize / 2);
       // The control: two pauses shorter than the timeout, reading in between: the whole export arrives.
+      // The reader pauses itself in its data handler once it has read 1 MB more: pausing after a poll instead
+      // let a fast machine take the whole export during the first read, leaving no second pause to test.
       const reader = await pausedExport(unix.path, alice.token);
       let received = 0;
-      reader.socket.on('data', (chunk: Buffer) => (received += chunk.length));
+      let pauseAt = Infinity;
+      reader.socket.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received >= pauseAt) reader.socket.pause();
+      });
       for (const ms of [400, 400]) {
         await new Promise((r) => setTimeout(r, ms));
-        const before = received;
+        pauseAt = received + 1_000_000;
         reader.socket.resume();
         await waitFor(
           'more data',
           () => received,
-          (n) => n > before + 1_000_000,
+          (n) => n >= pauseAt,
+          10_000,
         );
-        reader.socket.pause();
       }
+      expect(received, 'the export was still running at the second pause').toBeLessThan(fullSize);
+      pauseAt = Infinity;
       reader.socket.resume();
       await waitFor(
         'the whole export',
