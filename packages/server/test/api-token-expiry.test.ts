@@ -196,4 +196,22 @@ describe.each(DIALECTS)('API token expiry notices and the token cap on %s', (dia
     const other = await api.user();
     await createToken(api, other, { name: 'mine', expiresInDays: 30 });
   });
+
+  it(`holds the cap of ${MAX_LIVE_API_TOKENS} against creations racing on two instances: exactly the free places are taken`, async () => {
+    const [a, b] = [await start(false), await start(false)];
+    const user = await a.user();
+    for (let i = 0; i < MAX_LIVE_API_TOKENS - 2; i++) await createToken(a, user, { name: `t${i}`, expiresInDays: 30 });
+    const racing = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 ? a : b).request('POST', '/auth/tokens', {
+          token: user.token,
+          body: { name: `racer ${i}`, preset: 'read-only', expiresInDays: 30 },
+        }),
+      ),
+    );
+    const statuses = racing.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array<number>(2).fill(201), ...Array<number>(10).fill(409)]);
+    const live = await b.request('GET', '/auth/tokens', { token: user.token });
+    expect(live.body).toHaveLength(MAX_LIVE_API_TOKENS);
+  });
 });

@@ -1,6 +1,6 @@
 import { storableText, TrackerError, type Clock, type Tracker } from '@expense-tracker/core';
 import { preparedQuery } from '@expense-tracker/core/kysely';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import { ulid } from 'ulid';
 import { z } from 'zod';
@@ -187,6 +187,31 @@ function invalidExpiry(message: string): TrackerError {
 }
 
 /**
+ * Refuses a token past {@link MAX_LIVE_API_TOKENS}, in the transaction that then inserts it: one
+ * creation per account at a time counts and inserts, so creations racing at the cap (on one
+ * instance or several) take exactly the places that are free. On PostgreSQL the account's row is
+ * locked until the transaction ends; on SQLite the transaction holds the write lock from its start
+ * (`begin immediate`).
+ */
+async function assertBelowCap(trx: Transaction<ServerDatabase>, accountId: string, now: Date): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await trx.selectFrom('srv_account').select('id').where('id', '=', accountId).forUpdate().execute();
+  }
+  const { live } = await trx
+    .selectFrom('srv_api_token')
+    .select((eb) => eb.fn.countAll<number | string>().as('live'))
+    .where('account_id', '=', accountId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirstOrThrow();
+  if (Number(live) < MAX_LIVE_API_TOKENS) return;
+  throw new TrackerError(
+    'CONFLICT',
+    `This account already has ${MAX_LIVE_API_TOKENS} live API tokens, the most it may hold; revoke one it no longer needs (DELETE /auth/tokens/{id}) and create this one again`,
+  );
+}
+
+/**
  * Personal API tokens (SPEC §7.4): created with scopes and an expiry, stored as a SHA-256
  * hash, listed without the secret, revoked at once. {@link ApiTokenService.authenticate}
  * reads the token's row on every request (one indexed read), so a revocation on any instance
@@ -227,7 +252,6 @@ export class ApiTokenService {
   async create(accountId: string, body: z.output<typeof createApiTokenSchema>): Promise<CreatedApiToken> {
     const now = this.#clock.now();
     const expiresAt = this.#expiryOf(body, now);
-    await this.#assertBelowCap(accountId, now);
     const scopes = [...new Set([...(body.scopes ?? []), ...(body.preset ? SCOPE_PRESETS[body.preset] : [])])];
     const minted = mintApiToken();
     const row = {
@@ -243,27 +267,11 @@ export class ApiTokenService {
       revoked_at: null,
       expiry_noticed_at: null,
     };
-    await this.#db.insertInto('srv_api_token').values(row).execute();
+    await this.#db.transaction().execute(async (trx) => {
+      await assertBelowCap(trx, accountId, now);
+      await trx.insertInto('srv_api_token').values(row).execute();
+    });
     return { ...viewOf(row), token: minted.token };
-  }
-
-  /**
-   * Refuses a token past {@link MAX_LIVE_API_TOKENS}. Counted before the insert, so two
-   * creations racing at the cap can both pass: the cap bounds a pile, not a single token.
-   */
-  async #assertBelowCap(accountId: string, now: Date): Promise<void> {
-    const { live } = await this.#db
-      .selectFrom('srv_api_token')
-      .select((eb) => eb.fn.countAll<number | string>().as('live'))
-      .where('account_id', '=', accountId)
-      .where('revoked_at', 'is', null)
-      .where('expires_at', '>', now.toISOString())
-      .executeTakeFirstOrThrow();
-    if (Number(live) < MAX_LIVE_API_TOKENS) return;
-    throw new TrackerError(
-      'CONFLICT',
-      `This account already has ${MAX_LIVE_API_TOKENS} live API tokens, the most it may hold; revoke one it no longer needs (DELETE /auth/tokens/{id}) and create this one again`,
-    );
   }
 
   /**
@@ -299,7 +307,7 @@ export class ApiTokenService {
       .where('t.revoked_at', 'is', null)
       .where('t.expires_at', '<=', new Date(now.getTime() + window).toISOString())
       .orderBy('t.expires_at')
-      .limit(EXPIRY_BATCH)
+      .limit(sql.lit(EXPIRY_BATCH)) // a literal: SQLite prepares a statement with a bound LIMIT again on every run
       .execute();
     let told = 0;
     for (const row of rows) {
