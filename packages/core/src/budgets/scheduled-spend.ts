@@ -1,12 +1,10 @@
 import { addDays } from '../dates.js';
 import { occurrencesBetween } from '../schedules/occurrences.js';
 import type { OccurrenceRecord, ScheduleRecord } from '../schedules/repository.js';
+import { isSettled } from '../schedules/schema.js';
 import type { BudgetRecord, ExpenseRecord, StoreSession } from '../store/store.js';
 import type { DateRange } from './periods.js';
 import type { DailySpend, ScheduledSpend } from './status.js';
-
-/** Occurrence states after which nothing more is posted or expected. */
-const SETTLED = new Set(['posted', 'skipped', 'matched', 'missed']);
 
 /**
  * How far before a period an occurrence that settled with an expense dated in it can be due:
@@ -109,7 +107,7 @@ async function spendOf(
     if (!schedule.enabled || schedule.nextDue === null || !inScope(template.currency, template.categoryId)) continue;
     for (const occurrence of occurrencesBetween(schedule.recurrence, from, period.end)) {
       const state = stored.get(`${schedule.id}|${occurrence.nominal}`);
-      if (state !== undefined && SETTLED.has(state)) continue;
+      if (state !== undefined && isSettled(state)) continue;
       upcoming.push({ date: occurrence.due, amountMinor: signed(template.kind, template.amountMinor) });
     }
   }

@@ -4,7 +4,7 @@ import type { ExpenseRecord, StoreSession } from '../store/store.js';
 import type { WriteScope } from '../write-context.js';
 import { toleranceBounds } from './match-bill.js';
 import { occurrenceOn, occurrencesBetween, type Occurrence } from './occurrences.js';
-import { occurrenceRecord, storeOccurrence } from './occurrence-actions.js';
+import { moveCursorPast, occurrenceRecord, storeOccurrence } from './occurrence-actions.js';
 import { scheduleRef, toOccurrence } from './presenters.js';
 import type { ScheduleRecord } from './repository.js';
 
@@ -121,6 +121,7 @@ export async function settleBillWithExpense(
   if (existing && CLOSED.has(existing.state)) return false;
   const next = occurrenceRecord(scope, schedule, occurrence, 'matched', expense.id);
   if (!(await storeOccurrence(scope, existing, next))) return false;
+  await moveCursorPast(scope, schedule, occurrence);
   scope.record({
     type: 'schedule.occurrence.matched',
     data: { schedule: scheduleRef(schedule), occurrence: toOccurrence(next), expense: toExpense(expense) },

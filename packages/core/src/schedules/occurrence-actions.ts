@@ -4,11 +4,13 @@ import { localDateSchema } from '../common-schemas.js';
 import { formatAmount } from '../money.js';
 import { newId } from '../ids.js';
 import { assertOpen, parseInput, write, type ServiceContext, type WriteScope } from '../write-context.js';
-import { occurrenceOn, occurrencesBetween, type Occurrence } from './occurrences.js';
+import { addDays } from '../dates.js';
+import { nextOccurrence, occurrenceOn, occurrencesBetween, type Occurrence } from './occurrences.js';
 import { postScheduledExpense } from './post-expense.js';
 import { scheduleRef, toOccurrence } from './presenters.js';
 import type { OccurrenceRecord, ScheduleRecord } from './repository.js';
 import {
+  isSettled,
   scheduleRangeSchema,
   type OccurrenceState,
   type ScheduleOccurrence,
@@ -69,6 +71,26 @@ export function occurrenceRecord(
   };
 }
 
+/**
+ * Moves `schedule`'s cursor (its `nextOccurrence`, the first occurrence not yet settled) past
+ * `settled`, an occurrence just settled ahead of the due work (skipped, posted now, or matched by
+ * an import), when the cursor was on it: to the first later occurrence with no stored row or a
+ * `pending` one, or `null` when the series ends first. Any other cursor stays where it is: it is
+ * on an earlier occurrence, which is still open, or the series has ended. Like the due work's,
+ * the move is bookkeeping, not an edit: `updatedAt` stays the owner's.
+ */
+export async function moveCursorPast(scope: WriteScope, schedule: ScheduleRecord, settled: Occurrence): Promise<void> {
+  if (schedule.nextNominal !== settled.nominal) return;
+  let next = nextOccurrence(schedule.recurrence, addDays(settled.due, 1));
+  // One lookup per occurrence settled ahead of time in a row: each is a stored row the owner made.
+  while (next) {
+    const stored = await scope.tx.schedules.findOccurrence(schedule.ownerId, schedule.id, next.nominal);
+    if (!stored || !isSettled(stored.state)) break;
+    next = nextOccurrence(schedule.recurrence, addDays(next.due, 1));
+  }
+  await scope.tx.schedules.update({ ...schedule, nextNominal: next?.nominal ?? null, nextDue: next?.due ?? null });
+}
+
 function conflict(occurrence: OccurrenceRecord, action: string): TrackerError {
   return new TrackerError(
     'CONFLICT',
@@ -96,6 +118,7 @@ export async function skipOccurrence(
     if (existing && existing.state !== 'pending') throw conflict(existing, 'skipped');
     const next = occurrenceRecord(scope, schedule, occurrence, 'skipped', null);
     await storeOccurrence(scope, existing, next);
+    await moveCursorPast(scope, schedule, occurrence);
     const result = toOccurrence(next);
     scope.record({
       type: 'schedule.occurrence.skipped',
@@ -125,6 +148,7 @@ export async function postOccurrenceNow(
     const expenseId = newId('exp');
     const next = occurrenceRecord(scope, schedule, occurrence, 'posted', expenseId);
     await storeOccurrence(scope, existing, next);
+    await moveCursorPast(scope, schedule, occurrence);
     const day = occurrence.due < scope.today ? occurrence.due : scope.today;
     const expense = await postScheduledExpense(scope, schedule, day, expenseId);
     const result = toOccurrence(next);

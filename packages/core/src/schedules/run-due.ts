@@ -9,6 +9,7 @@ import { flushScheduledExpenses, postScheduledExpense } from './post-expense.js'
 import type { ExpenseRecord } from '../store/store.js';
 import { scheduleRef, toOccurrence } from './presenters.js';
 import type { OccurrenceRecord, ScheduleRecord } from './repository.js';
+import { isSettled } from './schema.js';
 
 /**
  * What one pass of `runDueSchedules` did.
@@ -40,8 +41,6 @@ const DUE_PAGE = 200;
  */
 const STEP = 200;
 
-const FINAL = new Set(['posted', 'skipped', 'matched', 'missed']);
-
 /** Settles one due occurrence; `true` when it is still waiting (a bill within its window). */
 async function settle(
   scope: WriteScope,
@@ -51,7 +50,7 @@ async function settle(
   batch: ExpenseRecord[],
   existing: OccurrenceRecord | null,
 ) {
-  if (existing && FINAL.has(existing.state)) return false;
+  if (existing && isSettled(existing.state)) return false;
   const ref = scheduleRef(schedule);
   if (schedule.mode === 'post') {
     const expenseId = newId('exp');

@@ -261,6 +261,13 @@ export const occurrenceStateSchema = z
  */
 export type OccurrenceState = z.output<typeof occurrenceStateSchema>;
 
+const SETTLED: ReadonlySet<OccurrenceState> = new Set(['posted', 'skipped', 'matched', 'missed']);
+
+/** Whether an occurrence in `state` is settled: nothing more is posted or expected for it (all but `pending`). */
+export function isSettled(state: OccurrenceState): boolean {
+  return SETTLED.has(state);
+}
+
 /**
  * A stored occurrence of a schedule.
  *

@@ -55,6 +55,8 @@ export function importBillTests(getEnv: () => ConformanceEnv): void {
       expect(await owner.schedules.occurrences(rent.id)).toEqual([
         expect.objectContaining({ nominal: '2027-01-31', state: 'matched', expenseId: created[0] }),
       ]);
+      // The settled occurrence was the next one: the schedule now points at February's.
+      expect((await owner.schedules.get(rent.id)).nextOccurrence).toEqual({ nominal: '2027-02-28', due: '2027-02-28' });
       const { events } = await owner.changes({ limit: 50 });
       const types = events.map((e) => e.type);
       expect(types.filter((t) => t === 'schedule.occurrence.matched')).toHaveLength(1);

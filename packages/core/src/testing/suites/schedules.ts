@@ -185,6 +185,25 @@ export function scheduleTests(getEnv: () => ConformanceEnv): void {
       ]);
     });
 
+    it('settling the next occurrence ahead of the due work moves nextOccurrence to the first one still open', async () => {
+      const env = getEnv();
+      const { owner, schedule } = await rent(env, 2027);
+      const next = async () => (await owner.schedules.get(schedule.id)).nextOccurrence;
+      expect(await next()).toEqual({ nominal: '2027-01-31', due: '2027-01-31' });
+      await owner.schedules.skip(schedule.id, '2027-02-28'); // not the next one: it stays
+      expect(await next()).toEqual({ nominal: '2027-01-31', due: '2027-01-31' });
+      await owner.schedules.postNow(schedule.id, '2027-01-31'); // past it, and past February's, skipped
+      expect(await next()).toEqual({ nominal: '2027-03-31', due: '2027-03-31' });
+      await owner.schedules.skip(schedule.id, '2027-03-31');
+      expect(await next()).toEqual({ nominal: '2027-04-30', due: '2027-04-30' });
+      // The cursor is bookkeeping: the schedule was not edited.
+      expect((await owner.schedules.get(schedule.id)).updatedAt).toBe(schedule.updatedAt);
+      // The due work goes on from there: April's is posted, nothing skipped or posted twice.
+      await runDue(env, '2027-05-15T06:00:00Z');
+      expect((await scheduled(owner)).map((e) => e.date)).toEqual(['2027-01-01', '2027-04-30']);
+      expect(await next()).toEqual({ nominal: '2027-05-31', due: '2027-05-31' });
+    });
+
     it('create, update and delete are validated, evented, and scoped to the owner', async () => {
       const env = getEnv();
       env.clock.set('2027-01-01T12:00:00Z');
