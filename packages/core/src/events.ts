@@ -152,4 +152,5 @@ export const EVENT_TYPES = [
   'schedule.occurrence.matched',
   'schedule.occurrence.skipped',
   'schedule.occurrence.missed',
+  'schedule.occurrence.reopened',
 ] as const satisfies readonly TrackerEventType[];

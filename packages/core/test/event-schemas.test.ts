@@ -80,7 +80,8 @@ describe('the event schemas are the events', () => {
     await owner.expenses.update(deli.id, { notes: 'rules fill the category' });
     await owner.rules.delete(second.id);
     // Schedules: created, updated, an occurrence skipped and one posted by hand; then a bill
-    // matched and one missed by the due work (the clock stands on 2026-11-15).
+    // matched by the due work, reopened when its expense is deleted, and missed (the clock
+    // stands on 2026-11-15).
     const rent = await owner.schedules.create({
       name: 'Rent',
       recurrence: { unit: 'month', anchor: '2026-11-30' },
@@ -96,9 +97,10 @@ describe('the event schemas are the events', () => {
       template: { amount: '55.00' },
       windowDays: 1,
     });
-    await owner.expenses.create({ amount: '55.00', date: '2026-11-20' });
+    const powerPaid = await owner.expenses.create({ amount: '55.00', date: '2026-11-20' });
     const ctx = internalsOf(tracker).context;
     await runDueSchedules(ctx, new Date('2026-11-21T12:00:00Z'));
+    await owner.expenses.delete(powerPaid.id); // the matched bill is reopened
     await runDueSchedules(ctx, new Date('2026-12-25T12:00:00Z'));
     await owner.schedules.delete(rent.id);
     // The webhook notices: a receiver that answers 410 (disabled), one that answers 500 (dead).

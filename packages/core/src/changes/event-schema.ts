@@ -114,6 +114,7 @@ export const eventDataSchemas = {
     .meta({ id: 'ScheduleOccurrenceMatchedData' }),
   'schedule.occurrence.skipped': z.object(occurrenceData).meta({ id: 'ScheduleOccurrenceSkippedData' }),
   'schedule.occurrence.missed': z.object(occurrenceData).meta({ id: 'ScheduleOccurrenceMissedData' }),
+  'schedule.occurrence.reopened': z.object(occurrenceData).meta({ id: 'ScheduleOccurrenceReopenedData' }),
 } as const;
 
 /** The fields every event has beside `type` and `data`. */
@@ -194,6 +195,7 @@ export const changeEventSchema = z
     changeEventOf('schedule.occurrence.matched').meta({ id: 'ChangeEventScheduleOccurrenceMatched' }),
     changeEventOf('schedule.occurrence.skipped').meta({ id: 'ChangeEventScheduleOccurrenceSkipped' }),
     changeEventOf('schedule.occurrence.missed').meta({ id: 'ChangeEventScheduleOccurrenceMissed' }),
+    changeEventOf('schedule.occurrence.reopened').meta({ id: 'ChangeEventScheduleOccurrenceReopened' }),
   ])
   // `discriminator` is OpenAPI's hint for client generators; the server adds its `mapping`.
   .meta({

@@ -21,6 +21,7 @@ import { toExpense } from '../presenters.js';
 import { getSettings } from '../owners/settings.js';
 import { applySpending } from './spending.js';
 import { runRulesOnWrite } from '../rules/on-write.js';
+import { reopenBillsOf } from '../schedules/occurrence-actions.js';
 
 type ParsedInput = ReturnType<typeof expenseInputSchema.parse>;
 type ParsedPatch = ReturnType<typeof expensePatchSchema.parse>;
@@ -225,13 +226,14 @@ export async function updateExpense(
   });
 }
 
-/** Deletes an expense, or `NOT_FOUND`. */
+/** Deletes an expense, or `NOT_FOUND`; a bill occurrence it settled is reopened. */
 export async function deleteExpense(ctx: ServiceContext, ownerId: string, id: string): Promise<void> {
   assertOpen(ctx);
   await write(ctx, ownerId, async (scope) => {
     const current = await scope.tx.expenses.findById(ownerId, id);
     if (!current || !(await scope.tx.expenses.delete(ownerId, id))) throw notFound('Expense', id);
     scope.record({ type: 'expense.deleted', data: { expense: toExpense(current) } });
+    await reopenBillsOf(scope, ownerId, [id]);
     await applySpending(scope, ownerId, [[current, null]], []);
   });
 }

@@ -6,6 +6,7 @@ import { applySpending } from '../expenses/spending.js';
 import { assertOpen, write, type ServiceContext, type WriteScope } from '../write-context.js';
 import type { RuleCause } from '../rules/on-write.js';
 import { settleBillWithExpense } from '../schedules/bill-for-line.js';
+import { reopenBillsOf } from '../schedules/occurrence-actions.js';
 import { ruleImportedExpense } from './import-rules.js';
 import { toImport } from './presenters.js';
 import type { ImportProgress } from './preview.js';
@@ -282,6 +283,12 @@ export async function revertImport(
       await tx.expenses.delete(ownerId, expense.id);
       scope.record({ type: 'expense.deleted', data: { expense: toExpense(expense) } });
     }
+    // A bill an imported line settled is open again: the payment the import brought is gone.
+    await reopenBillsOf(
+      scope,
+      ownerId,
+      deletes.map((e) => e.id),
+    );
     for (const [before, after] of unlinks) {
       const next = { ...after, updatedAt: scope.at };
       await tx.expenses.update(next);

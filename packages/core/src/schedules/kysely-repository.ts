@@ -163,16 +163,16 @@ export function createScheduleRepository(db: Kysely<Database>): ScheduleReposito
       const rows = await q.orderBy('due_date').orderBy('schedule_id').limit(pageLimit(query.limit)).execute();
       return rows.map(occurrenceFromRow);
     },
-    async linkedExpenseIds(ownerId, expenseIds) {
-      const found: string[] = [];
+    async occurrencesOfExpenses(ownerId, expenseIds) {
+      const found: OccurrenceRecord[] = [];
       for (const part of chunk(expenseIds, 500)) {
         const rows = await db
           .selectFrom('et_schedule_occurrence')
-          .select('expense_id')
+          .selectAll()
           .where('owner_id', '=', ownerId)
           .where('expense_id', 'in', part)
           .execute();
-        for (const row of rows) if (row.expense_id !== null) found.push(row.expense_id);
+        found.push(...rows.map(occurrenceFromRow));
       }
       return found;
     },

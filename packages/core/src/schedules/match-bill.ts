@@ -45,12 +45,11 @@ export async function findBillMatch(
     })
   ).filter((e) => e.sourceKind !== 'schedule');
   if (candidates.length === 0) return null;
-  const linked = new Set(
-    await scope.tx.schedules.linkedExpenseIds(
-      schedule.ownerId,
-      candidates.map((e) => e.id),
-    ),
+  const settling = await scope.tx.schedules.occurrencesOfExpenses(
+    schedule.ownerId,
+    candidates.map((e) => e.id),
   );
+  const linked = new Set(settling.map((o) => o.expenseId));
   const dueDay = Date.parse(due);
   const score = (e: ExpenseRecord) => [
     Math.abs(Date.parse(e.date) - dueDay),

@@ -91,6 +91,36 @@ export async function moveCursorPast(scope: WriteScope, schedule: ScheduleRecord
   await scope.tx.schedules.update({ ...schedule, nextNominal: next?.nominal ?? null, nextDue: next?.due ?? null });
 }
 
+/**
+ * Reopens the bill occurrences settled by expenses being deleted in the scope's transaction (by
+ * the owner, or by an import's revert): a `matched` occurrence goes back to `pending` with no
+ * expense, `schedule.occurrence.reopened` is recorded, and its schedule's cursor moves back to it
+ * when it is further on, so the due work looks for a payment again and marks it `missed` once its
+ * window has closed. A `posted` occurrence stays posted: its expense was the schedule's own, and
+ * an occurrence is posted at most once.
+ */
+export async function reopenBillsOf(scope: WriteScope, ownerId: string, expenseIds: readonly string[]): Promise<void> {
+  if (expenseIds.length === 0) return;
+  const settled = await scope.tx.schedules.occurrencesOfExpenses(ownerId, expenseIds);
+  for (const row of settled) {
+    if (row.state !== 'matched') continue;
+    const reopened: OccurrenceRecord = { ...row, state: 'pending', expenseId: null, updatedAt: scope.at };
+    if (!(await scope.tx.schedules.updateOccurrence(reopened, 'matched'))) continue;
+    const schedule = await scope.tx.schedules.findById(ownerId, row.scheduleId);
+    if (!schedule) continue; // its occurrences go with it
+    // Where the rule puts it now (a changed weekend shift may move its due date); an occurrence
+    // the rule no longer has stays pending beside it, as one left by a rule change does.
+    const current = occurrenceOn(schedule.recurrence, row.nominal);
+    if (current && (schedule.nextNominal === null || current.nominal < schedule.nextNominal)) {
+      await scope.tx.schedules.update({ ...schedule, nextNominal: current.nominal, nextDue: current.due });
+    }
+    scope.record({
+      type: 'schedule.occurrence.reopened',
+      data: { schedule: scheduleRef(schedule), occurrence: toOccurrence(reopened) },
+    });
+  }
+}
+
 function conflict(occurrence: OccurrenceRecord, action: string): TrackerError {
   return new TrackerError(
     'CONFLICT',

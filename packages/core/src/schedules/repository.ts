@@ -145,6 +145,10 @@ export interface ScheduleRepository {
   updateOccurrence(record: OccurrenceRecord, from: OccurrenceState): Promise<boolean>;
   /** The owner's occurrences, by due date then schedule id, at most `limit`. */
   listOccurrences(ownerId: string, query: OccurrenceQuery): Promise<OccurrenceRecord[]>;
-  /** Which of these expenses already settle an occurrence of the owner's. */
-  linkedExpenseIds(ownerId: string, expenseIds: readonly string[]): Promise<string[]>;
+  /**
+   * The owner's occurrences settled by any of these expenses (`expenseId` among them), in no
+   * particular order: at most one per expense (the bundled store's unique key is
+   * `(owner_id, expense_id)`).
+   */
+  occurrencesOfExpenses(ownerId: string, expenseIds: readonly string[]): Promise<OccurrenceRecord[]>;
 }

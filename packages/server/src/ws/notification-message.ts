@@ -54,6 +54,7 @@ export const notificationMessageSchema = z
     messageOf('schedule.occurrence.matched').meta({ id: 'NotificationMessageScheduleOccurrenceMatched' }),
     messageOf('schedule.occurrence.skipped').meta({ id: 'NotificationMessageScheduleOccurrenceSkipped' }),
     messageOf('schedule.occurrence.missed').meta({ id: 'NotificationMessageScheduleOccurrenceMissed' }),
+    messageOf('schedule.occurrence.reopened').meta({ id: 'NotificationMessageScheduleOccurrenceReopened' }),
   ])
   .meta({
     id: 'NotificationMessage',

@@ -132,8 +132,8 @@ export const scheduleChecks: ContractGroup = {
         expect(await store.schedules.updateOccurrence(matched, 'pending')).toBe(true);
         expect(await store.schedules.updateOccurrence({ ...matched, state: 'missed' }, 'pending')).toBe(false);
         expect(await store.schedules.findOccurrence(rent.ownerId, rent.id, first.nominal)).toEqual(matched);
-        expect(await store.schedules.linkedExpenseIds(rent.ownerId, ['exp_paid', 'exp_other'])).toEqual(['exp_paid']);
-        expect(await store.schedules.linkedExpenseIds(uniqueOwnerId(), ['exp_paid'])).toEqual([]);
+        expect(await store.schedules.occurrencesOfExpenses(rent.ownerId, ['exp_paid', 'exp_other'])).toEqual([matched]);
+        expect(await store.schedules.occurrencesOfExpenses(uniqueOwnerId(), ['exp_paid'])).toEqual([]);
       },
     ),
 

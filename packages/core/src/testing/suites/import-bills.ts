@@ -102,6 +102,23 @@ export function importBillTests(getEnv: () => ConformanceEnv): void {
       const [occurrence] = await owner.schedules.occurrences(power.id);
       expect(occurrence).toMatchObject({ state: 'matched', expenseId: row!.expenseId });
       expect(row!.expenseId).not.toBeNull();
+
+      // Reverted, the import takes its payment away: the bill is open again, and the due work,
+      // back on it, finds its window closed.
+      await owner.imports.revert(imp.id);
+      expect(await owner.schedules.occurrences(power.id)).toEqual([
+        expect.objectContaining({ nominal: '2027-01-15', state: 'pending', expenseId: null }),
+      ]);
+      expect((await owner.schedules.get(power.id)).nextOccurrence).toEqual({
+        nominal: '2027-01-15',
+        due: '2027-01-15',
+      });
+      await runDueSchedules(internalsOf(env.tracker).context, new Date('2027-01-25T12:00:00Z'));
+      expect((await owner.schedules.occurrences(power.id)).map((o) => o.state)).toEqual(['missed']);
+      expect((await owner.schedules.get(power.id)).nextOccurrence).toEqual({
+        nominal: '2027-02-15',
+        due: '2027-02-15',
+      });
     });
 
     it('a bill settled between preview and commit leaves the line an ordinary expense', async () => {

@@ -162,6 +162,47 @@ export function scheduleTests(getEnv: () => ConformanceEnv): void {
       expect(await scheduled(owner)).toEqual([]);
     });
 
+    it('deleting the expense that settled a bill reopens it: the due work looks again, then marks it missed', async () => {
+      const env = getEnv();
+      const { owner, schedule } = await rent(env, 2027, { mode: 'expect', tolerancePercent: 0, windowDays: 2 });
+      const history = async () =>
+        (await owner.schedules.occurrences(schedule.id)).map((o) => [o.nominal, o.state, o.expenseId]);
+      const next = async () => (await owner.schedules.get(schedule.id)).nextOccurrence?.nominal;
+      const paid = await owner.expenses.create({ amount: '1200', currency: 'EUR', date: '2027-01-31' });
+      await runDue(env, '2027-01-31T12:00:00Z');
+      expect(await history()).toEqual([['2027-01-31', 'matched', paid.id]]);
+      expect(await next()).toBe('2027-02-28');
+
+      const { events: before } = await owner.changes({ limit: 100 });
+      await owner.expenses.delete(paid.id);
+      expect(await history()).toEqual([['2027-01-31', 'pending', null]]);
+      expect(await next()).toBe('2027-01-31');
+      const { events } = await owner.changes({ after: before.at(-1)!.seq });
+      expect(events.map((e) => e.type)).toEqual(['expense.deleted', 'schedule.occurrence.reopened']);
+      expect(events[1]!.data).toMatchObject({
+        schedule: { id: schedule.id, name: 'Rent' },
+        occurrence: { scheduleId: schedule.id, nominal: '2027-01-31', state: 'pending', expenseId: null },
+      });
+
+      // Another payment in the window settles it again; deleted too, the window closes without one.
+      const again = await owner.expenses.create({ amount: '1200', currency: 'EUR', date: '2027-02-01' });
+      await runDue(env, '2027-02-01T12:00:00Z');
+      expect(await history()).toEqual([['2027-01-31', 'matched', again.id]]);
+      await owner.expenses.delete(again.id);
+      await runDue(env, '2027-02-05T12:00:00Z');
+      expect(await history()).toEqual([['2027-01-31', 'missed', null]]);
+      expect(await next()).toBe('2027-02-28');
+
+      // A posted occurrence stays posted when its expense is deleted: it is posted once.
+      const { owner: other, schedule: posting } = await rent(env, 2027);
+      await runDue(env, '2027-01-31T12:00:00Z');
+      const [posted] = await scheduled(other);
+      await other.expenses.delete(posted!.id);
+      await runDue(env, '2027-02-05T12:00:00Z');
+      expect((await other.schedules.occurrences(posting.id)).map((o) => o.state)).toEqual(['posted']);
+      expect(await scheduled(other)).toEqual([]);
+    });
+
     it('skip and postNow act on one occurrence, once', async () => {
       const env = getEnv();
       const { owner, schedule } = await rent(env, 2027);
