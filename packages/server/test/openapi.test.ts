@@ -7,7 +7,7 @@ import { documentSchemas } from './support/document-schemas.js';
 import { expectProblem } from './support/problems.js';
 import { startServer, type TestServer } from './support/server.js';
 
-/** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, and the alert routes' by-id reads. */
+/** Every operation of SPEC section 3, plus the PATCHes, `GET /auth/refresh`, the alert routes' by-id reads and the rule runs' reads. */
 const SPEC_OPERATIONS = [
   'POST /auth/register',
   'POST /auth/login',
@@ -66,6 +66,8 @@ const SPEC_OPERATIONS = [
   'PATCH /rules/{id}',
   'DELETE /rules/{id}',
   'POST /rules/{id}/apply',
+  'GET /rule-runs',
+  'GET /rule-runs/{id}',
   'POST /rule-runs/{id}/revert',
   // SPEC section 7.5: signed webhooks.
   'POST /webhooks',

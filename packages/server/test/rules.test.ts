@@ -86,6 +86,17 @@ describe.each(DIALECTS)('/rules over HTTP on %s', (dialect) => {
     );
     expect(back.map((e) => e.categoryId)).toEqual([null, null]);
     expectProblem(await api.request('POST', `/rule-runs/${run.body.id}/revert`, { token }), 409, 'CONFLICT');
+
+    // The run can be found again: listed newest first, of its rule, and read by id, reverted.
+    const listed = await api.request('GET', `/rule-runs?ruleId=${rule.id}&limit=10`, { token });
+    expect(listed.status).toBe(200);
+    expect(listed.body).toEqual([reverted.body.run]);
+    expect((await api.request('GET', `/rule-runs/${run.body.id}`, { token })).body).toEqual(reverted.body.run);
+    expect(reverted.body.run.revertedAt).not.toBeNull();
+    expectProblem(await api.request('GET', '/rule-runs?limit=0', { token }), 422, 'VALIDATION_FAILED');
+    const other = await api.user();
+    expectProblem(await api.request('GET', `/rule-runs/${run.body.id}`, { token: other.token }), 404, 'NOT_FOUND');
+    expect((await api.request('GET', '/rule-runs', { token: other.token })).body).toEqual([]);
   });
 
   it('another account’s rule is a 404; suggestions list, reorder and delete answer', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RuleTable } from '../store/database.js';
-import { chunk, toInt } from '../store/sql-values.js';
+import { chunk, pageLimit, toInt } from '../store/sql-values.js';
 import type { ExpenseRecord } from '../store/store.js';
 import type { RuleRecord, RuleRepository, RuleRunRecord } from './repository.js';
 
@@ -144,6 +144,25 @@ export function createRuleRepository(db: Kysely<Database>): RuleRepository {
         before: JSON.parse(row.before) as ExpenseRecord,
         after: JSON.parse(row.after) as ExpenseRecord,
       }));
+    },
+    async listRuns(ownerId, query) {
+      let q = db.selectFrom('et_rule_run').selectAll().where('owner_id', '=', ownerId);
+      if (query.ruleId !== undefined) q = q.where('rule_id', '=', query.ruleId);
+      if (query.before !== undefined) q = q.where('id', '<', query.before);
+      const runs = (await q.orderBy('id', 'desc').limit(pageLimit(query.limit)).execute()).map(runFromRow);
+      const expenseIds = new Map<string, string[]>(runs.map((run) => [run.id, []]));
+      for (const part of chunk([...expenseIds.keys()], 500)) {
+        const rows = await db
+          .selectFrom('et_rule_run_change')
+          .select(['run_id', 'expense_id'])
+          .where('owner_id', '=', ownerId)
+          .where('run_id', 'in', part)
+          .orderBy('run_id')
+          .orderBy('expense_id')
+          .execute();
+        for (const row of rows) expenseIds.get(row.run_id)?.push(row.expense_id);
+      }
+      return runs.map((run) => ({ run, expenseIds: expenseIds.get(run.id) ?? [] }));
     },
     async markReverted(ownerId, id, at) {
       const result = await db

@@ -99,6 +99,15 @@ export interface RuleRepository {
   /** The changes of the owner's run, by expense id. */
   listRunChanges(ownerId: string, runId: string): Promise<RuleRunChangeRecord[]>;
   /**
+   * The owner's runs, newest first (by id, descending: run ids start with their time), of one
+   * rule when `ruleId` is given, those whose id is below `before` when given, at most `limit`;
+   * each with the ids of the expenses it changed, in order.
+   */
+  listRuns(
+    ownerId: string,
+    query: { ruleId?: string; before?: string; limit: number },
+  ): Promise<{ run: RuleRunRecord; expenseIds: string[] }[]>;
+  /**
    * Sets the run's `revertedAt` if unset: `true` when this call set it, `false` when the run
    * is absent or was already reverted. Decided by the update itself (`where reverted_at is
    * null`), so two reverts cannot both succeed.

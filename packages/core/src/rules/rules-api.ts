@@ -1,11 +1,12 @@
 import type { ServiceContext } from '../write-context.js';
-import { applyRule, revertRuleRun, ruleSuggestions, testRule } from './runs.js';
+import { applyRule, getRuleRun, listRuleRuns, revertRuleRun, ruleSuggestions, testRule } from './runs.js';
 import type {
   RuleApplyInput,
   RuleCreate,
   RulePatch,
   RuleRevertResult,
   RuleRun,
+  RuleRunListQuery,
   RuleTestInput,
   RuleTestResult,
   SavedRule,
@@ -111,6 +112,28 @@ export interface RulesApi {
    */
   revertRun(runId: string): Promise<RuleRevertResult>;
   /**
+   * The owner's runs, newest first, of one rule (deleted or not) or of all; each with the
+   * expenses it changed and `revertedAt` once reverted. Pass the last id as `before` for the
+   * next page.
+   * @throws {@link TrackerError} `VALIDATION_FAILED` for a bad query
+   * @example
+   * ```ts
+   * const [latest] = await owner.rules.runs({ ruleId, limit: 1 });
+   * if (latest && latest.revertedAt === null) await owner.rules.revertRun(latest.id);
+   * ```
+   */
+  runs(query?: RuleRunListQuery): Promise<RuleRun[]>;
+  /**
+   * One run, as `apply` answered it, with `revertedAt` once reverted.
+   * @throws {@link TrackerError} `NOT_FOUND`
+   * @example
+   * ```ts
+   * const run = await owner.rules.apply(ruleId);
+   * (await owner.rules.getRun(run.id)).expenseIds; // run.expenseIds
+   * ```
+   */
+  getRun(runId: string): Promise<RuleRun>;
+  /**
    * Rules worth creating, learnt from manual categorisation; never created by themselves.
    * @example
    * ```ts
@@ -139,6 +162,8 @@ export function createRulesApi(
     test: (input) => testRule(ctx, ownerId, input),
     apply: (ruleId, input) => applyRule(w('rules.apply', ruleId, input), ownerId, ruleId, input),
     revertRun: (runId) => revertRuleRun(w('rules.revertRun', runId), ownerId, runId),
+    runs: (query) => listRuleRuns(ctx, ownerId, query),
+    getRun: (runId) => getRuleRun(ctx, ownerId, runId),
     suggestions: () => ruleSuggestions(ctx, ownerId),
   };
 }

@@ -10,11 +10,13 @@ import type { RuleRunChangeRecord, RuleRunRecord } from './repository.js';
 import { toRuleInput } from './rule-set.js';
 import {
   ruleApplySchema,
+  ruleRunListQuerySchema,
   ruleTestSchema,
   type RuleApplyInput,
   type RuleFieldChange,
   type RuleRevertResult,
   type RuleRun,
+  type RuleRunListQuery,
   type RuleTestInput,
   type RuleTestResult,
 } from './schema.js';
@@ -83,6 +85,30 @@ export async function testRule(ctx: ServiceContext, ownerId: string, input: Rule
 function toRuleRun(run: RuleRunRecord, expenseIds: string[]): RuleRun {
   const { ownerId: _owner, ...rest } = run;
   return { ...rest, changed: expenseIds.length, expenseIds };
+}
+
+/** `owner.rules.runs()`: the owner's runs, newest first, of one rule or all. */
+export async function listRuleRuns(
+  ctx: ServiceContext,
+  ownerId: string,
+  query: RuleRunListQuery = {},
+): Promise<RuleRun[]> {
+  const q = parseRuleInput(ruleRunListQuerySchema, query);
+  assertOpen(ctx);
+  const rows = await ctx.store.rules.listRuns(ownerId, q);
+  return rows.map(({ run, expenseIds }) => toRuleRun(run, expenseIds));
+}
+
+/** `owner.rules.getRun()`: one of the owner's runs, or `NOT_FOUND`. */
+export async function getRuleRun(ctx: ServiceContext, ownerId: string, runId: string): Promise<RuleRun> {
+  assertOpen(ctx);
+  const run = await ctx.store.rules.findRun(ownerId, runId);
+  if (!run) throw notFound('Rule run', runId);
+  const changes = await ctx.store.rules.listRunChanges(ownerId, runId);
+  return toRuleRun(
+    run,
+    changes.map((c) => c.expenseId),
+  );
 }
 
 /**

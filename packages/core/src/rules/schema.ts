@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, instantSchema, localDateSchema } from '../common-schemas.js';
+import { idSchema, instantSchema, limitSchema, localDateSchema } from '../common-schemas.js';
 import { expenseSchema } from '../expenses/schema.js';
 import { ruleConditionSchema } from './rule-conditions.js';
 import { checkActions, ruleActionSchema, ruleDefinitionShape, RULE_LIMITS } from './rule-schema.js';
@@ -310,6 +310,40 @@ export const ruleRunSchema = z
  * ```
  */
 export type RuleRun = z.output<typeof ruleRunSchema>;
+
+/**
+ * Query of `owner.rules.runs()` and `GET /rule-runs`: the runs of one rule or all, newest
+ * first, `limit` of them (1–200, default 50), those older than the run `before` (the last id
+ * of the page before) when given.
+ *
+ * @example
+ * ```ts
+ * import { ruleRunListQuerySchema } from '@expense-tracker/core';
+ *
+ * ruleRunListQuerySchema.parse({ limit: '20' }); // { limit: 20 }
+ * ruleRunListQuerySchema.parse({ ruleId: 'rul_01JD3M8X5Q7Z2V9R0W4K6T1B3D', before: 'run_01JD3M8X5Q7Z2V9R0W4K6T1B3C' });
+ * ```
+ */
+export const ruleRunListQuerySchema = z
+  .strictObject({
+    ruleId: idSchema.optional().meta({ description: 'Only the runs of this rule (deleted or not)' }),
+    limit: limitSchema.default(50),
+    before: idSchema.optional().meta({ description: 'Only runs older than this one: the last id of the page before' }),
+  })
+  .meta({ id: 'RuleRunListQuery' });
+
+/**
+ * Query of `owner.rules.runs()`.
+ *
+ * @example
+ * ```ts
+ * import type { RuleRunListQuery } from '@expense-tracker/core';
+ *
+ * const query: RuleRunListQuery = { ruleId, limit: 10 };
+ * const runs = await owner.rules.runs(query);
+ * ```
+ */
+export type RuleRunListQuery = z.input<typeof ruleRunListQuerySchema>;
 
 /**
  * What `owner.rules.revertRun()` answers: the expenses put back as they were before the run,

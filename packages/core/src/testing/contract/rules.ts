@@ -104,5 +104,46 @@ export const categoryRuleChecks: ContractGroup = {
         expect((await store.rules.findRun(ownerId, 'run_1'))?.revertedAt).toBe('2026-03-03T00:00:00.000Z');
       },
     ),
+
+    check(
+      'listRuns is newest first by id, of one rule or all, before an id, at most limit, each with its expense ids',
+      async ({ store }) => {
+        const ownerId = uniqueOwnerId();
+        const expense = expenseRecord(ownerId);
+        const runOf = (id: string, ruleId: string, expenseIds: string[]) => ({
+          run: { id, ownerId, ruleId, from: null, to: '2026-02-28', startedAt: AT, revertedAt: null },
+          changes: expenseIds.map((expenseId) => ({
+            runId: id,
+            expenseId,
+            before: { ...expense, id: expenseId },
+            after: { ...expense, id: expenseId, categoryId: 'cat_food' },
+          })),
+        });
+        const made = [
+          runOf('run_01A', 'rul_a', ['exp_2', 'exp_1']),
+          runOf('run_01B', 'rul_b', []),
+          runOf('run_01C', 'rul_a', ['exp_3']),
+        ];
+        for (const { run, changes } of made) await store.transaction((tx) => tx.rules.insertRun(run, changes));
+        await store.transaction((tx) => tx.rules.insertRun(runOf('run_01D', 'rul_a', ['exp_9']).run, []));
+        const other = runOf('run_01E', 'rul_a', ['exp_1']);
+        await store.transaction((tx) => tx.rules.insertRun({ ...other.run, ownerId: uniqueOwnerId() }, other.changes));
+        const listed = (query: { ruleId?: string; before?: string; limit: number }) =>
+          store.rules.listRuns(ownerId, query).then((rows) => rows.map((r) => [r.run.id, r.expenseIds]));
+        expect(await listed({ limit: 10 })).toEqual([
+          ['run_01D', []],
+          ['run_01C', ['exp_3']],
+          ['run_01B', []],
+          ['run_01A', ['exp_1', 'exp_2']],
+        ]);
+        expect((await store.rules.listRuns(ownerId, { limit: 1 }))[0]?.run).toEqual({ ...made[0]!.run, id: 'run_01D' });
+        expect(await listed({ ruleId: 'rul_a', before: 'run_01D', limit: 10 })).toEqual([
+          ['run_01C', ['exp_3']],
+          ['run_01A', ['exp_1', 'exp_2']],
+        ]);
+        expect(await listed({ before: 'run_01C', limit: 1 })).toEqual([['run_01B', []]]);
+        expect(await store.rules.listRuns(uniqueOwnerId(), { limit: 10 })).toEqual([]);
+      },
+    ),
   ],
 };

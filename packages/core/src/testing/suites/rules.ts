@@ -133,6 +133,49 @@ export function ruleTests(getEnv: () => ConformanceEnv): void {
       await expectTrackerError(owner.rules.revertRun('run_nope'), 'NOT_FOUND');
     });
 
+    it('runs() lists the runs newest first, of one rule or all, by pages; getRun() reads one as apply() answered it', async () => {
+      const env = getEnv();
+      env.clock.set('2026-05-01T10:00:00Z');
+      const { owner, rule } = await coffeeOwner(env);
+      const tea = await owner.rules.create({
+        conditions: [{ field: 'merchant', op: 'contains', value: 'tea' }],
+        actions: [{ type: 'addTags', tags: ['tea'] }],
+      });
+      expect(await owner.rules.runs()).toEqual([]);
+      await owner.rules.update(rule.id, { enabled: false });
+      const [latte] = await owner.expenses.createMany([
+        { amount: '4', merchant: 'Starbucks' },
+        { amount: '3', merchant: 'Tea House' },
+      ]);
+      const first = await owner.rules.apply(rule.id);
+      env.clock.set('2026-05-02T10:00:00Z');
+      const second = await owner.rules.apply(tea.id);
+      env.clock.set('2026-05-03T10:00:00Z');
+      const third = await owner.rules.apply(rule.id); // nothing left to change
+      expect(first).toMatchObject({ changed: 1, expenseIds: [latte!.id] });
+      expect(third).toMatchObject({ changed: 0, expenseIds: [] });
+
+      expect(await owner.rules.runs()).toEqual([third, second, first]);
+      expect(await owner.rules.runs({ ruleId: rule.id })).toEqual([third, first]);
+      expect(await owner.rules.runs({ limit: 2 })).toEqual([third, second]);
+      expect(await owner.rules.runs({ limit: 2, before: second.id })).toEqual([first]);
+      expect(await owner.rules.getRun(first.id)).toEqual(first);
+
+      const reverted = await owner.rules.revertRun(first.id);
+      expect(await owner.rules.getRun(first.id)).toEqual(reverted.run);
+      expect((await owner.rules.runs({ ruleId: rule.id }))[1]).toEqual(reverted.run);
+      expect(reverted.run.revertedAt).toBe('2026-05-03T10:00:00.000Z');
+      // A deleted rule's runs are still listed: they can still be reverted.
+      await owner.rules.delete(tea.id);
+      expect(await owner.rules.runs({ ruleId: tea.id })).toEqual([second]);
+
+      await expectTrackerError(owner.rules.getRun('run_nope'), 'NOT_FOUND');
+      await expectTrackerError(env.newOwner().rules.getRun(first.id), 'NOT_FOUND');
+      expect(await env.newOwner().rules.runs()).toEqual([]);
+      await expectTrackerError(owner.rules.runs({ limit: 0 }), 'VALIDATION_FAILED', ['limit']);
+      await expectTrackerError(owner.rules.runs({ before: '' }), 'VALIDATION_FAILED', ['before']);
+    });
+
     it('apply() and revertRun() say why in the expense events: the rule and the run', async () => {
       const { owner, coffee, rule } = await coffeeOwner(getEnv());
       await owner.rules.update(rule.id, { enabled: false });
