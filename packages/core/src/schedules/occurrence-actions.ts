@@ -72,12 +72,20 @@ export function occurrenceRecord(
 }
 
 /**
+ * Puts `schedule`'s cursor (its `nextOccurrence`) on `next`, or `null` when the series has ended,
+ * unless it is there already. The cursor is bookkeeping, not an edit: `updatedAt` stays the owner's.
+ */
+export async function setCursor(scope: WriteScope, schedule: ScheduleRecord, next: Occurrence | null): Promise<void> {
+  if (next?.nominal === schedule.nextNominal && next?.due === schedule.nextDue) return;
+  await scope.tx.schedules.update({ ...schedule, nextNominal: next?.nominal ?? null, nextDue: next?.due ?? null });
+}
+
+/**
  * Moves `schedule`'s cursor (its `nextOccurrence`, the first occurrence not yet settled) past
  * `settled`, an occurrence just settled ahead of the due work (skipped, posted now, or matched by
  * an import), when the cursor was on it: to the first later occurrence with no stored row or a
  * `pending` one, or `null` when the series ends first. Any other cursor stays where it is: it is
- * on an earlier occurrence, which is still open, or the series has ended. Like the due work's,
- * the move is bookkeeping, not an edit: `updatedAt` stays the owner's.
+ * on an earlier occurrence, which is still open, or the series has ended.
  */
 export async function moveCursorPast(scope: WriteScope, schedule: ScheduleRecord, settled: Occurrence): Promise<void> {
   if (schedule.nextNominal !== settled.nominal) return;
@@ -88,7 +96,7 @@ export async function moveCursorPast(scope: WriteScope, schedule: ScheduleRecord
     if (!stored || !isSettled(stored.state)) break;
     next = nextOccurrence(schedule.recurrence, addDays(next.due, 1));
   }
-  await scope.tx.schedules.update({ ...schedule, nextNominal: next?.nominal ?? null, nextDue: next?.due ?? null });
+  await setCursor(scope, schedule, next);
 }
 
 /**
@@ -112,7 +120,7 @@ export async function reopenBillsOf(scope: WriteScope, ownerId: string, expenseI
     // the rule no longer has stays pending beside it, as one left by a rule change does.
     const current = occurrenceOn(schedule.recurrence, row.nominal);
     if (current && (schedule.nextNominal === null || current.nominal < schedule.nextNominal)) {
-      await scope.tx.schedules.update({ ...schedule, nextNominal: current.nominal, nextDue: current.due });
+      await setCursor(scope, schedule, current);
     }
     scope.record({
       type: 'schedule.occurrence.reopened',

@@ -4,7 +4,7 @@ import { toExpense } from '../presenters.js';
 import { write, type ServiceContext, type WriteScope } from '../write-context.js';
 import { findBillMatch } from './match-bill.js';
 import { nextOccurrence, occurrencesBetween, type Occurrence } from './occurrences.js';
-import { occurrenceRecord, storeOccurrence } from './occurrence-actions.js';
+import { occurrenceRecord, setCursor, storeOccurrence } from './occurrence-actions.js';
 import { flushScheduledExpenses, postScheduledExpense } from './post-expense.js';
 import type { ExpenseRecord } from '../store/store.js';
 import { scheduleRef, toOccurrence } from './presenters.js';
@@ -132,14 +132,7 @@ async function settleSchedule(scope: WriteScope, schedule: ScheduleRecord, repor
   const more = due.length > step.length;
   const after = more ? step[step.length - 1]!.due : scope.today;
   const next = waiting ?? nextOccurrence(schedule.recurrence, addDays(after, 1));
-  if (next?.nominal !== schedule.nextNominal || next?.due !== schedule.nextDue) {
-    await scope.tx.schedules.update({
-      ...schedule,
-      nextNominal: next?.nominal ?? null,
-      nextDue: next?.due ?? null,
-      // The cursor is the due work's bookkeeping, not an edit: `updatedAt` stays the owner's.
-    });
-  }
+  await setCursor(scope, schedule, next);
   return more;
 }
 
